@@ -1,0 +1,264 @@
+"""The one detector contract: battle table + rule pack in, typed findings out.
+
+Detectors never change data. A *vote-level* finding names one ``vote_id``; a *table-level* finding
+(graph, sampling) has ``vote_id=None`` and a ``subject`` such as a model, a pair or a voter. Which
+findings invalidate votes is policy, applied once by the cleaning step from the rule pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from auditkit.rules import RulePack
+    from auditkit.schema import BattleTable
+
+__all__ = [
+    "FINDING_COLUMNS",
+    "Detector",
+    "DetectorResult",
+    "Finding",
+    "Severity",
+    "available_detectors",
+    "finding_id_for",
+    "get_detector",
+    "jsonable",
+    "register",
+]
+
+
+class Severity(StrEnum):
+    """How serious a finding is; ordered, so a gate can say "at or above"."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+    def __ge__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __gt__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __le__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __lt__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+def jsonable(value: Any) -> Any:
+    """Plain-Python copy of ``value`` fit for JSON: numpy scalars → Python, NaN → None, tuples → lists."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return [jsonable(v) for v in items]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def finding_id_for(detector: str, rule: str, subject: str, vote_id: str | None) -> str:
+    """A stable id: the same detector, rule, subject and vote always hash alike, so runs diff as sets."""
+    key = "\x1f".join((detector, rule, subject, vote_id or ""))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+FINDING_COLUMNS = (
+    "finding_id",
+    "detector",
+    "rule",
+    "severity",
+    "subject",
+    "vote_id",
+    "score",
+    "p_value",
+    "message",
+    "evidence",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a detector saw. ``evidence`` is a JSON-able mapping a reviewer can read."""
+
+    detector: str
+    rule: str
+    severity: Severity
+    subject: str
+    vote_id: str | None = None
+    score: float | None = None
+    p_value: float | None = None
+    message: str = ""
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    finding_id: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))
+        object.__setattr__(self, "evidence", jsonable(dict(self.evidence)))
+        for name in ("score", "p_value"):
+            value = getattr(self, name)
+            if value is not None:
+                value = float(value)
+                object.__setattr__(self, name, value if math.isfinite(value) else None)
+        if not self.finding_id:
+            object.__setattr__(
+                self, "finding_id",
+                finding_id_for(self.detector, self.rule, self.subject, self.vote_id),
+            )
+
+    @property
+    def is_vote_level(self) -> bool:
+        return self.vote_id is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["severity"] = self.severity.value
+        out["evidence"] = dict(self.evidence)
+        return {key: out[key] for key in FINDING_COLUMNS}
+
+
+@dataclass(frozen=True)
+class DetectorResult:
+    """What one detector returns: its findings, a one-level summary, and notes it wants shown.
+
+    ``summary`` holds counts and statistics (JSON-able); ``notes`` are sentences a reader must see,
+    such as "voter ids unusable: the voter audit did not run on 2,061 rows".
+    """
+
+    detector: str
+    findings: tuple[Finding, ...] = ()
+    summary: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.findings, key=lambda f: (f.rule, f.subject, f.vote_id or "")))
+        object.__setattr__(self, "findings", ordered)
+        object.__setattr__(self, "summary", jsonable(dict(self.summary)))
+        object.__setattr__(self, "notes", tuple(self.notes))
+
+    @property
+    def vote_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.vote_id is not None)
+
+    @property
+    def table_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.vote_id is None)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long format, one row per finding, columns ``FINDING_COLUMNS``."""
+        rows = [f.to_dict() for f in self.findings]
+        return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "detector": self.detector,
+            "summary": dict(self.summary),
+            "notes": list(self.notes),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def summary_text(self) -> str:
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+        parts = [f"{rule}: {n}" for rule, n in sorted(counts.items())] or ["no findings"]
+        return f"{self.detector}: " + ", ".join(parts)
+
+    @staticmethod
+    def merge_frames(results: Iterable[DetectorResult]) -> pd.DataFrame:
+        frames = [r.to_frame() for r in results]
+        if not frames:
+            return pd.DataFrame(columns=list(FINDING_COLUMNS))
+        return pd.concat(frames, ignore_index=True)
+
+
+class Detector(ABC):
+    """Base class of every detector: a stable ``name`` and one ``detect`` method.
+
+    Subclasses read their options from ``rules.section(...)`` and must be deterministic given the
+    table, the rule pack and ``random_state``.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, random_state: int = 0) -> None:
+        self.random_state = random_state
+
+    @abstractmethod
+    def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
+        """Return findings for ``battles``; never modify them."""
+
+
+_REGISTRY: dict[str, type[Detector]] = {}
+
+
+def register(cls: type[Detector]) -> type[Detector]:
+    """Class decorator: make a detector available by its ``name`` (users can register their own)."""
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{cls.__qualname__} needs a non-empty class attribute 'name'")
+    existing = _REGISTRY.get(name)
+    if existing is not None and existing is not cls:
+        raise ValueError(f"a detector named {name!r} is already registered ({existing.__qualname__})")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def _load_builtin_detectors() -> None:
+    """Import the built-in detector modules so their ``@register`` runs (missing ones are skipped)."""
+    import importlib
+
+    for module in ("identity", "voters", "sampling", "dedup"):
+        try:
+            importlib.import_module(f"auditkit.detectors.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"auditkit.detectors.{module}":
+                raise
+
+
+def available_detectors() -> list[str]:
+    _load_builtin_detectors()
+    return sorted(_REGISTRY)
+
+
+def get_detector(name: str) -> type[Detector]:
+    _load_builtin_detectors()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise KeyError(f"no detector named {name!r} (known: {known})") from None
