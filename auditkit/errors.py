@@ -32,17 +32,25 @@ class InputError(AuditkitError):
 
     exit_code = ExitCode.USER_ERROR
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
         self.path = path
         self.line = line
         self.field = field
         where = ", ".join(
-            part for part in (
+            part
+            for part in (
                 path,
                 f"line {line}" if line is not None else None,
                 f"field {field!r}" if field else None,
-            ) if part
+            )
+            if part
         )
         super().__init__(f"{where}: {message}" if where else message)
 

@@ -40,7 +40,11 @@ RULE_SUFFIXES = (".yaml", ".yml", ".toml")
 def default_rules_dir() -> Path:
     """``./rules`` when run from a checkout, else the copy bundled into the installed package."""
     package_dir = Path(__file__).resolve().parent
-    for candidate in (Path.cwd() / "rules", package_dir.parent / "rules", package_dir / "_bundled_rules"):
+    for candidate in (
+        Path.cwd() / "rules",
+        package_dir.parent / "rules",
+        package_dir / "_bundled_rules",
+    ):
         if (candidate / "pack.yaml").is_file():
             return candidate
     raise RuleError("no rule pack found (looked for rules/pack.yaml); pass --rules DIR")
@@ -92,7 +96,9 @@ class RulePack:
 def _parse(path: Path, relative: str) -> Mapping[str, Any]:
     text = path.read_bytes()
     try:
-        data = tomllib.loads(text.decode("utf-8")) if path.suffix == ".toml" else yaml.safe_load(text)
+        data = (
+            tomllib.loads(text.decode("utf-8")) if path.suffix == ".toml" else yaml.safe_load(text)
+        )
     except (yaml.YAMLError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot parse rule file: {exc}", path=str(path)) from None
     if data is None:
@@ -107,9 +113,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
     base = Path(root) if root is not None else default_rules_dir()
     if not base.is_dir():
         raise RuleError(f"rule pack folder {str(base)!r} does not exist")
-    files = sorted(
-        p for p in base.rglob("*") if p.is_file() and p.suffix in RULE_SUFFIXES
-    )
+    files = sorted(p for p in base.rglob("*") if p.is_file() and p.suffix in RULE_SUFFIXES)
     digest = hashlib.sha256()
     sections: dict[str, Mapping[str, Any]] = {}
     for path in files:

@@ -47,11 +47,11 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "STYLE_COLUMNS",
     "TAG_PREFIX",
+    "WINNER_DTYPE",
     "BattleTable",
     "QuarantineReason",
     "VoterStatus",
     "Winner",
-    "WINNER_DTYPE",
     "coerce_frame",
     "empty_frame",
     "outcome_for_a",
@@ -230,13 +230,20 @@ class BattleTable:
                 frame[name] = value
         frame = coerce_frame(frame)
         if voter_status is None:
-            voter_status = VoterStatus.USABLE if frame["voter"].notna().any() else VoterStatus.MISSING
+            voter_status = (
+                VoterStatus.USABLE if frame["voter"].notna().any() else VoterStatus.MISSING
+            )
         return cls(frame=frame, voter_field=voter_field, voter_status=voter_status)
 
 
 def coerce_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Cast known columns to their canonical dtypes and put core columns first."""
     frame = frame.copy()
+    if "winner" in frame.columns:
+        known = {w.value for w in Winner}
+        unknown = set(frame["winner"].dropna().astype(str).unique()) - known
+        if unknown:
+            raise ValueError(f"unknown winner values: {', '.join(sorted(unknown))}")
     for name, dtype in (*CORE_COLUMNS, *OPTIONAL_COLUMNS):
         if name in frame.columns and dtype != "object":
             frame[name] = frame[name].astype(dtype)

@@ -8,7 +8,6 @@ findings invalidate votes is policy, applied once by the cleaning step from the 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -136,7 +135,8 @@ class Finding:
                 object.__setattr__(self, name, value if math.isfinite(value) else None)
         if not self.finding_id:
             object.__setattr__(
-                self, "finding_id",
+                self,
+                "finding_id",
                 finding_id_for(self.detector, self.rule, self.subject, self.vote_id),
             )
 
@@ -233,7 +233,9 @@ def register(cls: type[Detector]) -> type[Detector]:
         raise TypeError(f"{cls.__qualname__} needs a non-empty class attribute 'name'")
     existing = _REGISTRY.get(name)
     if existing is not None and existing is not cls:
-        raise ValueError(f"a detector named {name!r} is already registered ({existing.__qualname__})")
+        raise ValueError(
+            f"a detector named {name!r} is already registered ({existing.__qualname__})"
+        )
     _REGISTRY[name] = cls
     return cls
 
