@@ -1,0 +1,764 @@
+"""The audit pipeline: load → detect → clean → rate before/after → write outputs → record in the ledger.
+
+:func:`run_audit` is the one library call behind ``auditkit audit``, ``auditkit nightly`` and ``auditkit
+demo``. It returns a frozen :class:`AuditResult`; the commands only map its gate to an exit code.
+
+Determinism: the same inputs, rule pack and seed give byte-identical ``invalidations.jsonl`` and
+``summary.json`` except for ``summary.json`` → ``run.started_at`` (every list sorted, JSON keys
+sorted, floats rounded by :func:`auditkit.clean.canonical_json`; timings live only in ``audit.log``).
+
+"Change significant" (``leaderboard.csv``): the after-cleaning rating lies outside the before CI *and*
+the before rating lies outside the after CI. The cleaned votes are a subset of the original votes, so
+the two estimates are strongly positively correlated and a z-test treating them as independent
+(``|Δ| > 1.96·√(se₁²+se₂²)``) would almost never fire; requiring each estimate to leave the other's
+95% interval is the stricter-than-one-sided, readable rule operators see on the forest plot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from auditkit import __version__
+from auditkit.clean import CleaningResult, apply_policy, canonical_json, findings_from_dicts
+from auditkit.detectors.base import DetectorResult, Finding, Severity, get_detector
+from auditkit.errors import ExitCode, InputError, RuleError
+from auditkit.ledger import Ledger, RunRecord, utc_now
+from auditkit.report import EvidenceLine, ReportContext, render_html, render_markdown, split_span
+from auditkit.rules import RulePack, load_rules
+from auditkit.schema import BattleTable
+
+__all__ = [
+    "CACHEABLE_DETECTORS",
+    "DEFAULT_DETECTORS",
+    "LEADERBOARD_COLUMNS",
+    "AuditResult",
+    "Gate",
+    "build_leaderboard",
+    "run_audit",
+    "sha256_file",
+]
+
+DEFAULT_DETECTORS = ("identity_leak", "voter_anomaly", "sampling", "prompt_dedup")
+# Vote-level detectors whose findings for a vote depend on that vote alone: safe to cache per vote.
+CACHEABLE_DETECTORS = ("identity_leak",)
+LEADERBOARD_COLUMNS = (
+    "model",
+    "rating_before",
+    "ci_before_lower",
+    "ci_before_upper",
+    "rank_before",
+    "rating_after",
+    "ci_after_lower",
+    "ci_after_upper",
+    "rank_after",
+    "battles_before",
+    "battles_after",
+    "change_significant",
+)
+TOP_EVIDENCE = 12
+MAX_SCATTER_VOTERS = 20_000
+
+log = logging.getLogger("auditkit.audit")
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes, streamed."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Gate:
+    """When a run "fails": any finding at or above ``min_severity`` or too many invalidated votes."""
+
+    min_severity: Severity
+    max_invalidated_share: float | None
+
+    @classmethod
+    def from_rules(cls, rules: RulePack, fail_on: str | Severity | None = None) -> Gate:
+        raw = rules.pack.get("gate", {}) or {}
+        if not isinstance(raw, Mapping):
+            raise RuleError("gate must be a mapping", path=f"{rules.root}/pack.yaml")
+        try:
+            severity = Severity(fail_on or raw.get("min_severity", Severity.HIGH.value))
+        except ValueError:
+            raise InputError(f"unknown severity {fail_on!r}") from None
+        share = raw.get("max_invalidated_share")
+        return cls(severity, None if share is None else float(share))
+
+    def evaluate(self, findings: Sequence[Finding], invalidated: int, votes: int) -> list[str]:
+        """Reasons the gate fails (empty when it passes)."""
+        reasons = []
+        at_or_above = sum(1 for f in findings if f.severity >= self.min_severity)
+        if at_or_above:
+            reasons.append(f"{at_or_above:,} findings at or above {self.min_severity.value}")
+        share = invalidated / votes if votes else 0.0
+        if self.max_invalidated_share is not None and share > self.max_invalidated_share:
+            reasons.append(
+                f"{share:.2%} of votes invalidated (limit {self.max_invalidated_share:.2%})"
+            )
+        return reasons
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """One finished audit: where its files are, what it found, and whether the gate failed."""
+
+    out_dir: Path
+    summary_data: Mapping[str, Any]
+    leaderboard: pd.DataFrame
+    cleaning: CleaningResult
+    detector_results: tuple[DetectorResult, ...]
+    gate_reasons: tuple[str, ...]
+    timings: Mapping[str, float] = field(default_factory=dict)
+    run_id: int | None = None
+    new_ledger_invalidations: int = 0
+
+    @property
+    def gate_failed(self) -> bool:
+        return bool(self.gate_reasons)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.FINDINGS if self.gate_failed else ExitCode.CLEAN
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.detector_results for f in r.findings]
+
+    def summary(self) -> str:
+        board = self.leaderboard
+        moved = int((board["rank_before"] != board["rank_after"]).sum()) if len(board) else 0
+        gate = "FAILED: " + "; ".join(self.gate_reasons) if self.gate_failed else "passed"
+        return "\n".join(
+            [
+                f"audit of {self.cleaning.votes_in:,} votes → {self.out_dir}",
+                "  " + self.cleaning.summary(),
+                "  findings: "
+                + (", ".join(r.summary_text() for r in self.detector_results) or "none"),
+                f"  models: {len(board)}, rank changes: {moved}",
+                f"  gate: {gate}",
+                f"  report: {self.out_dir / 'report.html'}",
+            ]
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.leaderboard.copy()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **dict(self.summary_data),
+            "out_dir": str(self.out_dir),
+            "run_id": self.run_id,
+            "timings_seconds": dict(self.timings),
+        }
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _run_log(out_dir: Path) -> Iterator[logging.Logger]:
+    """A logger writing this run's ``audit.log`` (not propagated: the console stays quiet)."""
+    logger = logging.getLogger(f"auditkit.audit.run.{id(out_dir)}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler = logging.FileHandler(out_dir / "audit.log", mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    try:
+        yield logger
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+
+def _record_to_dict(record: Any) -> dict[str, Any]:
+    if is_dataclass(record) and not isinstance(record, type):
+        return asdict(record)
+    if isinstance(record, Mapping):
+        return dict(record)
+    return dict(vars(record))
+
+
+def _rating_frame(result: Any) -> pd.DataFrame:
+    frame = result.to_frame()
+    if "rateable" in frame.columns:
+        frame = frame[frame["rateable"].fillna(False).astype(bool)]
+    return frame
+
+
+def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Join before/after rating frames (``RatingResult.to_frame()``) into ``leaderboard.csv`` rows."""
+    keep = ["model", "rating", "ci_lower", "ci_upper", "rank", "battles"]
+    left = before.reindex(columns=keep).rename(
+        columns={
+            "rating": "rating_before",
+            "ci_lower": "ci_before_lower",
+            "ci_upper": "ci_before_upper",
+            "rank": "rank_before",
+            "battles": "battles_before",
+        }
+    )
+    right = after.reindex(columns=keep).rename(
+        columns={
+            "rating": "rating_after",
+            "ci_lower": "ci_after_lower",
+            "ci_upper": "ci_after_upper",
+            "rank": "rank_after",
+            "battles": "battles_after",
+        }
+    )
+    board = left.merge(right, on="model", how="outer")
+    for column in ("rank_before", "rank_after", "battles_before", "battles_after"):
+        board[column] = board[column].astype("Int64")
+    board["battles_before"] = board["battles_before"].fillna(0)
+    board["battles_after"] = board["battles_after"].fillna(0)
+    before_r, after_r = board["rating_before"], board["rating_after"]
+    outside_before = (after_r < board["ci_before_lower"]) | (after_r > board["ci_before_upper"])
+    outside_after = (before_r < board["ci_after_lower"]) | (before_r > board["ci_after_upper"])
+    board["change_significant"] = (outside_before & outside_after).fillna(False).astype(bool)
+    board = board.sort_values(["rank_after", "model"], na_position="last").reset_index(drop=True)
+    return board[list(LEADERBOARD_COLUMNS)]
+
+
+def _pair_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    models = sorted(set(frame["model_a"].dropna()) | set(frame["model_b"].dropna()))
+    if not models:
+        return pd.DataFrame()
+    index = {m: i for i, m in enumerate(models)}
+    a = frame["model_a"].map(index).to_numpy(dtype=np.int64)
+    b = frame["model_b"].map(index).to_numpy(dtype=np.int64)
+    counts = np.zeros((len(models), len(models)), dtype=np.int64)
+    np.add.at(counts, (a, b), 1)
+    counts = counts + counts.T
+    return pd.DataFrame(counts, index=models, columns=models)
+
+
+# A table-level subject names a model or a pair ("a vs b", "a|b", "a,b").
+_SUBJECT_SPLIT = re.compile(r"\s+vs\.?\s+|\s*[|,]\s*")
+
+
+def _sampling_table(frame: pd.DataFrame, sampling: DetectorResult | None) -> pd.DataFrame:
+    appearances = pd.concat([frame["model_a"], frame["model_b"]]).value_counts()
+    total = float(appearances.sum()) or 1.0
+    expected_raw = (sampling.summary.get("expected_shares") if sampling else None) or {}
+    expected = {str(k): float(v) for k, v in dict(expected_raw).items()}
+    flagged: set[str] = set()
+    for finding in sampling.findings if sampling else ():
+        flagged.update(_SUBJECT_SPLIT.split(finding.subject))
+        model = finding.evidence.get("model")
+        if isinstance(model, str):
+            flagged.add(model)
+    rows = []
+    n_models = len(appearances) or 1
+    for model, count in sorted(appearances.items()):
+        rows.append(
+            {
+                "model": str(model),
+                "observed_share": float(count) / total,
+                "expected_share": expected.get(str(model), 1.0 / n_models),
+                "flagged": str(model) in flagged,
+            }
+        )
+    return pd.DataFrame(rows, columns=["model", "observed_share", "expected_share", "flagged"])
+
+
+def _voter_table(battles: BattleTable, flagged: set[str]) -> pd.DataFrame:
+    columns = ["voter", "votes", "a_share", "top_model_share", "flagged"]
+    if not battles.voters_usable or len(battles) == 0:
+        return pd.DataFrame(columns=columns)
+    frame = battles.frame[["voter", "model_a", "model_b", "winner"]].dropna(subset=["voter"])
+    winner = frame["winner"].astype(str)
+    decisive = frame[winner.isin(["model_a", "model_b"])]
+    votes = frame.groupby("voter", observed=True).size()
+    is_a = (decisive["winner"].astype(str) == "model_a").astype(float)
+    a_share = is_a.groupby(decisive["voter"], observed=True).mean()
+    winners = np.where(is_a.to_numpy() == 1.0, decisive["model_a"], decisive["model_b"])
+    wins = pd.DataFrame({"voter": decisive["voter"].to_numpy(), "model": winners})
+    per_model = wins.groupby(["voter", "model"], observed=True).size()
+    top_share = per_model.groupby(level=0).max() / per_model.groupby(level=0).sum()
+    table = pd.DataFrame({"votes": votes})
+    table["a_share"] = a_share
+    table["top_model_share"] = top_share
+    table = table.reset_index(names="voter")
+    table["voter"] = table["voter"].astype(str)
+    table["flagged"] = table["voter"].isin(flagged)
+    table = table.sort_values(["flagged", "votes", "voter"], ascending=[False, False, True])
+    return table.head(MAX_SCATTER_VOTERS).reset_index(drop=True)[columns]
+
+
+_TEXT_KEYS = ("text", "snippet", "sentence", "context", "excerpt", "response")
+_MATCH_KEYS = ("match", "matched", "term", "phrase", "pattern_match")
+
+
+def _evidence_line(finding: Finding) -> EvidenceLine | None:
+    """Turn a text finding's evidence into (context, span, context); None if it has no text."""
+    evidence = dict(finding.evidence)
+    text = next((evidence[k] for k in _TEXT_KEYS if isinstance(evidence.get(k), str)), None)
+    if text is None:
+        return None
+    start = end = None
+    span = evidence.get("span")
+    if isinstance(span, list | tuple) and len(span) == 2:
+        start, end = int(span[0]), int(span[1])
+    elif isinstance(evidence.get("start"), int) and isinstance(evidence.get("end"), int):
+        start, end = int(evidence["start"]), int(evidence["end"])
+    else:
+        match = next((evidence[k] for k in _MATCH_KEYS if isinstance(evidence.get(k), str)), None)
+        if match:
+            found = text.lower().find(match.lower())
+            if found >= 0:
+                start, end = found, found + len(match)
+    if start is None or end is None:
+        start = end = 0
+    before, marked, after = split_span(text, start, end)
+    return EvidenceLine(
+        vote_id=finding.vote_id or "",
+        detector=finding.detector,
+        rule=finding.rule,
+        subject=finding.subject,
+        before=before,
+        span=marked,
+        after=after,
+        severity=finding.severity.value,
+    )
+
+
+def _top_evidence(findings: Sequence[Finding], invalidated: set[str]) -> list[EvidenceLine]:
+    ranked = sorted(
+        (f for f in findings if f.vote_id is not None and f.vote_id in invalidated),
+        key=lambda f: (-f.severity.rank, -(f.score or 0.0), f.finding_id),
+    )
+    lines: list[EvidenceLine] = []
+    for finding in ranked:
+        line = _evidence_line(finding)
+        if line is not None:
+            lines.append(line)
+        if len(lines) >= TOP_EVIDENCE:
+            break
+    return lines
+
+
+def _count(items: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for item in items:
+        out[item] = out.get(item, 0) + 1
+    return dict(sorted(out.items()))
+
+
+# ----------------------------------------------------------------------------- the pipeline
+
+
+def run_audit(
+    inputs: str | Path | Sequence[str | Path],
+    *,
+    rules: RulePack | str | Path | None = None,
+    out_dir: str | Path = "reports/audit",
+    db_path: str | Path | None = "auditkit.db",
+    seed: int = 0,
+    detectors: Sequence[str] | None = None,
+    fail_on: str | Severity | None = None,
+    quiet: bool = False,
+    rating_options: Any = None,
+    previous_dir: str | Path | None = None,
+    kind: str = "audit",
+    use_detector_cache: bool = False,
+    seen_files: Sequence[tuple[str, str]] = (),
+    title: str | None = None,
+    on_stage: Callable[[str, float], None] | None = None,
+) -> AuditResult:
+    """Run the full audit and write every output into ``out_dir``; see the module docstring.
+
+    ``db_path=None`` skips the ledger (no decisions applied, nothing recorded). ``use_detector_cache``
+    (nightly) reuses cached :data:`CACHEABLE_DETECTORS` findings for votes already scanned under the
+    same rule-pack hash. ``on_stage(name, seconds)`` is called after each stage (benchmarks use it).
+    """
+    started_at = utc_now()
+    paths = [Path(p) for p in ([inputs] if isinstance(inputs, str | Path) else inputs)]
+    if not paths:
+        raise InputError("no input files given")
+    for path in paths:
+        if not path.is_file():
+            raise InputError("input file does not exist", path=str(path))
+    # Imported here so `auditkit ledger`/`diff` start fast without pandas-heavy modules.
+    from auditkit.io import load_battles, write_fastchat_jsonl
+    from auditkit.ratings import RatingOptions, fit_ratings
+
+    pack = rules if isinstance(rules, RulePack) else load_rules(rules)
+    gate = Gate.from_rules(pack, fail_on)
+    names = tuple(detectors) if detectors is not None else DEFAULT_DETECTORS
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    options = rating_options or RatingOptions(random_state=seed)
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+
+    with _run_log(out) as runlog:
+        stages = tqdm(total=5 + len(names), desc="audit", unit="stage", disable=quiet, leave=False)
+
+        @contextmanager
+        def stage(name: str) -> Iterator[None]:
+            stages.set_postfix_str(name)
+            began = time.perf_counter()
+            runlog.info("stage %s: start", name)
+            yield
+            elapsed = time.perf_counter() - began
+            timings[name] = round(elapsed, 3)
+            runlog.info("stage %s: done in %.2f s", name, elapsed)
+            stages.update(1)
+            if on_stage is not None:
+                on_stage(name, elapsed)
+
+        runlog.info(
+            "auditkit %s, rules %s, seed %d, inputs %s", __version__, pack.label, seed, paths
+        )
+        with stage("load"):
+            input_meta = [
+                {"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in paths
+            ]
+            quarantine_path = out / "quarantine.jsonl"
+            quarantine_path.unlink(missing_ok=True)
+            loaded = load_battles(paths, quarantine_path=quarantine_path, with_text=True)
+            if not quarantine_path.exists():
+                with open(quarantine_path, "w", encoding="utf-8") as handle:
+                    for record in loaded.quarantine:
+                        handle.write(canonical_json(_record_to_dict(record)) + "\n")
+            battles = loaded.battles
+            runlog.info("loaded %d of %d rows", loaded.rows_loaded, loaded.rows_read)
+
+        ledger = Ledger(db_path) if db_path is not None else None
+        try:
+            decisions = ledger.current_decisions() if ledger else {}
+            results: list[DetectorResult] = []
+            cache_writes: dict[tuple[str, str], list[dict[str, Any]]] = {}
+            for name in names:
+                with stage(name):
+                    try:
+                        detector_cls = get_detector(name)
+                    except KeyError:
+                        if detectors is not None:
+                            raise InputError(f"unknown detector {name!r}") from None
+                        notes.append(f"detector {name} is not installed; it did not run")
+                        runlog.warning("detector %s not available", name)
+                        continue
+                    detector = detector_cls(random_state=seed)
+                    if use_detector_cache and ledger and name in CACHEABLE_DETECTORS:
+                        result = _detect_with_cache(
+                            detector, name, battles, pack, ledger, cache_writes
+                        )
+                    else:
+                        result = detector.detect(battles, pack)
+                    results.append(result)
+                    notes.extend(f"{name}: {n}" for n in result.notes)
+                    runlog.info("%s", result.summary_text())
+            findings = sorted(
+                (f for r in results for f in r.findings),
+                key=lambda f: (f.detector, f.rule, f.subject, f.vote_id or "", f.finding_id),
+            )
+
+            with stage("clean"):
+                cleaning = apply_policy(battles, findings, pack, decisions)
+                runlog.info("%s", cleaning.summary())
+
+            with stage("ratings"):
+                before = fit_ratings(battles, options)
+                after = fit_ratings(cleaning.cleaned, options)
+                board = build_leaderboard(_rating_frame(before), _rating_frame(after))
+                for label, fit in (("before", before), ("after", after)):
+                    for model, why in sorted(dict(getattr(fit, "unratable", {})).items()):
+                        notes.append(f"{model} not rated {label} cleaning: {why}")
+
+            gate_reasons = gate.evaluate(findings, cleaning.n_invalidated, len(battles))
+
+            with stage("write"):
+                cleaning.write_jsonl(out / "invalidations.jsonl")
+                write_fastchat_jsonl(cleaning.cleaned, out / "cleaned_battles.jsonl.gz")
+                board.to_csv(out / "leaderboard.csv", index=False, float_format="%.4f")
+                with open(out / "findings.jsonl", "w", encoding="utf-8", newline="\n") as handle:
+                    for finding in findings:
+                        handle.write(canonical_json(finding.to_dict()) + "\n")
+                summary = _summary(
+                    started_at=started_at,
+                    pack=pack,
+                    seed=seed,
+                    inputs=input_meta,
+                    names=names,
+                    results=results,
+                    findings=findings,
+                    cleaning=cleaning,
+                    board=board,
+                    loaded=loaded,
+                    gate=gate,
+                    gate_reasons=gate_reasons,
+                    notes=notes,
+                )
+                diff_json = None
+                if previous_dir is not None:
+                    from auditkit.diff import diff_runs
+
+                    diff_json = diff_runs(previous_dir, out).to_json()
+                    summary["diff"] = {k: v for k, v in diff_json.items() if k != "current"}
+                (out / "summary.json").write_text(canonical_json(summary) + "\n", encoding="utf-8")
+
+            with stage("report"):
+                context = _report_context(
+                    title=title or "Leaderboard integrity audit",
+                    summary=summary,
+                    battles=battles,
+                    results=results,
+                    findings=findings,
+                    cleaning=cleaning,
+                    board=board,
+                    loaded=loaded,
+                    gate_reasons=gate_reasons,
+                    notes=notes,
+                    diff=diff_json,
+                )
+                (out / "report.html").write_text(render_html(context), encoding="utf-8")
+                (out / "report.md").write_text(render_markdown(context), encoding="utf-8")
+
+            run_id, appended = None, 0
+            if ledger is not None:
+                run_id, appended = ledger.record_run(
+                    RunRecord(
+                        kind=kind,
+                        started_at=started_at,
+                        rule_pack_hash=pack.content_hash,
+                        rule_pack_label=pack.label,
+                        inputs=input_meta,
+                        seed=seed,
+                        auditkit_version=__version__,
+                        votes_loaded=len(battles),
+                        votes_invalidated=cleaning.n_invalidated,
+                        out_dir=str(out),
+                    ),
+                    cleaning.ledger_rows(pack.content_hash),
+                    cache=cache_writes,
+                    seen_files=seen_files,
+                )
+                runlog.info("ledger run %s: %d new invalidations", run_id, appended)
+        finally:
+            if ledger is not None:
+                ledger.close()
+            stages.close()
+        runlog.info("timings %s", timings)
+
+    return AuditResult(
+        out_dir=out,
+        summary_data=summary,
+        leaderboard=board,
+        cleaning=cleaning,
+        detector_results=tuple(results),
+        gate_reasons=tuple(gate_reasons),
+        timings=timings,
+        run_id=run_id,
+        new_ledger_invalidations=appended,
+    )
+
+
+def _detect_with_cache(
+    detector: Any,
+    name: str,
+    battles: BattleTable,
+    pack: RulePack,
+    ledger: Ledger,
+    cache_writes: dict[tuple[str, str], list[dict[str, Any]]],
+) -> DetectorResult:
+    """Run a per-vote detector only on votes not yet scanned under this rule pack."""
+    vote_ids = battles.frame["vote_id"].astype(str)
+    cached = ledger.cached_findings(vote_ids, pack.content_hash, name)
+    fresh_mask = ~vote_ids.isin(set(cached)).to_numpy(dtype=bool)
+    findings: list[Finding] = [f for rows in cached.values() for f in findings_from_dicts(rows)]
+    notes: tuple[str, ...] = ()
+    summary: dict[str, Any] = {}
+    if fresh_mask.any():
+        fresh = battles.with_frame(battles.frame.loc[fresh_mask].reset_index(drop=True))
+        result = detector.detect(fresh, pack)
+        notes, summary = tuple(result.notes), dict(result.summary)
+        per_vote: dict[str, list[dict[str, Any]]] = {v: [] for v in fresh.frame["vote_id"]}
+        for finding in result.findings:
+            if finding.vote_id is not None:
+                per_vote.setdefault(finding.vote_id, []).append(finding.to_dict())
+            findings.append(finding)
+        for vote_id, rows in per_vote.items():
+            cache_writes[(str(vote_id), name)] = rows
+    summary["votes_from_cache"] = len(cached)
+    summary["votes_scanned"] = int(fresh_mask.sum())
+    return DetectorResult(name, findings=tuple(findings), summary=summary, notes=notes)
+
+
+def _summary(
+    *,
+    started_at: str,
+    pack: RulePack,
+    seed: int,
+    inputs: list[dict[str, Any]],
+    names: Sequence[str],
+    results: Sequence[DetectorResult],
+    findings: Sequence[Finding],
+    cleaning: CleaningResult,
+    board: pd.DataFrame,
+    loaded: Any,
+    gate: Gate,
+    gate_reasons: Sequence[str],
+    notes: Sequence[str],
+) -> dict[str, Any]:
+    moved = board[
+        (board["rank_before"] != board["rank_after"]).fillna(True) | board["change_significant"]
+    ]
+    rank_changes = [
+        {
+            "model": row["model"],
+            "rank_before": row["rank_before"],
+            "rank_after": row["rank_after"],
+            "rating_before": row["rating_before"],
+            "rating_after": row["rating_after"],
+            "change_significant": bool(row["change_significant"]),
+        }
+        for row in moved.to_dict("records")
+    ]
+    table_level = [f for f in findings if f.vote_id is None]
+    return {
+        "run": {
+            "started_at": started_at,
+            "auditkit_version": __version__,
+            "seed": seed,
+            "rule_pack": {
+                "name": pack.name,
+                "version": pack.version,
+                "hash": pack.content_hash,
+                "label": pack.label,
+            },
+            "inputs": inputs,
+            "detectors_requested": list(names),
+            "detectors_run": [r.detector for r in results],
+        },
+        "load": {
+            "rows_read": int(loaded.rows_read),
+            "rows_loaded": int(loaded.rows_loaded),
+            "quarantined": dict(sorted(dict(loaded.quarantine_counts).items())),
+            "voter_status": str(loaded.battles.voter_status.value),
+        },
+        "findings": {
+            "total": len(findings),
+            "by_detector": _count([f.detector for f in findings]),
+            "by_rule": _count([f"{f.detector}/{f.rule}" for f in findings]),
+            "by_severity": _count([f.severity.value for f in findings]),
+        },
+        "detectors": {
+            r.detector: {"summary": dict(r.summary), "notes": list(r.notes)} for r in results
+        },
+        "invalidations": cleaning.to_json(),
+        "sampling_flags": [
+            {k: f.to_dict()[k] for k in ("finding_id", "rule", "severity", "subject", "message")}
+            for f in table_level
+            if f.detector == "sampling"
+        ],
+        "table_findings": len(table_level),
+        "ratings": {
+            "models": len(board),
+            "battles_before": int(board["battles_before"].sum()) // 2,
+            "battles_after": int(board["battles_after"].sum()) // 2,
+        },
+        "rank_changes": rank_changes,
+        "gate": {
+            "min_severity": gate.min_severity.value,
+            "max_invalidated_share": gate.max_invalidated_share,
+            "failed": bool(gate_reasons),
+            "reasons": list(gate_reasons),
+        },
+        "notes": list(notes),
+    }
+
+
+def _report_context(
+    *,
+    title: str,
+    summary: Mapping[str, Any],
+    battles: BattleTable,
+    results: Sequence[DetectorResult],
+    findings: Sequence[Finding],
+    cleaning: CleaningResult,
+    board: pd.DataFrame,
+    loaded: Any,
+    gate_reasons: Sequence[str],
+    notes: Sequence[str],
+    diff: Mapping[str, Any] | None,
+) -> ReportContext:
+    by_name = {r.detector: r for r in results}
+    invalidated = set(cleaning.invalidated_ids)
+    votes = len(battles)
+    share = cleaning.n_invalidated / votes if votes else 0.0
+    significant = int(board["change_significant"].sum())
+    if gate_reasons:
+        level = "gate"
+        verdict = "Gate failed — do not publish as is: " + "; ".join(gate_reasons) + "."
+    elif findings:
+        level = "findings"
+        verdict = f"Findings below the gate: {len(findings):,} findings, {share:.2%} of votes invalidated."
+    else:
+        level = "clean"
+        verdict = "Clean: no detector found anything."
+    if significant:
+        verdict += f" {significant} model rating(s) changed significantly after cleaning."
+    voter_flags: set[str] = set()
+    for finding in by_name.get("voter_anomaly", DetectorResult("voter_anomaly")).findings:
+        voter_flags.add(finding.subject)
+    if "voter_anomaly" in by_name and battles.voters_usable:
+        flagged_votes = {f.vote_id for f in by_name["voter_anomaly"].findings if f.vote_id}
+        mask = battles.frame["vote_id"].isin(flagged_votes)
+        voter_flags |= set(battles.frame.loc[mask, "voter"].dropna().astype(str))
+    events = []
+    tstamps = dict(zip(battles.frame["vote_id"], battles.frame["tstamp"], strict=True))
+    for inv in cleaning.invalidations:
+        if inv.status == "invalidated":
+            for detector in sorted({r.detector for r in inv.reasons}):
+                events.append({"tstamp": tstamps.get(inv.vote_id), "detector": detector})
+    run = summary["run"]
+    return ReportContext(
+        title=title,
+        verdict=verdict,
+        verdict_level=level,
+        run={
+            "started_at": run["started_at"],
+            "rule_pack": run["rule_pack"]["label"],
+            "seed": run["seed"],
+            "auditkit_version": run["auditkit_version"],
+            "inputs": ", ".join(f"{i['path']} (sha256 {i['sha256'][:12]})" for i in run["inputs"]),
+            "detectors": ", ".join(run["detectors_run"]),
+        },
+        leaderboard=board,
+        pair_counts=_pair_counts(battles.frame),
+        sampling=_sampling_table(battles.frame, by_name.get("sampling")),
+        voters=_voter_table(battles, voter_flags),
+        invalidation_events=pd.DataFrame(events, columns=["tstamp", "detector"]),
+        counts_by_rule=cleaning.counts_by_rule(),
+        table_findings=[f.to_dict() for f in findings if f.vote_id is None],
+        evidence=_top_evidence(findings, invalidated),
+        quarantine_counts=dict(sorted(dict(loaded.quarantine_counts).items())),
+        notes=list(notes),
+        diff=diff,
+        headline_numbers={
+            "votes loaded": votes,
+            "rows quarantined": int(loaded.rows_read) - int(loaded.rows_loaded),
+            "votes invalidated": cleaning.n_invalidated,
+            "findings": len(findings),
+            "significant rating changes": significant,
+        },
+    )

@@ -1,0 +1,188 @@
+"""The ``voter_anomaly`` detector: FDR-controlled per-voter tests and coordinated groups as findings.
+
+The statistics live in :mod:`auditkit.stats.voter_tests` and the pipeline in
+:mod:`auditkit.voters`; this module only turns a :class:`~auditkit.voters.VoterAudit` into findings:
+
+* one vote-level finding per vote of a flagged voter (per the ``invalidate`` policy of
+  ``rules/voters.yaml``), ``rule`` = the test that flagged the voter, citing statistic and p-value;
+* table-level ``voter_evidence`` findings (most significant voters) for the report's scatter;
+* table-level ``coordinated_group`` findings, and ``review`` findings for low-severity tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
+from auditkit.rules import RulePack
+from auditkit.schema import BattleTable
+from auditkit.voters import INDIVIDUAL_TESTS, VoterAudit, VoterConfig, audit_voters
+
+__all__ = ["VoterAnomalyDetector", "voter_evidence_frame"]
+
+_EVIDENCE_KEYS = (
+    "n_votes",
+    "p_value",
+    "q_value",
+    "best_test",
+    "best_p",
+    "consensus_stat",
+    "consensus_dof",
+    "sequential_log_e",
+    "picked_a",
+    "decisive",
+    "target_model",
+    "target_z",
+    "target_concentration_ratio",
+    "ties",
+    "expected_ties",
+    "fast_gaps",
+    "gaps",
+    "max_burst",
+    "repeated_prompts",
+    "group_id",
+)
+
+
+def voter_evidence_frame(result: DetectorResult) -> pd.DataFrame:
+    """Per-voter evidence (voter, n_votes, best p, q-value, flagged…) from a detector result."""
+    rows = [
+        {"voter": f.subject, **dict(f.evidence)}
+        for f in result.table_findings
+        if f.rule == "voter_evidence"
+    ]
+    return pd.DataFrame(rows)
+
+
+@register
+class VoterAnomalyDetector(Detector):
+    """Rigged, automated or coordinated voting, with the FDR across voters set in the rule pack."""
+
+    name = "voter_anomaly"
+
+    def audit(self, battles: BattleTable, rules: RulePack) -> VoterAudit:
+        """The full audit object (evidence for every audited voter, groups, votes to invalidate)."""
+        return audit_voters(battles, rules, random_state=self.random_state)
+
+    def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
+        cfg = VoterConfig.from_rules(rules)
+        audit = self.audit(battles, rules)
+        if not audit.usable:
+            return DetectorResult(
+                detector=self.name,
+                summary={"voters_usable": False, **audit.stats},
+                notes=audit.notes,
+            )
+        findings: list[Finding] = []
+        findings.extend(self._vote_findings(audit, cfg))
+        findings.extend(self._evidence_findings(audit, cfg))
+        findings.extend(self._group_findings(audit, cfg))
+        evidence = audit.evidence
+        summary: dict[str, Any] = {
+            "voters_usable": True,
+            **audit.stats,
+            "flagged_voters": sorted(
+                evidence.loc[evidence["flagged"] | evidence["flagged_group"], "voter"].astype(str)
+            ),
+            "by_test": {
+                name: int((evidence["flagged"] & (evidence["best_test"] == name)).sum())
+                for name in INDIVIDUAL_TESTS
+            },
+        }
+        return DetectorResult(
+            detector=self.name, findings=tuple(findings), summary=summary, notes=audit.notes
+        )
+
+    def _vote_findings(self, audit: VoterAudit, cfg: VoterConfig) -> list[Finding]:
+        out: list[Finding] = []
+        flags = audit.vote_flags
+        for row in flags.to_dict(orient="records"):
+            rule = str(row["rule"])
+            severity = (
+                cfg.group.severity if rule == "coordinated_group" else cfg.test(rule).severity
+            )
+            raw_stat = row["statistic"]
+            statistic = None if pd.isna(raw_stat) else float(raw_stat)
+            p_value, q_value = float(row["p_value"]), float(row["q_value"])
+            group_id = str(row["group_id"])
+            where = f" in group {group_id}" if rule == "coordinated_group" else ""
+            out.append(
+                Finding(
+                    detector=self.name,
+                    rule=rule,
+                    severity=severity,
+                    subject=str(row["voter"]),
+                    vote_id=str(row["vote_id"]),
+                    score=statistic,
+                    p_value=p_value,
+                    message=f"voter flagged by {rule}{where} (p={p_value:.3g}, q={q_value:.3g})",
+                    evidence={
+                        "test": rule,
+                        "statistic": statistic,
+                        "p_value": p_value,
+                        "q_value": q_value,
+                        "fdr": cfg.fdr,
+                        "group_id": group_id or None,
+                        "policy": cfg.invalidate,
+                    },
+                )
+            )
+        return out
+
+    def _evidence_findings(self, audit: VoterAudit, cfg: VoterConfig) -> list[Finding]:
+        ev = audit.evidence
+        chosen = ev[
+            ev["flagged"] | ev["flagged_group"] | ev["review_flag"].fillna(False).astype(bool)
+        ]
+        top = ev.head(cfg.evidence_top_n)
+        chosen = pd.concat([chosen, top]).drop_duplicates("voter")
+        out: list[Finding] = []
+        for record in chosen.to_dict(orient="records"):
+            flagged = bool(record.get("flagged")) or bool(record.get("flagged_group"))
+            evidence = {key: record.get(key) for key in _EVIDENCE_KEYS if key in record}
+            evidence["flagged"] = flagged
+            evidence["review_flag"] = bool(record.get("review_flag") or False)
+            for name in INDIVIDUAL_TESTS:
+                evidence[f"p_{name}"] = record.get(f"p_{name}")
+            out.append(
+                Finding(
+                    detector=self.name,
+                    rule="voter_evidence",
+                    severity=Severity.INFO if not flagged else Severity.LOW,
+                    subject=str(record["voter"]),
+                    score=None,
+                    p_value=record.get("p_value"),
+                    message=(
+                        f"{int(record['n_votes'])} votes; best test {record.get('best_test') or '-'} "
+                        f"q={float(record.get('q_value', 1.0)):.3g}"
+                        + ("; flagged" if flagged else "")
+                    ),
+                    evidence=evidence,
+                )
+            )
+        return out
+
+    def _group_findings(self, audit: VoterAudit, cfg: VoterConfig) -> list[Finding]:
+        out: list[Finding] = []
+        for group in audit.groups:
+            if not group.flagged:
+                continue
+            out.append(
+                Finding(
+                    detector=self.name,
+                    rule="coordinated_group",
+                    severity=cfg.group.severity,
+                    subject=group.group_id,
+                    score=group.z,
+                    p_value=group.p_value,
+                    message=(
+                        f"{len(group.flagged_members)} of {len(group.members)} linked voters push "
+                        f"{group.target_name} {'up' if group.direction > 0 else 'down'} "
+                        f"(z={group.z:.2f}, q={group.q_value:.3g})"
+                    ),
+                    evidence=group.to_json(),
+                )
+            )
+        return out

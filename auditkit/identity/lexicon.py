@@ -1,0 +1,205 @@
+"""Load and validate the identity rule files (``rules/identity/*.yaml``) into compiled form.
+
+The lexicon (names of models and makers in many languages), the self-reference patterns and the
+probe / role-play patterns are data; this module turns them into one Aho-Corasick automaton (the
+single-pass prefilter) and compiled regexes, once per rule pack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ahocorasick
+
+from auditkit.errors import RuleError
+from auditkit.rules import require
+
+if TYPE_CHECKING:
+    from auditkit.rules import RulePack
+
+__all__ = [
+    "SCRIPTS",
+    "IdentityName",
+    "IdentityRules",
+    "SelfReferenceRule",
+    "load_identity_rules",
+]
+
+SCRIPTS = ("latin", "cjk", "hangul", "cyrillic", "hebrew")
+_KINDS = ("family", "maker")
+
+
+@dataclass(frozen=True)
+class IdentityName:
+    """One lexicon entry: a lower-cased name and the identity it claims."""
+
+    text: str
+    kind: str  # "family" or "maker"
+    family: str | None
+    maker: str
+    ambiguous: bool
+    latin: bool  # ASCII-only: needs word boundaries
+
+
+@dataclass(frozen=True)
+class SelfReferenceRule:
+    """A pattern that makes a name occurrence a self-identification (see self_reference.yaml)."""
+
+    id: str
+    lang: str
+    script: str
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    targets: frozenset[str]
+    in_code: bool
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    """Everything the identity audit needs, compiled."""
+
+    names: Mapping[str, IdentityName]
+    automaton: Any  # ahocorasick.Automaton over lower-cased names
+    rules: tuple[SelfReferenceRule, ...]
+    probes: tuple[re.Pattern[str], ...]
+    roleplay: tuple[re.Pattern[str], ...]
+    ai_context: re.Pattern[str]
+    answer_to_probe_id: str
+    answer_to_probe_offset: int
+    window: int
+    severity: str
+    roleplay_severity: str
+
+    @property
+    def n_names(self) -> int:
+        return len(self.names)
+
+
+def _compile(pattern: str, where: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise RuleError(f"bad regular expression {pattern!r}: {exc}", path=where) from None
+
+
+def _str_list(mapping: Mapping[str, Any], key: str, where: str) -> list[str]:
+    values = require(mapping, key, list, where=where, default=[])
+    if not all(isinstance(v, str | int | float) for v in values):
+        raise RuleError(f"key {key!r} must be a list of strings", path=where)
+    return [str(v) for v in values]
+
+
+def _load_names(section: Mapping[str, Any], where: str) -> dict[str, IdentityName]:
+    ambiguous = {n.lower() for n in _str_list(section, "ambiguous", where)}
+    names: dict[str, IdentityName] = {}
+
+    def add(text: str, kind: str, family: str | None, maker: str) -> None:
+        key = text.strip().lower()
+        if not key:
+            raise RuleError("empty name in lexicon", path=where)
+        # A name listed twice keeps its first meaning; families come first, so "deepseek" is a family.
+        names.setdefault(
+            key,
+            IdentityName(
+                text=key,
+                kind=kind,
+                family=family,
+                maker=maker,
+                ambiguous=key in ambiguous,
+                latin=key.isascii(),
+            ),
+        )
+
+    for i, fam in enumerate(require(section, "families", list, where=where)):
+        w = f"{where} families[{i}]"
+        fid = require(fam, "id", str, where=w).lower()
+        maker = require(fam, "maker", str, where=w).lower()
+        for name in _str_list(fam, "names", w):
+            add(name, "family", fid, maker)
+    for i, mk in enumerate(require(section, "makers", list, where=where)):
+        w = f"{where} makers[{i}]"
+        mid = require(mk, "id", str, where=w).lower()
+        for name in _str_list(mk, "names", w):
+            add(name, "maker", None, mid)
+    return names
+
+
+def _expand(pattern: str, fillers: Mapping[str, str]) -> str:
+    for lang, filler in fillers.items():
+        pattern = pattern.replace("{filler_" + lang + "}", filler)
+    return pattern
+
+
+def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRule, ...]:
+    fillers = require(section, "fillers", dict, where=where, default={})
+    out = []
+    seen: set[str] = set()
+    for i, raw in enumerate(require(section, "rules", list, where=where)):
+        w = f"{where} rules[{i}]"
+        rule_id = require(raw, "id", str, where=w)
+        if rule_id in seen:
+            raise RuleError(f"duplicate rule id {rule_id!r}", path=w)
+        seen.add(rule_id)
+        script = require(raw, "script", str, where=w)
+        if script not in SCRIPTS:
+            raise RuleError(f"script must be one of {SCRIPTS}, got {script!r}", path=w)
+        targets = frozenset(_str_list(raw, "targets", w) or _KINDS)
+        if not targets <= set(_KINDS):
+            raise RuleError(f"targets must be among {_KINDS}", path=w)
+        before = _expand(require(raw, "before", str, where=w, default=""), fillers)
+        after = _expand(require(raw, "after", str, where=w, default=""), fillers)
+        out.append(
+            SelfReferenceRule(
+                id=rule_id,
+                lang=require(raw, "lang", str, where=w),
+                script=script,
+                before=_compile(f"(?:{before})\\Z", w, re.IGNORECASE) if before else None,
+                after=_compile(after, w, re.IGNORECASE) if after else None,
+                targets=targets,
+                in_code=bool(require(raw, "in_code", bool, where=w, default=False)),
+            )
+        )
+    return tuple(out)
+
+
+def _build_automaton(names: Sequence[str]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for name in names:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton
+
+
+def load_identity_rules(rules: RulePack) -> IdentityRules:
+    """Compile the ``identity/*`` sections of a rule pack (lexicon, self_reference, context)."""
+    sections = rules.sections_under("identity")
+    lexicon = sections.get("identity/lexicon")
+    selfref = sections.get("identity/self_reference")
+    context = sections.get("identity/context", {})
+    if lexicon is None or selfref is None:
+        raise RuleError(
+            "the identity audit needs rules/identity/lexicon.yaml and self_reference.yaml",
+            path=rules.root,
+        )
+    names = _load_names(lexicon, "identity/lexicon")
+    where_sr = "identity/self_reference"
+    where_ctx = "identity/context"
+    atp = require(selfref, "answer_to_probe", dict, where=where_sr, default={})
+    return IdentityRules(
+        names=names,
+        automaton=_build_automaton(sorted(names)),
+        rules=_load_rules(selfref, where_sr),
+        probes=tuple(_compile(p, where_ctx) for p in _str_list(context, "probes", where_ctx)),
+        roleplay=tuple(_compile(p, where_ctx) for p in _str_list(context, "roleplay", where_ctx)),
+        ai_context=_compile(require(selfref, "ai_context", str, where=where_sr), where_sr),
+        answer_to_probe_id=str(atp.get("id", "self_id.any.answer_to_probe")),
+        answer_to_probe_offset=int(atp.get("max_offset", 40)),
+        window=int(require(selfref, "window", int, where=where_sr, default=160)),
+        severity=str(require(selfref, "severity", str, where=where_sr, default="high")),
+        roleplay_severity=str(
+            require(context, "roleplay_severity", str, where=where_ctx, default="low")
+        ),
+    )

@@ -1,0 +1,279 @@
+"""Find where a response names itself: a one-pass name prefilter, then self-reference rules.
+
+Why two stages: almost no response mentions a model or maker at all, so one Aho-Corasick pass
+over the lower-cased text (every lexicon name in every language at once) rejects most text at
+C speed; only the few name occurrences found are examined by the per-language regexes, which
+look at the sentence around each occurrence to tell "I am Claude" from "Claude is a chatbot".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
+
+__all__ = [
+    "NameHit",
+    "SelfIdMatch",
+    "analyze_response",
+    "find_names",
+    "has_name",
+    "is_probe",
+    "is_roleplay",
+    "lower_same_length",
+    "scripts_of",
+]
+
+_VERSION_TAIL = re.compile(r"[A-Za-z0-9.+-]*")
+_SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])")
+_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_SPEAKER_LINE = re.compile(r"^\s*[*_>#-]*\s*[^\s:：][^:：\n]{0,40}?[*_]*\s*(?:\([^)\n]*\))?\s*[:：]")
+_OPEN_CLOSE = {"“": "”", "«": "»", "「": "」", "『": "』", "„": "“"}
+_STRAIGHT_QUOTES = '"'
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` with one output character per input character, so spans line up."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower()[0] for ch in text)
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """A lexicon name standing as a word in the text; ``end`` includes any version suffix."""
+
+    start: int
+    end: int
+    name: IdentityName
+
+
+@dataclass(frozen=True)
+class SelfIdMatch:
+    """A response naming itself: which rule, where, and what identity it claims."""
+
+    rule: str
+    lang: str
+    start: int
+    end: int
+    matched_text: str
+    name: str
+    kind: str
+    family: str | None
+    maker: str
+    snippet: str
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _is_ascii_alpha(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _boundary_ok(text: str, start: int, end: int, name: IdentityName) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if name.latin:
+        return not _is_ascii_alnum(before) and not _is_ascii_alpha(after)
+    if _is_cyrillic(name.text[0]):
+        return not _is_cyrillic(before)
+    return True
+
+
+def _raw_hits(text: str, lowered: str, rules: IdentityRules) -> list[NameHit]:
+    hits = []
+    for end_idx, key in rules.automaton.iter(lowered):
+        start = end_idx - len(key) + 1
+        end = end_idx + 1
+        name = rules.names[key]
+        if _boundary_ok(lowered, start, end, name):
+            hits.append(NameHit(start, end, name))
+    return hits
+
+
+def has_name(text: str, rules: IdentityRules) -> bool:
+    """Prefilter: does any lexicon name stand as a word in ``text``? (one automaton pass)"""
+    lowered = lower_same_length(text)
+    for end_idx, key in rules.automaton.iter(lowered):
+        if _boundary_ok(lowered, end_idx - len(key) + 1, end_idx + 1, rules.names[key]):
+            return True
+    return False
+
+
+def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
+    """Every lexicon name in ``text``, longest at each place, non-overlapping, in text order."""
+    hits = _raw_hits(text, lower_same_length(text), rules)
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    out: list[NameHit] = []
+    last_end = -1
+    for hit in hits:
+        if hit.start < last_end:
+            continue
+        end = hit.end
+        if hit.name.latin and end < len(text) and text[end] in "-.+0123456789":
+            tail = _VERSION_TAIL.match(text, end)
+            if tail is not None:
+                end = tail.end()
+                while end > hit.end and text[end - 1] in ".-+":
+                    end -= 1
+        out.append(NameHit(hit.start, end, hit.name))
+        last_end = end
+    return out
+
+
+def scripts_of(text: str) -> set[str]:
+    """Writing systems present in ``text`` (used to route to the per-language rules)."""
+    found: set[str] = set()
+    for ch in text:
+        if ch.isascii():
+            if ch.isalpha():
+                found.add("latin")
+            continue
+        o = ord(ch)
+        if 0x4E00 <= o <= 0x9FFF or 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x4DBF:
+            found.add("cjk")
+        elif 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
+            found.add("hangul")
+        elif 0x0400 <= o <= 0x04FF:
+            found.add("cyrillic")
+        elif 0x0590 <= o <= 0x05FF:
+            found.add("hebrew")
+        elif ch.isalpha():
+            found.add("latin")  # accented Latin letters (é, ü, ñ)
+    return found
+
+
+def is_probe(user_text: str, rules: IdentityRules) -> bool:
+    """Does a user turn ask the assistant who it is?"""
+    return any(p.search(user_text) for p in rules.probes)
+
+
+def is_roleplay(user_text: str, rules: IdentityRules) -> bool:
+    """Does a user turn ask for role-play, a script, a story or a joke?"""
+    return any(p.search(user_text) for p in rules.roleplay)
+
+
+def _sentence_start(text: str, pos: int, window: int) -> int:
+    lo = max(0, pos - window)
+    start = lo
+    for m in _SENTENCE_END.finditer(text, lo, pos):
+        start = m.end()
+    return start
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    if "```" not in text:
+        return []
+    return [(m.start(), m.end()) for m in _FENCE.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _quoted(text: str, pos: int) -> bool:
+    """Inside quotation marks on its line, or on a "Speaker:" script line: not the assistant."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    prefix = text[line_start:pos]
+    if _SPEAKER_LINE.match(prefix):
+        return True
+    if prefix.count(_STRAIGHT_QUOTES) % 2 == 1:
+        return True
+    for open_q, close_q in _OPEN_CLOSE.items():
+        if prefix.count(open_q) > prefix.count(close_q) - (open_q == close_q):
+            return True
+    return False
+
+
+def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    body = " ".join(text[lo:hi].split())
+    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
+
+
+def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text: str) -> bool:
+    if rule.before is None and rule.after is None:
+        return False
+    if rule.before is not None and rule.before.search(before_text) is None:
+        return False
+    return rule.after is None or rule.after.match(text, hit.end) is not None
+
+
+def _make_match(rule_id: str, lang: str, text: str, hit: NameHit) -> SelfIdMatch:
+    return SelfIdMatch(
+        rule=rule_id,
+        lang=lang,
+        start=hit.start,
+        end=hit.end,
+        matched_text=text[hit.start : hit.end],
+        name=hit.name.text,
+        kind=hit.name.kind,
+        family=hit.name.family,
+        maker=hit.name.maker,
+        snippet=_snippet(text, hit.start, hit.end),
+    )
+
+
+def analyze_response(
+    text: str,
+    rules: IdentityRules,
+    *,
+    probed: bool = False,
+    user_text: str = "",
+) -> list[SelfIdMatch]:
+    """Self-identifications in one assistant message, in text order.
+
+    ``probed`` says the user asked who the model is (it lets an ambiguous name count and enables
+    the answer-to-probe rule); ``user_text`` is the user's side so far (a name the user wrote is
+    not *revealed* by a bare answer).
+    """
+    hits = find_names(text, rules)
+    if not hits:
+        return []
+    codes = _code_spans(text)
+    user_lower = user_text.lower()
+    matches: list[SelfIdMatch] = []
+    for hit in hits:
+        sent_start = _sentence_start(text, hit.start, rules.window)
+        before_text = text[sent_start : hit.start]
+        after_text = text[hit.end : hit.end + 40]
+        scripts = scripts_of(before_text + " " + after_text)
+        in_code = _inside(codes, hit.start)
+        quoted: bool | None = None
+        for rule in rules.rules:
+            if rule.script not in scripts or hit.name.kind not in rule.targets:
+                continue
+            if in_code and not rule.in_code:
+                continue
+            if not _rule_matches(rule, text, hit, before_text):
+                continue
+            if not rule.in_code:
+                if quoted is None:
+                    quoted = _quoted(text, hit.start)
+                if quoted:
+                    break
+            if hit.name.ambiguous and not probed:
+                sentence = before_text + text[hit.end : hit.end + 100]
+                if rules.ai_context.search(sentence) is None:
+                    break
+            matches.append(_make_match(rule.id, rule.lang, text, hit))
+            break
+    if not matches and probed:
+        for hit in hits:
+            if hit.start > rules.answer_to_probe_offset:
+                break
+            if hit.name.text in user_lower or _inside(codes, hit.start):
+                continue
+            if _quoted(text, hit.start):
+                continue
+            matches.append(_make_match(rules.answer_to_probe_id, "", text, hit))
+            break
+    return matches

@@ -1,0 +1,231 @@
+"""``load_battles``: any supported file(s) → one :class:`~auditkit.schema.BattleTable` + quarantine.
+
+Each file is sniffed (container, compression, arena schema), read as chunks of source columns,
+normalised chunk by chunk, and the canonical chunks are concatenated at the end. Vote ids are unique
+across all files: a repeated id is quarantined as ``duplicate_vote_id`` (the first copy loads).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from auditkit.errors import InputError
+from auditkit.io.csvfile import read_csv
+from auditkit.io.detect import CONTAINERS, detect_container, detect_schema, file_stem
+from auditkit.io.jsonl import read_json_array, read_jsonl
+from auditkit.io.normalise import RawChunk, normalise_chunk
+from auditkit.io.parquet import read_parquet
+from auditkit.io.quarantine import QuarantineRecord, count_reasons, write_quarantine
+from auditkit.schema import TAG_PREFIX, BattleTable, VoterStatus, coerce_frame, empty_frame
+
+__all__ = [
+    "PLACEHOLDER_MIN_ROWS",
+    "PLACEHOLDER_SHARE",
+    "PLACEHOLDER_VOTER_VALUES",
+    "LoadResult",
+    "classify_voters",
+    "load_battles",
+]
+
+log = logging.getLogger(__name__)
+
+# One voter id on at least this share of at least this many rows is a placeholder (a proxy's loopback
+# address, a constant), not a person: GenAI-Arena's ``arena_user_::1`` is on all 2,061 rows. A busy
+# shared IP covers a minority of rows and stays usable.
+PLACEHOLDER_SHARE = 0.9
+PLACEHOLDER_MIN_ROWS = 20
+# Values that never identify a voter (compared stripped and lower-cased).
+PLACEHOLDER_VOTER_VALUES = frozenset(
+    {"", "anonymous", "anon", "unknown", "none", "null", "nan", "n/a", "-", "arena_user_"}
+)
+
+Reader = Callable[..., Iterator[RawChunk]]
+_READERS: dict[str, Reader] = {
+    "json": read_json_array,
+    "jsonl": read_jsonl,
+    "csv": read_csv,
+    "parquet": read_parquet,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class LoadResult:
+    """The loaded battles, every quarantined row, and the counts that reconcile them."""
+
+    battles: BattleTable
+    quarantine: list[QuarantineRecord]
+    quarantine_counts: dict[str, int]
+    rows_read: int
+    rows_loaded: int
+    files: tuple[str, ...] = ()
+    formats: dict[str, str] = field(default_factory=dict)  # file → "<schema> (<container>[.gz])"
+
+    @property
+    def rows_quarantined(self) -> int:
+        return len(self.quarantine)
+
+    def summary(self) -> str:
+        reasons = ", ".join(f"{k} {v:,}" for k, v in self.quarantine_counts.items()) or "none"
+        return (
+            f"{self.rows_read:,} rows read, {self.rows_loaded:,} loaded, "
+            f"{self.rows_quarantined:,} quarantined ({reasons})"
+        )
+
+
+def _as_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    if isinstance(paths, str | Path):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def load_battles(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    quarantine_path: Path | None = None,
+    fmt: str | None = None,
+    with_text: bool = True,
+) -> LoadResult:
+    """Load battle logs of any supported format; rows that cannot be trusted go to quarantine.
+
+    ``fmt`` forces the container (``json``, ``jsonl``, ``csv``, ``parquet``) instead of sniffing.
+    ``with_text=False`` skips conversation columns (faster, far less memory; conversation structure
+    is then not validated). Raises :class:`InputError` for a file that cannot be read at all.
+    """
+    if fmt is not None and fmt not in CONTAINERS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
+    files = _as_paths(paths)
+    if not files:
+        raise InputError("no input files given")
+    seen_ids: dict[str, int] = {}
+    frames: list[pd.DataFrame] = []
+    quarantine: list[QuarantineRecord] = []
+    voter_fields: list[str] = []
+    formats: dict[str, str] = {}
+    unmapped_languages: Counter[str] = Counter()
+    rows_read = 0
+    for path in files:
+        container, is_gzip = detect_container(path)
+        if fmt is not None:
+            container = fmt
+        reader = _READERS[container]
+        schema: str | None = None
+        saw_battle_columns = False
+        saw_objects = False
+        for chunk in reader(path, is_gzip=is_gzip, with_text=with_text):
+            rows_read += chunk.rows_read
+            quarantine.extend(chunk.rejected)
+            if chunk.n == 0:
+                continue
+            saw_objects = True
+            if not ({"model_a", "model_b"} & set(chunk.columns)):
+                # Not a battle log (e.g. a model-answers file): refuse rather than quarantine it all.
+                break
+            saw_battle_columns = True
+            if schema is None:
+                winners = set(chunk.columns.get("winner", [])[:1000]) - {None}
+                schema = detect_schema(chunk.columns, winners)
+            result = normalise_chunk(
+                chunk.columns,
+                chunk.n,
+                lines=chunk.lines,
+                raw=chunk.raw,
+                file=str(path),
+                stem=file_stem(path),
+                with_text=with_text,
+                seen_ids=seen_ids,
+                pre_problems=chunk.pre_problems,
+            )
+            frames.append(result.frame)
+            quarantine.extend(result.quarantine)
+            unmapped_languages.update(result.unmapped_languages)
+            if result.voter_field and result.voter_field not in voter_fields:
+                voter_fields.append(result.voter_field)
+        if saw_objects and not saw_battle_columns:
+            raise InputError("not a battle log: rows have no model_a/model_b fields", path=str(path))
+        formats[str(path)] = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
+        log.debug("loaded %s as %s", path, formats[str(path)])
+
+    frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
+    frame = _finish_dtypes(frame)
+    quarantine.sort(key=lambda r: (files.index(Path(r.file)) if Path(r.file) in files else 0, r.line))
+    voter_field = ",".join(voter_fields) or None
+    frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
+    extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
+    if unmapped_languages:
+        extra["languages_unmapped"] = dict(sorted(unmapped_languages.items()))
+    battles = BattleTable(
+        frame=frame,
+        voter_field=voter_field,
+        voter_status=status,
+        voter_note=note,
+        sources=tuple(str(p) for p in files),
+        source_formats=tuple(formats[str(p)] for p in files),
+        extra=extra,
+    )
+    if quarantine_path is not None:
+        write_quarantine(quarantine, quarantine_path)
+    return LoadResult(
+        battles=battles,
+        quarantine=quarantine,
+        quarantine_counts=count_reasons(quarantine),
+        rows_read=rows_read,
+        rows_loaded=len(frame),
+        files=tuple(str(p) for p in files),
+        formats=formats,
+    )
+
+
+def _finish_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = coerce_frame(frame)
+    for name in frame.columns:
+        if name.startswith(TAG_PREFIX):
+            frame[name] = frame[name].convert_dtypes()
+    return frame
+
+
+def classify_voters(
+    frame: pd.DataFrame, voter_field: str | None
+) -> tuple[pd.DataFrame, VoterStatus, str, int]:
+    """Decide whether the voter column identifies people; blank out placeholder values.
+
+    Returns ``(frame, status, note, placeholder_rows)``. MISSING: no voter field or every value empty.
+    PLACEHOLDER: every value is a placeholder ("anonymous", "arena_user_" …) or one id sits on at
+    least ``PLACEHOLDER_SHARE`` of at least ``PLACEHOLDER_MIN_ROWS`` rows. Otherwise USABLE.
+    """
+    n = len(frame)
+    if voter_field is None or n == 0:
+        return frame, VoterStatus.MISSING, "the source has no voter field", 0
+    voters = frame["voter"]
+    normalised = voters.str.strip().str.lower()
+    placeholder = normalised.isin(PLACEHOLDER_VOTER_VALUES).fillna(False).to_numpy(dtype=bool)
+    placeholder_rows = int(placeholder.sum())
+    if placeholder_rows:
+        frame = frame.copy()
+        frame.loc[placeholder, "voter"] = pd.NA
+        voters = frame["voter"]
+    present = int(voters.notna().sum())
+    if present == 0:
+        if placeholder_rows:
+            note = f"all {placeholder_rows:,} {voter_field} values are placeholders (e.g. 'anonymous')"
+            return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows
+        return frame, VoterStatus.MISSING, f"{voter_field} is empty on every row", 0
+    counts = voters.value_counts()
+    top_id, top_count = str(counts.index[0]), int(counts.iloc[0])
+    if n >= PLACEHOLDER_MIN_ROWS and top_count >= PLACEHOLDER_SHARE * n:
+        note = (
+            f"{voter_field} {top_id!r} is on {top_count:,} of {n:,} rows "
+            f"({top_count / n:.1%}): one id for nearly every vote (a proxy or loopback address), "
+            "not a voter"
+        )
+        return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows
+    note = f"{voter_field}: {len(counts):,} distinct voters on {present:,} of {n:,} rows"
+    if placeholder_rows:
+        note += f"; {placeholder_rows:,} placeholder values set to missing"
+    return frame, VoterStatus.USABLE, note, placeholder_rows

@@ -1,0 +1,140 @@
+"""Nightly audits: audit what is new since the last run, reuse cached per-vote detector results.
+
+Each night: expand the input glob, find files whose (path, sha256) the ledger has not seen, and — if
+there is anything new or the rule pack changed — re-audit ALL files (ratings are refitted on all clean
+votes; the voter and sampling detectors are global and cheap, so they rerun on everything) while
+per-vote detectors (:data:`auditkit.audit.CACHEABLE_DETECTORS`) scan only votes not yet scanned under
+the same rule-pack hash. Output goes to ``REPORTS/<YYYY-MM-DD>/`` and is diffed against the latest
+earlier dated folder (``diff.json`` there, and a section in the report).
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from auditkit.audit import AuditResult, run_audit, sha256_file
+from auditkit.clean import canonical_json
+from auditkit.detectors.base import Severity
+from auditkit.errors import ExitCode, InputError
+from auditkit.ledger import Ledger
+from auditkit.rules import RulePack, load_rules
+
+__all__ = ["NightlyResult", "previous_report_dir", "run_nightly"]
+
+_DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class NightlyResult:
+    """A nightly run: the audit (None when nothing was new) and what made it run or skip."""
+
+    audit: AuditResult | None
+    new_files: tuple[str, ...]
+    all_files: tuple[str, ...]
+    report_dir: Path | None
+    previous_dir: Path | None
+    reason: str
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return self.audit.exit_code if self.audit is not None else ExitCode.CLEAN
+
+    def summary(self) -> str:
+        head = f"nightly: {len(self.new_files)} new of {len(self.all_files)} files ({self.reason})"
+        if self.audit is None:
+            return head + "; nothing to do"
+        lines = [head, self.audit.summary()]
+        diff = self.audit.summary_data.get("diff")
+        if diff:
+            lines.append(f"  since {self.previous_dir}: {diff['summary']}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "new_files": list(self.new_files),
+            "all_files": list(self.all_files),
+            "report_dir": str(self.report_dir) if self.report_dir else None,
+            "previous_dir": str(self.previous_dir) if self.previous_dir else None,
+            "reason": self.reason,
+            "audit": self.audit.to_json() if self.audit else None,
+        }
+
+    def to_frame(self) -> Any:
+        return self.audit.to_frame() if self.audit else None
+
+
+def previous_report_dir(reports: Path, current: str) -> Path | None:
+    """The latest dated run folder before ``current`` that holds a finished run."""
+    if not reports.is_dir():
+        return None
+    dated = sorted(
+        p
+        for p in reports.iterdir()
+        if p.is_dir() and _DATE_DIR.match(p.name) and p.name < current
+        if (p / "summary.json").is_file()
+    )
+    return dated[-1] if dated else None
+
+
+def run_nightly(
+    input_glob: str,
+    *,
+    db_path: str | Path = "auditkit.db",
+    reports_dir: str | Path = "reports",
+    rules: RulePack | str | Path | None = None,
+    seed: int = 0,
+    date: str | None = None,
+    fail_on: str | Severity | None = None,
+    quiet: bool = False,
+    force: bool = False,
+) -> NightlyResult:
+    """One nightly run; see the module docstring. ``date`` (YYYY-MM-DD) defaults to today (UTC)."""
+    files = sorted(glob.glob(input_glob, recursive=True))
+    files = [f for f in files if Path(f).is_file()]
+    if not files:
+        raise InputError(f"no input files match {input_glob!r}")
+    day = date or datetime.now(UTC).strftime("%Y-%m-%d")
+    if not _DATE_DIR.match(day):
+        raise InputError(f"--date must be YYYY-MM-DD, got {day!r}")
+    pack = rules if isinstance(rules, RulePack) else load_rules(rules)
+    hashes = [(f, sha256_file(f)) for f in files]
+    with Ledger(db_path) as ledger:
+        seen = ledger.seen_file_hashes()
+        last = ledger.last_run("nightly")
+    new = [(f, h) for f, h in hashes if (f, h) not in seen]
+    rules_changed = last is not None and last["rule_pack_hash"] != pack.content_hash
+    if new:
+        reason = "new input"
+    elif rules_changed:
+        reason = "rule pack changed"
+    elif force:
+        reason = "forced"
+    else:
+        return NightlyResult(None, (), tuple(files), None, None, "no new input, same rules")
+    reports = Path(reports_dir)
+    out = reports / day
+    previous = previous_report_dir(reports, day)
+    audit = run_audit(
+        files,
+        rules=pack,
+        out_dir=out,
+        db_path=db_path,
+        seed=seed,
+        fail_on=fail_on,
+        quiet=quiet,
+        previous_dir=previous,
+        kind="nightly",
+        use_detector_cache=True,
+        seen_files=new,
+        title=f"Nightly integrity audit {day}",
+    )
+    if "diff" in audit.summary_data:
+        (out / "diff.json").write_text(
+            canonical_json(audit.summary_data["diff"]) + "\n", encoding="utf-8"
+        )
+    return NightlyResult(audit, tuple(f for f, _ in new), tuple(files), out, previous, reason)

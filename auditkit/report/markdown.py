@@ -1,0 +1,89 @@
+"""The Markdown twin of the HTML report: the same verdict and tables, for terminals and PR comments.
+
+Untrusted strings are escaped for Markdown (and HTML, since most renderers allow inline HTML).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from auditkit.report.render import ReportContext
+
+__all__ = ["md_escape", "render_markdown"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def md_escape(value: Any) -> str:
+    """Escape ``value`` so it renders as literal text in a Markdown table cell."""
+    text = html.escape(str(value), quote=False).replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _num(value: Any, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def render_markdown(context: ReportContext) -> str:
+    """The report as GitHub-flavoured Markdown."""
+    out = [f"# {md_escape(context.title)}", "", f"**{md_escape(context.verdict)}**", ""]
+    for label, value in context.headline_numbers.items():
+        out.append(f"- {md_escape(label)}: {_num(value)}")
+    out += [""] + [f"> {md_escape(note)}" for note in context.notes]
+    out += ["", "## Leaderboard", ""]
+    out.append(
+        "| rank after | model | rating before | CI before | rating after | CI after "
+        "| battles before | battles after | significant |"
+    )
+    out.append("|---:|---|---:|---|---:|---|---:|---:|---|")
+    board = context.leaderboard.sort_values(["rank_after", "model"], na_position="last")
+    for row in board.to_dict("records"):
+        out.append(
+            f"| {_num(row['rank_after'])} | {md_escape(row['model'])} "
+            f"| {_num(row['rating_before'])} "
+            f"| {_num(row['ci_before_lower'])}–{_num(row['ci_before_upper'])} "
+            f"| {_num(row['rating_after'])} "
+            f"| {_num(row['ci_after_lower'])}–{_num(row['ci_after_upper'])} "
+            f"| {_num(row['battles_before'])} | {_num(row['battles_after'])} "
+            f"| {'yes' if row['change_significant'] else ''} |"
+        )
+    out += ["", "## Invalidations by rule", ""]
+    if context.counts_by_rule:
+        out += ["| detector/rule | votes |", "|---|---:|"]
+        out += [f"| {md_escape(k)} | {v} |" for k, v in context.counts_by_rule.items()]
+    else:
+        out.append("No votes were invalidated.")
+    out += ["", "## Table-level findings", ""]
+    if context.table_findings:
+        out += ["| detector | rule | severity | subject | message |", "|---|---|---|---|---|"]
+        for f in context.table_findings:
+            out.append(
+                f"| {md_escape(f['detector'])} | {md_escape(f['rule'])} | {md_escape(f['severity'])} "
+                f"| {md_escape(f['subject'])} | {md_escape(f['message'])} |"
+            )
+    else:
+        out.append("None.")
+    out += ["", "## Top evidence", ""]
+    for line in context.evidence:
+        out.append(
+            f"- vote {md_escape(line.vote_id)} ({md_escape(line.detector)}/{md_escape(line.rule)}): "
+            f"{md_escape(line.before)}**{md_escape(line.span)}**{md_escape(line.after)}"
+        )
+    if not context.evidence:
+        out.append("No text evidence.")
+    out += ["", "## Quarantine", ""]
+    if context.quarantine_counts:
+        out += [f"- {md_escape(k)}: {v}" for k, v in context.quarantine_counts.items()]
+    else:
+        out.append("Every input row was loaded.")
+    out += ["", "## Change since the previous run", ""]
+    out.append(md_escape(context.diff.get("summary", "")) if context.diff else "No previous run.")
+    out += ["", "## Run", ""]
+    out += [f"- {md_escape(k)}: {md_escape(v)}" for k, v in context.run.items()]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,183 @@
+"""The report's figures, drawn with matplotlib (Agg) and returned as base64 PNG data URIs.
+
+PNG, not SVG: the page must be one self-contained file, and a raster image cannot carry markup, so an
+untrusted model or voter name drawn on a plot can never become live HTML. Labels are passed through
+:func:`plain_label` so a ``$`` in a model name is not parsed as mathtext.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+__all__ = [
+    "battle_heatmap",
+    "figure_to_data_uri",
+    "invalidations_over_time",
+    "plain_label",
+    "rating_forest",
+    "sampling_shares",
+    "voter_scatter",
+]
+
+BEFORE_COLOR = "#8c8c8c"
+AFTER_COLOR = "#1f5fa8"
+FLAG_COLOR = "#c8102e"
+MAX_HEATMAP_MODELS = 30
+MAX_FOREST_MODELS = 40
+
+
+def plain_label(text: object, limit: int = 40) -> str:
+    """A label matplotlib draws verbatim: no mathtext, bounded length."""
+    value = str(text)
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return value.replace("\\", "\\\\").replace("$", r"\$")
+
+
+def figure_to_data_uri(fig: Figure, dpi: int = 96) -> str:
+    """Render and close ``fig``; return ``data:image/png;base64,…`` (metadata stripped for determinism)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _empty(message: str) -> str:
+    fig, ax = plt.subplots(figsize=(6, 1.2))
+    ax.axis("off")
+    ax.text(0.5, 0.5, plain_label(message, 120), ha="center", va="center", color="#555")
+    return figure_to_data_uri(fig)
+
+
+def rating_forest(leaderboard: pd.DataFrame) -> str:
+    """Ratings before (grey) and after cleaning (blue) with their CIs, best model on top."""
+    frame = leaderboard.dropna(subset=["rating_after"]).sort_values("rating_after", ascending=False)
+    frame = frame.head(MAX_FOREST_MODELS)
+    if frame.empty:
+        return _empty("no rateable models")
+    n = len(frame)
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * n + 1.2))
+    y = np.arange(n)[::-1].astype(float)
+    for column, offset, color, label in (
+        ("before", 0.17, BEFORE_COLOR, "before cleaning"),
+        ("after", -0.17, AFTER_COLOR, "after cleaning"),
+    ):
+        rating = frame[f"rating_{column}"].to_numpy(dtype=float)
+        lower = frame[f"ci_{column}_lower"].to_numpy(dtype=float)
+        upper = frame[f"ci_{column}_upper"].to_numpy(dtype=float)
+        err = np.vstack([np.nan_to_num(rating - lower), np.nan_to_num(upper - rating)])
+        ax.errorbar(
+            rating, y + offset, xerr=err, fmt="o", ms=4, color=color, label=label, capsize=2
+        )
+    significant = frame.get("change_significant", pd.Series(False, index=frame.index))
+    labels = [
+        plain_label(m) + ("  *" if bool(s) else "")
+        for m, s in zip(frame["model"], significant.fillna(False), strict=True)
+    ]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("rating (Elo scale); * = significant change")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    return figure_to_data_uri(fig)
+
+
+def battle_heatmap(pair_counts: pd.DataFrame) -> str:
+    """Battles per model pair (symmetric matrix), the most-played models only."""
+    if pair_counts.empty:
+        return _empty("no battles")
+    totals = pair_counts.sum(axis=1).sort_values(ascending=False)
+    keep = list(totals.index[:MAX_HEATMAP_MODELS])
+    matrix = pair_counts.loc[keep, keep].to_numpy(dtype=float)
+    n = len(keep)
+    size = max(4.0, 0.28 * n + 2.0)
+    fig, ax = plt.subplots(figsize=(size + 1.0, size))
+    shown = np.where(matrix > 0, matrix, np.nan)
+    image = ax.imshow(shown, cmap="viridis", interpolation="nearest")
+    ticks = [plain_label(m, 24) for m in keep]
+    ax.set_xticks(range(n), ticks, rotation=90, fontsize=7)
+    ax.set_yticks(range(n), ticks, fontsize=7)
+    fig.colorbar(image, ax=ax, label="battles", shrink=0.8)
+    if len(totals) > n:
+        ax.set_title(f"{n} most-played of {len(totals)} models", fontsize=9)
+    return figure_to_data_uri(fig)
+
+
+def sampling_shares(sampling: pd.DataFrame) -> str:
+    """Observed share of battle appearances per model against the expected share; flagged in red."""
+    if sampling.empty:
+        return _empty("no sampling data")
+    frame = sampling.sort_values("observed_share", ascending=False).head(MAX_FOREST_MODELS)
+    n = len(frame)
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * n + 1.2))
+    y = np.arange(n)[::-1].astype(float)
+    colors = [FLAG_COLOR if f else AFTER_COLOR for f in frame["flagged"]]
+    ax.barh(y, frame["observed_share"].to_numpy(dtype=float), color=colors, alpha=0.85)
+    expected = frame["expected_share"].to_numpy(dtype=float)
+    ax.scatter(expected, y, marker="|", s=200, color="black", label="expected", zorder=3)
+    ax.set_yticks(y, [plain_label(m) for m in frame["model"]], fontsize=8)
+    ax.set_xlabel("share of battle appearances (red = flagged)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return figure_to_data_uri(fig)
+
+
+def voter_scatter(voters: pd.DataFrame) -> str:
+    """Per voter: votes cast vs. share of decisive votes for side A and for their favourite model."""
+    if voters.empty:
+        return _empty("voter ids unusable or absent: no voter evidence")
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharex=True)
+    flagged = voters["flagged"].to_numpy(dtype=bool)
+    x = voters["votes"].to_numpy(dtype=float)
+    for ax, column, title in (
+        (axes[0], "a_share", "share of decisive votes for side A"),
+        (axes[1], "top_model_share", "share of wins given to one model"),
+    ):
+        values = voters[column].to_numpy(dtype=float)
+        ax.scatter(
+            x[~flagged], values[~flagged], s=6, alpha=0.35, color=BEFORE_COLOR, label="voter"
+        )
+        ax.scatter(x[flagged], values[flagged], s=14, color=FLAG_COLOR, label="flagged voter")
+        ax.set_xscale("log")
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("votes cast")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8, loc="lower left")
+    return figure_to_data_uri(fig)
+
+
+def invalidations_over_time(events: pd.DataFrame, detectors: Sequence[str] = ()) -> str:
+    """Invalidated votes per day, stacked by detector (``events``: columns tstamp, detector)."""
+    frame = events.dropna(subset=["tstamp"])
+    if frame.empty:
+        return _empty("no invalidations with timestamps")
+    days = pd.to_datetime(frame["tstamp"], unit="s", utc=True).dt.floor("D")
+    table = pd.crosstab(days, frame["detector"]).sort_index()
+    order = [d for d in detectors if d in table.columns] + sorted(
+        c for c in table.columns if c not in detectors
+    )
+    table = table[order]
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    bottom = np.zeros(len(table))
+    for column in table.columns:
+        values = table[column].to_numpy(dtype=float)
+        ax.bar(table.index, values, bottom=bottom, label=plain_label(column), width=0.8)
+        bottom += values
+    ax.set_ylabel("invalidated votes per day (UTC)")
+    ax.legend(fontsize=8)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    fig.autofmt_xdate()
+    ax.grid(axis="y", alpha=0.3)
+    return figure_to_data_uri(fig)

@@ -1,0 +1,545 @@
+"""Per-voter hypothesis tests for pairwise-vote arenas: pure functions on numpy arrays.
+
+Every function takes one row per vote with an integer ``voter`` code in ``[0, n_voters)`` and returns
+one value per voter (arrays of length ``n_voters``); voters without votes get p-value 1. Nothing here
+does I/O or reads the rule pack; thresholds arrive as arguments. Vote order matters only where a
+docstring says so (then rows must already be sorted by voter, then time).
+
+The outcome model shared by the model-based tests is Bradley-Terry with ties scored as half a win
+(LMArena's convention): with ``d = theta_a - theta_b`` and a pair tie rate ``t``,
+``P(A) = sigma(d) - t/2``, ``P(B) = sigma(-d) - t/2``, ``P(tie) = t`` so that ``E[score_A] = sigma(d)``
+exactly as the ties-as-half BT fit assumes (``t`` is clipped so no probability goes below zero).
+
+References
+----------
+Chiang et al. 2024, "Chatbot Arena: An Open Platform for Evaluating LLMs by Human Preference",
+arXiv 2403.04132, section 5.1 (anomalous users). Min et al. 2025, "Improving Your Model Ranking on
+Chatbot Arena by Vote Rigging". Benjamini & Hochberg 1995. Ville 1939 / Ramdas et al. 2023,
+"Game-theoretic statistics and safe anytime-valid inference" (test martingales).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special, stats
+from statsmodels.stats.multitest import multipletests
+
+__all__ = [
+    "OutcomeProbs",
+    "SequentialResult",
+    "arena_consistency_test",
+    "benjamini_hochberg",
+    "binomial_two_sided",
+    "burst_test",
+    "group_score_test",
+    "loo_strengths_one_step",
+    "outcome_probs",
+    "position_bias_test",
+    "repeated_prompt_test",
+    "score_vectors",
+    "sequential_mixture_test",
+    "speed_test",
+    "target_concentration_test",
+    "tie_rate_test",
+    "voter_score_test",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+_TINY = 1e-300
+
+
+@dataclass(frozen=True)
+class OutcomeProbs:
+    """Per-vote outcome probabilities under the null model (each array one entry per vote)."""
+
+    p_a: FloatArray
+    p_b: FloatArray
+    p_tie: FloatArray
+
+    def of(self, score_a: FloatArray) -> FloatArray:
+        """Probability of the observed outcome (score 1, 0 or 0.5 for model A)."""
+        return np.where(score_a == 1.0, self.p_a, np.where(score_a == 0.0, self.p_b, self.p_tie))
+
+    @property
+    def mean(self) -> FloatArray:
+        """E[score_A] (= sigma(d) by construction)."""
+        return self.p_a + 0.5 * self.p_tie
+
+    @property
+    def var(self) -> FloatArray:
+        """Var[score_A]."""
+        second = self.p_a + 0.25 * self.p_tie
+        return np.maximum(second - self.mean**2, 0.0)
+
+
+def outcome_probs(diff: FloatArray, tie_rate: FloatArray | float) -> OutcomeProbs:
+    """Outcome probabilities of BT-with-ties-as-half for strength gaps ``diff`` (natural log scale)."""
+    sig = special.expit(np.asarray(diff, dtype=np.float64))
+    t = np.broadcast_to(np.asarray(tie_rate, dtype=np.float64), sig.shape)
+    t = np.minimum(t, 1.98 * np.minimum(sig, 1.0 - sig))
+    return OutcomeProbs(p_a=sig - t / 2, p_b=(1.0 - sig) - t / 2, p_tie=t.copy())
+
+
+def _counts(voter: IntArray, n_voters: int, weights: FloatArray | None = None) -> FloatArray:
+    return np.bincount(voter, weights=weights, minlength=n_voters).astype(np.float64)
+
+
+def binomial_two_sided(k: FloatArray, n: FloatArray, p: FloatArray | float) -> FloatArray:
+    """Two-sided binomial p-value, vectorised: twice the smaller tail, capped at 1 (n=0 → 1)."""
+    k = np.asarray(k, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    p = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), k.shape), 1e-12, 1 - 1e-12)
+    lower = stats.binom.cdf(k, n, p)
+    upper = stats.binom.sf(k - 1, n, p)
+    out = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+    return np.where(n > 0, out, 1.0)
+
+
+def benjamini_hochberg(p_values: FloatArray, fdr: float) -> tuple[BoolArray, FloatArray]:
+    """BH step-up at level ``fdr`` (statsmodels ``multipletests(method="fdr_bh")``): (reject, q)."""
+    p = np.asarray(p_values, dtype=np.float64)
+    if p.size == 0:
+        return np.zeros(0, dtype=bool), np.zeros(0)
+    reject, q, _, _ = multipletests(np.clip(p, 0.0, 1.0), alpha=fdr, method="fdr_bh")
+    return np.asarray(reject, dtype=bool), np.asarray(q, dtype=np.float64)
+
+
+def arena_consistency_test(
+    voter: IntArray,
+    pair: IntArray,
+    score: FloatArray,
+    n_voters: int,
+    *,
+    alpha: float = 0.05,
+    n_checks: int = 5,
+    max_votes: int | None = None,
+    random_state: int = 0,
+) -> tuple[FloatArray, BoolArray]:
+    """The Chatbot Arena paper's anomalous-user test (Chiang et al. 2024, arXiv 2403.04132, §5.1).
+
+    Method, as the paper describes it: each of a user's votes on an (oriented) model pair gets the
+    rank p-value ``p_i = (1 + #{h in H_pair : h >= x_i}) / (|H_pair| + 1)`` against the historical
+    votes ``H_pair`` of *other* users on the same pair (scores 1/0.5/0 for the pair's first model);
+    the first ``j`` p-values are Fisher-combined, ``M_j = -2 sum log p_i``, and the user is flagged if
+    ``M_j > chi2_{2j, 1 - alpha/n_checks}`` at any of ``n_checks`` randomly drawn checkpoints ``j``.
+
+    Null hypothesis: the user's votes are exchangeable with other users' votes on the same pair.
+    Caveats (why this is only the baseline): the p-value is one-sided (only votes *for* the pair's
+    first model can look anomalous), discrete rank p-values make Fisher's χ² reference conservative
+    and the per-user α has no multiplicity control across users. Rows must be sorted by voter, then
+    time. Returns (the smallest Bonferroni-adjusted p over the checkpoints per voter, flagged).
+    """
+    voter = np.asarray(voter, dtype=np.int64)
+    pair = np.asarray(pair, dtype=np.int64)
+    score = np.asarray(score, dtype=np.float64)
+    n = voter.size
+    out_p = np.ones(n_voters)
+    if n == 0:
+        return out_p, np.zeros(n_voters, dtype=bool)
+    # Counts of scores >= x on each pair, total and from the voter himself (subtracted = "others").
+    levels = np.array([0.0, 0.5, 1.0])
+    level = np.searchsorted(levels, score)
+    n_pairs = int(pair.max()) + 1
+    pair_level = np.zeros((n_pairs, 3))
+    np.add.at(pair_level, (pair, level), 1.0)
+    pair_ge = np.cumsum(pair_level[:, ::-1], axis=1)[:, ::-1]  # [pair, l] = #score >= level l
+    key = voter * n_pairs + pair
+    uniq, inverse = np.unique(key, return_inverse=True)
+    own_level = np.zeros((uniq.size, 3))
+    np.add.at(own_level, (inverse, level), 1.0)
+    own_ge = np.cumsum(own_level[:, ::-1], axis=1)[:, ::-1]
+    own_total = own_level.sum(axis=1)
+    ge_others = pair_ge[pair, level] - own_ge[inverse, level]
+    total_others = pair_level.sum(axis=1)[pair] - own_total[inverse]
+    p_vote = (1.0 + ge_others) / (total_others + 1.0)
+    log_term = -2.0 * np.log(p_vote)
+    starts = np.r_[0, np.flatnonzero(np.diff(voter)) + 1]
+    cum = np.cumsum(log_term)
+    offset = np.repeat(np.r_[0.0, cum[starts[1:] - 1]], np.diff(np.r_[starts, n]))
+    m_j = cum - offset  # M_j at position j of each voter
+    position = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))  # j - 1
+    counts = np.diff(np.r_[starts, n])
+    rng = np.random.default_rng(random_state)
+    horizon = counts if max_votes is None else np.minimum(counts, max_votes)
+    # n_checks checkpoints per voter drawn uniformly from 1..horizon (with replacement).
+    draws = np.floor(rng.random((starts.size, n_checks)) * horizon[:, None]).astype(np.int64)
+    rows = starts[:, None] + draws
+    stat = m_j[rows]
+    dof = 2.0 * (position[rows] + 1.0)
+    p_checks = np.minimum(1.0, stats.chi2.sf(stat, dof) * n_checks)
+    best = p_checks.min(axis=1)
+    voters_here = voter[starts]
+    out_p[voters_here] = best
+    flagged = np.zeros(n_voters, dtype=bool)
+    flagged[voters_here] = best <= alpha
+    return out_p, flagged
+
+
+def score_vectors(
+    voter: IntArray,
+    model_a: IntArray,
+    model_b: IntArray,
+    score: FloatArray,
+    probs: OutcomeProbs,
+    n_voters: int,
+    n_models: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Per-voter BT score vectors ``S_v = X_v' r_v`` and Fisher information ``I_v = X_v' W_v X_v``.
+
+    ``X`` has +1 at model A and -1 at model B, ``r = score - E[score]``, ``W = Var[score]``: the
+    gradient and information of a voter-specific strength offset at zero. Shapes (n_voters, K) and
+    (n_voters, K, K); keep ``n_voters * K * K`` moderate (the caller batches).
+    """
+    resid = np.asarray(score, dtype=np.float64) - probs.mean
+    var = probs.var
+    k = n_models
+    cell_a = voter * k + model_a
+    cell_b = voter * k + model_b
+    size = n_voters * k
+    s = np.bincount(cell_a, weights=resid, minlength=size) - np.bincount(
+        cell_b, weights=resid, minlength=size
+    )
+    base = voter * (k * k)
+    diag = np.bincount(base + model_a * (k + 1), weights=var, minlength=size * k)
+    diag += np.bincount(base + model_b * (k + 1), weights=var, minlength=size * k)
+    off = np.bincount(base + model_a * k + model_b, weights=var, minlength=size * k)
+    off += np.bincount(base + model_b * k + model_a, weights=var, minlength=size * k)
+    info = np.asarray((diag - off).reshape(n_voters, k, k), dtype=np.float64)
+    return np.asarray(s.reshape(n_voters, k), dtype=np.float64), info
+
+
+def _quadratic_pinv(
+    s: FloatArray, info: FloatArray, rel_tol: float = 1e-8
+) -> tuple[FloatArray, FloatArray]:
+    """Batched ``s' I^+ s`` and rank(I) via eigendecomposition (I is singular: sum-to-zero)."""
+    if s.shape[0] == 0:
+        return np.zeros(0), np.zeros(0)
+    eigval, eigvec = np.linalg.eigh(info)
+    scale = np.maximum(eigval.max(axis=1, keepdims=True), _TINY)
+    keep = eigval > rel_tol * scale
+    proj = np.einsum("bkj,bk->bj", eigvec, s)
+    inv = np.where(keep, 1.0 / np.where(keep, eigval, 1.0), 0.0)
+    quad = np.sum(proj**2 * inv, axis=1)
+    return quad, keep.sum(axis=1).astype(np.float64)
+
+
+def voter_score_test(
+    voter: IntArray,
+    model_a: IntArray,
+    model_b: IntArray,
+    score: FloatArray,
+    probs: OutcomeProbs,
+    n_voters: int,
+    n_models: int,
+    *,
+    batch_cells: int = 4_000_000,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Rao score test that a voter's votes follow the consensus BT model (``consensus_loo``).
+
+    Null hypothesis: the voter's outcomes are drawn from ``probs`` (BT fitted on everyone else, with
+    the tie model of the module docstring), independently across votes. Alternative: the voter has
+    their own strength offsets ``delta`` (``P(A) = sigma(d + delta_a - delta_b) ...``) — target
+    stuffing, omnipresent stuffing (down-voting rivals) and random/contrarian bots all shift
+    ``delta``. Statistic ``S' I^+ S`` is asymptotically χ² with rank(I) degrees of freedom (both
+    "too unlikely" and "too predictable" directions: a vote pattern always picking the stronger model
+    inflates ``delta`` along ``theta``). Returns (statistic, dof, p-value) per voter.
+    """
+    voter = np.asarray(voter, dtype=np.int64)
+    stat = np.zeros(n_voters)
+    dof = np.zeros(n_voters)
+    active = np.flatnonzero(np.bincount(voter, minlength=n_voters) > 0)
+    if active.size == 0:
+        return stat, dof, np.ones(n_voters)
+    remap = np.full(n_voters, -1, dtype=np.int64)
+    remap[active] = np.arange(active.size)
+    local = remap[voter]
+    per_batch = max(1, batch_cells // max(1, n_models * n_models))
+    order = np.argsort(local, kind="stable")
+    local_sorted = local[order]
+    for lo in range(0, active.size, per_batch):
+        hi = min(active.size, lo + per_batch)
+        a, b = np.searchsorted(local_sorted, [lo, hi])
+        rows = order[a:b]
+        sub = OutcomeProbs(probs.p_a[rows], probs.p_b[rows], probs.p_tie[rows])
+        s, info = score_vectors(
+            local[rows] - lo, model_a[rows], model_b[rows], score[rows], sub, hi - lo, n_models
+        )
+        quad, rank = _quadratic_pinv(s, info)
+        stat[active[lo:hi]] = quad
+        dof[active[lo:hi]] = rank
+    p = np.where(dof > 0, stats.chi2.sf(stat, np.maximum(dof, 1.0)), 1.0)
+    return stat, dof, p
+
+
+def loo_strengths_one_step(theta: FloatArray, s: FloatArray, info_total: FloatArray) -> FloatArray:
+    """Leave-voter-out strengths by one Newton step: ``theta_{-v} = theta - I_total^+ S_v``.
+
+    At the full-data MLE the total score is zero, so after deleting voter ``v`` the remaining score
+    at ``theta`` is ``-S_v`` and one Newton step with the (nearly unchanged) total information gives
+    the influence-function approximation. Accurate when the voter holds a small share of each pair's
+    votes; the detector refits heavy voters exactly. Rows of ``s`` are voters; result rows likewise.
+    """
+    pinv = np.linalg.pinv(info_total, rcond=1e-10)
+    shifted = theta[None, :] - s @ pinv.T
+    return shifted - shifted.mean(axis=1, keepdims=True)
+
+
+def position_bias_test(
+    voter: IntArray, picked_a: BoolArray, decisive: BoolArray, n_voters: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Exact two-sided binomial test that a voter picks the left answer (A) half the time.
+
+    Null hypothesis: among the voter's decisive votes (ties excluded — a tie is no choice of side),
+    picks of A are Binomial(n_decisive, 1/2); valid because the arena assigns sides at random, so
+    whatever the voter's model preferences, side and preference are independent. Returns (k_a,
+    n_decisive, p).
+    """
+    k = _counts(voter, n_voters, (picked_a & decisive).astype(np.float64))
+    n = _counts(voter, n_voters, decisive.astype(np.float64))
+    return k, n, binomial_two_sided(k, n, 0.5)
+
+
+def tie_rate_test(
+    voter: IntArray, is_tie: BoolArray, tie_prob: FloatArray, n_voters: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Two-sided test of a voter's tie/both-bad count against the rate the model predicts.
+
+    Null hypothesis: the voter's votes are ties independently with the pair probabilities
+    ``tie_prob`` (Poisson-binomial), approximated by Binomial(n, mean tie_prob) — exact when the tie
+    rate is one constant, conservative otherwise (the Poisson-binomial has the smaller variance).
+    Flags tie/both-bad spam and bots that never tie. Returns (ties, expected ties, p).
+    """
+    k = _counts(voter, n_voters, is_tie.astype(np.float64))
+    n = _counts(voter, n_voters)
+    expected = _counts(voter, n_voters, np.asarray(tie_prob, dtype=np.float64))
+    p_bar = np.divide(expected, n, out=np.zeros(n_voters), where=n > 0)
+    return k, expected, binomial_two_sided(k, n, p_bar)
+
+
+def target_concentration_test(
+    voter: IntArray,
+    model_a: IntArray,
+    model_b: IntArray,
+    score: FloatArray,
+    probs: OutcomeProbs,
+    model_share: FloatArray,
+    n_voters: int,
+    n_models: int,
+) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
+    """Is a voter concentrated on one model's battles *and* one-sided for or against it?
+
+    For each (voter, model m): (1) concentration — one-sided exact binomial test that the number of
+    the voter's battles involving m exceeds Binomial(n_v, q_m), ``q_m = model_share[m]`` the share of
+    all battles that involve m under the observed sampling policy; (2) one-sidedness — the score
+    ``z = sum(f - E f) / sqrt(sum Var f)`` with f = m's score (1 win, 0.5 tie, 0 loss) under the null
+    ``probs``, two-sided normal. Null hypothesis: the voter sees battles as the arena samples them
+    and votes like the consensus. Under the null the two parts are independent (which battles vs.
+    how they are voted), so they are Fisher-combined (χ² with 4 dof) and Bonferroni-corrected over
+    the K models. Returns (p, best model index, z of the best model, concentration ratio).
+    """
+    voter = np.asarray(voter, dtype=np.int64)
+    n_v = _counts(voter, n_voters)
+    resid = np.asarray(score, dtype=np.float64) - probs.mean
+    var = probs.var
+    cell_a = voter * n_models + model_a
+    cell_b = voter * n_models + model_b
+    size = n_voters * n_models
+    hits = (np.bincount(cell_a, minlength=size) + np.bincount(cell_b, minlength=size)).astype(
+        np.float64
+    )
+    s = np.bincount(cell_a, weights=resid, minlength=size) - np.bincount(
+        cell_b, weights=resid, minlength=size
+    )
+    v = np.bincount(cell_a, weights=var, minlength=size) + np.bincount(
+        cell_b, weights=var, minlength=size
+    )
+    hits = hits.reshape(n_voters, n_models)
+    z = np.divide(s, np.sqrt(v), out=np.zeros(size), where=v > 0).reshape(n_voters, n_models)
+    q = np.clip(np.asarray(model_share, dtype=np.float64), 1e-12, 1.0)
+    p_conc = np.where(hits > 0, stats.binom.sf(hits - 1, n_v[:, None], q[None, :]), 1.0)
+    p_side = 2.0 * stats.norm.sf(np.abs(z))
+    fisher = -2.0 * (np.log(np.maximum(p_conc, _TINY)) + np.log(np.maximum(p_side, _TINY)))
+    p_comb = np.where(hits > 0, stats.chi2.sf(fisher, 4), 1.0)
+    best = np.argmin(p_comb, axis=1).astype(np.int64)
+    rows = np.arange(n_voters)
+    p = np.minimum(1.0, p_comb[rows, best] * n_models)
+    ratio = np.divide(hits[rows, best], n_v * q[best], out=np.zeros(n_voters), where=n_v > 0)
+    return p, best, z[rows, best], ratio
+
+
+def speed_test(
+    voter: IntArray,
+    tstamp: FloatArray,
+    n_voters: int,
+    *,
+    min_gap_seconds: float,
+    null_fast_rate: float,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One-sided binomial test for too many inter-vote gaps shorter than reading two answers takes.
+
+    Null hypothesis: each of the voter's consecutive gaps is below ``min_gap_seconds`` independently
+    with probability at most ``null_fast_rate`` (a human baseline from the rule pack). Rows must be
+    sorted by voter, then time; NaN timestamps are ignored. Several honest people behind one address
+    interleave and shorten gaps — which is why this test alone is low severity by default.
+    Returns (fast gaps, gaps, p).
+    """
+    t = np.asarray(tstamp, dtype=np.float64)
+    same = np.r_[False, voter[1:] == voter[:-1]]
+    gap = np.r_[np.nan, np.diff(t)]
+    valid = same & np.isfinite(gap)
+    fast = valid & (gap < min_gap_seconds)
+    k = _counts(voter, n_voters, fast.astype(np.float64))
+    n = _counts(voter, n_voters, valid.astype(np.float64))
+    p = np.where(n > 0, stats.binom.sf(k - 1, n, null_fast_rate), 1.0)
+    return k, n, p
+
+
+def burst_test(
+    voter: IntArray,
+    tstamp: FloatArray,
+    n_voters: int,
+    *,
+    window_seconds: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Scan test: the most votes a voter cast within any ``window_seconds``, against their own rate.
+
+    Null hypothesis: the voter's votes arrive as a homogeneous Poisson process over their active span
+    (rate n / span). For the maximum count k in a sliding window, the Bonferroni scan bound
+    ``P(max >= k) <= (span / window) * P(Poisson(rate * window) >= k)`` (Naus 1982) gives the p-value.
+    Rows sorted by voter, then time. Returns (max votes in a window, p).
+    """
+    t = np.asarray(tstamp, dtype=np.float64)
+    n = voter.size
+    best = np.zeros(n_voters)
+    pval = np.ones(n_voters)
+    ok = np.isfinite(t)
+    if n == 0 or not ok.any():
+        return best, pval
+    v = voter[ok]
+    tt = t[ok]
+    # For each vote, how many of the same voter's votes fall in [t, t + window): a sorted search on
+    # a composite key keeps it vectorised (voters' times are offset so windows never cross voters).
+    span_all = float(tt.max() - tt.min()) + 2.0 * window_seconds + 1.0
+    key = v.astype(np.float64) * span_all + (tt - tt.min())
+    end = np.searchsorted(key, key + window_seconds, side="left")
+    count = (end - np.arange(key.size)).astype(np.float64)
+    np.maximum.at(best, v, count)
+    first = np.full(n_voters, np.inf)
+    last = np.full(n_voters, -np.inf)
+    np.minimum.at(first, v, tt)
+    np.maximum.at(last, v, tt)
+    n_v = _counts(v, n_voters)
+    span = np.maximum(last - first, window_seconds)
+    rate = np.divide(n_v, span, out=np.zeros(n_voters), where=np.isfinite(span))
+    windows = np.maximum(span / window_seconds, 1.0)
+    tail = stats.poisson.sf(best - 1, rate * window_seconds)
+    pval = np.where((n_v >= 2) & np.isfinite(span), np.minimum(1.0, windows * tail), 1.0)
+    return best, pval
+
+
+def repeated_prompt_test(
+    voter: IntArray, prompt_code: IntArray, n_voters: int, *, null_repeat_rate: float
+) -> tuple[FloatArray, FloatArray]:
+    """One-sided binomial test for a voter re-submitting identical prompts.
+
+    ``prompt_code`` is an integer per normalised prompt (-1 = no prompt). A vote is a *repeat* if the
+    voter already used that prompt. Null hypothesis: each of the voter's prompted votes is a repeat
+    with probability at most ``null_repeat_rate`` (honest regenerations). Returns (repeats, p).
+    """
+    has = prompt_code >= 0
+    v = voter[has]
+    code = prompt_code[has]
+    key = np.unique(np.stack([v, code], axis=1), axis=0, return_counts=True)
+    distinct = _counts(key[0][:, 0], n_voters)
+    n = _counts(v, n_voters)
+    repeats = n - distinct
+    p = np.where(n > 0, stats.binom.sf(repeats - 1, n, null_repeat_rate), 1.0)
+    return repeats, p
+
+
+@dataclass(frozen=True)
+class SequentialResult:
+    """Anytime-valid evidence per voter from a mixture test martingale."""
+
+    log_max: FloatArray  # per voter: log of the running maximum of the martingale
+    p_value: FloatArray  # per voter: min(1, 1 / sup_n M_n) — valid at any stopping time
+    log_path: FloatArray  # per vote: log M_n after that vote (rows in input order)
+
+
+def sequential_mixture_test(
+    voter: IntArray,
+    features: Sequence[FloatArray],
+    probs_of_outcomes: Sequence[FloatArray],
+    outcome_index: IntArray,
+    n_voters: int,
+    *,
+    grid: Sequence[float] = (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0),
+) -> SequentialResult:
+    """Sequential test: a uniform mixture of exponentially tilted likelihood-ratio martingales.
+
+    For one vote with null outcome distribution ``pi`` (over the outcomes listed in
+    ``probs_of_outcomes``) and a feature vector ``f`` of the outcome, the tilted factor
+    ``exp(lambda . f(y)) / E_pi[exp(lambda . f)]`` has null expectation one, so its product over a
+    voter's votes is a nonnegative test martingale for every fixed ``lambda``, and so is their
+    uniform mixture over a grid of ``lambda`` (each feature gets the grid values, one feature at a
+    time, plus their joint use). Null hypothesis: each vote is drawn from ``pi`` given the past.
+    Guarantee (Ville's inequality): ``P(sup_n M_n >= 1/alpha) <= alpha``, so ``1 / sup M`` is an
+    anytime-valid p-value and a voter can be flagged at the first vote where the evidence suffices.
+    ``features[j]`` is ``(n_votes, n_outcomes)``: feature j for each possible outcome of each vote.
+    Rows must be sorted by voter, then time.
+    """
+    n = voter.size
+    if n == 0:
+        return SequentialResult(np.zeros(n_voters), np.ones(n_voters), np.zeros(0))
+    pi = np.stack([np.asarray(p, dtype=np.float64) for p in probs_of_outcomes], axis=1)
+    lambdas: list[NDArray[np.float64]] = []
+    n_feat = len(features)
+    for j in range(n_feat):
+        for g in grid:
+            vec = np.zeros(n_feat)
+            vec[j] = g
+            lambdas.append(vec)
+    if n_feat > 1:
+        for g in grid:
+            lambdas.append(np.full(n_feat, g / np.sqrt(n_feat)))
+    rows = np.arange(n)
+    feat = np.stack([np.asarray(f, dtype=np.float64) for f in features], axis=2)  # (n, O, F)
+    starts = np.r_[0, np.flatnonzero(np.diff(voter)) + 1]
+    lengths = np.diff(np.r_[starts, n])
+    log_paths = np.empty((len(lambdas), n))
+    for i, lam in enumerate(lambdas):
+        tilt = feat @ lam  # (n, O)
+        log_norm = special.logsumexp(tilt, axis=1, b=pi)
+        step = tilt[rows, outcome_index] - log_norm
+        cum = np.cumsum(step)
+        base = np.repeat(np.r_[0.0, cum[starts[1:] - 1]], lengths)
+        log_paths[i] = cum - base
+    log_mix = special.logsumexp(log_paths, axis=0) - np.log(len(lambdas))
+    log_max = np.zeros(n_voters)
+    np.maximum.at(log_max, voter, log_mix)
+    p = np.minimum(1.0, np.exp(-log_max))
+    return SequentialResult(log_max=log_max, p_value=p, log_path=log_mix)
+
+
+def group_score_test(
+    member_s: FloatArray, member_v: FloatArray, direction: float
+) -> tuple[float, float]:
+    """Joint one-sided score test for a group of voters pushing one model in one direction.
+
+    ``member_s``/``member_v`` are each member's score residual sum and variance for the target model
+    computed on votes *not* used to form the group (sample splitting keeps the test valid after
+    selection). Null hypothesis: the members vote like the consensus on those held-out votes, so
+    ``Z = direction * sum(s) / sqrt(sum(v))`` is approximately N(0, 1). Returns (Z, one-sided p).
+    """
+    total_v = float(np.sum(member_v))
+    if total_v <= 0:
+        return 0.0, 1.0
+    z = direction * float(np.sum(member_s)) / float(np.sqrt(total_v))
+    return z, float(stats.norm.sf(z))

@@ -1,0 +1,141 @@
+"""Validated options of the voter audit, read once from the rule pack's ``voters`` section."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditkit.detectors.base import Severity
+from auditkit.errors import RuleError
+from auditkit.rules import RulePack, require
+
+__all__ = ["INDIVIDUAL_TESTS", "TestConfig", "VoterConfig"]
+
+# Per-voter tests in a fixed order (the order of columns in the evidence table).
+INDIVIDUAL_TESTS: tuple[str, ...] = (
+    "consensus_loo",
+    "consensus_sequential",
+    "position_bias",
+    "target_concentration",
+    "tie_spam",
+    "speed",
+    "repeated_prompt",
+    "arena_consistency",
+)
+
+_WHERE = "rules/voters.yaml"
+
+
+@dataclass(frozen=True)
+class TestConfig:
+    """One test's switch, severity and numeric options."""
+
+    enabled: bool
+    severity: Severity
+    options: Mapping[str, float] = field(default_factory=dict)
+
+    def option(self, key: str, default: float) -> float:
+        return float(self.options.get(key, default))
+
+
+@dataclass(frozen=True)
+class VoterConfig:
+    """Everything ``rules/voters.yaml`` says, with defaults for omitted keys."""
+
+    fdr: float = 0.01
+    min_votes: int = 10
+    invalidate: str = "all"
+    anonymous_only: bool = False
+    exact_min_votes: int = 100
+    max_exact_refits: int = 2000
+    tie_prior_votes: float = 20.0
+    tests: Mapping[str, TestConfig] = field(default_factory=dict)
+    group: TestConfig = TestConfig(True, Severity.HIGH)
+    evidence_top_n: int = 200
+    invalidating_severity: Severity = Severity.MEDIUM
+
+    def test(self, name: str) -> TestConfig:
+        return self.tests.get(name, TestConfig(False, Severity.INFO))
+
+    def invalidating(self, name: str) -> bool:
+        """Whether a test's findings can invalidate votes under the pack policy."""
+        cfg = self.test(name)
+        return cfg.enabled and cfg.severity >= self.invalidating_severity
+
+    @classmethod
+    def from_rules(cls, rules: RulePack) -> VoterConfig:
+        section = rules.section("voters", default={})
+        fdr = float(require(section, "fdr", (int, float), where=_WHERE, default=0.01))
+        if not 0.0 < fdr < 1.0:
+            raise RuleError("key 'fdr' must be in (0, 1)", path=_WHERE)
+        invalidate = require(section, "invalidate", str, where=_WHERE, default="all")
+        if invalidate not in ("all", "after_detection"):
+            raise RuleError("key 'invalidate' must be 'all' or 'after_detection'", path=_WHERE)
+        loo = require(section, "loo", Mapping, where=_WHERE, default={})
+        raw_tests = require(section, "tests", Mapping, where=_WHERE, default={})
+        tests: dict[str, TestConfig] = {}
+        for name in INDIVIDUAL_TESTS:
+            # The sequential test rides on consensus_loo's switch and severity unless named.
+            source = name if name in raw_tests else "consensus_loo"
+            raw = raw_tests.get(source, {"enabled": True, "severity": "high"})
+            tests[name] = _test_config(raw, f"{_WHERE} tests.{source}")
+        unknown = sorted(set(raw_tests) - set(INDIVIDUAL_TESTS))
+        if unknown:
+            raise RuleError(f"unknown voter tests: {', '.join(unknown)}", path=_WHERE)
+        group_raw = require(section, "coordinated_group", Mapping, where=_WHERE, default={})
+        return cls(
+            fdr=fdr,
+            min_votes=int(require(section, "min_votes", int, where=_WHERE, default=10)),
+            invalidate=invalidate,
+            anonymous_only=bool(
+                require(section, "anonymous_only", bool, where=_WHERE, default=False)
+            ),
+            exact_min_votes=int(
+                require(loo, "exact_min_votes", int, where=f"{_WHERE} loo", default=100)
+            ),
+            max_exact_refits=int(
+                require(loo, "max_exact_refits", int, where=f"{_WHERE} loo", default=2000)
+            ),
+            tie_prior_votes=float(
+                require(loo, "tie_prior_votes", (int, float), where=f"{_WHERE} loo", default=20)
+            ),
+            tests=tests,
+            group=_test_config(group_raw or {"enabled": True}, f"{_WHERE} coordinated_group"),
+            evidence_top_n=int(require(section, "evidence_top_n", int, where=_WHERE, default=200)),
+            invalidating_severity=_policy_severity(rules),
+        )
+
+
+def _test_config(raw: Any, where: str) -> TestConfig:
+    if not isinstance(raw, Mapping):
+        raise RuleError("a test entry must be a mapping", path=where)
+    enabled = bool(require(raw, "enabled", bool, where=where, default=True))
+    try:
+        severity = Severity(str(require(raw, "severity", str, where=where, default="high")))
+    except ValueError:
+        raise RuleError(
+            "key 'severity' must be info/low/medium/high/critical", path=where
+        ) from None
+    options: dict[str, float] = {}
+    for key, value in raw.items():
+        if key in ("enabled", "severity"):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise RuleError(f"key {key!r} must be a number", path=where)
+        options[str(key)] = float(value)
+    return TestConfig(enabled=enabled, severity=severity, options=options)
+
+
+def _policy_severity(rules: RulePack) -> Severity:
+    """The lowest severity at which the pack policy invalidates ``voter_anomaly`` findings."""
+    entries = rules.policy().get("invalidate", [])
+    levels = [
+        Severity(str(entry.get("min_severity", "medium")))
+        for entry in entries
+        if isinstance(entry, Mapping)
+        if entry.get("detector") == "voter_anomaly"
+    ]
+    if not levels:
+        return Severity.MEDIUM  # no entry: keep the default family (cleaning will not invalidate)
+    return min(levels, key=lambda s: s.rank)

@@ -1,0 +1,222 @@
+"""Coordinated (sybil) voters: many small accounts pushing one model in the same time window.
+
+Each account alone is unremarkable, so the evidence is pooled. To keep the pooled test valid after
+choosing who belongs together, every candidate's votes are split in two by position (even/odd):
+the *selection* half decides each voter's favoured target (the model they push hardest, for or
+against, as a z-score) and the *held-out* half alone feeds the group's joint score test.
+
+Graph (networkx): voters are nodes; two voters are linked when they push the same model in the same
+direction and their active windows (first..last vote, widened by a slack) overlap. Connected
+components are the candidate groups (linking only neighbours in start-time order yields the same
+components as all overlapping pairs). Groups are tested with a one-sided score test and
+Benjamini-Hochberg across groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from auditkit.stats import voter_tests as vt
+
+__all__ = ["GroupResult", "find_coordinated_groups"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """One candidate group: its target, direction, members and joint test."""
+
+    group_id: str
+    target: int
+    target_name: str
+    direction: int  # +1 pushed up, -1 pushed down
+    members: tuple[int, ...]
+    flagged_members: tuple[int, ...]
+    z: float
+    p_value: float
+    q_value: float
+    flagged: bool
+    start: float
+    end: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "group_id": self.group_id,
+            "target": self.target_name,
+            "direction": "up" if self.direction > 0 else "down",
+            "size": len(self.members),
+            "flagged_members": len(self.flagged_members),
+            "z": self.z,
+            "p_value": self.p_value,
+            "q_value": self.q_value,
+            "flagged": self.flagged,
+            "start": self.start if np.isfinite(self.start) else None,
+            "end": self.end if np.isfinite(self.end) else None,
+        }
+
+
+def _per_model(
+    voter: IntArray,
+    a: IntArray,
+    b: IntArray,
+    resid: FloatArray,
+    var: FloatArray,
+    n_voters: int,
+    k: int,
+) -> tuple[FloatArray, FloatArray]:
+    size = n_voters * k
+    s = np.bincount(voter * k + a, weights=resid, minlength=size) - np.bincount(
+        voter * k + b, weights=resid, minlength=size
+    )
+    v = np.bincount(voter * k + a, weights=var, minlength=size) + np.bincount(
+        voter * k + b, weights=var, minlength=size
+    )
+    return (
+        np.asarray(s.reshape(n_voters, k), dtype=np.float64),
+        np.asarray(v.reshape(n_voters, k), dtype=np.float64),
+    )
+
+
+def find_coordinated_groups(
+    *,
+    voter: IntArray,
+    model_a: IntArray,
+    model_b: IntArray,
+    score: FloatArray,
+    probs: vt.OutcomeProbs,
+    tstamp: FloatArray,
+    n_votes: FloatArray,
+    exclude: NDArray[np.bool_],
+    min_votes: int,
+    link_z: float,
+    window_slack: float,
+    member_min_z: float,
+    member_alpha: float,
+    fdr: float,
+    n_models: int,
+    model_names: list[str] | None = None,
+    min_group_size: int = 3,
+) -> tuple[GroupResult, ...]:
+    """Find and test candidate groups; rows must be sorted by voter, then time.
+
+    Null hypothesis of each group test: on their held-out votes the members vote like the consensus
+    (``probs``), so the pooled score for the shared target is approximately standard normal.
+    """
+    n_voters = n_votes.size
+    k = n_models
+    if voter.size == 0 or k < 2:
+        return ()
+    cand = (n_votes >= min_votes) & ~exclude
+    rows = np.flatnonzero(cand[voter])
+    if rows.size == 0:
+        return ()
+    starts = np.searchsorted(voter, np.arange(n_voters))
+    position = np.arange(voter.size) - starts[voter]
+    resid = score - probs.mean
+    var = probs.var
+    sel = rows[position[rows] % 2 == 0]
+    held = rows[position[rows] % 2 == 1]
+    s_sel, v_sel = _per_model(
+        voter[sel], model_a[sel], model_b[sel], resid[sel], var[sel], n_voters, k
+    )
+    s_held, v_held = _per_model(
+        voter[held], model_a[held], model_b[held], resid[held], var[held], n_voters, k
+    )
+    s_all, v_all = s_sel + s_held, v_sel + v_held
+    hits = (
+        np.bincount(voter * k + model_a, minlength=n_voters * k)
+        + np.bincount(voter * k + model_b, minlength=n_voters * k)
+    ).reshape(n_voters, k)
+    share = (np.bincount(model_a, minlength=k) + np.bincount(model_b, minlength=k)) / voter.size
+    z_sel = np.divide(s_sel, np.sqrt(v_sel), out=np.zeros_like(s_sel), where=v_sel > 0)
+    target = np.argmax(np.abs(z_sel), axis=1)
+    idx = np.arange(n_voters)
+    z_best = z_sel[idx, target]
+    linked = cand & (np.abs(z_best) >= link_z)
+    t = np.where(np.isfinite(tstamp), tstamp, np.nan)
+    first = np.full(n_voters, np.inf)
+    last = np.full(n_voters, -np.inf)
+    ok = np.isfinite(t)
+    np.minimum.at(first, voter[ok], t[ok])
+    np.maximum.at(last, voter[ok], t[ok])
+    no_time = ~np.isfinite(first)
+    first[no_time], last[no_time] = 0.0, 0.0  # no timestamps: one shared window
+
+    graph = nx.Graph()
+    nodes = np.flatnonzero(linked)
+    direction = np.sign(z_best).astype(np.int64)
+    graph.add_nodes_from(nodes.tolist())
+    bucket = target[nodes] * 2 + (direction[nodes] > 0)
+    order = np.lexsort((nodes, first[nodes], bucket))
+    ordered = nodes[order]
+    ob = bucket[order]
+    reach = -np.inf
+    prev_bucket = -1
+    prev_node = -1
+    for node, bkt in zip(ordered.tolist(), ob.tolist(), strict=True):
+        if bkt != prev_bucket:
+            reach, prev_bucket, prev_node = -np.inf, bkt, -1
+        elif first[node] <= reach + window_slack and prev_node >= 0:
+            graph.add_edge(prev_node, node)
+        reach = max(reach, last[node])
+        prev_node = node
+
+    comps = [sorted(c) for c in nx.connected_components(graph) if len(c) >= min_group_size]
+    comps.sort(key=lambda c: c[0])
+    if not comps:
+        return ()
+    zs: list[float] = []
+    ps: list[float] = []
+    for comp in comps:
+        members = np.asarray(comp, dtype=np.int64)
+        m = int(target[members[0]])
+        d = float(direction[members[0]])
+        z, p = vt.group_score_test(s_held[members, m], v_held[members, m], d)
+        zs.append(z)
+        ps.append(p)
+    reject, q = vt.benjamini_hochberg(np.asarray(ps), fdr)
+    names = model_names or [str(i) for i in range(k)]
+    out: list[GroupResult] = []
+    for i, comp in enumerate(comps):
+        members = np.asarray(comp, dtype=np.int64)
+        m = int(target[members[0]])
+        d = int(direction[members[0]])
+        z_member = d * np.divide(
+            s_all[members, m],
+            np.sqrt(v_all[members, m]),
+            out=np.zeros(members.size),
+            where=v_all[members, m] > 0,
+        )
+        # Member evidence for the group's target on all their votes: concentration on the
+        # target's battles (binomial vs the sampling share) Fisher-combined with one-sidedness.
+        p_conc = stats.binom.sf(hits[members, m] - 1, n_votes[members], share[m])
+        p_side = stats.norm.sf(z_member)
+        fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
+        p_member = stats.chi2.sf(fisher, 4)
+        keep = (z_member >= member_min_z) & (p_member <= member_alpha)
+        chosen = members[keep] if reject[i] else members[:0]
+        out.append(
+            GroupResult(
+                group_id=f"g{i + 1:04d}:{names[m]}:{'up' if d > 0 else 'down'}",
+                target=m,
+                target_name=names[m],
+                direction=d,
+                members=tuple(int(x) for x in members),
+                flagged_members=tuple(int(x) for x in chosen),
+                z=float(zs[i]),
+                p_value=float(ps[i]),
+                q_value=float(q[i]),
+                flagged=bool(reject[i]) and chosen.size > 0,
+                start=float(first[members].min()),
+                end=float(last[members].max()),
+            )
+        )
+    return tuple(out)

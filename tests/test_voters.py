@@ -1,0 +1,192 @@
+"""Specifications of the ``voter_anomaly`` detector on small hand-built tables and the real data.
+
+Simulated-arena recall/precision lives in ``tests/test_voters_simulated.py`` (one 30k-vote arena)
+and, at 100k+ votes over several seeds, in ``bench/bench_voters.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from auditkit.detectors.base import Severity, get_detector
+from auditkit.rules import RulePack, load_rules
+from auditkit.schema import BattleTable, VoterStatus
+from auditkit.voters import VoterConfig
+
+pytest.importorskip("auditkit.stats.bradley_terry")
+
+MODELS = [f"model-{i:02d}" for i in range(8)]
+THETA = np.linspace(-1.2, 1.2, len(MODELS))
+
+
+def _honest_records(n: int, seed: int, n_voters: int = 400) -> list[dict[str, Any]]:
+    """Votes from the BT model with ties, spread over ``n_voters`` honest voters."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, len(MODELS), n)
+    b = (a + rng.integers(1, len(MODELS), n)) % len(MODELS)
+    p_a = 1 / (1 + np.exp(-(THETA[a] - THETA[b])))
+    u = rng.random(n)
+    tie = u < 0.25
+    winner = np.where(tie, "tie", np.where(rng.random(n) < p_a, "model_a", "model_b"))
+    voters = rng.integers(0, n_voters, n)
+    t = np.sort(rng.uniform(0, 20 * 86400, n))
+    return [
+        {
+            "vote_id": f"h{i:06d}",
+            "model_a": MODELS[a[i]],
+            "model_b": MODELS[b[i]],
+            "winner": str(winner[i]),
+            "voter": f"arena_user_10.0.{voters[i] // 250}.{voters[i] % 250}",
+            "tstamp": float(t[i]),
+        }
+        for i in range(n)
+    ]
+
+
+def _left_clicker(n: int, voter: str = "bot-left") -> list[dict[str, Any]]:
+    rng = np.random.default_rng(99)
+    a = rng.integers(0, len(MODELS), n)
+    b = (a + rng.integers(1, len(MODELS), n)) % len(MODELS)
+    return [
+        {
+            "vote_id": f"b{i:05d}",
+            "model_a": MODELS[a[i]],
+            "model_b": MODELS[b[i]],
+            "winner": "model_a",
+            "voter": voter,
+            "tstamp": 5 * 86400 + 3.0 * i,
+        }
+        for i in range(n)
+    ]
+
+
+def _stuffer(n: int, target: int, voter: str = "stuffer") -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        other = MODELS[(target + 1 + i % (len(MODELS) - 1)) % len(MODELS)]
+        left = i % 2 == 0
+        out.append(
+            {
+                "vote_id": f"s{i:05d}",
+                "model_a": MODELS[target] if left else other,
+                "model_b": other if left else MODELS[target],
+                "winner": "model_a" if left else "model_b",
+                "voter": voter,
+                "tstamp": 8 * 86400 + 40.0 * i,
+            }
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def rules() -> RulePack:
+    return load_rules(Path(__file__).resolve().parents[1] / "rules")
+
+
+def _detect(table: BattleTable, rules: RulePack) -> Any:
+    return get_detector("voter_anomaly")(random_state=0).detect(table, rules)
+
+
+def test_registered_under_its_contract_name() -> None:
+    assert get_detector("voter_anomaly").name == "voter_anomaly"
+
+
+def test_rules_file_parses_with_policy_family(rules: RulePack) -> None:
+    cfg = VoterConfig.from_rules(rules)
+    assert cfg.fdr == 0.01 and cfg.invalidate == "all"
+    assert cfg.invalidating("consensus_loo") and cfg.invalidating("position_bias")
+    # Speed is evidence for review, never invalidation: shared addresses shorten gaps honestly.
+    assert not cfg.invalidating("speed")
+
+
+def test_planted_left_clicker_and_stuffer_are_flagged_with_every_vote(rules: RulePack) -> None:
+    records = _honest_records(12_000, seed=1) + _left_clicker(150) + _stuffer(150, target=2)
+    result = _detect(BattleTable.from_records(records), rules)
+    flagged = set(result.summary["flagged_voters"])
+    assert flagged == {"bot-left", "stuffer"}
+    by_voter: dict[str, set[str]] = {}
+    for f in result.vote_findings:
+        by_voter.setdefault(f.subject, set()).add(str(f.vote_id))
+        assert f.detector == "voter_anomaly" and f.p_value is not None
+        assert f.severity >= Severity.MEDIUM
+        assert f.evidence["q_value"] <= 0.01
+    assert by_voter["bot-left"] == {f"b{i:05d}" for i in range(150)}
+    assert by_voter["stuffer"] == {f"s{i:05d}" for i in range(150)}
+    rules_used = {f.subject: f.rule for f in result.vote_findings}
+    assert rules_used["stuffer"] in {"target_concentration", "consensus_loo"}
+    # The scatter gets per-voter evidence rows.
+    scatter = [f for f in result.table_findings if f.rule == "voter_evidence"]
+    assert {"bot-left", "stuffer"} <= {f.subject for f in scatter}
+    assert all(f.vote_id is None for f in scatter)
+
+
+def test_honest_only_table_flags_nobody(rules: RulePack) -> None:
+    result = _detect(BattleTable.from_records(_honest_records(12_000, seed=2)), rules)
+    assert result.vote_findings == ()
+    assert result.summary["voters_usable"] is True
+    assert result.summary["voters_audited"] > 0
+
+
+def test_after_detection_policy_keeps_votes_before_the_evidence(tmp_path: Path) -> None:
+    src = Path(__file__).resolve().parents[1] / "rules"
+    for path in src.rglob("*.yaml"):
+        dest = tmp_path / path.relative_to(src)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        if path.name == "voters.yaml":
+            text = text.replace("invalidate: all", "invalidate: after_detection")
+        dest.write_text(text, encoding="utf-8")
+    records = _honest_records(12_000, seed=3) + _left_clicker(300)
+    result = _detect(BattleTable.from_records(records), load_rules(tmp_path))
+    votes = {f.vote_id for f in result.vote_findings if f.subject == "bot-left"}
+    assert 0 < len(votes) < 300
+    # The kept prefix is the earliest votes: invalidation starts at the crossing point.
+    first = min(int(str(v)[1:]) for v in votes)
+    assert votes == {f"b{i:05d}" for i in range(first, 300)}
+
+
+def test_unusable_voter_ids_are_reported_and_nothing_is_flagged(rules: RulePack) -> None:
+    records = _honest_records(2_000, seed=4) + _left_clicker(200)
+    for r in records:
+        r["voter"] = "arena_user_::1"
+    table = BattleTable.from_records(records, voter_status=VoterStatus.PLACEHOLDER)
+    result = _detect(table, rules)
+    assert result.findings == ()
+    assert result.summary["voters_usable"] is False
+    assert any("voters unusable" in note for note in result.notes)
+
+
+def test_rows_without_voter_are_noted_not_audited(rules: RulePack) -> None:
+    records = _honest_records(6_000, seed=5)
+    for r in records[:500]:
+        r["voter"] = None
+    result = _detect(BattleTable.from_records(records), rules)
+    assert any("500 rows have no voter id" in note for note in result.notes)
+    assert result.vote_findings == ()
+
+
+def test_deterministic_given_table_rules_and_seed(rules: RulePack) -> None:
+    table = BattleTable.from_records(_honest_records(8_000, seed=6) + _left_clicker(120))
+    one = _detect(table, rules).to_json()
+    two = _detect(table, rules).to_json()
+    assert one == two
+
+
+@pytest.mark.real_data
+def test_real_votes_without_voter_ids_report_unusable(real_data_dir: Path, rules: RulePack) -> None:
+    io = pytest.importorskip("auditkit.io")
+    if not hasattr(io, "load_battles"):
+        pytest.skip("auditkit.io.load_battles not available yet")
+    for name in ("arena_hp140k_votes_meta.jsonl.gz", "genai_arena_clean_battle_20240220.jsonl.gz"):
+        path = real_data_dir / name
+        if not path.is_file():
+            pytest.skip(f"{name} missing")
+        battles = io.load_battles(path).battles
+        result = _detect(battles, rules)
+        assert result.findings == (), name
+        assert result.summary["voters_usable"] is False, name
+        assert any("voters unusable" in note for note in result.notes), name
