@@ -69,6 +69,7 @@ LEADERBOARD_COLUMNS = (
 )
 TOP_EVIDENCE = 12
 MAX_SCATTER_VOTERS = 20_000
+MAX_TABLE_FINDINGS = 60
 
 log = logging.getLogger("auditkit.audit")
 
@@ -304,7 +305,7 @@ def _voter_table(battles: BattleTable, flagged: set[str]) -> pd.DataFrame:
 
 
 _TEXT_KEYS = ("text", "snippet", "sentence", "context", "excerpt", "response")
-_MATCH_KEYS = ("match", "matched", "term", "phrase", "pattern_match")
+_MATCH_KEYS = ("matched_text", "match", "matched", "term", "phrase")
 
 
 def _evidence_line(finding: Finding) -> EvidenceLine | None:
@@ -313,18 +314,22 @@ def _evidence_line(finding: Finding) -> EvidenceLine | None:
     text = next((evidence[k] for k in _TEXT_KEYS if isinstance(evidence.get(k), str)), None)
     if text is None:
         return None
+    # Prefer locating the matched words in the shown text: a detector's span may index the full
+    # response while the text it hands us is an excerpt.
     start = end = None
+    match = next((evidence[k] for k in _MATCH_KEYS if isinstance(evidence.get(k), str)), None)
+    if match:
+        found = text.lower().find(" ".join(match.split()).lower())
+        if found >= 0:
+            start, end = found, found + len(" ".join(match.split()))
     span = evidence.get("span")
-    if isinstance(span, list | tuple) and len(span) == 2:
+    if (
+        start is None
+        and isinstance(span, list | tuple)
+        and len(span) == 2
+        and 0 <= int(span[0]) <= int(span[1]) <= len(text)
+    ):
         start, end = int(span[0]), int(span[1])
-    elif isinstance(evidence.get("start"), int) and isinstance(evidence.get("end"), int):
-        start, end = int(evidence["start"]), int(evidence["end"])
-    else:
-        match = next((evidence[k] for k in _MATCH_KEYS if isinstance(evidence.get(k), str)), None)
-        if match:
-            found = text.lower().find(match.lower())
-            if found >= 0:
-                start, end = found, found + len(match)
     if start is None or end is None:
         start = end = 0
     before, marked, after = split_span(text, start, end)
@@ -480,9 +485,7 @@ def run_audit(
                 before = fit_ratings(battles, options)
                 after = fit_ratings(cleaning.cleaned, options)
                 board = build_leaderboard(_rating_frame(before), _rating_frame(after))
-                for label, fit in (("before", before), ("after", after)):
-                    for model, why in sorted(dict(getattr(fit, "unratable", {})).items()):
-                        notes.append(f"{model} not rated {label} cleaning: {why}")
+                notes.extend(_unratable_notes(before.unratable, after.unratable))
 
             gate_reasons = gate.evaluate(findings, cleaning.n_invalidated, len(battles))
 
@@ -570,6 +573,19 @@ def run_audit(
         run_id=run_id,
         new_ledger_invalidations=appended,
     )
+
+
+def _unratable_notes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
+    """One note per unrated model, saying whether it was unrated before, after or both."""
+    out = []
+    for model in sorted(set(before) | set(after)):
+        if model in before and model in after and before[model] == after[model]:
+            out.append(f"{model} not rated: {before[model]}")
+        else:
+            for label, table in (("before", before), ("after", after)):
+                if model in table:
+                    out.append(f"{model} not rated {label} cleaning: {table[model]}")
+    return out
 
 
 def _detect_with_cache(
@@ -717,13 +733,34 @@ def _report_context(
         verdict = "Clean: no detector found anything."
     if significant:
         verdict += f" {significant} model rating(s) changed significantly after cleaning."
+    # A voter is "flagged" on the scatter when the policy dropped votes of theirs for a voter
+    # reason, or a table-level voter finding of at least medium severity names them.
     voter_flags: set[str] = set()
-    for finding in by_name.get("voter_anomaly", DetectorResult("voter_anomaly")).findings:
-        voter_flags.add(finding.subject)
-    if "voter_anomaly" in by_name and battles.voters_usable:
-        flagged_votes = {f.vote_id for f in by_name["voter_anomaly"].findings if f.vote_id}
-        mask = battles.frame["vote_id"].isin(flagged_votes)
-        voter_flags |= set(battles.frame.loc[mask, "voter"].dropna().astype(str))
+    if battles.voters_usable:
+        voter_votes = {
+            inv.vote_id
+            for inv in cleaning.invalidations
+            if inv.status == "invalidated"
+            and any(r.detector == "voter_anomaly" for r in inv.reasons)
+        }
+        mask = battles.frame["vote_id"].isin(voter_votes)
+        voter_flags = set(battles.frame.loc[mask, "voter"].dropna().astype(str))
+        for finding in by_name.get("voter_anomaly", DetectorResult("voter_anomaly")).findings:
+            if finding.vote_id is None and finding.severity >= Severity.MEDIUM:
+                voter_flags.add(finding.subject)
+    table_level = sorted(
+        (f for f in findings if f.vote_id is None and f.severity >= Severity.LOW),
+        key=lambda f: (-f.severity.rank, f.detector, f.rule, f.subject),
+    )
+    hidden = sum(1 for f in findings if f.vote_id is None) - len(table_level)
+    if len(table_level) > MAX_TABLE_FINDINGS:
+        hidden += len(table_level) - MAX_TABLE_FINDINGS
+        table_level = table_level[:MAX_TABLE_FINDINGS]
+    if hidden:
+        notes = [
+            *notes,
+            f"{hidden:,} lower-severity table-level findings not shown (see findings.jsonl)",
+        ]
     events = []
     tstamps = dict(zip(battles.frame["vote_id"], battles.frame["tstamp"], strict=True))
     for inv in cleaning.invalidations:
@@ -749,7 +786,7 @@ def _report_context(
         voters=_voter_table(battles, voter_flags),
         invalidation_events=pd.DataFrame(events, columns=["tstamp", "detector"]),
         counts_by_rule=cleaning.counts_by_rule(),
-        table_findings=[f.to_dict() for f in findings if f.vote_id is None],
+        table_findings=[f.to_dict() for f in table_level],
         evidence=_top_evidence(findings, invalidated),
         quarantine_counts=dict(sorted(dict(loaded.quarantine_counts).items())),
         notes=list(notes),

@@ -64,3 +64,30 @@ def test_a_missing_input_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
     code = main(["audit", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "o"), "--quiet"])
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.fixture
+def small_log(tmp_path: Path) -> Path:
+    simulate = pytest.importorskip("auditkit.simulate", reason="simulator not available")
+    config = simulate.ArenaConfig(
+        n_battles=1_500, n_models=5, attacks=(simulate.PositionBot(n_votes=200),)
+    )
+    path = tmp_path / "log.jsonl"
+    simulate.simulate_arena(config, seed=1).write(path, tmp_path / "truth.json")
+    return path
+
+
+def test_audit_command_maps_the_gate_to_exit_1_and_prints_json(
+    small_log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, db = tmp_path / "out", tmp_path / "a.db"
+    args = ["audit", str(small_log), "--out", str(out), "--db", str(db), "--quiet"]
+    code = main([*args, "--detectors", "voter_anomaly", "--json"])
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["run"]["detectors_run"] == ["voter_anomaly"]
+    assert printed["gate"]["failed"] and code == 1
+    assert (out / "audit.log").read_text(encoding="utf-8").count("stage ") >= 10
+    # with a gate nothing reaches, the same audit passes
+    assert main([*args, "--detectors", "sampling", "--fail-on", "critical"]) == 0
+    assert main([*args, "--detectors", "no_such_detector"]) == 2
+    assert "unknown detector" in capsys.readouterr().err

@@ -190,3 +190,47 @@ def test_real_votes_without_voter_ids_report_unusable(real_data_dir: Path, rules
         assert result.findings == (), name
         assert result.summary["voters_usable"] is False, name
         assert any("voters unusable" in note for note in result.notes), name
+
+
+def _sybils(n_accounts: int, votes_each: int, target: int, start: float) -> list[dict[str, Any]]:
+    """Many small accounts, each voting only in ``target``'s battles and for it, in one window."""
+    out = []
+    rng = np.random.default_rng(7)
+    for acc in range(n_accounts):
+        for j in range(votes_each):
+            other = MODELS[(target + 1 + rng.integers(0, len(MODELS) - 1)) % len(MODELS)]
+            left = bool(rng.integers(0, 2))
+            out.append(
+                {
+                    "vote_id": f"y{acc:03d}-{j}",
+                    "model_a": MODELS[target] if left else other,
+                    "model_b": other if left else MODELS[target],
+                    "winner": "model_a" if left else "model_b",
+                    "voter": f"sybil-{acc:03d}",
+                    "tstamp": start + rng.uniform(0, 7200),
+                }
+            )
+    return out
+
+
+def test_sybil_accounts_unremarkable_alone_are_flagged_as_a_group(rules: RulePack) -> None:
+    records = _honest_records(12_000, seed=8) + _sybils(40, 5, target=3, start=10 * 86400)
+    result = _detect(BattleTable.from_records(records), rules)
+    sybil_votes = {f.vote_id for f in result.vote_findings if f.subject.startswith("sybil-")}
+    # 5 votes each is below min_votes (10): no account is audited alone, only the group finds them.
+    assert len(sybil_votes) >= 0.9 * 200
+    assert {f.rule for f in result.vote_findings} == {"coordinated_group"}
+    assert not any(f.subject.startswith("arena_user_") for f in result.vote_findings)
+    groups = [f for f in result.table_findings if f.rule == "coordinated_group"]
+    assert len(groups) >= 1
+    assert groups[0].evidence["target"] == MODELS[3] and groups[0].evidence["direction"] == "up"
+
+
+def test_voter_evidence_frame_lists_flagged_voters_with_q_values(rules: RulePack) -> None:
+    from auditkit.detectors.voters import voter_evidence_frame
+
+    records = _honest_records(12_000, seed=9) + _left_clicker(150)
+    frame = voter_evidence_frame(_detect(BattleTable.from_records(records), rules))
+    assert {"voter", "n_votes", "best_p", "q_value", "flagged"} <= set(frame.columns)
+    row = frame.set_index("voter").loc["bot-left"]
+    assert bool(row["flagged"]) and row["q_value"] <= 0.01 and row["n_votes"] == 150

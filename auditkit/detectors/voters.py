@@ -30,6 +30,7 @@ _EVIDENCE_KEYS = (
     "best_p",
     "consensus_stat",
     "consensus_dof",
+    "surprise_z",
     "sequential_log_e",
     "picked_a",
     "decisive",

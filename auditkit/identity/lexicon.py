@@ -53,6 +53,7 @@ class SelfReferenceRule:
     script: str
     before: re.Pattern[str] | None
     after: re.Pattern[str] | None
+    after_not: re.Pattern[str] | None
     targets: frozenset[str]
     in_code: bool
 
@@ -127,14 +128,17 @@ def _load_names(section: Mapping[str, Any], where: str) -> dict[str, IdentityNam
     return names
 
 
-def _expand(pattern: str, fillers: Mapping[str, str]) -> str:
-    for lang, filler in fillers.items():
-        pattern = pattern.replace("{filler_" + lang + "}", filler)
+def _expand(pattern: str, placeholders: Mapping[str, str]) -> str:
+    """Substitute ``{filler_en}``-style placeholders (shared regex pieces defined once in YAML)."""
+    for key, value in placeholders.items():
+        pattern = pattern.replace("{" + key + "}", value)
     return pattern
 
 
 def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRule, ...]:
     fillers = require(section, "fillers", dict, where=where, default={})
+    placeholders = {f"filler_{lang}": str(v) for lang, v in fillers.items()}
+    placeholders["human_role"] = str(require(section, "human_role", str, where=where, default=""))
     out = []
     seen: set[str] = set()
     for i, raw in enumerate(require(section, "rules", list, where=where)):
@@ -149,8 +153,9 @@ def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRu
         targets = frozenset(_str_list(raw, "targets", w) or _KINDS)
         if not targets <= set(_KINDS):
             raise RuleError(f"targets must be among {_KINDS}", path=w)
-        before = _expand(require(raw, "before", str, where=w, default=""), fillers)
-        after = _expand(require(raw, "after", str, where=w, default=""), fillers)
+        before = _expand(require(raw, "before", str, where=w, default=""), placeholders)
+        after = _expand(require(raw, "after", str, where=w, default=""), placeholders)
+        after_not = _expand(require(raw, "after_not", str, where=w, default=""), placeholders)
         out.append(
             SelfReferenceRule(
                 id=rule_id,
@@ -158,6 +163,7 @@ def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRu
                 script=script,
                 before=_compile(f"(?:{before})\\Z", w, re.IGNORECASE) if before else None,
                 after=_compile(after, w, re.IGNORECASE) if after else None,
+                after_not=_compile(after_not, w, re.IGNORECASE) if after_not else None,
                 targets=targets,
                 in_code=bool(require(raw, "in_code", bool, where=w, default=False)),
             )

@@ -28,7 +28,9 @@ __all__ = [
 _VERSION_TAIL = re.compile(r"[A-Za-z0-9.+-]*")
 _SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])")
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
-_SPEAKER_LINE = re.compile(r"^\s*[*_>#-]*\s*[^\s:：][^:：\n]{0,40}?[*_]*\s*(?:\([^)\n]*\))?\s*[:：]")
+_SPEAKER_LINE = re.compile(
+    r"^\s*[*_>#-]*\s*[^\s:：][^:：\n]{0,40}?[*_]*\s*(?:\([^)\n]*\))?\s*[:：]"
+)
 _OPEN_CLOSE = {"“": "”", "«": "»", "「": "」", "『": "』", "„": "“"}
 _STRAIGHT_QUOTES = '"'
 
@@ -203,6 +205,8 @@ def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text:
     if rule.before is None and rule.after is None:
         return False
     if rule.before is not None and rule.before.search(before_text) is None:
+        return False
+    if rule.after_not is not None and rule.after_not.match(text, hit.end) is not None:
         return False
     return rule.after is None or rule.after.match(text, hit.end) is not None
 

@@ -7,6 +7,7 @@ Sniffing reads only the first bytes, so callers never need to name the format; `
 from __future__ import annotations
 
 import gzip
+import json
 import zlib
 from collections.abc import Collection
 from pathlib import Path
@@ -62,6 +63,14 @@ def open_text(path: Path) -> IO[str]:
     return path.open("r", encoding="utf-8", errors="replace", newline="")
 
 
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def detect_container(path: Path) -> tuple[str, bool]:
     """Return ``(container, is_gzip)``; raise :class:`InputError` for anything that is not a battle file."""
     if not path.exists():
@@ -71,12 +80,19 @@ def detect_container(path: Path) -> tuple[str, bool]:
     head, is_gzip = _head(path)
     if head[:4] == _PARQUET_MAGIC:
         if is_gzip:
-            raise InputError("gzip-compressed Parquet is not supported; decompress it", path=str(path))
+            raise InputError(
+                "gzip-compressed Parquet is not supported; decompress it", path=str(path)
+            )
         return "parquet", False
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not text:
         return "jsonl", is_gzip  # empty file: zero rows, not an error
     if text[0] == "[":
+        # A JSON Lines file may open with a stray array line; an array file never has a complete
+        # JSON value on its first line followed by an object line.
+        first, _, rest = text.partition("\n")
+        if rest.lstrip().startswith("{") and _is_json(first):
+            return "jsonl", is_gzip
         return "json", is_gzip
     if text[0] == "{":
         return "jsonl", is_gzip

@@ -45,7 +45,8 @@ def to_columns(records: list[dict[str, Any]], with_text: bool) -> dict[str, list
     present = keys & _fields(with_text)
     if "winner_model_a" in keys and "prompt" in keys:
         present.add("prompt")  # 55k: the number of turns comes from the prompt list
-    return {key: [r.get(key) for r in records] for key in sorted(present)}
+    # map(dict.get, ...) runs the per-row lookup in C: ~2x faster than a comprehension.
+    return {key: list(map(dict.get, records, itertools.repeat(key))) for key in sorted(present)}
 
 
 def _open_binary(path: Path, is_gzip: bool) -> Any:
@@ -68,18 +69,17 @@ def read_jsonl(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawChu
                     break
                 records: list[dict[str, Any]] = []
                 lines: list[int] = []
-                raws: list[bytes] = []
                 rejected: list[QuarantineRecord] = []
-                rows_read = 0
+                base = line_no + 1  # the line number of block[0]
                 for raw in block:
                     line_no += 1
-                    if not raw.strip():
-                        continue
-                    rows_read += 1
                     try:
                         value = _loads(raw)
                     except _JSON_ERRORS as exc:
-                        rejected.append(_reject(file, line_no, QuarantineReason.INVALID_JSON, exc, raw))
+                        if raw.strip():  # a blank line is not a row
+                            rejected.append(
+                                _reject(file, line_no, QuarantineReason.INVALID_JSON, exc, raw)
+                            )
                         continue
                     if type(value) is not dict:
                         kind = type(value).__name__
@@ -89,14 +89,14 @@ def read_jsonl(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawChu
                         continue
                     records.append(value)
                     lines.append(line_no)
-                    raws.append(raw)
+                line_array = np.asarray(lines, dtype=np.int64)
                 yield RawChunk(
                     columns=to_columns(records, with_text),
                     n=len(records),
-                    lines=np.asarray(lines, dtype=np.int64),
-                    raw=lambda i, raws=raws: _decode(raws[i]),  # type: ignore[misc]
+                    lines=line_array,
+                    raw=lambda i, b=block, ls=line_array, base=base: _decode(b[ls[i] - base]),  # type: ignore[misc]
                     rejected=rejected,
-                    rows_read=rows_read,
+                    rows_read=len(records) + len(rejected),
                 )
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"cannot read JSON Lines: {exc}", path=file) from exc

@@ -148,13 +148,17 @@ def load_battles(
             if result.voter_field and result.voter_field not in voter_fields:
                 voter_fields.append(result.voter_field)
         if saw_objects and not saw_battle_columns:
-            raise InputError("not a battle log: rows have no model_a/model_b fields", path=str(path))
+            raise InputError(
+                "not a battle log: rows have no model_a/model_b fields", path=str(path)
+            )
         formats[str(path)] = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
         log.debug("loaded %s as %s", path, formats[str(path)])
 
     frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
     frame = _finish_dtypes(frame)
-    quarantine.sort(key=lambda r: (files.index(Path(r.file)) if Path(r.file) in files else 0, r.line))
+    quarantine.sort(
+        key=lambda r: (files.index(Path(r.file)) if Path(r.file) in files else 0, r.line)
+    )
     voter_field = ",".join(voter_fields) or None
     frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
     extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
@@ -213,15 +217,18 @@ def classify_voters(
     present = int(voters.notna().sum())
     if present == 0:
         if placeholder_rows:
-            note = f"all {placeholder_rows:,} {voter_field} values are placeholders (e.g. 'anonymous')"
+            note = (
+                f"all {placeholder_rows:,} {voter_field} values are placeholders (e.g. 'anonymous')"
+            )
             return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows
         return frame, VoterStatus.MISSING, f"{voter_field} is empty on every row", 0
     counts = voters.value_counts()
     top_id, top_count = str(counts.index[0]), int(counts.iloc[0])
-    if n >= PLACEHOLDER_MIN_ROWS and top_count >= PLACEHOLDER_SHARE * n:
+    # The share is over rows that carry a voter id, so mixing in a voter-less source cannot hide it.
+    if present >= PLACEHOLDER_MIN_ROWS and top_count >= PLACEHOLDER_SHARE * present:
         note = (
-            f"{voter_field} {top_id!r} is on {top_count:,} of {n:,} rows "
-            f"({top_count / n:.1%}): one id for nearly every vote (a proxy or loopback address), "
+            f"{voter_field} {top_id!r} is on {top_count:,} of {present:,} rows with a voter id "
+            f"({top_count / present:.1%}): one id for nearly every vote (a proxy or loopback address), "
             "not a voter"
         )
         return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows

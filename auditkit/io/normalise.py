@@ -26,11 +26,11 @@ from auditkit.schema import STYLE_COLUMNS, TAG_PREFIX, WINNER_DTYPE, QuarantineR
 
 __all__ = [
     "CONVERSATION_FIELDS",
-    "RawChunk",
     "KNOWN_FIELDS",
     "REASON_PRIORITY",
     "VOTER_FIELDS",
     "ChunkResult",
+    "RawChunk",
     "normalise_chunk",
 ]
 
@@ -136,6 +136,18 @@ class RawChunk:
     # Rows the reader rejected before any field was read (bad JSON, not an object).
     rejected: list[QuarantineRecord] = field(default_factory=list)
     rows_read: int = 0
+
+
+def _uniform(values: Sequence[Any] | None, *kinds: str) -> np.ndarray | None:
+    """The column as an object array when every value is one of ``kinds`` (pandas ``infer_dtype``
+    names, missing values allowed), else None. This is the fast path: clean columns are checked once
+    in C instead of value by value; anything else takes the per-row path with exact diagnostics."""
+    if values is None:
+        return None
+    series = pd.Series(values, dtype=object)
+    if pd.api.types.infer_dtype(series, skipna=True) not in kinds:
+        return None
+    return series.to_numpy()
 
 
 def _is_missing(value: Any) -> bool:
@@ -296,7 +308,9 @@ def _style(meta: Any, side: str) -> tuple[float, float, float, float]:
     def total(key: str) -> float:
         item = meta.get(key)
         if isinstance(item, dict):
-            nums = [v for v in item.values() if isinstance(v, int | float) and not isinstance(v, bool)]
+            nums = [
+                v for v in item.values() if isinstance(v, int | float) and not isinstance(v, bool)
+            ]
             return float(sum(nums)) if nums else math.nan
         if isinstance(item, int | float) and not isinstance(item, bool):
             return float(item)
@@ -351,7 +365,13 @@ def normalise_chunk(
     ids: list[str] = [""] * n
     primary = col("question_id") or none_column
     secondary = col("id") or none_column
-    for i in range(n):
+    clean_ids = _uniform(col("question_id") or col("id"), "string")
+    fast_ids = (
+        clean_ids is not None and not pd.isna(clean_ids).any() and not (clean_ids == "").any()
+    )
+    if fast_ids and clean_ids is not None:
+        ids = clean_ids.tolist()
+    for i in range(0 if fast_ids else n):
         value = primary[i]
         if _is_missing(value):
             value = secondary[i]
@@ -371,6 +391,12 @@ def normalise_chunk(
     for side in ("model_a", "model_b"):
         values = col(side) or none_column
         out: list[Any] = [None] * n
+        clean = _uniform(col(side), "string")
+        if clean is not None:
+            stripped = [v.strip() if v is not None else None for v in clean]
+            if all(stripped):
+                models[side] = stripped
+                continue
         for i, value in enumerate(values):
             if type(value) is str and value.strip():
                 out[i] = value.strip()
@@ -379,16 +405,25 @@ def normalise_chunk(
             else:
                 flag(i, R.BAD_FIELD, side, f"{side} is {type(value).__name__}, not a name")
         models[side] = out
-    for i, (a, b) in enumerate(zip(models["model_a"], models["model_b"], strict=True)):
-        if a is not None and a == b:
-            flag(i, R.SELF_BATTLE, "model_b", f"model_a == model_b == {a!r}")
+    model_a = np.asarray(models["model_a"], dtype=object)
+    same = (model_a == np.asarray(models["model_b"], dtype=object)) & pd.notna(model_a)
+    for i in np.flatnonzero(same).tolist():
+        flag(i, R.SELF_BATTLE, "model_b", f"model_a == model_b == {model_a[i]!r}")
 
     # winner: FastChat/HF string, 55k one-hot, Copilot acceptedIndex
     winners: list[str | None] = [None] * n
     if col("winner") is not None:
         source = col("winner") or none_column
         both_bad = col("both_bad")
-        for i, value in enumerate(source):
+        rows: Sequence[int] = range(n)
+        clean = _uniform(source, "string")
+        if clean is not None:
+            winners = [_WINNERS.get(v) for v in clean]
+            rows = [i for i, w in enumerate(winners) if w is None]
+            if both_bad is not None:
+                rows = sorted({*rows, *np.flatnonzero(clean == "tie").tolist()})
+        for i in rows:
+            value = source[i]
             if _is_missing(value):
                 flag(i, R.MISSING_WINNER, "winner", "winner is missing")
                 continue
@@ -440,15 +475,26 @@ def normalise_chunk(
     # time
     tstamp = np.full(n, np.nan)
     time_name = "tstamp" if col("tstamp") is not None else "timestamp"
-    for i, value in enumerate(col(time_name) or none_column):
-        seconds, error = _as_time(value)
+    time_rows: Sequence[int] = range(n)
+    numeric = _uniform(col(time_name), "floating", "integer", "mixed-integer-float")
+    if numeric is not None:
+        tstamp = pd.Series(numeric, dtype=object).astype(np.float64).to_numpy(copy=True)
+        with np.errstate(invalid="ignore"):
+            outside = ~np.isnan(tstamp) & ((tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH))
+        time_rows = np.flatnonzero(outside).tolist()
+    times = col(time_name) or none_column
+    for i in time_rows:
+        seconds, error = _as_time(times[i])
         if error is not None:
             flag(i, R.BAD_TIMESTAMP, time_name, error)
         tstamp[i] = seconds
 
     # anonymity: sources without the field are anonymous arenas
     anony = np.ones(n, dtype=bool)
-    if col("anony") is not None:
+    clean_anony = _uniform(col("anony"), "boolean")
+    if clean_anony is not None and not pd.isna(clean_anony).any():
+        anony = clean_anony.astype(bool)
+    elif col("anony") is not None:
         for i, value in enumerate(col("anony") or none_column):
             if value is True or value is False:
                 anony[i] = value
@@ -464,7 +510,10 @@ def normalise_chunk(
     # voter (not fatal: a bad voter id is treated as missing)
     voter_field = next((name for name in VOTER_FIELDS if col(name) is not None), None)
     voters: list[Any] = [None] * n
-    if voter_field is not None:
+    clean_voters = _uniform(col(voter_field) if voter_field else None, "string")
+    if clean_voters is not None:
+        voters = [v.strip() or None if v is not None else None for v in clean_voters]
+    elif voter_field is not None:
         for i, value in enumerate(col(voter_field) or none_column):
             if isinstance(value, str):
                 voters[i] = value.strip() or None
@@ -475,7 +524,16 @@ def normalise_chunk(
     languages: list[Any] = [None] * n
     unmapped: dict[str, int] = {}
     cache: dict[str, str | None] = {}
-    for i, value in enumerate(col("language") or none_column):
+    clean_languages = _uniform(col("language"), "string")
+    if clean_languages is not None:
+        series = pd.Series(clean_languages, dtype=object)
+        for value, count in series.value_counts().items():
+            code, recognised = normalise_language(value)
+            cache[str(value)] = code
+            if not recognised:
+                unmapped[str(value)] = int(count)
+        languages = [cache.get(v) if v is not None else None for v in clean_languages]
+    for i, value in enumerate((col("language") or ()) if clean_languages is None else ()):
         if value is None:
             continue
         key = value if isinstance(value, str) else repr(value)
@@ -497,6 +555,8 @@ def normalise_chunk(
         if with_text:
             for side, store in (("conversation_a", conv_a), ("conversation_b", conv_b)):
                 for i, value in enumerate(col(side) or none_column):
+                    if value is None:
+                        continue  # absent text is not malformed text
                     conv = _conversation(value)
                     if isinstance(conv, str):
                         flag(i, R.BAD_CONVERSATION, side, conv)
@@ -521,8 +581,8 @@ def normalise_chunk(
                 continue
             answers_a, answers_b = _string_list(resp_a[i]), _string_list(resp_b[i])
             if answers_a is None or answers_b is None:
-                bad = "response_a" if answers_a is None else "response_b"
-                flag(i, R.BAD_CONVERSATION, bad, f"{bad} is not a JSON list of strings")
+                broken = "response_a" if answers_a is None else "response_b"
+                flag(i, R.BAD_CONVERSATION, broken, f"{broken} is not a JSON list of strings")
                 continue
             conv_a[i] = _interleave(prompts, answers_a)
             conv_b[i] = _interleave(prompts, answers_b)
@@ -541,13 +601,20 @@ def normalise_chunk(
                 prompt[i] = user
     meta = col("conv_metadata")
     for name in ("turn", "turns"):
-        values = col(name)
-        if values is not None:
-            for i, value in enumerate(values):
+        turn_values = col(name)
+        clean_turns = _uniform(turn_values, "integer")
+        if clean_turns is not None:
+            counts = pd.Series(clean_turns, dtype=object).astype("Int64")
+            valid = (counts >= 0) & (counts < 32_768)
+            turns = counts.where(valid.fillna(False), None).astype(object).tolist()
+            turns = [None if t is pd.NA else t for t in turns]
+            break
+        if turn_values is not None:
+            for i, value in enumerate(turn_values):
                 if isinstance(value, int | float | str) and not isinstance(value, bool):
                     try:
                         count = int(float(value))
-                    except ValueError:
+                    except (ValueError, OverflowError):
                         continue
                     if 0 <= count < 32_768:
                         turns[i] = count
@@ -565,11 +632,24 @@ def normalise_chunk(
         bad[list(problems)] = True
     # Duplicate ids: a row repeats an id that an earlier, loaded row already has.
     first_good: dict[str, int] = {}
-    for i in range(n):
+    unique_ids = set(ids)
+    if len(unique_ids) == n and not (seen_ids.keys() & unique_ids):
+        # Fast path: no id repeats inside the chunk or with anything loaded before.
+        good = np.flatnonzero(~bad).tolist()
+        seen_ids.update(zip([ids[i] for i in good], lines[good].tolist(), strict=True))
+        n_dup_scan = 0
+    else:
+        n_dup_scan = n
+    for i in range(n_dup_scan):
         vote_id = ids[i]
         if vote_id in seen_ids or (vote_id in first_good and first_good[vote_id] < i):
             first_line = seen_ids.get(vote_id, int(lines[first_good.get(vote_id, i)]))
-            flag(i, R.DUPLICATE_VOTE_ID, "id", f"vote id {vote_id!r} already loaded (line {first_line})")
+            flag(
+                i,
+                R.DUPLICATE_VOTE_ID,
+                "id",
+                f"vote id {vote_id!r} already loaded (line {first_line})",
+            )
             bad[i] = True
         elif not bad[i]:
             first_good[vote_id] = i
@@ -601,7 +681,7 @@ def normalise_chunk(
         # Element-wise so numpy never reads equal-length lists as a second dimension.
         array = np.empty(len(keep), dtype=object)
         for j, i in enumerate(keep):
-            array[j] = values[i]
+            array[j] = values[int(i)]
         return array
 
     data: dict[str, Any] = {
@@ -624,8 +704,8 @@ def normalise_chunk(
     if meta is not None:
         styles = [(_style(value, "a"), _style(value, "b")) for value in meta]
         for j, name in enumerate(STYLE_COLUMNS):
-            side, feature = divmod(j, 4)
-            data[name] = np.array([s[side][feature] for s in styles], dtype=np.float64)[keep]
+            which, feature = divmod(j, 4)
+            data[name] = np.array([s[which][feature] for s in styles], dtype=np.float64)[keep]
     if col("dedup_tag") is not None:
         data["dedup_tag"] = take([_dedup_label(v) for v in col("dedup_tag") or none_column])
     if col("is_code") is not None:
@@ -643,12 +723,14 @@ def normalise_chunk(
 
 def _tag_columns(columns: Mapping[str, Sequence[Any]], n: int, keep: np.ndarray) -> dict[str, Any]:
     """``category_tag`` and the moderation structs flattened into ``tag.<dotted.key>`` columns."""
-    flat_rows: list[dict[str, Any]] = [{} for _ in range(n)]
     sources: list[tuple[str, str]] = [
         ("category_tag", ""),
         ("toxic_chat_tag", "toxic_chat_tag"),
         ("is_refusal", "is_refusal"),
     ]
+    if not any(name in columns for name, _ in (*sources, ("openai_moderation", ""))):
+        return {}
+    flat_rows: list[dict[str, Any]] = [{} for _ in range(n)]
     for name, prefix in sources:
         values = columns.get(name)
         if values is None:

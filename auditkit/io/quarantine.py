@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ class QuarantineRecord:
     field: str | None
     detail: str
     raw: str
-    reasons: tuple[QuarantineReason, ...] = field(default=())
+    reasons: tuple[QuarantineReason, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

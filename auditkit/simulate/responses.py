@@ -62,7 +62,9 @@ IDENTITIES: tuple[tuple[str, Identity], ...] = (
     ("ernie", Identity("ernie", "baidu", "ERNIE Bot", "Baidu", "文心一言", "百度")),
 )
 
-_GENERIC_IDENTITY = Identity("unknown", "unknown", "an AI assistant", "an AI lab", "AI助手", "一家公司")
+_GENERIC_IDENTITY = Identity(
+    "unknown", "unknown", "an AI assistant", "an AI lab", "AI助手", "一家公司"
+)
 
 
 def identity_for(model: str) -> Identity:
@@ -229,6 +231,66 @@ PROMPT_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "How does {x} work?",
             "What is a common misconception about {x}?",
         ),
+        "science": (
+            "Why does {x} happen?",
+            "Explain the physics behind {x}.",
+            "What experiment would demonstrate {x}?",
+            "How did scientists discover {x}?",
+            "Is {x} still an open question in science?",
+            "Describe {x} at the level of a university textbook.",
+            "What are the main theories about {x}?",
+            "How would you measure {x} at home?",
+            "What does current research say about {x}?",
+            "Draw an analogy that explains {x}.",
+            "What would change if {x} worked differently?",
+            "Summarise the evidence for {x}.",
+            "Which units and orders of magnitude matter for {x}?",
+            "Write a short lecture outline on {x}.",
+        ),
+        "business": (
+            "Write a short business plan for {x}.",
+            "What are the risks of {x}?",
+            "How do I price {x}?",
+            "Draft a pitch for investors about {x}.",
+            "What metrics should I track for {x}?",
+            "Give me a SWOT analysis of {x}.",
+            "How can a small team compete in {x}?",
+            "Write a job ad for someone to lead {x}.",
+            "What legal questions come up with {x}?",
+            "How would you market {x} on a tiny budget?",
+            "Write an agenda for a meeting about {x}.",
+            "What are good names for {x}?",
+            "How do I write a one-page summary of {x}?",
+            "Estimate the market size for {x}.",
+        ),
+        "health": (
+            "Is it healthy to {x}?",
+            "What does research say about how to {x}?",
+            "Give me a gentle routine to {x}.",
+            "What are common myths about how to {x}?",
+            "How long does it take to {x}?",
+            "What should I ask my doctor before I {x}?",
+            "Write a checklist to {x} safely.",
+            "Why is it hard to {x}?",
+            "What foods help if I want to {x}?",
+            "Explain to an older relative how to {x}.",
+            "Make a 30-day plan to {x}.",
+            "How do athletes {x}?",
+        ),
+        "travel": (
+            "Plan a three-day trip to {x}.",
+            "What should I pack for {x}?",
+            "What is the best season to visit {x}?",
+            "Give me a budget itinerary for {x}.",
+            "What local food should I try in {x}?",
+            "Is {x} good for a family holiday?",
+            "How do I get around in {x} without a car?",
+            "Write a short travel diary entry about {x}.",
+            "What are common tourist mistakes in {x}?",
+            "Suggest day trips from {x}.",
+            "How do I say basic phrases when visiting {x}?",
+            "Compare {x} with a nearby destination.",
+        ),
     },
     "zh": {
         "coding": (
@@ -238,6 +300,9 @@ PROMPT_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "我的代码在{x}时出错了，怎么办？",
             "用SQL怎么{x}？",
             "有没有更简洁的方法来{x}？",
+            "写出{x}的单元测试。",
+            "比较两种{x}的方法的时间复杂度。",
+            "用Go语言怎么{x}？",
         ),
         "math": (
             "请一步一步解答：{x}。",
@@ -245,6 +310,9 @@ PROMPT_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "请证明{x}。",
             "计算{x}。",
             "用简单的话解释{x}。",
+            "给小学生讲讲{x}。",
+            "这个关于{x}的推理错在哪里？",
+            "请给出{x}的三个例子。",
         ),
         "writing": (
             "写一首关于{x}的诗。",
@@ -252,6 +320,9 @@ PROMPT_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "写一封关于{x}的邮件。",
             "给{x}想一个广告语。",
             "用两句话总结{x}。",
+            "写一首关于{x}的七言绝句。",
+            "以{x}为题写一篇短文。",
+            "把关于{x}的这段话改得更正式。",
         ),
         "advice": (
             "我应该怎样{x}？",
@@ -259,6 +330,9 @@ PROMPT_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "我想{x}，该从哪里开始？",
             "{x}时常见的错误有哪些？",
             "给我一个一周的计划来{x}。",
+            "怎样坚持{x}？",
+            "{x}有什么推荐的书？",
+            "花最少的钱怎样{x}？",
         ),
         "trivia": (
             "{x}是什么？",
@@ -266,6 +340,9 @@ PROMPT_TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "关于{x}有哪些有趣的事实？",
             "为什么{x}很重要？",
             "{x}是怎么运作的？",
+            "关于{x}有什么常见的误解？",
+            "出一道关于{x}的选择题。",
+            "如果没有{x}会怎样？",
         ),
     },
     "ru": {
@@ -414,6 +491,49 @@ SLOTS: dict[str, dict[str, tuple[str, ...]]] = {
             "the Apollo 11 landing",
             "the human immune system",
         ),
+        "science": (
+            "the colour of the sky",
+            "superconductivity",
+            "why ice floats",
+            "the tides",
+            "antibiotic resistance",
+            "dark matter",
+            "how batteries store energy",
+            "the greenhouse effect",
+            "CRISPR gene editing",
+            "why bread rises",
+        ),
+        "business": (
+            "a bike repair shop",
+            "a language-learning app",
+            "a weekend farmers' market stall",
+            "a B2B invoicing tool",
+            "a neighbourhood coffee roaster",
+            "an online tutoring service",
+            "a small game studio",
+            "a plant delivery startup",
+        ),
+        "health": (
+            "drink more water",
+            "run a 5k",
+            "fix my posture",
+            "reduce sugar",
+            "fall asleep faster",
+            "build muscle after forty",
+            "stretch every morning",
+            "manage stress at work",
+        ),
+        "travel": (
+            "Lisbon",
+            "Kyoto",
+            "Patagonia",
+            "Istanbul",
+            "the Scottish Highlands",
+            "Mexico City",
+            "Hanoi",
+            "Cape Town",
+            "Iceland's ring road",
+        ),
     },
     "zh": {
         "coding": ("反转一个链表", "读取CSV文件", "去掉列表中的重复元素", "统计单词出现次数"),
@@ -422,7 +542,9 @@ SLOTS: dict[str, dict[str, tuple[str, ...]]] = {
         "advice": ("学好英语", "提高睡眠质量", "准备面试", "省钱"),
         "trivia": ("丝绸之路", "光合作用", "长城", "黑洞"),
     },
-    "ru": {"general": ("выучить английский", "квантовые компьютеры", "осень в деревне", "спать лучше")},
+    "ru": {
+        "general": ("выучить английский", "квантовые компьютеры", "осень в деревне", "спать лучше")
+    },
     "es": {"general": ("aprender a programar", "el cambio climático", "el mar", "ahorrar dinero")},
     "de": {"general": ("besser schlafen", "die Photosynthese", "den Herbst", "Geld sparen")},
     "fr": {"general": ("apprendre l'anglais", "la photosynthèse", "la mer", "mieux dormir")},
@@ -546,6 +668,44 @@ BODY: dict[str, dict[str, tuple[str, ...]]] = {
             "Several independent sources confirm the basic timeline.",
             "Museums around the world hold examples you can see in person.",
         ),
+        "science": (
+            "The short answer is energy: the system settles where it costs the least.",
+            "Measurements agree with the model to within a few percent.",
+            "The effect was first described in the nineteenth century and refined since.",
+            "Scattering, not absorption, explains most of what we see with {x}.",
+            "Temperature changes the rate, but not the direction, of the process.",
+            "Think of it as a balance between two competing forces.",
+            "The same equation describes several phenomena that look unrelated.",
+            "Good experiments control one variable at a time.",
+        ),
+        "business": (
+            "Start from the customer's problem, not from the product.",
+            "Keep fixed costs low until revenue is predictable.",
+            "Price on value delivered rather than on cost plus margin.",
+            "A pilot with ten paying customers teaches more than a survey of a hundred.",
+            "Track retention first; acquisition without retention is a leaky bucket.",
+            "Write down the three assumptions that would sink {x} if wrong.",
+            "Cash flow, not profit, decides whether a small company survives.",
+            "Partnerships can replace a marketing budget early on.",
+        ),
+        "health": (
+            "Small, consistent changes beat dramatic short-term efforts.",
+            "Check with a doctor if you have a medical condition.",
+            "Sleep, hydration and regular movement support almost every goal.",
+            "Progress is rarely linear; judge it over weeks, not days.",
+            "Habit stacking — tying the new habit to an old one — makes it stick.",
+            "If you want to {x}, begin with a level that feels almost too easy.",
+            "Pain is a signal to stop, not something to push through.",
+        ),
+        "travel": (
+            "Book the first night's stay in advance and keep the rest flexible.",
+            "Public transport is usually cheaper and faster than taxis in the centre.",
+            "Try the market halls for inexpensive local food in {x}.",
+            "Shoulder season brings lower prices and fewer crowds.",
+            "Carry a little cash; small shops may not take cards.",
+            "Learn a few polite phrases: locals appreciate the effort.",
+            "Leave one afternoon unplanned for wandering.",
+        ),
     },
     "zh": {
         "general": (
@@ -597,7 +757,9 @@ BODY: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "ko": {"general": ("작게 시작하는 것이 중요합니다.", "매주 진행 상황을 기록하세요.")},
     "pt": {"general": ("O mais importante é começar devagar.", "Anote seu progresso toda semana.")},
-    "it": {"general": ("La cosa più importante è iniziare poco a poco.", "Annota i tuoi progressi.")},
+    "it": {
+        "general": ("La cosa più importante è iniziare poco a poco.", "Annota i tuoi progressi.")
+    },
 }
 
 SECTION_HEADERS: dict[str, tuple[str, ...]] = {
@@ -611,7 +773,7 @@ CODE_SNIPPETS: tuple[str, ...] = (
     "const debounce = (fn, ms) => {\n  let t;\n  return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); };\n};",
     "SELECT day, SUM(amount) AS total\nFROM payments\nGROUP BY day\nORDER BY day;",
     "fn reverse(v: &mut Vec<i32>) {\n    v.reverse();\n}",
-    "for f in *.csv; do wc -l \"$f\"; done",
+    'for f in *.csv; do wc -l "$f"; done',
 )
 
 
@@ -663,7 +825,9 @@ def _answer(
     pools = BODY.get(lang, BODY["en"])
     pool = pools.get(topic) or next(iter(pools.values()))
     n_sentences = max(1, round(rnd.gauss(2 + 5 * verbosity, 1.5)))
-    sentences = [rnd.choice(pool).format(x=slot) for _ in range(n_sentences)]
+    picks = rnd.sample(pool, min(n_sentences, len(pool)))
+    picks += [rnd.choice(pool) for _ in range(n_sentences - len(picks))]
+    sentences = [p.format(x=slot) for p in picks]
     if markdown > 0 and rnd.random() < markdown:
         for i in range(len(sentences)):
             if rnd.random() < 0.3:
@@ -686,9 +850,7 @@ def _answer(
         if use_list:
             numbered = rnd.random() < 0.5
             parts.append(
-                "\n".join(
-                    f"{k + 1}. {s}" if numbered else f"- {s}" for k, s in enumerate(chunk)
-                )
+                "\n".join(f"{k + 1}. {s}" if numbered else f"- {s}" for k, s in enumerate(chunk))
             )
         else:
             parts.append(" ".join(chunk))
@@ -716,7 +878,9 @@ def compose_conversation(
     """
     prompt, topic, slot = compose_prompt(rnd, language)
     lang = _language(language)
-    users = [prompt] + [rnd.choice(FOLLOW_UPS.get(lang, FOLLOW_UPS["en"])) for _ in range(turns - 1)]
+    users = [prompt] + [
+        rnd.choice(FOLLOW_UPS.get(lang, FOLLOW_UPS["en"])) for _ in range(turns - 1)
+    ]
     conversations: list[list[dict[str, str]]] = []
     for side, (verbosity, markdown) in zip(("a", "b"), styles, strict=True):
         messages: list[dict[str, str]] = []

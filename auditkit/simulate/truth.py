@@ -1,6 +1,6 @@
 """The ground truth of a simulated arena and the arena result object itself.
 
-``vote_labels`` has one row per (vote, label): honest votes carry ``honest`` (or ``honest_shared``
+``vote_labels`` has one row per (vote, label, attack): honest votes carry ``honest`` (or ``honest_shared``
 behind a shared address); an attack vote carries its attack's kind; a vote whose answer leaked an
 identity carries ``identity_leak`` (in addition to a voter-attack label, if any). Details of each leak
 (side, turn, claimed identity, truthful or not) are in ``leaks``; mentions that are not leaks are in
@@ -41,10 +41,12 @@ _LEAK_COLUMNS = (
     "claimed_family",
     "claimed_maker",
     "claimed_name",
+    "claimed_maker_name",
     "truthful",
     "language",
     "attack_id",
     "sentence",
+    "anony",
 )
 _HARD_NEGATIVE_COLUMNS = ("vote_id", "side", "turn", "sentence")
 

@@ -208,10 +208,12 @@ def best_of_n_bias(standard_errors: np.ndarray, *, grid: int = 4001) -> float:
     if se.size < 2:
         return 0.0
     bound = 9.0 * float(se.max())
-    x = np.linspace(-bound, bound, grid)
-    cdf = np.prod(stats.norm.cdf(x[:, None] / se[None, :]), axis=1)
-    integrand = np.where(x >= 0, 1.0 - cdf, -cdf)
-    return float(np.trapezoid(integrand, x))
+    # integrate each half separately: the integrand jumps by 1 at x = 0
+    pos = np.linspace(0.0, bound, grid)
+    neg = np.linspace(-bound, 0.0, grid)
+    cdf_pos = np.prod(stats.norm.cdf(pos[:, None] / se[None, :]), axis=1)
+    cdf_neg = np.prod(stats.norm.cdf(neg[:, None] / se[None, :]), axis=1)
+    return float(np.trapezoid(1.0 - cdf_pos, pos) - np.trapezoid(cdf_neg, neg))
 
 
 def next_pair_priorities(counts: np.ndarray, variances: np.ndarray) -> np.ndarray:

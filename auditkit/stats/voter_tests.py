@@ -45,6 +45,7 @@ __all__ = [
     "speed_test",
     "target_concentration_test",
     "tie_rate_test",
+    "vote_surprise_test",
     "voter_score_test",
 ]
 
@@ -276,6 +277,29 @@ def voter_score_test(
         dof[active[lo:hi]] = rank
     p = np.where(dof > 0, stats.chi2.sf(stat, np.maximum(dof, 1.0)), 1.0)
     return stat, dof, p
+
+
+def vote_surprise_test(
+    voter: IntArray, score: FloatArray, probs: OutcomeProbs, n_voters: int
+) -> tuple[FloatArray, FloatArray]:
+    """Two-sided test on the summed surprise ``-log P(observed outcome)`` of a voter's votes.
+
+    Each vote's probability comes from the null model (BT fit on everyone else); under the null the
+    per-vote surprise has mean = the outcome entropy and a known variance, and independent votes add,
+    so ``z = (sum surprise - sum mean) / sqrt(sum var)`` is approximately N(0, 1). Large ``z``: votes
+    less likely than the consensus predicts (contrarian, rigging, random clicking on lopsided pairs);
+    small ``z``: more predictable than any human (always the favourite, never a tie). Null
+    hypothesis: the voter's outcomes are drawn from ``probs``. Returns (z, two-sided p).
+    """
+    pi = np.stack([probs.p_a, probs.p_b, probs.p_tie], axis=1)
+    logp = np.log(np.maximum(pi, _TINY))
+    mean = -np.sum(pi * logp, axis=1)
+    var = np.maximum(np.sum(pi * logp**2, axis=1) - mean**2, 0.0)
+    observed = -np.log(np.maximum(probs.of(np.asarray(score, dtype=np.float64)), _TINY))
+    total = _counts(voter, n_voters, observed - mean)
+    spread = np.sqrt(_counts(voter, n_voters, var))
+    z = np.divide(total, spread, out=np.zeros(n_voters), where=spread > 0)
+    return z, np.where(spread > 0, 2.0 * stats.norm.sf(np.abs(z)), 1.0)
 
 
 def loo_strengths_one_step(theta: FloatArray, s: FloatArray, info_total: FloatArray) -> FloatArray:

@@ -141,6 +141,7 @@ def audit_voters(battles: BattleTable, rules: RulePack, *, random_state: int = 0
             window_slack=cfg.group.option("window_slack_seconds", 3600.0),
             member_min_z=cfg.group.option("member_min_z", 2.0),
             member_alpha=cfg.group.option("member_alpha", 0.005),
+            member_window_share=cfg.group.option("member_window_share", 0.5),
             fdr=cfg.fdr,
             n_models=len(ctx.models),
             model_names=ctx.models,
@@ -404,8 +405,13 @@ def _individual_tests(
     p: dict[str, FloatArray] = {name: np.ones(m) for name in INDIVIDUAL_TESTS}
     cols: dict[str, Any] = {}
 
-    stat, dof, p["consensus_loo"] = vt.voter_score_test(v, a, b, score, probs, m, k)
+    # consensus_loo: the score test for voter-specific strength offsets and the two-sided test on
+    # the summed surprise of each vote under the leave-voter-out model, Bonferroni-combined.
+    stat, dof, p_score = vt.voter_score_test(v, a, b, score, probs, m, k)
+    z_surprise, p_surprise = vt.vote_surprise_test(v, score, probs, m)
+    p["consensus_loo"] = np.minimum(1.0, 2.0 * np.minimum(p_score, p_surprise))
     cols["consensus_stat"], cols["consensus_dof"] = stat, dof
+    cols["p_consensus_score"], cols["surprise_z"] = p_score, z_surprise
 
     diff_sign = np.sign(probs.p_a - probs.p_b)  # +1: A is the stronger side under the null
     upset = np.stack([-diff_sign, diff_sign, np.zeros_like(diff_sign)], axis=1)

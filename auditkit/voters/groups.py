@@ -101,6 +101,7 @@ def find_coordinated_groups(
     member_min_z: float,
     member_alpha: float,
     fdr: float,
+    member_window_share: float = 0.5,
     n_models: int,
     model_names: list[str] | None = None,
     min_group_size: int = 3,
@@ -130,7 +131,6 @@ def find_coordinated_groups(
     s_held, v_held = _per_model(
         voter[held], model_a[held], model_b[held], resid[held], var[held], n_voters, k
     )
-    s_all, v_all = s_sel + s_held, v_sel + v_held
     hits = (
         np.bincount(voter * k + model_a, minlength=n_voters * k)
         + np.bincount(voter * k + model_b, minlength=n_voters * k)
@@ -185,24 +185,68 @@ def find_coordinated_groups(
     reject, q = vt.benjamini_hochberg(np.asarray(ps), fdr)
     names = model_names or [str(i) for i in range(k)]
     out: list[GroupResult] = []
+    # Member evidence uses all of a voter's votes (any voter, not only candidates).
+    s_all, v_all = _per_model(voter, model_a, model_b, resid, var, n_voters, k)
+    recruitable = (n_votes >= 2) & ~exclude
+
+    def member_pass(who: IntArray, m: int, d: int) -> NDArray[np.bool_]:
+        """Concentration on the target's battles Fisher-combined with one-sidedness for it."""
+        z_member = d * np.divide(
+            s_all[who, m], np.sqrt(v_all[who, m]), out=np.zeros(who.size), where=v_all[who, m] > 0
+        )
+        p_conc = stats.binom.sf(hits[who, m] - 1, n_votes[who], share[m])
+        p_side = stats.norm.sf(z_member)
+        fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
+        p_member = stats.chi2.sf(fisher, 4)
+        return np.asarray((z_member >= member_min_z) & (p_member <= member_alpha), dtype=bool)
+
+    vote_starts = np.searchsorted(voter, np.arange(n_voters))
+    vote_ends = np.searchsorted(voter, np.arange(n_voters), side="right")
+
+    def co_timed_share(who: IntArray) -> FloatArray:
+        """Per voter in ``who``: share of their votes with another member's vote within the slack."""
+        rows_of = [np.arange(vote_starts[w], vote_ends[w]) for w in who.tolist()]
+        if not rows_of:
+            return np.zeros(0)
+        all_rows = np.concatenate(rows_of)
+        times = np.nan_to_num(tstamp[all_rows], nan=0.0)
+        owner = np.repeat(np.arange(who.size), [r.size for r in rows_of])
+        order = np.argsort(times, kind="stable")
+        sorted_t = times[order]
+        near_all = np.searchsorted(sorted_t, times + window_slack, side="right") - np.searchsorted(
+            sorted_t, times - window_slack, side="left"
+        )
+        # Own votes near each vote (rows are sorted by time within a voter).
+        span = float(np.ptp(times)) + 4.0 * window_slack + 1.0
+        key = owner * span + (times - times.min())
+        near_own = np.searchsorted(key, key + window_slack, side="right") - np.searchsorted(
+            key, key - window_slack, side="left"
+        )
+        co_timed = (near_all - near_own) > 0
+        return np.asarray(
+            np.bincount(owner, weights=co_timed, minlength=who.size)
+            / np.bincount(owner, minlength=who.size),
+            dtype=np.float64,
+        )
+
     for i, comp in enumerate(comps):
         members = np.asarray(comp, dtype=np.int64)
         m = int(target[members[0]])
         d = int(direction[members[0]])
-        z_member = d * np.divide(
-            s_all[members, m],
-            np.sqrt(v_all[members, m]),
-            out=np.zeros(members.size),
-            where=v_all[members, m] > 0,
-        )
-        # Member evidence for the group's target on all their votes: concentration on the
-        # target's battles (binomial vs the sampling share) Fisher-combined with one-sidedness.
-        p_conc = stats.binom.sf(hits[members, m] - 1, n_votes[members], share[m])
-        p_side = stats.norm.sf(z_member)
-        fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
-        p_member = stats.chi2.sf(fisher, 4)
-        keep = (z_member >= member_min_z) & (p_member <= member_alpha)
-        chosen = members[keep] if reject[i] else members[:0]
+        chosen = members[member_pass(members, m, d)] if reject[i] else members[:0]
+        if chosen.size:
+            # Recruit accounts active in the core members' windows that pass the same member
+            # test (too few votes to be linked from half their votes, e.g. 3-vote sybils).
+            lo = np.sort(first[chosen] - window_slack)
+            hi = np.sort(last[chosen] + window_slack)
+            overlaps = np.searchsorted(lo, last, side="right") - np.searchsorted(hi, first)
+            pool = np.flatnonzero(recruitable & (overlaps > 0))
+            pool = np.setdiff1d(pool, chosen)
+            if pool.size:
+                chosen = np.union1d(chosen, pool[member_pass(pool, m, d)])
+            # Coordination in time: keep members most of whose votes fall within `window_slack` of
+            # votes by *other* kept members (an honest voter spread over weeks does not).
+            chosen = chosen[co_timed_share(chosen) >= member_window_share]
         out.append(
             GroupResult(
                 group_id=f"g{i + 1:04d}:{names[m]}:{'up' if d > 0 else 'down'}",

@@ -1,0 +1,98 @@
+"""``auditkit ratings FILE``: Bradley-Terry leaderboard with intervals, optionally per slice."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from auditkit.errors import ExitCode, InputError
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "ratings",
+        help="Bradley-Terry ratings with confidence intervals (LMArena conventions)",
+        description=(
+            "Fit Bradley-Terry ratings (scale 400, base 10, init 1000, ties = half wins, "
+            "anonymous battles only) with sandwich or bootstrap intervals."
+        ),
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="battle log(s), any loader format")
+    parser.add_argument("--ci", choices=("sandwich", "bootstrap", "none"), default=None)
+    parser.add_argument(
+        "--bootstrap",
+        type=int,
+        default=None,
+        metavar="N",
+        help="bootstrap rounds (implies --ci bootstrap unless --ci is given; default 100)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap random seed (default 0)")
+    parser.add_argument("--style-control", action="store_true", help="control for length/markdown")
+    parser.add_argument("--by", metavar="COLUMN", help="ratings per slice: language or tag.<name>")
+    parser.add_argument("--ties", choices=("half", "exclude", "davidson"), default="half")
+    parser.add_argument("--l2", type=float, default=0.0, help="ridge on natural-log strengths")
+    parser.add_argument("--min-battles", type=int, default=0, help="rate only models with ≥ N")
+    parser.add_argument(
+        "--reweight",
+        choices=("none", "pair_count"),
+        default="none",
+        help="pair_count: arena-rank's 1/max(pair count, 50) per vote",
+    )
+    parser.add_argument("--all-battles", action="store_true", help="include non-anonymous battles")
+    parser.add_argument(
+        "--no-anchor",
+        action="store_true",
+        help="do not pin mixtral-8x7b-instruct-v0.1 to 1114 when present",
+    )
+    parser.add_argument(
+        "--per-component",
+        action="store_true",
+        help="rate every connected component separately (not comparable across)",
+    )
+    parser.add_argument("--out", type=Path, help="write the table as CSV here")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, fit, print the summary and write CSV; exit 0, or 2 on bad input."""
+    from auditkit.io import load_battles
+    from auditkit.ratings import RatingOptions, fit_ratings, fit_ratings_by
+
+    ci: Any = args.ci or ("bootstrap" if args.bootstrap is not None else "sandwich")
+    try:
+        options = RatingOptions(
+            ci=ci,
+            n_bootstrap=args.bootstrap if args.bootstrap is not None else 100,
+            random_state=args.seed,
+            ties=args.ties,
+            l2=args.l2,
+            style_control=args.style_control,
+            min_battles=args.min_battles,
+            reweight=args.reweight,
+            anonymous_only=not args.all_battles,
+            anchor=None if args.no_anchor else RatingOptions().anchor,
+            disconnected="per_component" if args.per_component else "main",
+        )
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    battles = load_battles(args.files).battles
+    try:
+        result = (
+            fit_ratings_by(battles, args.by, options) if args.by else fit_ratings(battles, options)
+        )
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, sort_keys=True))
+    else:
+        print(result.summary())
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        result.to_frame().to_csv(args.out, index=False, float_format="%.2f")
+        print(f"wrote {args.out}")
+    return int(ExitCode.CLEAN)

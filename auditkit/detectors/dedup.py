@@ -1,0 +1,232 @@
+"""The ``prompt_dedup`` detector: prompts repeated far beyond the rest, and which copies to drop.
+
+A few prompts ("hi", test strings, scripted probes) are submitted thousands of times and tilt the
+ratings towards whatever models happen to meet them. LMArena caps the most frequent 0.1 % of prompts
+at 25 copies each (FastChat marks them in ``dedup_tag``), which removed about 8.6 % of votes. This
+detector groups exact and near-duplicate prompts (normalised: Unicode NFKC, case, digits,
+punctuation, whitespace), reports their share of votes per model, and — as policy from
+``rules/sampling.yaml`` → ``dedup`` — emits a vote-level ``excess_copy`` finding for every copy beyond
+the cap. The copies kept are the earliest by ``(tstamp, vote_id)``, so the choice is deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
+from auditkit.rules import RulePack, require
+from auditkit.schema import BattleTable
+
+__all__ = ["DedupConfig", "PromptDedupDetector", "normalise_prompts", "prompt_groups"]
+
+_WHERE = "rules/sampling.yaml dedup"
+_PREVIEW = 80
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """``dedup`` block of the ``sampling`` rule section."""
+
+    max_copies: int = 25
+    top_fraction: float = 0.001
+    near_duplicates: bool = True
+    min_prompt_chars: int = 1
+    severity: Severity = Severity.LOW
+    report_groups: int = 20
+
+    @classmethod
+    def from_rules(cls, rules: RulePack) -> DedupConfig:
+        section = rules.section("sampling", default={})
+        d = require(section, "dedup", dict, where="rules/sampling.yaml", default={}) or {}
+        return cls(
+            max_copies=int(require(d, "max_copies", int, where=_WHERE, default=25)),
+            top_fraction=float(
+                require(d, "top_fraction", (int, float), where=_WHERE, default=0.001)
+            ),
+            near_duplicates=bool(require(d, "near_duplicates", bool, where=_WHERE, default=True)),
+            min_prompt_chars=int(require(d, "min_prompt_chars", int, where=_WHERE, default=1)),
+            severity=Severity(require(d, "severity", str, where=_WHERE, default="low")),
+            report_groups=int(require(d, "report_groups", int, where=_WHERE, default=20)),
+        )
+
+
+def normalise_prompts(prompts: pd.Series) -> pd.Series:
+    """Near-duplicate key per prompt: NFKC, lower case, digits and punctuation removed, spaces collapsed."""
+    text = prompts.astype("string").fillna("")
+    return (
+        text.str.normalize("NFKC")
+        .str.lower()
+        .str.replace(r"\d+", "", regex=True)
+        .str.replace(r"[\W_]+", " ", regex=True)
+        .str.strip()
+    )
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def prompt_groups(frame: pd.DataFrame, cfg: DedupConfig) -> pd.DataFrame:
+    """One row per vote with a prompt: ``vote_id, group, group_size, rank`` (0 = earliest copy).
+
+    The group key is the normalised prompt (or the exact prompt when near-duplicates are off, or when
+    the normalised text is shorter than ``min_prompt_chars``, e.g. a prompt of only digits).
+    """
+    has = frame["prompt"].notna() & (frame["prompt"].astype("string").str.len() > 0)
+    sub = frame.loc[has, ["vote_id", "prompt", "tstamp", "model_a", "model_b"]].copy()
+    exact = sub["prompt"].astype(str)
+    if cfg.near_duplicates:
+        near = normalise_prompts(sub["prompt"])
+        short = near.str.len() < cfg.min_prompt_chars
+        key = near.where(~short, "\x00exact:" + exact)
+    else:
+        key = exact
+    sub["key"] = key.astype(str).to_numpy()
+    sub["exact"] = exact.to_numpy()
+    sub["_t"] = sub["tstamp"].fillna(np.inf)
+    sub = sub.sort_values(["key", "_t", "vote_id"], kind="stable")
+    sub["rank"] = sub.groupby("key", sort=False).cumcount()
+    sub["group_size"] = sub.groupby("key", sort=False)["vote_id"].transform("size")
+    return sub.drop(columns="_t")
+
+
+@register
+class PromptDedupDetector(Detector):
+    """Exact and near-duplicate prompts; the copies beyond the cap become ``excess_copy`` findings."""
+
+    name = "prompt_dedup"
+
+    def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
+        frame = battles.frame
+        if "prompt" not in frame.columns or not frame["prompt"].notna().any():
+            return DetectorResult(
+                detector=self.name,
+                summary={"prompts": 0},
+                notes=("no prompt text in the input: prompt de-duplication did not run",),
+            )
+        cfg = DedupConfig.from_rules(rules)
+        groups = prompt_groups(frame, cfg)
+        sizes = groups.drop_duplicates("key")["group_size"].to_numpy()
+        quantile = float(np.quantile(sizes, 1.0 - cfg.top_fraction)) if sizes.size else 0.0
+        eligible = (groups["group_size"] > cfg.max_copies) & (groups["group_size"] >= quantile)
+        excess = groups[eligible & (groups["rank"] >= cfg.max_copies)]
+        heads = groups[eligible & (groups["rank"] == 0)].sort_values(
+            ["group_size", "key"], ascending=[False, True]
+        )
+        findings: list[Finding] = []
+        for key, vote_id, size, rank in zip(
+            excess["key"].tolist(),
+            excess["vote_id"].astype(str).tolist(),
+            excess["group_size"].tolist(),
+            excess["rank"].tolist(),
+            strict=True,
+        ):
+            subject = f"prompt:{_hash(str(key))}"
+            findings.append(
+                Finding(
+                    detector=self.name,
+                    rule="excess_copy",
+                    severity=cfg.severity,
+                    subject=subject,
+                    vote_id=vote_id,
+                    score=float(size),
+                    message=(
+                        f"copy {rank + 1} of {size} of one prompt; "
+                        f"the first {cfg.max_copies} are kept"
+                    ),
+                    evidence={"group_size": size, "copy": rank + 1},
+                )
+            )
+        for key, size, exact in zip(
+            heads["key"].tolist(),
+            heads["group_size"].tolist(),
+            heads["exact"].tolist(),
+            strict=True,
+        ):
+            findings.append(
+                Finding(
+                    detector=self.name,
+                    rule="repeated_prompt",
+                    severity=Severity.INFO,
+                    subject=f"prompt:{_hash(str(key))}",
+                    score=float(size),
+                    message=(
+                        f"one prompt appears {size:,} times; "
+                        f"{size - cfg.max_copies:,} copies beyond the cap"
+                    ),
+                    evidence={
+                        "group_size": size,
+                        "preview": str(exact)[:_PREVIEW],
+                        "distinct_spellings": int(
+                            groups.loc[groups["key"] == key, "exact"].nunique()
+                        ),
+                    },
+                )
+            )
+        summary = self._summary(frame, groups, excess, heads, quantile, cfg)
+        return DetectorResult(detector=self.name, findings=tuple(findings), summary=summary)
+
+    @staticmethod
+    def _summary(
+        frame: pd.DataFrame,
+        groups: pd.DataFrame,
+        excess: pd.DataFrame,
+        heads: pd.DataFrame,
+        quantile: float,
+        cfg: DedupConfig,
+    ) -> dict[str, Any]:
+        n = len(groups)
+        repeated = groups[groups["group_size"] > 1]
+        exact_sizes = groups.groupby("exact").size()
+
+        def per_model(sub: pd.DataFrame) -> pd.Series:
+            return pd.concat([sub["model_a"], sub["model_b"]]).astype(str).value_counts()
+
+        all_counts = per_model(groups)
+        rep_counts = per_model(repeated).reindex(all_counts.index, fill_value=0)
+        exc_counts = per_model(excess).reindex(all_counts.index, fill_value=0)
+        by_model = {
+            str(m): {
+                "votes": int(all_counts[m]),
+                "repeated_share": float(rep_counts[m] / all_counts[m]),
+                "excess_share": float(exc_counts[m] / all_counts[m]),
+            }
+            for m in sorted(all_counts.index)
+        }
+        top = (
+            groups[groups["rank"] == 0]
+            .sort_values(["group_size", "key"], ascending=[False, True])
+            .head(cfg.report_groups)
+        )
+        out: dict[str, Any] = {
+            "prompts": n,
+            "distinct_exact": int(exact_sizes.size),
+            "distinct_groups": int(groups["key"].nunique()),
+            "exact_duplicate_votes": int((exact_sizes[exact_sizes > 1]).sum()),
+            "repeated_votes": len(repeated),
+            "repeated_share": len(repeated) / n if n else 0.0,
+            "cap": cfg.max_copies,
+            "quantile_threshold": quantile,
+            "capped_groups": len(heads),
+            "excess_votes": len(excess),
+            "excess_share": len(excess) / n if n else 0.0,
+            "by_model": by_model,
+            "top_groups": [
+                {"subject": f"prompt:{_hash(str(k))}", "size": size, "preview": str(e)[:_PREVIEW]}
+                for k, size, e in zip(
+                    top["key"].tolist(),
+                    top["group_size"].tolist(),
+                    top["exact"].tolist(),
+                    strict=True,
+                )
+            ],
+        }
+        if "dedup_tag" in frame.columns:
+            tags = frame["dedup_tag"].dropna().astype(str).value_counts().head(5)
+            out["dedup_tag_values"] = {str(k): int(v) for k, v in tags.items()}
+        return out

@@ -1,0 +1,237 @@
+"""Identity-leak detector: an anonymous vote is not blind once a response names its own model.
+
+FastChat's ``clean_battle_data.py`` drops a battle when any word of a fixed English list (e.g.
+"google", "claude", "openai") appears anywhere in either conversation: that discards honest votes on
+prompts that merely mention Google and misses "我是通义千问" or "私はClaudeです". This detector
+instead flags a vote only when an assistant turn identifies *itself* (name, family or maker), in
+any language the rule pack covers, and records what it claimed and whether the claim is true.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from langdetect import DetectorFactory, LangDetectException, detect
+
+from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
+from auditkit.identity.lexicon import IdentityRules, load_identity_rules
+from auditkit.identity.matcher import (
+    SelfIdMatch,
+    analyze_response,
+    has_name,
+    is_probe,
+    is_roleplay,
+)
+from auditkit.models_map import ModelInfo, ModelMap, load_model_map
+
+if TYPE_CHECKING:
+    from auditkit.rules import RulePack
+    from auditkit.schema import BattleTable
+
+__all__ = ["IdentityLeakDetector", "claim_is_true", "message_text"]
+
+DetectorFactory.seed = 0  # langdetect is randomised; a fixed seed makes findings reproducible
+
+
+def message_text(content: Any) -> str:
+    """The text of a message's ``content`` (a string, or a list of ``{"type","text"}`` parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Mapping):
+        return str(content.get("text") or content.get("answer") or "")
+    if isinstance(content, Iterable):
+        return "\n".join(message_text(part) for part in content)
+    return ""
+
+
+def claim_is_true(claimed_family: str | None, claimed_maker: str, actual: ModelInfo) -> bool | None:
+    """Is the claimed identity the model's own? None when the model map does not know the model.
+
+    A claim is true when it names the model's family, or names its maker without naming another
+    family ("created by OpenAI" is true of o3-mini; "I am Claude" is false of any GPT).
+    """
+    if not actual.known:
+        return None
+    if claimed_family is not None:
+        return claimed_family == actual.family or (
+            claimed_maker == actual.maker and actual.family not in (None, claimed_family)
+        )
+    return claimed_maker == actual.maker
+
+
+def _detect_language(text: str) -> str | None:
+    try:
+        return str(detect(text))
+    except LangDetectException:
+        return None
+
+
+@register
+class IdentityLeakDetector(Detector):
+    """Flags anonymous votes whose responses name their own model (any turn, either side)."""
+
+    name: ClassVar[str] = "identity_leak"
+
+    def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
+        if not battles.has_text:
+            return DetectorResult(
+                detector=self.name,
+                summary={"rows": len(battles), "ran": False},
+                notes=(
+                    "no conversation text in the battle table: the identity audit could not run "
+                    "(load the battles with their conversations to check for identity leaks)",
+                ),
+            )
+        identity = load_identity_rules(rules)
+        model_map = load_model_map(rules)
+        frame = battles.frame
+        anony = frame["anony"].to_numpy(dtype=bool)
+        findings: list[Finding] = []
+        stats: Counter[str] = Counter()
+        by_rule: Counter[str] = Counter()
+        by_lang: Counter[str] = Counter()
+        records = zip(
+            frame["vote_id"].astype(str).tolist(),
+            frame["model_a"].astype(str).tolist(),
+            frame["model_b"].astype(str).tolist(),
+            frame["conversation_a"].tolist(),
+            frame["conversation_b"].tolist(),
+            anony.tolist(),
+            strict=True,
+        )
+        for vote_id, model_a, model_b, conv_a, conv_b, is_anon in records:
+            stats["rows"] += 1
+            if not is_anon:
+                stats["non_anonymous_skipped"] += 1
+                continue
+            for side, model, conversation in (
+                ("model_a", model_a, conv_a),
+                ("model_b", model_b, conv_b),
+            ):
+                finding = self._check_side(
+                    vote_id=vote_id,
+                    side=side,
+                    model=model,
+                    conversation=conversation,
+                    identity=identity,
+                    model_map=model_map,
+                    stats=stats,
+                )
+                if finding is not None:
+                    findings.append(finding)
+                    by_rule[finding.rule] += 1
+                    by_lang[str(finding.evidence.get("language"))] += 1
+        n_votes = len({f.vote_id for f in findings if f.severity >= Severity.MEDIUM})
+        summary = {
+            "ran": True,
+            "rows": stats["rows"],
+            "anonymous_rows": stats["rows"] - stats["non_anonymous_skipped"],
+            "responses_scanned": stats["responses"],
+            "responses_with_name": stats["candidates"],
+            "responses_self_identifying": stats["self_id_responses"],
+            "self_identifications": len(findings),
+            "votes_leaked": n_votes,
+            "claims_false": sum(1 for f in findings if f.evidence.get("claim_true") is False),
+            "roleplay_echoes": sum(1 for f in findings if f.evidence.get("roleplay_echo")),
+            "by_rule": dict(sorted(by_rule.items())),
+            "by_language": dict(sorted(by_lang.items())),
+            "lexicon_names": identity.n_names,
+        }
+        notes = []
+        if stats["non_anonymous_skipped"]:
+            notes.append(
+                f"{stats['non_anonymous_skipped']:,} non-anonymous battles not checked: "
+                "their model names were shown to the voter anyway"
+            )
+        return DetectorResult(self.name, tuple(findings), summary, tuple(notes))
+
+    def _check_side(
+        self,
+        *,
+        vote_id: str,
+        side: str,
+        model: str,
+        conversation: Any,
+        identity: IdentityRules,
+        model_map: ModelMap,
+        stats: Counter[str],
+    ) -> Finding | None:
+        if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
+            conversation = conversation.tolist()
+        if not isinstance(conversation, list | tuple):
+            return None
+        user_parts: list[str] = []
+        first: tuple[int, SelfIdMatch, str, bool, bool] | None = None
+        others: list[dict[str, Any]] = []
+        turn = 0
+        for message in conversation:
+            if not isinstance(message, Mapping):
+                continue
+            text = message_text(message.get("content"))
+            if message.get("role") == "user":
+                user_parts.append(text)
+                continue
+            if message.get("role") != "assistant":
+                continue
+            turn += 1
+            stats["responses"] += 1
+            # Prefilter first: the probe / role-play regexes run only for the rare responses
+            # that name a model or maker at all.
+            if not has_name(text, identity):
+                continue
+            stats["candidates"] += 1
+            probed = any(is_probe(u, identity) for u in user_parts)
+            user_text = "\n".join(user_parts)
+            matches = analyze_response(text, identity, probed=probed, user_text=user_text)
+            if not matches:
+                continue
+            stats["self_id_responses"] += 1
+            for match in matches:
+                if first is None:
+                    roleplay = any(is_roleplay(u, identity) for u in user_parts)
+                    echo = roleplay and match.name in user_text.lower()
+                    first = (turn, match, text, probed, echo)
+                elif len(others) < 10:
+                    others.append(
+                        {"turn": turn, "rule": match.rule, "matched_text": match.matched_text}
+                    )
+        if first is None:
+            return None
+        turn_no, match, text, probed, echo = first
+        claim_true = claim_is_true(match.family, match.maker, model_map.lookup(model))
+        language = match.lang or _detect_language(text)
+        severity = identity.roleplay_severity if echo else identity.severity
+        claimed = {"family": match.family, "maker": match.maker}
+        verdict = {True: "true", False: "FALSE", None: "unverifiable"}[claim_true]
+        return Finding(
+            detector=self.name,
+            rule=match.rule,
+            severity=Severity(severity),
+            subject=f"{side}:{model}",
+            vote_id=vote_id,
+            score=1.0,
+            message=(
+                f"{model} ({side}) names itself {match.matched_text!r} in turn {turn_no} "
+                f"(claim {verdict}{', user asked' if probed else ''}"
+                f"{', echo of a requested role-play' if echo else ''})"
+            ),
+            evidence={
+                "side": side,
+                "model": model,
+                "turn": turn_no,
+                "span": [match.start, match.end],
+                "matched_text": match.matched_text,
+                "snippet": match.snippet,
+                "claimed_identity": claimed,
+                "claim_true": claim_true,
+                "language": language,
+                "response_language": _detect_language(text),
+                "rule": match.rule,
+                "probed": probed,
+                "roleplay_echo": echo,
+                "other_matches": others,
+            },
+        )

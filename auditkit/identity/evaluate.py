@@ -1,0 +1,135 @@
+"""Score the identity audit on a labelled set, beside FastChat's word-list rule.
+
+A labelled item is one response with the user prompt that produced it, the model that wrote it and
+a 0/1 label (1 = the response identifies its own model or maker). The audit is run exactly as on
+real battles (each item becomes side A of an anonymous battle) and an item counts as flagged when a
+finding at or above ``min_severity`` names it, i.e. when the default policy would invalidate it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from auditkit.detectors.base import Severity
+
+if TYPE_CHECKING:
+    from auditkit.rules import RulePack
+
+__all__ = [
+    "FASTCHAT_IDENTITY_WORDS",
+    "EvalScore",
+    "evaluate_labelled",
+    "fastchat_flags",
+    "identity_flags",
+]
+
+# FastChat fastchat/serve/monitor/clean_battle_data.py IDENTITY_WORDS (commit 01e89b4e), the name
+# entries only (its error-banner strings are not identity words), lower-cased as FastChat does.
+FASTCHAT_IDENTITY_WORDS: tuple[str, ...] = (
+    "vicuna", "lmsys", "koala", "uc berkeley", "open assistant", "laion", "chatglm", "chatgpt",
+    "gpt-4", "openai", "anthropic", "claude", "bard", "palm", "lamda", "google", "llama",
+    "qianwan", "alibaba", "mistral", "zhipu", "keg lab", "01.ai", "ai2", "tülu",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EvalScore:
+    """Confusion counts and precision / recall of one method on one subset."""
+
+    method: str
+    subset: str
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        flagged = self.tp + self.fp
+        return self.tp / flagged if flagged else 1.0
+
+    @property
+    def recall(self) -> float:
+        positives = self.tp + self.fn
+        return self.tp / positives if positives else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "subset": self.subset,
+            "n": self.tp + self.fp + self.fn + self.tn,
+            "positives": self.tp + self.fn,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+        }
+
+
+def fastchat_flags(items: Sequence[Mapping[str, Any]]) -> list[bool]:
+    """FastChat's rule: any listed word anywhere in the lower-cased conversation (prompt + reply)."""
+    out = []
+    for item in items:
+        text = (str(item.get("prompt", "")) + str(item["response"])).lower()
+        out.append(any(word in text for word in FASTCHAT_IDENTITY_WORDS))
+    return out
+
+
+def identity_flags(
+    items: Sequence[Mapping[str, Any]],
+    rules: RulePack,
+    *,
+    min_severity: Severity = Severity.MEDIUM,
+) -> list[bool]:
+    """Run the ``identity_leak`` detector on the items (each as side A of a battle)."""
+    from auditkit.detectors.identity import IdentityLeakDetector
+    from auditkit.schema import BattleTable
+
+    records = []
+    for i, item in enumerate(items):
+        prompt = {"role": "user", "content": str(item.get("prompt", ""))}
+        records.append(
+            {
+                "vote_id": f"item{i:06d}",
+                "model_a": str(item["model"]),
+                "model_b": "reference-model",
+                "winner": "tie",
+                "conversation_a": [prompt, {"role": "assistant", "content": str(item["response"])}],
+                "conversation_b": [prompt, {"role": "assistant", "content": ""}],
+            }
+        )
+    result = IdentityLeakDetector().detect(BattleTable.from_records(records), rules)
+    flagged = {
+        f.vote_id
+        for f in result.findings
+        if f.severity >= min_severity and f.evidence.get("side") == "model_a"
+    }
+    return [f"item{i:06d}" in flagged for i in range(len(items))]
+
+
+def _score(method: str, subset: str, labels: Sequence[int], flags: Sequence[bool]) -> EvalScore:
+    tp = sum(1 for y, f in zip(labels, flags, strict=True) if y and f)
+    fp = sum(1 for y, f in zip(labels, flags, strict=True) if not y and f)
+    fn = sum(1 for y, f in zip(labels, flags, strict=True) if y and not f)
+    return EvalScore(method, subset, tp, fp, fn, len(labels) - tp - fp - fn)
+
+
+def evaluate_labelled(items: Sequence[Mapping[str, Any]], rules: RulePack) -> pd.DataFrame:
+    """Precision / recall of auditkit and of FastChat's rule, on all items and per ``split``."""
+    labels = [int(item["label"]) for item in items]
+    methods = {"auditkit": identity_flags(items, rules), "fastchat_words": fastchat_flags(items)}
+    subsets: dict[str, list[int]] = {"all": list(range(len(items)))}
+    for i, item in enumerate(items):
+        subsets.setdefault(str(item.get("split", "all")), []).append(i)
+    rows = []
+    for subset, idx in subsets.items():
+        for method, flags in methods.items():
+            score = _score(method, subset, [labels[i] for i in idx], [flags[i] for i in idx])
+            rows.append(score.to_dict())
+    return pd.DataFrame(rows)

@@ -1,0 +1,706 @@
+"""Leaderboard ratings from a battle table: Bradley-Terry with honest intervals and rateability.
+
+Conventions default to LMArena's (FastChat ``compute_mle_elo``, arena-rank 2025): anonymous battles only,
+ties and both-bad ties as half a win each way, rating ``= 1000 + 400 / ln(10) * theta``, and FastChat's
+anchor ``mixtral-8x7b-instruct-v0.1 = 1114`` when that model is rated. Votes are aggregated into cells of
+identical (model A, model B, outcome, weight) before fitting, so cost scales with cells, not rows.
+
+Before fitting, models that cannot be rated honestly are set aside with a reason (``rateable=False``,
+a ``note``, ``rating`` NaN): fewer battles than ``min_battles``; outside the largest connected
+component of the battle graph (strengths in different components share no scale, so we refuse the
+cross-component comparison instead of printing numbers that look comparable); and, without an L2
+prior, models whose maximum-likelihood strength is infinite (a group that only wins or only loses
+against the rest — the directed "scored against" graph is not strongly connected; Zermelo 1929,
+Ford 1957). The rest are fitted together.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from scipy.stats import norm
+
+from auditkit.detectors.base import jsonable
+from auditkit.schema import TAG_PREFIX, BattleTable, Winner
+from auditkit.stats.bootstrap import bootstrap_bt_cells, bootstrap_rank_bounds
+from auditkit.stats.bradley_terry import fit_bt_pairs, fit_davidson_pairs
+from auditkit.stats.sandwich import bt_sandwich_cov, interval_ranks
+from auditkit.stats.style import (
+    STYLE_FEATURES,
+    assistant_texts,
+    contextual_bt_sandwich,
+    count_style,
+    fit_contextual_bt,
+    style_feature_matrix,
+)
+
+__all__ = [
+    "FASTCHAT_ANCHOR",
+    "RATING_COLUMNS",
+    "RatingOptions",
+    "RatingResult",
+    "SlicedRatings",
+    "StyleCoefficients",
+    "fit_ratings",
+    "fit_ratings_by",
+    "l2_from_sklearn_c",
+    "pair_count_weights",
+]
+
+FASTCHAT_ANCHOR: tuple[str, float] = ("mixtral-8x7b-instruct-v0.1", 1114.0)
+RATING_COLUMNS: tuple[str, ...] = (
+    "model",
+    "rating",
+    "ci_lower",
+    "ci_upper",
+    "rank",
+    "rank_lower",
+    "rank_upper",
+    "battles",
+    "rateable",
+    "note",
+)
+
+CiMethod = Literal["sandwich", "bootstrap", "none"]
+TieMode = Literal["half", "exclude", "davidson"]
+Reweight = Literal["none", "pair_count"]
+Disconnected = Literal["main", "per_component"]
+
+
+def l2_from_sklearn_c(c: float = 1.0, *, base: float = 10.0, duplicated: bool = True) -> float:
+    """``RatingOptions.l2`` equivalent to sklearn ``LogisticRegression(C=c)`` on FastChat's design.
+
+    FastChat's older ``compute_elo_mle_with_tie`` fits coefficients ``w`` on features ``±ln(base)``
+    minimising ``0.5 |w|^2 + C * sum(logloss)`` over every battle *duplicated* (a tie becomes one A-win
+    row and one B-win row). With ``theta = ln(base) w`` and one likelihood term per battle that is
+    ``l2 = 1 / (C ln(base)^2)`` for the doubled data, i.e. half of that per original battle.
+    """
+    per_row = 1.0 / (c * math.log(base) ** 2)
+    return per_row / 2.0 if duplicated else per_row
+
+
+@dataclass(frozen=True)
+class RatingOptions:
+    """How to turn votes into ratings (defaults: LMArena conventions)."""
+
+    ci: CiMethod = "sandwich"
+    n_bootstrap: int = 100
+    random_state: int = 0
+    scale: float = 400.0
+    base: float = 10.0
+    init_rating: float = 1000.0
+    anchor: tuple[str, float] | None = FASTCHAT_ANCHOR
+    ties: TieMode = "half"
+    l2: float = 0.0
+    anonymous_only: bool = True
+    style_control: bool = False
+    style_reg: float = 0.0
+    min_battles: int = 0
+    reweight: Reweight = "none"
+    min_pair_count: int = 50
+    weight_column: str | None = None
+    confidence: float = 0.95
+    hessian_reg: float = 1e-5
+    disconnected: Disconnected = "main"
+
+    def __post_init__(self) -> None:
+        if self.ci not in ("sandwich", "bootstrap", "none"):
+            raise ValueError(f"ci must be sandwich, bootstrap or none, not {self.ci!r}")
+        if self.ties not in ("half", "exclude", "davidson"):
+            raise ValueError(f"ties must be half, exclude or davidson, not {self.ties!r}")
+        if self.reweight not in ("none", "pair_count"):
+            raise ValueError(f"reweight must be none or pair_count, not {self.reweight!r}")
+        if self.ci == "bootstrap" and self.n_bootstrap < 2:
+            raise ValueError("n_bootstrap must be at least 2")
+        if self.ties == "davidson" and (self.ci == "sandwich" or self.style_control):
+            raise ValueError("the Davidson tie model supports ci='bootstrap' or 'none' only")
+        if self.disconnected not in ("main", "per_component"):
+            raise ValueError(
+                f"disconnected must be main or per_component, not {self.disconnected!r}"
+            )
+        if not 0 < self.confidence < 1:
+            raise ValueError("confidence must lie in (0, 1)")
+
+    @property
+    def alpha(self) -> float:
+        """Rating points per unit of natural-log strength."""
+        return self.scale / math.log(self.base)
+
+
+@dataclass(frozen=True)
+class StyleCoefficients:
+    """Style-control coefficients (natural-log odds per standard deviation of each feature)."""
+
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    ci_lower: tuple[float, ...]
+    ci_upper: tuple[float, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "feature": list(self.features),
+                "coef": list(self.coef),
+                "ci_lower": list(self.ci_lower),
+                "ci_upper": list(self.ci_upper),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    """Ratings per model with intervals, ranks and the reasons some models are not rated."""
+
+    table: pd.DataFrame
+    options: RatingOptions
+    unratable: dict[str, str]
+    components: tuple[tuple[str, ...], ...]
+    n_battles: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    anchor_applied: bool = False
+    tie_parameter: float | None = None
+    style: StyleCoefficients | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per model, rated models first by rating (columns ``RATING_COLUMNS``)."""
+        return self.table.copy()
+
+    def rating_of(self, model: str) -> float:
+        """The model's rating (NaN when it is not rateable); KeyError for an unknown model."""
+        row = self.table.loc[self.table["model"] == model]
+        if row.empty:
+            raise KeyError(model)
+        return float(row["rating"].iloc[0])
+
+    @property
+    def models(self) -> list[str]:
+        return [str(m) for m in self.table["model"]]
+
+    def summary(self) -> str:
+        rated = self.table[self.table["rateable"]]
+        lines = [
+            f"Bradley-Terry ratings: {len(rated)} rated of {len(self.table)} models, "
+            f"{self.n_battles} battles, CI {self.options.ci}"
+            + (f" ({self.options.n_bootstrap} rounds)" if self.options.ci == "bootstrap" else "")
+            + (", style-controlled" if self.style is not None else ""),
+        ]
+        for row in rated.head(10).to_dict("records"):
+            rank = "-" if pd.isna(row["rank"]) else str(int(row["rank"]))
+            lines.append(
+                f"  {rank:>3}  {row['model']:<40} {row['rating']:8.1f}"
+                f"  [{row['ci_lower']:7.1f}, {row['ci_upper']:7.1f}]  n={row['battles']}"
+            )
+        if len(rated) > 10:
+            lines.append(f"  … {len(rated) - 10} more")
+        for model, why in self.unratable.items():
+            lines.append(f"  not rated: {model}: {why}")
+        if len(self.components) > 1:
+            lines.append(f"  battle graph has {len(self.components)} connected components")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "options": jsonable(self.options.__dict__),
+            "n_battles": self.n_battles,
+            "dropped": jsonable(self.dropped),
+            "anchor_applied": self.anchor_applied,
+            "tie_parameter": jsonable(self.tie_parameter),
+            "components": jsonable(self.components),
+            "unratable": dict(self.unratable),
+            "ratings": jsonable(self.table.to_dict(orient="records")),
+            "style": None if self.style is None else jsonable(self.style.__dict__),
+        }
+
+    def to_json_str(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class SlicedRatings:
+    """Ratings per slice value (e.g. per language or per ``tag.*`` value)."""
+
+    by: str
+    results: dict[str, RatingResult]
+
+    def to_frame(self) -> pd.DataFrame:
+        frames = []
+        for value, result in self.results.items():
+            frame = result.to_frame()
+            frame.insert(0, "slice_value", value)
+            frame.insert(0, "slice", self.by)
+            frames.append(frame)
+        if not frames:
+            return pd.DataFrame(columns=["slice", "slice_value", *RATING_COLUMNS])
+        return pd.concat(frames, ignore_index=True)
+
+    def summary(self) -> str:
+        parts = [f"ratings by {self.by}: {len(self.results)} slices"]
+        for value, result in self.results.items():
+            parts.append(f"[{self.by} = {value}]\n{result.summary()}")
+        return "\n".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"by": self.by, "slices": {k: v.to_json() for k, v in self.results.items()}}
+
+
+# --------------------------------------------------------------------------------------------------
+# preparation
+
+
+def _outcome_codes(winner: pd.Series) -> np.ndarray:
+    """A's score: 1 win, 0 loss, 0.5 tie; -1 marks a tie so callers can drop or model it."""
+    values = winner.astype(str).to_numpy()
+    out = np.full(len(values), 0.5)
+    out[values == Winner.MODEL_A.value] = 1.0
+    out[values == Winner.MODEL_B.value] = 0.0
+    return out
+
+
+def pair_count_weights(frame: pd.DataFrame, min_pair_count: int = 50) -> np.ndarray:
+    """arena-rank's per-vote weight ``1 / max(n_pair, min_pair_count)`` (unordered pair counts)."""
+    lo = np.minimum(
+        frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object)
+    )
+    hi = np.maximum(
+        frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object)
+    )
+    keys = pd.Series(lo.astype(str)) + "\x1f" + pd.Series(hi.astype(str))
+    counts = keys.map(keys.value_counts()).to_numpy(dtype=np.float64)
+    return 1.0 / np.maximum(counts, float(min_pair_count))
+
+
+def _weights_from_table(frame: pd.DataFrame, pair_weights: pd.DataFrame) -> np.ndarray:
+    """Per-vote weights from a (model_a, model_b, weight) table; unordered, missing pairs → 1."""
+    missing = {"model_a", "model_b", "weight"} - set(pair_weights.columns)
+    if missing:
+        raise ValueError(f"pair_weights lacks columns: {', '.join(sorted(missing))}")
+    lookup: dict[tuple[str, str], float] = {}
+    for a, b, w in pair_weights[["model_a", "model_b", "weight"]].itertuples(index=False):
+        lookup[(str(a), str(b))] = float(w)
+        lookup.setdefault((str(b), str(a)), float(w))
+    a_col = frame["model_a"].astype(str).to_numpy()
+    b_col = frame["model_b"].astype(str).to_numpy()
+    return np.array([lookup.get((a, b), 1.0) for a, b in zip(a_col, b_col, strict=True)])
+
+
+def _style_counts(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    cols_a = [f"style_a_{f}" for f in STYLE_FEATURES]
+    cols_b = [f"style_b_{f}" for f in STYLE_FEATURES]
+    if all(c in frame.columns for c in (*cols_a, *cols_b)):
+        sa = frame[cols_a].to_numpy(dtype=np.float64, na_value=np.nan)
+        sb = frame[cols_b].to_numpy(dtype=np.float64, na_value=np.nan)
+        if not (np.isnan(sa).any() or np.isnan(sb).any()):
+            return sa, sb
+    if "conversation_a" in frame.columns and "conversation_b" in frame.columns:
+        sa = np.array([count_style(assistant_texts(c)) for c in frame["conversation_a"]])
+        sb = np.array([count_style(assistant_texts(c)) for c in frame["conversation_b"]])
+        return sa.reshape(-1, 4), sb.reshape(-1, 4)
+    return None
+
+
+def _scc_core(
+    a: np.ndarray, b: np.ndarray, y: np.ndarray, c: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """SCC labels of the directed graph ``i -> j`` iff i scored against j, and per-SCC battles."""
+    score_a = c * y
+    score_b = c * (1.0 - y)
+    src = np.concatenate([a[score_a > 0], b[score_b > 0]])
+    dst = np.concatenate([b[score_a > 0], a[score_b > 0]])
+    graph = sparse.coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    battles = np.bincount(a, c, n) + np.bincount(b, c, n)
+    return np.asarray(labels), np.bincount(labels, battles)
+
+
+# --------------------------------------------------------------------------------------------------
+# fitting
+
+
+def fit_ratings(
+    battles: BattleTable,
+    options: RatingOptions = RatingOptions(),
+    *,
+    pair_weights: pd.DataFrame | None = None,
+) -> RatingResult:
+    """Bradley-Terry ratings of every model in ``battles`` with intervals and rateability notes.
+
+    With ``options.disconnected == "main"`` (default) only the largest connected component of the
+    battle graph is rated and every other model is reported as not rateable. ``"per_component"``
+    fits each component on its own instead: each is centred on ``init_rating`` and ranked within
+    itself, and every row's ``note`` names its component, because numbers from different
+    components share no scale (older FastChat/GenAI-Arena leaderboards printed them side by side).
+    """
+    if options.disconnected == "per_component":
+        return _fit_per_component(battles, options, pair_weights)
+    frame = battles.frame
+    dropped: dict[str, int] = {}
+    if options.anonymous_only:
+        keep = frame["anony"].to_numpy(dtype=bool)
+        dropped["not_anonymous"] = int((~keep).sum())
+        frame = frame[keep]
+    self_battle = (frame["model_a"] == frame["model_b"]).to_numpy(dtype=bool)
+    dropped["self_battle"] = int(self_battle.sum())
+    frame = frame[~self_battle]
+    winner = frame["winner"].astype(str)
+    is_tie = winner.isin([Winner.TIE.value, Winner.TIE_BOTHBAD.value]).to_numpy()
+    if options.ties == "exclude":
+        dropped["tie"] = int(is_tie.sum())
+        frame = frame[~is_tie]
+        is_tie = np.zeros(len(frame), dtype=bool)
+    dropped = {k: v for k, v in dropped.items() if v}
+
+    all_models = sorted(set(frame["model_a"].astype(str)) | set(frame["model_b"].astype(str)))
+    index = {m: i for i, m in enumerate(all_models)}
+    n_all = len(all_models)
+    ia = frame["model_a"].astype(str).map(index).to_numpy(dtype=np.int64)
+    ib = frame["model_b"].astype(str).map(index).to_numpy(dtype=np.int64)
+    y = _outcome_codes(frame["winner"])
+    weights = np.ones(len(frame))
+    if options.reweight == "pair_count":
+        weights = weights * pair_count_weights(frame, options.min_pair_count)
+    if pair_weights is not None:
+        weights = weights * _weights_from_table(frame, pair_weights)
+    if options.weight_column is not None:
+        weights = weights * frame[options.weight_column].to_numpy(dtype=np.float64)
+    battles_per_model = np.bincount(ia, minlength=n_all) + np.bincount(ib, minlength=n_all)
+
+    unratable: dict[str, str] = {}
+    active = np.ones(n_all, dtype=bool)
+    if options.min_battles > 0:
+        for i in np.flatnonzero(battles_per_model < options.min_battles):
+            unratable[all_models[i]] = (
+                f"only {int(battles_per_model[i])} battles (< min_battles {options.min_battles})"
+            )
+            active[i] = False
+
+    def rows_within(mask: np.ndarray) -> np.ndarray:
+        return np.asarray(mask[ia] & mask[ib])
+
+    # Weak components of the battle graph among active models.
+    rows = rows_within(active)
+    graph = sparse.coo_matrix(
+        (np.ones(int(rows.sum())), (ia[rows], ib[rows])), shape=(n_all, n_all)
+    )
+    _, comp = connected_components(graph, directed=False)
+    comp_battles = np.bincount(comp[ia[rows]], minlength=comp.max() + 1 if n_all else 0)
+    components: list[tuple[str, ...]] = []
+    if n_all:
+        order = np.argsort(-comp_battles, kind="stable")
+        for label in order:
+            members = tuple(all_models[i] for i in np.flatnonzero((comp == label) & active))
+            if members:
+                components.append(members)
+        main = int(order[0])
+        for i in np.flatnonzero(active & (comp != main)):
+            others = next(c for c in components if all_models[i] in c)
+            unratable[all_models[i]] = (
+                f"disconnected from the main leaderboard (its component has {len(others)} "
+                "model(s)); ratings across components are not comparable"
+            )
+            active[i] = False
+
+    # Infinite MLE: the directed scored-against graph must be strongly connected (no L2 prior).
+    if options.l2 <= 0 and active.any():
+        rows = rows_within(active)
+        labels, scc_battles = _scc_core(
+            ia[rows], ib[rows], y[rows], np.ones(int(rows.sum())), n_all
+        )
+        present = np.bincount(labels[active], minlength=len(scc_battles)) > 0
+        core = int(np.argmax(np.where(present, scc_battles, -1.0)))
+        for i in np.flatnonzero(active & (labels != core)):
+            sel = rows & ((ia == i) | (ib == i))
+            score = np.where(ia[sel] == i, y[sel], 1.0 - y[sel])
+            if np.all(score == 1.0):
+                why = "won every battle: maximum-likelihood rating is +infinity"
+            elif np.all(score == 0.0):
+                why = "lost every battle: maximum-likelihood rating is -infinity"
+            else:
+                why = (
+                    "belongs to a group that never loses (or never wins) against the other "
+                    "models: maximum-likelihood rating is infinite"
+                )
+            unratable[all_models[i]] = why
+            active[i] = False
+
+    rated_models = [m for m, keep in zip(all_models, active, strict=True) if keep]
+    sub_index = {m: k for k, m in enumerate(rated_models)}
+    rows = rows_within(active)
+    n = len(rated_models)
+    remap = np.full(n_all, -1, dtype=np.int64)
+    remap[np.flatnonzero(active)] = np.arange(n)
+    ra, rb, ry, rw = remap[ia[rows]], remap[ib[rows]], y[rows], weights[rows]
+    n_battles = int(rows.sum())
+
+    theta = np.zeros(n)
+    lower = np.full(n, np.nan)
+    upper = np.full(n, np.nan)
+    rank_best = np.full(n, np.nan)
+    rank_worst = np.full(n, np.nan)
+    z = float(norm.ppf(0.5 + options.confidence / 2.0))
+    tie_parameter: float | None = None
+    style: StyleCoefficients | None = None
+    alpha = options.alpha
+
+    if n and options.style_control:
+        counts = _style_counts(frame[rows])
+        if counts is None:
+            raise ValueError(
+                "style control needs style_{a,b}_{tokens,headers,lists,bold} columns or "
+                "conversation_a/conversation_b text"
+            )
+        x = style_feature_matrix(*counts)
+        theta, beta = fit_contextual_bt(
+            ra, rb, ry, x, n, weights=rw / rw.mean() if len(rw) else rw, reg=options.style_reg
+        )
+        norm_w = rw / rw.mean() if len(rw) else rw
+        if options.ci == "sandwich":
+            cov = contextual_bt_sandwich(
+                theta,
+                beta,
+                ra,
+                rb,
+                ry,
+                x,
+                weights=norm_w,
+                reg=options.style_reg,
+                hessian_reg=options.hessian_reg,
+            )
+            se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+            lower, upper = theta - z * se[:n], theta + z * se[:n]
+            b_lo, b_hi = beta - z * se[n:], beta + z * se[n:]
+            rank_best, rank_worst = (r.astype(float) for r in interval_ranks(lower, upper))
+        elif options.ci == "bootstrap":
+            rng = np.random.default_rng(options.random_state)
+            th_s = np.empty((options.n_bootstrap, n))
+            be_s = np.empty((options.n_bootstrap, len(beta)))
+            for r in range(options.n_bootstrap):
+                pick = rng.integers(0, len(ry), len(ry))
+                th_s[r], be_s[r] = fit_contextual_bt(
+                    ra[pick],
+                    rb[pick],
+                    ry[pick],
+                    x[pick],
+                    n,
+                    weights=norm_w[pick],
+                    reg=options.style_reg,
+                )
+            q = (50 - 50 * options.confidence, 50 + 50 * options.confidence)
+            lower, upper = np.percentile(th_s, q, axis=0)
+            b_lo, b_hi = np.percentile(be_s, q, axis=0)
+            rank_best, rank_worst = (r.astype(float) for r in bootstrap_rank_bounds(th_s))
+        else:
+            b_lo = b_hi = np.full(len(beta), np.nan)
+        style = StyleCoefficients(
+            features=STYLE_FEATURES,
+            coef=tuple(float(v) for v in beta),
+            ci_lower=tuple(float(v) for v in b_lo),
+            ci_upper=tuple(float(v) for v in b_hi),
+        )
+    elif n:
+        cells = (
+            pd.DataFrame({"a": ra, "b": rb, "y": ry, "w": rw})
+            .groupby(["a", "b", "y", "w"], sort=True)
+            .size()
+            .reset_index(name="count")
+        )
+        ca = cells["a"].to_numpy(dtype=np.int64)
+        cb = cells["b"].to_numpy(dtype=np.int64)
+        cy = cells["y"].to_numpy(dtype=np.float64)
+        cw = cells["w"].to_numpy(dtype=np.float64)
+        cc = cells["count"].to_numpy(dtype=np.int64)
+        if options.ties == "davidson":
+            theta, tie_parameter = _fit_davidson_cells(ca, cb, cy, cc * cw, n, options.l2)
+        else:
+            theta = fit_bt_pairs(ca, cb, cc * cw * cy, cc * cw, n, l2=options.l2)
+        if options.ci == "sandwich":
+            cov = bt_sandwich_cov(theta, ca, cb, cy, cc, cw, hessian_reg=options.hessian_reg)
+            se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+            lower, upper = theta - z * se, theta + z * se
+            rank_best, rank_worst = (r.astype(float) for r in interval_ranks(lower, upper))
+        elif options.ci == "bootstrap":
+            if options.ties == "davidson":
+                samples = _bootstrap_davidson(ca, cb, cy, cc, cw, n, options)
+            else:
+                samples = bootstrap_bt_cells(
+                    ca,
+                    cb,
+                    cy,
+                    cc,
+                    n,
+                    weights=cw,
+                    n_rounds=options.n_bootstrap,
+                    random_state=options.random_state,
+                    l2=options.l2,
+                    init=theta,
+                )
+            q = (50 - 50 * options.confidence, 50 + 50 * options.confidence)
+            lower, upper = np.percentile(samples, q, axis=0)
+            rank_best, rank_worst = (r.astype(float) for r in bootstrap_rank_bounds(samples))
+
+    # Ratings on the leaderboard scale, then the anchor shift.
+    rating = options.init_rating + alpha * theta
+    lower_r = options.init_rating + alpha * lower
+    upper_r = options.init_rating + alpha * upper
+    anchor_applied = False
+    if options.anchor is not None and options.anchor[0] in sub_index:
+        shift = options.anchor[1] - rating[sub_index[options.anchor[0]]]
+        rating, lower_r, upper_r = rating + shift, lower_r + shift, upper_r + shift
+        anchor_applied = True
+
+    if options.ci == "none" or not n:
+        order = np.argsort(-rating, kind="stable")
+        ordinal = np.empty(n)
+        ordinal[order] = np.arange(1, n + 1)
+        rank = ordinal
+        rank_best, rank_worst = ordinal.copy(), ordinal.copy()
+    else:
+        rank = interval_ranks(lower_r, upper_r)[0].astype(float)
+
+    rated = pd.DataFrame(
+        {
+            "model": rated_models,
+            "rating": rating,
+            "ci_lower": lower_r,
+            "ci_upper": upper_r,
+            "rank": rank,
+            "rank_lower": rank_best,
+            "rank_upper": rank_worst,
+            "battles": [int(battles_per_model[index[m]]) for m in rated_models],
+            "rateable": True,
+            "note": "",
+        }
+    ).sort_values(["rating", "model"], ascending=[False, True], kind="stable")
+    unrated = pd.DataFrame(
+        {
+            "model": list(unratable),
+            "rating": np.nan,
+            "ci_lower": np.nan,
+            "ci_upper": np.nan,
+            "rank": np.nan,
+            "rank_lower": np.nan,
+            "rank_upper": np.nan,
+            "battles": [int(battles_per_model[index[m]]) for m in unratable],
+            "rateable": False,
+            "note": list(unratable.values()),
+        }
+    ).sort_values("model", kind="stable")
+    table = pd.concat([rated, unrated], ignore_index=True) if len(unrated) else rated
+    table = table.reset_index(drop=True)
+    for col in ("rank", "rank_lower", "rank_upper"):
+        table[col] = table[col].astype("Int64")
+    table["battles"] = table["battles"].astype("int64")
+    table["rateable"] = table["rateable"].astype(bool)
+    return RatingResult(
+        table=table[list(RATING_COLUMNS)],
+        options=options,
+        unratable=dict(sorted(unratable.items())),
+        components=tuple(components),
+        n_battles=n_battles,
+        dropped=dropped,
+        anchor_applied=anchor_applied,
+        tie_parameter=tie_parameter,
+        style=style,
+    )
+
+
+def _fit_per_component(
+    battles: BattleTable, options: RatingOptions, pair_weights: pd.DataFrame | None
+) -> RatingResult:
+    main_opts = replace(options, disconnected="main")
+    first = fit_ratings(battles, main_opts, pair_weights=pair_weights)
+    if len(first.components) <= 1:
+        return first
+    frame = battles.frame
+    tables: list[pd.DataFrame] = []
+    unratable: dict[str, str] = {}
+    n_battles = 0
+    anchor_applied = False
+    k_total = len(first.components)
+    for k, members in enumerate(first.components, start=1):
+        inside = set(members)
+        mask = (frame["model_a"].isin(inside) & frame["model_b"].isin(inside)).to_numpy(dtype=bool)
+        part = fit_ratings(battles.with_frame(frame[mask]), main_opts, pair_weights=pair_weights)
+        table = part.to_frame()
+        label = (
+            f"component {k} of {k_total} ({len(members)} models); not comparable across components"
+        )
+        table["note"] = [f"{note}; {label}" if note else label for note in table["note"]]
+        tables.append(table)
+        unratable.update(part.unratable)
+        n_battles += part.n_battles
+        anchor_applied = anchor_applied or part.anchor_applied
+    # Models set aside before the component split (min_battles) keep their reason.
+    for model, why in first.unratable.items():
+        if not any(model in c for c in first.components):
+            unratable[model] = why
+            tables.append(first.table[first.table["model"] == model])
+    table = pd.concat(tables, ignore_index=True)
+    return RatingResult(
+        table=table[list(RATING_COLUMNS)].reset_index(drop=True),
+        options=options,
+        unratable=dict(sorted(unratable.items())),
+        components=first.components,
+        n_battles=n_battles,
+        dropped=first.dropped,
+        anchor_applied=anchor_applied,
+    )
+
+
+def _fit_davidson_cells(
+    a: np.ndarray, b: np.ndarray, y: np.ndarray, mass: np.ndarray, n: int, l2: float
+) -> tuple[np.ndarray, float]:
+    wins = np.where(y == 1.0, mass, 0.0)
+    ties = np.where(y == 0.5, mass, 0.0)
+    losses = np.where(y == 0.0, mass, 0.0)
+    return fit_davidson_pairs(a, b, wins, ties, losses, n, l2=l2)
+
+
+def _bootstrap_davidson(
+    a: np.ndarray,
+    b: np.ndarray,
+    y: np.ndarray,
+    counts: np.ndarray,
+    w: np.ndarray,
+    n: int,
+    options: RatingOptions,
+) -> np.ndarray:
+    rng = np.random.default_rng(options.random_state)
+    total = int(counts.sum())
+    draws = rng.multinomial(total, counts / total, size=options.n_bootstrap)
+    return np.stack([_fit_davidson_cells(a, b, y, d * w, n, options.l2)[0] for d in draws])
+
+
+def fit_ratings_by(
+    battles: BattleTable,
+    by: str,
+    options: RatingOptions = RatingOptions(),
+    *,
+    pair_weights: pd.DataFrame | None = None,
+    min_slice_battles: int = 1,
+) -> SlicedRatings:
+    """Ratings per value of ``by`` (``language`` or a ``tag.*`` column), same machinery per slice.
+
+    Missing values form no slice. Boolean tags give slices ``True``/``False``. Models below
+    ``options.min_battles`` within a slice are reported as such in that slice.
+    """
+    frame = battles.frame
+    if by not in frame.columns:
+        tags = ", ".join(c for c in frame.columns if c.startswith(TAG_PREFIX)) or "none"
+        raise ValueError(f"no column {by!r} to slice by (language or tag columns: {tags})")
+    values = frame[by]
+    results: dict[str, RatingResult] = {}
+    for value in sorted(values.dropna().unique().tolist(), key=str):
+        subset = frame[(values == value).fillna(False).to_numpy(dtype=bool)]
+        if len(subset) < min_slice_battles:
+            continue
+        results[str(value)] = fit_ratings(
+            battles.with_frame(subset), replace(options), pair_weights=pair_weights
+        )
+    return SlicedRatings(by=by, results=results)

@@ -1,0 +1,875 @@
+"""The arena generator: seeded, vectorised battles with planted attacks and their ground truth.
+
+Outcome model. With Elo-scale strengths R, s = 1 / (1 + 10^((R_B - R_A)/400)) is BT's probability that
+A wins. Ties (tie + both-bad) occur with probability t = c * 4 s (1 - s) — largest for evenly matched
+models, in the spirit of Davidson (1970) — and are taken equally from both sides:
+P(A) = s - t/2, P(B) = 1 - s - t/2. A's expected score (ties as half) is then exactly s, so a BT fit with
+ties as half-wins recovers the true strengths. ``c`` is calibrated so the expected tie share over the
+sampling policy equals ``tie_rate + bothbad_rate``; a both-bad share of the ties is ``bothbad_rate /
+(tie_rate + bothbad_rate)``. A voter's position bias b shifts mass from B to A.
+
+Timing. Every voter's votes come in sessions; inside a session consecutive votes are 20-300 s apart
+(log-normal, median 60 s) for people, 1-10 s for bots. Session starts follow a daily cycle (peak 16:00
+UTC, trough 04:00) and a voter's sessions never overlap.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditkit.schema import WINNER_DTYPE, BattleTable, VoterStatus
+from auditkit.simulate.config import (
+    PRESET_MODELS,
+    ArenaConfig,
+    Attack,
+    DisconnectedGroup,
+    IdentityLeak,
+    OmnipresentStuffing,
+    OverSampling,
+    PositionBot,
+    RandomBot,
+    SharedAddress,
+    SybilStuffing,
+    TargetStuffing,
+)
+from auditkit.simulate.responses import (
+    IDENTITIES,
+    BankTurn,
+    Identity,
+    compose_conversation,
+    hard_negative_sentence,
+    identity_for,
+    leak_sentence,
+    style_counts,
+)
+from auditkit.simulate.truth import GroundTruth, SimulatedArena
+
+__all__ = ["DEFAULT_MODELS", "simulate_arena", "tie_probabilities"]
+
+DEFAULT_MODELS: tuple[str, ...] = (
+    *PRESET_MODELS,
+    "gemini-1.5-flash-api-0514",
+    "llama-3-8b-instruct",
+    "mixtral-8x22b-instruct-v0.1",
+    "qwen1.5-110b-chat",
+    "gemma-2-27b-it",
+    "claude-3-opus-20240229",
+    "gpt-4-turbo-2024-04-09",
+    "deepseek-coder-v2",
+    "reka-flash-20240226",
+    "phi-3-mini-4k-instruct",
+    "yandexgpt-3",
+    "ernie-4.0",
+)
+
+# Winner codes = positions in WINNER_DTYPE's categories.
+A_WINS, B_WINS, TIE, BOTHBAD = 0, 1, 2, 3
+_LN10_400 = math.log(10.0) / 400.0
+_DAY = 86_400.0
+_HOUR_WEIGHTS = 1.0 + 0.6 * np.cos(2 * np.pi * (np.arange(24) - 16) / 24)
+_HOUR_P = _HOUR_WEIGHTS / _HOUR_WEIGHTS.sum()
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """How a group of voters spaces its votes: session length and within-session gaps (seconds)."""
+
+    mean_session: float
+    gap_median: float
+    gap_low: float
+    gap_high: float
+
+
+HUMAN = _Timing(mean_session=4.0, gap_median=60.0, gap_low=20.0, gap_high=300.0)
+HEAVY = _Timing(mean_session=15.0, gap_median=60.0, gap_low=20.0, gap_high=300.0)
+STUFFER = _Timing(mean_session=25.0, gap_median=90.0, gap_low=20.0, gap_high=300.0)
+SYBIL = _Timing(mean_session=math.inf, gap_median=45.0, gap_low=20.0, gap_high=120.0)
+POSITION_BOT = _Timing(mean_session=150.0, gap_median=4.0, gap_low=2.0, gap_high=10.0)
+RANDOM_BOT = _Timing(mean_session=150.0, gap_median=2.5, gap_low=1.0, gap_high=6.0)
+
+
+@dataclass
+class _Voters:
+    """Voter table under construction: one entry per voter id."""
+
+    label: list[str] = field(default_factory=list)
+    attack_id: list[str | None] = field(default_factory=list)
+    role: list[str] = field(default_factory=list)
+    subnet: list[int] = field(default_factory=list)  # -1: random address; else a /24 prefix
+
+    def add(self, n: int, label: str, attack_id: str | None, role: str, subnet: int = -1) -> int:
+        first = len(self.label)
+        self.label += [label] * n
+        self.attack_id += [attack_id] * n
+        self.role += [role] * n
+        self.subnet += [subnet] * n
+        return first
+
+
+@dataclass
+class _Rows:
+    """Vote rows under construction, as lists of numpy blocks."""
+
+    a: list[np.ndarray] = field(default_factory=list)
+    b: list[np.ndarray] = field(default_factory=list)
+    winner: list[np.ndarray] = field(default_factory=list)
+    voter: list[np.ndarray] = field(default_factory=list)
+    tstamp: list[np.ndarray] = field(default_factory=list)
+    label: list[np.ndarray] = field(default_factory=list)
+    attack: list[np.ndarray] = field(default_factory=list)
+
+    def add(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        winner: np.ndarray,
+        voter: np.ndarray,
+        tstamp: np.ndarray,
+        label: str,
+        attack_id: str | None,
+    ) -> None:
+        n = len(a)
+        self.a.append(a)
+        self.b.append(b)
+        self.winner.append(winner.astype(np.int8))
+        self.voter.append(voter)
+        self.tstamp.append(tstamp)
+        self.label.append(np.full(n, label, dtype=object))
+        self.attack.append(np.full(n, attack_id, dtype=object))
+
+
+def tie_probabilities(strength_a: np.ndarray, strength_b: np.ndarray, c: float) -> np.ndarray:
+    """(P(A), P(B), P(tie)) per battle, shape (3, n), under the BT-preserving tie model above."""
+    s = 1.0 / (1.0 + np.exp(-(strength_a - strength_b) * _LN10_400))
+    t = c * 4.0 * s * (1.0 - s)
+    return np.stack([s - t / 2.0, 1.0 - s - t / 2.0, t])
+
+
+def _per_model(
+    values: Mapping[str, float] | Sequence[float] | None,
+    models: list[str],
+    default: np.ndarray,
+    what: str,
+    n_base: int,
+) -> np.ndarray:
+    out = default.astype(np.float64).copy()
+    if values is None:
+        return out
+    if isinstance(values, Mapping):
+        unknown = set(values) - set(models)
+        if unknown:
+            raise ValueError(f"{what} names unknown models: {', '.join(sorted(unknown))}")
+        for i, model in enumerate(models):
+            if model in values:
+                out[i] = float(values[model])
+        return out
+    seq = np.asarray(list(values), dtype=np.float64)
+    if not n_base <= len(seq) <= len(models):
+        # Models added by a DisconnectedGroup may be left out of a positional list.
+        raise ValueError(f"{what} has {len(seq)} values for {n_base} models")
+    out[: len(seq)] = seq
+    return out
+
+
+def _model_names(config: ArenaConfig) -> list[str]:
+    if config.models is not None:
+        names = list(config.models)
+    else:
+        names = list(DEFAULT_MODELS[: config.n_models])
+        names += [f"model-{k:03d}" for k in range(len(names) + 1, config.n_models + 1)]
+    for attack in config.attacks:
+        if isinstance(attack, DisconnectedGroup):
+            names += [m for m in attack.models if m not in names]
+    if len(set(names)) != len(names):
+        raise ValueError("model names must be unique")
+    if len(names) < 2:
+        raise ValueError("an arena needs at least two models")
+    return names
+
+
+def _counts_even(n: int, k: int) -> np.ndarray:
+    base = np.full(k, n // k, dtype=np.int64)
+    base[: n % k] += 1
+    return base
+
+
+def _draw_pairs(
+    rng: np.random.Generator, pair_i: np.ndarray, pair_j: np.ndarray, p: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` battles from a pair distribution, with a fair coin for who sits on side A."""
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if p.sum() <= 0:
+        raise ValueError("no admissible pair of models for this attack")
+    cdf = np.cumsum(p / p.sum())
+    cdf[-1] = 1.0
+    k = np.searchsorted(cdf, rng.random(n), side="right")
+    swap = rng.random(n) < 0.5
+    a = np.where(swap, pair_j[k], pair_i[k])
+    b = np.where(swap, pair_i[k], pair_j[k])
+    return a, b
+
+
+def _sample_outcomes(
+    rng: np.random.Generator,
+    probs: np.ndarray,
+    bias: np.ndarray,
+    bothbad_share: float,
+) -> np.ndarray:
+    pa = np.clip(probs[0] + bias, 0.0, 1.0 - probs[2])
+    u = rng.random(probs.shape[1])
+    winner = np.full(probs.shape[1], B_WINS, dtype=np.int8)
+    winner[u < pa] = A_WINS
+    tie = u >= 1.0 - probs[2]
+    bothbad = rng.random(probs.shape[1]) < bothbad_share
+    winner[tie & ~bothbad] = TIE
+    winner[tie & bothbad] = BOTHBAD
+    return winner
+
+
+def _session_times(
+    rng: np.random.Generator,
+    counts: np.ndarray,
+    timing: _Timing,
+    start: float,
+    end: float,
+    windows: np.ndarray | None = None,
+    window_length: float = 0.0,
+) -> np.ndarray:
+    """Timestamps for ``counts[i]`` votes of voter i, voter by voter, each voter's in time order.
+
+    Session starts follow the daily cycle (or fall inside one of ``windows`` of ``window_length``
+    seconds); gaps inside a session are log-normal, clipped to the timing's range; a voter's sessions
+    are pushed apart so they never overlap.
+    """
+    n = int(counts.sum())
+    if n == 0:
+        return np.zeros(0)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    first = np.ones(n, dtype=bool)
+    first[1:] = owner[1:] != owner[:-1]
+    new_session = first | (rng.random(n) < 1.0 / timing.mean_session)
+    session = np.cumsum(new_session) - 1
+    starts = np.flatnonzero(new_session)
+    gaps = np.clip(
+        rng.lognormal(math.log(timing.gap_median), 0.6, n), timing.gap_low, timing.gap_high
+    )
+    gaps[new_session] = 0.0
+    cumulative = np.cumsum(gaps)
+    offset = cumulative - cumulative[starts][session]
+    duration = np.maximum.reduceat(offset, starts)
+    n_sessions = len(starts)
+    if windows is None:
+        days = rng.integers(0, max(1, math.ceil((end - start) / _DAY)), n_sessions)
+        hours = rng.choice(24, size=n_sessions, p=_HOUR_P)
+        t0 = start + days * _DAY + hours * 3600.0 + rng.random(n_sessions) * 3600.0
+    else:
+        pick = rng.integers(0, len(windows), n_sessions)
+        t0 = windows[pick] + rng.random(n_sessions) * np.maximum(window_length - duration, 1.0)
+    t0 = np.clip(t0, start, np.maximum(end - duration - 1.0, start))
+    # Non-overlapping sessions per voter: s'_k = D_k + cummax(s_k - D_k) within the voter, where D_k
+    # is the summed duration (+ a pause) of the voter's earlier sessions in time order.
+    session_owner = owner[starts]
+    order = np.lexsort((t0, session_owner))
+    span = duration[order] + timing.gap_high
+    before = np.cumsum(span) - span
+    owner_sorted = session_owner[order]
+    group_first = np.ones(n_sessions, dtype=bool)
+    group_first[1:] = owner_sorted[1:] != owner_sorted[:-1]
+    base = before[np.maximum.accumulate(np.where(group_first, np.arange(n_sessions), 0))]
+    d = before - base
+    shifted = pd.Series(t0[order] - d).groupby(owner_sorted).cummax().to_numpy() + d
+    t0_final = np.empty(n_sessions)
+    t0_final[order] = shifted
+    times = t0_final[session] + offset
+    return np.minimum(times, end - 1e-3)
+
+
+def _voter_ids(
+    rng: np.random.Generator, voters: _Voters, style: str, hash_fraction: float
+) -> list[str]:
+    """``arena_user_<ipv4>`` and/or 32-hex hashes, all distinct."""
+    n = len(voters.label)
+    subnet = np.asarray(voters.subnet, dtype=np.int64)
+    if style == "ip":
+        use_hash = np.zeros(n, dtype=bool)
+    elif style == "hash":
+        use_hash = np.ones(n, dtype=bool)
+    else:
+        use_hash = (rng.random(n) < hash_fraction) & (subnet < 0)
+    # Public-looking unicast addresses 1.0.0.0-223.255.255.255; proxy pools share a /24.
+    address = rng.integers(1 << 24, 224 << 24, n, dtype=np.int64)
+    pooled = subnet >= 0
+    address[pooled] = (subnet[pooled] << 8) | rng.integers(1, 255, int(pooled.sum()))
+    while True:
+        _, first_index = np.unique(address, return_index=True)
+        duplicate = np.ones(n, dtype=bool)
+        duplicate[first_index] = False
+        if not duplicate.any():
+            break
+        address[duplicate] = rng.integers(1 << 24, 224 << 24, int(duplicate.sum()))
+    hashes = rng.integers(0, 1 << 62, (n, 2), dtype=np.int64)
+    ids = []
+    for i in range(n):
+        if use_hash[i]:
+            ids.append(f"{int(hashes[i, 0]):016x}{int(hashes[i, 1]):016x}")
+        else:
+            x = int(address[i])
+            ids.append(f"arena_user_{x >> 24}.{(x >> 16) & 255}.{(x >> 8) & 255}.{x & 255}")
+    return ids
+
+
+def _regular_counts(rng: np.random.Generator, total: int, n_voters: int | None) -> np.ndarray:
+    """Votes per ordinary voter: heavy-tailed, most cast 1-3 (Zipf-like, exponent 2.3)."""
+    if total <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if n_voters is not None:
+        if n_voters > total:
+            raise ValueError(f"n_voters ({n_voters}) exceeds the honest votes ({total})")
+        weights = rng.pareto(1.3, n_voters) + 1.0
+        return 1 + rng.multinomial(total - n_voters, weights / weights.sum())
+    support = np.arange(1, 151)
+    p = support**-2.3
+    p /= p.sum()
+    counts = np.zeros(0, dtype=np.int64)
+    while counts.sum() < total:
+        more = support[rng.choice(len(support), size=int(total / 2) + 16, p=p)]
+        counts = np.concatenate([counts, more])
+    cut = int(np.searchsorted(np.cumsum(counts), total))
+    counts = counts[: cut + 1].copy()
+    counts[-1] -= int(counts.sum()) - total
+    return counts[counts > 0]
+
+
+def _windows(
+    rng: np.random.Generator, n: int, length: float, start: float, end: float
+) -> np.ndarray:
+    """``n`` window starts inside [start, end - length], during busy hours."""
+    days = rng.integers(0, max(1, math.floor((end - start - length) / _DAY)), n)
+    hours = rng.choice(24, size=n, p=_HOUR_P)
+    return np.minimum(start + days * _DAY + hours * 3600.0, max(start, end - length))
+
+
+def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> SimulatedArena:
+    """Simulate an arena: battles (a canonical :class:`BattleTable`) and the truth about them.
+
+    Deterministic: the same config and seed give identical battles and truth. Attack votes are drawn
+    from the same sampling policy as honest battles (an attacker sees anonymous battles and votes only
+    in the ones that serve the attack; the simulator assumes the attacker recognises models, as
+    Min et al. 2025 report is achievable from identity leaks and style).
+    """
+    config = config or ArenaConfig()
+    streams = np.random.SeedSequence(seed).spawn(6)
+    rng_models, rng_votes, rng_attacks, rng_meta, rng_text, rng_ids = (
+        np.random.default_rng(s) for s in streams
+    )
+    models = _model_names(config)
+    n_models = len(models)
+    n_base = len(config.models) if config.models is not None else config.n_models
+    index = {m: i for i, m in enumerate(models)}
+    strengths = _per_model(
+        config.strengths,
+        models,
+        rng_models.normal(config.strength_mean, config.strength_sd, n_models),
+        "strengths",
+        n_base,
+    )
+    weights = _per_model(
+        config.sampling_weights, models, np.ones(n_models), "sampling_weights", n_base
+    )
+    style_verbosity = rng_models.uniform(0.1, 1.0, n_models)
+    style_markdown = rng_models.uniform(0.0, 0.95, n_models)
+
+    def check_model(name: str, attack: Attack) -> int:
+        if name not in index:
+            raise ValueError(f"{attack.kind}: unknown model {name!r}")
+        return index[name]
+
+    attack_ids = [f"{a.kind}-{k}" for k, a in enumerate(config.attacks, start=1)]
+    groups: list[np.ndarray] = []
+    for attack in config.attacks:
+        if isinstance(attack, OverSampling):
+            if attack.factor <= 0:
+                raise ValueError("over_sampling: factor must be > 0")
+            weights[check_model(attack.model, attack)] *= attack.factor
+        elif isinstance(attack, DisconnectedGroup):
+            names = list(attack.models) or models[-attack.n_models :]
+            if len(names) < 2 or len(names) >= n_models:
+                raise ValueError("disconnected_group needs 2+ models and some outside the group")
+            member = np.zeros(n_models, dtype=bool)
+            member[[check_model(m, attack) for m in names]] = True
+            groups.append(member)
+    if (weights < 0).any() or (weights > 0).sum() < 2:
+        raise ValueError("sampling weights must be >= 0 with at least two positive")
+
+    pair_i, pair_j = np.triu_indices(n_models, k=1)
+    pair_p = weights[pair_i] * weights[pair_j]
+    for member in groups:
+        pair_p[member[pair_i] != member[pair_j]] = 0.0
+    pair_p = pair_p / pair_p.sum()
+
+    tie_total = config.tie_rate + config.bothbad_rate
+    closeness = tie_probabilities(strengths[pair_i], strengths[pair_j], 1.0)[2]
+    expected = float((pair_p * closeness).sum())
+    tie_c = min(0.5, tie_total / expected) if expected > 0 else 0.0
+    bothbad_share = config.bothbad_rate / tie_total if tie_total > 0 else 0.0
+
+    start = float(config.start_time)
+    end = start + config.days * _DAY
+    voters = _Voters()
+    rows = _Rows()
+    attack_records: list[dict[str, Any]] = []
+
+    vote_attacks = (
+        TargetStuffing,
+        OmnipresentStuffing,
+        SybilStuffing,
+        PositionBot,
+        RandomBot,
+        SharedAddress,
+    )
+    attack_votes = sum(
+        int(getattr(a, "n_votes", 0)) for a in config.attacks if isinstance(a, vote_attacks)
+    )
+    n_honest = config.n_battles - attack_votes
+    if n_honest < 0:
+        raise ValueError(
+            f"attacks cast {attack_votes} votes, more than n_battles ({config.n_battles})"
+        )
+
+    def honest_block(
+        rng: np.random.Generator,
+        counts: np.ndarray,
+        first_voter: int,
+        bias: np.ndarray,
+        timing: _Timing,
+        label: str,
+        attack_id: str | None,
+        windows: np.ndarray | None = None,
+        window_length: float = 0.0,
+        voter_of_person: np.ndarray | None = None,
+    ) -> None:
+        n = int(counts.sum())
+        owner = np.repeat(np.arange(len(counts)), counts)
+        a, b = _draw_pairs(rng, pair_i, pair_j, pair_p, n)
+        probs = tie_probabilities(strengths[a], strengths[b], tie_c)
+        winner = _sample_outcomes(rng, probs, bias[owner], bothbad_share)
+        times = _session_times(rng, counts, timing, start, end, windows, window_length)
+        voter = first_voter + (owner if voter_of_person is None else voter_of_person[owner])
+        rows.add(a, b, winner, voter, times, label, attack_id)
+
+    # Honest heavy users, then ordinary voters.
+    heavy = min(config.heavy_users, max(0, n_honest // 10))
+    heavy_counts = rng_votes.integers(config.heavy_votes[0], config.heavy_votes[1] + 1, heavy)
+    cap = int(config.heavy_share_cap * n_honest)
+    if heavy and heavy_counts.sum() > cap:
+        heavy_counts = np.maximum(1, (heavy_counts * cap) // heavy_counts.sum())
+    regular_voters = None if config.n_voters is None else max(1, config.n_voters - heavy)
+    regular_counts = _regular_counts(rng_votes, n_honest - int(heavy_counts.sum()), regular_voters)
+    first = voters.add(heavy, "honest", None, "heavy")
+    honest_block(
+        rng_votes,
+        heavy_counts,
+        first,
+        rng_votes.uniform(-0.03, 0.03, heavy),
+        HEAVY,
+        "honest",
+        None,
+    )
+    first = voters.add(len(regular_counts), "honest", None, "regular")
+    honest_block(
+        rng_votes,
+        regular_counts,
+        first,
+        np.clip(rng_votes.normal(0, config.position_bias_sd, len(regular_counts)), -0.03, 0.03),
+        HUMAN,
+        "honest",
+        None,
+    )
+
+    # Attacks, in the order given; each is one block of rows and voters.
+    for attack, attack_id in zip(config.attacks, attack_ids, strict=True):
+        record: dict[str, Any] = {"attack_id": attack_id, "kind": attack.kind, **attack.params()}
+        rng = rng_attacks
+        if isinstance(attack, TargetStuffing | SybilStuffing):
+            target = check_model(attack.target, attack)
+            mask = (pair_i == target) | (pair_j == target)
+            if isinstance(attack, SybilStuffing):
+                k = attack.n_voters or max(1, round(attack.n_votes / 6))
+                k = min(k, attack.n_votes) if attack.n_votes else 0
+                share = rng.uniform(3, 10, k)
+                counts = np.floor(share / share.sum() * attack.n_votes).astype(np.int64)
+                counts[: attack.n_votes - int(counts.sum())] += 1
+                n_windows = min(3, 1 + attack.n_votes // 400)
+                window_length = 2 * 3600.0
+                windows = _windows(rng, n_windows, window_length, start, end)
+                subnets = rng.integers(1 << 16, 224 << 16, 3)
+                first = len(voters.label)
+                for v in range(k):
+                    voters.add(1, attack.kind, attack_id, "sybil", int(subnets[v % 3]))
+                times = _session_times(rng, counts, SYBIL, start, end, windows, window_length)
+                record["windows"] = [[float(w), float(w + window_length)] for w in windows]
+            else:
+                k = attack.n_voters
+                counts = _counts_even(attack.n_votes, k)
+                first = voters.add(k, attack.kind, attack_id, "stuffer")
+                times = _session_times(rng, counts, STUFFER, start, end)
+            a, b = _draw_pairs(rng, pair_i, pair_j, np.where(mask, pair_p, 0.0), attack.n_votes)
+            winner = np.where(a == target, A_WINS, B_WINS)
+            owner = np.repeat(np.arange(k), counts)
+            rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+            record["models"] = [attack.target]
+        elif isinstance(attack, OmnipresentStuffing):
+            target = check_model(attack.target, attack)
+            above = [i for i in np.argsort(strengths) if strengths[i] > strengths[target]]
+            below = [i for i in np.argsort(-strengths) if strengths[i] < strengths[target]]
+            rivals = (above + below)[: attack.n_competitors]
+            rival = np.zeros(n_models, dtype=bool)
+            rival[rivals] = True
+            mask = (pair_i != target) & (pair_j != target) & (rival[pair_i] | rival[pair_j])
+            a, b = _draw_pairs(rng, pair_i, pair_j, np.where(mask, pair_p, 0.0), attack.n_votes)
+            # Vote against the rival; between two rivals, for the weaker one.
+            a_loses = rival[a] & (~rival[b] | (strengths[a] > strengths[b]))
+            winner = np.where(a_loses, B_WINS, A_WINS)
+            counts = _counts_even(attack.n_votes, attack.n_voters)
+            first = voters.add(attack.n_voters, attack.kind, attack_id, "stuffer")
+            times = _session_times(rng, counts, STUFFER, start, end)
+            owner = np.repeat(np.arange(attack.n_voters), counts)
+            rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+            record["models"] = [attack.target]
+            record["competitors"] = [models[i] for i in rivals]
+        elif isinstance(attack, PositionBot | RandomBot):
+            counts = _counts_even(attack.n_votes, attack.n_voters)
+            first = voters.add(attack.n_voters, attack.kind, attack_id, "bot")
+            a, b = _draw_pairs(rng, pair_i, pair_j, pair_p, attack.n_votes)
+            if isinstance(attack, PositionBot):
+                winner = np.full(attack.n_votes, A_WINS)
+                timing = POSITION_BOT
+            else:
+                winner = rng.integers(0, 4, attack.n_votes)
+                timing = RANDOM_BOT
+            times = _session_times(rng, counts, timing, start, end)
+            owner = np.repeat(np.arange(attack.n_voters), counts)
+            rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+        elif isinstance(attack, SharedAddress):
+            first = voters.add(1, attack.kind, attack_id, "shared")
+            counts = _counts_even(attack.n_votes, attack.n_people)
+            # Colleagues vote in the same breaks (2-hour windows on a few office days), so their
+            # sessions overlap and the shared id's votes interleave.
+            office_days = max(2, math.ceil(attack.n_votes / 100))
+            day_index = rng.choice(
+                max(office_days, math.floor(config.days)), office_days, replace=False
+            )
+            windows = start + day_index * _DAY + rng.choice([10, 12, 15], office_days) * 3600.0
+            honest_block(
+                rng,
+                counts,
+                first,
+                np.clip(rng.normal(0, config.position_bias_sd, attack.n_people), -0.03, 0.03),
+                HUMAN,
+                attack.kind,
+                attack_id,
+                windows=windows,
+                window_length=2 * 3600.0,
+                voter_of_person=np.zeros(attack.n_people, dtype=np.int64),
+            )
+            record["n_people"] = attack.n_people
+        elif isinstance(attack, OverSampling):
+            others = weights.sum() - weights[index[attack.model]]
+            record["models"] = [attack.model]
+            record["expected_share"] = float(
+                pair_p[(pair_i == index[attack.model]) | (pair_j == index[attack.model])].sum()
+            )
+            record["weight"] = float(weights[index[attack.model]])
+            record["mean_other_weight"] = float(others / (n_models - 1))
+        elif isinstance(attack, DisconnectedGroup):
+            record["models"] = list(attack.models) or models[-attack.n_models :]
+        elif isinstance(attack, IdentityLeak):
+            check_model(attack.model, attack)
+            record["models"] = [attack.model]
+        attack_records.append(record)
+
+    # Merge, order by time, number the votes.
+    a = np.concatenate(rows.a)
+    b = np.concatenate(rows.b)
+    winner = np.concatenate(rows.winner)
+    voter = np.concatenate(rows.voter)
+    tstamp = np.round(np.concatenate(rows.tstamp), 4)
+    label = np.concatenate(rows.label)
+    attack_of = np.concatenate(rows.attack)
+    order = np.argsort(tstamp, kind="stable")
+    a, b, winner, voter, tstamp, label, attack_of = (
+        x[order] for x in (a, b, winner, voter, tstamp, label, attack_of)
+    )
+    n = len(a)
+    width = max(7, len(str(n)))
+    vote_id = np.array([f"v{k:0{width}d}" for k in range(1, n + 1)], dtype=object)
+
+    # Per-vote metadata: language (voters mostly keep theirs), anonymity, turns.
+    lang_codes = list(config.languages)
+    lang_p = np.asarray([config.languages[c] for c in lang_codes], dtype=np.float64)
+    lang_p /= lang_p.sum()
+    voter_lang = rng_meta.choice(len(lang_codes), size=len(voters.label), p=lang_p)
+    language_index = np.where(
+        rng_meta.random(n) < 0.9, voter_lang[voter], rng_meta.choice(len(lang_codes), n, p=lang_p)
+    )
+    language = np.asarray(lang_codes, dtype=object)[language_index]
+    anony = rng_meta.random(n) < config.anony_rate
+    turn_p = np.asarray(config.turn_probs, dtype=np.float64)
+    turns = 1 + rng_meta.choice(len(turn_p), size=n, p=turn_p / turn_p.sum())
+    voter_names = np.asarray(
+        _voter_ids(rng_ids, voters, config.voter_id_style, config.hash_voter_fraction), dtype=object
+    )
+
+    model_names = np.asarray(models, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "vote_id": pd.array(vote_id, dtype="string"),
+            "model_a": pd.array(model_names[a], dtype="string"),
+            "model_b": pd.array(model_names[b], dtype="string"),
+            "winner": pd.Categorical.from_codes(winner, dtype=WINNER_DTYPE),
+            "voter": pd.array(voter_names[voter], dtype="string"),
+            "tstamp": tstamp.astype(np.float64),
+            "anony": anony,
+            "language": pd.array(language, dtype="string"),
+            "turns": pd.array(turns, dtype="Int16"),
+            "source_file": pd.Categorical(["<simulated>"] * n),
+            "source_line": np.arange(1, n + 1, dtype=np.int64),
+        }
+    )
+
+    leak_attacks = [
+        (index[x.model], x.rate, attack_id)
+        for x, attack_id in zip(config.attacks, attack_ids, strict=True)
+        if isinstance(x, IdentityLeak)
+    ]
+    leaks: list[dict[str, Any]] = []
+    negatives: list[dict[str, Any]] = []
+    if config.text_fraction > 0:
+        text_rows = np.flatnonzero(rng_text.random(n) < config.text_fraction)
+        _add_text(
+            frame,
+            text_rows,
+            rng_text,
+            models,
+            a,
+            b,
+            turns,
+            language,
+            vote_id,
+            (style_verbosity, style_markdown),
+            leak_attacks,
+            config,
+            leaks,
+            negatives,
+        )
+
+    for leak in leaks:  # only leaks in anonymous battles break anonymity; record which
+        leak["anony"] = bool(anony[int(leak["vote_id"][1:]) - 1])
+    truth = _truth(
+        vote_id,
+        label,
+        attack_of,
+        voters,
+        voter_names,
+        np.bincount(voter, minlength=len(voters.label)),
+        leaks,
+        negatives,
+        attack_records,
+        models,
+        strengths,
+        seed,
+        config,
+    )
+    battles = BattleTable(
+        frame=frame,
+        voter_field="judge",
+        voter_status=VoterStatus.USABLE,
+        voter_note="simulated voters",
+        sources=("<simulated>",),
+        source_formats=("simulated",),
+        extra={"seed": seed, "tie_c": tie_c},
+    )
+    return SimulatedArena(battles=battles, truth=truth)
+
+
+def _add_text(
+    frame: pd.DataFrame,
+    text_rows: np.ndarray,
+    rng: np.random.Generator,
+    models: list[str],
+    a: np.ndarray,
+    b: np.ndarray,
+    turns: np.ndarray,
+    language: np.ndarray,
+    vote_id: np.ndarray,
+    styles: tuple[np.ndarray, np.ndarray],
+    leak_attacks: list[tuple[int, float, str]],
+    config: ArenaConfig,
+    leaks: list[dict[str, Any]],
+    negatives: list[dict[str, Any]],
+) -> None:
+    """Fill conversations, prompt, is_code and style columns for ``text_rows``; record leaks."""
+    rnd = random.Random(int(rng.integers(0, 2**63 - 1)))
+    n = len(frame)
+    conv_a: list[Any] = [None] * n
+    conv_b: list[Any] = [None] * n
+    prompt: list[Any] = [pd.NA] * n
+    is_code: list[Any] = [pd.NA] * n
+    style = np.full((8, n), np.nan)
+    verbosity, markdown = styles
+    others = [identity for _, identity in IDENTITIES]
+    for row in text_rows.tolist():
+        sides = {"a": int(a[row]), "b": int(b[row])}
+        n_turns = int(turns[row])
+        lang = str(language[row])
+        planted: dict[BankTurn, str] = {}
+        for side, model in sides.items():
+            truthful = True
+            attack_id = None
+            for leak_model, rate, leak_attack in leak_attacks:
+                if leak_model == model and rnd.random() < rate:
+                    attack_id = leak_attack
+            if attack_id is None and rnd.random() < config.natural_leak_rate:
+                attack_id = "natural"
+                truthful = rnd.random() < 0.7
+            if attack_id is None:
+                continue
+            own = identity_for(models[model])
+            claimed: Identity = own
+            if not truthful:
+                claimed = rnd.choice([i for i in others if i.family != own.family])
+            turn = 1 if n_turns == 1 or rnd.random() < 0.8 else rnd.randint(2, n_turns)
+            sentence = leak_sentence(rnd, lang, claimed)
+            planted[BankTurn(side, turn)] = sentence
+            leaks.append(
+                {
+                    "vote_id": str(vote_id[row]),
+                    "side": side,
+                    "turn": turn,
+                    "model": models[model],
+                    "claimed_family": claimed.family,
+                    "claimed_maker": claimed.maker,
+                    "claimed_name": claimed.name_zh if lang == "zh" else claimed.name,
+                    "claimed_maker_name": claimed.maker_zh if lang == "zh" else claimed.maker_name,
+                    "truthful": truthful,
+                    "language": lang,
+                    "attack_id": attack_id,
+                    "sentence": sentence,
+                }
+            )
+        negative: dict[BankTurn, str] = {}
+        if rnd.random() < config.hard_negative_rate:
+            key = BankTurn(rnd.choice("ab"), rnd.randint(1, n_turns))
+            negative[key] = hard_negative_sentence(rnd, lang)
+            negatives.append(
+                {
+                    "vote_id": str(vote_id[row]),
+                    "side": key.side,
+                    "turn": key.turn,
+                    "sentence": negative[key],
+                }
+            )
+        side_styles = (
+            (float(verbosity[sides["a"]]), float(markdown[sides["a"]])),
+            (float(verbosity[sides["b"]]), float(markdown[sides["b"]])),
+        )
+        ca, cb, first_prompt, topic = compose_conversation(
+            rnd,
+            language=lang,
+            turns=n_turns,
+            styles=side_styles,
+            leaks=planted,
+            hard_negatives=negative,
+        )
+        conv_a[row], conv_b[row], prompt[row] = ca, cb, first_prompt
+        is_code[row] = topic == "coding"
+        style[0:4, row] = style_counts(ca)
+        style[4:8, row] = style_counts(cb)
+    frame["conversation_a"] = pd.Series(conv_a, dtype=object)
+    frame["conversation_b"] = pd.Series(conv_b, dtype=object)
+    frame["prompt"] = pd.array(prompt, dtype="string")
+    frame["is_code"] = pd.array(is_code, dtype="boolean")
+    names = [f"style_{s}_{f}" for s in ("a", "b") for f in ("tokens", "headers", "lists", "bold")]
+    for k, name in enumerate(names):
+        frame[name] = style[k]
+
+
+def _truth(
+    vote_id: np.ndarray,
+    label: np.ndarray,
+    attack_of: np.ndarray,
+    voters: _Voters,
+    voter_names: np.ndarray,
+    voter_votes: np.ndarray,
+    leaks: list[dict[str, Any]],
+    negatives: list[dict[str, Any]],
+    attack_records: list[dict[str, Any]],
+    models: list[str],
+    strengths: np.ndarray,
+    seed: int,
+    config: ArenaConfig,
+) -> GroundTruth:
+    """Labels per vote and voter; identity-leak votes replace an honest label or add to an attack's."""
+    vote_labels = pd.DataFrame({"vote_id": vote_id, "label": label, "attack_id": attack_of})
+    leak_frame = pd.DataFrame(
+        leaks,
+        columns=[
+            "vote_id",
+            "side",
+            "turn",
+            "model",
+            "claimed_family",
+            "claimed_maker",
+            "claimed_name",
+            "claimed_maker_name",
+            "truthful",
+            "language",
+            "attack_id",
+            "sentence",
+            "anony",
+        ],
+    )
+    if len(leak_frame):
+        per_vote = leak_frame.drop_duplicates(["vote_id", "attack_id"])[["vote_id", "attack_id"]]
+        leaked = vote_labels["vote_id"].isin(per_vote["vote_id"])
+        honest = vote_labels["label"] == "honest"
+        vote_labels = vote_labels[~(leaked & honest)]
+        added = per_vote.assign(label="identity_leak")[["vote_id", "label", "attack_id"]]
+        vote_labels = pd.concat([vote_labels, added], ignore_index=True)
+        vote_labels = vote_labels.sort_values(["vote_id", "label"], kind="stable")
+    vote_labels = vote_labels.reset_index(drop=True)
+    voter_labels = pd.DataFrame(
+        {
+            "voter": voter_names,
+            "label": voters.label,
+            "attack_id": voters.attack_id,
+            "role": voters.role,
+            "n_votes": voter_votes,
+        }
+    )
+    voter_labels = voter_labels[voter_labels["n_votes"] > 0].reset_index(drop=True)
+    for record in attack_records:
+        ids = vote_labels.loc[vote_labels["attack_id"] == record["attack_id"], "vote_id"]
+        record["vote_ids"] = ids.tolist()
+        record["n_votes"] = len(ids)
+        record["voters"] = voter_labels.loc[
+            voter_labels["attack_id"] == record["attack_id"], "voter"
+        ].tolist()
+    return GroundTruth(
+        vote_labels=vote_labels,
+        voter_labels=voter_labels,
+        true_strengths={m: float(s) for m, s in zip(models, strengths, strict=True)},
+        attacks=attack_records,
+        leaks=leak_frame,
+        hard_negatives=pd.DataFrame(negatives, columns=["vote_id", "side", "turn", "sentence"]),
+        seed=seed,
+        config=config.to_dict(),
+    )

@@ -1,0 +1,127 @@
+"""Pure pieces of the audit pipeline: the leaderboard join and its significance rule, the gate,
+evidence extraction, voter and sampling tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from auditkit.audit import (
+    Gate,
+    _evidence_line,
+    _sampling_table,
+    _voter_table,
+    build_leaderboard,
+)
+from auditkit.detectors.base import DetectorResult, Finding, Severity
+from auditkit.rules import RulePack
+from auditkit.schema import BattleTable
+
+
+def _fit(rows: list[tuple[str, float, float, float, int, int]]) -> pd.DataFrame:
+    columns = ["model", "rating", "ci_lower", "ci_upper", "rank", "battles"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_change_is_significant_only_when_each_estimate_leaves_the_others_interval() -> None:
+    before = _fit(
+        [
+            ("x", 1000.0, 990.0, 1010.0, 2, 100),
+            ("y", 1000.0, 980.0, 1020.0, 3, 100),
+            ("z", 1050.0, 1040.0, 1060.0, 1, 100),
+            ("gone", 900.0, 880.0, 920.0, 4, 10),
+        ]
+    )
+    after = _fit(
+        [
+            ("x", 1030.0, 1020.0, 1040.0, 2, 90),  # both outside: significant
+            ("y", 1015.0, 1005.0, 1025.0, 3, 95),  # 1015 inside [980, 1020]: not
+            ("z", 1065.0, 1002.0, 1128.0, 1, 100),  # outside before CI, but 1050 inside after CI
+        ]
+    )
+    board = build_leaderboard(before, after).set_index("model")
+    assert board["change_significant"].to_dict() == {
+        "x": True,
+        "y": False,
+        "z": False,
+        "gone": False,
+    }
+    assert board.loc["gone", "battles_after"] == 0
+    assert pd.isna(board.loc["gone", "rank_after"])
+    assert list(board.index) == ["z", "x", "y", "gone"]  # by rank after, unrated last
+
+
+def _pack_gate(gate: dict[str, object]) -> Gate:
+    pack = RulePack("r", "n", "1", "h", sections={"pack": {"gate": gate}})
+    return Gate.from_rules(pack)
+
+
+def test_gate_fails_on_severity_or_invalidated_share() -> None:
+    gate = _pack_gate({"min_severity": "high", "max_invalidated_share": 0.05})
+    low = [Finding("d", "r", "medium", "s")]
+    high = [Finding("d", "r", "critical", "s")]
+    assert gate.evaluate(low, invalidated=5, votes=100) == []
+    assert gate.evaluate(high, 0, 100) == ["1 findings at or above high"]
+    assert gate.evaluate(low, 6, 100) == ["6.00% of votes invalidated (limit 5.00%)"]
+    override = Gate.from_rules(
+        RulePack("r", "n", "1", "h", sections={"pack": {}}), fail_on="medium"
+    )
+    assert override.min_severity is Severity.MEDIUM and override.max_invalidated_share is None
+
+
+def test_evidence_marks_the_matched_words_in_the_excerpt() -> None:
+    finding = Finding(
+        "identity_leak",
+        "self_name",
+        "high",
+        "a:qwen",
+        vote_id="v1",
+        evidence={
+            "snippet": "…sure.   I am Qwen, created by Alibaba Cloud. <b>",
+            "span": [500, 507],  # indexes the full response, not the excerpt
+            "matched_text": "Qwen",
+        },
+    )
+    line = _evidence_line(finding)
+    assert line is not None
+    assert (line.before, line.span, line.after) == (
+        "…sure.   I am ",
+        "Qwen",
+        ", created by Alibaba Cloud. <b>",
+    )
+    assert _evidence_line(Finding("d", "r", "high", "s", vote_id="v", evidence={"n": 1})) is None
+
+
+def _table() -> BattleTable:
+    rows = [("bot", "a", "b", "model_a")] * 6 + [
+        ("u1", "a", "b", "model_b"),
+        ("u1", "b", "c", "model_a"),
+        ("u1", "c", "a", "tie"),
+    ]
+    return BattleTable.from_records(
+        {"vote_id": f"v{i}", "voter": v, "model_a": a, "model_b": b, "winner": w}
+        for i, (v, a, b, w) in enumerate(rows)
+    )
+
+
+def test_voter_table_measures_position_and_favourite_shares() -> None:
+    table = _voter_table(_table(), flagged={"bot"}).set_index("voter")
+    assert table.loc["bot"].to_dict() == {
+        "votes": 6,
+        "a_share": 1.0,
+        "top_model_share": 1.0,
+        "flagged": True,
+    }
+    assert table.loc["u1", "a_share"] == 0.5 and table.loc["u1", "top_model_share"] == 1.0
+    assert table.loc["u1", "votes"] == 3 and not table.loc["u1", "flagged"]
+
+
+def test_sampling_table_uses_expected_shares_and_flags_pair_subjects() -> None:
+    result = DetectorResult(
+        "sampling",
+        findings=(Finding("sampling", "pair_rate", "medium", "a vs c"),),
+        summary={"expected_shares": {"a": 0.5, "b": 0.25, "c": 0.25}},
+    )
+    table = _sampling_table(_table().frame, result).set_index("model")
+    assert table["observed_share"].round(4).to_dict() == {"a": 0.4444, "b": 0.4444, "c": 0.1111}
+    assert table["expected_share"].to_dict() == {"a": 0.5, "b": 0.25, "c": 0.25}
+    assert table["flagged"].to_dict() == {"a": True, "b": False, "c": True}
