@@ -63,6 +63,8 @@ _DAY = 86_400.0
 _ELO_PER_NAT = 400.0 / math.log(10.0)
 # Stoer-Wagner is pure Python, O(n^3 log n): beyond this many models the min cut is skipped.
 _MAX_MIN_CUT_MODELS = 200
+# Models with fewer battles do not enter the CI-width-vs-battles slope (their CIs are unreliable).
+_SLOPE_MIN_BATTLES = 50
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,19 @@ class GraphAudit:
         """Model → expected share of appearances under the null (what the report plots)."""
         return {str(r["model"]): float(r["expected"]) for r in self.model_share}
 
+    @property
+    def variants_by_provider(self) -> dict[str, dict[str, Any]]:
+        """Provider → how many variant families and variants it ran (see ``families``)."""
+        out: dict[str, dict[str, Any]] = {}
+        for fam in self.families:
+            entry = out.setdefault(
+                str(fam["provider"]), {"families": 0, "variants": 0, "models": []}
+            )
+            entry["families"] += 1
+            entry["variants"] += int(fam["variants"])
+            entry["models"].extend(str(m["model"]) for m in fam["members"])
+        return {k: out[k] for k in sorted(out)}
+
     def to_frame(self) -> pd.DataFrame:
         """Per-model table: battles, share, expected, residual, p-values, position and anony shares."""
         frame = pd.DataFrame([dict(r) for r in self.model_share])
@@ -269,6 +284,7 @@ class GraphAudit:
             "drift": [dict(r) for r in self.drift],
             "deprecations": [dict(r) for r in self.deprecations],
             "families": [dict(r) for r in self.families],
+            "variants_by_provider": self.variants_by_provider,
             "ci_vs_battles": dict(self.ci_vs_battles) if self.ci_vs_battles else None,
             "pair_weights": self.pair_weights.to_dict(orient="records"),
             "next_pairs": [dict(r) for r in self.next_pairs],
@@ -302,6 +318,20 @@ class GraphAudit:
                 f"most sampled: {top['model']} ({top['battles']:,}); "
                 f"least sampled: {low['model']} ({low['battles']:,})"
             )
+        weakest = self.connectivity.get("weakest_pairs") or []
+        if weakest:
+            w = weakest[0]
+            lines.append(f"weakest pair: {w['model_a']} vs {w['model_b']} ({w['battles']} battles)")
+        for fam in sorted(self.families, key=lambda f: -float(f["best_of_n_bias"] or 0))[:5]:
+            lines.append(
+                f"variant family {fam['family']} ({fam['provider']}): {fam['variants']} variants, "
+                f"best-of-N bias ≈ {float(fam['best_of_n_bias'] or 0):.1f} Elo"
+            )
+        if self.deprecations:
+            lines.append(f"deprecated models: {len(self.deprecations)}")
+        if self.next_pairs:
+            shown = ", ".join(f"{p['model_a']} vs {p['model_b']}" for p in self.next_pairs[:3])
+            lines.append(f"sample next: {shown}")
         lines.append(f"flags: {len(self.flags)}")
         lines.extend(f"  [{f.kind}] {f.message}" for f in self.flags)
         lines.extend(f"note: {n}" for n in self.notes)
@@ -443,7 +473,7 @@ def audit_graph(
         windows, drift = _windows(pairs, times, epochs, epoch_of, weights, cfg, flags)
         deprecations = _deprecations(pairs, first, last, times, cfg, flags)
     families = _families(pairs, first, last, model_map, ratings, cfg)
-    ci_vs = _ci_vs_battles(ratings)
+    ci_vs = _ci_vs_battles(ratings, flags)
     if ratings is None:
         notes.append("no ratings given: best-of-N bias uses SE ≈ 347.4/sqrt(battles) Elo")
     pair_weights = _pair_weights(pairs, expected_pairs, cfg)
@@ -890,20 +920,56 @@ def _families(
     return rows
 
 
-def _ci_vs_battles(ratings: pd.DataFrame | None) -> dict[str, Any] | None:
-    """How CI width scales with battles: log-log slope (≈ -0.5 when battles are the only driver)."""
+def _ci_vs_battles(
+    ratings: pd.DataFrame | None, flags: list[SamplingFlag]
+) -> dict[str, Any] | None:
+    """How CI width scales with battles, and CIs too narrow for the battles behind them.
+
+    The log-log slope is ≈ -0.5 when battle count is the only driver (fit on models with at least
+    ``_SLOPE_MIN_BATTLES``). A 95 % interval of a model rated from ``n`` battles cannot be much
+    narrower than that of one Bernoulli(½) rate, ``2·1.96·(400/ln 10)·2/√n`` Elo; below half of that
+    floor the interval is implausible (e.g. a degenerate sandwich estimate from a handful of ties)
+    and is flagged ``implausible_ci``.
+    """
     if ratings is None or ratings.empty or not {"ci_lower", "ci_upper", "battles"} <= set(ratings):
         return None
     width = (ratings["ci_upper"] - ratings["ci_lower"]).to_numpy(dtype=np.float64)
     battles = ratings["battles"].to_numpy(dtype=np.float64)
+    models = ratings["model"].astype(str).tolist()
     ok = np.isfinite(width) & (width > 0) & (battles > 0)
-    rows = [
-        {"model": str(m), "battles": int(b), "ci_width": float(w)}
-        for m, b, w in zip(ratings["model"][ok], battles[ok], width[ok], strict=True)
-    ]
+    floor = np.where(
+        battles > 0, 2 * 1.959964 * 2 * _ELO_PER_NAT / np.sqrt(np.maximum(battles, 1)), 0
+    )
+    rows = []
+    for i in np.nonzero(ok)[0].tolist():
+        implausible = bool(width[i] < 0.5 * floor[i])
+        rows.append(
+            {
+                "model": models[i],
+                "battles": int(battles[i]),
+                "ci_width": float(width[i]),
+                "binomial_floor": float(floor[i]),
+                "implausible": implausible,
+            }
+        )
+        if implausible:
+            flags.append(
+                SamplingFlag(
+                    "implausible_ci",
+                    models[i],
+                    float(width[i]),
+                    None,
+                    f"{models[i]}'s 95% interval is {width[i]:.1f} Elo wide from only "
+                    f"{int(battles[i]):,} battles (a single Bernoulli rate would give "
+                    f"{floor[i]:.0f}); treat its rank as unknown",
+                    Severity.LOW,
+                    {"ci_width": width[i], "battles": battles[i], "binomial_floor": floor[i]},
+                )
+            )
+    fit = ok & (battles >= _SLOPE_MIN_BATTLES)
     slope = None
-    if ok.sum() >= 3 and np.ptp(np.log(battles[ok])) > 0:
-        slope = float(np.polyfit(np.log(battles[ok]), np.log(width[ok]), 1)[0])
+    if fit.sum() >= 3 and np.ptp(np.log(battles[fit])) > 0:
+        slope = float(np.polyfit(np.log(battles[fit]), np.log(width[fit]), 1)[0])
     return {"log_log_slope": slope, "models": sorted(rows, key=lambda r: -r["ci_width"])}
 
 

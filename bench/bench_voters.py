@@ -11,8 +11,9 @@ Prints
 3. attack-free arenas: voters flagged (every flag is a false discovery; the FDR bound says the chance
    of any flag is <= fdr under the global null);
 4. the target's rating after invalidation vs the clean-only fit's CI (``auditkit.ratings``);
-5. time of the whole voter audit on 1M votes / 200k voters, with ratios against baselines measured in
-   the same run (one pandas groupby pass over the votes; the Chatbot Arena paper's test alone).
+5. time of the whole voter audit on a simulated arena of 1M votes / 200k voters / 40 models, with
+   ratios against baselines measured in the same run (one pandas groupby pass over the votes; the
+   Chatbot Arena paper's test alone).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from auditkit.rules import load_rules  # noqa: E402
-from auditkit.schema import BattleTable, VoterStatus, coerce_frame  # noqa: E402
 from auditkit.voters import audit_voters  # noqa: E402
 
 ATTACK_LABELS = (
@@ -180,41 +180,12 @@ def rating_recovery(run: dict[str, Any], arena: Any) -> None:
         )
 
 
-def synthetic_large(n_votes: int, n_voters: int, n_models: int, seed: int) -> BattleTable:
-    """Honest BT votes with a heavy-tailed voter activity, built with numpy (timing only)."""
-    rng = np.random.default_rng(seed)
-    theta = rng.normal(0, 0.6, n_models)
-    a = rng.integers(0, n_models, n_votes)
-    b = (a + rng.integers(1, n_models, n_votes)) % n_models
-    p = 1 / (1 + np.exp(-(theta[a] - theta[b])))
-    u = rng.random(n_votes)
-    winner = np.where(u < 0.29, "tie", np.where(rng.random(n_votes) < p, "model_a", "model_b"))
-    weights = rng.pareto(1.2, n_voters) + 1.0
-    voter = rng.choice(n_voters, n_votes, p=weights / weights.sum())
-    voter[:n_voters] = np.arange(n_voters)  # every voter appears
-    models = np.array([f"model-{i:02d}" for i in range(n_models)], dtype=object)
-    frame = pd.DataFrame(
-        {
-            "vote_id": [f"v{i:08d}" for i in range(n_votes)],
-            "model_a": models[a],
-            "model_b": models[b],
-            "winner": winner,
-            "voter": np.char.add("arena_user_", voter.astype(str)),
-            "tstamp": np.sort(rng.uniform(1.7e9, 1.7e9 + 60 * 86400, n_votes)),
-        }
-    )
-    frame["anony"] = True
-    frame["language"] = pd.NA
-    frame["turns"] = 1
-    frame["source_file"] = "<synthetic>"
-    frame["source_line"] = np.arange(1, n_votes + 1)
-    return BattleTable(frame=coerce_frame(frame), voter_status=VoterStatus.USABLE)
-
-
 def timing(n_votes: int, n_voters: int, rules: Any) -> None:
+    from auditkit.simulate import ArenaConfig, simulate_arena
     from auditkit.stats import voter_tests as vt
 
-    table = synthetic_large(n_votes, n_voters, 40, seed=0)
+    config = ArenaConfig(n_battles=n_votes, n_models=40, n_voters=n_voters)
+    table = simulate_arena(config, seed=0).battles
     frame = table.frame
     started = time.perf_counter()
     frame.groupby("voter", observed=True)["winner"].value_counts()

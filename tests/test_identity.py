@@ -283,3 +283,28 @@ def test_users_extend_the_lexicon_without_python(default_rules: RulePack) -> Non
     extended = load_identity_rules(replace(default_rules, sections=sections))
     found = analyze_response("I am Zeta, a model by Acme.", extended)
     assert [(m.rule, m.family, m.maker) for m in found] == [("self_id.en.i_am", "zeta", "acme")]
+
+
+def test_swapping_sides_mirrors_the_findings(default_rules: RulePack) -> None:
+    swapped = [
+        {
+            **b,
+            "model_a": b["model_b"],
+            "model_b": b["model_a"],
+            "conversation_a": b["conversation_b"],
+            "conversation_b": b["conversation_a"],
+        }
+        for b in PLANTED
+    ]
+    det = IdentityLeakDetector()
+    flip = {"model_a": "model_b", "model_b": "model_a"}
+    original = det.detect(BattleTable.from_records(PLANTED), default_rules)
+    mirrored = det.detect(BattleTable.from_records(swapped), default_rules)
+
+    def key(f: Any, swap: bool) -> tuple:
+        side = flip[f.evidence["side"]] if swap else f.evidence["side"]
+        return (f.vote_id, side, f.rule, tuple(f.evidence["span"]))
+
+    assert sorted(key(f, False) for f in original.findings) == sorted(
+        key(f, True) for f in mirrored.findings
+    )

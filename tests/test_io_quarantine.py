@@ -194,3 +194,22 @@ def test_load_result_summary_reconciles_counts(tmp_path: Path) -> None:
     assert result.summary() == (
         "3 rows read, 1 loaded, 2 quarantined (invalid_json 1, self_battle 1)"
     )
+
+
+def test_chunked_reading_keeps_lines_and_duplicates_across_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditkit.io import jsonl
+    from auditkit.io.loader import iter_chunks
+
+    monkeypatch.setattr(jsonl, "BLOCK_ROWS", 2)
+    lines = [row(question_id=q) for q in ["a", "b", "c", "a", "d"]] + ["", "oops"]
+    path = write_lines(tmp_path / "b.jsonl", lines)
+    chunks = list(iter_chunks(path))
+    assert [c.rows_read for c in chunks] == [2, 2, 1, 1]  # blocks of 2 lines; line 6 is blank
+    whole = load_battles(path)
+    assert whole.battles.frame["source_line"].tolist() == [1, 2, 3, 5]
+    assert [(r.line, r.reason.value) for r in whole.quarantine] == [
+        (4, "duplicate_vote_id"),
+        (7, "invalid_json"),
+    ]

@@ -29,8 +29,10 @@ __all__ = [
     "PLACEHOLDER_MIN_ROWS",
     "PLACEHOLDER_SHARE",
     "PLACEHOLDER_VOTER_VALUES",
+    "CanonicalChunk",
     "LoadResult",
     "classify_voters",
+    "iter_chunks",
     "load_battles",
 ]
 
@@ -111,48 +113,16 @@ def load_battles(
     unmapped_languages: Counter[str] = Counter()
     rows_read = 0
     for path in files:
-        container, is_gzip = detect_container(path)
-        if fmt is not None:
-            container = fmt
-        reader = _READERS[container]
-        schema: str | None = None
-        saw_battle_columns = False
-        saw_objects = False
-        for chunk in reader(path, is_gzip=is_gzip, with_text=with_text):
+        for chunk in iter_chunks(path, fmt=fmt, with_text=with_text, seen_ids=seen_ids):
             rows_read += chunk.rows_read
-            quarantine.extend(chunk.rejected)
-            if chunk.n == 0:
-                continue
-            saw_objects = True
-            if not ({"model_a", "model_b"} & set(chunk.columns)):
-                # Not a battle log (e.g. a model-answers file): refuse rather than quarantine it all.
-                break
-            saw_battle_columns = True
-            if schema is None:
-                winners = set(chunk.columns.get("winner", [])[:1000]) - {None}
-                schema = detect_schema(chunk.columns, winners)
-            result = normalise_chunk(
-                chunk.columns,
-                chunk.n,
-                lines=chunk.lines,
-                raw=chunk.raw,
-                file=str(path),
-                stem=file_stem(path),
-                with_text=with_text,
-                seen_ids=seen_ids,
-                pre_problems=chunk.pre_problems,
-            )
-            frames.append(result.frame)
-            quarantine.extend(result.quarantine)
-            unmapped_languages.update(result.unmapped_languages)
-            if result.voter_field and result.voter_field not in voter_fields:
-                voter_fields.append(result.voter_field)
-        if saw_objects and not saw_battle_columns:
-            raise InputError(
-                "not a battle log: rows have no model_a/model_b fields", path=str(path)
-            )
-        formats[str(path)] = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
-        log.debug("loaded %s as %s", path, formats[str(path)])
+            quarantine.extend(chunk.quarantine)
+            unmapped_languages.update(chunk.unmapped_languages)
+            if chunk.frame is not None:
+                frames.append(chunk.frame)
+            if chunk.voter_field and chunk.voter_field not in voter_fields:
+                voter_fields.append(chunk.voter_field)
+            formats[str(path)] = chunk.source_format
+        log.debug("loaded %s as %s", path, formats.get(str(path)))
 
     frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
     frame = _finish_dtypes(frame)
@@ -170,7 +140,7 @@ def load_battles(
         voter_status=status,
         voter_note=note,
         sources=tuple(str(p) for p in files),
-        source_formats=tuple(formats[str(p)] for p in files),
+        source_formats=tuple(formats.get(str(p), "empty") for p in files),
         extra=extra,
     )
     if quarantine_path is not None:
@@ -184,6 +154,73 @@ def load_battles(
         files=tuple(str(p) for p in files),
         formats=formats,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class CanonicalChunk:
+    """One block of a file, normalised: canonical rows (dtypes not yet final) and what was rejected."""
+
+    rows_read: int
+    frame: pd.DataFrame | None
+    quarantine: list[QuarantineRecord]
+    voter_field: str | None
+    source_format: str
+    unmapped_languages: dict[str, int] = field(default_factory=dict)
+
+
+def iter_chunks(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    with_text: bool = True,
+    seen_ids: dict[str, int] | None = None,
+) -> Iterator[CanonicalChunk]:
+    """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
+
+    ``load_battles`` concatenates these; a streaming consumer can process them one at a time. Pass
+    the same ``seen_ids`` dict across files to keep vote ids unique over all of them.
+    """
+    path = Path(path)
+    seen = {} if seen_ids is None else seen_ids
+    container, is_gzip = detect_container(path)
+    if fmt is not None:
+        container = fmt
+    schema: str | None = None
+    saw_objects = saw_battle_columns = False
+    for raw in _READERS[container](path, is_gzip=is_gzip, with_text=with_text):
+        label = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
+        if raw.n == 0:
+            yield CanonicalChunk(raw.rows_read, None, list(raw.rejected), None, label)
+            continue
+        saw_objects = True
+        if not ({"model_a", "model_b"} & set(raw.columns)):
+            break  # e.g. a model-answers file: refuse below rather than quarantine every row
+        saw_battle_columns = True
+        if schema is None:
+            winners = set(raw.columns.get("winner", [])[:1000]) - {None}
+            schema = detect_schema(raw.columns, winners)
+            label = f"{schema} ({container}{'.gz' if is_gzip else ''})"
+        result = normalise_chunk(
+            raw.columns,
+            raw.n,
+            lines=raw.lines,
+            raw=raw.raw,
+            file=str(path),
+            stem=file_stem(path),
+            with_text=with_text,
+            seen_ids=seen,
+            pre_problems=raw.pre_problems,
+        )
+        yield CanonicalChunk(
+            rows_read=raw.rows_read,
+            frame=result.frame,
+            quarantine=[*raw.rejected, *result.quarantine],
+            voter_field=result.voter_field,
+            source_format=label,
+            unmapped_languages=result.unmapped_languages,
+        )
+    if saw_objects and not saw_battle_columns:
+        raise InputError("not a battle log: rows have no model_a/model_b fields", path=str(path))
 
 
 def _finish_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
