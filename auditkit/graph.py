@@ -321,7 +321,9 @@ class GraphAudit:
         weakest = self.connectivity.get("weakest_pairs") or []
         if weakest:
             w = weakest[0]
-            lines.append(f"weakest pair: {w['model_a']} vs {w['model_b']} ({w['battles']} battles)")
+            lines.append(
+                f"weakest pair: {w['model_a']} vs {w['model_b']} ({w['battles']} battle(s))"
+            )
         for fam in sorted(self.families, key=lambda f: -float(f["best_of_n_bias"] or 0))[:5]:
             lines.append(
                 f"variant family {fam['family']} ({fam['provider']}): {fam['variants']} variants, "
@@ -399,7 +401,10 @@ def audit_graph(
         notes.append(
             "no timestamps: every model counted as active throughout; no drift/deprecation"
         )
-    epochs, epoch_of, first, last = _epochs(pairs, times)
+    component = np.zeros(k, dtype=np.int64)
+    for c, members in enumerate(components):
+        component[[pairs.models.index(m) for m in members]] = c
+    epochs, epoch_of, first, last = _epochs(pairs, times, component)
     weights = np.array([cfg.weights.get(m, cfg.default_weight) for m in pairs.models])
     active = np.stack([e["active"] for e in epochs]) if epochs else np.zeros((0, k), dtype=bool)
     epoch_n = np.array([e["n"] for e in epochs], dtype=np.float64)
@@ -600,11 +605,14 @@ def _connectivity(
 
 
 def _epochs(
-    pairs: PairCounts, times: np.ndarray
+    pairs: PairCounts, times: np.ndarray, component: np.ndarray
 ) -> tuple[list[dict[str, Any]], np.ndarray, np.ndarray, np.ndarray]:
-    """Group battles into epochs of constant active-model set (active = first ≤ t ≤ last battle).
+    """Group battles into epochs of constant active-model set.
 
-    Untimed battles form one extra epoch in which every model is active.
+    A model is active from its first to its last battle, and only within its connected component
+    (``component[i]`` labels model ``i``): a disconnected group is its own arena, reported once by the
+    ``disconnected`` flag rather than again as every model's share. Untimed battles form one epoch
+    per component in which all of its models are active.
     """
     k = len(pairs.models)
     n = len(times)
@@ -615,26 +623,26 @@ def _epochs(
         for codes in (pairs.a, pairs.b):
             np.minimum.at(first, codes[timed], times[timed])
             np.maximum.at(last, codes[timed], times[timed])
-    epoch_of = np.full(n, -1, dtype=np.int64)
+    seen = np.isfinite(first)
+    bounds = np.unique(np.concatenate([first[seen], np.nextafter(last[seen], np.inf)]))
+    # time label 0 = untimed; otherwise 1 + the interval between consecutive bounds
+    time_label = np.zeros(n, dtype=np.int64)
+    time_label[timed] = 1 + np.searchsorted(bounds, times[timed], side="right")
+    comp = component[pairs.a] if n else np.zeros(0, dtype=np.int64)
+    key = comp * (len(bounds) + 2) + time_label
+    keys, epoch_of = np.unique(key, return_inverse=True)
+    counts = np.bincount(epoch_of, minlength=len(keys))
     epochs: list[dict[str, Any]] = []
-    if timed.any():
-        seen = np.isfinite(first)
-        bounds = np.unique(np.concatenate([first[seen], np.nextafter(last[seen], np.inf)]))
-        raw = np.searchsorted(bounds, times[timed], side="right")
-        labels, compact = np.unique(raw, return_inverse=True)
-        epoch_of[timed] = compact
-        counts = np.bincount(compact, minlength=len(labels))
-        for e, label in enumerate(labels.tolist()):
-            start = bounds[label - 1] if label > 0 else -np.inf
-            epochs.append(
-                {"active": (first <= start) & (last >= start), "n": int(counts[e])}
-                if label > 0
-                else {"active": np.zeros(k, dtype=bool), "n": int(counts[e])}
-            )
-    if (~timed).any():
-        epoch_of[~timed] = len(epochs)
-        epochs.append({"active": np.ones(k, dtype=bool), "n": int((~timed).sum())})
-    return epochs, epoch_of, first, last
+    for e, value in enumerate(keys.tolist()):
+        c, label = divmod(value, len(bounds) + 2)
+        in_comp = component == c
+        if label == 0:
+            active = in_comp
+        else:
+            start = bounds[label - 2] if label >= 2 else -np.inf
+            active = in_comp & (first <= start) & (last >= start)
+        epochs.append({"active": active, "n": int(counts[e])})
+    return epochs, epoch_of.astype(np.int64), first, last
 
 
 def _provider_shares(
@@ -681,7 +689,7 @@ def _provider_shares(
                     name,
                     float(z[i]),
                     float(p_adj[i]),
-                    f"provider {name} ({len(models)} models) got {ratio:.2f}x the expected "
+                    f"provider {name} ({len(models)} model(s)) got {ratio:.2f}x the expected "
                     f"battles ({direction} than its models' fair share)",
                     Severity.MEDIUM,
                     {"models": models, "battles": o[i], "expected_battles": e[i]},
@@ -1023,7 +1031,10 @@ def _next_pairs(
     # one pseudo-battle of maximal variance (0.25) keeps small pairs from looking certain
     variance = (ss + 0.25) / (cnt + 1.0)
     prob = next_pair_priorities(cnt, variance)
-    order = np.lexsort((flat, -prob))[: cfg.next_pairs]
+    # ties (e.g. among never-observed pairs) go to the pairs of the least-sampled models first:
+    # their intervals are the widest
+    load = pairs.appearances[idx_i] + pairs.appearances[idx_j]
+    order = np.lexsort((flat, load, -prob))[: cfg.next_pairs]
     return [
         {
             "model_a": pairs.models[int(idx_i[o])],

@@ -69,15 +69,24 @@ def attacked_config(n_honest: int, seed: int) -> Any:
 
 def evaluate(arena: Any, rules: Any) -> dict[str, Any]:
     """Vote-level recall/precision per attack and honest false positives for one arena."""
+    started = time.perf_counter()
     audit = audit_voters(arena.battles, rules)
+    audit_s = time.perf_counter() - started
     labels = arena.truth.vote_labels[["vote_id", "label"]].copy()
     frame = arena.battles.frame[["vote_id", "voter"]].astype(str)
     labels = labels.merge(frame, on="vote_id", how="left")
     flagged = set(audit.vote_flags["vote_id"].astype(str))
     labels["flagged"] = labels["vote_id"].isin(flagged)
-    out: dict[str, Any] = {"labels": labels, "audit": audit}
-    # Which voters belong to which attack (voters whose votes are mostly that label).
-    voter_label = labels.groupby("voter")["label"].agg(lambda s: s.value_counts().index[0])
+    # The Chatbot Arena paper's test as a baseline: its per-voter flag at alpha, no FDR control.
+    ev = audit.evidence
+    alpha = float(rules.section("voters")["tests"]["arena_consistency"]["alpha"])
+    paper = set(ev.loc[ev["p_arena_consistency"] <= alpha, "voter"].astype(str))
+    labels["paper_flagged"] = labels["voter"].isin(paper)
+    out: dict[str, Any] = {"labels": labels, "audit": audit, "seconds": audit_s}
+    # Which voters belong to which attack (the label of most of their votes).
+    counts = labels.groupby(["voter", "label"]).size().reset_index(name="n")
+    counts = counts.sort_values(["voter", "n", "label"], ascending=[True, False, True])
+    voter_label = counts.drop_duplicates("voter").set_index("voter")["label"]
     labels["voter_label"] = labels["voter"].map(voter_label)
     return out
 
@@ -99,12 +108,18 @@ def quality_table(runs: list[dict[str, Any]]) -> pd.DataFrame:
                 "flagged": int((labels["flagged"] & mine).sum()),
                 "recall": float((labels["flagged"] & mine).sum() / mine.sum()),
                 "precision": float((labels["flagged"] & mine).sum() / max(flagged_here.sum(), 1)),
+                "paper_recall": float((labels["paper_flagged"] & mine).sum() / mine.sum()),
             }
         )
     table = pd.DataFrame(rows)
     n_honest = int(honest.sum())
     fp = int((labels["flagged"] & honest).sum())
     print(f"honest votes: {n_honest:,}, invalidated: {fp:,} ({100 * fp / max(n_honest, 1):.4f} %)")
+    paper_fp = int((labels["paper_flagged"] & honest).sum())
+    print(
+        f"paper's test (baseline) would flag {paper_fp:,} honest votes "
+        f"({100 * paper_fp / max(n_honest, 1):.4f} %)"
+    )
     total_flagged = int(labels["flagged"].sum())
     attack = labels["label"].isin(ATTACK_LABELS)
     print(
@@ -130,6 +145,16 @@ def heavy_users(runs: list[dict[str, Any]]) -> None:
         shared = labels[labels["label"] == "honest_shared"]
         shared_flagged += int(shared["flagged"].sum())
     print(f"honest heavy users (>= 200 votes): {n_heavy}, flagged: {flagged_heavy}")
+    fdp = []
+    for run in runs:
+        ev = run["audit"].evidence
+        bad = ev.loc[ev["flagged"] | ev["flagged_group"], "voter"].astype(str)
+        vl = run["labels"].drop_duplicates("voter").set_index("voter")["voter_label"]
+        honest_bad = int(vl.reindex(bad).isin(["honest", "honest_shared"]).sum())
+        fdp.append(f"{honest_bad}/{len(bad)}")
+    print(
+        f"false discoveries among flagged voters per seed (honest/flagged; FDR target 0.01): {fdp}"
+    )
     print(f"shared-address honest votes flagged: {shared_flagged}")
 
 
@@ -231,17 +256,18 @@ def main() -> int:
         started = time.perf_counter()
         arena = simulate_arena(attacked_config(n_honest, seed), seed=seed)
         sim_s = time.perf_counter() - started
-        started = time.perf_counter()
         runs.append(evaluate(arena, rules))
         arenas.append(arena)
         print(
             f"seed {seed}: {len(arena.battles):,} votes simulated in {sim_s:.1f} s, "
-            f"audited in {time.perf_counter() - started:.1f} s"
+            f"voter audit {runs[-1]['seconds']:.1f} s"
         )
     table = quality_table(runs)
     print(table.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     heavy_users(runs)
     clean_arenas(n_honest, seeds if not args.quick else [0], rules)
+    if not args.quick:
+        clean_arenas(30_000, list(range(100, 120)), rules)
     rating_recovery(runs[0], arenas[0])
     if args.quick:
         timing(100_000, 20_000, rules)

@@ -164,17 +164,37 @@ def test_variant_families_and_best_of_n_bias(default_rules: RulePack) -> None:
         {
             "model": models,
             "rating": [1000.0] * 6,
-            "ci_lower": [990.2] * 6,
-            "ci_upper": [1009.8] * 6,  # SE = 9.8 / 1.96 = 5
+            "ci_lower": [980.4] * 6,
+            "ci_upper": [1019.6] * 6,  # SE = 19.6 / 1.96 = 10
             "battles": [1000] * 6,
         }
     )
     audit = audit_graph(battles, default_rules, ratings=ratings)
     (family,) = audit.families
     assert family["family"] == "foo" and family["variants"] == 3
-    # E[max of 3 iid N(0, 5²)] = 5 · 0.84628
-    assert family["best_of_n_bias"] == pytest.approx(5 * 0.84628, abs=0.01)
+    # E[max of 3 iid N(0, 10²)] = 10 · 0.84628 (expected maximum of 3 standard normals)
+    assert family["best_of_n_bias"] == pytest.approx(10 * 0.84628, abs=0.01)
     assert audit.ci_vs_battles is not None and len(audit.ci_vs_battles["models"]) == 6
+    assert audit.variants_by_provider == {
+        "unknown": {"families": 1, "variants": 3, "models": models[:3]}
+    }
+    assert audit.flags == ()
+
+
+def test_implausibly_narrow_interval_is_flagged(default_rules: RulePack) -> None:
+    models = ["a", "b", "c", "d"]
+    battles = arena(6, n=2000, models=models)
+    ratings = pd.DataFrame(
+        {
+            "model": models,
+            "rating": [1000.0] * 4,
+            "ci_lower": [995.0, 960.0, 960.0, 960.0],
+            "ci_upper": [1005.0, 1040.0, 1040.0, 1040.0],
+            "battles": [4, 1000, 1000, 1000],  # 10 Elo from 4 battles: floor is 681 Elo
+        }
+    )
+    audit = audit_graph(battles, default_rules, ratings=ratings)
+    assert flags(audit) == {("implausible_ci", "a")}
 
 
 def test_audit_is_deterministic(default_rules: RulePack) -> None:
@@ -197,3 +217,23 @@ def test_simulated_arena_oversampling_and_disconnected_group(default_rules: Rule
     found = flags(audit_graph(sim.battles, default_rules))
     assert ("oversampled", target) in found
     assert ("disconnected", ",".join(sorted(group))) in found
+
+
+def test_pair_weights_feed_the_rating_engine(default_rules: RulePack) -> None:
+    ratings = pytest.importorskip("auditkit.ratings")
+
+    def weights(t: float) -> np.ndarray:
+        w = np.ones(len(MODELS))
+        w[0] = 4.0
+        return w
+
+    battles = arena(8, n=4000, weights=weights)
+    audit = audit_graph(battles, default_rules)
+    options = ratings.RatingOptions(ci="none")
+    weighted = ratings.fit_ratings(battles, options, pair_weights=audit.pair_weights)
+    assert set(weighted.to_frame()["model"]) == set(MODELS)
+    # the weights equalise the effective battles: model-00's pairs are down-weighted ~4x
+    pw = audit.pair_weights.set_index(["model_a", "model_b"])["weight"]
+    assert pw[("model-00", "model-01")] / pw[("model-01", "model-02")] == pytest.approx(
+        0.25, rel=0.2
+    )

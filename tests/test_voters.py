@@ -112,6 +112,7 @@ def test_planted_left_clicker_and_stuffer_are_flagged_with_every_vote(rules: Rul
     for f in result.vote_findings:
         by_voter.setdefault(f.subject, set()).add(str(f.vote_id))
         assert f.detector == "voter_anomaly" and f.p_value is not None
+        assert f.score is not None  # the test's statistic is cited
         assert f.severity >= Severity.MEDIUM
         assert f.evidence["q_value"] <= 0.01
     assert by_voter["bot-left"] == {f"b{i:05d}" for i in range(150)}
@@ -234,3 +235,19 @@ def test_voter_evidence_frame_lists_flagged_voters_with_q_values(rules: RulePack
     assert {"voter", "n_votes", "best_p", "q_value", "flagged"} <= set(frame.columns)
     row = frame.set_index("voter").loc["bot-left"]
     assert bool(row["flagged"]) and row["q_value"] <= 0.01 and row["n_votes"] == 150
+
+
+def test_tiny_table_without_timestamps_runs_and_flags_nobody(rules: RulePack) -> None:
+    records = _honest_records(300, seed=10, n_voters=20)
+    for r in records:
+        r.pop("tstamp")
+    result = _detect(BattleTable.from_records(records), rules)
+    assert result.vote_findings == ()
+    assert result.summary["voters_usable"] is True
+
+
+def test_table_where_no_voter_reaches_min_votes(rules: RulePack) -> None:
+    records = _honest_records(200, seed=11, n_voters=150)
+    result = _detect(BattleTable.from_records(records), rules)
+    assert result.vote_findings == ()
+    assert result.summary["voters_audited"] == 0

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 __all__ = [
     "FASTCHAT_IDENTITY_WORDS",
     "EvalScore",
+    "SimulatedScore",
     "evaluate_labelled",
+    "evaluate_simulated",
     "fastchat_flags",
     "identity_flags",
 ]
@@ -133,3 +135,90 @@ def evaluate_labelled(items: Sequence[Mapping[str, Any]], rules: RulePack) -> pd
             score = _score(method, subset, [labels[i] for i in idx], [flags[i] for i in idx])
             rows.append(score.to_dict())
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class SimulatedScore:
+    """Vote-level score of the detector against a simulated arena's planted leaks.
+
+    A positive is an anonymous vote with a planted leak (``truth.leaks``, ``anony``); a flag is a
+    finding at or above ``min_severity``. ``by_language`` splits the positives by the language of
+    the leak sentence; ``hard_negative_votes`` counts anonymous votes carrying a planted mention
+    but no leak, and ``hard_negative_flagged`` how many of those were flagged.
+    """
+
+    tp: int
+    fp: int
+    fn: int
+    hard_negative_votes: int
+    hard_negative_flagged: int
+    by_language: Mapping[str, tuple[int, int]]  # language -> (found, planted)
+    missed: tuple[str, ...]  # sentences of missed leaks
+    false_flags: tuple[str, ...]  # matched snippets of flagged non-leak votes
+
+    @property
+    def precision(self) -> float:
+        flagged = self.tp + self.fp
+        return self.tp / flagged if flagged else 1.0
+
+    @property
+    def recall(self) -> float:
+        positives = self.tp + self.fn
+        return self.tp / positives if positives else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "hard_negative_votes": self.hard_negative_votes,
+            "hard_negative_flagged": self.hard_negative_flagged,
+            "by_language": {k: list(v) for k, v in sorted(self.by_language.items())},
+        }
+
+
+def evaluate_simulated(
+    battles: Any,
+    truth: Any,
+    rules: RulePack,
+    *,
+    min_severity: Severity = Severity.MEDIUM,
+) -> SimulatedScore:
+    """Score ``identity_leak`` on a simulated arena (``SimulatedArena.battles`` and ``.truth``)."""
+    from auditkit.detectors.identity import IdentityLeakDetector
+
+    result = IdentityLeakDetector().detect(battles, rules)
+    flagged: dict[str, str] = {}
+    for f in result.findings:
+        if f.severity >= min_severity and f.vote_id is not None:
+            flagged.setdefault(f.vote_id, str(f.evidence.get("snippet", "")))
+    leaks = truth.leaks
+    leaks = leaks[leaks["anony"].astype(bool)] if len(leaks) else leaks
+    positives = set(leaks["vote_id"].astype(str))
+    anonymous = set(battles.frame.loc[battles.frame["anony"].astype(bool), "vote_id"].astype(str))
+    negatives = truth.hard_negatives
+    hn_votes = set(negatives["vote_id"].astype(str)) & anonymous - positives
+    by_language: dict[str, tuple[int, int]] = {}
+    missed: list[str] = []
+    for vote_id, language, sentence in zip(
+        leaks["vote_id"].astype(str), leaks["language"].astype(str), leaks["sentence"], strict=True
+    ):
+        found, planted = by_language.get(language, (0, 0))
+        hit = vote_id in flagged
+        by_language[language] = (found + int(hit), planted + 1)
+        if not hit:
+            missed.append(str(sentence))
+    tp = len(positives & flagged.keys())
+    false_votes = sorted(flagged.keys() - positives)
+    return SimulatedScore(
+        tp=tp,
+        fp=len(false_votes),
+        fn=len(positives) - tp,
+        hard_negative_votes=len(hn_votes),
+        hard_negative_flagged=len(hn_votes & flagged.keys()),
+        by_language=by_language,
+        missed=tuple(missed),
+        false_flags=tuple(flagged[v] for v in false_votes),
+    )

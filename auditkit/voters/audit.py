@@ -521,6 +521,7 @@ def _merge_groups(
     in_group = np.zeros(len(evidence), dtype=bool)
     group_ids = np.full(len(evidence), "", dtype=object)
     group_ps = np.full(len(evidence), np.nan)
+    group_zs = np.full(len(evidence), np.nan)
     for group in groups:
         if not group.flagged:
             continue
@@ -529,6 +530,7 @@ def _merge_groups(
             if name in position:
                 i = position[name]
                 in_group[i], group_ids[i], group_ps[i] = True, group.group_id, group.p_value
+                group_zs[i] = group.z
             else:
                 extra.append(
                     {
@@ -539,6 +541,7 @@ def _merge_groups(
                         "flagged_group": True,
                         "group_id": group.group_id,
                         "group_p": group.p_value,
+                        "group_z": group.z,
                         "p_value": 1.0,
                         "q_value": 1.0,
                         "best_test": "",
@@ -548,9 +551,23 @@ def _merge_groups(
     evidence["flagged_group"] = in_group
     evidence["group_id"] = group_ids
     evidence["group_p"] = group_ps
+    evidence["group_z"] = group_zs
     if extra:
         evidence = pd.concat([evidence, pd.DataFrame(extra)], ignore_index=True)
     return evidence.sort_values(["p_value", "voter"], kind="stable").reset_index(drop=True)
+
+
+# The statistic a vote-level finding cites for each rule (a column of the evidence table).
+_STATISTIC_OF: dict[str, str] = {
+    "consensus_loo": "consensus_stat",
+    "consensus_sequential": "sequential_log_e",
+    "position_bias": "picked_a",
+    "target_concentration": "target_z",
+    "tie_spam": "ties",
+    "speed": "fast_gaps",
+    "repeated_prompt": "repeated_prompts",
+    "coordinated_group": "group_z",
+}
 
 
 def _vote_flags(
@@ -574,7 +591,9 @@ def _vote_flags(
             if crossed.size:
                 lo = lo + int(crossed[0])
         rule = str(row["best_test"]) if individual else "coordinated_group"
-        statistic = float(row.get("consensus_stat", np.nan)) if rule == "consensus_loo" else np.nan
+        column = _STATISTIC_OF.get(rule)
+        value = row.get(column) if column else None
+        statistic = float(value) if value is not None and not pd.isna(value) else np.nan
         frames.append(
             pd.DataFrame(
                 {
