@@ -482,7 +482,9 @@ def audit_graph(
     if ratings is None:
         notes.append("no ratings given: best-of-N bias uses SE ≈ 347.4/sqrt(battles) Elo")
     pair_weights = _pair_weights(pairs, expected_pairs, cfg)
-    current = active[-1] if len(active) else np.ones(k, dtype=bool)
+    # "current" models: not deprecated (all of them without timestamps)
+    end = float(np.nanmax(times)) if timed else math.inf
+    current = ~(np.isfinite(last) & (end - last >= cfg.deprecation_gap_days * _DAY))
     next_pairs = _next_pairs(frame, pairs, current, cfg)
 
     def rows(items: Sequence[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:

@@ -77,11 +77,13 @@ def evaluate(arena: Any, rules: Any) -> dict[str, Any]:
     labels = labels.merge(frame, on="vote_id", how="left")
     flagged = set(audit.vote_flags["vote_id"].astype(str))
     labels["flagged"] = labels["vote_id"].isin(flagged)
-    # The Chatbot Arena paper's test as a baseline: its per-voter flag at alpha, no FDR control.
+    # The Chatbot Arena paper's test as a baseline: its per-voter flag at alpha, no FDR control,
+    # read literally (as the detector reports it) and with the rarity ranking.
     ev = audit.evidence
     alpha = float(rules.section("voters")["tests"]["arena_consistency"]["alpha"])
     paper = set(ev.loc[ev["p_arena_consistency"] <= alpha, "voter"].astype(str))
     labels["paper_flagged"] = labels["voter"].isin(paper)
+    labels["rarity_flagged"] = labels["voter"].isin(_paper_rarity(arena.battles, ev, alpha))
     out: dict[str, Any] = {"labels": labels, "audit": audit, "seconds": audit_s}
     # Which voters belong to which attack (the label of most of their votes).
     counts = labels.groupby(["voter", "label"]).size().reset_index(name="n")
@@ -89,6 +91,26 @@ def evaluate(arena: Any, rules: Any) -> dict[str, Any]:
     voter_label = counts.drop_duplicates("voter").set_index("voter")["label"]
     labels["voter_label"] = labels["voter"].map(voter_label)
     return out
+
+
+def _paper_rarity(battles: Any, evidence: pd.DataFrame, alpha: float) -> set[str]:
+    """Voters the paper's test flags with rarity ranking (audited voters only, as the detector)."""
+    from auditkit.schema import outcome_for_a
+    from auditkit.stats import voter_tests as vt
+
+    frame = battles.frame.sort_values(["voter", "tstamp", "vote_id"], kind="stable")
+    codes, names = pd.factorize(frame["voter"].astype(str), sort=True)
+    lo = np.minimum(frame["model_a"].astype(str), frame["model_b"].astype(str))
+    hi = np.maximum(frame["model_a"].astype(str), frame["model_b"].astype(str))
+    pair = pd.factorize(lo + "|" + hi)[0].astype(np.int64)
+    score = outcome_for_a(frame["winner"].astype(object).to_numpy())
+    score = np.where(frame["model_a"].astype(str).to_numpy() == lo.to_numpy(), score, 1 - score)
+    order = np.argsort(codes, kind="stable")
+    p, _ = vt.arena_consistency_test(
+        codes[order].astype(np.int64), pair[order], score[order], len(names), rank="rarity"
+    )
+    audited = set(evidence["voter"].astype(str))
+    return {str(v) for v, pv in zip(names, p, strict=True) if pv <= alpha and str(v) in audited}
 
 
 def quality_table(runs: list[dict[str, Any]]) -> pd.DataFrame:
@@ -109,17 +131,19 @@ def quality_table(runs: list[dict[str, Any]]) -> pd.DataFrame:
                 "recall": float((labels["flagged"] & mine).sum() / mine.sum()),
                 "precision": float((labels["flagged"] & mine).sum() / max(flagged_here.sum(), 1)),
                 "paper_recall": float((labels["paper_flagged"] & mine).sum() / mine.sum()),
+                "paper_rarity_recall": float((labels["rarity_flagged"] & mine).sum() / mine.sum()),
             }
         )
     table = pd.DataFrame(rows)
     n_honest = int(honest.sum())
     fp = int((labels["flagged"] & honest).sum())
     print(f"honest votes: {n_honest:,}, invalidated: {fp:,} ({100 * fp / max(n_honest, 1):.4f} %)")
-    paper_fp = int((labels["paper_flagged"] & honest).sum())
-    print(
-        f"paper's test (baseline) would flag {paper_fp:,} honest votes "
-        f"({100 * paper_fp / max(n_honest, 1):.4f} %)"
-    )
+    for column, name in (("paper_flagged", "literal"), ("rarity_flagged", "rarity")):
+        paper_fp = int((labels[column] & honest).sum())
+        print(
+            f"paper's test ({name} ranking, baseline) would flag {paper_fp:,} honest votes "
+            f"({100 * paper_fp / max(n_honest, 1):.4f} %)"
+        )
     total_flagged = int(labels["flagged"].sum())
     attack = labels["label"].isin(ATTACK_LABELS)
     print(

@@ -217,6 +217,9 @@ def test_simulated_arena_oversampling_and_disconnected_group(default_rules: Rule
     found = flags(audit_graph(sim.battles, default_rules))
     assert ("oversampled", target) in found
     assert ("disconnected", ",".join(sorted(group))) in found
+    # the only other flag allowed is the target's provider (the same imbalance, seen per maker)
+    assert {kind for kind, _ in found} <= {"oversampled", "disconnected", "provider_share"}
+    assert len([kind for kind, _ in found if kind == "oversampled"]) == 1
 
 
 def test_pair_weights_feed_the_rating_engine(default_rules: RulePack) -> None:

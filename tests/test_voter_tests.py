@@ -236,3 +236,18 @@ def test_vote_surprise_is_calibrated_and_two_sided() -> None:
     planted = np.where(voter == 1, 1.0 - fav, score)
     z3, _ = vt.vote_surprise_test(voter, planted, probs, 2000)
     assert z3[1] > 3
+
+
+def test_arena_consistency_rarity_ranking_golden() -> None:
+    # Pair 0 votes: voter 0 → [1]; voter 1 → [0, 0, 0, 1]; voter 2 → [0].
+    # Voter 0's others: [0, 0, 0, 1, 0], outcome counts (0: 4, 1: 1); its vote 1 is the rarer one,
+    # so #{others at most as frequent} = 1 and p = (1 + 1) / (5 + 1) = 1/3.
+    # Voter 2's others: [1, 0, 0, 0, 1], counts (0: 3, 1: 2); its vote 0 is the common one, all 5
+    # others are at most as frequent, p = (1 + 5) / 6 = 1. One vote each: M_1 = -2 ln p and
+    # χ²₂'s survival function returns p itself.
+    voter = np.array([0, 1, 1, 1, 1, 2])
+    pair = np.zeros(6, dtype=np.int64)
+    score = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])
+    p, _ = vt.arena_consistency_test(voter, pair, score, 3, n_checks=1, rank="rarity")
+    assert p[0] == pytest.approx(1 / 3)
+    assert p[2] == pytest.approx(1.0)

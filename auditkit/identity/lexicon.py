@@ -70,6 +70,7 @@ class IdentityRules:
     ai_context: re.Pattern[str]
     answer_to_probe_id: str
     answer_to_probe_offset: int
+    answer_to_probe_after: re.Pattern[str] | None
     window: int
     severity: str
     roleplay_severity: str
@@ -203,6 +204,9 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
         ai_context=_compile(require(selfref, "ai_context", str, where=where_sr), where_sr),
         answer_to_probe_id=str(atp.get("id", "self_id.any.answer_to_probe")),
         answer_to_probe_offset=int(atp.get("max_offset", 40)),
+        answer_to_probe_after=(
+            _compile(str(atp["after"]), where_sr, re.IGNORECASE) if atp.get("after") else None
+        ),
         window=int(require(selfref, "window", int, where=where_sr, default=160)),
         severity=str(require(selfref, "severity", str, where=where_sr, default="high")),
         roleplay_severity=str(

@@ -211,6 +211,25 @@ def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text:
     return rule.after is None or rule.after.match(text, hit.end) is not None
 
 
+def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules) -> bool:
+    """Is an ambiguous name ("Gemini", "Phi", "Mistral") meant as an AI in its sentence?
+
+    Yes when an AI word is near it, or when its own maker is named beside it ("Phi from
+    Microsoft", "Mistral AIが開発したMistral"): a star sign or a wind has no maker.
+    """
+    lo = _sentence_start(text, hit.start, rules.window)
+    hi = min(len(text), hit.end + 100)
+    if rules.ai_context.search(text, lo, hi) is not None:
+        return True
+    return any(
+        other is not hit
+        and other.name.maker == hit.name.maker
+        and not other.name.ambiguous
+        and lo <= other.start < hi
+        for other in hits
+    )
+
+
 def _make_match(rule_id: str, lang: str, text: str, hit: NameHit) -> SelfIdMatch:
     return SelfIdMatch(
         rule=rule_id,
@@ -264,10 +283,8 @@ def analyze_response(
                     quoted = _quoted(text, hit.start)
                 if quoted:
                     break
-            if hit.name.ambiguous and not probed:
-                sentence = before_text + text[hit.end : hit.end + 100]
-                if rules.ai_context.search(sentence) is None:
-                    break
+            if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
+                break
             matches.append(_make_match(rule.id, rule.lang, text, hit))
             break
     if not matches and probed:
@@ -276,6 +293,9 @@ def analyze_response(
                 break
             if hit.name.text in user_lower or _inside(codes, hit.start):
                 continue
+            after = rules.answer_to_probe_after
+            if after is not None and after.match(text, hit.end) is None:
+                continue  # the name is the subject of a sentence about it, not the answer
             if _quoted(text, hit.start):
                 continue
             matches.append(_make_match(rules.answer_to_probe_id, "", text, hit))

@@ -107,7 +107,7 @@ class RatingOptions:
     min_pair_count: int = 50
     weight_column: str | None = None
     confidence: float = 0.95
-    hessian_reg: float = 1e-5
+    hessian_reg: float = 0.0
     disconnected: Disconnected = "main"
 
     def __post_init__(self) -> None:

@@ -122,6 +122,7 @@ def arena_consistency_test(
     n_checks: int = 5,
     max_votes: int | None = None,
     random_state: int = 0,
+    rank: str = "literal",
 ) -> tuple[FloatArray, BoolArray]:
     """The Chatbot Arena paper's anomalous-user test (Chiang et al. 2024, arXiv 2403.04132, §5.1).
 
@@ -132,11 +133,17 @@ def arena_consistency_test(
     ``M_j > chi2_{2j, 1 - alpha/n_checks}`` at any of ``n_checks`` randomly drawn checkpoints ``j``.
 
     Null hypothesis: the user's votes are exchangeable with other users' votes on the same pair.
-    Caveats (why this is only the baseline): the p-value is one-sided (only votes *for* the pair's
-    first model can look anomalous), discrete rank p-values make Fisher's χ² reference conservative
-    and the per-user α has no multiplicity control across users. Rows must be sorted by voter, then
-    time. Returns (the smallest Bonferroni-adjusted p over the checkpoints per voter, flagged).
+    Caveats (why this is only the baseline): read literally (``rank="literal"``) the p-value is
+    one-sided — only votes *for* the pair's first model can look anomalous, so a voter who always
+    backs one model is caught only on the pairs where it is listed first; discrete rank p-values make
+    Fisher's χ² reference conservative; and the per-user α has no multiplicity control across users.
+    ``rank="rarity"`` ranks each vote by how rare its outcome is among the others' votes on the pair
+    (the conformal p-value with nonconformity = rarity), which removes the orientation problem.
+    Rows must be sorted by voter, then time. Returns (the smallest Bonferroni-adjusted p over the
+    checkpoints per voter, flagged).
     """
+    if rank not in ("literal", "rarity"):
+        raise ValueError("rank must be 'literal' or 'rarity'")
     voter = np.asarray(voter, dtype=np.int64)
     pair = np.asarray(pair, dtype=np.int64)
     score = np.asarray(score, dtype=np.float64)
@@ -157,8 +164,13 @@ def arena_consistency_test(
     np.add.at(own_level, (inverse, level), 1.0)
     own_ge = np.cumsum(own_level[:, ::-1], axis=1)[:, ::-1]
     own_total = own_level.sum(axis=1)
-    ge_others = pair_ge[pair, level] - own_ge[inverse, level]
     total_others = pair_level.sum(axis=1)[pair] - own_total[inverse]
+    if rank == "literal":
+        ge_others = pair_ge[pair, level] - own_ge[inverse, level]
+    else:
+        others = pair_level[pair] - own_level[inverse]  # (n, 3) counts of each outcome
+        mine = others[np.arange(n), level]
+        ge_others = np.sum(others * (others <= mine[:, None]), axis=1)
     p_vote = (1.0 + ge_others) / (total_others + 1.0)
     log_term = -2.0 * np.log(p_vote)
     starts = np.r_[0, np.flatnonzero(np.diff(voter)) + 1]

@@ -1,0 +1,121 @@
+"""Dask (``dask.distributed``) as the engine when one machine is not enough.
+
+The client keeps reading the input in bounded chunks; each chunk's scan columns are scattered to
+one worker, scanned there by :func:`~auditkit.engine.scan.scan_identity_chunk`, and only the
+findings and counts come back. The rule pack is broadcast once to every worker. At most
+``max_pending`` chunks are in flight, so the client's memory does not grow with the input.
+Dask is an optional extra: ``pip install 'auditkit[dask]'``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from auditkit.detectors.base import DetectorResult
+from auditkit.engine.scan import scan_frame, scan_identity_chunk
+from auditkit.errors import InputError
+
+if TYPE_CHECKING:
+    from auditkit.rules import RulePack
+
+__all__ = ["DaskEngine", "dask_available"]
+
+_MISSING = "the dask engine needs dask.distributed: pip install 'auditkit[dask]'"
+
+
+def dask_available() -> bool:
+    """Is ``dask.distributed`` importable?"""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class DaskEngine:
+    """Scan chunks on a Dask cluster: an existing scheduler, or a LocalCluster started here.
+
+    ``scheduler`` is an address such as ``tcp://10.0.0.5:8786``; without one a
+    ``LocalCluster(n_workers=workers, processes=True, threads_per_worker=1)`` is started (and closed
+    by :meth:`close`). ``client`` lets a caller (tests, notebooks) pass its own connected client.
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        *,
+        workers: int | None = None,
+        client: Any = None,
+        max_pending: int | None = None,
+    ) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise InputError(_MISSING) from exc
+        self._cluster: Any = None
+        self._owns_client = client is None
+        if client is not None:
+            self.client = client
+        elif scheduler:
+            try:
+                self.client = Client(scheduler, timeout="30s")
+            except OSError as exc:
+                raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        else:
+            self._cluster = LocalCluster(
+                n_workers=workers or 2,
+                processes=True,
+                threads_per_worker=1,
+                dashboard_address=None,
+            )
+            self.client = Client(self._cluster)
+        n_workers = len(self.client.scheduler_info().get("workers", {})) or (workers or 1)
+        self.max_pending = max_pending or 2 * n_workers
+        self.scheduler = scheduler or str(self.client.scheduler.address)
+
+    def map_scan(self, chunks: Iterable[pd.DataFrame], rules: RulePack) -> Iterator[DetectorResult]:
+        client = self.client
+        rules_future = client.scatter(rules, broadcast=True, hash=False)
+        pending: deque[Any] = deque()
+        try:
+            for chunk in chunks:
+                data = client.scatter(scan_frame(chunk), hash=False)
+                pending.append(client.submit(scan_identity_chunk, data, rules_future, pure=False))
+                if len(pending) >= self.max_pending:
+                    yield self._take(pending)
+            while pending:
+                yield self._take(pending)
+        finally:
+            for future in pending:
+                future.cancel()
+            rules_future.release()
+
+    @staticmethod
+    def _take(pending: deque[Any]) -> DetectorResult:
+        future = pending.popleft()
+        result: DetectorResult = future.result()
+        future.release()
+        return result
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def describe(self) -> str:
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        return f"dask ({workers} workers at {self.scheduler})"
+
+    def __enter__(self) -> DaskEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,359 @@
+"""Streaming ingestion: battle logs in bounded chunks, text scanned and dropped, statistics kept.
+
+Why: an arena's history is millions of battles with two full conversations each — tens of gigabytes
+of text — while every statistic (ratings, voter tests, the battle graph) needs only the short
+columns. :func:`iter_battle_chunks` yields canonical chunks straight from the format readers;
+:func:`stream_battles` sends each chunk's conversations through the identity scan on an
+:class:`~auditkit.engine.Engine` and keeps only the text-free rows, so peak memory is set by the
+chunk size and the text-free table, not by the amount of text.
+
+The text-free table and quarantine are identical to :func:`auditkit.io.load_battles` with the
+conversation columns removed, and the identity result is identical to running
+:class:`~auditkit.detectors.identity.IdentityLeakDetector` on the whole loaded table (both are tested).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from auditkit.detectors.base import DetectorResult
+from auditkit.engine import LocalEngine, merge_identity_results
+from auditkit.engine.scan import TEXT_COLUMNS, scan_frame
+from auditkit.errors import InputError
+from auditkit.io.csvfile import read_csv
+from auditkit.io.detect import CONTAINERS, detect_container, detect_schema, file_stem
+from auditkit.io.jsonl import read_json_array, read_jsonl
+from auditkit.io.loader import LoadResult, classify_voters
+from auditkit.io.normalise import RawChunk, normalise_chunk
+from auditkit.io.parquet import read_parquet
+from auditkit.io.quarantine import QuarantineRecord, count_reasons, write_quarantine
+from auditkit.schema import (
+    CORE_COLUMNS,
+    OPTIONAL_COLUMNS,
+    TAG_PREFIX,
+    BattleTable,
+    empty_frame,
+)
+
+if TYPE_CHECKING:
+    from auditkit.engine import Engine
+    from auditkit.rules import RulePack
+
+__all__ = [
+    "DEFAULT_CHUNK_ROWS",
+    "BattleChunk",
+    "BattleChunkStream",
+    "StreamedLoad",
+    "TableAccumulator",
+    "iter_battle_chunks",
+    "stream_battles",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHUNK_ROWS = 50_000
+_READERS: dict[str, Callable[..., Iterator[RawChunk]]] = {
+    "json": read_json_array,
+    "jsonl": read_jsonl,
+    "csv": read_csv,
+    "parquet": read_parquet,
+}
+_DTYPES: dict[str, Any] = dict((*CORE_COLUMNS, *OPTIONAL_COLUMNS))
+
+
+@dataclass(frozen=True, eq=False)
+class BattleChunk:
+    """One chunk of canonical rows (``frame``), with the rows the loader quarantined beside it."""
+
+    index: int
+    file: str
+    frame: pd.DataFrame
+    quarantine: tuple[QuarantineRecord, ...]
+    rows_read: int
+    normalised: bool = True  # False: only rows the reader rejected, ``frame`` is a stand-in
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+class BattleChunkStream:
+    """Iterate canonical chunks of one or more files; afterwards it knows what it read.
+
+    The normalisation, quarantine reasons and cross-file duplicate-id check are the loader's own
+    (:func:`auditkit.io.normalise.normalise_chunk`); a chunk has at most ``chunk_rows`` rows.
+    Attributes filled while iterating: ``rows_read``, ``formats`` (file → "<schema> (<container>)"),
+    ``voter_fields`` and ``unmapped_languages``. Iterate once.
+    """
+
+    def __init__(
+        self,
+        paths: str | Path | Sequence[str | Path],
+        *,
+        chunk_rows: int = DEFAULT_CHUNK_ROWS,
+        with_text: bool = True,
+        fmt: str | None = None,
+    ) -> None:
+        if fmt is not None and fmt not in CONTAINERS:
+            raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
+        if chunk_rows < 1:
+            raise InputError("chunk_rows must be at least 1")
+        self.files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+        if not self.files:
+            raise InputError("no input files given")
+        self.chunk_rows = chunk_rows
+        self.with_text = with_text
+        self.fmt = fmt
+        self.rows_read = 0
+        self.formats: dict[str, str] = {}
+        self.voter_fields: list[str] = []
+        self.unmapped_languages: Counter[str] = Counter()
+        self._started = False
+
+    def __iter__(self) -> Iterator[BattleChunk]:
+        if self._started:
+            raise RuntimeError("a BattleChunkStream can be iterated only once")
+        self._started = True
+        seen_ids: dict[str, int] = {}
+        index = 0
+        for path in self.files:
+            for frame, rejected, rows_read, normalised in self._file_chunks(path, seen_ids):
+                yield BattleChunk(index, str(path), frame, rejected, rows_read, normalised)
+                index += 1
+
+    def _file_chunks(
+        self, path: Path, seen_ids: dict[str, int]
+    ) -> Iterator[tuple[pd.DataFrame, tuple[QuarantineRecord, ...], int, bool]]:
+        container, is_gzip = detect_container(path)
+        container = self.fmt or container
+        schema: str | None = None
+        saw_objects = saw_battles = False
+        for raw in _READERS[container](path, is_gzip=is_gzip, with_text=self.with_text):
+            self.rows_read += raw.rows_read
+            rejected = list(raw.rejected)
+            if raw.n == 0:
+                if rejected:
+                    yield empty_frame(), tuple(rejected), raw.rows_read, False
+                continue
+            saw_objects = True
+            if not ({"model_a", "model_b"} & set(raw.columns)):
+                break  # not a battle log: refused below, as the loader does
+            saw_battles = True
+            if schema is None:
+                winners = set(raw.columns.get("winner", [])[:1000]) - {None}
+                schema = detect_schema(raw.columns, winners)
+            result = normalise_chunk(
+                raw.columns,
+                raw.n,
+                lines=raw.lines,
+                raw=raw.raw,
+                file=str(path),
+                stem=file_stem(path),
+                with_text=self.with_text,
+                seen_ids=seen_ids,
+                pre_problems=raw.pre_problems,
+            )
+            rejected.extend(result.quarantine)
+            self.unmapped_languages.update(result.unmapped_languages)
+            if result.voter_field and result.voter_field not in self.voter_fields:
+                self.voter_fields.append(result.voter_field)
+            frame = result.frame
+            del result
+            starts = range(0, max(len(frame), 1), self.chunk_rows)
+            for i, start in enumerate(starts):
+                piece = frame.iloc[start : start + self.chunk_rows]
+                # Quarantine and the read count ride with the first piece of a reader block.
+                first = i == 0
+                yield piece, tuple(rejected) if first else (), raw.rows_read if first else 0, True
+        if saw_objects and not saw_battles:
+            raise InputError(
+                "not a battle log: rows have no model_a/model_b fields", path=str(path)
+            )
+        self.formats[str(path)] = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
+
+
+def iter_battle_chunks(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    with_text: bool = True,
+    fmt: str | None = None,
+) -> BattleChunkStream:
+    """Canonical chunks of the battles in ``paths`` (iterate the returned stream once)."""
+    return BattleChunkStream(paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt)
+
+
+class TableAccumulator:
+    """Collects text-free chunks and builds one battle frame, column by column.
+
+    Why column by column: concatenating whole frames and then casting holds two or three copies of
+    the table at once; here each column's pieces are released as soon as that column is built,
+    so the peak is the table plus one column.
+    """
+
+    def __init__(self, drop: Sequence[str] = TEXT_COLUMNS) -> None:
+        self.drop = tuple(drop)
+        self._pieces: list[dict[str, pd.Series]] = []
+        self._lengths: list[int] = []
+        self._order: dict[str, None] = {}
+        self.rows = 0
+
+    def add(self, frame: pd.DataFrame) -> None:
+        keep = [c for c in frame.columns if c not in self.drop]
+        columns = {name: frame[name] for name in keep}
+        for name in keep:
+            self._order.setdefault(name, None)
+        self._pieces.append(columns)
+        self._lengths.append(len(frame))
+        self.rows += len(frame)
+
+    def build(self) -> pd.DataFrame:
+        """The accumulated rows as one frame with the loader's dtypes (the pieces are consumed)."""
+        if not self._pieces:
+            return empty_frame()
+        built: dict[str, pd.Series] = {}
+        for name in self._order:
+            parts = [
+                pd.DataFrame({name: piece.pop(name).reset_index(drop=True)})
+                if name in piece
+                else pd.DataFrame(index=pd.RangeIndex(n))
+                for piece, n in zip(self._pieces, self._lengths, strict=True)
+            ]
+            column = pd.concat(parts, ignore_index=True)[name]
+            del parts
+            built[name] = _final_dtype(name, column)
+        self._pieces.clear()
+        frame = pd.DataFrame(built, copy=False)
+        del built
+        core = [name for name, _ in CORE_COLUMNS]
+        for name in core:
+            if name not in frame.columns:  # only when every chunk was empty
+                frame[name] = empty_frame()[name].reindex(range(len(frame)))
+        rest = [c for c in frame.columns if c not in core]
+        return frame[core + rest]
+
+
+def _final_dtype(name: str, column: pd.Series) -> pd.Series:
+    if name.startswith(TAG_PREFIX):
+        return column.convert_dtypes()
+    dtype = _DTYPES.get(name)
+    if dtype is None or dtype == "object" or column.dtype == dtype:
+        return column
+    return column.astype(dtype)
+
+
+@dataclass(frozen=True, eq=False)
+class StreamedLoad:
+    """A streamed load: the text-free battles (as a :class:`LoadResult`) and the identity result."""
+
+    load: LoadResult
+    identity: DetectorResult | None
+    chunks: int
+    engine: str
+    text_rows: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def battles(self) -> BattleTable:
+        return self.load.battles
+
+    def summary(self) -> str:
+        scan = self.identity.summary_text() if self.identity is not None else "identity not run"
+        return f"{self.load.summary()}; {self.chunks:,} chunks on {self.engine}; {scan}"
+
+
+def stream_battles(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    rules: RulePack | None = None,
+    engine: Engine | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    quarantine_path: Path | None = None,
+    fmt: str | None = None,
+    with_text: bool = True,
+    keep_prompt: bool = True,
+) -> StreamedLoad:
+    """Load ``paths`` chunk by chunk; scan each chunk's conversations on ``engine``, then drop them.
+
+    With ``rules`` and ``with_text`` the identity scan runs (``engine`` defaults to this process);
+    the returned table never holds conversation text. ``keep_prompt`` keeps the first user turn,
+    which prompt de-duplication needs (a small fraction of the text); ``False`` drops it too.
+    """
+    stream = iter_battle_chunks(paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt)
+    drop = TEXT_COLUMNS if keep_prompt else (*TEXT_COLUMNS, "prompt")
+    accumulator = TableAccumulator(drop)
+    quarantine: list[QuarantineRecord] = []
+    counts = {"chunks": 0, "text_rows": 0}
+
+    def scan_chunks() -> Iterator[pd.DataFrame]:
+        for chunk in stream:
+            counts["chunks"] += 1
+            quarantine.extend(chunk.quarantine)
+            if not chunk.normalised:
+                continue
+            accumulator.add(chunk.frame)  # empty frames too: the loader concatenates them
+            if len(chunk.frame) == 0:
+                continue
+            if "conversation_a" in chunk.frame.columns:
+                counts["text_rows"] += int(chunk.frame["conversation_a"].notna().sum())
+            yield scan_frame(chunk.frame)
+
+    identity: DetectorResult | None = None
+    used = engine if engine is not None else LocalEngine()
+    if rules is not None and with_text:
+        identity = merge_identity_results(used.map_scan(scan_chunks(), rules))
+    else:
+        for _ in scan_chunks():
+            pass
+    load = _finish_load(stream, accumulator, quarantine, quarantine_path)
+    return StreamedLoad(
+        load=load,
+        identity=identity,
+        chunks=counts["chunks"],
+        engine=used.name if identity is not None else "none",
+        text_rows=counts["text_rows"],
+    )
+
+
+def _finish_load(
+    stream: BattleChunkStream,
+    accumulator: TableAccumulator,
+    quarantine: list[QuarantineRecord],
+    quarantine_path: Path | None,
+) -> LoadResult:
+    """The loader's final steps (dtypes, quarantine order, voter classification) on the streamed rows."""
+    files = stream.files
+    frame = accumulator.build()
+    order = {path: i for i, path in enumerate(files)}
+    quarantine.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
+    voter_field = ",".join(stream.voter_fields) or None
+    frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
+    extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
+    if stream.unmapped_languages:
+        extra["languages_unmapped"] = dict(sorted(stream.unmapped_languages.items()))
+    battles = BattleTable(
+        frame=frame,
+        voter_field=voter_field,
+        voter_status=status,
+        voter_note=note,
+        sources=tuple(str(p) for p in files),
+        source_formats=tuple(stream.formats.get(str(p), "unknown") for p in files),
+        extra=extra,
+    )
+    if quarantine_path is not None:
+        write_quarantine(quarantine, quarantine_path)
+    return LoadResult(
+        battles=battles,
+        quarantine=quarantine,
+        quarantine_counts=count_reasons(quarantine),
+        rows_read=stream.rows_read,
+        rows_loaded=len(frame),
+        files=tuple(str(p) for p in files),
+        formats=dict(stream.formats),
+    )
