@@ -243,7 +243,7 @@ def _final_dtype(name: str, column: pd.Series) -> pd.Series:
     if name.startswith(TAG_PREFIX):
         return column.convert_dtypes()
     dtype = _DTYPES.get(name)
-    if dtype is None or dtype == "object" or column.dtype == dtype:
+    if dtype is None or dtype == "object":
         return column
     return column.astype(dtype)
 

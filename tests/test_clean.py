@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auditkit.clean import apply_policy, canonical_json, parse_policy
 from auditkit.detectors.base import Finding, Severity
@@ -117,3 +119,43 @@ def test_default_pack_policy_parses(default_rules: RulePack) -> None:
     entries = parse_policy(default_rules)
     assert {e.detector for e in entries} >= {"identity_leak", "voter_anomaly"}
     assert all(isinstance(e.min_severity, Severity) for e in entries)
+
+
+SEVERITIES = [s.value for s in Severity]
+
+
+@given(
+    flags=st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.sampled_from(["identity_leak", "voter_anomaly", "sampling"]),
+            st.sampled_from(["position_bias", "self_name"]),
+            st.sampled_from(SEVERITIES),
+        ),
+        max_size=20,
+    ),
+    decided=st.dictionaries(st.integers(0, 5), st.sampled_from(["revoke", "invalidate"])),
+)
+def test_every_vote_is_kept_or_invalidated_with_all_matching_reasons(
+    flags: list[tuple[int, str, str, str]], decided: dict[int, str]
+) -> None:
+    battles = _battles()
+    findings = [Finding(d, r, s, f"v{i}", vote_id=f"v{i}") for i, d, r, s in flags]
+    decisions = {
+        f"v{i}": Decision(f"v{i}", action, "why", "me", "t", k)
+        for k, (i, action) in enumerate(decided.items())
+    }
+    result = apply_policy(battles, findings, _pack(POLICY), decisions)
+    entries = parse_policy(_pack(POLICY))
+    kept = set(result.cleaned.frame["vote_id"])
+    dropped = set(result.invalidated_ids)
+    assert kept | dropped == set(battles.frame["vote_id"]) and not kept & dropped
+    for inv in result.invalidations:
+        policy_ids = {r.finding_id for r in inv.reasons if r.source == "policy"}
+        expected = {
+            f.finding_id
+            for f in findings
+            if f.vote_id == inv.vote_id and any(e.matches(f) for e in entries)
+        }
+        assert policy_ids == expected
+        assert (inv.status == "revoked") == (decided.get(int(inv.vote_id[1:])) == "revoke")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -38,7 +40,7 @@ def test_zero_sum_and_order_dependence() -> None:
 
 
 def test_elo_ratings_on_a_table_counts_anonymous_battles_only() -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"model_a": "x", "model_b": "y", "winner": "model_a"},
         {"model_a": "x", "model_b": "y", "winner": "model_b", "anony": False},
     ]

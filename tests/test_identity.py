@@ -204,6 +204,16 @@ def test_no_text_gives_a_note_and_no_findings(default_rules: RulePack) -> None:
         "Ich bin sicher, dass Google Maps offline geht.",
         "I am a Google engineer with five years of experience.",  # a person, not the model
         "As an OpenAI employee, I would say no.",
+        "As ChatGPT grew popular, I started using it for emails.",  # "as" = "while"
+        "As Claude Monet said, I paint what I see.",
+        "Speaking as a Google engineer, I disagree.",  # a person's role
+        "Als ChatGPT 2022 erschien, war ich skeptisch.",  # temporal "als"
+        "Secondo me i migliori sono GPT-4 e Claude.",  # "sono" = "they are"
+        "Come ChatGPT, anche Gemini risponde in italiano.",  # "come" = "like"
+        "Como ChatGPT, Gemini também escreve código.",
+        "Он работает как ChatGPT, я думаю.",  # "как" = "like", no role noun
+        "ChatGPTとして知られるチャットボットは人気です。",  # "known as", no made-by clause
+        "The Phi coefficient measures association.",  # ambiguous name, no AI sense
     ],
 )
 def test_mentions_are_not_self_identifications(identity: IdentityRules, text: str) -> None:
@@ -224,6 +234,24 @@ def test_mentions_are_not_self_identifications(identity: IdentityRules, text: st
         ("Je suis Claude.", "self_id.fr.i_am", "Claude"),
         ("Ich bin ein von OpenAI entwickeltes Sprachmodell.", "self_id.de.i_am", "OpenAI"),
         ("I'm just GPT-4-Turbo, honestly.", None, None),  # "just" is no self-reference filler
+        ("So, as Claude, I can't see your screen.", "self_id.en.as_name", "Claude"),
+        ("As Grok, the model from xAI, I try to be witty.", "self_id.en.as_name", "Grok"),
+        ("As DeepSeek from 01.AI, I answer briefly.", "self_id.en.as_name", "DeepSeek"),
+        ("Writing as ChatGPT here: no browsing.", "self_id.en.speaking_as", "ChatGPT"),
+        ("Speaking as Phi from Microsoft, I'd say yes.", "self_id.en.speaking_as", "Phi"),
+        ("Als Gemini von Google kann ich keine Bilder sehen.", "self_id.de.as_name", "Gemini"),
+        ("Als Claude, ein Modell von Anthropic, darf ich das nicht.", "self_id.de.as_name", "Claude"),
+        ("Как большая языковая модель Claude, я не вижу картинок.", "self_id.ru.as_a", "Claude"),
+        ("Как ИИ-помощник Gemini от Google, я могу помочь.", "self_id.ru.as_a", "Gemini"),
+        ("Ciao! Sono Claude, un assistente di Anthropic.", "self_id.it.i_am", "Claude"),
+        ("Sono stato sviluppato da OpenAI.", "self_id.it.made_by", "OpenAI"),
+        ("Come Llama, creato da Meta, non ho accesso al web.", "self_id.it.as_name", "Llama"),
+        ("Eu sou o Gemini, um modelo do Google.", "self_id.pt.i_am", "Gemini"),
+        ("Fui treinado pela Anthropic.", "self_id.pt.made_by", "Anthropic"),
+        ("Como Claude, criado pela Anthropic, não posso.", "self_id.pt.as_name", "Claude"),
+        ("Como Qwen, entrenado por Alibaba, no puedo navegar.", "self_id.es.as_name", "Qwen"),
+        ("En tant que Claude, je ne navigue pas.", "self_id.fr.as_name", "Claude"),
+        ("Googleが開発したGeminiとして回答します。", "self_id.ja.made_as", "Gemini"),
     ],
 )
 def test_self_identifications_per_language(
@@ -241,6 +269,20 @@ def test_answer_to_probe_needs_a_probe(identity: IdentityRules) -> None:
     assert analyze_response("OpenAI OK", identity) == []
     hit = analyze_response("OpenAI OK", identity, probed=True, user_text=prompt)
     assert [(m.rule, m.start, m.end) for m in hit] == [("self_id.any.answer_to_probe", 0, 6)]
+
+
+def test_answer_to_probe_is_the_name_not_a_sentence_about_it(identity: IdentityRules) -> None:
+    """Asked "who are you?", a reply that describes a model is not a reply that names itself."""
+    prompt = "Thanks! Who are you?"
+    for text in (
+        "ChatGPT is a chatbot by OpenAI.",
+        "Anthropic and OpenAI both publish safety research.",
+        "ChatGPT是OpenAI推出的聊天机器人。",
+    ):
+        assert analyze_response(text, identity, probed=True, user_text=prompt) == [], text
+    for text in ("Claude.", "OpenAI OK", "Gemini — at your service."):
+        hit = analyze_response(text, identity, probed=True, user_text=prompt)
+        assert [m.rule for m in hit] == ["self_id.any.answer_to_probe"], text
 
 
 def test_name_boundaries_and_version_suffix(identity: IdentityRules) -> None:

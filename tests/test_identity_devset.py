@@ -47,16 +47,16 @@ def test_devset_is_well_formed(items: list[dict]) -> None:
     ids = [it["id"] for it in items]
     assert len(ids) == len(set(ids))
     assert {it["label"] for it in items} == {0, 1}
-    assert {it["split"] for it in items} == {"dev", "heldout", "fresh"}
+    assert {it["split"] for it in items} == {"dev", "heldout", "fresh", "fresh2"}
     hand_langs = {it["lang"] for it in items if it["source"] == "handwritten"}
-    assert {"en", "zh", "ja", "ko", "ru", "es", "fr", "de"} <= hand_langs
+    assert {"en", "zh", "ja", "ko", "ru", "es", "fr", "de", "it", "pt"} <= hand_langs
     real_pos = [it for it in items if it["source"] != "handwritten" and it["label"] == 1]
     assert len(real_pos) == 15
     joke = [it for it in items if it["source_id"] == "958d9749d925405a"]
     assert [it["label"] for it in joke] == [0]  # the o3-mini stand-up joke is a hard negative
 
 
-@pytest.mark.parametrize("subset", ["all", "dev", "heldout"])
+@pytest.mark.parametrize("subset", ["all", "dev", "heldout", "fresh", "fresh2"])
 def test_auditkit_precision_and_recall(table: pd.DataFrame, subset: str) -> None:
     row = _row(table, "auditkit", subset)
     assert row["precision"] >= 0.95, row.to_dict()

@@ -16,6 +16,7 @@ from auditkit.ratings import (
     RatingOptions,
     fit_ratings,
     fit_ratings_by,
+    inverse_sampling_weights,
     l2_from_sklearn_c,
     pair_count_weights,
 )
@@ -37,10 +38,7 @@ def simulated_votes(
         a, b = names[i], names[j]
         p = 1 / (1 + 10 ** ((strengths[b] - strengths[a]) / 400))
         u = rng.random()
-        if u < tie_rate:
-            winner = "tie"
-        else:
-            winner = "model_a" if rng.random() < p else "model_b"
+        winner = "tie" if u < tie_rate else "model_a" if rng.random() < p else "model_b"
         rows.append({"model_a": a, "model_b": b, "winner": winner})
     return rows
 
@@ -115,9 +113,9 @@ def test_model_that_only_wins_is_not_rated_silently() -> None:
     result = fit_ratings(BattleTable.from_records(rows))
     frame = result.to_frame().set_index("model")
     assert not frame.loc["champ", "rateable"]
-    assert math.isnan(frame.loc["champ", "rating"])
+    assert math.isnan(float(frame["rating"]["champ"]))
     assert "won every battle" in result.unratable["champ"]
-    assert "+infinity" in frame.loc["champ", "note"]
+    assert "+infinity" in str(frame.loc["champ", "note"])
     assert frame.loc[["x", "y", "z"], "rateable"].all()
     assert "not rated: champ" in result.summary()
 
@@ -145,7 +143,7 @@ def test_disconnected_graph_rates_main_component_only_or_each_separately() -> No
     assert frame["rateable"].all()
     assert frame.loc[["p", "q"], "rating"].mean() == pytest.approx(1000.0)
     assert frame.loc[["a", "b", "c"], "rating"].mean() == pytest.approx(1000.0)
-    assert frame.loc["p", "note"].startswith("component 2 of 2")
+    assert str(frame.loc["p", "note"]).startswith("component 2 of 2")
     assert frame.loc["p", "rank"] == 1 or frame.loc["q", "rank"] == 1
 
 
@@ -199,6 +197,8 @@ def test_ties_half_exclude_and_davidson() -> None:
     assert "c" in excl.unratable  # without ties c never scores: infinite MLE
     assert dav.tie_parameter is not None and dav.tie_parameter > 0
     assert dav.rating_of("a") == pytest.approx(dav.rating_of("b"), abs=1e-3)
+    boot = fit_ratings(table, RatingOptions(ci="bootstrap", n_bootstrap=20, ties="davidson"))
+    assert boot.to_frame()["ci_lower"].notna().sum() == 3
     with pytest.raises(ValueError, match="Davidson"):
         RatingOptions(ties="davidson", ci="sandwich")
 
@@ -210,7 +210,8 @@ def test_l2_parameterisation_matches_sklearn_logistic_regression_c1() -> None:
     rows = [{"model_a": "a", "model_b": "b", "winner": "model_a"}] * 3
     # With a ridge even a perfect record gets a finite, shrunk rating.
     result = fit_ratings(
-        BattleTable.from_records(rows), RatingOptions(ci="none", l2=l2_from_sklearn_c(), anchor=None)
+        BattleTable.from_records(rows),
+        RatingOptions(ci="none", l2=l2_from_sklearn_c(), anchor=None),
     )
     gap = (result.rating_of("a") - result.rating_of("b")) / ALPHA
     # Stationarity: 3 (1 - sigmoid(gap)) = l2 * gap / 2 * 2  (theta_a = gap/2 = -theta_b).
@@ -220,7 +221,7 @@ def test_l2_parameterisation_matches_sklearn_logistic_regression_c1() -> None:
 def test_sandwich_ranks_follow_the_paper_rule(five_models: BattleTable) -> None:
     frame = fit_ratings(five_models, RatingOptions(anchor=None)).to_frame()
     lower, upper = frame["ci_lower"].to_numpy(), frame["ci_upper"].to_numpy()
-    for k, row in frame.iterrows():
+    for k, row in enumerate(frame.to_dict("records")):
         above = int(sum(lower[j] > upper[k] for j in range(len(frame)) if j != k))
         assert row["rank"] == 1 + above
         assert row["rank_lower"] <= row["rank"] <= row["rank_upper"]
@@ -249,7 +250,9 @@ def test_pair_weights_table_and_pair_count_reweighting() -> None:
     weights = pd.DataFrame({"model_a": ["b"], "model_b": ["a"], "weight": [0.0]})
     zeroed = fit_ratings(table, RatingOptions(ci="none", anchor=None), pair_weights=weights)
     only_ac_bc = [r for r in rows if {r["model_a"], r["model_b"]} != {"a", "b"}]
-    reference = fit_ratings(BattleTable.from_records(only_ac_bc), RatingOptions(ci="none", anchor=None))
+    reference = fit_ratings(
+        BattleTable.from_records(only_ac_bc), RatingOptions(ci="none", anchor=None)
+    )
     for m in "abc":
         assert zeroed.rating_of(m) == pytest.approx(reference.rating_of(m), abs=1e-6)
     assert plain.rating_of("a") > zeroed.rating_of("a") + 20
@@ -264,7 +267,9 @@ def test_slices_by_language_report_thin_models() -> None:
     de = simulated_votes({"a": 900.0, "b": 1000.0, "c": 1100.0}, 600, seed=11)
     de += [{"model_a": "rare", "model_b": "a", "winner": "model_a"}] * 3
     rows = [{**r, "language": "en"} for r in en] + [{**r, "language": "de"} for r in de]
-    sliced = fit_ratings_by(BattleTable.from_records(rows), "language", RatingOptions(min_battles=20))
+    sliced = fit_ratings_by(
+        BattleTable.from_records(rows), "language", RatingOptions(min_battles=20)
+    )
     assert list(sliced.results) == ["de", "en"]
     assert sliced.results["en"].to_frame()["model"].tolist()[:3] == ["a", "b", "c"]
     assert sliced.results["de"].to_frame()["model"].tolist()[:3] == ["c", "b", "a"]
@@ -282,3 +287,21 @@ def test_json_is_plain_python(five_models: BattleTable) -> None:
     text = json.dumps(payload)
     assert '"model": "m0"' in text
     assert payload["n_battles"] == 6000
+
+
+def test_inverse_sampling_weights_follow_daily_pair_shares() -> None:
+    # Day 0: a-b 8 votes, a-c 2 votes → P(ab)=0.8, P(ac)=0.2. Day 1: b-c only → P=1.
+    rows = [{"model_a": "a", "model_b": "b", "winner": "model_a", "tstamp": 10.0}] * 8
+    rows += [{"model_a": "c", "model_b": "a", "winner": "tie", "tstamp": 20.0}] * 2
+    rows += [{"model_a": "b", "model_b": "c", "winner": "model_b", "tstamp": 86_400.0 + 5}] * 5
+    frame = BattleTable.from_records(rows).frame
+    raw = np.array([1 / 0.8] * 8 + [1 / 0.2] * 2 + [1.0] * 5)
+    np.testing.assert_allclose(inverse_sampling_weights(frame), raw / raw.mean())
+    # Without timestamps the share is over all votes.
+    no_time = frame.assign(tstamp=np.nan)
+    raw = np.array([15 / 8] * 8 + [15 / 2] * 2 + [15 / 5] * 5)
+    np.testing.assert_allclose(inverse_sampling_weights(no_time), raw / raw.mean())
+    result = fit_ratings(
+        BattleTable.from_records(rows), RatingOptions(reweight="inverse_sampling", ci="none")
+    )
+    assert result.n_battles == 15

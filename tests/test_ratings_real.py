@@ -45,15 +45,15 @@ def arena_rank_reference() -> pd.DataFrame:
 
 def test_genai_arena_published_anony_column_within_3_points(real_data_dir: Path) -> None:
     battles = load_battles(real_data_dir / "genai_arena_clean_battle_20240220.jsonl.gz").battles
-    published = pd.read_csv(real_data_dir / "genai_arena_leaderboard_20240220.csv")
-    published = published.set_index("key")["Arena Elo rating (anony)"]
+    board = pd.read_csv(real_data_dir / "genai_arena_leaderboard_20240220.csv")
+    published: pd.Series = board.set_index("key")["Arena Elo rating (anony)"]
     options = RatingOptions(
         ci="none", l2=l2_from_sklearn_c(1.0), anchor=None, disconnected="per_component"
     )
     result = fit_ratings(battles, options)
     # Generation and editing models never met: two components, each rated on its own.
     assert [len(c) for c in result.components] == [6, 7]
-    ours = result.to_frame().set_index("model")["rating"]
+    ours: pd.Series = result.to_frame().set_index("model")["rating"]
     diff = (ours - published.reindex(ours.index)).abs()
     assert diff.max() < 3.0  # measured 2.21 (editing component), 0.06 (generation component)
     assert list(ours.sort_values(ascending=False).index) == list(
@@ -64,7 +64,9 @@ def test_genai_arena_published_anony_column_within_3_points(real_data_dir: Path)
     assert len(default.unratable) == 7
 
 
-def test_point_ratings_match_arena_rank(hp140k: BattleTable, arena_rank_reference: pd.DataFrame) -> None:
+def test_point_ratings_match_arena_rank(
+    hp140k: BattleTable, arena_rank_reference: pd.DataFrame
+) -> None:
     ours = fit_ratings(hp140k, RatingOptions(ci="none", anchor=None)).to_frame().set_index("model")
     ref = arena_rank_reference
     assert set(ours.index) == set(ref.index)

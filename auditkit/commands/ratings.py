@@ -38,9 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--min-battles", type=int, default=0, help="rate only models with ≥ N")
     parser.add_argument(
         "--reweight",
-        choices=("none", "pair_count"),
+        choices=("none", "pair_count", "inverse_sampling"),
         default="none",
-        help="pair_count: arena-rank's 1/max(pair count, 50) per vote",
+        help="pair_count: arena-rank's 1/max(pair count, 50); inverse_sampling: paper eq. 7",
     )
     parser.add_argument("--all-battles", action="store_true", help="include non-anonymous battles")
     parser.add_argument(

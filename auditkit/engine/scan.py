@@ -52,13 +52,11 @@ def scan_identity_chunk(frame: pd.DataFrame, rules: RulePack) -> DetectorResult:
     detector never reads, so a worker is sent the text and four short columns, nothing else.
     """
     frame = frame.reset_index(drop=True)
-    missing = {
-        name: pd.Series(pd.NA, index=frame.index, dtype=dtype)
-        for name, dtype in CORE_COLUMNS
-        if name not in frame.columns and name != "anony"
+    missing: dict[str, Any] = {
+        name: None for name, _ in CORE_COLUMNS if name not in frame.columns and name != "anony"
     }
     if "anony" not in frame.columns:
-        missing["anony"] = pd.Series(True, index=frame.index, dtype=bool)
+        missing["anony"] = True
     if missing:
         frame = frame.assign(**missing)
     return IdentityLeakDetector().detect(BattleTable(frame=frame), rules)

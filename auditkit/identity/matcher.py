@@ -214,8 +214,8 @@ def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text:
 def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules) -> bool:
     """Is an ambiguous name ("Gemini", "Phi", "Mistral") meant as an AI in its sentence?
 
-    Yes when an AI word is near it, or when its own maker is named beside it ("Phi from
-    Microsoft", "Mistral AIが開発したMistral"): a star sign or a wind has no maker.
+    Yes when an AI word is near it, or when its own maker (for a maker: one of its models) is
+    named beside it ("Phi from Microsoft", "Meta开发的Llama"): a star sign or a wind has no maker.
     """
     lo = _sentence_start(text, hit.start, rules.window)
     hi = min(len(text), hit.end + 100)
@@ -224,7 +224,7 @@ def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
     return any(
         other is not hit
         and other.name.maker == hit.name.maker
-        and not other.name.ambiguous
+        and (other.name.kind != hit.name.kind or not other.name.ambiguous)
         and lo <= other.start < hi
         for other in hits
     )
@@ -295,7 +295,7 @@ def analyze_response(
                 continue
             after = rules.answer_to_probe_after
             if after is not None and after.match(text, hit.end) is None:
-                continue  # the name is the subject of a sentence about it, not the answer
+                break  # the reply opens with a sentence ABOUT a name: it is not the answer
             if _quoted(text, hit.start):
                 continue
             matches.append(_make_match(rules.answer_to_probe_id, "", text, hit))

@@ -12,6 +12,7 @@ from auditkit.ratings.engine import (
     StyleCoefficients,
     fit_ratings,
     fit_ratings_by,
+    inverse_sampling_weights,
     l2_from_sklearn_c,
     pair_count_weights,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "elo_ratings",
     "fit_ratings",
     "fit_ratings_by",
+    "inverse_sampling_weights",
     "l2_from_sklearn_c",
     "pair_count_weights",
 ]

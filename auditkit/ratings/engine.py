@@ -50,6 +50,7 @@ __all__ = [
     "StyleCoefficients",
     "fit_ratings",
     "fit_ratings_by",
+    "inverse_sampling_weights",
     "l2_from_sklearn_c",
     "pair_count_weights",
 ]
@@ -70,7 +71,7 @@ RATING_COLUMNS: tuple[str, ...] = (
 
 CiMethod = Literal["sandwich", "bootstrap", "none"]
 TieMode = Literal["half", "exclude", "davidson"]
-Reweight = Literal["none", "pair_count"]
+Reweight = Literal["none", "pair_count", "inverse_sampling"]
 Disconnected = Literal["main", "per_component"]
 
 
@@ -115,8 +116,10 @@ class RatingOptions:
             raise ValueError(f"ci must be sandwich, bootstrap or none, not {self.ci!r}")
         if self.ties not in ("half", "exclude", "davidson"):
             raise ValueError(f"ties must be half, exclude or davidson, not {self.ties!r}")
-        if self.reweight not in ("none", "pair_count"):
-            raise ValueError(f"reweight must be none or pair_count, not {self.reweight!r}")
+        if self.reweight not in ("none", "pair_count", "inverse_sampling"):
+            raise ValueError(
+                f"reweight must be none, pair_count or inverse_sampling, not {self.reweight!r}"
+            )
         if self.ci == "bootstrap" and self.n_bootstrap < 2:
             raise ValueError("n_bootstrap must be at least 2")
         if self.ties == "davidson" and (self.ci == "sandwich" or self.style_control):
@@ -255,7 +258,17 @@ class SlicedRatings:
 
 
 def _outcome_codes(winner: pd.Series) -> np.ndarray:
-    """A's score: 1 win, 0 loss, 0.5 tie; -1 marks a tie so callers can drop or model it."""
+    """A's score per vote: 1 win, 0 loss, 0.5 for either kind of tie."""
+    if isinstance(winner.dtype, pd.CategoricalDtype):
+        table = np.array(
+            [
+                1.0 if c == Winner.MODEL_A.value else 0.0 if c == Winner.MODEL_B.value else 0.5
+                for c in winner.cat.categories
+            ]
+        )
+        codes = winner.cat.codes.to_numpy()
+        out = table[codes] if len(table) else np.full(len(codes), 0.5)
+        return np.asarray(np.where(codes < 0, 0.5, out))
     values = winner.astype(str).to_numpy()
     out = np.full(len(values), 0.5)
     out[values == Winner.MODEL_A.value] = 1.0
@@ -274,6 +287,25 @@ def pair_count_weights(frame: pd.DataFrame, min_pair_count: int = 50) -> np.ndar
     keys = pd.Series(lo.astype(str)) + "\x1f" + pd.Series(hi.astype(str))
     counts = keys.map(keys.value_counts()).to_numpy(dtype=np.float64)
     return 1.0 / np.maximum(counts, float(min_pair_count))
+
+
+def inverse_sampling_weights(frame: pd.DataFrame) -> np.ndarray:
+    """Per-vote ``1 / P_t(pair)``, the Chatbot Arena paper's eq. 7 (arXiv 2403.04132 §5).
+
+    ``P_t`` is estimated as the pair's share of the votes cast on the same UTC day when every vote
+    has a timestamp, else its share of all votes (unordered pairs). Weights are scaled to mean 1.
+    """
+    lo = np.minimum(frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object))
+    hi = np.maximum(frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object))
+    keys = pd.Series(lo.astype(str)) + "\x1f" + pd.Series(hi.astype(str))
+    tstamp = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)
+    if len(tstamp) and not np.isnan(tstamp).any():
+        day = pd.Series(np.floor(tstamp / 86_400.0).astype(np.int64))
+        share = keys.groupby(day).transform("size") / keys.groupby([day, keys]).transform("size")
+        w = share.to_numpy(dtype=np.float64)
+    else:
+        w = len(keys) / keys.map(keys.value_counts()).to_numpy(dtype=np.float64)
+    return np.asarray(w / w.mean()) if len(w) else w
 
 
 def _weights_from_table(frame: pd.DataFrame, pair_weights: pd.DataFrame) -> np.ndarray:
@@ -339,36 +371,54 @@ def fit_ratings(
     """
     if options.disconnected == "per_component":
         return _fit_per_component(battles, options, pair_weights)
-    frame = battles.frame
+    full = battles.frame
+    # Work on integer codes and row positions; the (wide) frame is only sliced when a weight or
+    # style column is needed, which keeps a 1M-row fit in numpy.
+    n_rows = len(full)
+    codes, uniques = pd.factorize(
+        np.concatenate(
+            [full["model_a"].to_numpy(dtype=object), full["model_b"].to_numpy(dtype=object)]
+        ),
+        sort=True,
+    )
+    ia_all, ib_all = codes[:n_rows].astype(np.int64), codes[n_rows:].astype(np.int64)
+    y_all = _outcome_codes(full["winner"])
+    keep = np.ones(n_rows, dtype=bool)
     dropped: dict[str, int] = {}
     if options.anonymous_only:
-        keep = frame["anony"].to_numpy(dtype=bool)
-        dropped["not_anonymous"] = int((~keep).sum())
-        frame = frame[keep]
-    self_battle = (frame["model_a"] == frame["model_b"]).to_numpy(dtype=bool)
+        anony = full["anony"].to_numpy(dtype=bool)
+        dropped["not_anonymous"] = int((~anony).sum())
+        keep &= anony
+    self_battle = keep & (ia_all == ib_all)
     dropped["self_battle"] = int(self_battle.sum())
-    frame = frame[~self_battle]
-    winner = frame["winner"].astype(str)
-    is_tie = winner.isin([Winner.TIE.value, Winner.TIE_BOTHBAD.value]).to_numpy()
+    keep &= ~self_battle
     if options.ties == "exclude":
+        is_tie = keep & (y_all == 0.5)
         dropped["tie"] = int(is_tie.sum())
-        frame = frame[~is_tie]
-        is_tie = np.zeros(len(frame), dtype=bool)
+        keep &= ~is_tie
     dropped = {k: v for k, v in dropped.items() if v}
-
-    all_models = sorted(set(frame["model_a"].astype(str)) | set(frame["model_b"].astype(str)))
+    pos = np.flatnonzero(keep)
+    present = np.zeros(len(uniques), dtype=bool)
+    present[ia_all[pos]] = True
+    present[ib_all[pos]] = True
+    old_to_new = np.cumsum(present) - 1
+    all_models = [str(m) for m, here in zip(uniques, present, strict=True) if here]
     index = {m: i for i, m in enumerate(all_models)}
     n_all = len(all_models)
-    ia = frame["model_a"].astype(str).map(index).to_numpy(dtype=np.int64)
-    ib = frame["model_b"].astype(str).map(index).to_numpy(dtype=np.int64)
-    y = _outcome_codes(frame["winner"])
-    weights = np.ones(len(frame))
-    if options.reweight == "pair_count":
-        weights = weights * pair_count_weights(frame, options.min_pair_count)
-    if pair_weights is not None:
-        weights = weights * _weights_from_table(frame, pair_weights)
-    if options.weight_column is not None:
-        weights = weights * frame[options.weight_column].to_numpy(dtype=np.float64)
+    ia = old_to_new[ia_all[pos]]
+    ib = old_to_new[ib_all[pos]]
+    y = y_all[pos]
+    weights = np.ones(len(pos))
+    if options.reweight != "none" or pair_weights is not None or options.weight_column:
+        frame = full.iloc[pos]
+        if options.reweight == "pair_count":
+            weights = weights * pair_count_weights(frame, options.min_pair_count)
+        elif options.reweight == "inverse_sampling":
+            weights = weights * inverse_sampling_weights(frame)
+        if pair_weights is not None:
+            weights = weights * _weights_from_table(frame, pair_weights)
+        if options.weight_column is not None:
+            weights = weights * frame[options.weight_column].to_numpy(dtype=np.float64)
     battles_per_model = np.bincount(ia, minlength=n_all) + np.bincount(ib, minlength=n_all)
 
     unratable: dict[str, str] = {}
@@ -449,7 +499,7 @@ def fit_ratings(
     alpha = options.alpha
 
     if n and options.style_control:
-        counts = _style_counts(frame[rows])
+        counts = _style_counts(full.iloc[pos[rows]])
         if counts is None:
             raise ValueError(
                 "style control needs style_{a,b}_{tokens,headers,lists,bold} columns or "
@@ -504,17 +554,7 @@ def fit_ratings(
             ci_upper=tuple(float(v) for v in b_hi),
         )
     elif n:
-        cells = (
-            pd.DataFrame({"a": ra, "b": rb, "y": ry, "w": rw})
-            .groupby(["a", "b", "y", "w"], sort=True)
-            .size()
-            .reset_index(name="count")
-        )
-        ca = cells["a"].to_numpy(dtype=np.int64)
-        cb = cells["b"].to_numpy(dtype=np.int64)
-        cy = cells["y"].to_numpy(dtype=np.float64)
-        cw = cells["w"].to_numpy(dtype=np.float64)
-        cc = cells["count"].to_numpy(dtype=np.int64)
+        ca, cb, cy, cw, cc = _cells(ra, rb, ry, rw, n)
         if options.ties == "davidson":
             theta, tie_parameter = _fit_davidson_cells(ca, cb, cy, cc * cw, n, options.l2)
         else:
@@ -610,6 +650,32 @@ def fit_ratings(
     )
 
 
+def _cells(
+    a: np.ndarray, b: np.ndarray, y: np.ndarray, w: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Aggregate votes into cells of identical (A, B, outcome, weight) with their counts."""
+    if len(w) == 0 or np.all(w == w[0]):
+        key = (a * n + b) * 3 + np.rint(2 * y).astype(np.int64)
+        uniq, counts = np.unique(key, return_counts=True)
+        outcome = (uniq % 3) / 2.0
+        pair = uniq // 3
+        weight = np.full(len(uniq), w[0] if len(w) else 1.0)
+        return pair // n, pair % n, outcome, weight, counts.astype(np.int64)
+    cells = (
+        pd.DataFrame({"a": a, "b": b, "y": y, "w": w})
+        .groupby(["a", "b", "y", "w"], sort=True)
+        .size()
+        .reset_index(name="count")
+    )
+    return (
+        cells["a"].to_numpy(dtype=np.int64),
+        cells["b"].to_numpy(dtype=np.int64),
+        cells["y"].to_numpy(dtype=np.float64),
+        cells["w"].to_numpy(dtype=np.float64),
+        cells["count"].to_numpy(dtype=np.int64),
+    )
+
+
 def _fit_per_component(
     battles: BattleTable, options: RatingOptions, pair_weights: pd.DataFrame | None
 ) -> RatingResult:
@@ -701,6 +767,6 @@ def fit_ratings_by(
         if len(subset) < min_slice_battles:
             continue
         results[str(value)] = fit_ratings(
-            battles.with_frame(subset), replace(options), pair_weights=pair_weights
+            battles.with_frame(subset), options, pair_weights=pair_weights
         )
     return SlicedRatings(by=by, results=results)

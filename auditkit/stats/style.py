@@ -155,11 +155,11 @@ def contextual_bt_sandwich(
     *,
     weights: np.ndarray | None = None,
     reg: float = 1.0,
-    hessian_reg: float = 1e-5,
+    hessian_reg: float = 0.0,
 ) -> np.ndarray:
     """Sandwich covariance of (strengths, coefficients), arena-rank ``ContextualBradleyTerry`` form.
 
-    ``H = mean(w p (1-p) z z^T) + hessian_reg I``, ``G = mean(((y-p) w)^2 z z^T) - reg^2/N b b^T``
+    ``H = mean(w p (1-p) z z^T) + hessian_reg I`` (pseudo-inverse when ``hessian_reg`` is 0), ``G = mean(((y-p) w)^2 z z^T) - reg^2/N b b^T``
     (``b`` = coefficients padded with zeros for strengths), ``Cov = H^-1 G H^-1 / N``.
     Null/assumption: battles independent given their covariates (Huber 1967; White 1980).
     """
@@ -172,11 +172,15 @@ def contextual_bt_sandwich(
     n_obs = len(y)
     p = expit(theta[a] - theta[b] + x @ beta)
     hess = _design_products(a, b, x, w * p * (1.0 - p) / n_obs, n)
-    hess[np.diag_indices(n + len(beta))] += hessian_reg
     meat = _design_products(a, b, x, ((y - p) * w) ** 2 / n_obs, n)
     padded = np.concatenate([np.zeros(n), beta])
     meat -= (reg**2 / n_obs) * np.outer(padded, padded)
-    inv = np.linalg.inv(hess)
+    if hessian_reg > 0:
+        hess[np.diag_indices(n + len(beta))] += hessian_reg
+        inv = np.linalg.inv(hess)
+    else:
+        # Exact: pseudo-inverse drops the strengths' free shift and constant features.
+        inv = np.linalg.pinv(hess, hermitian=True)
     return np.asarray(inv @ meat @ inv / n_obs)
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "SequentialResult",
     "arena_consistency_test",
     "benjamini_hochberg",
+    "bernstein_two_sided",
     "binomial_two_sided",
     "burst_test",
     "group_score_test",
@@ -101,6 +102,23 @@ def binomial_two_sided(k: FloatArray, n: FloatArray, p: FloatArray | float) -> F
     upper = stats.binom.sf(k - 1, n, p)
     out = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
     return np.where(n > 0, out, 1.0)
+
+
+def bernstein_two_sided(
+    total: FloatArray, variance: FloatArray, bound: FloatArray | float
+) -> FloatArray:
+    """Two-sided Bernstein tail bound for a sum of independent, zero-mean, bounded terms.
+
+    ``P(|S| >= t) <= 2 exp(-t^2 / (2 V + 2 b t / 3))`` with ``V`` the summed variance and ``b`` a bound
+    on each term's absolute value (Bernstein 1924). Valid at every sample size, unlike the normal
+    approximation, whose tail is far too thin for a handful of lopsided votes.
+    """
+    t = np.abs(np.asarray(total, dtype=np.float64))
+    v = np.asarray(variance, dtype=np.float64)
+    b = np.asarray(bound, dtype=np.float64)
+    denom = 2.0 * v + 2.0 * b * t / 3.0
+    expo = np.divide(t**2, denom, out=np.zeros_like(t), where=denom > 0)
+    return np.asarray(np.minimum(1.0, 2.0 * np.exp(-expo)), dtype=np.float64)
 
 
 def benjamini_hochberg(p_values: FloatArray, fdr: float) -> tuple[BoolArray, FloatArray]:
@@ -229,7 +247,7 @@ def score_vectors(
 
 
 def _quadratic_pinv(
-    s: FloatArray, info: FloatArray, rel_ridge: float = 1e-9
+    s: FloatArray, info: FloatArray, rel_ridge: float = 1e-9, ridge: float = 0.0
 ) -> tuple[FloatArray, FloatArray]:
     """Batched ``s' I^+ s`` and rank(I) for singular information matrices.
 
@@ -243,9 +261,12 @@ def _quadratic_pinv(
     k = info.shape[1]
     diag = np.einsum("bii->bi", info)
     eps = rel_ridge * np.maximum(diag.max(axis=1), _TINY)
-    inv = np.linalg.inv(info + eps[:, None, None] * np.eye(k)[None, :, :])
-    quad = np.einsum("bi,bij,bj->b", s, inv, s)
+    eye = np.eye(k)[None, :, :]
+    inv = np.linalg.inv(info + eps[:, None, None] * eye)
     rank = np.rint(np.einsum("bij,bji->b", info, inv))
+    if ridge > 0:
+        inv = np.linalg.inv(info + (eps[:, None, None] + ridge) * eye)
+    quad = np.einsum("bi,bij,bj->b", s, inv, s)
     return np.maximum(quad, 0.0), rank.astype(np.float64)
 
 
@@ -258,6 +279,7 @@ def voter_score_test(
     n_voters: int,
     n_models: int,
     *,
+    ridge: float = 0.0,
     batch_cells: int = 4_000_000,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Rao score test that a voter's votes follow the consensus BT model (``consensus_loo``).
@@ -268,7 +290,10 @@ def voter_score_test(
     stuffing, omnipresent stuffing (down-voting rivals) and random/contrarian bots all shift
     ``delta``. Statistic ``S' I^+ S`` is asymptotically χ² with rank(I) degrees of freedom (both
     "too unlikely" and "too predictable" directions: a vote pattern always picking the stronger model
-    inflates ``delta`` along ``theta``). Returns (statistic, dof, p-value) per voter.
+    inflates ``delta`` along ``theta``). A ``ridge`` (in units of Fisher information, ~4 votes per
+    unit) shrinks directions the voter's few votes barely inform: ``S'(I + ridge)^-1 S <= S' I^+ S``,
+    so the χ² reference stays conservative where the asymptotics are poorest (one lopsided upset
+    would otherwise look like overwhelming evidence). Returns (statistic, dof, p-value) per voter.
     """
     voter = np.asarray(voter, dtype=np.int64)
     stat = np.zeros(n_voters)
@@ -290,7 +315,7 @@ def voter_score_test(
         s, info = score_vectors(
             local[rows] - lo, model_a[rows], model_b[rows], score[rows], sub, hi - lo, n_models
         )
-        quad, rank = _quadratic_pinv(s, info)
+        quad, rank = _quadratic_pinv(s, info, ridge=ridge)
         stat[active[lo:hi]] = quad
         dof[active[lo:hi]] = rank
     p = np.where(dof > 0, stats.chi2.sf(stat, np.maximum(dof, 1.0)), 1.0)
@@ -304,7 +329,7 @@ def vote_surprise_test(
 
     Each vote's probability comes from the null model (BT fit on everyone else); under the null the
     per-vote surprise has mean = the outcome entropy and a known variance, and independent votes add,
-    so ``z = (sum surprise - sum mean) / sqrt(sum var)`` is approximately N(0, 1). Large ``z``: votes
+    so the centred sum is tested with the Bernstein bound (valid for few votes; ``z`` reported). Large ``z``: votes
     less likely than the consensus predicts (contrarian, rigging, random clicking on lopsided pairs);
     small ``z``: more predictable than any human (always the favourite, never a tie). Null
     hypothesis: the voter's outcomes are drawn from ``probs``. Returns (z, two-sided p).
@@ -314,10 +339,21 @@ def vote_surprise_test(
     mean = -np.sum(pi * logp, axis=1)
     var = np.maximum(np.sum(pi * logp**2, axis=1) - mean**2, 0.0)
     observed = -np.log(np.maximum(probs.of(np.asarray(score, dtype=np.float64)), _TINY))
-    total = _counts(voter, n_voters, observed - mean)
-    spread = np.sqrt(_counts(voter, n_voters, var))
+    centred = observed - mean
+    total = _counts(voter, n_voters, centred)
+    variance = _counts(voter, n_voters, var)
+    # Bernstein needs a bound on each term in the direction of the deviation: above the mean the
+    # surprise can reach -log(min probability); below it never falls under zero (bound = mean).
+    up = np.zeros(n_voters)
+    np.maximum.at(up, voter, np.max(-logp, axis=1) - mean)
+    down = np.zeros(n_voters)
+    np.maximum.at(down, voter, mean)
+    spread = np.sqrt(variance)
     z = np.divide(total, spread, out=np.zeros(n_voters), where=spread > 0)
-    return z, np.where(spread > 0, 2.0 * stats.norm.sf(np.abs(z)), 1.0)
+    # Two one-sided Bernstein tests (each with the bound of its own direction), Bonferroni-combined:
+    # p = 2 * B_direction(|S|) for the direction the sum actually deviates in.
+    p = bernstein_two_sided(total, variance, np.where(total > 0, up, down))
+    return z, np.where(spread > 0, p, 1.0)
 
 
 def loo_strengths_one_step(theta: FloatArray, s: FloatArray, info_total: FloatArray) -> FloatArray:
@@ -334,18 +370,29 @@ def loo_strengths_one_step(theta: FloatArray, s: FloatArray, info_total: FloatAr
 
 
 def position_bias_test(
-    voter: IntArray, picked_a: BoolArray, decisive: BoolArray, n_voters: int
+    voter: IntArray,
+    picked_a: BoolArray,
+    decisive: BoolArray,
+    n_voters: int,
+    *,
+    tolerance: float = 0.0,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Exact two-sided binomial test that a voter picks the left answer (A) half the time.
+    """Exact binomial test that a voter picks the left answer (A) far more (or less) than half.
 
     Null hypothesis: among the voter's decisive votes (ties excluded — a tie is no choice of side),
-    picks of A are Binomial(n_decisive, 1/2); valid because the arena assigns sides at random, so
-    whatever the voter's model preferences, side and preference are independent. Returns (k_a,
-    n_decisive, p).
+    picks of A are Binomial(n_decisive, pi) with ``|pi - 1/2| <= tolerance``; the arena assigns sides
+    at random, so side and model preference are independent. The tolerance admits the small side
+    habits honest people have (a composite null: each tail is tested at its boundary, 1/2 ± tol,
+    and the smaller tail doubled). Returns (k_a, n_decisive, p).
     """
     k = _counts(voter, n_voters, (picked_a & decisive).astype(np.float64))
     n = _counts(voter, n_voters, decisive.astype(np.float64))
-    return k, n, binomial_two_sided(k, n, 0.5)
+    if tolerance <= 0.0:
+        return k, n, binomial_two_sided(k, n, 0.5)
+    upper = stats.binom.sf(k - 1, n, min(0.5 + tolerance, 1 - 1e-12))
+    lower = stats.binom.cdf(k, n, max(0.5 - tolerance, 1e-12))
+    p = np.where(n > 0, np.minimum(1.0, 2.0 * np.minimum(upper, lower)), 1.0)
+    return k, n, p
 
 
 def tie_rate_test(
@@ -380,8 +427,8 @@ def target_concentration_test(
     For each (voter, model m): (1) concentration — one-sided exact binomial test that the number of
     the voter's battles involving m exceeds Binomial(n_v, q_m), ``q_m = model_share[m]`` the share of
     all battles that involve m under the observed sampling policy; (2) one-sidedness — the score
-    ``z = sum(f - E f) / sqrt(sum Var f)`` with f = m's score (1 win, 0.5 tie, 0 loss) under the null
-    ``probs``, two-sided normal. Null hypothesis: the voter sees battles as the arena samples them
+    ``sum(f - E f)`` with f = m's score (1 win, 0.5 tie, 0 loss) under the null ``probs``, two-sided
+    Bernstein bound (terms lie in [-1, 1]; reported as ``z = sum / sqrt(sum Var f)``). Null hypothesis: the voter sees battles as the arena samples them
     and votes like the consensus. Under the null the two parts are independent (which battles vs.
     how they are voted), so they are Fisher-combined (χ² with 4 dof) and Bonferroni-corrected over
     the K models. Returns (p, best model index, z of the best model, concentration ratio).
@@ -406,7 +453,8 @@ def target_concentration_test(
     z = np.divide(s, np.sqrt(v), out=np.zeros(size), where=v > 0).reshape(n_voters, n_models)
     q = np.clip(np.asarray(model_share, dtype=np.float64), 1e-12, 1.0)
     p_conc = np.where(hits > 0, stats.binom.sf(hits - 1, n_v[:, None], q[None, :]), 1.0)
-    p_side = 2.0 * stats.norm.sf(np.abs(z))
+    p_side = bernstein_two_sided(np.asarray(s, float), np.asarray(v, float), 1.0)
+    p_side = p_side.reshape(n_voters, n_models)
     fisher = -2.0 * (np.log(np.maximum(p_conc, _TINY)) + np.log(np.maximum(p_side, _TINY)))
     p_comb = np.where(hits > 0, stats.chi2.sf(fisher, 4), 1.0)
     best = np.argmin(p_comb, axis=1).astype(np.int64)

@@ -407,7 +407,9 @@ def _individual_tests(
 
     # consensus_loo: the score test for voter-specific strength offsets and the two-sided test on
     # the summed surprise of each vote under the leave-voter-out model, Bonferroni-combined.
-    stat, dof, p_score = vt.voter_score_test(v, a, b, score, probs, m, k)
+    stat, dof, p_score = vt.voter_score_test(
+        v, a, b, score, probs, m, k, ridge=cfg.test("consensus_loo").option("ridge", 2.0)
+    )
     z_surprise, p_surprise = vt.vote_surprise_test(v, score, probs, m)
     p["consensus_loo"] = np.minimum(1.0, 2.0 * np.minimum(p_score, p_surprise))
     cols["consensus_stat"], cols["consensus_dof"] = stat, dof
@@ -424,7 +426,13 @@ def _individual_tests(
     p["consensus_sequential"] = seq.p_value
     cols["sequential_log_e"] = seq.log_max
 
-    k_a, n_dec, p["position_bias"] = vt.position_bias_test(v, score == 1.0, score != 0.5, m)
+    k_a, n_dec, p["position_bias"] = vt.position_bias_test(
+        v,
+        score == 1.0,
+        score != 0.5,
+        m,
+        tolerance=cfg.test("position_bias").option("tolerance", 0.05),
+    )
     cols["picked_a"], cols["decisive"] = k_a, n_dec
 
     share = (np.bincount(ctx.model_a, minlength=k) + np.bincount(ctx.model_b, minlength=k)) / max(

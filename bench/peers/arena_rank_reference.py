@@ -35,7 +35,9 @@ def load_votes(path: Path) -> pd.DataFrame:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=REPO / "tests/data/ratings/arena_rank_hp140k.csv")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "tests/data/ratings/arena_rank_hp140k.csv"
+    )
     parser.add_argument("--bootstrap", type=int, default=100)
     args = parser.parse_args()
     # arena-rank bootstraps in a multiprocessing Pool; forking a process that already runs JAX
@@ -80,7 +82,9 @@ def main() -> int:
     with args.out.open("w", encoding="utf-8") as fh:
         fh.write("\n".join(header) + "\n")
         out.to_csv(fh, index=False, float_format="%.6f")
-    print(f"wrote {args.out} ({len(out)} models); sandwich {t_sandwich:.1f} s, bootstrap {t_boot:.1f} s")
+    print(
+        f"wrote {args.out} ({len(out)} models); sandwich {t_sandwich:.1f} s, bootstrap {t_boot:.1f} s"
+    )
     return 0
 
 

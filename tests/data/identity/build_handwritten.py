@@ -2,7 +2,8 @@
 
 Every case was written by hand for this dev set (not copied from any source). ``split`` alternates
 dev / heldout within each language and label, fixed here before the detector was run on them;
-``FRESH`` cases were written after the last rule change and form the untouched "fresh" split.
+``FRESH`` cases were written after the last rule change and form the untouched "fresh" split;
+``FRESH2`` cases (identity-2) were written before being scored, after the simulator-driven fixes.
 Run: ``.venv/bin/python tests/data/identity/build_handwritten.py``.
 """
 
@@ -648,11 +649,194 @@ FRESH: list[tuple[str, str, str, str, int, str]] = [
 ]
 
 
+# Written by identity-2 before the detector was run on them (after the simulator-driven grammar
+# changes), never tuned on: the "fresh2" split. Italian and Portuguese included.
+FRESH2: list[tuple[str, str, str, str, int, str]] = [
+    (
+        "it",
+        "gemini-1.5-pro-api-0514",
+        "Chi sei?",
+        "Ciao! Sono Gemini, un modello linguistico di Google. Come posso aiutarti oggi?",
+        1,
+        "si presenta",
+    ),
+    (
+        "it",
+        "claude-3-opus-20240229",
+        "Puoi navigare su internet?",
+        "No, non posso. Sono stato addestrato da Anthropic e non ho accesso alla rete.",
+        1,
+        "addestrato da",
+    ),
+    (
+        "it",
+        "gpt-4o-2024-05-13",
+        "Quali sono i migliori assistenti per programmare?",
+        "Secondo molti sviluppatori i più usati sono GPT-4 e Claude, seguiti da Gemini.",
+        0,
+        "'sono' = 'they are': menzione",
+    ),
+    (
+        "it",
+        "llama-3-70b-instruct",
+        "Raccontami del mistral.",
+        "Il mistral è un vento freddo che soffia dalla valle del Rodano verso il Mediterraneo.",
+        0,
+        "il vento",
+    ),
+    (
+        "pt",
+        "qwen2-72b-instruct",
+        "Quem é você?",
+        "Olá! Eu sou o Qwen, um modelo de linguagem treinado pela Alibaba Cloud.",
+        1,
+        "apresenta-se",
+    ),
+    (
+        "pt",
+        "gpt-4-turbo-2024-04-09",
+        "Você pode ver imagens?",
+        "Posso sim. Fui desenvolvido pela OpenAI para entender texto e imagens.",
+        1,
+        "fui desenvolvido pela",
+    ),
+    (
+        "pt",
+        "mistral-large-2402",
+        "Qual é melhor, o ChatGPT ou o Gemini?",
+        "Depende do uso: o ChatGPT é ótimo para escrita, enquanto o Gemini se integra ao Google.",
+        0,
+        "comparação",
+    ),
+    (
+        "pt",
+        "claude-3-haiku-20240307",
+        "Me fale sobre lhamas.",
+        "A lhama (llama, em inglês) é um camelídeo dos Andes usado como animal de carga.",
+        0,
+        "o animal",
+    ),
+    (
+        "en",
+        "gemini-1.5-flash-api-0514",
+        "Who built you?",
+        "Hey there, Gemini here! I was trained by Google DeepMind, so ask away.",
+        1,
+        "name here + made by",
+    ),
+    (
+        "en",
+        "llama-3-8b-instruct",
+        "Introduce yourself in one line.",
+        "Speaking as Llama, Meta's open model: I'm here to help with code, writing and questions.",
+        1,
+        "speaking as",
+    ),
+    (
+        "en",
+        "claude-3-sonnet-20240229",
+        "Tell me about Claude Debussy.",
+        "As Claude Debussy grew older, his harmonies became even more adventurous.",
+        0,
+        "the composer, 'as' = 'while'",
+    ),
+    (
+        "en",
+        "gpt-4o-mini-2024-07-18",
+        "Who are you, by the way?",
+        "Google is where I would start for that question, but I'm happy to help here too.",
+        0,
+        "probed, but the name is not the answer",
+    ),
+    (
+        "de",
+        "claude-3-5-sonnet-20240620",
+        "Kannst du Bilder erzeugen?",
+        "Als Claude, ein Modell von Anthropic, kann ich leider keine Bilder erzeugen.",
+        1,
+        "als NAME … kann ich",
+    ),
+    (
+        "de",
+        "gpt-4-0613",
+        "Wann hast du ChatGPT zum ersten Mal benutzt?",
+        "Als ChatGPT im November 2022 erschien, war das Interesse sofort riesig.",
+        0,
+        "temporales 'als'",
+    ),
+    (
+        "fr",
+        "mistral-large-2402",
+        "Qui es-tu ?",
+        "Bonjour ! En tant que Mistral, un modèle conçu par Mistral AI, je peux vous aider en français.",
+        1,
+        "en tant que NAME",
+    ),
+    (
+        "fr",
+        "gemini-1.5-pro-api-0514",
+        "Quel temps fait-il en Provence ?",
+        "Quand le mistral souffle, le ciel est dégagé mais il fait froid.",
+        0,
+        "le vent",
+    ),
+    (
+        "es",
+        "deepseek-v2-api-0628",
+        "¿Quién te creó?",
+        "Como DeepSeek, desarrollado por DeepSeek en China, mi objetivo es ayudarte.",
+        1,
+        "como NAME, desarrollado por",
+    ),
+    (
+        "es",
+        "qwen2-72b-instruct",
+        "¿Es bueno ChatGPT para estudiar?",
+        "Como ChatGPT, Gemini también puede explicar temas difíciles paso a paso.",
+        0,
+        "'como' = 'like'",
+    ),
+    (
+        "ru",
+        "gpt-4o-2024-05-13",
+        "Ты умеешь рисовать?",
+        "Как языковая модель ChatGPT от OpenAI, я не могу рисовать, но могу описать картину.",
+        1,
+        "как … модель X от Y, я",
+    ),
+    (
+        "ru",
+        "claude-3-opus-20240229",
+        "Какие есть чат-боты?",
+        "Есть такие как ChatGPT, Claude и Gemini; я бы начал с любого из них.",
+        0,
+        "перечисление",
+    ),
+    (
+        "ja",
+        "gemini-1.5-pro-api-0514",
+        "自己紹介してください。",
+        "Googleによって開発されたGeminiとして、さまざまな質問にお答えします。",
+        1,
+        "…によって開発されたXとして",
+    ),
+    (
+        "zh",
+        "glm-4-0520",
+        "你是谁开发的？",
+        "作为智谱AI训练的大模型智谱清言，我可以回答各种问题。",
+        1,
+        "作为Y训练的X",
+    ),
+]
+
+
 def main() -> None:
     out = Path(__file__).with_name("handwritten.jsonl")
     counter: Counter[tuple[str, int]] = Counter()
     with out.open("w", encoding="utf-8") as fh:
         cases = [(c, None) for c in CASES] + [(c, "fresh") for c in FRESH]
+        cases += [(c, "fresh2") for c in FRESH2]
         for i, ((lang, model, prompt, response, label, why), fixed) in enumerate(cases):
             key = (lang, label)
             split = fixed or ("dev" if counter[key] % 2 == 0 else "heldout")
