@@ -62,6 +62,13 @@ def real_votes() -> pd.DataFrame | None:
 
 
 def peak_mb() -> float:
+    """This process's peak RSS (VmHWM: unlike ru_maxrss it is not inherited across fork/exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -115,7 +122,8 @@ def work_floor(df: pd.DataFrame) -> dict[str, float]:
         a, b, s = cells["a"].to_numpy(), cells["b"].to_numpy(), cells["s"].to_numpy()
         np.add.at(wins, (a, b), counts * s)
         np.add.at(wins, (b, a), counts * (1 - s))
-        return np.asarray(choix.ilsr_pairwise_dense(wins, alpha=0.0, tol=1e-9, max_iter=10_000))
+        # A tiny prior keeps rounds that lose a thin model's only battles solvable.
+        return np.asarray(choix.ilsr_pairwise_dense(wins, alpha=1e-6, tol=1e-9, max_iter=10_000))
 
     start = time.perf_counter()
     theta, cells = fit(df)

@@ -252,6 +252,8 @@ def test_mentions_are_not_self_identifications(identity: IdentityRules, text: st
         ("Como Qwen, entrenado por Alibaba, no puedo navegar.", "self_id.es.as_name", "Qwen"),
         ("En tant que Claude, je ne navigue pas.", "self_id.fr.as_name", "Claude"),
         ("Googleが開発したGeminiとして回答します。", "self_id.ja.made_as", "Gemini"),
+        ("作为Meta训练的Llama，我可以帮你。", "self_id.zh.made_by", "Meta"),  # two ambiguous names
+        ("Как ИИ-модель Yi от 01.AI, я отвечу кратко.", "self_id.ru.as_a", "Yi"),
     ],
 )
 def test_self_identifications_per_language(

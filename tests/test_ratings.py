@@ -291,9 +291,11 @@ def test_json_is_plain_python(five_models: BattleTable) -> None:
 
 def test_inverse_sampling_weights_follow_daily_pair_shares() -> None:
     # Day 0: a-b 8 votes, a-c 2 votes → P(ab)=0.8, P(ac)=0.2. Day 1: b-c only → P=1.
-    rows = [{"model_a": "a", "model_b": "b", "winner": "model_a", "tstamp": 10.0}] * 8
+    ab = ["model_a", "model_b"] * 4
+    bc = ["model_a", "model_b", "tie", "model_b", "model_a"]
+    rows = [{"model_a": "a", "model_b": "b", "winner": w, "tstamp": 10.0} for w in ab]
     rows += [{"model_a": "c", "model_b": "a", "winner": "tie", "tstamp": 20.0}] * 2
-    rows += [{"model_a": "b", "model_b": "c", "winner": "model_b", "tstamp": 86_400.0 + 5}] * 5
+    rows += [{"model_a": "b", "model_b": "c", "winner": w, "tstamp": 86_405.0} for w in bc]
     frame = BattleTable.from_records(rows).frame
     raw = np.array([1 / 0.8] * 8 + [1 / 0.2] * 2 + [1.0] * 5)
     np.testing.assert_allclose(inverse_sampling_weights(frame), raw / raw.mean())
@@ -305,3 +307,4 @@ def test_inverse_sampling_weights_follow_daily_pair_shares() -> None:
         BattleTable.from_records(rows), RatingOptions(reweight="inverse_sampling", ci="none")
     )
     assert result.n_battles == 15
+    assert not result.unratable

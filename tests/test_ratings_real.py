@@ -126,3 +126,21 @@ def test_bootstrap_intervals_agree_with_arena_rank_within_monte_carlo_error(
         assert float(rel.max()) < 1.5
     width = (ours["ci_upper"] - ours["ci_lower"]) / (2 * half)
     assert 0.85 < float(width.median()) < 1.15
+
+
+def test_category_slice_of_real_votes(hp140k: BattleTable) -> None:
+    from auditkit.ratings import fit_ratings_by
+
+    sliced = fit_ratings_by(hp140k, "tag.math_v0.1.math", RatingOptions(min_battles=50))
+    assert list(sliced.results) == ["False", "True"]
+    math_only = sliced.results["True"]
+    frame = hp140k.frame
+    for value, result in sliced.results.items():
+        rows = frame[frame["tag.math_v0.1.math"].astype(str) == value]
+        rated = set(result.to_frame().query("rateable")["model"])
+        inside = rows["model_a"].isin(rated) & rows["model_b"].isin(rated)
+        assert result.n_battles == int(inside.sum())
+        # Every model under 50 battles in the slice is reported with the reason, never rated.
+        counts = pd.concat([rows["model_a"], rows["model_b"]]).value_counts()
+        assert {m for m, c in counts.items() if c < 50} <= set(result.unratable)
+    assert THIN in sliced.results["False"].unratable

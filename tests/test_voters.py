@@ -251,3 +251,25 @@ def test_table_where_no_voter_reaches_min_votes(rules: RulePack) -> None:
     result = _detect(BattleTable.from_records(records), rules)
     assert result.vote_findings == ()
     assert result.summary["voters_audited"] == 0
+
+
+def test_swapping_sides_mirrors_position_counts_and_keeps_consensus_evidence(
+    rules: RulePack,
+) -> None:
+    from auditkit.voters import audit_voters
+
+    records = _honest_records(6_000, seed=12) + _stuffer(120, target=5)
+    flip = {"model_a": "model_b", "model_b": "model_a", "tie": "tie"}
+    mirrored = [
+        {**r, "model_a": r["model_b"], "model_b": r["model_a"], "winner": flip[r["winner"]]}
+        for r in records
+    ]
+    one = audit_voters(BattleTable.from_records(records), rules).evidence.set_index("voter")
+    two = audit_voters(BattleTable.from_records(mirrored), rules).evidence.set_index("voter")
+    two = two.loc[one.index]
+    np.testing.assert_allclose(one["p_consensus_loo"], two["p_consensus_loo"], rtol=1e-6)
+    np.testing.assert_allclose(
+        one["p_target_concentration"], two["p_target_concentration"], rtol=1e-6
+    )
+    np.testing.assert_array_equal(one["picked_a"], one["decisive"] - two["picked_a"])
+    assert one.loc["stuffer", "flagged"] and two.loc["stuffer", "flagged"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
 
@@ -90,9 +91,19 @@ def _boundary_ok(text: str, start: int, end: int, name: IdentityName) -> bool:
     return True
 
 
+def _automaton_for(text: str, lowered: str, rules: IdentityRules) -> Any:
+    """The smaller ASCII-initial automaton unless the text holds a non-ASCII name's first char."""
+    if text.isascii():
+        return rules.ascii_automaton
+    exotic = rules.exotic_initials
+    if exotic is None or exotic.search(lowered) is None:
+        return rules.ascii_automaton
+    return rules.automaton
+
+
 def _raw_hits(text: str, lowered: str, rules: IdentityRules) -> list[NameHit]:
     hits = []
-    for end_idx, key in rules.automaton.iter(lowered):
+    for end_idx, key in _automaton_for(text, lowered, rules).iter(lowered):
         start = end_idx - len(key) + 1
         end = end_idx + 1
         name = rules.names[key]
@@ -104,7 +115,7 @@ def _raw_hits(text: str, lowered: str, rules: IdentityRules) -> list[NameHit]:
 def has_name(text: str, rules: IdentityRules) -> bool:
     """Prefilter: does any lexicon name stand as a word in ``text``? (one automaton pass)"""
     lowered = lower_same_length(text)
-    for end_idx, key in rules.automaton.iter(lowered):
+    for end_idx, key in _automaton_for(text, lowered, rules).iter(lowered):
         if _boundary_ok(lowered, end_idx - len(key) + 1, end_idx + 1, rules.names[key]):
             return True
     return False

@@ -337,6 +337,17 @@ def _style_counts(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
     return None
 
 
+def _edge_graph(src: np.ndarray, dst: np.ndarray, n: int) -> sparse.coo_matrix:
+    """Sparse 0/1 adjacency of distinct edges; deduplicated first so 1M votes cost O(N)."""
+    key = src * n + dst
+    uniq = (
+        np.flatnonzero(np.bincount(key, minlength=n * n))
+        if n * n <= 4_000_000
+        else np.unique(key)
+    )
+    return sparse.coo_matrix((np.ones(len(uniq)), (uniq // n, uniq % n)), shape=(n, n))
+
+
 def _scc_core(
     a: np.ndarray, b: np.ndarray, y: np.ndarray, c: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -345,7 +356,7 @@ def _scc_core(
     score_b = c * (1.0 - y)
     src = np.concatenate([a[score_a > 0], b[score_b > 0]])
     dst = np.concatenate([b[score_a > 0], a[score_b > 0]])
-    graph = sparse.coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    graph = _edge_graph(src, dst, n)
     _, labels = connected_components(graph, directed=True, connection="strong")
     battles = np.bincount(a, c, n) + np.bincount(b, c, n)
     return np.asarray(labels), np.bincount(labels, battles)
@@ -435,9 +446,7 @@ def fit_ratings(
 
     # Weak components of the battle graph among active models.
     rows = rows_within(active)
-    graph = sparse.coo_matrix(
-        (np.ones(int(rows.sum())), (ia[rows], ib[rows])), shape=(n_all, n_all)
-    )
+    graph = _edge_graph(ia[rows], ib[rows], n_all)
     _, comp = connected_components(graph, directed=False)
     comp_battles = np.bincount(comp[ia[rows]], minlength=comp.max() + 1 if n_all else 0)
     components: list[tuple[str, ...]] = []
@@ -656,7 +665,12 @@ def _cells(
     """Aggregate votes into cells of identical (A, B, outcome, weight) with their counts."""
     if len(w) == 0 or np.all(w == w[0]):
         key = (a * n + b) * 3 + np.rint(2 * y).astype(np.int64)
-        uniq, counts = np.unique(key, return_counts=True)
+        if 3 * n * n <= 12_000_000:
+            dense = np.bincount(key, minlength=3 * n * n)
+            uniq = np.flatnonzero(dense)
+            counts = dense[uniq]
+        else:
+            uniq, counts = np.unique(key, return_counts=True)
         outcome = (uniq % 3) / 2.0
         pair = uniq // 3
         weight = np.full(len(uniq), w[0] if len(w) else 1.0)

@@ -43,10 +43,16 @@ def bootstrap_bt_cells(
     rng = np.random.default_rng(random_state)
     total = int(c.sum())
     draws = rng.multinomial(total, c / total, size=n_rounds) if total else np.zeros((n_rounds, 0))
+    # Cells differing only in outcome share a pair: fit on per-pair sums (fewer terms per Newton step).
+    pair_keys, pair_id = np.unique(a * n_models + b, return_inverse=True)
+    pa, pb = pair_keys // n_models, pair_keys % n_models
+    n_pairs = len(pair_keys)
     out = np.empty((n_rounds, n_models))
     for r in range(n_rounds):
         cw = draws[r] * w
-        out[r] = fit_bt_pairs(a, b, cw * y, cw, n_models, l2=l2, init=init)
+        wins = np.bincount(pair_id, cw * y, n_pairs)
+        totals = np.bincount(pair_id, cw, n_pairs)
+        out[r] = fit_bt_pairs(pa, pb, wins, totals, n_models, l2=l2, init=init)
     return out
 
 

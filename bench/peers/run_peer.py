@@ -21,9 +21,16 @@ import pandas as pd
 
 
 def peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, kids) / 1024.0
+    """Peak RSS of this process (VmHWM, not inherited across exec) or of its largest worker."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                own = int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    return max(own, kids)
 
 
 def run_arena_rank(df: pd.DataFrame, rounds: int) -> dict[str, float]:

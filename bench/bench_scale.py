@@ -1,0 +1,461 @@
+"""Benchmark: how the audit scales — time and peak memory per stage at 1M, 3M and 10M battles.
+
+Run: ``.venv/bin/python bench/bench_scale.py [--quick] [--sizes 1M,3M,10M] [--text-fraction F]``.
+
+What it measures, each in a fresh subprocess (so every peak RSS belongs to one measurement):
+
+1. **audit** — ``run_audit`` (streaming load + identity scan on the local engine, then the other
+   detectors, cleaning, ratings before/after, outputs, report) on simulated arenas of each size,
+   with conversations on ``--text-fraction`` of the battles. Per stage: seconds and peak RSS; then
+   the growth exponent ``log(t₂/t₁) / log(n₂/n₁)`` between sizes (1.0 = linear). Sizes listed in
+   ``--no-text-sizes`` run without conversations (the 10M target: peak < 4 GiB).
+2. **text** — a fixed number of battles with conversations on 0 … 100 % of them: peak RSS of the
+   streaming load + scan against the in-memory loader (``load_battles`` + detector) measured in the
+   same run. Streaming should stay flat as the text grows; the in-memory baseline grows.
+3. **engines** — identity-scan throughput (battles with text per second) on the local engine, a
+   local process pool and a Dask ``LocalCluster`` with the same number of workers, both end to end
+   (read + parse + scan) and scan-only (chunks parsed beforehand), as ratios to the local engine.
+
+Data is cached in ``--workdir`` (default ``$TMPDIR/auditkit-bench-scale``): shards of simulated
+battles (``preset_config("attacks")``, distinct seeds, vote ids prefixed per shard) written once
+with ``SimulatedArena.write``; an arena of N battles is the first N / shard-size shards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+MiB = 1024 * 1024
+
+
+# --------------------------------------------------------------------------- memory sampling
+
+
+class PeakSampler:
+    """Samples this process's RSS (plus its children's, for process engines) every ``interval`` s."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import psutil
+
+        self._process = psutil.Process()
+        self._interval = interval
+        self._peak = 0
+        self._children_peak = 0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _rss(self) -> tuple[int, int]:
+        own = self._process.memory_info().rss
+        children = 0
+        for child in self._process.children(recursive=True):
+            try:
+                children += child.memory_info().rss
+            except Exception:  # a child may exit between listing and reading
+                continue
+        return own, children
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            own, children = self._rss()
+            with self._lock:
+                self._peak = max(self._peak, own)
+                self._children_peak = max(self._children_peak, own + children)
+            time.sleep(self._interval)
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def take(self) -> tuple[int, int]:
+        """(own peak, own + children peak) since the last ``take``; restarts both."""
+        own, children = self._rss()
+        with self._lock:
+            peak = max(self._peak, own)
+            total = max(self._children_peak, own + children)
+            self._peak, self._children_peak = own, own + children
+        return peak, total
+
+
+# --------------------------------------------------------------------------- data
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().lower().replace("_", "")
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text[:-1] if factor > 1 else text) * factor)
+
+
+def human(n: int) -> str:
+    if n >= 1_000_000 and n % 100_000 == 0:
+        return f"{n / 1_000_000:g}M"
+    if n >= 1_000 and n % 100 == 0:
+        return f"{n / 1_000:g}k"
+    return str(n)
+
+
+def shard_path(workdir: Path, rows: int, text_fraction: float, index: int) -> Path:
+    return workdir / f"arena-{human(rows)}-text{text_fraction:g}-{index:03d}.jsonl"
+
+
+def make_shard(path: Path, rows: int, text_fraction: float, index: int) -> None:
+    """One shard: a simulated arena (seed = index) with vote ids unique across shards."""
+    from auditkit.simulate import SimulatedArena, preset_config, simulate_arena
+
+    arena = simulate_arena(
+        preset_config("attacks", n_battles=rows, text_fraction=text_fraction), seed=index
+    )
+    frame = arena.battles.frame.copy()
+    frame["vote_id"] = (f"s{index:03d}-" + frame["vote_id"].astype(str)).astype("string")
+    shard = SimulatedArena(battles=arena.battles.with_frame(frame), truth=arena.truth)
+    partial = path.with_suffix(".partial")
+    shard.write(partial, path.with_suffix(".truth.json"))
+    partial.rename(path)
+
+
+def arena_files(workdir: Path, n: int, shard_rows: int, text_fraction: float) -> list[Path]:
+    """The shards making an arena of ``n`` battles, generated on first use."""
+    files = []
+    for index in range(math.ceil(n / shard_rows)):
+        rows = min(shard_rows, n - index * shard_rows)
+        path = shard_path(workdir, rows, text_fraction, index)
+        if not path.exists():
+            began = time.perf_counter()
+            make_shard(path, rows, text_fraction, index)
+            print(
+                f"    generated {path.name} ({path.stat().st_size / MiB:,.0f} MiB) "
+                f"in {time.perf_counter() - began:.0f} s",
+                flush=True,
+            )
+        files.append(path)
+    return files
+
+
+# --------------------------------------------------------------------------- child measurements
+
+
+@contextmanager
+def _sampling() -> Iterator[PeakSampler]:
+    with PeakSampler() as sampler:
+        yield sampler
+
+
+def child_audit(spec: dict[str, Any]) -> dict[str, Any]:
+    """``run_audit`` on the files with per-stage seconds and peak RSS."""
+    from auditkit.audit import run_audit
+
+    stages: dict[str, dict[str, float]] = {}
+    with _sampling() as sampler:
+        sampler.take()
+
+        def on_stage(name: str, seconds: float) -> None:
+            own, _ = sampler.take()
+            stages[name] = {"seconds": round(seconds, 3), "peak_mib": round(own / MiB, 1)}
+
+        began = time.perf_counter()
+        with tempfile.TemporaryDirectory() as out:
+            kwargs: dict[str, Any] = {
+                "out_dir": out,
+                "db_path": None,
+                "quiet": True,
+                "on_stage": on_stage,
+            }
+            if spec.get("streaming", True):
+                kwargs["engine"] = "local"
+            result = run_audit([Path(p) for p in spec["files"]], **kwargs)
+            total = time.perf_counter() - began
+            votes = result.cleaning.votes_in
+    import resource
+
+    return {
+        "stages": stages,
+        "total_seconds": round(total, 2),
+        "votes": votes,
+        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def child_load(spec: dict[str, Any]) -> dict[str, Any]:
+    """Load + identity scan: streaming (``stream_battles``) or in memory (loader + detector)."""
+    import resource
+
+    from auditkit.rules import load_rules
+
+    rules = load_rules(REPO / "rules")
+    files = [Path(p) for p in spec["files"]]
+    began = time.perf_counter()
+    if spec["mode"] == "streaming":
+        from auditkit.streaming import stream_battles
+
+        streamed = stream_battles(files, rules=rules)
+        rows, text_rows = len(streamed.battles), streamed.text_rows
+        findings = len(streamed.identity.findings) if streamed.identity else 0
+    else:
+        from auditkit.detectors.identity import IdentityLeakDetector
+        from auditkit.io import load_battles
+
+        loaded = load_battles(files, with_text=True)
+        result = IdentityLeakDetector().detect(loaded.battles, rules)
+        rows = len(loaded.battles)
+        frame = loaded.battles.frame
+        text_rows = int(frame["conversation_a"].notna().sum()) if loaded.battles.has_text else 0
+        findings = len(result.findings)
+    seconds = time.perf_counter() - began
+    return {
+        "seconds": round(seconds, 2),
+        "rows": rows,
+        "text_rows": text_rows,
+        "findings": findings,
+        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def child_engine(spec: dict[str, Any]) -> dict[str, Any]:
+    """Identity-scan throughput of one engine: end to end, then on chunks parsed beforehand."""
+    from auditkit.engine import make_engine, merge_identity_results
+    from auditkit.rules import load_rules
+    from auditkit.streaming import iter_battle_chunks, stream_battles
+
+    rules = load_rules(REPO / "rules")
+    files = [Path(p) for p in spec["files"]]
+    engine = make_engine(spec["engine"], workers=spec["workers"])
+    try:
+        # Warm-up: start the pool / cluster workers outside the timing.
+        first = next(iter(iter_battle_chunks(files[:1], chunk_rows=1_000)))
+        list(engine.map_scan([first.frame], rules))
+        began = time.perf_counter()
+        streamed = stream_battles(files, rules=rules, engine=engine, chunk_rows=spec["chunk_rows"])
+        end_to_end = time.perf_counter() - began
+        chunks = [
+            c.frame.loc[c.frame["conversation_a"].notna()]
+            for c in iter_battle_chunks(files, chunk_rows=spec["chunk_rows"])
+            if "conversation_a" in c.frame.columns
+        ]
+        chunks = [c for c in chunks if len(c)]
+        text_rows = sum(len(c) for c in chunks)
+        began = time.perf_counter()
+        merged = merge_identity_results(engine.map_scan(chunks, rules))
+        scan_only = time.perf_counter() - began
+    finally:
+        engine.close()
+    assert streamed.identity is not None
+    return {
+        "end_to_end_seconds": round(end_to_end, 2),
+        "scan_only_seconds": round(scan_only, 2),
+        "rows": len(streamed.battles),
+        "text_rows": text_rows,
+        "findings": len(streamed.identity.findings),
+        "findings_scan_only": len(merged.findings),
+        "finding_ids": sorted(f.finding_id for f in streamed.identity.findings)[:5],
+    }
+
+
+CHILDREN: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "audit": child_audit,
+    "load": child_load,
+    "engine": child_engine,
+}
+
+
+def run_child(kind: str, spec: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter; its last stdout line is the JSON result."""
+    payload = json.dumps({"kind": kind, **spec})
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", payload],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
+    )
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"{kind} child failed ({proc.returncode}):\n{tail}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+
+def exponent(t1: float, t2: float, n1: int, n2: int) -> float:
+    """Growth exponent between two sizes: 1.0 is linear, 2.0 quadratic."""
+    if t1 <= 0 or t2 <= 0 or n1 == n2:
+        return float("nan")
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def print_audit_table(results: dict[int, dict[str, Any]], label: str) -> None:
+    sizes = sorted(results)
+    stages = list(dict.fromkeys(s for n in sizes for s in results[n]["stages"]))
+    print(f"\n== audit ({label}) — seconds / peak RSS MiB per stage ==")
+    head = f"{'stage':<16}" + "".join(f"{human(n):>20}" for n in sizes)
+    if len(sizes) > 1:
+        head += "".join(
+            f"{'exp ' + human(a) + '→' + human(b):>16}" for a, b in itertools.pairwise(sizes)
+        )
+    print(head)
+    for stage in [*stages, "total"]:
+        row = f"{stage:<16}"
+        times = []
+        for n in sizes:
+            r = results[n]
+            if stage == "total":
+                t, m = r["total_seconds"], r["max_rss_mib"]
+            else:
+                s = r["stages"].get(stage, {})
+                t, m = s.get("seconds", float("nan")), s.get("peak_mib", float("nan"))
+            times.append(t)
+            row += f"{t:>10.1f}s {m:>7,.0f}M"
+        for (a, ta), (b, tb) in itertools.pairwise(zip(sizes, times, strict=True)):
+            row += f"{exponent(ta, tb, a, b):>16.2f}"
+        print(row)
+    for n in sizes:
+        gib = results[n]["max_rss_mib"] / 1024
+        print(
+            f"  {human(n)}: peak RSS {gib:.2f} GiB over the whole audit ({results[n]['votes']:,} votes)"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
+    parser.add_argument("--sizes", default=None, help="battles per audit, e.g. 1M,3M,10M")
+    parser.add_argument(
+        "--no-text-sizes", default=None, help="sizes run without conversations (default: 10M)"
+    )
+    parser.add_argument("--text-fraction", type=float, default=0.02)
+    parser.add_argument("--text-rows", default=None, help="battles in the text-growth test")
+    parser.add_argument("--engine-rows", default=None, help="battles in the engine test")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--parts", default="audit,text,engines", help="which parts to run")
+    parser.add_argument("--baseline", action="store_true", help="also the in-memory audit")
+    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child is not None:
+        spec = json.loads(args.child)
+        print(json.dumps(CHILDREN[spec.pop("kind")](spec)))
+        return 0
+
+    workdir = Path(args.workdir or Path(tempfile.gettempdir()) / "auditkit-bench-scale")
+    workdir.mkdir(parents=True, exist_ok=True)
+    if args.quick:
+        sizes = [parse_size(s) for s in (args.sizes or "20k,60k").split(",")]
+        no_text = [parse_size(s) for s in (args.no_text_sizes or "200k").split(",") if s]
+        text_rows = parse_size(args.text_rows or "5k")
+        engine_rows = parse_size(args.engine_rows or "20k")
+        shard_rows = 100_000
+    else:
+        sizes = [parse_size(s) for s in (args.sizes or "1M,3M").split(",")]
+        no_text = [parse_size(s) for s in (args.no_text_sizes or "10M").split(",") if s]
+        text_rows = parse_size(args.text_rows or "50k")
+        engine_rows = parse_size(args.engine_rows or "200k")
+        shard_rows = 1_000_000
+    parts = set(args.parts.split(","))
+    print(f"bench_scale: workdir {workdir}, {os.cpu_count()} CPUs, workers {args.workers}")
+    summary: dict[str, Any] = {}
+
+    if "audit" in parts:
+        with_text: dict[int, dict[str, Any]] = {}
+        for n in sizes:
+            files = arena_files(workdir, n, shard_rows, args.text_fraction)
+            print(f"  audit {human(n)} (text on {args.text_fraction:.0%}) …", flush=True)
+            with_text[n] = run_child("audit", {"files": [str(f) for f in files]})
+        print_audit_table(with_text, f"streaming, conversations on {args.text_fraction:.0%}")
+        summary["audit_text"] = with_text
+        if args.baseline:
+            n = sizes[0]
+            files = arena_files(workdir, n, shard_rows, args.text_fraction)
+            base = run_child("audit", {"files": [str(f) for f in files], "streaming": False})
+            print_audit_table({n: base}, "in-memory baseline: the whole table with text")
+            ratio = with_text[n]["max_rss_mib"] / base["max_rss_mib"]
+            print(f"  streaming / in-memory peak RSS at {human(n)}: {ratio:.2f}")
+            summary["audit_baseline"] = base
+        plain: dict[int, dict[str, Any]] = {}
+        for n in no_text:
+            files = arena_files(workdir, n, shard_rows, 0.0)
+            print(f"  audit {human(n)} without text …", flush=True)
+            plain[n] = run_child("audit", {"files": [str(f) for f in files]})
+        if plain:
+            print_audit_table(plain, "no conversations")
+            summary["audit_no_text"] = plain
+
+    if "text" in parts:
+        print(f"\n== text growth: {human(text_rows)} battles, peak RSS of load + identity scan ==")
+        print(
+            f"{'text share':>10} {'text rows':>10} {'streaming':>12} {'in-memory':>12} {'ratio':>7}"
+        )
+        rows = []
+        for fraction in (0.0, 0.25, 0.5, 1.0):
+            names = [str(f) for f in arena_files(workdir, text_rows, 10**9, fraction)]
+            stream = run_child("load", {"files": names, "mode": "streaming"})
+            memory = run_child("load", {"files": names, "mode": "memory"})
+            assert stream["findings"] == memory["findings"], (stream, memory)
+            ratio = stream["max_rss_mib"] / memory["max_rss_mib"]
+            print(
+                f"{fraction:>10.0%} {stream['text_rows']:>10,} {stream['max_rss_mib']:>10,.0f}M "
+                f"{memory['max_rss_mib']:>10,.0f}M {ratio:>7.2f}"
+            )
+            rows.append({"fraction": fraction, "streaming": stream, "memory": memory})
+        summary["text_growth"] = rows
+
+    if "engines" in parts:
+        names = [str(f) for f in arena_files(workdir, engine_rows, 10**9, 0.25)]
+        print(
+            f"\n== engines: identity scan of {human(engine_rows)} battles "
+            f"(text on 25%), {args.workers} workers =="
+        )
+        results: dict[str, dict[str, Any]] = {}
+        for name in ("local", "processes", "dask"):
+            spec = {"files": names, "engine": name, "workers": args.workers, "chunk_rows": 5_000}
+            try:
+                results[name] = run_child("engine", spec)
+            except RuntimeError as exc:
+                print(f"  {name}: failed: {exc}")
+        local = results.get("local")
+        print(
+            f"{'engine':<10} {'end-to-end':>12} {'text rows/s':>12} {'scan-only':>11} "
+            f"{'text rows/s':>12} {'vs local':>9}"
+        )
+        for name, r in results.items():
+            e2e = r["text_rows"] / r["end_to_end_seconds"]
+            scan = r["text_rows"] / r["scan_only_seconds"]
+            vs = local["scan_only_seconds"] / r["scan_only_seconds"] if local else float("nan")
+            same = local is None or (
+                r["findings"] == local["findings"] and r["finding_ids"] == local["finding_ids"]
+            )
+            print(
+                f"{name:<10} {r['end_to_end_seconds']:>11.1f}s {e2e:>12,.0f} "
+                f"{r['scan_only_seconds']:>10.1f}s {scan:>12,.0f} {vs:>8.2f}x"
+                f"{'' if same else '  FINDINGS DIFFER'}"
+            )
+        summary["engines"] = results
+
+    out = workdir / "bench_scale_results.json"
+    out.write_text(json.dumps(summary, indent=2, sort_keys=True))
+    print(f"\nraw results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
