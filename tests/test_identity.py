@@ -240,7 +240,11 @@ def test_mentions_are_not_self_identifications(identity: IdentityRules, text: st
         ("Writing as ChatGPT here: no browsing.", "self_id.en.speaking_as", "ChatGPT"),
         ("Speaking as Phi from Microsoft, I'd say yes.", "self_id.en.speaking_as", "Phi"),
         ("Als Gemini von Google kann ich keine Bilder sehen.", "self_id.de.as_name", "Gemini"),
-        ("Als Claude, ein Modell von Anthropic, darf ich das nicht.", "self_id.de.as_name", "Claude"),
+        (
+            "Als Claude, ein Modell von Anthropic, darf ich das nicht.",
+            "self_id.de.as_name",
+            "Claude",
+        ),
         ("Как большая языковая модель Claude, я не вижу картинок.", "self_id.ru.as_a", "Claude"),
         ("Как ИИ-помощник Gemini от Google, я могу помочь.", "self_id.ru.as_a", "Gemini"),
         ("Ciao! Sono Claude, un assistente di Anthropic.", "self_id.it.i_am", "Claude"),

@@ -133,7 +133,6 @@ def test_category_slice_of_real_votes(hp140k: BattleTable) -> None:
 
     sliced = fit_ratings_by(hp140k, "tag.math_v0.1.math", RatingOptions(min_battles=50))
     assert list(sliced.results) == ["False", "True"]
-    math_only = sliced.results["True"]
     frame = hp140k.frame
     for value, result in sliced.results.items():
         rows = frame[frame["tag.math_v0.1.math"].astype(str) == value]

@@ -22,7 +22,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="battle log(s), any loader format")
-    parser.add_argument("--ci", choices=("sandwich", "bootstrap", "none"), default=None)
+    parser.add_argument(
+        "--ci",
+        choices=("sandwich", "bootstrap", "none"),
+        default=None,
+        help="interval method (default sandwich; bootstrap when --bootstrap is given)",
+    )
     parser.add_argument(
         "--bootstrap",
         type=int,
@@ -34,7 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--style-control", action="store_true", help="control for length/markdown")
     parser.add_argument("--by", metavar="COLUMN", help="ratings per slice: language or tag.<name>")
     parser.add_argument("--ties", choices=("half", "exclude", "davidson"), default="half")
-    parser.add_argument("--l2", type=float, default=0.0, help="ridge on natural-log strengths")
+    parser.add_argument(
+        "--l2",
+        type=float,
+        default=0.0,
+        help="ridge on natural-log strengths (FastChat sklearn C=1: 0.0943)",
+    )
     parser.add_argument("--min-battles", type=int, default=0, help="rate only models with ≥ N")
     parser.add_argument(
         "--reweight",

@@ -11,6 +11,7 @@ The statistics live in :mod:`auditkit.stats.voter_tests` and the pipeline in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -155,11 +156,7 @@ class VoterAnomalyDetector(Detector):
                     subject=str(record["voter"]),
                     score=None,
                     p_value=record.get("p_value"),
-                    message=(
-                        f"{int(record['n_votes'])} votes; best test {record.get('best_test') or '-'} "
-                        f"q={float(record.get('q_value', 1.0)):.3g}"
-                        + ("; flagged" if flagged else "")
-                    ),
+                    message=_evidence_message(record, flagged),
                     evidence=evidence,
                 )
             )
@@ -178,12 +175,32 @@ class VoterAnomalyDetector(Detector):
                     subject=group.group_id,
                     score=group.z,
                     p_value=group.p_value,
-                    message=(
-                        f"{len(group.flagged_members)} of {len(group.members)} linked voters push "
-                        f"{group.target_name} {'up' if group.direction > 0 else 'down'} "
-                        f"(z={group.z:.2f}, q={group.q_value:.3g})"
-                    ),
+                    message=_group_message(group),
                     evidence=group.to_json(),
                 )
             )
         return out
+
+
+def _evidence_message(record: Mapping[Any, Any], flagged: bool) -> str:
+    """One line a reviewer reads: the votes, the strongest individual test, and why it is flagged."""
+    line = f"{int(record['n_votes'])} votes"
+    best = record.get("best_test")
+    if best:
+        line += f"; best test {best} q={float(record.get('q_value', 1.0)):.3g}"
+    if bool(record.get("flagged")):
+        line += "; flagged"
+    elif flagged:
+        line += f"; flagged as a member of coordinated group {record.get('group_id') or '?'}"
+    return line
+
+
+def _group_message(group: Any) -> str:
+    linked = set(group.members)
+    recruited = len(set(group.flagged_members) - linked)
+    kept = len(group.flagged_members) - recruited
+    who = f"{kept} of {len(linked)} linked voters"
+    if recruited:
+        who += f" and {recruited} accounts active in the same windows"
+    direction = "up" if group.direction > 0 else "down"
+    return f"{who} push {group.target_name} {direction} (z={group.z:.2f}, q={group.q_value:.3g})"

@@ -142,25 +142,38 @@ def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
     return out
 
 
+_SCRIPT_CHARS = {
+    "cjk": re.compile("[\u4e00-\u9fff\u3040-\u30ff\u3400-\u4dbf]"),
+    "hangul": re.compile("[\uac00-\ud7af\u1100-\u11ff]"),
+    "cyrillic": re.compile("[\u0400-\u04ff]"),
+    "hebrew": re.compile("[\u0590-\u05ff]"),
+}
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_OUTSIDE_KNOWN_SCRIPTS = re.compile(
+    "[^\x00-\x7f\u0400-\u04ff\u0590-\u05ff\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af]"
+)
+
+
 def scripts_of(text: str) -> set[str]:
-    """Writing systems present in ``text`` (used to route to the per-language rules)."""
+    """Writing systems present in ``text`` (used to route to the per-language rules).
+
+    Any other letter (é, ü, ñ) counts as Latin. Regex scans, not a Python loop per character:
+    this runs for every name occurrence.
+    """
     found: set[str] = set()
-    for ch in text:
-        if ch.isascii():
-            if ch.isalpha():
+    if _ASCII_LETTER.search(text) is not None:
+        found.add("latin")
+    if text.isascii():
+        return found
+    for script, pattern in _SCRIPT_CHARS.items():
+        if pattern.search(text) is not None:
+            found.add(script)
+    if "latin" not in found:
+        for m in _OUTSIDE_KNOWN_SCRIPTS.finditer(text):
+            if m.group().isalpha():
                 found.add("latin")
-            continue
-        o = ord(ch)
-        if 0x4E00 <= o <= 0x9FFF or 0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x4DBF:
-            found.add("cjk")
-        elif 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
-            found.add("hangul")
-        elif 0x0400 <= o <= 0x04FF:
-            found.add("cyrillic")
-        elif 0x0590 <= o <= 0x05FF:
-            found.add("hebrew")
-        elif ch.isalpha():
-            found.add("latin")  # accented Latin letters (é, ü, ñ)
+                break
     return found
 
 

@@ -295,8 +295,12 @@ def inverse_sampling_weights(frame: pd.DataFrame) -> np.ndarray:
     ``P_t`` is estimated as the pair's share of the votes cast on the same UTC day when every vote
     has a timestamp, else its share of all votes (unordered pairs). Weights are scaled to mean 1.
     """
-    lo = np.minimum(frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object))
-    hi = np.maximum(frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object))
+    lo = np.minimum(
+        frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object)
+    )
+    hi = np.maximum(
+        frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object)
+    )
     keys = pd.Series(lo.astype(str)) + "\x1f" + pd.Series(hi.astype(str))
     tstamp = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)
     if len(tstamp) and not np.isnan(tstamp).any():
@@ -341,9 +345,7 @@ def _edge_graph(src: np.ndarray, dst: np.ndarray, n: int) -> sparse.coo_matrix:
     """Sparse 0/1 adjacency of distinct edges; deduplicated first so 1M votes cost O(N)."""
     key = src * n + dst
     uniq = (
-        np.flatnonzero(np.bincount(key, minlength=n * n))
-        if n * n <= 4_000_000
-        else np.unique(key)
+        np.flatnonzero(np.bincount(key, minlength=n * n)) if n * n <= 4_000_000 else np.unique(key)
     )
     return sparse.coo_matrix((np.ones(len(uniq)), (uniq // n, uniq % n)), shape=(n, n))
 

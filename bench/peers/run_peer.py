@@ -24,9 +24,10 @@ def peak_mb() -> float:
     """Peak RSS of this process (VmHWM, not inherited across exec) or of its largest worker."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     try:
-        for line in open("/proc/self/status", encoding="ascii"):
-            if line.startswith("VmHWM:"):
-                own = int(line.split()[1]) / 1024.0
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    own = int(line.split()[1]) / 1024.0
     except OSError:
         pass
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
