@@ -8,7 +8,8 @@ models, skewed sampling and 29% ties. Every engine runs in its own subprocess so
 is its own: auditkit and the floor in this interpreter's venv, arena-rank and FastChat (fschat) in
 bench/.venv-peers (see bench/peers/run_peer.py). Measured per engine: point fit + sandwich CIs
 (FastChat: point fit only, it has no analytic CIs) and point fit + 100 bootstrap rounds. Peers run
-R bootstrap rounds (default 20, 5 with --quick) and are extrapolated linearly to 100 — printed as such.
+R bootstrap rounds (arena-rank 20, FastChat 5; 5 and 2 with --quick) and are extrapolated linearly to
+100 — printed as measured seconds/rounds next to the extrapolation.
 Floor: choix ``ilsr_pairwise_dense`` on the aggregated win matrix with a multinomial bootstrap.
 Targets: ≥ 50x faster than arena-rank and FastChat for bootstrap CIs at 1M, within 2x of the floor,
 < 1 GiB peak memory at 1M battles.
@@ -165,6 +166,12 @@ def main() -> int:
         "--quick", action="store_true", help="200k simulated battles, 5 peer rounds"
     )
     parser.add_argument("--peer-rounds", type=int, default=None, help="bootstrap rounds for peers")
+    parser.add_argument(
+        "--fastchat-rounds",
+        type=int,
+        default=None,
+        help="bootstrap rounds for FastChat (5; 2 quick)",
+    )
     parser.add_argument("--no-peers", action="store_true", help="skip arena-rank and FastChat")
     parser.add_argument("--timeout", type=float, default=1800.0, help="per engine run, seconds")
     parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "DATA"), help=argparse.SUPPRESS)
@@ -173,6 +180,8 @@ def main() -> int:
         return worker(*args.worker)
 
     peer_rounds = args.peer_rounds or (5 if args.quick else 20)
+    # sklearn on FastChat's dense duplicated design takes tens of seconds per fit at 1M.
+    fastchat_rounds = args.fastchat_rounds or (2 if args.quick else 5)
     n_sim = 200_000 if args.quick else 1_000_000
     peers = not args.no_peers and PEER_PY.exists()
     if not args.no_peers and not PEER_PY.exists():
@@ -196,7 +205,8 @@ def main() -> int:
             if peers:
                 for peer in ("arena_rank", "fastchat"):
                     cmd = [str(PEER_PY), str(HERE / "peers" / "run_peer.py"), peer, str(path)]
-                    results[peer] = run([*cmd, str(peer_rounds)], args.timeout)
+                    rounds = fastchat_rounds if peer == "fastchat" else peer_rounds
+                    results[peer] = run([*cmd, str(rounds)], args.timeout)
             report(label, results)
     return 0
 

@@ -240,7 +240,7 @@ def child_engine(spec: dict[str, Any]) -> dict[str, Any]:
     try:
         # Warm-up: start the pool / cluster workers outside the timing.
         first = next(iter(iter_battle_chunks(files[:1], chunk_rows=1_000)))
-        list(engine.map_scan([first.frame], rules))
+        list(engine.map_scan([first.frame] * (2 * spec["workers"]), rules))
         began = time.perf_counter()
         streamed = stream_battles(files, rules=rules, engine=engine, chunk_rows=spec["chunk_rows"])
         end_to_end = time.perf_counter() - began

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from auditkit.ratings import elo_ratings
@@ -47,3 +49,16 @@ def test_elo_ratings_on_a_table_counts_anonymous_battles_only() -> None:
     series = elo_ratings(BattleTable.from_records(rows))
     assert series.to_dict() == {"x": 1002.0, "y": 998.0}
     assert elo_ratings(BattleTable.from_records(rows), anonymous_only=False)["x"] < 1002.0
+
+
+@pytest.mark.real_data
+def test_parity_with_fastchat_compute_elo_on_genai_arena(real_data_dir: Path) -> None:
+    """FastChat's own numbers (fschat 0.2.36), see the fixture header for how they were produced."""
+    from auditkit.io import load_battles
+
+    fixture = Path(__file__).resolve().parent / "data" / "ratings" / "fastchat_genai_arena.csv"
+    reference = pd.read_csv(fixture, comment="#").set_index("model")["online_elo"]
+    battles = load_battles(real_data_dir / "genai_arena_clean_battle_20240220.jsonl.gz").battles
+    ours = elo_ratings(battles)  # file order, anonymous only, like FastChat's call
+    assert set(ours.index) == set(reference.index)
+    np.testing.assert_allclose(ours[reference.index].to_numpy(), reference.to_numpy(), atol=1e-6)

@@ -207,6 +207,7 @@ def test_no_text_gives_a_note_and_no_findings(default_rules: RulePack) -> None:
         "As ChatGPT grew popular, I started using it for emails.",  # "as" = "while"
         "As Claude Monet said, I paint what I see.",
         "Speaking as a Google engineer, I disagree.",  # a person's role
+        "Writing as ChatGPT would, I'd add a disclaimer.",  # an imitation
         "Als ChatGPT 2022 erschien, war ich skeptisch.",  # temporal "als"
         "Secondo me i migliori sono GPT-4 e Claude.",  # "sono" = "they are"
         "Come ChatGPT, anche Gemini risponde in italiano.",  # "come" = "like"

@@ -61,3 +61,12 @@ def test_recall_in_every_language(score: SimulatedScore, language: str) -> None:
 
 def test_hard_negatives_are_not_flagged(score: SimulatedScore) -> None:
     assert score.hard_negative_flagged <= 0.02 * score.hard_negative_votes, score.false_flags
+
+
+def test_score_objects_render(score: SimulatedScore) -> None:
+    frame = score.to_frame()
+    assert list(frame.columns) == ["language", "planted", "found", "recall"]
+    # per-language counts are leaks (a vote can leak on both sides); tp/fn count votes
+    assert int(frame["planted"].sum()) >= score.tp + score.fn
+    assert "recall" in score.summary()
+    assert score.to_json()["tp"] == score.tp

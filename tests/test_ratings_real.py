@@ -56,6 +56,13 @@ def test_genai_arena_published_anony_column_within_3_points(real_data_dir: Path)
     ours: pd.Series = result.to_frame().set_index("model")["rating"]
     diff = (ours - published.reindex(ours.index)).abs()
     assert diff.max() < 3.0  # measured 2.21 (editing component), 0.06 (generation component)
+    # The residual is sklearn's early stop, not a convention gap: FastChat's own function with
+    # LogisticRegression(tol=1e-10) gives our numbers to 0.001 (checked in bench/.venv-peers);
+    # with the default tol=1e-4 it reproduces the published column exactly (fixture below).
+    fastchat = pd.read_csv(FIXTURES / "fastchat_genai_arena.csv", comment="#").set_index("model")
+    np.testing.assert_allclose(
+        fastchat.loc[ours.index, "bt_mle_sklearn_c1"], published.loc[ours.index], atol=1e-5
+    )
     assert list(ours.sort_values(ascending=False).index) == list(
         published.sort_values(ascending=False).index
     )

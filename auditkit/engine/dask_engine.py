@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from auditkit.detectors.base import DetectorResult
-from auditkit.engine.scan import scan_frame, scan_identity_chunk
+from auditkit.engine.scan import scan_frame, scan_identity_chunk, warm_up
 from auditkit.errors import InputError
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class DaskEngine:
                 dashboard_address=None,
             )
             self.client = Client(self._cluster)
+        self.client.run(warm_up)  # every worker loads its language profiles once, up front
         n_workers = len(self.client.scheduler_info().get("workers", {})) or (workers or 1)
         self.max_pending = max_pending or 2 * n_workers
         self.scheduler = scheduler or str(self.client.scheduler.address)

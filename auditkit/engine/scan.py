@@ -8,6 +8,7 @@ table (same findings, same order after :class:`DetectorResult`'s sort, same summ
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "merge_identity_results",
     "scan_frame",
     "scan_identity_chunk",
+    "warm_up",
 ]
 
 TEXT_COLUMNS = ("conversation_a", "conversation_b")
@@ -38,6 +40,18 @@ _CONSTANT_KEYS = frozenset({"ran", "lexicon_names"})
 _FROM_FINDINGS = frozenset(
     {"self_identifications", "votes_leaked", "claims_false", "roleplay_echoes"}
 )
+
+
+def warm_up() -> None:
+    """Load what the first scan would load lazily (langdetect's language profiles, ~1 s).
+
+    Engines call this once per worker, so a worker's first chunk costs what every chunk costs.
+    """
+    from langdetect import DetectorFactory, LangDetectException, detect
+
+    DetectorFactory.seed = 0
+    with contextlib.suppress(LangDetectException):
+        detect("warm up the language profiles")
 
 
 def scan_frame(frame: pd.DataFrame) -> pd.DataFrame:

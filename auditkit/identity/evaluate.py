@@ -18,6 +18,8 @@ from auditkit.detectors.base import Severity
 
 if TYPE_CHECKING:
     from auditkit.rules import RulePack
+    from auditkit.schema import BattleTable
+    from auditkit.simulate.truth import GroundTruth
 
 __all__ = [
     "FASTCHAT_IDENTITY_WORDS",
@@ -143,7 +145,8 @@ class SimulatedScore:
 
     A positive is an anonymous vote with a planted leak (``truth.leaks``, ``anony``); a flag is a
     finding at or above ``min_severity``. ``by_language`` splits the positives by the language of
-    the leak sentence; ``hard_negative_votes`` counts anonymous votes carrying a planted mention
+    the leak sentence (counting leaks, so a vote leaking on both sides counts twice there);
+    ``hard_negative_votes`` counts anonymous votes carrying a planted mention
     but no leak, and ``hard_negative_flagged`` how many of those were flagged.
     """
 
@@ -166,6 +169,33 @@ class SimulatedScore:
         positives = self.tp + self.fn
         return self.tp / positives if positives else 1.0
 
+    def summary(self) -> str:
+        langs = ", ".join(
+            f"{lang} {found}/{planted}"
+            for lang, (found, planted) in sorted(self.by_language.items())
+        )
+        return (
+            f"identity_leak vs simulator truth: recall {self.recall:.3f} "
+            f"({self.tp}/{self.tp + self.fn}), precision {self.precision:.3f} (fp {self.fp}), "
+            f"hard negatives flagged {self.hard_negative_flagged}/{self.hard_negative_votes}; "
+            f"by language: {langs}"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per leak language: planted, found, recall."""
+        rows = [
+            {"language": lang, "planted": n, "found": found, "recall": found / n if n else 1.0}
+            for lang, (found, n) in sorted(self.by_language.items())
+        ]
+        return pd.DataFrame(rows, columns=["language", "planted", "found", "recall"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.to_dict(),
+            "missed": list(self.missed),
+            "false_flags": list(self.false_flags),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "tp": self.tp,
@@ -180,8 +210,8 @@ class SimulatedScore:
 
 
 def evaluate_simulated(
-    battles: Any,
-    truth: Any,
+    battles: BattleTable,
+    truth: GroundTruth,
     rules: RulePack,
     *,
     min_severity: Severity = Severity.MEDIUM,

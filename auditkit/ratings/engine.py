@@ -388,12 +388,8 @@ def fit_ratings(
     # Work on integer codes and row positions; the (wide) frame is only sliced when a weight or
     # style column is needed, which keeps a 1M-row fit in numpy.
     n_rows = len(full)
-    codes, uniques = pd.factorize(
-        np.concatenate(
-            [full["model_a"].to_numpy(dtype=object), full["model_b"].to_numpy(dtype=object)]
-        ),
-        sort=True,
-    )
+    both = pd.concat([full["model_a"], full["model_b"]], ignore_index=True).astype("string")
+    codes, uniques = both.factorize(sort=True)  # arrow-backed strings: dictionary encoding
     ia_all, ib_all = codes[:n_rows].astype(np.int64), codes[n_rows:].astype(np.int64)
     y_all = _outcome_codes(full["winner"])
     keep = np.ones(n_rows, dtype=bool)

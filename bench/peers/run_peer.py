@@ -56,6 +56,18 @@ def run_arena_rank(df: pd.DataFrame, rounds: int) -> dict[str, float]:
 
 
 def run_fastchat(df: pd.DataFrame, rounds: int) -> dict[str, float]:
+    # elo_analysis imports the model registry and log tooling (which pull in torch) at module level;
+    # the two functions timed here use neither, so those modules are stubbed rather than installed.
+    import types
+
+    for name in (
+        "fastchat.model.model_registry",
+        "fastchat.serve.monitor.basic_stats",
+        "fastchat.serve.monitor.clean_battle_data",
+    ):
+        stub = types.ModuleType(name)
+        stub.get_model_info = stub.get_log_files = stub.clean_battle_data = None  # type: ignore[attr-defined]
+        sys.modules[name] = stub
     from fastchat.serve.monitor.elo_analysis import compute_elo_mle_with_tie, get_bootstrap_result
 
     start = time.perf_counter()
