@@ -18,7 +18,9 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--full", action="store_true", help="full sizes (slow), not --quick")
-    parser.add_argument("names", nargs="*", help="benchmarks to run, e.g. load ratings (default all)")
+    parser.add_argument(
+        "names", nargs="*", help="benchmarks to run, e.g. load ratings (default all)"
+    )
     args = parser.parse_args()
     scripts = sorted(HERE.glob("bench_*.py"))
     if args.names:
@@ -29,7 +31,9 @@ def main() -> int:
         print(f"\n=== {script.name} ({' '.join(command[2:]) or 'full'})", flush=True)
         started = time.perf_counter()
         code = subprocess.call(command)
-        print(f"=== {script.name}: exit {code} in {time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"=== {script.name}: exit {code} in {time.perf_counter() - started:.1f} s", flush=True
+        )
         if code != 0:
             failed.append(script.name)
     if failed:
