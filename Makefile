@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := reports/demo
 
-.PHONY: demo test lint typecheck unit bench clean install
+.PHONY: demo test lint typecheck unit bench bench-peers clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test: lint typecheck unit
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run_all.py
+
+# The peers the rating benchmark compares against (arena-rank pulls JAX): a separate venv, never .venv.
+bench-peers:
+	$(PYTHON) -m venv bench/.venv-peers
+	bench/.venv-peers/bin/pip install --quiet arena-rank==0.1.1 fschat==0.2.36 scikit-learn plotly pytz psutil
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -351,6 +351,16 @@ def normalise_chunk(
     updated in place, so duplicates across chunks and files are found. ``pre_problems`` carries
     row-level failures found by the reader (e.g. a CSV row with the wrong number of fields).
     """
+    fast = getattr(columns, "fast_chunk", None)
+    if fast is not None and not pre_problems:
+        # A block pyarrow parsed (:mod:`auditkit.io.arrowjsonl`): column-wise when every row loads,
+        # else the exact per-value checks below on the same rows.
+        result: ChunkResult | None = fast(
+            lines=lines, file=file, with_text=with_text, seen_ids=seen_ids
+        )
+        if result is not None:
+            return result
+        columns = columns.materialise()  # type: ignore[attr-defined]
     problems: dict[int, list[Problem]] = {i: list(p) for i, p in (pre_problems or {}).items()}
 
     def flag(i: int, reason: QuarantineReason, name: str, detail: str) -> None:

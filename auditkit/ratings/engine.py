@@ -89,7 +89,17 @@ def l2_from_sklearn_c(c: float = 1.0, *, base: float = 10.0, duplicated: bool = 
 
 @dataclass(frozen=True)
 class RatingOptions:
-    """How to turn votes into ratings (defaults: LMArena conventions)."""
+    """How to turn votes into ratings (defaults: LMArena conventions).
+
+    ``ci``: sandwich (arena-rank / paper §5), bootstrap (multinomial over vote cells, percentiles
+    2.5/97.5 as FastChat) or none. ``anchor``: (model, rating) pinned after fitting when that model is
+    rated (FastChat's mixtral = 1114 by default; None keeps the mean at ``init_rating``). ``ties``:
+    half (a tie is half a win each way), exclude, or davidson (Davidson 1970 tie model). ``l2``: ridge
+    on natural-log strengths per battle (see ``l2_from_sklearn_c``). ``reweight``: pair_count
+    (arena-rank's ``1/max(n_pair, min_pair_count)``) or inverse_sampling (paper eq. 7).
+    ``hessian_reg``: 0 = exact sandwich; 1e-5 = arena-rank 0.1.1's ridged Hessian. ``disconnected``:
+    main (rate the largest component only) or per_component.
+    """
 
     ci: CiMethod = "sandwich"
     n_bootstrap: int = 100

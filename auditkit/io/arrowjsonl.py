@@ -1,0 +1,324 @@
+"""Fast path for clean JSON Lines blocks: pyarrow parses the block in C++, columns are checked whole.
+
+Why: parsing a million battles line by line and then checking every value in Python dominated
+loading. Here a block of lines is parsed by ``pyarrow.json`` against an explicit schema for the fields
+auditkit reads, and :meth:`ArrowColumns.fast_chunk` builds the canonical chunk with column-wise
+operations. The fast path only ever *accepts* a block that the exact per-line path would load whole:
+any doubt (a type pyarrow rejects, a null where a value is required, an unknown winner, a self battle,
+a time out of range, a repeated id, a field it does not handle) returns ``None`` and the caller falls
+back to the per-line path, so quarantine records (file, line, raw text, every reason) are unchanged.
+
+Where pyarrow is more lenient than the per-line JSON parser (orjson) the block is not fast-pathed at
+all: bare ``NaN``/``Inf`` tokens, invalid UTF-8, a byte-order mark, blank lines.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from auditkit.io.languages import normalise_language
+from auditkit.io.normalise import (
+    _MAX_EPOCH,
+    _MIN_EPOCH,
+    _WINNERS,
+    CONVERSATION_FIELDS,
+    KNOWN_FIELDS,
+    ChunkResult,
+    _conversation,
+    _dedup_label,
+    _style,
+)
+from auditkit.schema import STYLE_COLUMNS, WINNER_DTYPE
+
+__all__ = ["ArrowColumns", "parse_block"]
+
+_CONVERSATION_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
+_TYPED: dict[str, pa.DataType] = {
+    "question_id": pa.string(),
+    "model_a": pa.string(),
+    "model_b": pa.string(),
+    "winner": pa.string(),
+    "judge": pa.string(),
+    "anony": pa.bool_(),
+    "language": pa.string(),
+    "turn": pa.int64(),
+    "tstamp": pa.float64(),
+    "conversation_a": _CONVERSATION_TYPE,
+    "conversation_b": _CONVERSATION_TYPE,
+}
+_SCHEMA = pa.schema(list(_TYPED.items()))
+_REQUIRED = ("question_id", "model_a", "model_b", "winner")
+# Fields read from pyarrow's inferred columns as Python values (per-value helpers of the exact path).
+_INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag"})
+_HANDLED = frozenset(_TYPED) | _INFERRED
+# pyarrow accepts these non-JSON number tokens; orjson (the exact path) rejects the line.
+_NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
+_MIN_PARSE_BLOCK = 1 << 20
+_Conversations = tuple[np.ndarray, np.ndarray, np.ndarray, list[int | None]]
+
+
+def parse_block(data: bytes, n_lines: int) -> pa.Table | None:
+    """Parse ``n_lines`` JSON Lines joined in ``data``; None when the fast path must not be used."""
+    if (b"NaN" in data or b"Inf" in data) and _NON_FINITE.search(data):
+        return None
+    if b"\xef\xbb\xbf" in data:
+        return None
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:
+        table = pj.read_json(
+            io.BytesIO(data),
+            read_options=pj.ReadOptions(block_size=max(_MIN_PARSE_BLOCK, len(data) // 4 + 1)),
+            parse_options=pj.ParseOptions(
+                explicit_schema=_SCHEMA,
+                unexpected_field_behavior="infer",
+                newlines_in_values=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    if table.num_rows != n_lines:  # blank lines or two objects on one line
+        return None
+    return table
+
+
+def _strip_unique(column: pa.ChunkedArray) -> tuple[pa.Array, list[Any], list[Any]]:
+    """Dictionary-encode a string column: (indices, unique values, stripped unique values)."""
+    encoded = column.combine_chunks().dictionary_encode()
+    uniques = encoded.dictionary.to_pylist()
+    return encoded.indices, uniques, [u.strip() for u in uniques]
+
+
+def _string_series(values: pa.Array) -> pd.arrays.ArrowStringArray:
+    return pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]))
+
+
+class ArrowColumns(Mapping[str, list[Any]]):
+    """The source columns of one JSON Lines block parsed by pyarrow.
+
+    As a mapping it is exactly what the per-line reader would produce (values come from orjson,
+    materialised on first access), so the exact path can always take over. :meth:`fast_chunk` is the
+    column-wise path for blocks with nothing to quarantine.
+    """
+
+    def __init__(self, table: pa.Table, lines: list[bytes], with_text: bool) -> None:
+        self._table = table
+        self._lines = lines
+        self._with_text = with_text
+        self._columns: dict[str, list[Any]] | None = None
+        self._keys = self._present_keys()
+
+    @classmethod
+    def from_lines(cls, lines: list[bytes], with_text: bool) -> ArrowColumns | None:
+        """The fast view of a block, or None when only the per-line path can read it exactly."""
+        data = b"".join(lines)
+        table = parse_block(data, len(lines))
+        if table is None:
+            return None
+        if any(table.column(name).null_count for name in _REQUIRED):
+            return None
+        columns = cls(table, lines, with_text)
+        for name in _TYPED:
+            # A field that is null on every row may be absent or present-but-null; only an absent
+            # one can be told apart cheaply (its quoted name is nowhere in the block).
+            ignored = name in CONVERSATION_FIELDS and not with_text
+            if not ignored and name not in columns._keys and f'"{name}"'.encode() in data:
+                return None
+        return columns
+
+    def _present_keys(self) -> list[str]:
+        table = self._table
+        keys = {
+            name
+            for name in table.column_names
+            if name not in _TYPED or table.column(name).null_count < table.num_rows
+        }
+        fields = (
+            KNOWN_FIELDS if self._with_text else KNOWN_FIELDS - CONVERSATION_FIELDS - {"prompt"}
+        )
+        present = keys & fields
+        if "winner_model_a" in keys and "prompt" in keys:
+            present.add("prompt")
+        return sorted(present)
+
+    def materialise(self) -> dict[str, list[Any]]:
+        """The exact per-line columns (orjson), as :func:`auditkit.io.jsonl.to_columns` builds them."""
+        if self._columns is None:
+            from auditkit.io.jsonl import parse_records, to_columns
+
+            self._columns = to_columns(parse_records(self._lines), self._with_text)
+        return self._columns
+
+    def __getitem__(self, name: str) -> list[Any]:
+        if self._columns is None and name in self._keys and _TYPED.get(name) == pa.string():
+            # String values are the same whichever parser read them.
+            return list(self._table.column(name).to_pylist())
+        return self.materialise()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._keys
+
+    def fast_chunk(
+        self, *, lines: np.ndarray, file: str, with_text: bool, seen_ids: dict[str, int]
+    ) -> ChunkResult | None:
+        """The canonical chunk when every row loads; None (``seen_ids`` untouched) otherwise."""
+        table, keys, n = self._table, set(self._keys), self._table.num_rows
+        if keys - _HANDLED or with_text != self._with_text:
+            return None
+        turn_present = "turn" in keys
+        if "conv_metadata" in keys and not turn_present:
+            return None  # turns would come from conv_metadata: the exact path does that
+
+        ids_column = table.column("question_id")
+        if pc.any(pc.equal(ids_column, "")).as_py():
+            return None
+        ids: list[str] = ids_column.to_pylist()
+        unique_ids = set(ids)
+        if len(unique_ids) != n or not seen_ids.keys().isdisjoint(unique_ids):
+            return None
+
+        sides: dict[str, pa.Array] = {}
+        for side in ("model_a", "model_b"):
+            indices, uniques, stripped = _strip_unique(table.column(side))
+            if not all(stripped):
+                return None
+            values = pa.array(stripped, type=pa.string()).take(indices)
+            sides[side] = values
+        if pc.any(pc.equal(sides["model_a"], sides["model_b"])).as_py():
+            return None
+
+        indices, uniques, _ = _strip_unique(table.column("winner"))
+        mapped = [_WINNERS.get(u) for u in uniques]
+        if any(w is None for w in mapped):
+            return None
+        categories = list(WINNER_DTYPE.categories)
+        codes = np.asarray([categories.index(w) for w in mapped], dtype=np.int8)
+        winner = pd.Categorical.from_codes(
+            codes[indices.to_numpy(zero_copy_only=False)], dtype=WINNER_DTYPE
+        )
+
+        tstamp = table.column("tstamp").to_numpy().astype(np.float64, copy=True)
+        with np.errstate(invalid="ignore"):
+            if ((tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)).any():
+                return None
+
+        if "is_code" in keys and table.column("is_code").type != pa.bool_():
+            return None
+        readable, conversations = self._conversations(n) if with_text else (True, None)
+        if not readable:
+            return None
+
+        # Every row loads from here on: commit the ids.
+        seen_ids.update(zip(ids, lines.tolist(), strict=True))
+        anony = table.column("anony").fill_null(True).to_numpy().astype(bool)
+
+        voter_field = "judge" if "judge" in keys else None
+        if voter_field is not None:
+            indices, _, stripped = _strip_unique(table.column("judge"))
+            voters = pa.array([s or None for s in stripped], type=pa.string()).take(indices)
+        else:
+            voters = pa.nulls(n, type=pa.string())
+
+        unmapped: dict[str, int] = {}
+        language_column = table.column("language").combine_chunks()
+        encoded = language_column.dictionary_encode()
+        codes_list: list[str | None] = []
+        counts = np.bincount(
+            encoded.indices.drop_null().to_numpy(zero_copy_only=False),
+            minlength=len(encoded.dictionary),
+        )
+        for value, count in zip(encoded.dictionary.to_pylist(), counts.tolist(), strict=True):
+            code, recognised = normalise_language(value)
+            codes_list.append(code)
+            if not recognised:
+                unmapped[str(value)] = int(count)
+        languages = pa.array(codes_list, type=pa.string()).take(encoded.indices)
+
+        turns: Any = pd.array([None] * n, dtype="Int16")
+        if conversations is not None:
+            turns = pd.array(conversations[3], dtype="Int16")
+        if turn_present:
+            raw_turns = table.column("turn").to_pandas().astype("Int64")
+            valid = ((raw_turns >= 0) & (raw_turns < 32_768)).fillna(False)
+            turns = raw_turns.where(valid, None).astype("Int16").array
+
+        data: dict[str, Any] = {
+            "vote_id": _string_series(table.column("question_id").combine_chunks()),
+            "model_a": _string_series(sides["model_a"]),
+            "model_b": _string_series(sides["model_b"]),
+            "winner": winner,
+            "voter": _string_series(voters),
+            "tstamp": tstamp,
+            "anony": anony,
+            "language": _string_series(languages),
+            "turns": turns,
+            "source_file": pd.Categorical.from_codes(
+                np.zeros(n, dtype=np.int8), categories=pd.Index([file])
+            ),
+            "source_line": lines.astype(np.int64),
+        }
+        if conversations is not None:
+            data["conversation_a"], data["conversation_b"], data["prompt"] = conversations[:3]
+        if "conv_metadata" in keys:
+            meta = table.column("conv_metadata").to_pylist()
+            styles = [(_style(value, "a"), _style(value, "b")) for value in meta]
+            for j, name in enumerate(STYLE_COLUMNS):
+                which, feature = divmod(j, 4)
+                data[name] = np.array([s[which][feature] for s in styles], dtype=np.float64)
+        if "dedup_tag" in keys:
+            labels = [_dedup_label(v) for v in table.column("dedup_tag").to_pylist()]
+            data["dedup_tag"] = np.asarray(labels, dtype=object)
+        if "is_code" in keys:
+            data["is_code"] = pd.array(table.column("is_code").to_pylist(), dtype="boolean")
+        return ChunkResult(
+            frame=pd.DataFrame(data),
+            quarantine=[],
+            voter_field=voter_field,
+            unmapped_languages=unmapped,
+        )
+
+    def _conversations(self, n: int) -> tuple[bool, _Conversations | None]:
+        """(readable, (conversation_a, conversation_b, prompt, turns from conversation_a)).
+
+        Not readable when a conversation would be quarantined (the exact path reports it); None
+        when no row has ``conversation_a`` (then the table has no conversation columns)."""
+        table = self._table
+        stores: list[np.ndarray] = []
+        for side in ("conversation_a", "conversation_b"):
+            store = np.empty(n, dtype=object)
+            values = table.column(side).to_pylist()
+            for i in np.flatnonzero(table.column(side).is_valid().to_numpy(zero_copy_only=False)):
+                conversation = _conversation(values[i])
+                if isinstance(conversation, str):
+                    return False, None
+                store[i] = conversation
+            stores.append(store)
+        conv_a, conv_b = stores
+        if table.column("conversation_a").null_count == n:
+            return True, None
+        prompt = np.empty(n, dtype=object)
+        turns: list[int | None] = [None] * n
+        for row, conversation in enumerate(conv_a):
+            if conversation:
+                users = [t["content"] for t in conversation if t["role"] == "user"]
+                prompt[row] = users[0] if users else None
+                turns[row] = len(users)
+        return True, (conv_a, conv_b, prompt, turns)
