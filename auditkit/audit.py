@@ -66,6 +66,7 @@ LEADERBOARD_COLUMNS = (
     "battles_before",
     "battles_after",
     "change_significant",
+    "note",
 )
 TOP_EVIDENCE = 12
 MAX_SCATTER_VOTERS = 20_000
@@ -198,15 +199,13 @@ def _record_to_dict(record: Any) -> dict[str, Any]:
 
 
 def _rating_frame(result: Any) -> pd.DataFrame:
-    frame = result.to_frame()
-    if "rateable" in frame.columns:
-        frame = frame[frame["rateable"].fillna(False).astype(bool)]
-    return frame
+    """Every model, rated or not: an unrateable one keeps NaN ratings and the engine's note."""
+    return result.to_frame()
 
 
 def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Join before/after rating frames (``RatingResult.to_frame()``) into ``leaderboard.csv`` rows."""
-    keep = ["model", "rating", "ci_lower", "ci_upper", "rank", "battles"]
+    keep = ["model", "rating", "ci_lower", "ci_upper", "rank", "battles", "note"]
     left = before.reindex(columns=keep).rename(
         columns={
             "rating": "rating_before",
@@ -214,6 +213,7 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
             "ci_upper": "ci_before_upper",
             "rank": "rank_before",
             "battles": "battles_before",
+            "note": "note_before",
         }
     )
     right = after.reindex(columns=keep).rename(
@@ -223,6 +223,7 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
             "ci_upper": "ci_after_upper",
             "rank": "rank_after",
             "battles": "battles_after",
+            "note": "note_after",
         }
     )
     board = left.merge(right, on="model", how="outer")
@@ -234,6 +235,10 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
     outside_before = (after_r < board["ci_before_lower"]) | (after_r > board["ci_before_upper"])
     outside_after = (before_r < board["ci_after_lower"]) | (before_r > board["ci_after_upper"])
     board["change_significant"] = (outside_before & outside_after).fillna(False).astype(bool)
+    # Why a model has no rating (too few battles, disconnected, only wins): after cleaning first.
+    notes_after = board["note_after"].fillna("").astype(str)
+    notes_before = board["note_before"].fillna("").astype(str)
+    board["note"] = notes_after.where(notes_after != "", notes_before)
     board = board.sort_values(["rank_after", "model"], na_position="last").reset_index(drop=True)
     return board[list(LEADERBOARD_COLUMNS)]
 
@@ -635,9 +640,10 @@ def _summary(
     gate_reasons: Sequence[str],
     notes: Sequence[str],
 ) -> dict[str, Any]:
-    moved = board[
-        (board["rank_before"] != board["rank_after"]).fillna(True) | board["change_significant"]
-    ]
+    # A model unrated both before and after has no rank to change.
+    both_unrated = board["rank_before"].isna() & board["rank_after"].isna()
+    rank_moved = (board["rank_before"] != board["rank_after"]).fillna(True) & ~both_unrated
+    moved = board[rank_moved | board["change_significant"]]
     rank_changes = [
         {
             "model": row["model"],

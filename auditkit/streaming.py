@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from auditkit.detectors.base import DetectorResult
+from auditkit.detectors.identity import IdentityLeakDetector
 from auditkit.engine import LocalEngine, merge_identity_results
 from auditkit.engine.scan import TEXT_COLUMNS, scan_frame
 from auditkit.errors import InputError
@@ -289,7 +290,7 @@ def stream_battles(
     drop = TEXT_COLUMNS if keep_prompt else (*TEXT_COLUMNS, "prompt")
     accumulator = TableAccumulator(drop)
     quarantine: list[QuarantineRecord] = []
-    counts = {"chunks": 0, "text_rows": 0}
+    counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0}
 
     def scan_chunks() -> Iterator[pd.DataFrame]:
         for chunk in stream:
@@ -301,6 +302,7 @@ def stream_battles(
             if len(chunk.frame) == 0:
                 continue
             if "conversation_a" in chunk.frame.columns:
+                counts["text_chunks"] += 1
                 counts["text_rows"] += int(chunk.frame["conversation_a"].notna().sum())
             yield scan_frame(chunk.frame)
 
@@ -312,6 +314,10 @@ def stream_battles(
         for _ in scan_chunks():
             pass
     load = _finish_load(stream, accumulator, quarantine, quarantine_path)
+    if identity is not None and counts["text_chunks"] == 0:
+        # No conversation columns anywhere: the detector's own "could not run" result.
+        assert rules is not None
+        identity = IdentityLeakDetector().detect(load.battles, rules)
     return StreamedLoad(
         load=load,
         identity=identity,

@@ -284,6 +284,11 @@ def run_child(kind: str, spec: dict[str, Any], timeout: float | None = None) -> 
         text=True,
         timeout=timeout,
         cwd=REPO,
+        # Measure the checkout this script is in, not whichever auditkit is installed.
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        },
         check=False,
     )
     if proc.returncode != 0:

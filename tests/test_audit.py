@@ -120,7 +120,7 @@ def test_rank_changes_and_outputs(first_run: AuditResult) -> None:
     assert list(board.columns) == [
         "model", "rating_before", "ci_before_lower", "ci_before_upper", "rank_before",
         "rating_after", "ci_after_lower", "ci_after_upper", "rank_after",
-        "battles_before", "battles_after", "change_significant",
+        "battles_before", "battles_after", "change_significant", "note",
     ]  # fmt: skip
     target = board.set_index("model").loc[TARGET]
     assert target["rating_after"] < target["rating_before"]

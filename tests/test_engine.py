@@ -138,11 +138,24 @@ def test_merge_without_text_says_the_scan_did_not_run(default_rules: RulePack) -
     frame = BattleTable.from_records(
         [{"model_a": "a", "model_b": "b", "winner": "model_a"}] * 3
     ).frame
-    parts = [scan_identity_chunk(frame, default_rules), scan_identity_chunk(frame, default_rules)]
+    table = BattleTable(frame=frame)
+    parts = [IdentityLeakDetector().detect(table, default_rules) for _ in range(2)]
     merged = merge_identity_results(parts)
     assert merged.summary == {"rows": 6, "ran": False}
     assert merged.findings == ()
     assert merged.notes == parts[0].notes and "could not run" in merged.notes[0]
+
+
+def test_chunk_without_text_columns_is_scanned_as_rows_without_text(
+    arena_battles: BattleTable, default_rules: RulePack
+) -> None:
+    frame = arena_battles.frame.iloc[:50]
+    empty = frame.assign(conversation_a=None, conversation_b=None)
+    without = scan_identity_chunk(
+        frame.drop(columns=["conversation_a", "conversation_b"]), default_rules
+    )
+    assert without.to_json() == scan_identity_chunk(empty, default_rules).to_json()
+    assert without.summary["ran"] is True and without.summary["responses_scanned"] == 0
 
 
 def test_merge_refuses_another_detector() -> None:

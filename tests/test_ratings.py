@@ -89,7 +89,8 @@ def test_swapping_sides_and_outcomes_leaves_ratings_unchanged(five_models: Battl
 )
 def test_property_swap_and_duplicate_invariance(rows: list[tuple[str, str, str]]) -> None:
     records = [{"model_a": a, "model_b": b, "winner": w} for a, b, w in rows]
-    opts = RatingOptions(ci="none", anchor=None)
+    # min_battles=0: the property is about the MLE, and doubling votes moves battle counts.
+    opts = RatingOptions(ci="none", anchor=None, min_battles=0)
     table = BattleTable.from_records(records)
     base = fit_ratings(table, opts).to_frame().set_index("model")
     swapped = [{"model_a": b, "model_b": a, "winner": SWAP[w]} for a, b, w in rows]
@@ -123,11 +124,12 @@ def test_model_that_only_wins_is_not_rated_silently() -> None:
 def test_model_that_only_loses_and_a_tie_makes_it_finite() -> None:
     rows = simulated_votes({"x": 1000.0, "y": 1000.0}, 200, seed=3)
     rows += [{"model_a": "x", "model_b": "dud", "winner": "model_a"}] * 4
-    result = fit_ratings(BattleTable.from_records(rows))
+    result = fit_ratings(BattleTable.from_records(rows), RatingOptions(min_battles=0))
     assert "lost every battle" in result.unratable["dud"]
     # One tie is half a win: the MLE becomes finite and the model is rated.
     rows.append({"model_a": "y", "model_b": "dud", "winner": "tie"})
-    assert "dud" not in fit_ratings(BattleTable.from_records(rows)).unratable
+    finite = fit_ratings(BattleTable.from_records(rows), RatingOptions(min_battles=0))
+    assert "dud" not in finite.unratable
 
 
 def test_disconnected_graph_rates_main_component_only_or_each_separately() -> None:
@@ -211,7 +213,7 @@ def test_l2_parameterisation_matches_sklearn_logistic_regression_c1() -> None:
     # With a ridge even a perfect record gets a finite, shrunk rating.
     result = fit_ratings(
         BattleTable.from_records(rows),
-        RatingOptions(ci="none", l2=l2_from_sklearn_c(), anchor=None),
+        RatingOptions(ci="none", l2=l2_from_sklearn_c(), anchor=None, min_battles=0),
     )
     gap = (result.rating_of("a") - result.rating_of("b")) / ALPHA
     # Stationarity: 3 (1 - sigmoid(gap)) = l2 * gap / 2 * 2  (theta_a = gap/2 = -theta_b).
@@ -304,7 +306,8 @@ def test_inverse_sampling_weights_follow_daily_pair_shares() -> None:
     raw = np.array([15 / 8] * 8 + [15 / 2] * 2 + [15 / 5] * 5)
     np.testing.assert_allclose(inverse_sampling_weights(no_time), raw / raw.mean())
     result = fit_ratings(
-        BattleTable.from_records(rows), RatingOptions(reweight="inverse_sampling", ci="none")
+        BattleTable.from_records(rows),
+        RatingOptions(reweight="inverse_sampling", ci="none", min_battles=0),
     )
     assert result.n_battles == 15
     assert not result.unratable

@@ -74,7 +74,9 @@ def test_genai_arena_published_anony_column_within_3_points(real_data_dir: Path)
 def test_point_ratings_match_arena_rank(
     hp140k: BattleTable, arena_rank_reference: pd.DataFrame
 ) -> None:
-    ours = fit_ratings(hp140k, RatingOptions(ci="none", anchor=None)).to_frame().set_index("model")
+    # min_battles=0: the references rate every model, the 2-battle one included.
+    opts = RatingOptions(ci="none", anchor=None, min_battles=0)
+    ours = fit_ratings(hp140k, opts).to_frame().set_index("model")
     ref = arena_rank_reference
     assert set(ours.index) == set(ref.index)
     common = ref.index[ref.index != THIN]
@@ -87,7 +89,9 @@ def test_point_ratings_match_arena_rank(
 
 
 def test_point_ratings_match_choix(hp140k: BattleTable) -> None:
-    ours = fit_ratings(hp140k, RatingOptions(ci="none", anchor=None)).to_frame().set_index("model")
+    # min_battles=0: the references rate every model, the 2-battle one included.
+    opts = RatingOptions(ci="none", anchor=None, min_battles=0)
+    ours = fit_ratings(hp140k, opts).to_frame().set_index("model")
     frame = hp140k.frame
     models = sorted(ours.index)
     index = {m: i for i, m in enumerate(models)}
@@ -108,7 +112,7 @@ def test_sandwich_intervals_match_arena_rank(
     ref = arena_rank_reference
     common = ref.index[ref.index != THIN]
     for hessian_reg, tolerance in ((1e-5, 0.1), (0.0, 0.5)):
-        opts = RatingOptions(anchor=None, hessian_reg=hessian_reg)
+        opts = RatingOptions(anchor=None, hessian_reg=hessian_reg, min_battles=0)
         ours = fit_ratings(hp140k, opts).to_frame().set_index("model")
         shift = float((ours.loc[common, "rating"] - ref.loc[common, "rating"]).mean())
         for col, ref_col in (("ci_lower", "sandwich_lower"), ("ci_upper", "sandwich_upper")):
@@ -150,3 +154,9 @@ def test_category_slice_of_real_votes(hp140k: BattleTable) -> None:
         counts = pd.concat([rows["model_a"], rows["model_b"]]).value_counts()
         assert {m for m, c in counts.items() if c < 50} <= set(result.unratable)
     assert THIN in sliced.results["False"].unratable
+
+
+def test_a_model_with_two_battles_is_reported_not_rated_by_default(hp140k: BattleTable) -> None:
+    result = fit_ratings(hp140k, RatingOptions(ci="none"))
+    assert "only 2 battles" in result.unratable[THIN]
+    assert math.isnan(result.rating_of(THIN))

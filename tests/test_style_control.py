@@ -115,4 +115,4 @@ def test_style_from_conversation_text_and_bootstrap() -> None:
 def test_style_control_without_style_data_is_an_error() -> None:
     table = BattleTable.from_records([{"model_a": "a", "model_b": "b", "winner": "model_a"}] * 2)
     with pytest.raises(ValueError, match="style control needs"):
-        fit_ratings(table, RatingOptions(style_control=True))
+        fit_ratings(table, RatingOptions(style_control=True, min_battles=0))

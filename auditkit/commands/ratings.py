@@ -45,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         default=0.0,
         help="ridge on natural-log strengths (FastChat sklearn C=1: 0.0943)",
     )
-    parser.add_argument("--min-battles", type=int, default=0, help="rate only models with ≥ N")
+    parser.add_argument(
+        "--min-battles", type=int, default=10, help="rate only models with ≥ N battles (default 10)"
+    )
     parser.add_argument(
         "--reweight",
         choices=("none", "pair_count", "inverse_sampling"),

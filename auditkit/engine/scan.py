@@ -64,9 +64,14 @@ def scan_identity_chunk(frame: pd.DataFrame, rules: RulePack) -> DetectorResult:
 
     ``frame`` needs only :data:`SCAN_COLUMNS`; other core columns are filled with placeholders the
     detector never reads, so a worker is sent the text and four short columns, nothing else.
+    Missing conversation columns mean rows without text (the scan runs and finds nothing); whether
+    a whole input has no text at all is for the caller to say (see ``stream_battles``).
     """
     frame = frame.reset_index(drop=True)
-    missing: dict[str, Any] = {
+    # A chunk whose rows all lack text may come without conversation columns (a reader only
+    # creates the columns it sees); in the whole table those rows are scanned as empty.
+    missing: dict[str, Any] = {name: None for name in TEXT_COLUMNS if name not in frame.columns}
+    missing |= {
         name: None for name, _ in CORE_COLUMNS if name not in frame.columns and name != "anony"
     }
     if "anony" not in frame.columns:

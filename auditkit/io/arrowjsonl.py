@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -60,6 +61,7 @@ _REQUIRED = ("question_id", "model_a", "model_b", "winner")
 # Fields read from pyarrow's inferred columns as Python values (per-value helpers of the exact path).
 _INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag"})
 _HANDLED = frozenset(_TYPED) | _INFERRED
+_UNHANDLED = KNOWN_FIELDS - _HANDLED
 # pyarrow accepts these non-JSON number tokens; orjson (the exact path) rejects the line.
 _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
 _MIN_PARSE_BLOCK = 1 << 20
@@ -105,6 +107,55 @@ def _string_series(values: pa.Array) -> pd.arrays.ArrowStringArray:
     return pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]))
 
 
+# conv_metadata keys in STYLE_COLUMNS order (a: tokens, headers, lists, bold; then b).
+_STYLE_KEYS = tuple(
+    key.format(side)
+    for side in ("a", "b")
+    for key in ("sum_assistant_{}_tokens", "header_count_{}", "list_count_{}", "bold_count_{}")
+)
+
+
+def _numeric(values: pa.Array) -> np.ndarray:
+    return np.asarray(values.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _style_columns(meta: pa.ChunkedArray) -> np.ndarray | None:
+    """The eight style columns (rows of an 8×n array) from ``conv_metadata`` parsed as a struct.
+
+    Same values as :func:`auditkit.io.normalise._style` per row: a number is itself, an object is
+    the sum of its numeric (non-boolean) values, anything else or nothing is NaN. None (use the
+    per-row reading) when the shape is not a struct or an object holds several numbers some of
+    which are floats (their sum could depend on key order).
+    """
+    array = meta.combine_chunks()
+    if not pa.types.is_struct(array.type):
+        return None
+    children = {array.type.field(i).name: child for i, child in enumerate(array.flatten())}
+    out = np.full((8, len(array)), np.nan)
+    for j, key in enumerate(_STYLE_KEYS):
+        child = children.get(key)
+        if child is None:
+            continue
+        kind = child.type
+        if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+            out[j] = _numeric(child)
+        elif pa.types.is_struct(kind):
+            parts = [
+                part
+                for part in child.flatten()
+                if pa.types.is_integer(part.type) or pa.types.is_floating(part.type)
+            ]
+            if len(parts) > 1 and any(pa.types.is_floating(part.type) for part in parts):
+                return None
+            numbers = [_numeric(part) for part in parts]
+            if numbers:
+                stacked = np.vstack(numbers)
+                present = ~np.isnan(stacked)
+                total = np.where(present, stacked, 0.0).sum(axis=0)
+                out[j] = np.where(present.any(axis=0), total, np.nan)
+    return out
+
+
 class ArrowColumns(Mapping[str, list[Any]]):
     """The source columns of one JSON Lines block parsed by pyarrow.
 
@@ -123,6 +174,12 @@ class ArrowColumns(Mapping[str, list[Any]]):
     @classmethod
     def from_lines(cls, lines: list[bytes], with_text: bool) -> ArrowColumns | None:
         """The fast view of a block, or None when only the per-line path can read it exactly."""
+        try:  # a field the fast path does not handle on the first line: do not parse at all
+            first = orjson.loads(lines[0]) if lines else None
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(first, dict) or (_UNHANDLED & first.keys()):
+            return None
         data = b"".join(lines)
         table = parse_block(data, len(lines))
         if table is None:
@@ -278,11 +335,13 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if conversations is not None:
             data["conversation_a"], data["conversation_b"], data["prompt"] = conversations[:3]
         if "conv_metadata" in keys:
-            meta = table.column("conv_metadata").to_pylist()
-            styles = [(_style(value, "a"), _style(value, "b")) for value in meta]
+            style_matrix = _style_columns(table.column("conv_metadata"))
+            if style_matrix is None:  # an unusual shape: the exact per-value reading
+                meta = table.column("conv_metadata").to_pylist()
+                styles = [(*_style(value, "a"), *_style(value, "b")) for value in meta]
+                style_matrix = np.array(styles, dtype=np.float64).reshape(n, 8).T
             for j, name in enumerate(STYLE_COLUMNS):
-                which, feature = divmod(j, 4)
-                data[name] = np.array([s[which][feature] for s in styles], dtype=np.float64)
+                data[name] = style_matrix[j]
         if "dedup_tag" in keys:
             labels = [_dedup_label(v) for v in table.column("dedup_tag").to_pylist()]
             data["dedup_tag"] = np.asarray(labels, dtype=object)

@@ -36,6 +36,7 @@ __all__ = ["BLOCK_ROWS", "parse_records", "read_json_array", "read_jsonl", "to_c
 BLOCK_ROWS = 100_000
 # Try pyarrow on each block first (:mod:`auditkit.io.arrowjsonl`); tests switch it off to compare.
 _FAST = True
+_FAST_MISSES = 2
 
 
 def _fields(with_text: bool) -> frozenset[str]:
@@ -74,12 +75,16 @@ def read_jsonl(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawChu
     try:
         with _open_binary(path, is_gzip) as handle:
             line_no = 0
+            try_fast, misses = _FAST, 0
             while True:
                 block = list(itertools.islice(handle, BLOCK_ROWS))
                 if not block:
                     break
                 base = line_no + 1  # the line number of block[0]
-                fast = ArrowColumns.from_lines(block, with_text) if _FAST else None
+                fast = ArrowColumns.from_lines(block, with_text) if try_fast else None
+                # Two blocks in a row the fast path refused: this file is not its kind.
+                misses = 0 if fast is not None else misses + 1
+                try_fast = try_fast and misses < _FAST_MISSES
                 if fast is not None:
                     line_no += len(block)
                     numbers = np.arange(base, base + len(block), dtype=np.int64)

@@ -113,7 +113,9 @@ class RatingOptions:
     anonymous_only: bool = True
     style_control: bool = False
     style_reg: float = 0.0
-    min_battles: int = 0
+    # A model with a handful of battles gets a finite MLE but an interval that is not credible
+    # (2 battles on the 140k log gave ±13 points): below this it is reported, not rated.
+    min_battles: int = 10
     reweight: Reweight = "none"
     min_pair_count: int = 50
     weight_column: str | None = None
