@@ -59,7 +59,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_ROWS = 50_000
+DEFAULT_CHUNK_ROWS = 20_000
 _READERS: dict[str, Callable[..., Iterator[RawChunk]]] = {
     "json": read_json_array,
     "jsonl": read_jsonl,

@@ -96,6 +96,7 @@ class Stage:
     label: str
     seconds: float
     peak_bytes: int  # above the RSS at the stage's start
+    peak_rss: int  # absolute: includes memory earlier stages left to the allocator
 
 
 def measure(label: str, func: Callable[[], T]) -> tuple[Stage, T]:
@@ -117,8 +118,11 @@ def measure(label: str, func: Callable[[], T]) -> tuple[Stage, T]:
     done.set()
     sampler.join()
     peak[0] = max(peak[0], _rss())
-    stage = Stage(label, seconds, peak[0] - start_rss)
-    print(f"  {label:<44} {seconds:8.2f} s  peak +{stage.peak_bytes / 2**20:8.0f} MiB")
+    stage = Stage(label, seconds, peak[0] - start_rss, peak[0])
+    print(
+        f"  {label:<44} {seconds:8.2f} s  peak +{stage.peak_bytes / 2**20:6.0f} MiB "
+        f"(RSS {stage.peak_rss / 2**20:6.0f} MiB)"
+    )
     return stage, result
 
 
@@ -128,6 +132,32 @@ def exact_load(path: Path, with_text: bool) -> Any:
         return load_battles(path, with_text=with_text)
     finally:
         jsonl._FAST = True
+
+
+def run_writer(battles: BattleTable, path: Path, gz: Path) -> dict[str, Stage]:
+    """The writer stages (plain, gzip) and the pandas peer on the same rows."""
+    stages: dict[str, Stage] = {}
+    print("writer")
+    stages["write"], _ = measure(
+        "auditkit write_fastchat_jsonl (.jsonl)", lambda: write_fastchat_jsonl(battles, path)
+    )
+    stages["write_gz"], _ = measure(
+        "auditkit write_fastchat_jsonl (.jsonl.gz)", lambda: write_fastchat_jsonl(battles, gz)
+    )
+    peer_path = path.with_name("pandas.jsonl")
+    short = battles.frame.drop(
+        columns=[c for c in ("conversation_a", "conversation_b") if c in battles.frame]
+    )
+    stages["write_pandas"], _ = measure(
+        "pandas DataFrame.to_json(lines=True)",
+        lambda: short.to_json(peer_path, orient="records", lines=True),
+    )
+    peer_path.unlink()
+    print(
+        f"  sizes: .jsonl {path.stat().st_size / 1e6:.0f} MB, "
+        f".jsonl.gz {gz.stat().st_size / 1e6:.0f} MB"
+    )
+    return stages
 
 
 def main() -> None:
@@ -146,27 +176,7 @@ def main() -> None:
     stages: dict[str, Stage] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path, gz = Path(tmp) / "battles.jsonl", Path(tmp) / "battles.jsonl.gz"
-        print("writer")
-        stages["write"], _ = measure(
-            "auditkit write_fastchat_jsonl (.jsonl)", lambda: write_fastchat_jsonl(battles, path)
-        )
-        stages["write_gz"], _ = measure(
-            "auditkit write_fastchat_jsonl (.jsonl.gz)", lambda: write_fastchat_jsonl(battles, gz)
-        )
-        peer_path = Path(tmp) / "pandas.jsonl"
-        short = battles.frame.drop(
-            columns=[c for c in ("conversation_a", "conversation_b") if c in battles.frame]
-        )
-        stages["write_pandas"], _ = measure(
-            "pandas DataFrame.to_json(lines=True)",
-            lambda: short.to_json(peer_path, orient="records", lines=True),
-        )
-        del short
-        peer_path.unlink()
-        print(
-            f"  sizes: .jsonl {path.stat().st_size / 1e6:.0f} MB, "
-            f".jsonl.gz {gz.stat().st_size / 1e6:.0f} MB"
-        )
+        stages.update(run_writer(battles, path, gz))
         del battles
         print("loader")
         stages["read_pandas"], frame = measure(

@@ -205,7 +205,7 @@ def child_load(spec: dict[str, Any]) -> dict[str, Any]:
     if spec["mode"] == "streaming":
         from auditkit.streaming import stream_battles
 
-        streamed = stream_battles(files, rules=rules)
+        streamed = stream_battles(files, rules=rules, chunk_rows=spec["chunk_rows"])
         rows, text_rows = len(streamed.battles), streamed.text_rows
         findings = len(streamed.identity.findings) if streamed.identity else 0
     else:
@@ -348,7 +348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-text-sizes", default=None, help="sizes run without conversations (default: 10M)"
     )
     parser.add_argument("--text-fraction", type=float, default=0.02)
-    parser.add_argument("--text-rows", default=None, help="battles in the text-growth test")
+    parser.add_argument(
+        "--text-sizes", default=None, help="battles (all with text) in the text-growth test"
+    )
+    parser.add_argument("--chunk-rows", type=int, default=None, help="rows per streamed chunk")
     parser.add_argument("--engine-rows", default=None, help="battles in the engine test")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--parts", default="audit,text,engines", help="which parts to run")
@@ -367,13 +370,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         sizes = [parse_size(s) for s in (args.sizes or "20k,60k").split(",")]
         no_text = [parse_size(s) for s in (args.no_text_sizes or "200k").split(",") if s]
-        text_rows = parse_size(args.text_rows or "5k")
+        text_sizes = [parse_size(s) for s in (args.text_sizes or "2k,4k,8k").split(",")]
+        args.chunk_rows = args.chunk_rows or 1_000
         engine_rows = parse_size(args.engine_rows or "20k")
         shard_rows = 100_000
     else:
         sizes = [parse_size(s) for s in (args.sizes or "1M,3M").split(",")]
         no_text = [parse_size(s) for s in (args.no_text_sizes or "10M").split(",") if s]
-        text_rows = parse_size(args.text_rows or "50k")
+        text_sizes = [parse_size(s) for s in (args.text_sizes or "25k,50k,100k,200k").split(",")]
+        args.chunk_rows = args.chunk_rows or 10_000
         engine_rows = parse_size(args.engine_rows or "200k")
         shard_rows = 1_000_000
     parts = set(args.parts.split(","))
@@ -406,22 +411,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary["audit_no_text"] = plain
 
     if "text" in parts:
-        print(f"\n== text growth: {human(text_rows)} battles, peak RSS of load + identity scan ==")
+        chunk = args.chunk_rows
         print(
-            f"{'text share':>10} {'text rows':>10} {'streaming':>12} {'in-memory':>12} {'ratio':>7}"
+            f"\n== text growth: conversations on every battle, {human(chunk)}-row chunks; "
+            "peak RSS of load + identity scan =="
         )
-        rows = []
-        for fraction in (0.0, 0.25, 0.5, 1.0):
-            names = [str(f) for f in arena_files(workdir, text_rows, 10**9, fraction)]
-            stream = run_child("load", {"files": names, "mode": "streaming"})
+        print(f"{'battles':>9} {'text MiB':>9} {'streaming':>11} {'in-memory':>11} {'ratio':>7}")
+        rows: list[dict[str, Any]] = []
+        for n in text_sizes:
+            names = [str(f) for f in arena_files(workdir, n, 10**9, 1.0)]
+            mib = sum(Path(f).stat().st_size for f in names) / MiB
+            stream = run_child("load", {"files": names, "mode": "streaming", "chunk_rows": chunk})
             memory = run_child("load", {"files": names, "mode": "memory"})
             assert stream["findings"] == memory["findings"], (stream, memory)
             ratio = stream["max_rss_mib"] / memory["max_rss_mib"]
             print(
-                f"{fraction:>10.0%} {stream['text_rows']:>10,} {stream['max_rss_mib']:>10,.0f}M "
+                f"{human(n):>9} {mib:>9,.0f} {stream['max_rss_mib']:>10,.0f}M "
                 f"{memory['max_rss_mib']:>10,.0f}M {ratio:>7.2f}"
             )
-            rows.append({"fraction": fraction, "streaming": stream, "memory": memory})
+            rows.append({"battles": n, "file_mib": mib, "streaming": stream, "memory": memory})
+        if len(rows) > 1:
+            first, last = rows[0], rows[-1]
+            growth = last["file_mib"] / first["file_mib"]
+            for mode in ("streaming", "memory"):
+                peak = last[mode]["max_rss_mib"] / first[mode]["max_rss_mib"]
+                print(f"  {mode}: text ×{growth:.1f} → peak RSS ×{peak:.2f}")
         summary["text_growth"] = rows
 
     if "engines" in parts:

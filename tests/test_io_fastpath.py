@@ -312,3 +312,45 @@ def test_writer_record_layout(tmp_path: Path) -> None:
     ]
     assert list(record)[-2:] == ["conv_metadata", "category_tag"]
     assert set(record["conv_metadata"]["header_count_a"]) == {"total"}
+
+
+CLEAN = st.fixed_dictionaries(
+    {
+        "model_a": st.sampled_from(["gpt-4", " gpt-4", "llama-3"]),
+        "model_b": st.sampled_from(["claude-2", "qwen "]),
+        "winner": st.sampled_from(["model_a", "model_b", "tie", "tie (bothbad)"]),
+        "turn": st.one_of(st.none(), st.integers(-3, 40_000)),
+    },
+    optional={
+        "tstamp": st.one_of(st.none(), st.floats(1e9, 4e9), st.integers(10**9, 4 * 10**9)),
+        "anony": st.sampled_from([True, False, None]),
+        "language": st.sampled_from(["English", "en", "zh-Hant", "Klingon", "unknown", None]),
+        "judge": st.sampled_from(["u1", " u2 ", "", "anonymous"]),
+        "conv_metadata": st.sampled_from(
+            [
+                None,
+                {"header_count_a": {"h1": 2, "h2": 1}, "sum_assistant_b_tokens": 7},
+                {"sum_assistant_a_tokens": 1.5, "bold_count_b": {"total": 2.0}},
+            ]
+        ),
+        "is_code": st.sampled_from([True, False, None]),
+        "extra_field": st.integers(0, 5),
+    },
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(CLEAN, min_size=1, max_size=12), st.booleans())
+def test_property_clean_blocks_are_fast_and_exact(
+    records: list[dict[str, Any]], text: bool
+) -> None:
+    # The first row has every field: a field that is null on *every* row makes the fast path
+    # step aside (present-but-null and absent cannot be told apart cheaply).
+    first = row(question_id="first", is_code=False, conv_metadata={"sum_assistant_a_tokens": 3})
+    rows = [first, *({"question_id": f"q{i}", **r} for i, r in enumerate(records))]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_rows(Path(tmp) / "clean.jsonl", rows)
+        assert list(kinds(path, with_text=text)) == [True]
+        fast, exact = load_both(path, with_text=text)
+        assert_same(fast, exact)
+        assert fast.rows_loaded == len(rows)

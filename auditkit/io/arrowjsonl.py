@@ -219,7 +219,9 @@ class ArrowColumns(Mapping[str, list[Any]]):
         return self._columns
 
     def __getitem__(self, name: str) -> list[Any]:
-        if self._columns is None and name in self._keys and _TYPED.get(name) == pa.string():
+        if name not in self._keys:
+            raise KeyError(name)
+        if self._columns is None and _TYPED.get(name) == pa.string():
             # String values are the same whichever parser read them.
             return list(self._table.column(name).to_pylist())
         return self.materialise()[name]

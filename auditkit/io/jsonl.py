@@ -2,6 +2,8 @@
 
 Both yield :class:`~auditkit.io.normalise.RawChunk` blocks of rows so memory stays bounded for JSON
 Lines; a JSON array has to be parsed whole (that is the format), then is cut into the same blocks.
+A JSON Lines block is first offered to pyarrow (:mod:`auditkit.io.arrowjsonl`); a block it cannot
+read exactly, and every block after two such misses in a row, is parsed line by line with orjson.
 """
 
 from __future__ import annotations
