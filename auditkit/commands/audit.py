@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
 
 __all__ = ["register"]
@@ -53,8 +53,5 @@ def run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         previous_dir=args.previous,
     )
-    if args.json:
-        print(json.dumps(result.to_json(), indent=2, sort_keys=True, default=str))
-    elif not args.quiet:
-        print(result.summary())
+    print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)

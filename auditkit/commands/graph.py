@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
 from auditkit.errors import ExitCode
 
@@ -51,10 +51,7 @@ def run(args: argparse.Namespace) -> int:
         battles = battles.anonymous()
     ratings = fit_ratings_frame(battles) if args.with_ratings else None
     audit = audit_graph(battles, rules, ratings=ratings)
-    if args.json:
-        print(json.dumps(audit.to_json(), indent=2, sort_keys=True))
-    else:
-        print(audit.summary())
+    print_result(audit, as_json=args.json)
     if args.fail_on is not None:
         threshold = Severity(args.fail_on)
         if any(flag.severity >= threshold for flag in audit.flags):

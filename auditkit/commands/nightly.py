@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
 
 __all__ = ["register"]
@@ -41,8 +41,5 @@ def run(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         force=args.force,
     )
-    if args.json:
-        print(json.dumps(result.to_json(), indent=2, sort_keys=True, default=str))
-    elif not args.quiet:
-        print(result.summary())
+    print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
+from auditkit.commands._output import print_result
 from auditkit.errors import ExitCode, InputError
 
 __all__ = ["register"]
@@ -99,10 +99,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    if args.json:
-        print(json.dumps(result.to_json(), indent=2, sort_keys=True))
-    else:
-        print(result.summary())
+    print_result(result, as_json=args.json)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result.to_frame().to_csv(args.out, index=False, float_format="%.2f")

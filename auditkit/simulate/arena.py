@@ -49,7 +49,12 @@ from auditkit.simulate.responses import (
     leak_sentence,
     style_counts,
 )
-from auditkit.simulate.truth import GroundTruth, SimulatedArena
+from auditkit.simulate.truth import (
+    HARD_NEGATIVE_COLUMNS,
+    LEAK_COLUMNS,
+    GroundTruth,
+    SimulatedArena,
+)
 
 __all__ = ["DEFAULT_MODELS", "simulate_arena", "tie_probabilities"]
 
@@ -819,24 +824,7 @@ def _truth(
 ) -> GroundTruth:
     """Labels per vote and voter; identity-leak votes replace an honest label or add to an attack's."""
     vote_labels = pd.DataFrame({"vote_id": vote_id, "label": label, "attack_id": attack_of})
-    leak_frame = pd.DataFrame(
-        leaks,
-        columns=[
-            "vote_id",
-            "side",
-            "turn",
-            "model",
-            "claimed_family",
-            "claimed_maker",
-            "claimed_name",
-            "claimed_maker_name",
-            "truthful",
-            "language",
-            "attack_id",
-            "sentence",
-            "anony",
-        ],
-    )
+    leak_frame = pd.DataFrame(leaks, columns=list(LEAK_COLUMNS))
     if len(leak_frame):
         per_vote = leak_frame.drop_duplicates(["vote_id", "attack_id"])[["vote_id", "attack_id"]]
         leaked = vote_labels["vote_id"].isin(per_vote["vote_id"])
@@ -869,7 +857,7 @@ def _truth(
         true_strengths={m: float(s) for m, s in zip(models, strengths, strict=True)},
         attacks=attack_records,
         leaks=leak_frame,
-        hard_negatives=pd.DataFrame(negatives, columns=["vote_id", "side", "turn", "sentence"]),
+        hard_negatives=pd.DataFrame(negatives, columns=list(HARD_NEGATIVE_COLUMNS)),
         seed=seed,
         config=config.to_dict(),
     )

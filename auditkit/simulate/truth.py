@@ -33,7 +33,7 @@ HONEST_LABELS = frozenset({"honest", "honest_shared"})
 
 _VOTE_LABEL_COLUMNS = ("vote_id", "label", "attack_id")
 _VOTER_LABEL_COLUMNS = ("voter", "label", "attack_id", "role", "n_votes")
-_LEAK_COLUMNS = (
+LEAK_COLUMNS = (
     "vote_id",
     "side",
     "turn",
@@ -48,7 +48,7 @@ _LEAK_COLUMNS = (
     "sentence",
     "anony",
 )
-_HARD_NEGATIVE_COLUMNS = ("vote_id", "side", "turn", "sentence")
+HARD_NEGATIVE_COLUMNS = ("vote_id", "side", "turn", "sentence")
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,9 +59,9 @@ class GroundTruth:
     voter_labels: pd.DataFrame
     true_strengths: dict[str, float]
     attacks: list[dict[str, Any]]
-    leaks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(_LEAK_COLUMNS)))
+    leaks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(LEAK_COLUMNS)))
     hard_negatives: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(_HARD_NEGATIVE_COLUMNS))
+        default_factory=lambda: pd.DataFrame(columns=list(HARD_NEGATIVE_COLUMNS))
     )
     seed: int = 0
     config: dict[str, Any] = field(default_factory=dict)
@@ -121,8 +121,8 @@ class GroundTruth:
             voter_labels=frame("voter_labels", _VOTER_LABEL_COLUMNS),
             true_strengths={str(k): float(v) for k, v in data["true_strengths"].items()},
             attacks=list(data.get("attacks") or []),
-            leaks=frame("leaks", _LEAK_COLUMNS),
-            hard_negatives=frame("hard_negatives", _HARD_NEGATIVE_COLUMNS),
+            leaks=frame("leaks", LEAK_COLUMNS),
+            hard_negatives=frame("hard_negatives", HARD_NEGATIVE_COLUMNS),
             seed=int(data.get("seed", 0)),
             config=dict(data.get("config") or {}),
         )
