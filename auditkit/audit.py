@@ -203,6 +203,11 @@ def _rating_frame(result: Any) -> pd.DataFrame:
     return result.to_frame()
 
 
+def _text_or_empty(column: pd.Series) -> pd.Series:
+    """Strings with missing values as "" (a column of only NaN arrives as float)."""
+    return column.astype(object).where(column.notna(), "").astype(str)
+
+
 def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Join before/after rating frames (``RatingResult.to_frame()``) into ``leaderboard.csv`` rows."""
     keep = ["model", "rating", "ci_lower", "ci_upper", "rank", "battles", "note"]
@@ -236,8 +241,8 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
     outside_after = (before_r < board["ci_after_lower"]) | (before_r > board["ci_after_upper"])
     board["change_significant"] = (outside_before & outside_after).fillna(False).astype(bool)
     # Why a model has no rating (too few battles, disconnected, only wins): after cleaning first.
-    notes_after = board["note_after"].fillna("").astype(str)
-    notes_before = board["note_before"].fillna("").astype(str)
+    notes_after = _text_or_empty(board["note_after"])
+    notes_before = _text_or_empty(board["note_before"])
     board["note"] = notes_after.where(notes_after != "", notes_before)
     board = board.sort_values(["rank_after", "model"], na_position="last").reset_index(drop=True)
     return board[list(LEADERBOARD_COLUMNS)]
