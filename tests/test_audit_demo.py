@@ -19,7 +19,7 @@ def test_demo_writes_a_full_report_and_exits_zero(
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
-    assert f"report: {(out / 'report.html').resolve()}" in printed
+    assert f"open in a browser: file://{(out / 'report.html').resolve()}" in printed
     for name in ("report.html", "summary.json", "invalidations.jsonl", "leaderboard.csv"):
         assert (out / name).is_file(), name
     assert (out / "input" / "truth.json").is_file()

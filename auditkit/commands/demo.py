@@ -46,5 +46,5 @@ def run_demo(out: Path, *, seed: int = 0, rules: str | None = None, quiet: bool 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 even though the demo has findings: it is a demo."""
     report = run_demo(Path(args.out), seed=args.seed, rules=args.rules, quiet=args.quiet)
-    print(f"report: {report.resolve()}")
+    print(f"\nopen in a browser: file://{report.resolve()}")
     return int(ExitCode.CLEAN)
