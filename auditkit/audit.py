@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,9 @@ from auditkit.ledger import Ledger, RunRecord, utc_now
 from auditkit.report import EvidenceLine, ReportContext, render_html, render_markdown, split_span
 from auditkit.rules import RulePack, load_rules
 from auditkit.schema import BattleTable
+
+if TYPE_CHECKING:
+    from auditkit.engine import Engine
 
 __all__ = [
     "CACHEABLE_DETECTORS",
@@ -397,12 +400,22 @@ def run_audit(
     seen_files: Sequence[tuple[str, str]] = (),
     title: str | None = None,
     on_stage: Callable[[str, float], None] | None = None,
+    engine: Engine | str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_rows: int | None = None,
 ) -> AuditResult:
     """Run the full audit and write every output into ``out_dir``; see the module docstring.
 
     ``db_path=None`` skips the ledger (no decisions applied, nothing recorded). ``use_detector_cache``
     (nightly) reuses cached :data:`CACHEABLE_DETECTORS` findings for votes already scanned under the
     same rule-pack hash. ``on_stage(name, seconds)`` is called after each stage (benchmarks use it).
+
+    ``engine`` (``"local"``, ``"processes"``, ``"dask"`` or an :class:`~auditkit.engine.Engine`)
+    streams the input instead: chunks of ``chunk_rows`` rows are read, their conversations go
+    through the identity scan on the engine (``workers``; ``scheduler`` for Dask) and are dropped,
+    so memory is bounded by the chunk size and the text-free table. Findings, invalidations and
+    ratings equal the in-memory run's; ``cleaned_battles.jsonl.gz`` then has no conversations.
     """
     started_at = utc_now()
     paths = [Path(p) for p in ([inputs] if isinstance(inputs, str | Path) else inputs)]
@@ -423,6 +436,7 @@ def run_audit(
     options = rating_options or RatingOptions(random_state=seed)
     timings: dict[str, float] = {}
     notes: list[str] = []
+    streamed_results: dict[str, DetectorResult] = {}  # detectors run during a streaming load
 
     with _run_log(out) as runlog:
         stages = tqdm(total=5 + len(names), desc="audit", unit="stage", disable=quiet, leave=False)
@@ -449,7 +463,22 @@ def run_audit(
             ]
             quarantine_path = out / "quarantine.jsonl"
             quarantine_path.unlink(missing_ok=True)
-            loaded = load_battles(paths, quarantine_path=quarantine_path, with_text=True)
+            if engine is None:
+                loaded = load_battles(paths, quarantine_path=quarantine_path, with_text=True)
+            else:
+                loaded = _stream_load(
+                    paths,
+                    pack,
+                    names,
+                    engine,
+                    workers,
+                    scheduler,
+                    chunk_rows,
+                    quarantine_path,
+                    streamed_results,
+                    notes,
+                    runlog,
+                )
             if not quarantine_path.exists():
                 with open(quarantine_path, "w", encoding="utf-8") as handle:
                     for record in loaded.quarantine:
@@ -473,7 +502,9 @@ def run_audit(
                         runlog.warning("detector %s not available", name)
                         continue
                     detector = detector_cls(random_state=seed)
-                    if use_detector_cache and ledger and name in CACHEABLE_DETECTORS:
+                    if name in streamed_results:
+                        result = streamed_results.pop(name)
+                    elif use_detector_cache and ledger and name in CACHEABLE_DETECTORS:
                         result = _detect_with_cache(
                             detector, name, battles, pack, ledger, cache_writes
                         )
@@ -583,6 +614,49 @@ def run_audit(
         run_id=run_id,
         new_ledger_invalidations=appended,
     )
+
+
+def _stream_load(
+    paths: Sequence[Path],
+    pack: RulePack,
+    names: Sequence[str],
+    engine: Engine | str,
+    workers: int | None,
+    scheduler: str | None,
+    chunk_rows: int | None,
+    quarantine_path: Path,
+    streamed_results: dict[str, DetectorResult],
+    notes: list[str],
+    runlog: logging.Logger,
+) -> Any:
+    """Streaming load: the identity scan runs chunk by chunk on ``engine``; text is not kept."""
+    from auditkit.engine import make_engine
+    from auditkit.streaming import DEFAULT_CHUNK_ROWS, stream_battles
+
+    owned = isinstance(engine, str)
+    if isinstance(engine, str):
+        runner = make_engine(engine, workers=workers, scheduler=scheduler)
+    else:
+        runner = engine
+    try:
+        streamed = stream_battles(
+            paths,
+            rules=pack if "identity_leak" in names else None,
+            engine=runner,
+            chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS,
+            quarantine_path=quarantine_path,
+        )
+        runlog.info("streamed on %s: %s", runner.describe(), streamed.summary())
+    finally:
+        if owned:
+            runner.close()
+    if streamed.identity is not None:
+        streamed_results["identity_leak"] = streamed.identity
+    notes.append(
+        "streaming load: conversations were scanned chunk by chunk and not kept; "
+        "cleaned_battles.jsonl.gz has no conversation text"
+    )
+    return streamed.load
 
 
 def _unratable_notes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:

@@ -16,24 +16,21 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
 from auditkit.detectors.base import DetectorResult
 from auditkit.detectors.identity import IdentityLeakDetector
 from auditkit.engine import LocalEngine, merge_identity_results
 from auditkit.engine.scan import TEXT_COLUMNS, scan_frame
 from auditkit.errors import InputError
-from auditkit.io.csvfile import read_csv
-from auditkit.io.detect import CONTAINERS, detect_container, detect_schema, file_stem
-from auditkit.io.jsonl import read_json_array, read_jsonl
-from auditkit.io.loader import LoadResult, classify_voters
-from auditkit.io.normalise import RawChunk, normalise_chunk
-from auditkit.io.parquet import read_parquet
+from auditkit.io.detect import CONTAINERS
+from auditkit.io.loader import LoadResult, classify_voters, iter_chunks
 from auditkit.io.quarantine import QuarantineRecord, count_reasons, write_quarantine
 from auditkit.schema import (
     CORE_COLUMNS,
@@ -54,18 +51,14 @@ __all__ = [
     "StreamedLoad",
     "TableAccumulator",
     "iter_battle_chunks",
+    "release_arrow_memory",
     "stream_battles",
 ]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_ROWS = 20_000
-_READERS: dict[str, Callable[..., Iterator[RawChunk]]] = {
-    "json": read_json_array,
-    "jsonl": read_jsonl,
-    "csv": read_csv,
-    "parquet": read_parquet,
-}
+_RELEASE_EVERY = 10  # chunks between returning Arrow's cached memory to the OS
 _DTYPES: dict[str, Any] = dict((*CORE_COLUMNS, *OPTIONAL_COLUMNS))
 
 
@@ -131,52 +124,30 @@ class BattleChunkStream:
     def _file_chunks(
         self, path: Path, seen_ids: dict[str, int]
     ) -> Iterator[tuple[pd.DataFrame, tuple[QuarantineRecord, ...], int, bool]]:
-        container, is_gzip = detect_container(path)
-        container = self.fmt or container
-        schema: str | None = None
-        saw_objects = saw_battles = False
-        for raw in _READERS[container](path, is_gzip=is_gzip, with_text=self.with_text):
-            self.rows_read += raw.rows_read
-            rejected = list(raw.rejected)
-            if raw.n == 0:
-                if rejected:
-                    yield empty_frame(), tuple(rejected), raw.rows_read, False
+        # The loader's own chunk reader: same normalisation, quarantine and duplicate check.
+        chunks = iter_chunks(
+            path,
+            fmt=self.fmt,
+            with_text=self.with_text,
+            seen_ids=seen_ids,
+            block_rows=self.chunk_rows,
+        )
+        for chunk in chunks:
+            self.rows_read += chunk.rows_read
+            self.unmapped_languages.update(chunk.unmapped_languages)
+            if chunk.voter_field and chunk.voter_field not in self.voter_fields:
+                self.voter_fields.append(chunk.voter_field)
+            self.formats[str(path)] = chunk.source_format
+            rejected = tuple(chunk.quarantine)
+            if chunk.frame is None:
+                yield empty_frame(), rejected, chunk.rows_read, False
                 continue
-            saw_objects = True
-            if not ({"model_a", "model_b"} & set(raw.columns)):
-                break  # not a battle log: refused below, as the loader does
-            saw_battles = True
-            if schema is None:
-                winners = set(raw.columns.get("winner", [])[:1000]) - {None}
-                schema = detect_schema(raw.columns, winners)
-            result = normalise_chunk(
-                raw.columns,
-                raw.n,
-                lines=raw.lines,
-                raw=raw.raw,
-                file=str(path),
-                stem=file_stem(path),
-                with_text=self.with_text,
-                seen_ids=seen_ids,
-                pre_problems=raw.pre_problems,
-            )
-            rejected.extend(result.quarantine)
-            self.unmapped_languages.update(result.unmapped_languages)
-            if result.voter_field and result.voter_field not in self.voter_fields:
-                self.voter_fields.append(result.voter_field)
-            frame = result.frame
-            del result
-            starts = range(0, max(len(frame), 1), self.chunk_rows)
-            for i, start in enumerate(starts):
+            frame, rows_read = chunk.frame, chunk.rows_read
+            del chunk
+            for i, start in enumerate(range(0, max(len(frame), 1), self.chunk_rows)):
                 piece = frame.iloc[start : start + self.chunk_rows]
                 # Quarantine and the read count ride with the first piece of a reader block.
-                first = i == 0
-                yield piece, tuple(rejected) if first else (), raw.rows_read if first else 0, True
-        if saw_objects and not saw_battles:
-            raise InputError(
-                "not a battle log: rows have no model_a/model_b fields", path=str(path)
-            )
-        self.formats[str(path)] = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
+                yield piece, rejected if i == 0 else (), rows_read if i == 0 else 0, True
 
 
 def iter_battle_chunks(
@@ -240,6 +211,16 @@ class TableAccumulator:
         return frame[core + rest]
 
 
+def release_arrow_memory() -> None:
+    """Hand memory Arrow's allocator keeps cached back to the OS.
+
+    Why: the JSON and Parquet readers parse each block through Arrow, whose allocator (mimalloc or
+    jemalloc) keeps freed blocks for reuse; over millions of rows that cache held about 0.15 GiB
+    per million battles in our benchmark, resident but unused, on top of the table itself.
+    """
+    pa.default_memory_pool().release_unused()
+
+
 def _final_dtype(name: str, column: pd.Series) -> pd.Series:
     if name.startswith(TAG_PREFIX):
         return column.convert_dtypes()
@@ -299,6 +280,8 @@ def stream_battles(
             if not chunk.normalised:
                 continue
             accumulator.add(chunk.frame)  # empty frames too: the loader concatenates them
+            if counts["chunks"] % _RELEASE_EVERY == 0:
+                release_arrow_memory()
             if len(chunk.frame) == 0:
                 continue
             if "conversation_a" in chunk.frame.columns:
@@ -314,6 +297,7 @@ def stream_battles(
         for _ in scan_chunks():
             pass
     load = _finish_load(stream, accumulator, quarantine, quarantine_path)
+    release_arrow_memory()
     if identity is not None and counts["text_chunks"] == 0:
         # No conversation columns anywhere: the detector's own "could not run" result.
         assert rules is not None
@@ -349,7 +333,7 @@ def _finish_load(
         voter_status=status,
         voter_note=note,
         sources=tuple(str(p) for p in files),
-        source_formats=tuple(stream.formats.get(str(p), "unknown") for p in files),
+        source_formats=tuple(stream.formats.get(str(p), "empty") for p in files),
         extra=extra,
     )
     if quarantine_path is not None:

@@ -370,8 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         sizes = [parse_size(s) for s in (args.sizes or "20k,60k").split(",")]
         no_text = [parse_size(s) for s in (args.no_text_sizes or "200k").split(",") if s]
-        text_sizes = [parse_size(s) for s in (args.text_sizes or "2k,4k,8k").split(",")]
-        args.chunk_rows = args.chunk_rows or 1_000
+        text_sizes = [parse_size(s) for s in (args.text_sizes or "10k,20k,40k").split(",")]
+        args.chunk_rows = args.chunk_rows or 2_000
         engine_rows = parse_size(args.engine_rows or "20k")
         shard_rows = 100_000
     else:

@@ -91,6 +91,14 @@ def test_chunks_are_bounded_and_carry_text(arena_file: Path) -> None:
         list(stream)
 
 
+def test_readers_read_blocks_of_chunk_rows(arena_file: Path) -> None:
+    # The bound is on what is read at once, not only on what is handed on: no block of the
+    # file is larger than chunk_rows lines (2,002 lines → 15 blocks of 128 and one of 82).
+    chunks = list(iter_battle_chunks(arena_file, chunk_rows=128))
+    blocks = [c.rows_read for c in chunks if c.rows_read]
+    assert max(blocks) == 128 and sum(blocks) == 2_002 and len(blocks) == 16
+
+
 def test_without_text_or_prompt(arena_file: Path, default_rules: RulePack) -> None:
     no_prompt = stream_battles(arena_file, rules=default_rules, keep_prompt=False)
     assert "prompt" not in no_prompt.battles.frame.columns

@@ -33,6 +33,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--previous", default=None, help="a previous run folder to diff against")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--engine",
+        choices=("local", "processes", "dask"),
+        default=None,
+        help="stream the input in chunks and run the text scan on this engine: local (this "
+        "process), processes (a local pool) or dask (a cluster); default: load it all in memory",
+    )
+    parser.add_argument(
+        "--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes / LocalCluster workers"
+    )
+    parser.add_argument(
+        "--chunk-rows", type=int, default=None, help="rows per streamed chunk (default 20,000)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -52,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         quiet=args.quiet,
         previous_dir=args.previous,
+        engine=args.engine,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        chunk_rows=args.chunk_rows,
     )
     print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)

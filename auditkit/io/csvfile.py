@@ -35,8 +35,10 @@ def _render(cells: list[str]) -> str:
     return buffer.getvalue()[:MAX_RAW_CHARS]
 
 
-def read_csv(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawChunk]:
-    """One chunk per ``BLOCK_ROWS`` records; ``line`` is the physical line where a record starts."""
+def read_csv(
+    path: Path, *, is_gzip: bool, with_text: bool, block_rows: int | None = None
+) -> Iterator[RawChunk]:
+    """One chunk per ``block_rows`` records; ``line`` is the physical line where a record starts."""
     del is_gzip  # open_text sniffs compression itself
     file = str(path)
     try:
@@ -59,7 +61,7 @@ def read_csv(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawChunk
                 raws: list[list[str]] = []
                 pre: dict[int, list[Problem]] = {}
                 start = reader.line_num + 1
-                while len(lines) < BLOCK_ROWS:
+                while len(lines) < (block_rows or BLOCK_ROWS):
                     try:
                         row = next(reader)
                     except StopIteration:

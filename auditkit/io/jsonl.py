@@ -71,15 +71,17 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace").rstrip("\r\n")[:MAX_RAW_CHARS]
 
 
-def read_jsonl(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawChunk]:
-    """One chunk per ``BLOCK_ROWS`` lines; blank lines are not rows."""
+def read_jsonl(
+    path: Path, *, is_gzip: bool, with_text: bool, block_rows: int | None = None
+) -> Iterator[RawChunk]:
+    """One chunk per ``block_rows`` lines; blank lines are not rows."""
     file = str(path)
     try:
         with _open_binary(path, is_gzip) as handle:
             line_no = 0
             try_fast, misses = _FAST, 0
             while True:
-                block = list(itertools.islice(handle, BLOCK_ROWS))
+                block = list(itertools.islice(handle, block_rows or BLOCK_ROWS))
                 if not block:
                     break
                 base = line_no + 1  # the line number of block[0]
@@ -147,7 +149,9 @@ def _reject(
     )
 
 
-def read_json_array(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawChunk]:
+def read_json_array(
+    path: Path, *, is_gzip: bool, with_text: bool, block_rows: int | None = None
+) -> Iterator[RawChunk]:
     """A JSON array of battle objects; ``line`` is the 1-based element index."""
     file = str(path)
     try:
@@ -162,8 +166,9 @@ def read_json_array(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[R
     if not isinstance(elements, list):
         raise InputError("JSON file is not an array of battles", path=file)
     del data
-    for start in range(0, len(elements), BLOCK_ROWS):
-        block = elements[start : start + BLOCK_ROWS]
+    step = block_rows or BLOCK_ROWS
+    for start in range(0, len(elements), step):
+        block = elements[start : start + step]
         records: list[dict[str, Any]] = []
         lines: list[int] = []
         rejected: list[QuarantineRecord] = []

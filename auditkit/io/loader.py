@@ -174,11 +174,13 @@ def iter_chunks(
     fmt: str | None = None,
     with_text: bool = True,
     seen_ids: dict[str, int] | None = None,
+    block_rows: int | None = None,
 ) -> Iterator[CanonicalChunk]:
     """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
 
     ``load_battles`` concatenates these; a streaming consumer can process them one at a time. Pass
     the same ``seen_ids`` dict across files to keep vote ids unique over all of them.
+    ``block_rows`` sets the rows per block (default: each reader's own), which bounds memory.
     """
     path = Path(path)
     seen = {} if seen_ids is None else seen_ids
@@ -187,7 +189,8 @@ def iter_chunks(
         container = fmt
     schema: str | None = None
     saw_objects = saw_battle_columns = False
-    for raw in _READERS[container](path, is_gzip=is_gzip, with_text=with_text):
+    blocks = _READERS[container](path, is_gzip=is_gzip, with_text=with_text, block_rows=block_rows)
+    for raw in blocks:
         label = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
         if raw.n == 0:
             yield CanonicalChunk(raw.rows_read, None, list(raw.rejected), None, label)

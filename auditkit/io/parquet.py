@@ -24,7 +24,9 @@ __all__ = ["read_parquet"]
 BATCH_ROWS = 65_536
 
 
-def read_parquet(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawChunk]:
+def read_parquet(
+    path: Path, *, is_gzip: bool, with_text: bool, block_rows: int | None = None
+) -> Iterator[RawChunk]:
     """One chunk per record batch; ``line`` is the 1-based row index in the file."""
     del is_gzip
     file = str(path)
@@ -39,7 +41,7 @@ def read_parquet(path: Path, *, is_gzip: bool, with_text: bool) -> Iterator[RawC
     wanted = [name for name in names if name in fields]
     offset = 0
     try:
-        batches = parquet.iter_batches(batch_size=BATCH_ROWS, columns=wanted)
+        batches = parquet.iter_batches(batch_size=block_rows or BATCH_ROWS, columns=wanted)
         for batch in batches:
             columns: dict[str, list[Any]] = {
                 name: batch.column(name).to_pylist() for name in batch.schema.names
