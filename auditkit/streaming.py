@@ -30,8 +30,8 @@ from auditkit.engine import LocalEngine, merge_identity_results
 from auditkit.engine.scan import TEXT_COLUMNS, scan_frame
 from auditkit.errors import InputError
 from auditkit.io.detect import CONTAINERS
-from auditkit.io.loader import LoadResult, classify_voters, iter_chunks
-from auditkit.io.quarantine import QuarantineRecord, count_reasons, write_quarantine
+from auditkit.io.loader import LoadResult, finish_load, iter_chunks
+from auditkit.io.quarantine import QuarantineRecord
 from auditkit.schema import (
     CORE_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -317,33 +317,14 @@ def _finish_load(
     quarantine: list[QuarantineRecord],
     quarantine_path: Path | None,
 ) -> LoadResult:
-    """The loader's final steps (dtypes, quarantine order, voter classification) on the streamed rows."""
-    files = stream.files
-    frame = accumulator.build()
-    order = {path: i for i, path in enumerate(files)}
-    quarantine.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
-    voter_field = ",".join(stream.voter_fields) or None
-    frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
-    extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
-    if stream.unmapped_languages:
-        extra["languages_unmapped"] = dict(sorted(stream.unmapped_languages.items()))
-    battles = BattleTable(
-        frame=frame,
-        voter_field=voter_field,
-        voter_status=status,
-        voter_note=note,
-        sources=tuple(str(p) for p in files),
-        source_formats=tuple(stream.formats.get(str(p), "empty") for p in files),
-        extra=extra,
-    )
-    if quarantine_path is not None:
-        write_quarantine(quarantine, quarantine_path)
-    return LoadResult(
-        battles=battles,
+    """The loader's own final steps on the streamed rows."""
+    return finish_load(
+        accumulator.build(),
+        files=stream.files,
         quarantine=quarantine,
-        quarantine_counts=count_reasons(quarantine),
+        voter_fields=stream.voter_fields,
+        formats=stream.formats,
+        unmapped_languages=stream.unmapped_languages,
         rows_read=stream.rows_read,
-        rows_loaded=len(frame),
-        files=tuple(str(p) for p in files),
-        formats=dict(stream.formats),
+        quarantine_path=quarantine_path,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ __all__ = [
     "CanonicalChunk",
     "LoadResult",
     "classify_voters",
+    "finish_load",
     "iter_chunks",
     "load_battles",
 ]
@@ -125,10 +126,33 @@ def load_battles(
         log.debug("loaded %s as %s", path, formats.get(str(path)))
 
     frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
-    frame = _finish_dtypes(frame)
-    quarantine.sort(
-        key=lambda r: (files.index(Path(r.file)) if Path(r.file) in files else 0, r.line)
+    return finish_load(
+        _finish_dtypes(frame),
+        files=files,
+        quarantine=quarantine,
+        voter_fields=voter_fields,
+        formats=formats,
+        unmapped_languages=unmapped_languages,
+        rows_read=rows_read,
+        quarantine_path=quarantine_path,
     )
+
+
+def finish_load(
+    frame: pd.DataFrame,
+    *,
+    files: Sequence[Path],
+    quarantine: list[QuarantineRecord],
+    voter_fields: Sequence[str],
+    formats: dict[str, str],
+    unmapped_languages: Mapping[str, int],
+    rows_read: int,
+    quarantine_path: Path | None,
+) -> LoadResult:
+    """The loader's last steps, shared with the streaming loader: quarantine in file/line order,
+    voter classification, the table's metadata, the quarantine file."""
+    order = {path: i for i, path in enumerate(files)}
+    quarantine.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
     voter_field = ",".join(voter_fields) or None
     frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
     extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
@@ -152,7 +176,7 @@ def load_battles(
         rows_read=rows_read,
         rows_loaded=len(frame),
         files=tuple(str(p) for p in files),
-        formats=formats,
+        formats=dict(formats),
     )
 
 
