@@ -40,16 +40,12 @@ FASTCHAT_IDENTITY_WORDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class EvalScore:
-    """Confusion counts and precision / recall of one method on one subset."""
+class _PrecisionRecall:
+    """Precision and recall from counts; an empty denominator counts as perfect."""
 
-    method: str
-    subset: str
     tp: int
     fp: int
     fn: int
-    tn: int
 
     @property
     def precision(self) -> float:
@@ -60,6 +56,18 @@ class EvalScore:
     def recall(self) -> float:
         positives = self.tp + self.fn
         return self.tp / positives if positives else 1.0
+
+
+@dataclass(frozen=True)
+class EvalScore(_PrecisionRecall):
+    """Confusion counts and precision / recall of one method on one subset."""
+
+    method: str
+    subset: str
+    tp: int
+    fp: int
+    fn: int
+    tn: int
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,7 +148,7 @@ def evaluate_labelled(items: Sequence[Mapping[str, Any]], rules: RulePack) -> pd
 
 
 @dataclass(frozen=True)
-class SimulatedScore:
+class SimulatedScore(_PrecisionRecall):
     """Vote-level score of the detector against a simulated arena's planted leaks.
 
     A positive is an anonymous vote with a planted leak (``truth.leaks``, ``anony``); a flag is a
@@ -158,16 +166,6 @@ class SimulatedScore:
     by_language: Mapping[str, tuple[int, int]]  # language -> (found, planted)
     missed: tuple[str, ...]  # sentences of missed leaks
     false_flags: tuple[str, ...]  # matched snippets of flagged non-leak votes
-
-    @property
-    def precision(self) -> float:
-        flagged = self.tp + self.fp
-        return self.tp / flagged if flagged else 1.0
-
-    @property
-    def recall(self) -> float:
-        positives = self.tp + self.fn
-        return self.tp / positives if positives else 1.0
 
     def summary(self) -> str:
         langs = ", ".join(
