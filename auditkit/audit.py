@@ -404,12 +404,14 @@ def run_audit(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_rows: int | None = None,
+    input_hashes: Mapping[str, str] | None = None,
 ) -> AuditResult:
     """Run the full audit and write every output into ``out_dir``; see the module docstring.
 
     ``db_path=None`` skips the ledger (no decisions applied, nothing recorded). ``use_detector_cache``
     (nightly) reuses cached :data:`CACHEABLE_DETECTORS` findings for votes already scanned under the
     same rule-pack hash. ``on_stage(name, seconds)`` is called after each stage (benchmarks use it).
+    ``input_hashes`` (path → sha256) spares re-reading inputs a caller has just hashed (nightly).
 
     ``engine`` (``"local"``, ``"processes"``, ``"dask"`` or an :class:`~auditkit.engine.Engine`)
     streams the input instead: chunks of ``chunk_rows`` rows are read, their conversations go
@@ -459,7 +461,12 @@ def run_audit(
         )
         with stage("load"):
             input_meta = [
-                {"path": str(p), "sha256": sha256_file(p), "bytes": p.stat().st_size} for p in paths
+                {
+                    "path": str(p),
+                    "sha256": (input_hashes or {}).get(str(p)) or sha256_file(p),
+                    "bytes": p.stat().st_size,
+                }
+                for p in paths
             ]
             quarantine_path = out / "quarantine.jsonl"
             quarantine_path.unlink(missing_ok=True)

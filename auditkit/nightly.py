@@ -132,6 +132,7 @@ def run_nightly(
         use_detector_cache=True,
         seen_files=new,
         title=f"Nightly integrity audit {day}",
+        input_hashes={str(Path(f)): h for f, h in hashes},
     )
     if "diff" in audit.summary_data:
         (out / "diff.json").write_text(
