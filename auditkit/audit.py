@@ -201,11 +201,6 @@ def _record_to_dict(record: Any) -> dict[str, Any]:
     return dict(vars(record))
 
 
-def _rating_frame(result: Any) -> pd.DataFrame:
-    """Every model, rated or not: an unrateable one keeps NaN ratings and the engine's note."""
-    return result.to_frame()
-
-
 def _text_or_empty(column: pd.Series) -> pd.Series:
     """Strings with missing values as "" (a column of only NaN arrives as float)."""
     return column.astype(object).where(column.notna(), "").astype(str)
@@ -532,7 +527,8 @@ def run_audit(
             with stage("ratings"):
                 before = fit_ratings(battles, options)
                 after = fit_ratings(cleaning.cleaned, options)
-                board = build_leaderboard(_rating_frame(before), _rating_frame(after))
+                # Every model, rated or not: an unrated one keeps NaN ratings and the engine's note.
+                board = build_leaderboard(before.to_frame(), after.to_frame())
                 notes.extend(_unratable_notes(before.unratable, after.unratable))
 
             gate_reasons = gate.evaluate(findings, cleaning.n_invalidated, len(battles))
