@@ -22,6 +22,7 @@ from auditkit.io import LoadResult, load_battles, write_fastchat_jsonl
 from auditkit.io import jsonl as jsonl_module
 from auditkit.io import writer as writer_module
 from auditkit.io.arrowjsonl import ArrowColumns, parse_block
+from auditkit.io.ids import VoteIdIndex
 from auditkit.io.jsonl import read_jsonl
 
 DATA = Path(__file__).resolve().parent / "data" / "io"
@@ -73,7 +74,7 @@ def assert_same(fast: LoadResult, exact: LoadResult) -> None:
 
 def kinds(path: Path, with_text: bool = True) -> Iterator[bool]:
     """Per reader block: True when pyarrow parsed it and the column-wise path accepted every row."""
-    seen: dict[str, int] = {}
+    seen = VoteIdIndex()
     for raw in read_jsonl(path, is_gzip=False, with_text=with_text):
         columns = raw.columns
         yield isinstance(columns, ArrowColumns) and (

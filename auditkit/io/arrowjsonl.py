@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
+from auditkit.io.ids import VoteIdIndex, hash_ids
 from auditkit.io.languages import normalise_language
 from auditkit.io.normalise import (
     _MAX_EPOCH,
@@ -236,7 +237,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         return name in self._keys
 
     def fast_chunk(
-        self, *, lines: np.ndarray, file: str, with_text: bool, seen_ids: dict[str, int]
+        self, *, lines: np.ndarray, file: str, with_text: bool, seen_ids: VoteIdIndex
     ) -> ChunkResult | None:
         """The canonical chunk when every row loads; None (``seen_ids`` untouched) otherwise."""
         table, keys, n = self._table, set(self._keys), self._table.num_rows
@@ -250,8 +251,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if pc.any(pc.equal(ids_column, "")).as_py():
             return None
         ids: list[str] = ids_column.to_pylist()
-        unique_ids = set(ids)
-        if len(unique_ids) != n or not seen_ids.keys().isdisjoint(unique_ids):
+        hashed = hash_ids(ids)
+        if len(set(ids)) != n or (seen_ids.first_lines(hashed) >= 0).any():
             return None
 
         sides: dict[str, pa.Array] = {}
@@ -286,7 +287,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
             return None
 
         # Every row loads from here on: commit the ids.
-        seen_ids.update(zip(ids, lines.tolist(), strict=True))
+        seen_ids.add(hashed, lines)
         anony = table.column("anony").fill_null(True).to_numpy().astype(bool)
 
         voter_field = "judge" if "judge" in keys else None

@@ -19,6 +19,7 @@ import pandas as pd
 from auditkit.errors import InputError
 from auditkit.io.csvfile import read_csv
 from auditkit.io.detect import CONTAINERS, detect_container, detect_schema, file_stem
+from auditkit.io.ids import VoteIdIndex
 from auditkit.io.jsonl import read_json_array, read_jsonl
 from auditkit.io.normalise import RawChunk, normalise_chunk
 from auditkit.io.parquet import read_parquet
@@ -106,7 +107,7 @@ def load_battles(
     files = _as_paths(paths)
     if not files:
         raise InputError("no input files given")
-    seen_ids: dict[str, int] = {}
+    seen_ids = VoteIdIndex()
     frames: list[pd.DataFrame] = []
     quarantine: list[QuarantineRecord] = []
     voter_fields: list[str] = []
@@ -197,17 +198,17 @@ def iter_chunks(
     *,
     fmt: str | None = None,
     with_text: bool = True,
-    seen_ids: dict[str, int] | None = None,
+    seen_ids: VoteIdIndex | None = None,
     block_rows: int | None = None,
 ) -> Iterator[CanonicalChunk]:
     """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
 
     ``load_battles`` concatenates these; a streaming consumer can process them one at a time. Pass
-    the same ``seen_ids`` dict across files to keep vote ids unique over all of them.
+    the same ``seen_ids`` index across files to keep vote ids unique over all of them.
     ``block_rows`` sets the rows per block (default: each reader's own), which bounds memory.
     """
     path = Path(path)
-    seen = {} if seen_ids is None else seen_ids
+    seen = VoteIdIndex() if seen_ids is None else seen_ids
     container, is_gzip = detect_container(path)
     if fmt is not None:
         container = fmt

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from auditkit.io.ids import VoteIdIndex, hash_ids
 from auditkit.io.languages import normalise_language
 from auditkit.io.quarantine import QuarantineRecord
 from auditkit.schema import STYLE_COLUMNS, TAG_PREFIX, WINNER_DTYPE, QuarantineReason, Winner
@@ -342,12 +343,12 @@ def normalise_chunk(
     file: str,
     stem: str,
     with_text: bool,
-    seen_ids: dict[str, int],
+    seen_ids: VoteIdIndex,
     pre_problems: Mapping[int, list[Problem]] | None = None,
 ) -> ChunkResult:
     """Normalise ``n`` rows given as source columns; quarantine what cannot be trusted.
 
-    ``seen_ids`` maps every vote id loaded so far (all chunks, all files) to its first line and is
+    ``seen_ids`` holds every vote id loaded so far (all chunks, all files) with its first line and is
     updated in place, so duplicates across chunks and files are found. ``pre_problems`` carries
     row-level failures found by the reader (e.g. a CSV row with the wrong number of fields).
     """
@@ -642,18 +643,20 @@ def normalise_chunk(
         bad[list(problems)] = True
     # Duplicate ids: a row repeats an id that an earlier, loaded row already has.
     first_good: dict[str, int] = {}
-    unique_ids = set(ids)
-    if len(unique_ids) == n and not (seen_ids.keys() & unique_ids):
+    hashed = hash_ids(ids)
+    loaded_before = seen_ids.first_lines(hashed)
+    if len(set(ids)) == n and not (loaded_before >= 0).any():
         # Fast path: no id repeats inside the chunk or with anything loaded before.
-        good = np.flatnonzero(~bad).tolist()
-        seen_ids.update(zip([ids[i] for i in good], lines[good].tolist(), strict=True))
+        good = np.flatnonzero(~bad)
+        seen_ids.add(hashed.take(good), lines[good])
         n_dup_scan = 0
     else:
         n_dup_scan = n
     for i in range(n_dup_scan):
         vote_id = ids[i]
-        if vote_id in seen_ids or (vote_id in first_good and first_good[vote_id] < i):
-            first_line = seen_ids.get(vote_id, int(lines[first_good.get(vote_id, i)]))
+        earlier = int(loaded_before[i])
+        if earlier >= 0 or (vote_id in first_good and first_good[vote_id] < i):
+            first_line = earlier if earlier >= 0 else int(lines[first_good[vote_id]])
             flag(
                 i,
                 R.DUPLICATE_VOTE_ID,
@@ -663,8 +666,8 @@ def normalise_chunk(
             bad[i] = True
         elif not bad[i]:
             first_good[vote_id] = i
-    for vote_id, i in first_good.items():
-        seen_ids[vote_id] = int(lines[i])
+    if first_good:
+        seen_ids.add(list(first_good), lines[list(first_good.values())])
 
     quarantine: list[QuarantineRecord] = []
     for i in sorted(problems):

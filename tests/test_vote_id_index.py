@@ -1,0 +1,57 @@
+"""The loader's duplicate-id index: a set of ids that remembers where each was loaded."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auditkit.io.ids import VoteIdIndex
+
+
+def test_an_empty_index_knows_no_id() -> None:
+    index = VoteIdIndex()
+    assert len(index) == 0
+    assert index.first_lines(["a", "b"]).tolist() == [-1, -1]
+    assert "a" not in index
+
+
+def test_added_ids_are_found_with_the_line_they_came_from() -> None:
+    index = VoteIdIndex()
+    index.add(["v1", "v2"], [10, 20])
+    index.add(["v3"], [30])
+    assert index.first_lines(["v3", "x", "v1", "v2"]).tolist() == [30, -1, 10, 20]
+    assert "v2" in index and "v4" not in index
+    assert len(index) == 3
+
+
+def test_many_small_additions_merge_into_few_runs_and_lose_nothing() -> None:
+    index = VoteIdIndex()
+    ids = [f"s{i % 7}-v{i:07d}" for i in range(20_000)]
+    for start in range(0, len(ids), 333):
+        block = ids[start : start + 333]
+        index.add(block, np.arange(start, start + len(block)) + 1)
+    assert len(index) == len(ids)
+    assert len(index._runs) <= 16  # merged like a binary counter: O(log n) runs
+    assert index.nbytes == 24 * len(ids)
+    found = index.first_lines(ids)
+    assert found.tolist() == list(range(1, len(ids) + 1))
+    assert (index.first_lines([i + "x" for i in ids[:500]]) == -1).all()
+
+
+def test_ids_that_differ_only_in_unicode_or_quotes_stay_distinct() -> None:
+    index = VoteIdIndex()
+    index.add(['a"b', "a'b", "我是", "我是 "], [1, 2, 3, 4])
+    assert index.first_lines(["a'b", "我是 ", 'a"b', "我是", "ab"]).tolist() == [2, 4, 1, 3, -1]
+
+
+@given(st.lists(st.text(max_size=12), unique=True, max_size=200), st.integers(1, 50))
+def test_membership_matches_a_python_dict(ids: list[str], block: int) -> None:
+    index, reference = VoteIdIndex(), {}
+    half = ids[: len(ids) // 2]
+    for start in range(0, len(half), block):
+        part = half[start : start + block]
+        index.add(part, list(range(start, start + len(part))))
+        reference.update(zip(part, range(start, start + len(part)), strict=True))
+    expected = [reference.get(i, -1) for i in ids]
+    assert index.first_lines(ids).tolist() == expected
