@@ -21,7 +21,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -405,7 +405,8 @@ def run_audit(
 
     ``db_path=None`` skips the ledger (no decisions applied, nothing recorded). ``use_detector_cache``
     (nightly) reuses cached :data:`CACHEABLE_DETECTORS` findings for votes already scanned under the
-    same rule-pack hash. ``on_stage(name, seconds)`` is called after each stage (benchmarks use it).
+    same rule-pack hash (looked up chunk by chunk when streaming). ``on_stage(name, seconds)`` is
+    called after each stage (benchmarks use it).
     ``input_hashes`` (path → sha256) spares re-reading inputs a caller has just hashed (nightly).
 
     ``engine`` (``"local"``, ``"processes"``, ``"dask"`` or an :class:`~auditkit.engine.Engine`)
@@ -434,6 +435,8 @@ def run_audit(
     timings: dict[str, float] = {}
     notes: list[str] = []
     streamed_results: dict[str, DetectorResult] = {}  # detectors run during a streaming load
+    # New detector-cache rows (vote_id, detector) → findings, written with the run's ledger row.
+    cache_writes: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     with _run_log(out) as runlog:
         stages = tqdm(total=5 + len(names), desc="audit", unit="stage", disable=quiet, leave=False)
@@ -480,6 +483,8 @@ def run_audit(
                     streamed_results,
                     notes,
                     runlog,
+                    cache_db=db_path if use_detector_cache else None,
+                    cache_writes=cache_writes,
                 )
             if not quarantine_path.exists():
                 with open(quarantine_path, "w", encoding="utf-8") as handle:
@@ -492,7 +497,6 @@ def run_audit(
         try:
             decisions = ledger.current_decisions() if ledger else {}
             results: list[DetectorResult] = []
-            cache_writes: dict[tuple[str, str], list[dict[str, Any]]] = {}
             for name in names:
                 with stage(name):
                     try:
@@ -631,30 +635,42 @@ def _stream_load(
     streamed_results: dict[str, DetectorResult],
     notes: list[str],
     runlog: logging.Logger,
+    *,
+    cache_db: str | Path | None,
+    cache_writes: dict[tuple[str, str], list[dict[str, Any]]],
 ) -> Any:
-    """Streaming load: the identity scan runs chunk by chunk on ``engine``; text is not kept."""
+    """Streaming load: the identity scan runs chunk by chunk on ``engine``; text is not kept.
+
+    With ``cache_db`` (nightly) each chunk's votes are looked up in that ledger's detector cache
+    and only the others are scanned; their new cache rows go into ``cache_writes``.
+    """
     from auditkit.engine import make_engine
     from auditkit.streaming import DEFAULT_CHUNK_ROWS, stream_battles
 
-    owned = isinstance(engine, str)
-    if isinstance(engine, str):
-        runner = make_engine(engine, workers=workers, scheduler=scheduler)
-    else:
-        runner = engine
-    try:
+    name = "identity_leak"
+    scan = name in names
+    with ExitStack() as resources:
+        cache = None
+        if cache_db is not None and scan and name in CACHEABLE_DETECTORS:
+            lookup = resources.enter_context(Ledger(cache_db))
+            cache = _VoteCache(lookup, pack, name, cache_writes)
+        if isinstance(engine, str):
+            runner = make_engine(engine, workers=workers, scheduler=scheduler)
+            resources.callback(runner.close)
+        else:
+            runner = engine
         streamed = stream_battles(
             paths,
-            rules=pack if "identity_leak" in names else None,
+            rules=pack if scan else None,
             engine=runner,
             chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS,
             quarantine_path=quarantine_path,
+            skip=cache,
         )
         runlog.info("streamed on %s: %s", runner.describe(), streamed.summary())
-    finally:
-        if owned:
-            runner.close()
     if streamed.identity is not None:
-        streamed_results["identity_leak"] = streamed.identity
+        identity = streamed.identity
+        streamed_results[name] = identity if cache is None else cache.finish(identity)
     notes.append(
         "streaming load: conversations were scanned chunk by chunk and not kept; "
         "cleaned_battles.jsonl.gz has no conversation text"
@@ -675,6 +691,69 @@ def _unratable_notes(before: Mapping[str, str], after: Mapping[str, str]) -> lis
     return out
 
 
+class _VoteCache:
+    """A per-vote detector's ledger cache during one run: which votes to skip, what they found.
+
+    Why one object for both paths: the in-memory audit asks it about the whole table, the streaming
+    audit about each chunk (``stream_battles(skip=...)``); both then get the same result and queue
+    the same cache rows. Calling it marks the rows of a frame already scanned under this rule pack
+    and keeps their cached findings; :meth:`finish` adds them to the scan of the other rows.
+    """
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        pack: RulePack,
+        detector: str,
+        cache_writes: dict[tuple[str, str], list[dict[str, Any]]],
+    ) -> None:
+        self.ledger = ledger
+        self.rule_pack_hash = pack.content_hash
+        self.detector = detector
+        self.cache_writes = cache_writes
+        self.cached_findings: list[Finding] = []
+        self.votes_from_cache = 0
+        self.votes_scanned = 0
+
+    def __call__(self, frame: pd.DataFrame) -> np.ndarray:
+        vote_ids = frame["vote_id"].astype(str)
+        cached = self.ledger.cached_findings(vote_ids, self.rule_pack_hash, self.detector)
+        skip = vote_ids.isin(list(cached)).to_numpy(dtype=bool)
+        for rows in cached.values():
+            self.cached_findings.extend(findings_from_dicts(rows))
+        self.votes_from_cache += len(cached)
+        self.votes_scanned += int((~skip).sum())
+        # Every scanned vote is cached, an empty list when nothing was found (rows without text
+        # included: the detector judged them and found nothing).
+        for vote_id in vote_ids[~skip]:
+            self.cache_writes[(vote_id, self.detector)] = []
+        return skip
+
+    def finish(self, scanned: DetectorResult) -> DetectorResult:
+        """The whole result: ``scanned`` (the result on the unskipped votes) plus cached findings.
+
+        The summary and notes are those of the scan (none when every vote came from the cache),
+        plus ``votes_from_cache`` and ``votes_scanned``.
+        """
+        if scanned.summary.get("ran") is False:
+            # The detector could not run (no text anywhere): nothing was judged, cache nothing.
+            for key in [k for k in self.cache_writes if k[1] == self.detector]:
+                del self.cache_writes[key]
+        for finding in scanned.findings:
+            if finding.vote_id is not None:
+                key = (finding.vote_id, self.detector)
+                self.cache_writes.setdefault(key, []).append(finding.to_dict())
+        summary = dict(scanned.summary) if self.votes_scanned else {}
+        summary["votes_from_cache"] = self.votes_from_cache
+        summary["votes_scanned"] = self.votes_scanned
+        return DetectorResult(
+            self.detector,
+            findings=(*self.cached_findings, *scanned.findings),
+            summary=summary,
+            notes=scanned.notes if self.votes_scanned else (),
+        )
+
+
 def _detect_with_cache(
     detector: Any,
     name: str,
@@ -684,26 +763,11 @@ def _detect_with_cache(
     cache_writes: dict[tuple[str, str], list[dict[str, Any]]],
 ) -> DetectorResult:
     """Run a per-vote detector only on votes not yet scanned under this rule pack."""
-    vote_ids = battles.frame["vote_id"].astype(str)
-    cached = ledger.cached_findings(vote_ids, pack.content_hash, name)
-    fresh_mask = ~vote_ids.isin(set(cached)).to_numpy(dtype=bool)
-    findings: list[Finding] = [f for rows in cached.values() for f in findings_from_dicts(rows)]
-    notes: tuple[str, ...] = ()
-    summary: dict[str, Any] = {}
-    if fresh_mask.any():
-        fresh = battles.with_frame(battles.frame.loc[fresh_mask].reset_index(drop=True))
-        result = detector.detect(fresh, pack)
-        notes, summary = tuple(result.notes), dict(result.summary)
-        per_vote: dict[str, list[dict[str, Any]]] = {v: [] for v in fresh.frame["vote_id"]}
-        for finding in result.findings:
-            if finding.vote_id is not None:
-                per_vote.setdefault(finding.vote_id, []).append(finding.to_dict())
-            findings.append(finding)
-        for vote_id, rows in per_vote.items():
-            cache_writes[(str(vote_id), name)] = rows
-    summary["votes_from_cache"] = len(cached)
-    summary["votes_scanned"] = int(fresh_mask.sum())
-    return DetectorResult(name, findings=tuple(findings), summary=summary, notes=notes)
+    cache = _VoteCache(ledger, pack, name, cache_writes)
+    fresh_mask = ~cache(battles.frame)
+    fresh = battles.with_frame(battles.frame.loc[fresh_mask].reset_index(drop=True))
+    scanned = detector.detect(fresh, pack) if fresh_mask.any() else DetectorResult(name)
+    return cache.finish(scanned)
 
 
 def _summary(

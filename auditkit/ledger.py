@@ -49,6 +49,8 @@ SCHEMA_VERSION = 1
 # Test hook: when set to a file path, record_run writes that file and sleeps inside the open
 # transaction, so a test can SIGKILL the process there and prove the ledger is unchanged.
 PAUSE_ENV = "AUDITKIT_LEDGER_PAUSE_FILE"
+# Bound parameters per statement: below SQLite's historical limit of 999 (newer builds allow more).
+_MAX_PARAMETERS = 900
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -411,14 +413,24 @@ class Ledger:
     def cached_findings(
         self, vote_ids: Iterable[str], rule_pack_hash: str, detector: str
     ) -> dict[str, list[dict[str, Any]]]:
-        """Cached findings for the given votes already scanned by ``detector`` under these rules."""
-        wanted = set(vote_ids)
-        rows = self.conn.execute(
-            "SELECT vote_id, findings_json FROM detector_cache WHERE rule_pack_hash = ?"
-            " AND detector = ?",
-            (rule_pack_hash, detector),
-        )
-        return {vote_id: json.loads(found) for vote_id, found in rows if vote_id in wanted}
+        """Cached findings for the given votes already scanned by ``detector`` under these rules.
+
+        Why batches of ids: the cache holds every vote ever scanned; asking SQLite for just these
+        ids (a primary-key search per id) keeps a lookup's cost and memory proportional to the ids
+        asked for, not to the cache. A batch stays under SQLite's bound-parameter limit.
+        """
+        wanted = list(dict.fromkeys(str(v) for v in vote_ids))
+        step = _MAX_PARAMETERS - 2  # two parameters are the rule-pack hash and the detector
+        found: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(wanted), step):
+            batch = wanted[start : start + step]
+            rows = self.conn.execute(
+                "SELECT vote_id, findings_json FROM detector_cache WHERE rule_pack_hash = ?"
+                f" AND detector = ? AND vote_id IN ({','.join('?' * len(batch))})",
+                (rule_pack_hash, detector, *batch),
+            )
+            found.update((vote_id, json.loads(rows_json)) for vote_id, rows_json in rows)
+        return found
 
     def seen_file_hashes(self) -> set[tuple[str, str]]:
         return {(r[0], r[1]) for r in self.conn.execute("SELECT path, sha256 FROM seen_files")}

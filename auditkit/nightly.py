@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditkit.audit import AuditResult, run_audit, sha256_file
 from auditkit.clean import canonical_json
@@ -23,6 +23,9 @@ from auditkit.detectors.base import Severity
 from auditkit.errors import ExitCode, InputError
 from auditkit.ledger import Ledger
 from auditkit.rules import RulePack, load_rules
+
+if TYPE_CHECKING:
+    from auditkit.engine import Engine
 
 __all__ = ["NightlyResult", "previous_report_dir", "run_nightly"]
 
@@ -92,8 +95,21 @@ def run_nightly(
     fail_on: str | Severity | None = None,
     quiet: bool = False,
     force: bool = False,
+    engine: Engine | str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_rows: int | None = None,
 ) -> NightlyResult:
-    """One nightly run; see the module docstring. ``date`` (YYYY-MM-DD) defaults to today (UTC)."""
+    """One nightly run; see the module docstring. ``date`` (YYYY-MM-DD) defaults to today (UTC).
+
+    ``engine``, ``workers``, ``scheduler`` and ``chunk_rows`` stream the audit as in
+    :func:`auditkit.audit.run_audit`; the detector cache is used chunk by chunk then.
+    """
+    from auditkit.engine import ENGINES
+
+    if isinstance(engine, str) and engine not in ENGINES:
+        # Before hashing inputs: a typo should not cost a pass over every file.
+        raise InputError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     files = sorted(glob.glob(input_glob, recursive=True))
     files = [f for f in files if Path(f).is_file()]
     if not files:
@@ -133,6 +149,10 @@ def run_nightly(
         seen_files=new,
         title=f"Nightly integrity audit {day}",
         input_hashes={str(Path(f)): h for f, h in hashes},
+        engine=engine,
+        workers=workers,
+        scheduler=scheduler,
+        chunk_rows=chunk_rows,
     )
     if "diff" in audit.summary_data:
         (out / "diff.json").write_text(

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -30,6 +31,7 @@ from auditkit.engine import LocalEngine, merge_identity_results
 from auditkit.engine.scan import TEXT_COLUMNS, scan_frame
 from auditkit.errors import InputError
 from auditkit.io.detect import CONTAINERS
+from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import LoadResult, finish_load, iter_chunks
 from auditkit.io.quarantine import QuarantineRecord
 from auditkit.schema import (
@@ -48,6 +50,7 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "BattleChunk",
     "BattleChunkStream",
+    "SkipRows",
     "StreamedLoad",
     "TableAccumulator",
     "iter_battle_chunks",
@@ -60,6 +63,10 @@ log = logging.getLogger(__name__)
 DEFAULT_CHUNK_ROWS = 20_000
 _RELEASE_EVERY = 10  # chunks between returning Arrow's cached memory to the OS
 _DTYPES: dict[str, Any] = dict((*CORE_COLUMNS, *OPTIONAL_COLUMNS))
+
+# Given a chunk's canonical rows, a boolean mask (one per row) of rows the identity scan may skip,
+# e.g. votes whose findings a cache already holds; the caller keeps whatever it knows about them.
+SkipRows = Callable[[pd.DataFrame], "np.ndarray | pd.Series"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,7 +121,7 @@ class BattleChunkStream:
         if self._started:
             raise RuntimeError("a BattleChunkStream can be iterated only once")
         self._started = True
-        seen_ids: dict[str, int] = {}
+        seen_ids = VoteIdIndex()
         index = 0
         for path in self.files:
             for frame, rejected, rows_read, normalised in self._file_chunks(path, seen_ids):
@@ -122,7 +129,7 @@ class BattleChunkStream:
                 index += 1
 
     def _file_chunks(
-        self, path: Path, seen_ids: dict[str, int]
+        self, path: Path, seen_ids: VoteIdIndex
     ) -> Iterator[tuple[pd.DataFrame, tuple[QuarantineRecord, ...], int, bool]]:
         # The loader's own chunk reader: same normalisation, quarantine and duplicate check.
         chunks = iter_chunks(
@@ -232,7 +239,11 @@ def _final_dtype(name: str, column: pd.Series) -> pd.Series:
 
 @dataclass(frozen=True, eq=False)
 class StreamedLoad:
-    """A streamed load: the text-free battles (as a :class:`LoadResult`) and the identity result."""
+    """A streamed load: the text-free battles (as a :class:`LoadResult`) and the identity result.
+
+    With ``skip``, ``identity`` covers only the rows that were scanned; ``skipped_rows`` counts the
+    others.
+    """
 
     load: LoadResult
     identity: DetectorResult | None
@@ -240,6 +251,7 @@ class StreamedLoad:
     engine: str
     text_rows: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    skipped_rows: int = 0
 
     @property
     def battles(self) -> BattleTable:
@@ -260,18 +272,22 @@ def stream_battles(
     fmt: str | None = None,
     with_text: bool = True,
     keep_prompt: bool = True,
+    skip: SkipRows | None = None,
 ) -> StreamedLoad:
     """Load ``paths`` chunk by chunk; scan each chunk's conversations on ``engine``, then drop them.
 
     With ``rules`` and ``with_text`` the identity scan runs (``engine`` defaults to this process);
     the returned table never holds conversation text. ``keep_prompt`` keeps the first user turn,
     which prompt de-duplication needs (a small fraction of the text); ``False`` drops it too.
+    ``skip`` is asked about every chunk before its scan and the rows it marks are not scanned
+    (nightly runs skip votes cached in the ledger); the table still holds every row.
     """
     stream = iter_battle_chunks(paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt)
     drop = TEXT_COLUMNS if keep_prompt else (*TEXT_COLUMNS, "prompt")
     accumulator = TableAccumulator(drop)
     quarantine: list[QuarantineRecord] = []
-    counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0}
+    counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}
+    ask_skip = skip if rules is not None and with_text else None  # only a scan can skip rows
 
     def scan_chunks() -> Iterator[pd.DataFrame]:
         for chunk in stream:
@@ -287,7 +303,15 @@ def stream_battles(
             if "conversation_a" in chunk.frame.columns:
                 counts["text_chunks"] += 1
                 counts["text_rows"] += int(chunk.frame["conversation_a"].notna().sum())
-            yield scan_frame(chunk.frame)
+            frame = chunk.frame
+            if ask_skip is not None:
+                skipped = np.asarray(ask_skip(frame), dtype=bool)
+                counts["skipped_rows"] += int(skipped.sum())
+                if skipped.all():
+                    continue
+                if skipped.any():
+                    frame = frame.loc[~skipped]
+            yield scan_frame(frame)
 
     identity: DetectorResult | None = None
     used = engine if engine is not None else LocalEngine()
@@ -302,12 +326,16 @@ def stream_battles(
         # No conversation columns anywhere: the detector's own "could not run" result.
         assert rules is not None
         identity = IdentityLeakDetector().detect(load.battles, rules)
+        if counts["skipped_rows"]:  # it counts the rows offered to the scan, as in memory
+            rows = len(load.battles) - counts["skipped_rows"]
+            identity = replace(identity, summary={**identity.summary, "rows": rows})
     return StreamedLoad(
         load=load,
         identity=identity,
         chunks=counts["chunks"],
         engine=used.name if identity is not None else "none",
         text_rows=counts["text_rows"],
+        skipped_rows=counts["skipped_rows"],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
 
@@ -33,22 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--previous", default=None, help="a previous run folder to diff against")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument(
-        "--engine",
-        choices=("local", "processes", "dask"),
-        default=None,
-        help="stream the input in chunks and run the text scan on this engine: local (this "
-        "process), processes (a local pool) or dask (a cluster); default: load it all in memory",
-    )
-    parser.add_argument(
-        "--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)"
-    )
-    parser.add_argument(
-        "--workers", type=int, default=None, help="processes / LocalCluster workers"
-    )
-    parser.add_argument(
-        "--chunk-rows", type=int, default=None, help="rows per streamed chunk (default 20,000)"
-    )
+    add_engine_arguments(parser)
     parser.set_defaults(func=run)
 
 

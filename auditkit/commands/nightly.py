@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
 
@@ -24,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--force", action="store_true", help="run even if nothing is new")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_engine_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -40,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         quiet=args.quiet,
         force=args.force,
+        engine=args.engine,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        chunk_rows=args.chunk_rows,
     )
     print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)
