@@ -141,6 +141,8 @@ def arena_consistency_test(
     max_votes: int | None = None,
     random_state: int = 0,
     rank: str = "literal",
+    pair_level: FloatArray | None = None,
+    uniforms: FloatArray | None = None,
 ) -> tuple[FloatArray, BoolArray]:
     """The Chatbot Arena paper's anomalous-user test (Chiang et al. 2024, arXiv 2403.04132, §5.1).
 
@@ -159,6 +161,10 @@ def arena_consistency_test(
     (the conformal p-value with nonconformity = rarity), which removes the orientation problem.
     Rows must be sorted by voter, then time. Returns (the smallest Bonferroni-adjusted p over the
     checkpoints per voter, flagged).
+
+    To run it over blocks of voters with the answer of one call: ``pair_level`` gives the counts of
+    each score level (0, 0.5, 1) per pair over *all* voters, and ``uniforms`` the block's rows of the
+    ``(voters, n_checks)`` uniform draws that ``random_state`` makes for all voters at once.
     """
     if rank not in ("literal", "rarity"):
         raise ValueError("rank must be 'literal' or 'rarity'")
@@ -172,9 +178,10 @@ def arena_consistency_test(
     # Counts of scores >= x on each pair, total and from the voter himself (subtracted = "others").
     levels = np.array([0.0, 0.5, 1.0])
     level = np.searchsorted(levels, score)
-    n_pairs = int(pair.max()) + 1
-    pair_level = np.zeros((n_pairs, 3))
-    np.add.at(pair_level, (pair, level), 1.0)
+    if pair_level is None:
+        pair_level = np.zeros((int(pair.max()) + 1, 3))
+        np.add.at(pair_level, (pair, level), 1.0)
+    n_pairs = pair_level.shape[0]
     pair_ge = np.cumsum(pair_level[:, ::-1], axis=1)[:, ::-1]  # [pair, l] = #score >= level l
     key = voter * n_pairs + pair
     uniq, inverse = np.unique(key, return_inverse=True)
@@ -197,10 +204,11 @@ def arena_consistency_test(
     m_j = cum - offset  # M_j at position j of each voter
     position = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))  # j - 1
     counts = np.diff(np.r_[starts, n])
-    rng = np.random.default_rng(random_state)
+    if uniforms is None:
+        uniforms = np.random.default_rng(random_state).random((starts.size, n_checks))
     horizon = counts if max_votes is None else np.minimum(counts, max_votes)
     # n_checks checkpoints per voter drawn uniformly from 1..horizon (with replacement).
-    draws = np.floor(rng.random((starts.size, n_checks)) * horizon[:, None]).astype(np.int64)
+    draws = np.floor(uniforms * horizon[:, None]).astype(np.int64)
     rows = starts[:, None] + draws
     stat = m_j[rows]
     dof = 2.0 * (position[rows] + 1.0)

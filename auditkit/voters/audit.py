@@ -13,17 +13,20 @@ candidate groups):
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from auditkit.detectors.base import jsonable
 from auditkit.rules import RulePack
-from auditkit.schema import BattleTable, outcome_for_a
+from auditkit.schema import BattleTable
 from auditkit.stats import voter_tests as vt
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
@@ -88,13 +91,31 @@ def _empty(notes: tuple[str, ...], stats: dict[str, Any], usable: bool) -> Voter
     )
 
 
-def audit_voters(battles: BattleTable, rules: RulePack, *, random_state: int = 0) -> VoterAudit:
-    """Run every per-voter test and the group search; flag voters at the rule pack's FDR."""
+# Votes handled at once by the per-voter tests: bounds their working memory (about 60 float64
+# arrays of this length at the peak), not the results, which are exact per voter.
+DEFAULT_BLOCK_VOTES = 1_000_000
+
+
+def audit_voters(
+    battles: BattleTable,
+    rules: RulePack,
+    *,
+    random_state: int = 0,
+    block_votes: int = DEFAULT_BLOCK_VOTES,
+) -> VoterAudit:
+    """Run every per-voter test and the group search; flag voters at the rule pack's FDR.
+
+    Memory: the votes are held as a few integer and float arrays (about 50 bytes a vote); the
+    per-vote work runs over blocks of whole voters of about ``block_votes`` votes each.
+    """
     cfg = VoterConfig.from_rules(rules)
     frame = battles.frame
-    if cfg.anonymous_only:
-        frame = frame[frame["anony"].to_numpy(dtype=bool)]
-    n_rows = len(frame)
+    in_scope = (
+        frame["anony"].to_numpy(dtype=bool)
+        if cfg.anonymous_only
+        else np.ones(len(frame), dtype=bool)
+    )
+    n_rows = int(in_scope.sum())
     if not battles.voters_usable:
         why = battles.voter_note or f"voter status is {battles.voter_status.value}"
         note = (
@@ -103,25 +124,15 @@ def audit_voters(battles: BattleTable, rules: RulePack, *, random_state: int = 0
         )
         return _empty((note,), {"rows": n_rows, "rows_unaudited": n_rows}, usable=False)
 
-    voter_na = frame["voter"].isna().to_numpy()
-    valid = (
-        ~voter_na
-        & frame["model_a"].notna().to_numpy()
-        & frame["model_b"].notna().to_numpy()
-        & frame["winner"].notna().to_numpy()
-        & (frame["model_a"].astype(object) != frame["model_b"].astype(object)).to_numpy()
-    )
+    voter_na = in_scope & frame["voter"].isna().to_numpy()
     notes: list[str] = []
     if voter_na.any():
         notes.append(
             f"{int(voter_na.sum()):,} rows have no voter id: the voter audit cannot audit them"
         )
-    data = frame.loc[valid, ["vote_id", "model_a", "model_b", "winner", "voter", "tstamp"]]
-    prompts = frame.loc[valid, "prompt"] if "prompt" in frame.columns else None
-    if len(data) == 0:
+    ctx = _Context.build(frame, in_scope & ~voter_na, cfg, block_votes)
+    if ctx is None:
         return _empty(tuple(notes), {"rows": n_rows, "rows_unaudited": n_rows}, usable=True)
-
-    ctx = _Context.build(data, prompts, cfg)
     evidence, seq_path = _individual_tests(ctx, cfg, random_state)
     flagged_ind = evidence["flagged"].to_numpy(dtype=bool)
 
@@ -147,10 +158,10 @@ def audit_voters(battles: BattleTable, rules: RulePack, *, random_state: int = 0
             model_names=ctx.models,
         )
     evidence = _merge_groups(evidence, ctx, groups)
-    vote_flags = _vote_flags(ctx, cfg, evidence, seq_path)
+    vote_flags = _vote_flags(ctx, cfg, evidence, seq_path, frame["vote_id"])
     stats: dict[str, Any] = {
         "rows": n_rows,
-        "rows_unaudited": int((~valid).sum()),
+        "rows_unaudited": n_rows - ctx.voter.size,
         "voters": ctx.n_voters,
         "voters_audited": len(evidence),
         "min_votes": cfg.min_votes,
@@ -185,13 +196,28 @@ def _expand(mask: NDArray[np.bool_], audited: IntArray, n_voters: int) -> NDArra
     return out
 
 
+def _sorted_codes(column: pd.Series, rows: IntArray) -> tuple[IntArray, pa.Array]:
+    """Codes of ``column[rows]`` in sorted order of the values (no Python string per row)."""
+    codes, uniques = pd.factorize(column.iloc[rows], sort=True)
+    values = pa.array(uniques, type=pa.large_string(), from_pandas=True)
+    return codes.astype(np.int64), values
+
+
+# Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
+_SCORE_OF_WINNER = np.array([1.0, 0.0, 0.5, 0.5])
+
+
 @dataclass
 class _Context:
-    """Encoded votes, sorted by (voter, time, vote id), and the consensus model."""
+    """Votes as integer codes sorted by (voter, time, vote id), and the consensus model.
 
-    vote_id: NDArray[np.object_]
+    Per-vote arrays only (``position`` maps a vote back to its row in the battle frame); outcome
+    probabilities are computed per block of voters when needed, never for all votes at once.
+    """
+
+    position: IntArray  # row in the battle frame
     voter: IntArray
-    voter_names: NDArray[np.object_]
+    voter_names: pa.Array  # sorted; kept in Arrow (millions of voters: no Python string each)
     models: list[str]
     model_a: IntArray
     model_b: IntArray
@@ -200,51 +226,104 @@ class _Context:
     prompt_code: IntArray | None
     n_voters: int
     n_votes: FloatArray
+    voter_start: IntArray  # first row of each voter (length n_voters + 1)
     theta: FloatArray
-    full_probs: vt.OutcomeProbs
-    loo_probs: vt.OutcomeProbs  # rows of audited voters only (see ``rows``)
-    rows: IntArray  # vote rows belonging to audited voters
+    tie_full: FloatArray  # shrunk tie rate per pair cell
+    pair_n: FloatArray
+    pair_t: FloatArray
+    global_tie: float
+    tie_prior: float
+    theta_loo: FloatArray  # (audited voters, models)
     audited: IntArray  # voter codes with n >= min_votes, ascending
-    pair: IntArray  # unordered pair id per vote
-    pair_score: FloatArray  # score of the pair's lower-index model
+    min_votes: int
     exact_refits: int
+    block_votes: int
+
+    @property
+    def n_models(self) -> int:
+        return len(self.models)
+
+    def pair(self, rows: IntArray | slice) -> IntArray:
+        """Unordered pair cell of each vote (lower model index first)."""
+        a, b = self.model_a[rows], self.model_b[rows]
+        return np.minimum(a, b) * self.n_models + np.maximum(a, b)
+
+    def pair_score(self, rows: IntArray | slice) -> FloatArray:
+        """The score of the pair's lower-index model."""
+        a, b, score = self.model_a[rows], self.model_b[rows], self.score[rows]
+        return np.where(a < b, score, 1.0 - score)
+
+    def full_probs(self, rows: IntArray | slice) -> vt.OutcomeProbs:
+        """Outcome probabilities under the all-votes fit, for the given vote rows."""
+        a, b = self.model_a[rows], self.model_b[rows]
+        return vt.outcome_probs(self.theta[a] - self.theta[b], self.tie_full[self.pair(rows)])
+
+    def voter_blocks(self) -> list[tuple[int, int]]:
+        """Voter code ranges [lo, hi) of about ``block_votes`` votes each (whole voters)."""
+        bounds = [0]
+        while bounds[-1] < self.n_voters:
+            lo = bounds[-1]
+            target = self.voter_start[lo] + self.block_votes
+            hi = int(np.searchsorted(self.voter_start, target, side="right")) - 1
+            bounds.append(min(max(hi, lo + 1), self.n_voters))
+        return list(itertools.pairwise(bounds))
 
     @classmethod
-    def build(cls, data: pd.DataFrame, prompts: pd.Series | None, cfg: VoterConfig) -> _Context:
+    def build(
+        cls, frame: pd.DataFrame, candidate: NDArray[np.bool_], cfg: VoterConfig, block_votes: int
+    ) -> _Context | None:
         from auditkit.stats.bradley_terry import fit_bt_pairs
 
-        voter_raw = data["voter"].astype(str).to_numpy(dtype=object)
-        voter_names, voter_codes = np.unique(voter_raw, return_inverse=True)
-        model_a_raw = data["model_a"].astype(str).to_numpy(dtype=object)
-        model_b_raw = data["model_b"].astype(str).to_numpy(dtype=object)
-        models = sorted(set(model_a_raw.tolist()) | set(model_b_raw.tolist()))
-        index = {m: i for i, m in enumerate(models)}
-        a = np.fromiter((index[m] for m in model_a_raw), dtype=np.int64, count=len(data))
-        b = np.fromiter((index[m] for m in model_b_raw), dtype=np.int64, count=len(data))
-        t = data["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)
-        vote_id = data["vote_id"].astype(str).to_numpy(dtype=object)
-        order = np.lexsort((vote_id, np.where(np.isfinite(t), t, np.inf), voter_codes))
-        voter = voter_codes[order].astype(np.int64)
-        a, b, t, vote_id = a[order], b[order], t[order], vote_id[order]
-        score = outcome_for_a(data["winner"].astype(object).to_numpy()[order])
+        cand = np.flatnonzero(candidate)
+        a_codes, a_arrow = _sorted_codes(frame["model_a"], cand)
+        b_codes, b_arrow = _sorted_codes(frame["model_b"], cand)
+        a_names = np.asarray(a_arrow.to_pylist(), dtype=object)
+        b_names = np.asarray(b_arrow.to_pylist(), dtype=object)
+        models = sorted(set(a_names.tolist()) | set(b_names.tolist()))
+        index = np.asarray(models, dtype=object)
+        a_all = np.searchsorted(index, a_names)[a_codes] if a_names.size else a_codes
+        b_all = np.searchsorted(index, b_names)[b_codes] if b_names.size else b_codes
+        winner = frame["winner"].iloc[cand]
+        winner_code = np.asarray(winner.cat.codes, dtype=np.int64)
+        ok = (a_codes >= 0) & (b_codes >= 0) & (winner_code >= 0) & (a_all != b_all)
+        rows_kept = cand[ok]
+        if rows_kept.size == 0:
+            return None
+        del cand
+        a_all, b_all, winner_code = a_all[ok], b_all[ok], winner_code[ok]
+        voter_all, voter_names = _sorted_codes(frame["voter"], rows_kept)
+        t_all = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)[rows_kept]
+        order = np.lexsort((np.where(np.isfinite(t_all), t_all, np.inf), voter_all))
+        order = _break_ties_by_vote_id(order, voter_all, t_all, frame["vote_id"], rows_kept)
+        voter = voter_all[order]
+        position = rows_kept[order]
+        a = a_all[order].astype(np.int32)
+        b = b_all[order].astype(np.int32)
+        t = t_all[order]
+        score = _SCORE_OF_WINNER[winner_code[order]]
+        del a_all, b_all, t_all, voter_all, winner_code, order
         prompt_code: IntArray | None = None
-        if prompts is not None:
-            normal = prompts.astype("string").str.strip().str.lower().to_numpy(dtype=object)[order]
-            codes, _ = pd.factorize(pd.Series(normal, dtype=object), use_na_sentinel=True)
+        if "prompt" in frame.columns:
+            normal = frame["prompt"].iloc[position].astype("string").str.strip().str.lower()
+            codes, _ = pd.factorize(normal, use_na_sentinel=True)
             prompt_code = codes.astype(np.int64)
         n_voters = len(voter_names)
         k = len(models)
         n_votes = np.bincount(voter, minlength=n_voters).astype(np.float64)
+        voter_start = np.r_[0, np.cumsum(n_votes.astype(np.int64))]
 
-        lo = np.minimum(a, b)
-        hi = np.maximum(a, b)
-        pair = lo * k + hi
-        pair_score = np.where(a == lo, score, 1.0 - score)
-        is_tie = (score == 0.5).astype(np.float64)
         n_cells = k * k
+        pair = np.minimum(a, b).astype(np.int64) * k + np.maximum(a, b)
         pair_n = np.bincount(pair, minlength=n_cells).astype(np.float64)
-        pair_w = np.asarray(np.bincount(pair, weights=pair_score, minlength=n_cells), float)
-        pair_t = np.asarray(np.bincount(pair, weights=is_tie, minlength=n_cells), float)
+        pair_w = np.asarray(
+            np.bincount(pair, weights=np.where(a < b, score, 1.0 - score), minlength=n_cells),
+            dtype=np.float64,
+        )
+        pair_t = np.asarray(
+            np.bincount(pair, weights=(score == 0.5).astype(np.float64), minlength=n_cells),
+            dtype=np.float64,
+        )
+        del pair
         present = np.flatnonzero(pair_n > 0)
         p_lo, p_hi = present // k, present % k
         theta = np.asarray(
@@ -254,49 +333,9 @@ class _Context:
         global_tie = float(pair_t.sum() / max(pair_n.sum(), 1.0))
         prior = cfg.tie_prior_votes
         tie_full = (pair_t + prior * global_tie) / (pair_n + prior)
-        full_probs = vt.outcome_probs(theta[a] - theta[b], tie_full[pair])
-
         audited = np.flatnonzero(n_votes >= cfg.min_votes).astype(np.int64)
-        is_aud = np.zeros(n_voters, dtype=bool)
-        is_aud[audited] = True
-        rows = np.flatnonzero(is_aud[voter]).astype(np.int64)
-        local = np.full(n_voters, -1, dtype=np.int64)
-        local[audited] = np.arange(audited.size)
-        exact = 0
-        if audited.size:
-            rv = local[voter[rows]]
-            s_full = _scores(rv, a[rows], b[rows], score[rows], full_probs, rows, audited.size, k)
-            info_total = _total_info(a, b, full_probs.var, k)
-            theta_loo = vt.loo_strengths_one_step(theta, s_full, info_total)
-            heavy = audited[n_votes[audited] >= cfg.exact_min_votes]
-            heavy = heavy[np.argsort(-n_votes[heavy], kind="stable")][: cfg.max_exact_refits]
-            if heavy.size:
-                theta_loo, exact = _exact_refits(
-                    theta_loo,
-                    theta,
-                    heavy,
-                    local,
-                    voter,
-                    pair,
-                    pair_score,
-                    pair_n,
-                    pair_w,
-                    k,
-                    fit_bt_pairs,
-                )
-            # Leave-voter-out tie rates: subtract the voter's own votes on each pair.
-            key = voter[rows] * n_cells + pair[rows]
-            _, inv = np.unique(key, return_inverse=True)
-            own_n = np.bincount(inv).astype(np.float64)[inv]
-            own_t = np.bincount(inv, weights=is_tie[rows])[inv]
-            pr = pair[rows]
-            tie_loo = (pair_t[pr] - own_t + prior * global_tie) / (pair_n[pr] - own_n + prior)
-            diff = theta_loo[rv, a[rows]] - theta_loo[rv, b[rows]]
-            loo_probs = vt.outcome_probs(diff, tie_loo)
-        else:
-            loo_probs = vt.outcome_probs(np.zeros(0), np.zeros(0))
-        return cls(
-            vote_id=vote_id,
+        ctx = cls(
+            position=position,
             voter=voter,
             voter_names=voter_names,
             models=models,
@@ -307,15 +346,132 @@ class _Context:
             prompt_code=prompt_code,
             n_voters=n_voters,
             n_votes=n_votes,
+            voter_start=voter_start,
             theta=theta,
-            full_probs=full_probs,
-            loo_probs=loo_probs,
-            rows=rows,
+            tie_full=tie_full,
+            pair_n=pair_n,
+            pair_t=pair_t,
+            global_tie=global_tie,
+            tie_prior=prior,
+            theta_loo=np.zeros((0, k)),
             audited=audited,
-            pair=pair,
-            pair_score=pair_score,
-            exact_refits=exact,
+            min_votes=cfg.min_votes,
+            exact_refits=0,
+            block_votes=max(1, int(block_votes)),
         )
+        if audited.size:
+            ctx.theta_loo, ctx.exact_refits = _loo_strengths(ctx, cfg, pair_w, fit_bt_pairs)
+        return ctx
+
+    def name_of(self, code: int) -> str:
+        return str(self.voter_names[code].as_py())
+
+    def names_of(self, codes: IntArray) -> NDArray[np.object_]:
+        return np.asarray(self.voter_names.take(pa.array(codes)).to_pylist(), dtype=object)
+
+    def codes_of(self, names: list[str]) -> IntArray:
+        """Voter codes of ``names`` (each must be a voter of this audit)."""
+        found = pc.index_in(pa.array(names, type=pa.large_string()), value_set=self.voter_names)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def audited_rows(self, lo: int, hi: int) -> IntArray:
+        """Vote rows of the audited voters with codes in [lo, hi)."""
+        start, end = int(self.voter_start[lo]), int(self.voter_start[hi])
+        keep = self.n_votes[self.voter[start:end]] >= self.min_votes
+        return np.flatnonzero(keep).astype(np.int64) + start
+
+    def loo_probs(self, rows: IntArray, local: IntArray) -> vt.OutcomeProbs:
+        """Leave-voter-out outcome probabilities of ``rows`` (``local``: audited index per row).
+
+        Strengths come from ``theta_loo``; the pair tie rate drops the voter's own votes on that pair.
+        """
+        k = self.n_models
+        pair = self.pair(rows)
+        key = self.voter[rows] * (k * k) + pair
+        _, inv = np.unique(key, return_inverse=True)
+        is_tie = (self.score[rows] == 0.5).astype(np.float64)
+        own_n = np.bincount(inv).astype(np.float64)[inv]
+        own_t = np.bincount(inv, weights=is_tie)[inv]
+        prior, base = self.tie_prior, self.global_tie
+        tie_loo = (self.pair_t[pair] - own_t + prior * base) / (self.pair_n[pair] - own_n + prior)
+        a, b = self.model_a[rows], self.model_b[rows]
+        diff = self.theta_loo[local, a] - self.theta_loo[local, b]
+        return vt.outcome_probs(diff, tie_loo)
+
+
+def _break_ties_by_vote_id(
+    order: IntArray, voter: IntArray, tstamp: FloatArray, vote_ids: pd.Series, rows: IntArray
+) -> IntArray:
+    """Order votes of one voter with the same timestamp by vote id (only those few are compared)."""
+    v, t = voter[order], tstamp[order]
+    same = (v[1:] == v[:-1]) & ((t[1:] == t[:-1]) | (np.isnan(t[1:]) & np.isnan(t[:-1])))
+    if not same.any():
+        return order
+    order = order.copy()
+    starts = np.flatnonzero(np.r_[True, ~same])
+    ends = np.r_[starts[1:], order.size]
+    for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+        if hi - lo > 1:
+            block = order[lo:hi]
+            ids = vote_ids.iloc[rows[block]].astype(str).tolist()
+            order[lo:hi] = block[np.argsort(np.asarray(ids, dtype=object), kind="stable")]
+    return order
+
+
+def _loo_strengths(
+    ctx: _Context, cfg: VoterConfig, pair_w: FloatArray, fit: Any
+) -> tuple[FloatArray, int]:
+    """Leave-voter-out strengths of every audited voter: one Newton step, exact refits for heavy ones."""
+    k = ctx.n_models
+    m = ctx.audited.size
+    local_of = np.full(ctx.n_voters, -1, dtype=np.int64)
+    local_of[ctx.audited] = np.arange(m)
+    s_full = np.zeros((m, k))
+    info_total = np.zeros((k, k))
+    for lo, hi in ctx.voter_blocks():
+        start, end = int(ctx.voter_start[lo]), int(ctx.voter_start[hi])
+        block = slice(start, end)
+        probs = ctx.full_probs(block)
+        info_total += _total_info(ctx.model_a[block], ctx.model_b[block], probs.var, k)
+        rows = ctx.audited_rows(lo, hi)
+        if rows.size:
+            local = local_of[ctx.voter[rows]]
+            first = int(local.min())
+            sub = _subset(probs, rows - start)
+            s_full[first : int(local.max()) + 1] += _scores(
+                local - first,
+                ctx.model_a[rows],
+                ctx.model_b[rows],
+                ctx.score[rows],
+                sub,
+                int(local.max()) + 1 - first,
+                k,
+            )
+    theta_loo = vt.loo_strengths_one_step(ctx.theta, s_full, info_total)
+    del s_full
+    n_votes = ctx.n_votes
+    heavy = ctx.audited[n_votes[ctx.audited] >= cfg.exact_min_votes]
+    heavy = heavy[np.argsort(-n_votes[heavy], kind="stable")][: cfg.max_exact_refits]
+    if not heavy.size:
+        return theta_loo, 0
+    for code in heavy.tolist():
+        own = slice(int(ctx.voter_start[code]), int(ctx.voter_start[code + 1]))
+        pair = ctx.pair(own)
+        own_n = np.bincount(pair, minlength=k * k).astype(np.float64)
+        own_w = np.bincount(pair, weights=ctx.pair_score(own), minlength=k * k)
+        rest_n = ctx.pair_n - own_n
+        present = np.flatnonzero(rest_n > 0)
+        fitted = fit(
+            present // k,
+            present % k,
+            (pair_w - own_w)[present],
+            rest_n[present],
+            k,
+            l2=1e-6,
+            init=ctx.theta,
+        )
+        theta_loo[local_of[code]] = np.asarray(fitted, dtype=np.float64)
+    return theta_loo, len(heavy)
 
 
 def _subset(probs: vt.OutcomeProbs, rows: IntArray) -> vt.OutcomeProbs:
@@ -328,12 +484,11 @@ def _scores(
     b: IntArray,
     score: FloatArray,
     probs: vt.OutcomeProbs,
-    rows: IntArray,
     n_voters: int,
     k: int,
 ) -> FloatArray:
     """Per-voter BT score vectors under the full-data fit (no information matrices needed)."""
-    resid = score - probs.mean[rows]
+    resid = score - probs.mean
     size = n_voters * k
     s = np.bincount(local_voter * k + a, weights=resid, minlength=size) - np.bincount(
         local_voter * k + b, weights=resid, minlength=size
@@ -342,151 +497,161 @@ def _scores(
 
 
 def _total_info(a: IntArray, b: IntArray, var: FloatArray, k: int) -> FloatArray:
-    flat = np.bincount(a * (k + 1), weights=var, minlength=k * k)
-    flat += np.bincount(b * (k + 1), weights=var, minlength=k * k)
-    flat -= np.bincount(a * k + b, weights=var, minlength=k * k)
-    flat -= np.bincount(b * k + a, weights=var, minlength=k * k)
+    a64, b64 = a.astype(np.int64), b.astype(np.int64)
+    flat = np.bincount(a64 * (k + 1), weights=var, minlength=k * k)
+    flat += np.bincount(b64 * (k + 1), weights=var, minlength=k * k)
+    flat -= np.bincount(a64 * k + b64, weights=var, minlength=k * k)
+    flat -= np.bincount(b64 * k + a64, weights=var, minlength=k * k)
     return np.asarray(flat.reshape(k, k), dtype=np.float64)
-
-
-def _exact_refits(
-    theta_loo: FloatArray,
-    theta: FloatArray,
-    heavy: IntArray,
-    local: IntArray,
-    voter: IntArray,
-    pair: IntArray,
-    pair_score: FloatArray,
-    pair_n: FloatArray,
-    pair_w: FloatArray,
-    k: int,
-    fit: Any,
-) -> tuple[FloatArray, int]:
-    """Exact leave-voter-out BT refits for heavy voters, warm-started at the full fit."""
-    is_heavy = np.zeros(local.size, dtype=bool)
-    is_heavy[heavy] = True
-    sel = np.flatnonzero(is_heavy[voter])
-    order = np.argsort(voter[sel], kind="stable")
-    sel = sel[order]
-    bounds = np.searchsorted(voter[sel], heavy)
-    ends = np.searchsorted(voter[sel], heavy, side="right")
-    out = theta_loo.copy()
-    for code, lo_i, hi_i in zip(heavy.tolist(), bounds.tolist(), ends.tolist(), strict=True):
-        rows = sel[lo_i:hi_i]
-        own_n = np.bincount(pair[rows], minlength=k * k).astype(np.float64)
-        own_w = np.bincount(pair[rows], weights=pair_score[rows], minlength=k * k)
-        rest_n = pair_n - own_n
-        present = np.flatnonzero(rest_n > 0)
-        fitted = fit(
-            present // k,
-            present % k,
-            (pair_w - own_w)[present],
-            rest_n[present],
-            k,
-            l2=1e-6,
-            init=theta,
-        )
-        out[local[code]] = np.asarray(fitted, dtype=np.float64)
-    return out, len(heavy)
 
 
 def _individual_tests(
     ctx: _Context, cfg: VoterConfig, random_state: int
 ) -> tuple[pd.DataFrame, FloatArray]:
-    """Run the per-voter tests on audited voters; returns the evidence table and the log e-path."""
+    """Run the per-voter tests on audited voters, block by block of voters.
+
+    Returns the evidence table and the sequential test's log e-path per vote (all votes; -inf for
+    votes of voters not audited).
+    """
     m = ctx.audited.size
-    k = len(ctx.models)
-    rows = ctx.rows
-    local = np.full(ctx.n_voters, -1, dtype=np.int64)
-    local[ctx.audited] = np.arange(m)
-    v = local[ctx.voter[rows]]
-    a, b, score = ctx.model_a[rows], ctx.model_b[rows], ctx.score[rows]
-    probs = ctx.loo_probs
+    k = ctx.n_models
+    local_of = np.full(ctx.n_voters, -1, dtype=np.int64)
+    local_of[ctx.audited] = np.arange(m)
+    enabled_prompt = ctx.prompt_code is not None
+    names_out = [
+        "consensus_stat",
+        "consensus_dof",
+        "p_consensus_score",
+        "surprise_z",
+        "sequential_log_e",
+        "picked_a",
+        "decisive",
+        "target_model_index",
+        "target_z",
+        "target_concentration_ratio",
+        "ties",
+        "expected_ties",
+        "fast_gaps",
+        "gaps",
+        "max_burst",
+        *(["repeated_prompts"] if enabled_prompt else []),
+    ]
     p: dict[str, FloatArray] = {name: np.ones(m) for name in INDIVIDUAL_TESTS}
-    cols: dict[str, Any] = {}
-
-    # consensus_loo: the score test for voter-specific strength offsets and the two-sided test on
-    # the summed surprise of each vote under the leave-voter-out model, Bonferroni-combined.
-    stat, dof, p_score = vt.voter_score_test(
-        v, a, b, score, probs, m, k, ridge=cfg.test("consensus_loo").option("ridge", 2.0)
-    )
-    z_surprise, p_surprise = vt.vote_surprise_test(v, score, probs, m)
-    p["consensus_loo"] = np.minimum(1.0, 2.0 * np.minimum(p_score, p_surprise))
-    cols["consensus_stat"], cols["consensus_dof"] = stat, dof
-    cols["p_consensus_score"], cols["surprise_z"] = p_score, z_surprise
-
-    diff_sign = np.sign(probs.p_a - probs.p_b)  # +1: A is the stronger side under the null
-    upset = np.stack([-diff_sign, diff_sign, np.zeros_like(diff_sign)], axis=1)
-    tie_f = np.tile(np.array([0.0, 0.0, 1.0]), (rows.size, 1))
-    side_f = np.tile(np.array([1.0, -1.0, 0.0]), (rows.size, 1))
-    outcome = np.where(score == 1.0, 0, np.where(score == 0.0, 1, 2)).astype(np.int64)
-    seq = vt.sequential_mixture_test(
-        v, [upset, tie_f, side_f], [probs.p_a, probs.p_b, probs.p_tie], outcome, m
-    )
-    p["consensus_sequential"] = seq.p_value
-    cols["sequential_log_e"] = seq.log_max
-
-    k_a, n_dec, p["position_bias"] = vt.position_bias_test(
-        v,
-        score == 1.0,
-        score != 0.5,
-        m,
-        tolerance=cfg.test("position_bias").option("tolerance", 0.05),
-    )
-    cols["picked_a"], cols["decisive"] = k_a, n_dec
-
+    cols: dict[str, FloatArray] = {name: np.zeros(m) for name in names_out}
+    log_path = np.full(ctx.voter.size, -np.inf)
     share = (np.bincount(ctx.model_a, minlength=k) + np.bincount(ctx.model_b, minlength=k)) / max(
         ctx.model_a.size, 1
     )
-    p_t, best_m, z_t, ratio = vt.target_concentration_test(v, a, b, score, probs, share, m, k)
-    p["target_concentration"] = p_t
-    cols["target_model"] = np.array(ctx.models, dtype=object)[best_m] if k else best_m
-    cols["target_z"], cols["target_concentration_ratio"] = z_t, ratio
-
-    ties, exp_ties, p["tie_spam"] = vt.tie_rate_test(v, score == 0.5, probs.p_tie, m)
-    cols["ties"], cols["expected_ties"] = ties, exp_ties
-
-    speed = cfg.test("speed")
-    fast, gaps, p_fast = vt.speed_test(
-        v,
-        ctx.tstamp[rows],
-        m,
-        min_gap_seconds=speed.option("min_gap_seconds", 4.0),
-        null_fast_rate=speed.option("null_fast_rate", 0.05),
-    )
-    burst, p_burst = vt.burst_test(
-        v, ctx.tstamp[rows], m, window_seconds=speed.option("burst_window_seconds", 60.0)
-    )
-    p["speed"] = np.minimum(1.0, 2.0 * np.minimum(p_fast, p_burst))
-    cols["fast_gaps"], cols["gaps"], cols["max_burst"] = fast, gaps, burst
-
-    if ctx.prompt_code is not None:
-        repeats, p["repeated_prompt"] = vt.repeated_prompt_test(
-            v,
-            ctx.prompt_code[rows],
-            m,
-            null_repeat_rate=cfg.test("repeated_prompt").option("null_repeat_rate", 0.05),
-        )
-        cols["repeated_prompts"] = repeats
-
     arena = cfg.test("arena_consistency")
-    p["arena_consistency"], _ = vt.arena_consistency_test(
-        v,
-        ctx.pair[rows],
-        ctx.pair_score[rows],
-        m,
-        alpha=arena.option("alpha", 0.05),
-        n_checks=int(arena.option("n_checks", 5)),
-        random_state=random_state,
-    )
+    n_checks = int(arena.option("n_checks", 5))
+    # The baseline test's historical counts are over all audited votes, and its random checkpoints
+    # are drawn for every audited voter at once, exactly as one unblocked call would.
+    pair_level = np.zeros((k * k, 3))
+    for lo, hi in ctx.voter_blocks():
+        rows = ctx.audited_rows(lo, hi)
+        if rows.size:
+            level = np.searchsorted(np.array([0.0, 0.5, 1.0]), ctx.pair_score(rows))
+            np.add.at(pair_level, (ctx.pair(rows), level), 1.0)
+    uniforms = np.random.default_rng(random_state).random((m, n_checks))
+    speed = cfg.test("speed")
+
+    for lo, hi in ctx.voter_blocks():
+        rows = ctx.audited_rows(lo, hi)
+        if not rows.size:
+            continue
+        local = local_of[ctx.voter[rows]]
+        first, last = int(local[0]), int(local[-1]) + 1
+        out = slice(first, last)
+        v, mb = local - first, last - first
+        a, b, score = ctx.model_a[rows], ctx.model_b[rows], ctx.score[rows]
+        probs = ctx.loo_probs(rows, local)
+
+        # consensus_loo: the score test for voter-specific strength offsets and the two-sided test
+        # on the summed surprise of each vote under the leave-voter-out model, Bonferroni-combined.
+        stat, dof, p_score = vt.voter_score_test(
+            v, a, b, score, probs, mb, k, ridge=cfg.test("consensus_loo").option("ridge", 2.0)
+        )
+        z_surprise, p_surprise = vt.vote_surprise_test(v, score, probs, mb)
+        p["consensus_loo"][out] = np.minimum(1.0, 2.0 * np.minimum(p_score, p_surprise))
+        cols["consensus_stat"][out], cols["consensus_dof"][out] = stat, dof
+        cols["p_consensus_score"][out], cols["surprise_z"][out] = p_score, z_surprise
+
+        diff_sign = np.sign(probs.p_a - probs.p_b)  # +1: A is the stronger side under the null
+        upset = np.stack([-diff_sign, diff_sign, np.zeros_like(diff_sign)], axis=1)
+        del diff_sign
+        tie_f = np.broadcast_to(np.array([0.0, 0.0, 1.0]), (rows.size, 3))
+        side_f = np.broadcast_to(np.array([1.0, -1.0, 0.0]), (rows.size, 3))
+        outcome = np.where(score == 1.0, 0, np.where(score == 0.0, 1, 2)).astype(np.int64)
+        seq = vt.sequential_mixture_test(
+            v, [upset, tie_f, side_f], [probs.p_a, probs.p_b, probs.p_tie], outcome, mb
+        )
+        del upset, tie_f, side_f, outcome
+        p["consensus_sequential"][out] = seq.p_value
+        cols["sequential_log_e"][out] = seq.log_max
+        log_path[rows] = seq.log_path
+
+        k_a, n_dec, p["position_bias"][out] = vt.position_bias_test(
+            v,
+            score == 1.0,
+            score != 0.5,
+            mb,
+            tolerance=cfg.test("position_bias").option("tolerance", 0.05),
+        )
+        cols["picked_a"][out], cols["decisive"][out] = k_a, n_dec
+
+        p_t, best_m, z_t, ratio = vt.target_concentration_test(v, a, b, score, probs, share, mb, k)
+        p["target_concentration"][out] = p_t
+        cols["target_model_index"][out] = best_m
+        cols["target_z"][out], cols["target_concentration_ratio"][out] = z_t, ratio
+
+        ties, exp_ties, p["tie_spam"][out] = vt.tie_rate_test(v, score == 0.5, probs.p_tie, mb)
+        cols["ties"][out], cols["expected_ties"][out] = ties, exp_ties
+        del probs
+
+        t = ctx.tstamp[rows]
+        fast, gaps, p_fast = vt.speed_test(
+            v,
+            t,
+            mb,
+            min_gap_seconds=speed.option("min_gap_seconds", 4.0),
+            null_fast_rate=speed.option("null_fast_rate", 0.05),
+        )
+        burst, p_burst = vt.burst_test(
+            v, t, mb, window_seconds=speed.option("burst_window_seconds", 60.0)
+        )
+        p["speed"][out] = np.minimum(1.0, 2.0 * np.minimum(p_fast, p_burst))
+        cols["fast_gaps"][out], cols["gaps"][out], cols["max_burst"][out] = fast, gaps, burst
+
+        if ctx.prompt_code is not None:
+            repeats, p["repeated_prompt"][out] = vt.repeated_prompt_test(
+                v,
+                ctx.prompt_code[rows],
+                mb,
+                null_repeat_rate=cfg.test("repeated_prompt").option("null_repeat_rate", 0.05),
+            )
+            cols["repeated_prompts"][out] = repeats
+
+        p["arena_consistency"][out], _ = vt.arena_consistency_test(
+            v,
+            ctx.pair(rows),
+            ctx.pair_score(rows),
+            mb,
+            alpha=arena.option("alpha", 0.05),
+            n_checks=n_checks,
+            pair_level=pair_level,
+            uniforms=uniforms[out],
+        )
 
     evidence = pd.DataFrame(
-        {"voter": ctx.voter_names[ctx.audited], "n_votes": ctx.n_votes[ctx.audited].astype(int)}
+        {"voter": ctx.names_of(ctx.audited), "n_votes": ctx.n_votes[ctx.audited].astype(int)}
     )
     for name in INDIVIDUAL_TESTS:
         evidence[f"p_{name}"] = p[name] if cfg.test(name).enabled else 1.0
+    target_index = cols.pop("target_model_index").astype(np.int64)
     for key, value in cols.items():
         evidence[key] = value
+    evidence["target_model"] = np.array(ctx.models, dtype=object)[target_index] if k else 0
+    evidence = evidence[_evidence_order(enabled_prompt)]
 
     family = [name for name in INDIVIDUAL_TESTS if cfg.invalidating(name)]
     if family and m:
@@ -516,7 +681,32 @@ def _individual_tests(
         hit, _ = vt.benjamini_hochberg(evidence[f"p_{name}"].to_numpy(), cfg.fdr)
         review_flags |= hit
     evidence["review_flag"] = review_flags
-    return evidence, seq.log_path
+    return evidence, log_path
+
+
+def _evidence_order(with_prompt: bool) -> list[str]:
+    """Evidence columns in the order the report and findings have always listed them."""
+    return [
+        "voter",
+        "n_votes",
+        *(f"p_{name}" for name in INDIVIDUAL_TESTS),
+        "consensus_stat",
+        "consensus_dof",
+        "p_consensus_score",
+        "surprise_z",
+        "sequential_log_e",
+        "picked_a",
+        "decisive",
+        "target_model",
+        "target_z",
+        "target_concentration_ratio",
+        "ties",
+        "expected_ties",
+        "fast_gaps",
+        "gaps",
+        "max_burst",
+        *(["repeated_prompts"] if with_prompt else []),
+    ]
 
 
 def _merge_groups(
@@ -534,7 +724,7 @@ def _merge_groups(
         if not group.flagged:
             continue
         for code in group.flagged_members:
-            name = str(ctx.voter_names[code])
+            name = ctx.name_of(code)
             if name in position:
                 i = position[name]
                 in_group[i], group_ids[i], group_ps[i] = True, group.group_id, group.p_value
@@ -579,23 +769,21 @@ _STATISTIC_OF: dict[str, str] = {
 
 
 def _vote_flags(
-    ctx: _Context, cfg: VoterConfig, evidence: pd.DataFrame, log_path: FloatArray
+    ctx: _Context,
+    cfg: VoterConfig,
+    evidence: pd.DataFrame,
+    log_path: FloatArray,
+    vote_ids: pd.Series,
 ) -> pd.DataFrame:
     """Which votes to invalidate, per the ``invalidate`` policy, each citing its test."""
-    code_of = {str(name): i for i, name in enumerate(ctx.voter_names.tolist())}
     frames: list[pd.DataFrame] = []
-    starts = np.searchsorted(ctx.voter, np.arange(ctx.n_voters))
-    ends = np.searchsorted(ctx.voter, np.arange(ctx.n_voters), side="right")
-    # log e-path rows follow ctx.rows (audited voters, same order).
-    path = np.full(ctx.voter.size, -np.inf)
-    path[ctx.rows] = log_path
     chosen = evidence[evidence["flagged"].astype(bool) | evidence["flagged_group"].astype(bool)]
-    for row in chosen.to_dict(orient="records"):
+    codes = ctx.codes_of(chosen["voter"].astype(str).tolist())
+    for code, row in zip(codes.tolist(), chosen.to_dict(orient="records"), strict=True):
         individual = bool(row["flagged"])
-        code = code_of[str(row["voter"])]
-        lo, hi = int(starts[code]), int(ends[code])
+        lo, hi = int(ctx.voter_start[code]), int(ctx.voter_start[code + 1])
         if individual and cfg.invalidate == "after_detection":
-            crossed = np.flatnonzero(path[lo:hi] >= -np.log(float(row["bh_threshold"])))
+            crossed = np.flatnonzero(log_path[lo:hi] >= -np.log(float(row["bh_threshold"])))
             if crossed.size:
                 lo = lo + int(crossed[0])
         rule = str(row["best_test"]) if individual else "coordinated_group"
@@ -605,7 +793,7 @@ def _vote_flags(
         frames.append(
             pd.DataFrame(
                 {
-                    "vote_id": ctx.vote_id[lo:hi],
+                    "vote_id": vote_ids.iloc[ctx.position[lo:hi]].astype(str).to_numpy(object),
                     "voter": str(row["voter"]),
                     "rule": rule,
                     "p_value": float(row["best_p"]) if individual else float(row["group_p"]),

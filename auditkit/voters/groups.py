@@ -14,6 +14,7 @@ Benjamini-Hochberg across groups.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,13 +86,21 @@ def _per_model(
     )
 
 
+def _rows_of(voters: IntArray, voter_start: IntArray) -> tuple[IntArray, IntArray]:
+    """All vote rows of ``voters`` (rows are grouped by voter) and each row's index in ``voters``."""
+    lengths = voter_start[voters + 1] - voter_start[voters]
+    owner = np.repeat(np.arange(voters.size), lengths)
+    offsets = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return voter_start[voters][owner] + offsets, owner
+
+
 def find_coordinated_groups(
     *,
     voter: IntArray,
     model_a: IntArray,
     model_b: IntArray,
     score: FloatArray,
-    probs: vt.OutcomeProbs,
+    probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs],
     tstamp: FloatArray,
     n_votes: FloatArray,
     exclude: NDArray[np.bool_],
@@ -109,52 +118,58 @@ def find_coordinated_groups(
     """Find and test candidate groups; rows must be sorted by voter, then time.
 
     Null hypothesis of each group test: on their held-out votes the members vote like the consensus
-    (``probs``), so the pooled score for the shared target is approximately standard normal.
+    (``probs``: per vote, or a function giving them for vote rows, so that millions of votes never
+    need all their probabilities at once), so the pooled score for the shared target is
+    approximately standard normal. Per-voter sums are formed only for the voters that need them.
     """
     n_voters = n_votes.size
     k = n_models
     if voter.size == 0 or k < 2:
         return ()
-    cand = (n_votes >= min_votes) & ~exclude
-    rows = np.flatnonzero(cand[voter])
-    if rows.size == 0:
+
+    def probs_of(rows: IntArray) -> vt.OutcomeProbs:
+        if callable(probs):
+            return probs(rows)
+        return vt.OutcomeProbs(probs.p_a[rows], probs.p_b[rows], probs.p_tie[rows])
+
+    voter_start = np.searchsorted(voter, np.arange(n_voters + 1))
+    cand_codes = np.flatnonzero((n_votes >= min_votes) & ~exclude)
+    if cand_codes.size == 0:
         return ()
-    starts = np.searchsorted(voter, np.arange(n_voters))
-    position = np.arange(voter.size) - starts[voter]
-    resid = score - probs.mean
-    var = probs.var
-    sel = rows[position[rows] % 2 == 0]
-    held = rows[position[rows] % 2 == 1]
-    s_sel, v_sel = _per_model(
-        voter[sel], model_a[sel], model_b[sel], resid[sel], var[sel], n_voters, k
-    )
-    s_held, v_held = _per_model(
-        voter[held], model_a[held], model_b[held], resid[held], var[held], n_voters, k
-    )
-    hits = (
-        np.bincount(voter * k + model_a, minlength=n_voters * k)
-        + np.bincount(voter * k + model_b, minlength=n_voters * k)
-    ).reshape(n_voters, k)
+    rows, owner = _rows_of(cand_codes, voter_start)
+    position = rows - voter_start[voter[rows]]
+    cand_probs = probs_of(rows)
+    resid = score[rows] - cand_probs.mean
+    var = cand_probs.var
+    del cand_probs
+    n_cand = cand_codes.size
+    a_c, b_c = model_a[rows], model_b[rows]
+    even = position % 2 == 0
+    s_sel, v_sel = _per_model(owner[even], a_c[even], b_c[even], resid[even], var[even], n_cand, k)
+    odd = ~even
+    s_held, v_held = _per_model(owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], n_cand, k)
+    del rows, owner, position, resid, var, a_c, b_c, even, odd
     share = (np.bincount(model_a, minlength=k) + np.bincount(model_b, minlength=k)) / voter.size
     z_sel = np.divide(s_sel, np.sqrt(v_sel), out=np.zeros_like(s_sel), where=v_sel > 0)
-    target = np.argmax(np.abs(z_sel), axis=1)
-    idx = np.arange(n_voters)
-    z_best = z_sel[idx, target]
-    linked = cand & (np.abs(z_best) >= link_z)
+    target_c = np.argmax(np.abs(z_sel), axis=1)
+    z_best_c = z_sel[np.arange(n_cand), target_c]
+    del z_sel, s_sel, v_sel
+    cand_index = np.full(n_voters, -1, dtype=np.int64)
+    cand_index[cand_codes] = np.arange(n_cand)
     t = np.where(np.isfinite(tstamp), tstamp, np.nan)
-    first = np.full(n_voters, np.inf)
-    last = np.full(n_voters, -np.inf)
-    ok = np.isfinite(t)
-    np.minimum.at(first, voter[ok], t[ok])
-    np.maximum.at(last, voter[ok], t[ok])
-    no_time = ~np.isfinite(first)
+    with np.errstate(invalid="ignore"):
+        first = np.fmin.reduceat(t, voter_start[:-1])
+        last = np.fmax.reduceat(t, voter_start[:-1])
+    no_time = np.isnan(first)
     first[no_time], last[no_time] = 0.0, 0.0  # no timestamps: one shared window
 
     graph = nx.Graph()
-    nodes = np.flatnonzero(linked)
-    direction = np.sign(z_best).astype(np.int64)
+    linked_c = np.abs(z_best_c) >= link_z
+    nodes = cand_codes[linked_c]
+    target_n = target_c[linked_c]
+    direction_n = np.sign(z_best_c[linked_c]).astype(np.int64)
     graph.add_nodes_from(nodes.tolist())
-    bucket = target[nodes] * 2 + (direction[nodes] > 0)
+    bucket = target_n * 2 + (direction_n > 0)
     order = np.lexsort((nodes, first[nodes], bucket))
     ordered = nodes[order]
     ob = bucket[order]
@@ -176,32 +191,42 @@ def find_coordinated_groups(
     zs: list[float] = []
     ps: list[float] = []
     for comp in comps:
-        members = np.asarray(comp, dtype=np.int64)
-        m = int(target[members[0]])
-        d = float(direction[members[0]])
+        members = cand_index[np.asarray(comp, dtype=np.int64)]
+        m = int(target_c[members[0]])
+        d = float(np.sign(z_best_c[members[0]]))
         z, p = vt.group_score_test(s_held[members, m], v_held[members, m], d)
         zs.append(z)
         ps.append(p)
     reject, q = vt.benjamini_hochberg(np.asarray(ps), fdr)
     names = model_names or [str(i) for i in range(k)]
     out: list[GroupResult] = []
-    # Member evidence uses all of a voter's votes (any voter, not only candidates).
-    s_all, v_all = _per_model(voter, model_a, model_b, resid, var, n_voters, k)
     recruitable = (n_votes >= 2) & ~exclude
 
     def member_pass(who: IntArray, m: int, d: int) -> NDArray[np.bool_]:
-        """Concentration on the target's battles Fisher-combined with one-sidedness for it."""
-        z_member = d * np.divide(
-            s_all[who, m], np.sqrt(v_all[who, m]), out=np.zeros(who.size), where=v_all[who, m] > 0
+        """Concentration on the target's battles Fisher-combined with one-sidedness for it.
+
+        Member evidence uses all of a voter's votes (any voter, not only candidates).
+        """
+        rows_w, owner_w = _rows_of(who, voter_start)
+        on_a, on_b = model_a[rows_w] == m, model_b[rows_w] == m
+        involved = on_a | on_b
+        rows_w, owner_w, sign = rows_w[involved], owner_w[involved], np.where(on_a, 1.0, -1.0)
+        sign = sign[involved]
+        probs_w = probs_of(rows_w)
+        s_m = np.bincount(
+            owner_w, weights=sign * (score[rows_w] - probs_w.mean), minlength=who.size
         )
-        p_conc = stats.binom.sf(hits[who, m] - 1, n_votes[who], share[m])
+        v_m = np.bincount(owner_w, weights=probs_w.var, minlength=who.size)
+        hits_m = np.bincount(owner_w, minlength=who.size).astype(np.float64)
+        z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
+        p_conc = stats.binom.sf(hits_m - 1, n_votes[who], share[m])
         p_side = stats.norm.sf(z_member)
         fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
         p_member = stats.chi2.sf(fisher, 4)
         return np.asarray((z_member >= member_min_z) & (p_member <= member_alpha), dtype=bool)
 
-    vote_starts = np.searchsorted(voter, np.arange(n_voters))
-    vote_ends = np.searchsorted(voter, np.arange(n_voters), side="right")
+    vote_starts = voter_start[:-1]
+    vote_ends = voter_start[1:]
 
     def co_timed_share(who: IntArray) -> FloatArray:
         """Per voter in ``who``: share of their votes with another member's vote within the slack."""
@@ -231,8 +256,8 @@ def find_coordinated_groups(
 
     for i, comp in enumerate(comps):
         members = np.asarray(comp, dtype=np.int64)
-        m = int(target[members[0]])
-        d = int(direction[members[0]])
+        m = int(target_c[cand_index[members[0]]])
+        d = int(np.sign(z_best_c[cand_index[members[0]]]))
         chosen = members[member_pass(members, m, d)] if reject[i] else members[:0]
         if chosen.size:
             # Recruit accounts active in the core members' windows that pass the same member
