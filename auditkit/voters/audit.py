@@ -93,7 +93,7 @@ def _empty(notes: tuple[str, ...], stats: dict[str, Any], usable: bool) -> Voter
 
 # Votes handled at once by the per-voter tests: bounds their working memory (about 60 float64
 # arrays of this length at the peak), not the results, which are exact per voter.
-DEFAULT_BLOCK_VOTES = 1_000_000
+DEFAULT_BLOCK_VOTES = 250_000
 
 
 def audit_voters(
@@ -198,7 +198,8 @@ def _expand(mask: NDArray[np.bool_], audited: IntArray, n_voters: int) -> NDArra
 
 def _sorted_codes(column: pd.Series, rows: IntArray) -> tuple[IntArray, pa.Array]:
     """Codes of ``column[rows]`` in sorted order of the values (no Python string per row)."""
-    codes, uniques = pd.factorize(column.iloc[rows], sort=True)
+    values = column if rows.size == len(column) else column.iloc[rows]  # rows: ascending, unique
+    codes, uniques = pd.factorize(values, sort=True)
     values = pa.array(uniques, type=pa.large_string(), from_pandas=True)
     return codes.astype(np.int64), values
 
@@ -793,7 +794,7 @@ def _vote_flags(
         frames.append(
             pd.DataFrame(
                 {
-                    "vote_id": vote_ids.iloc[ctx.position[lo:hi]].astype(str).to_numpy(object),
+                    "vote_id": ctx.position[lo:hi],  # replaced by the ids below, in one take
                     "voter": str(row["voter"]),
                     "rule": rule,
                     "p_value": float(row["best_p"]) if individual else float(row["group_p"]),
@@ -803,8 +804,11 @@ def _vote_flags(
                 }
             )
         )
-    if not frames:
-        return pd.DataFrame(
-            columns=["vote_id", "voter", "rule", "p_value", "q_value", "statistic", "group_id"]
-        )
-    return pd.concat(frames, ignore_index=True)
+    if frames:
+        flags = pd.concat(frames, ignore_index=True)
+        positions = flags["vote_id"].to_numpy(dtype=np.int64)
+        flags["vote_id"] = vote_ids.take(positions).astype(str).to_numpy(dtype=object)
+        return flags
+    return pd.DataFrame(
+        columns=["vote_id", "voter", "rule", "p_value", "q_value", "statistic", "group_id"]
+    )
