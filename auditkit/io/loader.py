@@ -276,8 +276,9 @@ def classify_voters(
     placeholder = normalised.isin(PLACEHOLDER_VOTER_VALUES).fillna(False).to_numpy(dtype=bool)
     placeholder_rows = int(placeholder.sum())
     if placeholder_rows:
-        frame = frame.copy()
-        frame.loc[placeholder, "voter"] = pd.NA
+        # A new voter column on a shallow copy: the other columns are shared, not copied.
+        frame = frame.copy(deep=False)
+        frame["voter"] = voters.mask(placeholder)
         voters = frame["voter"]
     present = int(voters.notna().sum())
     if present == 0:
