@@ -30,6 +30,10 @@ Optional: ``conversation_a``/``conversation_b`` (object: a list of ``{"role", "c
 ``content`` as plain text), ``prompt`` (the first user turn, for prompt de-duplication), style counts
 ``style_{a,b}_{tokens,headers,lists,bold}`` (from ``conv_metadata`` when present), ``dedup_tag``,
 ``is_code``, and category tags as ``tag.<name>`` columns (the 140k ``category_tag`` flattened).
+A streamed load (:func:`auditkit.streaming.stream_battles`) replaces ``prompt`` by its fixed-size
+fingerprints ``prompt_exact``, ``prompt_near``, ``prompt_near_len``, ``prompt_repeat`` and
+``prompt_preview`` (:mod:`auditkit.prompts`): all that prompt de-duplication and the voters'
+repeated-prompt test read.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Streaming ingestion: bounded chunks in, the loader's table (minus text) and the detector's scan out.
 
 Specification: for the same files, ``stream_battles`` returns exactly what ``load_battles`` returns
-with the conversation columns removed (frame, dtypes, quarantine, voter status, formats), and an
+with the conversation columns removed and ``prompt`` replaced by its fingerprints (frame, dtypes,
+quarantine, voter status, formats), and an
 identity result equal to ``IdentityLeakDetector.detect`` on the fully loaded table; no chunk is
 larger than ``chunk_rows``; the kept table never holds conversation text.
 """
@@ -18,6 +19,7 @@ from auditkit.detectors.identity import IdentityLeakDetector
 from auditkit.engine import ProcessEngine
 from auditkit.errors import InputError
 from auditkit.io import load_battles
+from auditkit.prompts import FINGERPRINT_COLUMNS, fingerprint_prompt_column
 from auditkit.rules import RulePack
 from auditkit.schema import QuarantineReason
 from auditkit.simulate import IdentityLeak, preset_config, simulate_arena
@@ -48,7 +50,7 @@ def arena_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def expected_without_text(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop(columns=[c for c in TEXT if c in frame.columns])
+    return fingerprint_prompt_column(frame.drop(columns=[c for c in TEXT if c in frame.columns]))
 
 
 @pytest.mark.parametrize("chunk_rows", [7, 333, 100_000])
@@ -61,7 +63,7 @@ def test_stream_equals_loader_and_detector(
     pd.testing.assert_frame_equal(
         streamed.battles.frame, expected_without_text(loaded.battles.frame)
     )
-    assert not streamed.battles.has_text and "prompt" in streamed.battles.frame.columns
+    assert not streamed.battles.has_text and "prompt" not in streamed.battles.frame.columns
     assert streamed.load.quarantine == loaded.quarantine
     assert streamed.load.quarantine_counts == {"duplicate_vote_id": 1, "invalid_json": 1}
     assert (streamed.load.rows_read, streamed.load.rows_loaded) == (2_002, 2_000)
@@ -101,7 +103,8 @@ def test_readers_read_blocks_of_chunk_rows(arena_file: Path) -> None:
 
 def test_without_text_or_prompt(arena_file: Path, default_rules: RulePack) -> None:
     no_prompt = stream_battles(arena_file, rules=default_rules, keep_prompt=False)
-    assert "prompt" not in no_prompt.battles.frame.columns
+    fingerprints = {name for name, _ in FINGERPRINT_COLUMNS}
+    assert not ({"prompt"} | fingerprints) & set(no_prompt.battles.frame.columns)
     no_text = stream_battles(arena_file, rules=default_rules, with_text=False)
     assert no_text.identity is None and no_text.engine == "none"
     loaded = load_battles(arena_file, with_text=False)

@@ -7,11 +7,15 @@ detector groups exact and near-duplicate prompts (normalised: Unicode NFKC, case
 punctuation, whitespace), reports their share of votes per model, and — as policy from
 ``rules/sampling.yaml`` → ``dedup`` — emits a vote-level ``excess_copy`` finding for every copy beyond
 the cap. The copies kept are the earliest by ``(tstamp, vote_id)``, so the choice is deterministic.
+
+Prompts are compared through their fingerprints (:mod:`auditkit.prompts`: 64-bit hashes of the
+exact and the normalised text, and an 80-character preview), read from the table when a streamed
+load put them there and computed from ``prompt`` otherwise, so both loads give the same findings.
+A group's subject is ``prompt:<hex>``, the hex form of the hash the group was formed on.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +23,21 @@ import numpy as np
 import pandas as pd
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
+from auditkit.prompts import (
+    PROMPT_EXACT,
+    PROMPT_NEAR,
+    PROMPT_NEAR_LEN,
+    PROMPT_PREVIEW,
+    PROMPT_REPEAT,
+    fingerprints_of,
+    normalise_prompts,
+)
 from auditkit.rules import RulePack, require
 from auditkit.schema import BattleTable
 
 __all__ = ["DedupConfig", "PromptDedupDetector", "normalise_prompts", "prompt_groups"]
 
 _WHERE = "rules/sampling.yaml dedup"
-_PREVIEW = 80
 
 
 @dataclass(frozen=True)
@@ -55,39 +67,38 @@ class DedupConfig:
         )
 
 
-def normalise_prompts(prompts: pd.Series) -> pd.Series:
-    """Near-duplicate key per prompt: NFKC, lower case, digits and punctuation removed, spaces collapsed."""
-    text = prompts.astype("string").fillna("")
-    return (
-        text.str.normalize("NFKC")
-        .str.lower()
-        .str.replace(r"\d+", "", regex=True)
-        .str.replace(r"[\W_]+", " ", regex=True)
-        .str.strip()
-    )
+def _subject(key: int) -> str:
+    """``prompt:<hex>`` of a group's 64-bit hash (as unsigned, 16 hex digits)."""
+    return f"prompt:{key & 0xFFFF_FFFF_FFFF_FFFF:016x}"
 
 
-def _hash(key: str) -> str:
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+def prompt_groups(
+    frame: pd.DataFrame, cfg: DedupConfig, fingerprints: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per vote with a prompt: ``vote_id, tstamp, model_a, model_b, key, exact, preview,
+    rank, group_size`` (rank 0 = earliest copy), sorted by group and then time.
 
-
-def prompt_groups(frame: pd.DataFrame, cfg: DedupConfig) -> pd.DataFrame:
-    """One row per vote with a prompt: ``vote_id, group, group_size, rank`` (0 = earliest copy).
-
-    The group key is the normalised prompt (or the exact prompt when near-duplicates are off, or when
-    the normalised text is shorter than ``min_prompt_chars``, e.g. a prompt of only digits).
+    ``key`` is the hash of the normalised prompt (of the exact prompt when near-duplicates are off,
+    or when the normalised text is shorter than ``min_prompt_chars``, e.g. a prompt of only
+    digits); ``exact`` is the exact prompt's hash. Rows without a prompt are left out.
+    ``fingerprints`` defaults to :func:`~auditkit.prompts.fingerprints_of` ``frame``.
     """
-    has = frame["prompt"].notna() & (frame["prompt"].astype("string").str.len() > 0)
-    sub = frame.loc[has, ["vote_id", "prompt", "tstamp", "model_a", "model_b"]].copy()
-    exact = sub["prompt"].astype(str)
+    if fingerprints is None:
+        fingerprints = fingerprints_of(frame)
+    if fingerprints is None:
+        raise ValueError("the battle frame has neither prompt nor prompt fingerprint columns")
+    has = fingerprints[PROMPT_EXACT].notna().to_numpy(dtype=bool)
+    sub = frame.loc[has, ["vote_id", "tstamp", "model_a", "model_b"]].copy()
+    prints = fingerprints.loc[has]
+    exact = prints[PROMPT_EXACT].to_numpy(dtype=np.int64)
     if cfg.near_duplicates:
-        near = normalise_prompts(sub["prompt"])
-        short = near.str.len() < cfg.min_prompt_chars
-        key = near.where(~short, "\x00exact:" + exact)
+        short = prints[PROMPT_NEAR_LEN].to_numpy(dtype=np.int64) < cfg.min_prompt_chars
+        key = np.where(short, exact, prints[PROMPT_NEAR].to_numpy(dtype=np.int64))
     else:
         key = exact
-    sub["key"] = key.astype(str).to_numpy()
-    sub["exact"] = exact.to_numpy()
+    sub["key"] = key
+    sub["exact"] = exact
+    sub["preview"] = prints[PROMPT_PREVIEW].to_numpy(dtype=object)
     sub["_t"] = sub["tstamp"].fillna(np.inf)
     sub = sub.sort_values(["key", "_t", "vote_id"], kind="stable")
     sub["rank"] = sub.groupby("key", sort=False).cumcount()
@@ -103,14 +114,16 @@ class PromptDedupDetector(Detector):
 
     def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
         frame = battles.frame
-        if "prompt" not in frame.columns or not frame["prompt"].notna().any():
+        fingerprints = fingerprints_of(frame)
+        # Any prompt at all, empty ones included (``prompt_repeat`` is missing only without one).
+        if fingerprints is None or not fingerprints[PROMPT_REPEAT].notna().any():
             return DetectorResult(
                 detector=self.name,
                 summary={"prompts": 0},
                 notes=("no prompt text in the input: prompt de-duplication did not run",),
             )
         cfg = DedupConfig.from_rules(rules)
-        groups = prompt_groups(frame, cfg)
+        groups = prompt_groups(frame, cfg, fingerprints)
         sizes = groups.drop_duplicates("key")["group_size"].to_numpy()
         quantile = float(np.quantile(sizes, 1.0 - cfg.top_fraction)) if sizes.size else 0.0
         eligible = (groups["group_size"] > cfg.max_copies) & (groups["group_size"] >= quantile)
@@ -118,6 +131,7 @@ class PromptDedupDetector(Detector):
         heads = groups[eligible & (groups["rank"] == 0)].sort_values(
             ["group_size", "key"], ascending=[False, True]
         )
+        spellings = groups.groupby("key", sort=False)["exact"].nunique()
         findings: list[Finding] = []
         for key, vote_id, size, rank in zip(
             excess["key"].tolist(),
@@ -126,7 +140,7 @@ class PromptDedupDetector(Detector):
             excess["rank"].tolist(),
             strict=True,
         ):
-            subject = f"prompt:{_hash(str(key))}"
+            subject = _subject(key)
             findings.append(
                 Finding(
                     detector=self.name,
@@ -142,10 +156,10 @@ class PromptDedupDetector(Detector):
                     evidence={"group_size": size, "copy": rank + 1},
                 )
             )
-        for key, size, exact in zip(
+        for key, size, preview in zip(
             heads["key"].tolist(),
             heads["group_size"].tolist(),
-            heads["exact"].tolist(),
+            heads["preview"].tolist(),
             strict=True,
         ):
             findings.append(
@@ -153,7 +167,7 @@ class PromptDedupDetector(Detector):
                     detector=self.name,
                     rule="repeated_prompt",
                     severity=Severity.INFO,
-                    subject=f"prompt:{_hash(str(key))}",
+                    subject=_subject(key),
                     score=float(size),
                     message=(
                         f"one prompt appears {size:,} times; "
@@ -161,10 +175,8 @@ class PromptDedupDetector(Detector):
                     ),
                     evidence={
                         "group_size": size,
-                        "preview": str(exact)[:_PREVIEW],
-                        "distinct_spellings": int(
-                            groups.loc[groups["key"] == key, "exact"].nunique()
-                        ),
+                        "preview": str(preview),
+                        "distinct_spellings": int(spellings[key]),
                     },
                 )
             )
@@ -217,11 +229,11 @@ class PromptDedupDetector(Detector):
             "excess_share": len(excess) / n if n else 0.0,
             "by_model": by_model,
             "top_groups": [
-                {"subject": f"prompt:{_hash(str(k))}", "size": size, "preview": str(e)[:_PREVIEW]}
-                for k, size, e in zip(
+                {"subject": _subject(k), "size": size, "preview": str(preview)}
+                for k, size, preview in zip(
                     top["key"].tolist(),
                     top["group_size"].tolist(),
-                    top["exact"].tolist(),
+                    top["preview"].tolist(),
                     strict=True,
                 )
             ],
