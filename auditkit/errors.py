@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import partial
+from typing import Any
 
 __all__ = [
     "AuditkitError",
     "ExitCode",
     "InputError",
+    "NotABattleLogError",
     "RuleError",
 ]
 
@@ -53,6 +56,21 @@ class InputError(AuditkitError):
             if part
         )
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class NotABattleLogError(InputError):
+    """The rows of a file have no model_a/model_b fields (e.g. a model-answers file).
+
+    A subclass so that a reader of one partition of a file can tell this refusal, which depends on
+    the rest of the file, from a file that cannot be read.
+    """
+
+    def __init__(self, *, path: str | None = None) -> None:
+        super().__init__("not a battle log: rows have no model_a/model_b fields", path=path)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments: rebuilt from ``path`` when it crosses a process boundary.
+        return (partial(type(self), path=self.path), ())
 
 
 class RuleError(InputError):

@@ -7,13 +7,20 @@ columns. :func:`iter_battle_chunks` yields canonical chunks straight from the fo
 :class:`~auditkit.engine.Engine` and keeps only the text-free rows, so peak memory is set by the
 chunk size and the text-free table, not by the amount of text.
 
+The prompt (the first user turn) is not kept either: each chunk's ``prompt`` column is replaced by
+fixed-size fingerprints (:mod:`auditkit.prompts`), which is all that prompt de-duplication and the
+voters' repeated-prompt test read, so memory does not grow with the length of the prompts.
+
 The text-free table and quarantine are identical to :func:`auditkit.io.load_battles` with the
-conversation columns removed, and the identity result is identical to running
-:class:`~auditkit.detectors.identity.IdentityLeakDetector` on the whole loaded table (both are tested).
+conversation columns removed and ``prompt`` replaced by its fingerprints, and the identity result is
+identical to running :class:`~auditkit.detectors.identity.IdentityLeakDetector` on the whole loaded
+table (both are tested).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +41,7 @@ from auditkit.io.detect import CONTAINERS
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import LoadResult, finish_load, iter_chunks
 from auditkit.io.quarantine import QuarantineRecord
+from auditkit.prompts import FINGERPRINT_COLUMNS, fingerprint_prompt_column
 from auditkit.schema import (
     CORE_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -55,14 +63,17 @@ __all__ = [
     "TableAccumulator",
     "iter_battle_chunks",
     "release_arrow_memory",
+    "release_memory",
     "stream_battles",
+    "text_free_chunk",
 ]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_ROWS = 20_000
 _RELEASE_EVERY = 10  # chunks between returning Arrow's cached memory to the OS
-_DTYPES: dict[str, Any] = dict((*CORE_COLUMNS, *OPTIONAL_COLUMNS))
+_NOT_KEPT = (*TEXT_COLUMNS, "prompt")  # never in a streamed table
+_DTYPES: dict[str, Any] = dict((*CORE_COLUMNS, *OPTIONAL_COLUMNS, *FINGERPRINT_COLUMNS))
 
 # Given a chunk's canonical rows, a boolean mask (one per row) of rows the identity scan may skip,
 # e.g. votes whose findings a cache already holds; the caller keeps whatever it knows about them.
@@ -218,6 +229,18 @@ class TableAccumulator:
         return frame[core + rest]
 
 
+def release_memory() -> None:
+    """Arrow's cached blocks and the C heap's free pages back to the OS, once a load is done.
+
+    Why: parsing millions of rows frees many mid-sized blocks that glibc keeps in its heap
+    (arrays under its mmap threshold); at 3M battles that was ~0.3 GiB resident but unused. Where
+    ``malloc_trim`` does not exist (not glibc) only Arrow's pool is released.
+    """
+    release_arrow_memory()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def release_arrow_memory() -> None:
     """Hand memory Arrow's allocator keeps cached back to the OS.
 
@@ -262,6 +285,16 @@ class StreamedLoad:
         return f"{self.load.summary()}; {self.chunks:,} chunks on {self.engine}; {scan}"
 
 
+def text_free_chunk(frame: pd.DataFrame, *, keep_prompt: bool) -> pd.DataFrame:
+    """One canonical chunk as the streamed table keeps it: no text, ``prompt`` → fingerprints.
+
+    One function for every reader of chunks — :func:`stream_battles` here, and the workers that
+    read their own partitions (:mod:`auditkit.engine.partitions`) — so all keep the same columns.
+    """
+    kept = fingerprint_prompt_column(frame) if keep_prompt else frame
+    return kept[[name for name in kept.columns if name not in _NOT_KEPT]]
+
+
 def stream_battles(
     paths: str | Path | Sequence[str | Path],
     *,
@@ -277,14 +310,31 @@ def stream_battles(
     """Load ``paths`` chunk by chunk; scan each chunk's conversations on ``engine``, then drop them.
 
     With ``rules`` and ``with_text`` the identity scan runs (``engine`` defaults to this process);
-    the returned table never holds conversation text. ``keep_prompt`` keeps the first user turn,
-    which prompt de-duplication needs (a small fraction of the text); ``False`` drops it too.
+    the returned table never holds conversation text. ``keep_prompt`` keeps what prompt
+    de-duplication and the repeated-prompt test need: each chunk's ``prompt`` becomes its
+    fingerprint columns (:func:`~auditkit.prompts.prompt_fingerprints`, a few bytes a row whatever
+    the prompt's length) and the text is dropped; ``False`` drops both.
     ``skip`` is asked about every chunk before its scan and the rows it marks are not scanned
     (nightly runs skip votes cached in the ledger); the table still holds every row.
     """
+    if skip is None and getattr(engine, "reads_partitions", False):
+        # The engine's workers read the files themselves (:mod:`auditkit.engine.partitions`).
+        from auditkit.engine.partitions import stream_partitions
+
+        streamed = stream_partitions(
+            paths,
+            rules=rules,
+            engine=engine,
+            chunk_rows=chunk_rows,
+            quarantine_path=quarantine_path,
+            fmt=fmt,
+            with_text=with_text,
+            keep_prompt=keep_prompt,
+        )
+        if streamed is not None:  # None: an input they cannot split (gzip, JSON array, CSV)
+            return streamed
     stream = iter_battle_chunks(paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt)
-    drop = TEXT_COLUMNS if keep_prompt else (*TEXT_COLUMNS, "prompt")
-    accumulator = TableAccumulator(drop)
+    accumulator = TableAccumulator(_NOT_KEPT)
     quarantine: list[QuarantineRecord] = []
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}
     ask_skip = skip if rules is not None and with_text else None  # only a scan can skip rows
@@ -295,7 +345,8 @@ def stream_battles(
             quarantine.extend(chunk.quarantine)
             if not chunk.normalised:
                 continue
-            accumulator.add(chunk.frame)  # empty frames too: the loader concatenates them
+            # Empty frames too: the loader concatenates them.
+            accumulator.add(text_free_chunk(chunk.frame, keep_prompt=keep_prompt))
             if counts["chunks"] % _RELEASE_EVERY == 0:
                 release_arrow_memory()
             if len(chunk.frame) == 0:
@@ -321,7 +372,7 @@ def stream_battles(
         for _ in scan_chunks():
             pass
     load = _finish_load(stream, accumulator, quarantine, quarantine_path)
-    release_arrow_memory()
+    release_memory()
     if identity is not None and counts["text_chunks"] == 0:
         # No conversation columns anywhere: the detector's own "could not run" result.
         assert rules is not None

@@ -1,17 +1,20 @@
 """Dask (``dask.distributed``) as the engine when one machine is not enough.
 
-The client keeps reading the input in bounded chunks; each chunk's scan columns are scattered to
-one worker, scanned there by :func:`~auditkit.engine.scan.scan_identity_chunk`, and only the
-findings and counts come back. The rule pack is broadcast once to every worker. At most
-``max_pending`` chunks are in flight, so the client's memory does not grow with the input.
+Inputs the workers can split (plain JSON Lines, Parquet) are read by the workers themselves: each
+reads, normalises and scans its own partition of the (shared) files and returns only the text-free
+rows, quarantine and findings (:mod:`auditkit.engine.partitions`, through :meth:`map_partitions`).
+For other inputs the client reads the input in bounded chunks; each chunk's scan columns are
+scattered to one worker, scanned there by :func:`~auditkit.engine.scan.scan_identity_chunk`, and
+only the findings and counts come back. The rule pack is broadcast once to every worker. At most
+``max_pending`` tasks are in flight, so the client's memory does not grow with the input.
 Dask is an optional extra: ``pip install 'auditkit[dask]'``.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["DaskEngine", "dask_available"]
 
 _MISSING = "the dask engine needs dask.distributed: pip install 'auditkit[dask]'"
+T = TypeVar("T")
 
 
 def dask_available() -> bool:
@@ -42,6 +46,9 @@ class DaskEngine:
     ``scheduler`` is an address such as ``tcp://10.0.0.5:8786``; without one a
     ``LocalCluster(n_workers=workers, processes=True, threads_per_worker=1)`` is started (and closed
     by :meth:`close`). ``client`` lets a caller (tests, notebooks) pass its own connected client.
+    ``read_partitions`` lets the workers read splittable inputs themselves, in partitions of about
+    ``partition_bytes`` (default :data:`~auditkit.engine.partitions.PARTITION_BYTES`); the paths
+    must then name the same files on every worker (a shared file system).
     """
 
     name = "dask"
@@ -53,6 +60,8 @@ class DaskEngine:
         workers: int | None = None,
         client: Any = None,
         max_pending: int | None = None,
+        read_partitions: bool = True,
+        partition_bytes: int | None = None,
     ) -> None:
         try:
             from distributed import Client, LocalCluster
@@ -79,6 +88,8 @@ class DaskEngine:
         n_workers = len(self.client.scheduler_info().get("workers", {})) or (workers or 1)
         self.max_pending = max_pending or 2 * n_workers
         self.scheduler = scheduler or str(self.client.scheduler.address)
+        self.reads_partitions = read_partitions
+        self.partition_bytes = partition_bytes
 
     def map_scan(self, chunks: Iterable[pd.DataFrame], rules: RulePack) -> Iterator[DetectorResult]:
         client = self.client
@@ -97,10 +108,37 @@ class DaskEngine:
                 future.cancel()
             rules_future.release()
 
+    def map_partitions(
+        self, func: Callable[..., T], tasks: Iterable[Any], *shared: Any
+    ) -> Iterator[T]:
+        """``func(task, *shared)`` for each task on the workers, results in task order.
+
+        ``shared`` values (the rule pack) are broadcast once; at most ``max_pending`` tasks run.
+        """
+        client = self.client
+        broadcast = [
+            client.scatter(value, broadcast=True, hash=False) if value is not None else None
+            for value in shared
+        ]
+        pending: deque[Any] = deque()
+        try:
+            for task in tasks:
+                pending.append(client.submit(func, task, *broadcast, pure=False))
+                if len(pending) >= self.max_pending:
+                    yield self._take(pending)
+            while pending:
+                yield self._take(pending)
+        finally:
+            for future in pending:
+                future.cancel()
+            for future in broadcast:
+                if future is not None:
+                    future.release()
+
     @staticmethod
-    def _take(pending: deque[Any]) -> DetectorResult:
+    def _take(pending: deque[Any]) -> Any:
         future = pending.popleft()
-        result: DetectorResult = future.result()
+        result = future.result()
         future.release()
         return result
 

@@ -72,18 +72,43 @@ def _decode(raw: bytes) -> str:
 
 
 def read_jsonl(
-    path: Path, *, is_gzip: bool, with_text: bool, block_rows: int | None = None
+    path: Path,
+    *,
+    is_gzip: bool,
+    with_text: bool,
+    block_rows: int | None = None,
+    start: int = 0,
+    end: int | None = None,
+    first_line: int = 1,
 ) -> Iterator[RawChunk]:
-    """One chunk per ``block_rows`` lines; blank lines are not rows."""
+    """One chunk per ``block_rows`` lines; blank lines are not rows.
+
+    ``start``/``end`` read one byte range of the file: ``start`` is the offset of a line start and
+    ``first_line`` that line's number. Blocks are still cut every ``block_rows`` lines counted from
+    line 1, and the range yields the blocks whose first line starts in ``[start, end)`` (the last
+    one may run past ``end``), so the ranges of a file together yield exactly its whole-file blocks.
+    """
     file = str(path)
+    step = block_rows or BLOCK_ROWS
     try:
         with _open_binary(path, is_gzip) as handle:
-            line_no = 0
+            line_no = first_line - 1
+            position = start
+            if start:
+                handle.seek(start)
+            while line_no % step and (end is None or position < end):
+                skipped = handle.readline()  # the tail of a block the previous range reads
+                if not skipped:
+                    break
+                line_no += 1
+                position += len(skipped)
             try_fast, misses = _FAST, 0
-            while True:
-                block = list(itertools.islice(handle, block_rows or BLOCK_ROWS))
+            while end is None or position < end:
+                block = list(itertools.islice(handle, step))
                 if not block:
                     break
+                if end is not None:
+                    position += sum(map(len, block))
                 base = line_no + 1  # the line number of block[0]
                 fast = ArrowColumns.from_lines(block, with_text) if try_fast else None
                 # Two blocks in a row the fast path refused: this file is not its kind.

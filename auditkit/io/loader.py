@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from auditkit.errors import InputError
+from auditkit.errors import InputError, NotABattleLogError
 from auditkit.io.csvfile import read_csv
 from auditkit.io.detect import CONTAINERS, detect_container, detect_schema, file_stem
 from auditkit.io.ids import VoteIdIndex
@@ -191,6 +191,7 @@ class CanonicalChunk:
     voter_field: str | None
     source_format: str
     unmapped_languages: dict[str, int] = field(default_factory=dict)
+    quarantined_ids: list[str] = field(default_factory=list)  # see ChunkResult
 
 
 def iter_chunks(
@@ -200,21 +201,41 @@ def iter_chunks(
     with_text: bool = True,
     seen_ids: VoteIdIndex | None = None,
     block_rows: int | None = None,
-) -> Iterator[CanonicalChunk]:
+    byte_range: tuple[int, int] | None = None,
+    first_line: int = 1,
+    row_groups: tuple[int, int] | None = None,
+) -> Generator[CanonicalChunk, None, bool]:
     """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
 
     ``load_battles`` concatenates these; a streaming consumer can process them one at a time. Pass
     the same ``seen_ids`` index across files to keep vote ids unique over all of them.
     ``block_rows`` sets the rows per block (default: each reader's own), which bounds memory.
+    ``byte_range`` (plain JSON Lines; ``first_line`` is the number of the line it starts at) or
+    ``row_groups`` (Parquet) read one part of the file: the blocks that start inside it, cut as a
+    whole-file read cuts them (:mod:`auditkit.engine.partitions`).
+    The generator returns True when reading stopped early at a block whose rows have no
+    model_a/model_b fields (the rest of the file is not read); it raises
+    :class:`NotABattleLogError` when that is the first block with rows.
     """
     path = Path(path)
     seen = VoteIdIndex() if seen_ids is None else seen_ids
     container, is_gzip = detect_container(path)
     if fmt is not None:
         container = fmt
+    part: dict[str, Any] = {}
+    if byte_range is not None:
+        if container != "jsonl" or is_gzip:
+            raise InputError("only plain JSON Lines can be read by byte range", path=str(path))
+        part = {"start": byte_range[0], "end": byte_range[1], "first_line": first_line}
+    elif row_groups is not None:
+        if container != "parquet":
+            raise InputError("only Parquet can be read by row groups", path=str(path))
+        part = {"row_groups": row_groups}
     schema: str | None = None
-    saw_objects = saw_battle_columns = False
-    blocks = _READERS[container](path, is_gzip=is_gzip, with_text=with_text, block_rows=block_rows)
+    saw_objects = saw_battle_columns = stopped = False
+    blocks = _READERS[container](
+        path, is_gzip=is_gzip, with_text=with_text, block_rows=block_rows, **part
+    )
     for raw in blocks:
         label = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
         if raw.n == 0:
@@ -222,6 +243,7 @@ def iter_chunks(
             continue
         saw_objects = True
         if not ({"model_a", "model_b"} & set(raw.columns)):
+            stopped = True
             break  # e.g. a model-answers file: refuse below rather than quarantine every row
         saw_battle_columns = True
         if schema is None:
@@ -246,9 +268,11 @@ def iter_chunks(
             voter_field=result.voter_field,
             source_format=label,
             unmapped_languages=result.unmapped_languages,
+            quarantined_ids=result.quarantined_ids,
         )
     if saw_objects and not saw_battle_columns:
-        raise InputError("not a battle log: rows have no model_a/model_b fields", path=str(path))
+        raise NotABattleLogError(path=str(path))
+    return stopped
 
 
 def _finish_dtypes(frame: pd.DataFrame) -> pd.DataFrame:

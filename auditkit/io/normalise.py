@@ -123,6 +123,9 @@ class ChunkResult:
     quarantine: list[QuarantineRecord]
     voter_field: str | None
     unmapped_languages: dict[str, int] = field(default_factory=dict)
+    # The vote ids of the quarantined rows, in quarantine order (a partitioned read checks them
+    # against the ids loaded by earlier partitions: a repeat would add ``duplicate_vote_id``).
+    quarantined_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -731,6 +734,7 @@ def normalise_chunk(
         quarantine=quarantine,
         voter_field=voter_field,
         unmapped_languages=unmapped,
+        quarantined_ids=[ids[i] for i in sorted(problems)],
     )
 
 

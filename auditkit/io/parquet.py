@@ -25,10 +25,22 @@ BATCH_ROWS = 65_536
 
 
 def read_parquet(
-    path: Path, *, is_gzip: bool, with_text: bool, block_rows: int | None = None
+    path: Path,
+    *,
+    is_gzip: bool,
+    with_text: bool,
+    block_rows: int | None = None,
+    row_groups: tuple[int, int] | None = None,
 ) -> Iterator[RawChunk]:
-    """One chunk per record batch; ``line`` is the 1-based row index in the file."""
+    """One chunk per record batch; ``line`` is the 1-based row index in the file.
+
+    ``row_groups=(first, stop)`` reads part of the file: batches are still cut every
+    ``block_rows`` rows counted from the first row of the file, and the part yields the batches
+    whose first row lies in row groups ``first`` to ``stop - 1``, so the parts of a file together
+    yield exactly its whole-file batches.
+    """
     del is_gzip
+    size = block_rows or BATCH_ROWS
     file = str(path)
     try:
         parquet = pq.ParquetFile(path)
@@ -41,7 +53,11 @@ def read_parquet(
     wanted = [name for name in names if name in fields]
     offset = 0
     try:
-        batches = parquet.iter_batches(batch_size=block_rows or BATCH_ROWS, columns=wanted)
+        batches: Iterator[pa.RecordBatch | pa.Table]
+        if row_groups is None:
+            batches = parquet.iter_batches(batch_size=size, columns=wanted)
+        else:
+            offset, batches = _part_batches(parquet, row_groups, size, wanted)
         for batch in batches:
             columns: dict[str, list[Any]] = {
                 name: batch.column(name).to_pylist() for name in batch.schema.names
@@ -62,3 +78,47 @@ def read_parquet(
             offset += n
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"unreadable Parquet: {exc}", path=file) from exc
+
+
+def _part_batches(
+    parquet: pq.ParquetFile, row_groups: tuple[int, int], size: int, columns: list[str]
+) -> tuple[int, Iterator[pa.Table]]:
+    """(first row, batches) of the whole-file batches that start in ``row_groups``."""
+    meta = parquet.metadata
+    starts = np.cumsum([0] + [meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+    first, stop = row_groups
+    begin = -(-int(starts[first]) // size) * size  # the first batch boundary in the part
+    finish = min(-(-int(starts[stop]) // size) * size, int(starts[-1]))
+    if begin >= finish:
+        return begin, iter(())
+    # The groups holding rows [begin, finish); their batches are re-cut on the file's boundaries.
+    low = int(np.searchsorted(starts, begin, side="right")) - 1
+    high = int(np.searchsorted(starts, finish, side="left"))
+    pieces = parquet.iter_batches(
+        batch_size=size, row_groups=list(range(low, high)), columns=columns
+    )
+    return begin, _recut(pieces, skip=begin - int(starts[low]), size=size, rows=finish - begin)
+
+
+def _recut(
+    pieces: Iterator[pa.RecordBatch], *, skip: int, size: int, rows: int
+) -> Iterator[pa.Table]:
+    """``rows`` rows after the first ``skip``, as tables of ``size`` rows (the last may be shorter)."""
+    held: list[pa.RecordBatch] = []
+    count = 0
+    for piece in pieces:
+        if skip >= piece.num_rows:
+            skip -= piece.num_rows
+            continue
+        held.append(piece.slice(skip))
+        count += piece.num_rows - skip
+        skip = 0
+        while rows > 0 and count >= min(size, rows):
+            table = pa.Table.from_batches(held)
+            take = min(size, rows)
+            yield table.slice(0, take)
+            held = table.slice(take).to_batches()
+            count -= take
+            rows -= take
+        if rows <= 0:
+            return

@@ -1,0 +1,453 @@
+"""Workers that read their own partitions of the input; the client only plans, checks and merges.
+
+Why: when the client reads and parses every file and ships each chunk's text to a worker, all the
+text crosses the network and one machine does all the parsing, so a bigger cluster stops helping.
+Here each worker reads, normalises and scans its own part of the (shared) files and sends back only
+the text-free rows, the quarantine records, counts and its identity findings.
+
+The answer is the local engine's, exactly; what it takes:
+
+- **The same blocks.** Plain JSON Lines is cut into byte ranges of about ``partition_bytes`` that
+  start at line starts (:func:`plan_byte_ranges`), Parquet into runs of whole row groups
+  (:func:`plan_row_groups`). A first cheap pass on the workers counts each range's lines
+  (:func:`count_lines`), so every partition knows the number of its first line. A partition then
+  reads the blocks of ``chunk_rows`` lines (rows), counted from the top of the file, that *start*
+  inside it (:func:`auditkit.io.loader.iter_chunks` with ``byte_range`` or ``row_groups``): the
+  blocks are the sequential reader's, so is every per-block decision of the loader.
+- **Duplicate vote ids.** The loader quarantines a row whose id an earlier row already loaded; a
+  worker knows only its own partition. So it also returns the id of every row it normalised
+  (loaded or quarantined). The client walks the partitions in order with one
+  :class:`~auditkit.io.ids.VoteIdIndex`: a partition none of whose ids was loaded before gives
+  exactly the sequential answer and is taken as it is; otherwise the client reads that partition
+  again itself, with the global index and a local scan, as the sequential loader would (counted in
+  the load's notes and logged). Optimistic, with an exact fallback.
+- **Files that stop early.** A block with rows but no model_a/model_b fields ends a file in the
+  sequential loader (or refuses it, if it is the file's first block with rows); the partition says
+  so and the client drops the file's later partitions, or raises the loader's error.
+- **Labels.** A file's schema label comes from its first block with rows, so from the first
+  partition that has one.
+
+Memory: at most ``max_pending`` (2 × workers) partitions in flight. A partition is about
+``partition_bytes`` of input (default 64 MiB); a worker holds one block of text at a time plus its
+partition's text-free rows, and the client holds only text-free rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from auditkit.detectors.base import DetectorResult
+from auditkit.detectors.identity import IdentityLeakDetector
+from auditkit.engine.scan import merge_identity_results, scan_frame, scan_identity_chunk
+from auditkit.errors import InputError, NotABattleLogError
+from auditkit.io.detect import CONTAINERS, detect_container
+from auditkit.io.ids import VoteIdIndex
+from auditkit.io.loader import finish_load, iter_chunks
+from auditkit.io.quarantine import QuarantineRecord
+from auditkit.schema import empty_frame
+from auditkit.streaming import (
+    BattleChunk,
+    StreamedLoad,
+    TableAccumulator,
+    release_arrow_memory,
+    text_free_chunk,
+)
+
+if TYPE_CHECKING:
+    from auditkit.rules import RulePack
+
+__all__ = [
+    "PARTITION_BYTES",
+    "Partition",
+    "PartitionEngine",
+    "PartitionResult",
+    "count_lines",
+    "plan_byte_ranges",
+    "plan_partitions",
+    "plan_row_groups",
+    "read_partition",
+    "stream_partitions",
+]
+
+log = logging.getLogger(__name__)
+
+PARTITION_BYTES = 64 * 2**20
+_READ_BYTES = 16 * 2**20  # how much of a range count_lines holds at once
+T = TypeVar("T")
+
+
+@runtime_checkable
+class PartitionEngine(Protocol):
+    """An engine whose workers can read partitions: ``map_partitions`` runs tasks, in order."""
+
+    name: str
+    partition_bytes: int | None
+
+    def map_partitions(
+        self, func: Callable[..., T], tasks: Iterable[Any], *shared: Any
+    ) -> Iterator[T]: ...
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One part of one input file and how to read it (small: it is sent to a worker)."""
+
+    file: str  # the path as given: it labels rows and quarantine records
+    location: str  # the absolute path a worker opens
+    container: str  # "jsonl" or "parquet"
+    chunk_rows: int
+    with_text: bool = True
+    keep_prompt: bool = True
+    byte_range: tuple[int, int] | None = None  # JSON Lines
+    first_line: int = 1  # the number of the line at byte_range[0]
+    row_groups: tuple[int, int] | None = None  # Parquet: first, stop
+
+
+@dataclass(frozen=True, eq=False)
+class PartitionResult:
+    """What a partition's reader sends back; no conversation text."""
+
+    chunks: tuple[BattleChunk, ...]  # one per block: text-free rows, quarantine, rows read
+    quarantined_ids: tuple[str, ...]  # ids of the rows normalisation quarantined
+    identity: tuple[DetectorResult, ...]  # one per block with rows, when scanned
+    voter_fields: tuple[str, ...]
+    unmapped_languages: dict[str, int] = field(default_factory=dict)
+    label: str | None = None  # the last block's "<schema> (<container>)"
+    saw_rows: bool = False  # a block with battle rows (then ``label`` names the schema)
+    stopped: bool = False  # ended at a block whose rows have no model_a/model_b fields
+    refused: bool = False  # ... and that was its first block with rows
+    text_rows: int = 0
+    text_chunks: int = 0
+
+    def loaded_ids(self) -> tuple[list[str], np.ndarray]:
+        """The vote ids of the loaded rows and their lines (what the loader's index records)."""
+        frames = [c.frame for c in self.chunks if c.normalised and len(c.frame)]
+        if not frames:
+            return [], np.empty(0, dtype=np.int64)
+        ids = [i for frame in frames for i in frame["vote_id"].tolist()]
+        lines = np.concatenate([frame["source_line"].to_numpy(dtype=np.int64) for frame in frames])
+        return ids, lines
+
+
+def plan_byte_ranges(path: Path, partition_bytes: int) -> list[tuple[int, int]]:
+    """Byte ranges of about ``partition_bytes`` covering ``path``, each starting at a line start.
+
+    A range ends where the line holding its last target byte ends, so no line is split; a line
+    longer than ``partition_bytes`` makes its range longer. An empty file has no ranges.
+    """
+    if partition_bytes < 1:
+        raise ValueError("partition_bytes must be at least 1")
+    size = path.stat().st_size
+    starts = [0]
+    with path.open("rb") as handle:
+        while starts[-1] + partition_bytes < size:
+            handle.seek(starts[-1] + partition_bytes - 1)
+            handle.readline()  # to the first line start at or after the target
+            if handle.tell() >= size:
+                break
+            starts.append(handle.tell())
+    ends = [*starts[1:], size]
+    return [(start, end) for start, end in zip(starts, ends, strict=True) if end > start]
+
+
+def plan_row_groups(path: Path, partition_bytes: int) -> list[tuple[int, int]]:
+    """Runs ``(first, stop)`` of whole row groups of about ``partition_bytes`` (uncompressed)."""
+    meta = pq.ParquetFile(path).metadata
+    runs: list[tuple[int, int]] = []
+    first = held = 0
+    for group in range(meta.num_row_groups):
+        held += meta.row_group(group).total_byte_size
+        if held >= partition_bytes:
+            runs.append((first, group + 1))
+            first, held = group + 1, 0
+    if first < meta.num_row_groups:
+        runs.append((first, meta.num_row_groups))
+    return runs
+
+
+def count_lines(span: tuple[str, int, int]) -> int:
+    """Lines in the byte range ``(path, start, end)``: its newlines, plus an unterminated last line."""
+    location, start, end = span
+    lines = 0
+    last = b"\n"
+    with open(location, "rb") as handle:
+        handle.seek(start)
+        left = end - start
+        while left > 0:
+            data = handle.read(min(left, _READ_BYTES))
+            if not data:
+                break
+            lines += data.count(b"\n")
+            left -= len(data)
+            last = data[-1:]
+    return lines + (last != b"\n")
+
+
+def plan_partitions(
+    files: Sequence[Path],
+    engine: PartitionEngine,
+    *,
+    chunk_rows: int,
+    fmt: str | None = None,
+    with_text: bool = True,
+    keep_prompt: bool = True,
+) -> list[Partition] | None:
+    """The partitions of ``files`` in input order; None when a file cannot be split.
+
+    Splittable: plain (not gzip) JSON Lines and Parquet. JSON Lines ranges get their first line
+    numbers from :func:`count_lines`, run on the engine's workers.
+    """
+    partition_bytes = engine.partition_bytes or PARTITION_BYTES
+    planned: list[tuple[Path, str, list[tuple[int, int]]]] = []
+    for path in files:
+        try:
+            container, is_gzip = detect_container(path)
+            container = fmt or container
+            if container == "jsonl" and not is_gzip:
+                planned.append((path, container, plan_byte_ranges(path, partition_bytes)))
+            elif container == "parquet":
+                planned.append((path, container, plan_row_groups(path, partition_bytes)))
+            else:
+                return None
+        except (InputError, OSError, pa.ArrowException):
+            return None  # the sequential reader reports it in its own words
+    spans = [
+        (str(path.resolve()), start, end)
+        for path, container, ranges in planned
+        if container == "jsonl"
+        for start, end in ranges
+    ]
+    line_counts = iter(engine.map_partitions(count_lines, spans))
+    partitions: list[Partition] = []
+    for path, container, ranges in planned:
+        first_line = 1
+        for span in ranges:
+            part = Partition(
+                str(path), str(path.resolve()), container, chunk_rows, with_text, keep_prompt
+            )
+            if container == "parquet":
+                partitions.append(replace(part, row_groups=span))
+                continue
+            partitions.append(replace(part, byte_range=span, first_line=first_line))
+            first_line += next(line_counts)
+    return partitions
+
+
+def read_partition(
+    part: Partition, rules: RulePack | None, seen_ids: VoteIdIndex | None = None
+) -> PartitionResult:
+    """Read, normalise and (with ``rules``) scan one partition; keep only text-free rows.
+
+    Runs on a worker with a fresh ``seen_ids``, or on the client with the global index when a
+    partition has to be redone. Every block goes through :func:`auditkit.streaming.text_free_chunk`,
+    as in :func:`~auditkit.streaming.stream_battles`.
+    """
+    seen = VoteIdIndex() if seen_ids is None else seen_ids
+    chunks = iter_chunks(
+        Path(part.location),
+        fmt=part.container,
+        with_text=part.with_text,
+        seen_ids=seen,
+        block_rows=part.chunk_rows,
+        byte_range=part.byte_range,
+        first_line=part.first_line,
+        row_groups=part.row_groups,
+    )
+    relabel = part.location != part.file
+    kept: list[BattleChunk] = []
+    identity: list[DetectorResult] = []
+    quarantined_ids: list[str] = []
+    voter_fields: list[str] = []
+    unmapped: Counter[str] = Counter()
+    label: str | None = None
+    saw_rows = stopped = refused = False
+    text_rows = text_chunks = 0
+    while True:
+        try:
+            chunk = next(chunks)
+        except StopIteration as end:
+            stopped = bool(end.value)
+            break
+        except NotABattleLogError:
+            stopped = refused = True
+            break
+        label = chunk.source_format
+        unmapped.update(chunk.unmapped_languages)
+        quarantined_ids.extend(chunk.quarantined_ids)
+        if chunk.voter_field and chunk.voter_field not in voter_fields:
+            voter_fields.append(chunk.voter_field)
+        rejected = tuple(chunk.quarantine)
+        if relabel:
+            rejected = tuple(replace(record, file=part.file) for record in rejected)
+        if chunk.frame is None:
+            kept.append(
+                BattleChunk(len(kept), part.file, empty_frame(), rejected, chunk.rows_read, False)
+            )
+            continue
+        saw_rows = True
+        frame = chunk.frame
+        if len(frame):
+            if "conversation_a" in frame.columns:
+                text_chunks += 1
+                text_rows += int(frame["conversation_a"].notna().sum())
+            if rules is not None:
+                identity.append(scan_identity_chunk(scan_frame(frame), rules))
+        rows = text_free_chunk(frame, keep_prompt=part.keep_prompt)
+        if relabel:
+            rows = _relabel(rows, part.location, part.file)
+        kept.append(BattleChunk(len(kept), part.file, rows, rejected, chunk.rows_read))
+    release_arrow_memory()
+    return PartitionResult(
+        chunks=tuple(kept),
+        quarantined_ids=tuple(quarantined_ids),
+        identity=tuple(identity),
+        voter_fields=tuple(voter_fields),
+        unmapped_languages=dict(unmapped),
+        label=label,
+        saw_rows=saw_rows,
+        stopped=stopped,
+        refused=refused,
+        text_rows=text_rows,
+        text_chunks=text_chunks,
+    )
+
+
+def _relabel(frame: pd.DataFrame, location: str, file: str) -> pd.DataFrame:
+    """``source_file`` as the path was given, not as the worker opened it."""
+    column = frame["source_file"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.cat.rename_categories({location: file})
+    else:
+        column = pd.Series(np.full(len(frame), file, dtype=object), index=frame.index)
+    return frame.assign(source_file=column)
+
+
+def stream_partitions(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    rules: RulePack | None,
+    engine: object,
+    chunk_rows: int,
+    quarantine_path: Path | None = None,
+    fmt: str | None = None,
+    with_text: bool = True,
+    keep_prompt: bool = True,
+) -> StreamedLoad | None:
+    """:func:`~auditkit.streaming.stream_battles` with the workers reading the files.
+
+    Returns None (the caller reads the usual way) when ``engine`` cannot read partitions or an
+    input cannot be split (gzip, a JSON array, CSV).
+    """
+    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    if not isinstance(engine, PartitionEngine) or not files or chunk_rows < 1:
+        return None
+    if fmt is not None and fmt not in CONTAINERS:
+        return None
+    parts = plan_partitions(
+        files, engine, chunk_rows=chunk_rows, fmt=fmt, with_text=with_text, keep_prompt=keep_prompt
+    )
+    if parts is None:
+        return None
+    scan_rules = rules if with_text else None
+    merge = _OrderedMerge(scan_rules)
+    results = engine.map_partitions(read_partition, parts, scan_rules)
+    try:
+        for part, result in zip(parts, results, strict=True):
+            merge.add(part, result)
+    finally:
+        if isinstance(results, Generator):
+            results.close()  # cancels what is still in flight
+    identity = merge_identity_results(merge.identity) if scan_rules is not None else None
+    load = finish_load(
+        merge.accumulator.build(),
+        files=files,
+        quarantine=merge.quarantine,
+        voter_fields=merge.voter_fields,
+        formats=merge.formats,
+        unmapped_languages=merge.unmapped_languages,
+        rows_read=merge.rows_read,
+        quarantine_path=quarantine_path,
+    )
+    release_arrow_memory()
+    if identity is not None and merge.text_chunks == 0:
+        # No conversation columns anywhere: the detector's own "could not run" result.
+        assert scan_rules is not None
+        identity = IdentityLeakDetector().detect(load.battles, scan_rules)
+    plural = "s" if len(parts) != 1 else ""
+    note = (
+        f"read by the workers in {len(parts):,} partition{plural}; {merge.redone:,} redone on "
+        "the client (a vote id repeated one an earlier partition loaded)"
+    )
+    log.info(note)
+    return StreamedLoad(
+        load=load,
+        identity=identity,
+        chunks=merge.chunks,
+        engine=engine.name if identity is not None else "none",
+        text_rows=merge.text_rows,
+        notes=(note,),
+    )
+
+
+class _OrderedMerge:
+    """Takes partition results in input order and keeps what the sequential loader would."""
+
+    def __init__(self, rules: RulePack | None) -> None:
+        self.rules = rules
+        self.index = VoteIdIndex()
+        self.accumulator = TableAccumulator()
+        self.quarantine: list[QuarantineRecord] = []
+        self.identity: list[DetectorResult] = []
+        self.voter_fields: list[str] = []
+        self.formats: dict[str, str] = {}
+        self.unmapped_languages: Counter[str] = Counter()
+        self.rows_read = self.chunks = self.text_rows = self.text_chunks = self.redone = 0
+        self._ended: set[str] = set()  # files that stopped at a block without battle fields
+        self._with_rows: set[str] = set()  # files with a block of battle rows so far
+
+    def add(self, part: Partition, result: PartitionResult) -> None:
+        if part.file in self._ended:
+            return
+        loaded, lines = result.loaded_ids()
+        ids = [*loaded, *result.quarantined_ids]
+        if ids and (self.index.first_lines(ids) >= 0).any():
+            # A row repeats an id loaded by an earlier partition: read it as the loader would.
+            self.redone += 1
+            where = part.byte_range or part.row_groups
+            log.info(
+                "partition %s of %s redone on the client: a repeated vote id", where, part.file
+            )
+            result = read_partition(part, self.rules, seen_ids=self.index)
+        else:
+            self.index.add(loaded, lines)
+        if result.refused and part.file not in self._with_rows:
+            raise NotABattleLogError(path=part.file)
+        if result.stopped:
+            self._ended.add(part.file)
+        if result.label is not None and part.file not in self._with_rows:
+            self.formats[part.file] = result.label
+        if result.saw_rows:
+            self._with_rows.add(part.file)
+        for chunk in result.chunks:
+            self.chunks += 1
+            self.rows_read += chunk.rows_read
+            self.quarantine.extend(chunk.quarantine)
+            if chunk.normalised:
+                self.accumulator.add(chunk.frame)
+        for name in result.voter_fields:
+            if name not in self.voter_fields:
+                self.voter_fields.append(name)
+        self.unmapped_languages.update(result.unmapped_languages)
+        self.identity.extend(result.identity)
+        self.text_rows += result.text_rows
+        self.text_chunks += result.text_chunks
