@@ -15,6 +15,8 @@ What it measures, each in a fresh subprocess (so every peak RSS belongs to one m
 3. **engines** — identity-scan throughput (battles with text per second) on the local engine, a
    local process pool and a Dask ``LocalCluster`` with the same number of workers, both end to end
    (read + parse + scan) and scan-only (chunks parsed beforehand), as ratios to the local engine.
+   ``dask`` is the client-parsed path (the client reads, workers scan); ``dask-read`` has the
+   workers read their own partitions of the file (end to end only; its scan is ``dask``'s).
 
 Data is cached in ``--workdir`` (default ``$TMPDIR/auditkit-bench-scale``): shards of simulated
 battles (``preset_config("attacks")``, distinct seeds, vote ids prefixed per shard) written once
@@ -253,7 +255,19 @@ def child_engine(spec: dict[str, Any]) -> dict[str, Any]:
 
     rules = load_rules(REPO / "rules")
     files = [Path(p) for p in spec["files"]]
-    engine = make_engine(spec["engine"], workers=spec["workers"])
+    engine: Any
+    if spec["engine"].startswith("dask"):
+        from auditkit.engine import DaskEngine
+
+        engine = DaskEngine(
+            workers=spec["workers"],
+            read_partitions=spec["engine"] == "dask-read",
+            partition_bytes=spec.get("partition_bytes"),
+        )
+    else:
+        engine = make_engine(spec["engine"], workers=spec["workers"])
+    scan_only: float | None = None
+    merged = None
     try:
         # Warm-up: start the pool / cluster workers outside the timing.
         first = next(iter(iter_battle_chunks(files[:1], chunk_rows=1_000)))
@@ -261,26 +275,29 @@ def child_engine(spec: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
         streamed = stream_battles(files, rules=rules, engine=engine, chunk_rows=spec["chunk_rows"])
         end_to_end = time.perf_counter() - began
-        chunks = [
-            c.frame.loc[c.frame["conversation_a"].notna()]
-            for c in iter_battle_chunks(files, chunk_rows=spec["chunk_rows"])
-            if "conversation_a" in c.frame.columns
-        ]
-        chunks = [c for c in chunks if len(c)]
-        text_rows = sum(len(c) for c in chunks)
-        began = time.perf_counter()
-        merged = merge_identity_results(engine.map_scan(chunks, rules))
-        scan_only = time.perf_counter() - began
+        text_rows = streamed.text_rows
+        if spec.get("scan_only", True):
+            chunks = [
+                c.frame.loc[c.frame["conversation_a"].notna()]
+                for c in iter_battle_chunks(files, chunk_rows=spec["chunk_rows"])
+                if "conversation_a" in c.frame.columns
+            ]
+            chunks = [c for c in chunks if len(c)]
+            text_rows = sum(len(c) for c in chunks)
+            began = time.perf_counter()
+            merged = merge_identity_results(engine.map_scan(chunks, rules))
+            scan_only = time.perf_counter() - began
     finally:
         engine.close()
     assert streamed.identity is not None
     return {
         "end_to_end_seconds": round(end_to_end, 2),
-        "scan_only_seconds": round(scan_only, 2),
+        "scan_only_seconds": None if scan_only is None else round(scan_only, 2),
         "rows": len(streamed.battles),
         "text_rows": text_rows,
+        "notes": list(streamed.notes),
         "findings": len(streamed.identity.findings),
-        "findings_scan_only": len(merged.findings),
+        "findings_scan_only": None if merged is None else len(merged.findings),
         "finding_ids": sorted(f.finding_id for f in streamed.identity.findings)[:5],
     }
 
@@ -500,29 +517,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(text on 25%), {args.workers} workers =="
         )
         results: dict[str, dict[str, Any]] = {}
-        for name in ("local", "processes", "dask"):
+        # dask-read: at least four partitions per worker even for the small --quick input.
+        input_bytes = sum(Path(f).stat().st_size for f in names)
+        partition_bytes = min(64 * 2**20, max(2**20, input_bytes // (4 * args.workers)))
+        for name in ("local", "processes", "dask", "dask-read"):
             spec = {"files": names, "engine": name, "workers": args.workers, "chunk_rows": 5_000}
+            if name == "dask-read":
+                spec |= {"scan_only": False, "partition_bytes": partition_bytes}
             try:
                 results[name] = run_child("engine", spec)
             except RuntimeError as exc:
                 print(f"  {name}: failed: {exc}")
         local = results.get("local")
         print(
-            f"{'engine':<10} {'end-to-end':>12} {'text rows/s':>12} {'scan-only':>11} "
-            f"{'text rows/s':>12} {'vs local':>9}"
+            f"{'engine':<10} {'end-to-end':>12} {'text rows/s':>12} {'vs local':>9} "
+            f"{'scan-only':>11} {'text rows/s':>12} {'vs local':>9}"
         )
         for name, r in results.items():
             e2e = r["text_rows"] / r["end_to_end_seconds"]
-            scan = r["text_rows"] / r["scan_only_seconds"]
-            vs = local["scan_only_seconds"] / r["scan_only_seconds"] if local else float("nan")
+            e2e_vs = local["end_to_end_seconds"] / r["end_to_end_seconds"] if local else math.nan
             same = local is None or (
                 r["findings"] == local["findings"] and r["finding_ids"] == local["finding_ids"]
             )
+            scan_cells = f"{'—':>11} {'—':>12} {'—':>9}"
+            if r["scan_only_seconds"] is not None:
+                scan = r["text_rows"] / r["scan_only_seconds"]
+                vs = local["scan_only_seconds"] / r["scan_only_seconds"] if local else math.nan
+                scan_cells = f"{r['scan_only_seconds']:>10.1f}s {scan:>12,.0f} {vs:>8.2f}x"
             print(
-                f"{name:<10} {r['end_to_end_seconds']:>11.1f}s {e2e:>12,.0f} "
-                f"{r['scan_only_seconds']:>10.1f}s {scan:>12,.0f} {vs:>8.2f}x"
-                f"{'' if same else '  FINDINGS DIFFER'}"
+                f"{name:<10} {r['end_to_end_seconds']:>11.1f}s {e2e:>12,.0f} {e2e_vs:>8.2f}x "
+                f"{scan_cells}{'' if same else '  FINDINGS DIFFER'}"
             )
+        if "dask-read" in results:
+            print(f"  dask-read: {' '.join(results['dask-read']['notes'])}")
         summary["engines"] = results
 
     out = workdir / "bench_scale_results.json"

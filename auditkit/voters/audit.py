@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from auditkit.detectors.base import jsonable
+from auditkit.prompts import PROMPT_REPEAT, prompt_repeat_hashes
 from auditkit.rules import RulePack
 from auditkit.schema import BattleTable
 from auditkit.stats import voter_tests as vt
@@ -35,6 +35,7 @@ __all__ = ["VoterAudit", "audit_voters"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+Codes = NDArray[np.signedinteger[Any]]  # model and voter codes, int32 where they fit
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _empty(notes: tuple[str, ...], stats: dict[str, Any], usable: bool) -> Voter
 
 # Votes handled at once by the per-voter tests: bounds their working memory (about 60 float64
 # arrays of this length at the peak), not the results, which are exact per voter.
-DEFAULT_BLOCK_VOTES = 250_000
+DEFAULT_BLOCK_VOTES = 100_000
 
 
 def audit_voters(
@@ -156,9 +157,11 @@ def audit_voters(
             fdr=cfg.fdr,
             n_models=len(ctx.models),
             model_names=ctx.models,
+            block_votes=ctx.block_votes,
         )
     evidence = _merge_groups(evidence, ctx, groups)
     vote_flags = _vote_flags(ctx, cfg, evidence, seq_path, frame["vote_id"])
+    evidence = evidence.drop(columns=_CODE)
     stats: dict[str, Any] = {
         "rows": n_rows,
         "rows_unaudited": n_rows - ctx.voter.size,
@@ -196,13 +199,16 @@ def _expand(mask: NDArray[np.bool_], audited: IntArray, n_voters: int) -> NDArra
     return out
 
 
-def _sorted_codes(column: pd.Series, rows: IntArray) -> tuple[IntArray, pa.Array]:
+def _sorted_codes(column: pd.Series, rows: IntArray) -> tuple[NDArray[np.int32], pa.Array]:
     """Codes of ``column[rows]`` in sorted order of the values (no Python string per row)."""
     values = column if rows.size == len(column) else column.iloc[rows]  # rows: ascending, unique
     codes, uniques = pd.factorize(values, sort=True)
-    values = pa.array(uniques, type=pa.large_string(), from_pandas=True)
-    return codes.astype(np.int64), values
+    names = pa.array(uniques, type=pa.large_string(), from_pandas=True)
+    return codes.astype(np.int32), names
 
+
+# The evidence table's voter code while the audit runs (never in the returned table).
+_CODE = "_voter_code"
 
 # Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
 _SCORE_OF_WINNER = np.array([1.0, 0.0, 0.5, 0.5])
@@ -220,8 +226,8 @@ class _Context:
     voter: IntArray
     voter_names: pa.Array  # sorted; kept in Arrow (millions of voters: no Python string each)
     models: list[str]
-    model_a: IntArray
-    model_b: IntArray
+    model_a: Codes
+    model_b: Codes
     score: FloatArray
     tstamp: FloatArray
     prompt_code: IntArray | None
@@ -275,6 +281,8 @@ class _Context:
     ) -> _Context | None:
         from auditkit.stats.bradley_terry import fit_bt_pairs
 
+        # Integer codes only, and every temporary freed as soon as it is used: at 10M votes each
+        # int64 array is 80 MB.
         cand = np.flatnonzero(candidate)
         a_codes, a_arrow = _sorted_codes(frame["model_a"], cand)
         b_codes, b_arrow = _sorted_codes(frame["model_b"], cand)
@@ -282,31 +290,47 @@ class _Context:
         b_names = np.asarray(b_arrow.to_pylist(), dtype=object)
         models = sorted(set(a_names.tolist()) | set(b_names.tolist()))
         index = np.asarray(models, dtype=object)
-        a_all = np.searchsorted(index, a_names)[a_codes] if a_names.size else a_codes
-        b_all = np.searchsorted(index, b_names)[b_codes] if b_names.size else b_codes
-        winner = frame["winner"].iloc[cand]
-        winner_code = np.asarray(winner.cat.codes, dtype=np.int64)
-        ok = (a_codes >= 0) & (b_codes >= 0) & (winner_code >= 0) & (a_all != b_all)
+        winner_code = np.asarray(frame["winner"].cat.codes, dtype=np.int8)[cand]
+        ok = (a_codes >= 0) & (b_codes >= 0) & (winner_code >= 0)
+        a_all = (
+            np.searchsorted(index, a_names).astype(np.int32)[a_codes] if a_names.size else a_codes
+        )
+        b_all = (
+            np.searchsorted(index, b_names).astype(np.int32)[b_codes] if b_names.size else b_codes
+        )
+        del a_codes, b_codes
+        ok &= a_all != b_all
         rows_kept = cand[ok]
+        del cand
         if rows_kept.size == 0:
             return None
-        del cand
         a_all, b_all, winner_code = a_all[ok], b_all[ok], winner_code[ok]
+        del ok
         voter_all, voter_names = _sorted_codes(frame["voter"], rows_kept)
         t_all = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)[rows_kept]
         order = np.lexsort((np.where(np.isfinite(t_all), t_all, np.inf), voter_all))
         order = _break_ties_by_vote_id(order, voter_all, t_all, frame["vote_id"], rows_kept)
-        voter = voter_all[order]
+        voter = voter_all[order].astype(np.int64)
+        del voter_all
         position = rows_kept[order]
-        a = a_all[order].astype(np.int32)
-        b = b_all[order].astype(np.int32)
+        del rows_kept
+        a = a_all[order]
+        del a_all
+        b = b_all[order]
+        del b_all
         t = t_all[order]
+        del t_all
         score = _SCORE_OF_WINNER[winner_code[order]]
-        del a_all, b_all, t_all, voter_all, winner_code, order
+        del winner_code, order
         prompt_code: IntArray | None = None
-        if "prompt" in frame.columns:
-            normal = frame["prompt"].iloc[position].astype("string").str.strip().str.lower()
-            codes, _ = pd.factorize(normal, use_na_sentinel=True)
+        if PROMPT_REPEAT in frame.columns or "prompt" in frame.columns:
+            # Stripped, lower-cased prompts compared by hash: a streamed table keeps only these.
+            repeat = (
+                frame[PROMPT_REPEAT].iloc[position]
+                if PROMPT_REPEAT in frame.columns
+                else prompt_repeat_hashes(frame["prompt"].iloc[position])
+            )
+            codes, _ = pd.factorize(repeat, use_na_sentinel=True)
             prompt_code = codes.astype(np.int64)
         n_voters = len(voter_names)
         k = len(models)
@@ -370,11 +394,6 @@ class _Context:
     def names_of(self, codes: IntArray) -> NDArray[np.object_]:
         return np.asarray(self.voter_names.take(pa.array(codes)).to_pylist(), dtype=object)
 
-    def codes_of(self, names: list[str]) -> IntArray:
-        """Voter codes of ``names`` (each must be a voter of this audit)."""
-        found = pc.index_in(pa.array(names, type=pa.large_string()), value_set=self.voter_names)
-        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
-
     def audited_rows(self, lo: int, hi: int) -> IntArray:
         """Vote rows of the audited voters with codes in [lo, hi)."""
         start, end = int(self.voter_start[lo]), int(self.voter_start[hi])
@@ -401,7 +420,7 @@ class _Context:
 
 
 def _break_ties_by_vote_id(
-    order: IntArray, voter: IntArray, tstamp: FloatArray, vote_ids: pd.Series, rows: IntArray
+    order: IntArray, voter: Codes, tstamp: FloatArray, vote_ids: pd.Series, rows: IntArray
 ) -> IntArray:
     """Order votes of one voter with the same timestamp by vote id (only those few are compared)."""
     v, t = voter[order], tstamp[order]
@@ -653,6 +672,7 @@ def _individual_tests(
         evidence[key] = value
     evidence["target_model"] = np.array(ctx.models, dtype=object)[target_index] if k else 0
     evidence = evidence[_evidence_order(enabled_prompt)]
+    evidence[_CODE] = ctx.audited  # dropped before the audit is returned
 
     family = [name for name in INDIVIDUAL_TESTS if cfg.invalidating(name)]
     if family and m:
@@ -734,6 +754,7 @@ def _merge_groups(
                 extra.append(
                     {
                         "voter": name,
+                        _CODE: code,
                         "n_votes": int(ctx.n_votes[code]),
                         "flagged": False,
                         "review_flag": False,
@@ -779,7 +800,7 @@ def _vote_flags(
     """Which votes to invalidate, per the ``invalidate`` policy, each citing its test."""
     frames: list[pd.DataFrame] = []
     chosen = evidence[evidence["flagged"].astype(bool) | evidence["flagged_group"].astype(bool)]
-    codes = ctx.codes_of(chosen["voter"].astype(str).tolist())
+    codes = chosen[_CODE].to_numpy(dtype=np.int64)
     for code, row in zip(codes.tolist(), chosen.to_dict(orient="records"), strict=True):
         individual = bool(row["flagged"])
         lo, hi = int(ctx.voter_start[code]), int(ctx.voter_start[code + 1])

@@ -14,6 +14,7 @@ Benjamini-Hochberg across groups.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -114,6 +115,7 @@ def find_coordinated_groups(
     n_models: int,
     model_names: list[str] | None = None,
     min_group_size: int = 3,
+    block_votes: int = 250_000,
 ) -> tuple[GroupResult, ...]:
     """Find and test candidate groups; rows must be sorted by voter, then time.
 
@@ -136,24 +138,32 @@ def find_coordinated_groups(
     cand_codes = np.flatnonzero((n_votes >= min_votes) & ~exclude)
     if cand_codes.size == 0:
         return ()
-    rows, owner = _rows_of(cand_codes, voter_start)
-    position = rows - voter_start[voter[rows]]
-    cand_probs = probs_of(rows)
-    resid = score[rows] - cand_probs.mean
-    var = cand_probs.var
-    del cand_probs
+    # Selection (even positions) and held-out (odd) sums per candidate and model, over blocks of
+    # candidates so that only one block's probabilities exist at a time.
     n_cand = cand_codes.size
-    a_c, b_c = model_a[rows], model_b[rows]
-    even = position % 2 == 0
-    s_sel, v_sel = _per_model(owner[even], a_c[even], b_c[even], resid[even], var[even], n_cand, k)
-    odd = ~even
-    s_held, v_held = _per_model(owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], n_cand, k)
-    del rows, owner, position, resid, var, a_c, b_c, even, odd
+    target_c = np.zeros(n_cand, dtype=np.int64)  # each candidate's most pushed model …
+    z_best_c = np.zeros(n_cand)  # … and its z on the selection half
+    s_held, v_held = np.zeros((n_cand, k)), np.zeros((n_cand, k))
+    cand_votes = np.cumsum(n_votes[cand_codes])
+    bounds = np.searchsorted(cand_votes, np.arange(0.0, cand_votes[-1], block_votes), side="right")
+    for lo, hi in itertools.pairwise([*np.unique(bounds).tolist(), n_cand]):
+        rows, owner = _rows_of(cand_codes[lo:hi], voter_start)
+        even = (rows - voter_start[voter[rows]]) % 2 == 0
+        block_probs = probs_of(rows)
+        resid = score[rows] - block_probs.mean
+        var = block_probs.var
+        a_c, b_c, size = model_a[rows], model_b[rows], hi - lo
+        s_sel, v_sel = _per_model(
+            owner[even], a_c[even], b_c[even], resid[even], var[even], size, k
+        )
+        odd = ~even
+        s_held[lo:hi], v_held[lo:hi] = _per_model(
+            owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], size, k
+        )
+        z_sel = np.divide(s_sel, np.sqrt(v_sel), out=np.zeros_like(s_sel), where=v_sel > 0)
+        target_c[lo:hi] = np.argmax(np.abs(z_sel), axis=1)
+        z_best_c[lo:hi] = z_sel[np.arange(size), target_c[lo:hi]]
     share = (np.bincount(model_a, minlength=k) + np.bincount(model_b, minlength=k)) / voter.size
-    z_sel = np.divide(s_sel, np.sqrt(v_sel), out=np.zeros_like(s_sel), where=v_sel > 0)
-    target_c = np.argmax(np.abs(z_sel), axis=1)
-    z_best_c = z_sel[np.arange(n_cand), target_c]
-    del z_sel, s_sel, v_sel
     cand_index = np.full(n_voters, -1, dtype=np.int64)
     cand_index[cand_codes] = np.arange(n_cand)
     t = np.where(np.isfinite(tstamp), tstamp, np.nan)
