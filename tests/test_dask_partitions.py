@@ -353,7 +353,7 @@ def test_run_audit_on_workers_writes_identical_outputs(
 # --- files that stop early, relative paths, inputs that cannot be split ----------------------
 
 
-def test_a_block_without_battle_fields_ends_the_file_as_in_the_loader(
+def test_a_later_block_without_battle_fields_is_quarantined_as_in_the_loader(
     tmp_path: Path, client: Any, default_rules: RulePack
 ) -> None:
     lines = arena_lines(60, seed=17, text_fraction=0.0, folder=tmp_path)
@@ -362,7 +362,8 @@ def test_a_block_without_battle_fields_ends_the_file_as_in_the_loader(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     got, want = streamed_both(path, client, default_rules, chunk_rows=5, partition_bytes=900)
     assert_same_load(got, want)
-    assert want.load.rows_loaded == 10  # the loader reads no further
+    assert want.load.rows_loaded == 55  # the rows after the bad block are read too
+    assert dict(want.load.quarantine_counts) == {"missing_model": 5}
     assert partitions_and_redone(got)[0] >= 5
 
 

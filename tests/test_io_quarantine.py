@@ -11,7 +11,7 @@ import pytest
 
 from auditkit.errors import InputError
 from auditkit.io import QuarantineRecord, load_battles
-from auditkit.io.loader import classify_voters
+from auditkit.io.loader import classify_voters, iter_chunks
 from auditkit.schema import BattleTable, QuarantineReason, VoterStatus
 
 R = QuarantineReason
@@ -213,3 +213,23 @@ def test_chunked_reading_keeps_lines_and_duplicates_across_blocks(
         (4, "duplicate_vote_id"),
         (7, "invalid_json"),
     ]
+
+
+def test_rows_without_battle_fields_after_battle_rows_are_quarantined_not_the_end_of_the_file(
+    tmp_path: Path,
+) -> None:
+    good = [
+        {"question_id": f"q{i}", "model_a": "a", "model_b": "b", "winner": "model_a"}
+        for i in range(6)
+    ]
+    lines = [json.dumps(r) for r in good[:3]]
+    lines += [json.dumps({"note": "not a battle"})] * 3
+    lines += [json.dumps(r) for r in good[3:]]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    chunks = list(iter_chunks(path, block_rows=3))
+    loaded = sum(len(c.frame) for c in chunks if c.frame is not None)
+    reasons = [r.reason for c in chunks for r in c.quarantine]
+    assert loaded == 6
+    assert reasons == ["missing_model"] * 3
+    assert [r.line for c in chunks for r in c.quarantine] == [4, 5, 6]

@@ -21,9 +21,10 @@ The answer is the local engine's, exactly; what it takes:
   exactly the sequential answer and is taken as it is; otherwise the client reads that partition
   again itself, with the global index and a local scan, as the sequential loader would (counted in
   the load's notes and logged). Optimistic, with an exact fallback.
-- **Files that stop early.** A block with rows but no model_a/model_b fields ends a file in the
-  sequential loader (or refuses it, if it is the file's first block with rows); the partition says
-  so and the client drops the file's later partitions, or raises the loader's error.
+- **Rows without battle fields.** The loader refuses a file whose first block with rows has no
+  model_a/model_b fields and quarantines such rows anywhere later. A worker cannot tell whether
+  its first block is the file's first with rows, so it reports a refusal; the client raises the
+  loader's error if the file has no battle rows yet, else reads that partition again itself.
 - **Labels.** A file's schema label comes from its first block with rows, so from the first
   partition that has one.
 
@@ -244,7 +245,10 @@ def plan_partitions(
 
 
 def read_partition(
-    part: Partition, rules: RulePack | None, seen_ids: VoteIdIndex | None = None
+    part: Partition,
+    rules: RulePack | None,
+    seen_ids: VoteIdIndex | None = None,
+    known_battle_log: bool = False,
 ) -> PartitionResult:
     """Read, normalise and (with ``rules``) scan one partition; keep only text-free rows.
 
@@ -262,6 +266,7 @@ def read_partition(
         byte_range=part.byte_range,
         first_line=part.first_line,
         row_groups=part.row_groups,
+        known_battle_log=known_battle_log,
     )
     relabel = part.location != part.file
     kept: list[BattleChunk] = []
@@ -412,28 +417,30 @@ class _OrderedMerge:
         self.formats: dict[str, str] = {}
         self.unmapped_languages: Counter[str] = Counter()
         self.rows_read = self.chunks = self.text_rows = self.text_chunks = self.redone = 0
-        self._ended: set[str] = set()  # files that stopped at a block without battle fields
         self._with_rows: set[str] = set()  # files with a block of battle rows so far
 
     def add(self, part: Partition, result: PartitionResult) -> None:
-        if part.file in self._ended:
-            return
-        loaded, lines = result.loaded_ids()
-        ids = [*loaded, *result.quarantined_ids]
-        if ids and (self.index.first_lines(ids) >= 0).any():
-            # A row repeats an id loaded by an earlier partition: read it as the loader would.
+        if result.refused and part.file in self._with_rows:
+            # Rows without battle fields after the file's battle rows: the loader quarantines
+            # them; a worker could not know the file had battle rows, so read it here.
             self.redone += 1
-            where = part.byte_range or part.row_groups
-            log.info(
-                "partition %s of %s redone on the client: a repeated vote id", where, part.file
-            )
-            result = read_partition(part, self.rules, seen_ids=self.index)
+            log.info("partition of %s redone on the client: rows without battle fields", part.file)
+            result = read_partition(part, self.rules, seen_ids=self.index, known_battle_log=True)
         else:
-            self.index.add(loaded, lines)
-        if result.refused and part.file not in self._with_rows:
+            loaded, lines = result.loaded_ids()
+            ids = [*loaded, *result.quarantined_ids]
+            if ids and (self.index.first_lines(ids) >= 0).any():
+                # A row repeats an id loaded by an earlier partition: read it as the loader would.
+                self.redone += 1
+                where = part.byte_range or part.row_groups
+                log.info(
+                    "partition %s of %s redone on the client: a repeated vote id", where, part.file
+                )
+                result = read_partition(part, self.rules, seen_ids=self.index)
+            else:
+                self.index.add(loaded, lines)
+        if result.refused:
             raise NotABattleLogError(path=part.file)
-        if result.stopped:
-            self._ended.add(part.file)
         if result.label is not None and part.file not in self._with_rows:
             self.formats[part.file] = result.label
         if result.saw_rows:

@@ -204,6 +204,7 @@ def iter_chunks(
     byte_range: tuple[int, int] | None = None,
     first_line: int = 1,
     row_groups: tuple[int, int] | None = None,
+    known_battle_log: bool = False,
 ) -> Generator[CanonicalChunk, None, bool]:
     """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
 
@@ -213,9 +214,11 @@ def iter_chunks(
     ``byte_range`` (plain JSON Lines; ``first_line`` is the number of the line it starts at) or
     ``row_groups`` (Parquet) read one part of the file: the blocks that start inside it, cut as a
     whole-file read cuts them (:mod:`auditkit.engine.partitions`).
-    The generator returns True when reading stopped early at a block whose rows have no
-    model_a/model_b fields (the rest of the file is not read); it raises
-    :class:`NotABattleLogError` when that is the first block with rows.
+    A file whose first block with rows has no model_a/model_b fields is not a battle log:
+    :class:`NotABattleLogError` (the generator then returns True, "stopped"). A later block
+    without them has its rows quarantined as ``missing_model``; ``known_battle_log`` says the
+    file's earlier part (read elsewhere) had battle rows, so even the first block here is a battle
+    log's. Otherwise the generator returns False.
     """
     path = Path(path)
     seen = VoteIdIndex() if seen_ids is None else seen_ids
@@ -242,9 +245,13 @@ def iter_chunks(
             yield CanonicalChunk(raw.rows_read, None, list(raw.rejected), None, label)
             continue
         saw_objects = True
-        if not ({"model_a", "model_b"} & set(raw.columns)):
+        if not ({"model_a", "model_b"} & set(raw.columns)) and not (
+            saw_battle_columns or known_battle_log
+        ):
             stopped = True
             break  # e.g. a model-answers file: refuse below rather than quarantine every row
+        # A later block without battle fields is a battle log's bad rows: each is quarantined
+        # (missing_model), never skipped with the rest of the file.
         saw_battle_columns = True
         if schema is None:
             winners = set(raw.columns.get("winner", [])[:1000]) - {None}
