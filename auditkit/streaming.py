@@ -226,6 +226,7 @@ class TableAccumulator:
             if name not in frame.columns:  # only when every chunk was empty
                 frame[name] = empty_frame()[name].reindex(range(len(frame)))
         rest = [c for c in frame.columns if c not in core]
+        release_memory()  # the pieces' buffers, freed column by column, back to the OS
         return frame[core + rest]
 
 
