@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 __all__ = [
     "CORE_COLUMNS",
@@ -59,6 +60,7 @@ __all__ = [
     "coerce_frame",
     "empty_frame",
     "outcome_for_a",
+    "take_values",
 ]
 
 
@@ -134,6 +136,29 @@ TAG_PREFIX = "tag."
 def empty_frame() -> pd.DataFrame:
     """A zero-row battle frame with the core columns and dtypes."""
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in CORE_COLUMNS})
+
+
+def take_values(column: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """``column``'s values at row ``positions`` as a numpy array (strings as Python ``str``).
+
+    Why not ``column.take``: a streamed string column is an Arrow array of hundreds of chunks, and
+    Arrow's take on a chunked array first concatenates every chunk — a copy of the whole column
+    (about 0.2 GiB for 10M vote ids) to pick a few thousand values. Here each chunk is taken from
+    on its own.
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    if not hasattr(column.array, "__arrow_array__") or isinstance(column.dtype, np.dtype):
+        return np.asarray(column.to_numpy(dtype=object)[positions], dtype=object)
+    arrow = column.array.__arrow_array__()  # Arrow-backed: the column's own (chunked) array
+    chunked = arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+    out = np.empty(positions.size, dtype=object)
+    starts = np.cumsum([0, *(len(c) for c in chunked.chunks)])
+    which = np.searchsorted(starts, positions, side="right") - 1
+    for index in np.unique(which).tolist():
+        here = np.flatnonzero(which == index)
+        local = pa.array(positions[here] - starts[index], type=pa.int64())
+        out[here] = chunked.chunk(index).take(local).to_pylist()
+    return out
 
 
 def outcome_for_a(winner: pd.Series | np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from auditkit.schema import (
     Winner,
     empty_frame,
     outcome_for_a,
+    take_values,
 )
 
 
@@ -68,3 +69,13 @@ def test_anonymous_keeps_only_anonymous_battles_and_the_metadata() -> None:
 
 def test_empty_frame_has_core_columns() -> None:
     assert list(empty_frame().columns) == [c for c, _ in CORE_COLUMNS]
+
+
+def test_take_values_picks_rows_of_a_many_chunk_string_column_in_any_order() -> None:
+    parts = [pd.Series([f"c{c}-{i}" for i in range(5)], dtype="string") for c in range(4)]
+    column = pd.concat(parts, ignore_index=True)  # an Arrow array of four chunks
+    positions = np.array([19, 0, 7, 7, 12])
+    assert take_values(column, positions).tolist() == ["c3-4", "c0-0", "c1-2", "c1-2", "c2-2"]
+    numbers = pd.Series([1.5, 2.5, 3.5])
+    assert take_values(numbers, np.array([2, 0])).tolist() == [3.5, 1.5]
+    assert take_values(column, np.array([], dtype=np.int64)).tolist() == []

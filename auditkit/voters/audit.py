@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from auditkit.detectors.base import jsonable
 from auditkit.prompts import PROMPT_REPEAT, prompt_repeat_hashes
 from auditkit.rules import RulePack
-from auditkit.schema import BattleTable
+from auditkit.schema import BattleTable, take_values
 from auditkit.stats import voter_tests as vt
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
@@ -828,7 +828,7 @@ def _vote_flags(
     if frames:
         flags = pd.concat(frames, ignore_index=True)
         positions = flags["vote_id"].to_numpy(dtype=np.int64)
-        flags["vote_id"] = vote_ids.take(positions).astype(str).to_numpy(dtype=object)
+        flags["vote_id"] = take_values(vote_ids, positions)
         return flags
     return pd.DataFrame(
         columns=["vote_id", "voter", "rule", "p_value", "q_value", "statistic", "group_id"]

@@ -215,8 +215,17 @@ def find_coordinated_groups(
     def member_pass(who: IntArray, m: int, d: int) -> NDArray[np.bool_]:
         """Concentration on the target's battles Fisher-combined with one-sidedness for it.
 
-        Member evidence uses all of a voter's votes (any voter, not only candidates).
+        Member evidence uses all of a voter's votes (any voter, not only candidates). The pool
+        of accounts active in a group's window can be millions of voters: they go in blocks.
         """
+        blocks = np.searchsorted(
+            np.cumsum(n_votes[who]), np.arange(0.0, n_votes[who].sum(), block_votes), "right"
+        )
+        bounds = [*np.unique(blocks).tolist(), who.size]
+        if len(bounds) > 2:
+            return np.concatenate(
+                [member_pass(who[lo:hi], m, d) for lo, hi in itertools.pairwise(bounds)]
+            )
         rows_w, owner_w = _rows_of(who, voter_start)
         on_a, on_b = model_a[rows_w] == m, model_b[rows_w] == m
         involved = on_a | on_b
