@@ -9,9 +9,11 @@ What it measures, each in a fresh subprocess (so every peak RSS belongs to one m
    with conversations on ``--text-fraction`` of the battles. Per stage: seconds and peak RSS; then
    the growth exponent ``log(t₂/t₁) / log(n₂/n₁)`` between sizes (1.0 = linear). Sizes listed in
    ``--no-text-sizes`` run without conversations (the 10M target: peak < 4 GiB).
-2. **text** — a fixed number of battles with conversations on 0 … 100 % of them: peak RSS of the
-   streaming load + scan against the in-memory loader (``load_battles`` + detector) measured in the
-   same run. Streaming should stay flat as the text grows; the in-memory baseline grows.
+2. **text** — a fixed number of battles with conversations on 0 … 100 % of them, and **volume** —
+   conversations on every battle, 25k … 200k battles: peak RSS of the streaming load + scan against
+   the in-memory loader (``load_battles`` + detector) measured in the same run. The streamed peak is
+   set by the chunk (how much text one chunk holds) and the text-free table; the in-memory baseline
+   holds all the text.
 3. **engines** — identity-scan throughput (battles with text per second) on the local engine, a
    local process pool and a Dask ``LocalCluster`` with the same number of workers, both end to end
    (read + parse + scan) and scan-only (chunks parsed beforehand), as ratios to the local engine.
@@ -19,8 +21,9 @@ What it measures, each in a fresh subprocess (so every peak RSS belongs to one m
    workers read their own partitions of the file (end to end only; its scan is ``dask``'s).
 
 Data is cached in ``--workdir`` (default ``$TMPDIR/auditkit-bench-scale``): shards of simulated
-battles (``preset_config("attacks")``, distinct seeds, vote ids prefixed per shard) written once
-with ``SimulatedArena.write``; an arena of N battles is the first N / shard-size shards.
+battles (``preset_config("attacks")``, distinct seeds, vote ids prefixed per shard, the same model
+strengths, each shard the next 30 days) written once with ``SimulatedArena.write``; an arena of N
+battles is the first N / shard-size shards.
 """
 
 from __future__ import annotations
@@ -416,11 +419,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--chunk-rows", type=int, default=None, help="rows per streamed chunk")
     parser.add_argument("--engine-rows", default=None, help="battles in the engine test")
+    parser.add_argument(
+        "--text-volumes",
+        default=None,
+        help="battle counts (all with conversations) in the text-volume test",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--repeats", type=int, default=1, help="audits per size (least time, largest peak)"
     )
-    parser.add_argument("--parts", default="audit,text,engines", help="which parts to run")
+    parser.add_argument("--parts", default="audit,text,volume,engines", help="which parts to run")
     parser.add_argument("--baseline", action="store_true", help="also the in-memory audit")
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
@@ -435,20 +443,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     if args.quick:
         sizes = [parse_size(s) for s in (args.sizes or "20k,60k").split(",")]
-        no_text = [parse_size(s) for s in (args.no_text_sizes or "200k").split(",") if s]
+        no_text = [
+            parse_size(s)
+            for s in (args.no_text_sizes if args.no_text_sizes is not None else "200k").split(",")
+            if s
+        ]
         text_battles = parse_size(args.text_battles or "10k")
         args.chunk_rows = args.chunk_rows or 2_000
         engine_rows = parse_size(args.engine_rows or "20k")
         shard_rows = 100_000
     else:
         sizes = [parse_size(s) for s in (args.sizes or "1M,3M").split(",")]
-        no_text = [parse_size(s) for s in (args.no_text_sizes or "10M").split(",") if s]
+        no_text = [
+            parse_size(s)
+            for s in (args.no_text_sizes if args.no_text_sizes is not None else "10M").split(",")
+            if s
+        ]
         text_battles = parse_size(args.text_battles or "100k")
         args.chunk_rows = args.chunk_rows or 10_000
         engine_rows = parse_size(args.engine_rows or "200k")
         shard_rows = 1_000_000
     parts = set(args.parts.split(","))
     text_fractions = [float(f) for f in args.text_fractions.split(",")]
+    volumes = args.text_volumes or ("10k,20k,40k" if args.quick else "25k,50k,100k,200k")
+    text_volumes = [parse_size(v) for v in volumes.split(",")]
     print(f"bench_scale: workdir {workdir}, {os.cpu_count()} CPUs, workers {args.workers}")
     summary: dict[str, Any] = {}
 
@@ -509,6 +527,36 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{grew:+,.0f} MiB ({grew / extra_text:.2f} MiB per MiB of text)"
                 )
         summary["text_growth"] = rows
+
+    if "volume" in parts:
+        chunk = args.chunk_rows
+        print(
+            f"\n== text volume: conversations on every battle, growing battle count, "
+            f"{human(chunk)}-row chunks; peak RSS of load + identity scan =="
+        )
+        print(f"{'battles':>9} {'file MiB':>9} {'streaming':>11} {'in-memory':>11} {'ratio':>7}")
+        rows = []
+        for n in text_volumes:
+            names = [str(f) for f in arena_files(workdir, n, 10**9, 1.0)]
+            mib = sum(Path(f).stat().st_size for f in names) / MiB
+            stream = run_child("load", {"files": names, "mode": "streaming", "chunk_rows": chunk})
+            memory = run_child("load", {"files": names, "mode": "memory"})
+            assert stream["findings"] == memory["findings"], (stream, memory)
+            print(
+                f"{human(n):>9} {mib:>9,.0f} {stream['max_rss_mib']:>10,.0f}M "
+                f"{memory['max_rss_mib']:>10,.0f}M {stream['max_rss_mib'] / memory['max_rss_mib']:>7.2f}"
+            )
+            rows.append({"battles": n, "file_mib": mib, "streaming": stream, "memory": memory})
+        if len(rows) > 1:
+            first, last = rows[0], rows[-1]
+            extra_text = last["file_mib"] - first["file_mib"]
+            for mode in ("streaming", "memory"):
+                grew = last[mode]["max_rss_mib"] - first[mode]["max_rss_mib"]
+                print(
+                    f"  {mode}: +{extra_text:,.0f} MiB of input → peak RSS {grew:+,.0f} MiB "
+                    f"({grew / extra_text:.2f} MiB per MiB of input)"
+                )
+        summary["text_volume"] = rows
 
     if "engines" in parts:
         names = [str(f) for f in arena_files(workdir, engine_rows, 10**9, 0.25)]

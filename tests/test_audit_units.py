@@ -3,16 +3,26 @@ evidence extraction, voter and sampling tables."""
 
 from __future__ import annotations
 
-import pandas as pd
+import gzip
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pytest
+
+from auditkit import audit
 from auditkit.audit import (
     Gate,
     _evidence_line,
+    _pair_counts,
     _sampling_table,
     _voter_table,
+    _write_cleaned,
     build_leaderboard,
 )
+from auditkit.clean import apply_policy
 from auditkit.detectors.base import DetectorResult, Finding, Severity
+from auditkit.io import write_fastchat_jsonl
 from auditkit.rules import RulePack
 from auditkit.schema import BattleTable
 
@@ -125,3 +135,93 @@ def test_sampling_table_uses_expected_shares_and_flags_pair_subjects() -> None:
     assert table["observed_share"].round(4).to_dict() == {"a": 0.4444, "b": 0.4444, "c": 0.1111}
     assert table["expected_share"].to_dict() == {"a": 0.5, "b": 0.25, "c": 0.25}
     assert table["flagged"].to_dict() == {"a": True, "b": False, "c": True}
+
+
+def _random_table(seed: int, n: int = 400) -> BattleTable:
+    rng = np.random.default_rng(seed)
+    models = ["m0", "m1", "Zeta", "ä-model"]
+    rows = []
+    for _ in range(n):
+        a, b = rng.choice(len(models), size=2, replace=False)
+        voter = None if rng.random() < 0.1 else f"u{int(rng.integers(60))}"
+        winner = str(rng.choice(["model_a", "model_b", "tie", "tie_bothbad"]))
+        rows.append((voter, models[a], models[b], winner))
+    return BattleTable.from_records(
+        {"vote_id": f"v{i}", "voter": v, "model_a": a, "model_b": b, "winner": w}
+        for i, (v, a, b, w) in enumerate(rows)
+    )
+
+
+def _voter_table_by_groupby(battles: BattleTable, flagged: set[str], k: int) -> pd.DataFrame:
+    """The voter table by plain pandas grouping on voter names (fine for small tables)."""
+    frame = battles.frame.dropna(subset=["voter"])
+    decisive = frame[frame["winner"].astype(str).isin(["model_a", "model_b"])]
+    is_a = (decisive["winner"].astype(str) == "model_a").astype(float)
+    winners = np.where(is_a.to_numpy() == 1.0, decisive["model_a"], decisive["model_b"])
+    wins = pd.DataFrame({"voter": decisive["voter"].to_numpy(), "model": winners})
+    per_model = wins.groupby(["voter", "model"]).size()
+    table = pd.DataFrame({"votes": frame.groupby("voter").size()})
+    table["a_share"] = is_a.groupby(decisive["voter"]).mean()
+    table["top_model_share"] = per_model.groupby(level=0).max() / per_model.groupby(level=0).sum()
+    table = table.reset_index(names="voter")
+    table["voter"] = table["voter"].astype(str)
+    table["flagged"] = table["voter"].isin(flagged)
+    table = table.sort_values(["flagged", "votes", "voter"], ascending=[False, False, True])
+    return table.head(k).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("block_rows", [7, 100, 1_000_000])
+@pytest.mark.parametrize("shown", [5, 20_000])
+def test_voter_table_equals_grouping_by_name_whatever_the_block_size(
+    monkeypatch: pytest.MonkeyPatch, block_rows: int, shown: int
+) -> None:
+    monkeypatch.setattr(audit, "REPORT_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(audit, "MAX_SCATTER_VOTERS", shown)
+    battles = _random_table(seed=block_rows + shown)
+    flagged = {"u3", "u17", "nobody"}
+    table = _voter_table(battles, flagged)
+    expected = _voter_table_by_groupby(battles, flagged, shown)
+    pd.testing.assert_frame_equal(table, expected[table.columns], check_dtype=False)
+    assert table["flagged"].head(2).all() and not table["flagged"].iloc[2:].any()
+
+
+@pytest.mark.parametrize("block_rows", [7, 1_000_000])
+def test_pair_counts_and_shares_do_not_depend_on_the_block_size(
+    monkeypatch: pytest.MonkeyPatch, block_rows: int
+) -> None:
+    monkeypatch.setattr(audit, "REPORT_BLOCK_ROWS", block_rows)
+    frame = _random_table(seed=3).frame
+    counts = _pair_counts(frame)
+    pairs = pd.crosstab(frame["model_a"], frame["model_b"])
+    pairs = pairs.add(pairs.T, fill_value=0).astype("int64")
+    assert counts.to_dict() == pairs.to_dict()
+    shares = _sampling_table(frame, None).set_index("model")["observed_share"]
+    both = pd.concat([frame["model_a"], frame["model_b"]]).value_counts(normalize=True)
+    assert shares.to_dict() == pytest.approx(both.to_dict())
+
+
+@pytest.mark.parametrize("block_rows", [1, 13, 200_000])
+def test_cleaned_battles_file_equals_writing_the_cleaned_table(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, block_rows: int
+) -> None:
+    monkeypatch.setattr(audit, "CLEANED_BLOCK_ROWS", block_rows)
+    battles = _random_table(seed=5, n=60)
+    findings = [
+        Finding("identity_leak", "r", Severity.HIGH, "s", vote_id=f"v{i}") for i in (0, 7, 8, 59)
+    ]
+    pack = RulePack(
+        "r",
+        "n",
+        "1",
+        "h",
+        sections={"pack": {"policy": {"invalidate": [{"detector": "identity_leak"}]}}},
+    )
+    cleaning = apply_policy(battles, findings, pack)
+    assert _write_cleaned(cleaning, tmp_path / "cleaned.jsonl.gz") == 56
+    write_fastchat_jsonl(cleaning.cleaned, tmp_path / "expected.jsonl.gz")
+    with (
+        gzip.open(tmp_path / "cleaned.jsonl.gz") as got,
+        gzip.open(tmp_path / "expected.jsonl.gz") as want,
+    ):
+        assert got.read() == want.read()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cleaned.jsonl.gz", "expected.jsonl.gz"]

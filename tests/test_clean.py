@@ -159,3 +159,19 @@ def test_every_vote_is_kept_or_invalidated_with_all_matching_reasons(
         }
         assert policy_ids == expected
         assert (inv.status == "revoked") == (decided.get(int(inv.vote_id[1:])) == "revoke")
+
+
+def test_result_keeps_the_dropped_rows_and_builds_the_cleaned_table_on_demand() -> None:
+    findings = [
+        Finding("identity_leak", "self_name", Severity.HIGH, v, vote_id=v)
+        for v in ("v4", "v1", "v9")
+    ]
+    decisions = {"v4": Decision("v4", "revoke", "false positive", "alice", "2026-01-01", 1)}
+    battles = _battles()
+    result = apply_policy(battles, findings, _pack(POLICY), decisions)
+    assert result.battles is battles  # no copy of the table is held
+    assert result.dropped_rows.tolist() == [1]  # v4 revoked, v9 not loaded
+    assert result.keep.tolist() == [True, False, True, True, True, True]
+    cleaned = result.cleaned.frame
+    assert list(cleaned["vote_id"]) == ["v0", "v2", "v3", "v4", "v5"]
+    assert list(cleaned.index) == [0, 1, 2, 3, 4]

@@ -178,6 +178,33 @@ def test_only_anonymous_battles_count_by_default() -> None:
     assert fit_ratings(table, RatingOptions(anonymous_only=False)).n_battles == 250
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        RatingOptions(),
+        RatingOptions(ci="bootstrap", n_bootstrap=20, random_state=3),
+        RatingOptions(disconnected="per_component", anchor=None),
+        RatingOptions(reweight="pair_count", min_pair_count=5),
+    ],
+)
+def test_rows_mask_rates_exactly_the_subset_it_flags(options: RatingOptions) -> None:
+    rows = simulated_votes({"a": 1100.0, "b": 1000.0, "c": 900.0}, 600, seed=9, tie_rate=0.1)
+    rows += simulated_votes({"p": 1000.0, "q": 1000.0}, 60, seed=10)
+    rows += [{"model_a": "a", "model_b": "b", "winner": "model_a", "anony": False}] * 20
+    rows += [{"model_a": "only", "model_b": "a", "winner": "model_a"}] * 3  # all dropped below
+    table = BattleTable.from_records(rows)
+    keep = np.random.default_rng(0).random(len(rows)) < 0.8
+    keep[-3:] = False
+    subset = table.with_frame(table.frame.loc[keep].reset_index(drop=True))
+    masked, copied = fit_ratings(table, options, rows=keep), fit_ratings(subset, options)
+    pd.testing.assert_frame_equal(masked.to_frame(), copied.to_frame())
+    assert (masked.dropped, masked.n_battles) == (copied.dropped, copied.n_battles)
+    assert masked.unratable == copied.unratable
+    assert "only" not in masked.to_frame()["model"].tolist()
+    with pytest.raises(ValueError, match="flags"):
+        fit_ratings(table, options, rows=keep[:-1])
+
+
 def test_ties_half_exclude_and_davidson() -> None:
     # a vs b: 30 wins, 30 losses, 40 ties. Every tie convention puts them level.
     rows = (
