@@ -468,7 +468,15 @@ def fit_ratings(
             weights = weights * _weights_from_table(frame, pair_weights)
         if options.weight_column is not None:
             weights = weights * frame[options.weight_column].to_numpy(dtype=np.float64)
-    battles_per_model = np.bincount(ia, minlength=n_all) + np.bincount(ib, minlength=n_all)
+    # From here on a "row" is a cell of identical votes (A, B, outcome, weight) with its count:
+    # the fit works on cells anyway, and 10M votes make a few hundred cells, not 10M-long arrays.
+    # Style control needs each vote's own features, so it keeps one row per vote.
+    count = np.ones(len(pos), dtype=np.int64)
+    if not options.style_control:
+        ia, ib, y, weights, count = _cells(ia, ib, y, weights, n_all)
+    battles_per_model = np.bincount(ia, count, minlength=n_all) + np.bincount(
+        ib, count, minlength=n_all
+    )
 
     unratable: dict[str, str] = {}
     active = np.ones(n_all, dtype=bool)
@@ -486,7 +494,9 @@ def fit_ratings(
     rows = rows_within(active)
     graph = _edge_graph(ia[rows], ib[rows], n_all)
     _, comp = connected_components(graph, directed=False)
-    comp_battles = np.bincount(comp[ia[rows]], minlength=comp.max() + 1 if n_all else 0)
+    comp_battles = np.bincount(
+        comp[ia[rows]], count[rows], minlength=comp.max() + 1 if n_all else 0
+    )
     components: list[tuple[str, ...]] = []
     if n_all:
         order = np.argsort(-comp_battles, kind="stable")
@@ -507,7 +517,7 @@ def fit_ratings(
     if options.l2 <= 0 and active.any():
         rows = rows_within(active)
         labels, scc_battles = _scc_core(
-            ia[rows], ib[rows], y[rows], np.ones(int(rows.sum())), n_all
+            ia[rows], ib[rows], y[rows], count[rows].astype(np.float64), n_all
         )
         present = np.bincount(labels[active], minlength=len(scc_battles)) > 0
         core = int(np.argmax(np.where(present, scc_battles, -1.0)))
@@ -533,7 +543,7 @@ def fit_ratings(
     remap = np.full(n_all, -1, dtype=np.int64)
     remap[np.flatnonzero(active)] = np.arange(n)
     ra, rb, ry, rw = remap[ia[rows]], remap[ib[rows]], y[rows], weights[rows]
-    n_battles = int(rows.sum())
+    n_battles = int(count[rows].sum())
 
     theta = np.zeros(n)
     lower = np.full(n, np.nan)
@@ -601,7 +611,7 @@ def fit_ratings(
             ci_upper=tuple(float(v) for v in b_hi),
         )
     elif n:
-        ca, cb, cy, cw, cc = _cells(ra, rb, ry, rw, n)
+        ca, cb, cy, cw, cc = ra, rb, ry, rw, count[rows]  # already cells, in _cells' order
         if options.ties == "davidson":
             theta, tie_parameter = _fit_davidson_cells(ca, cb, cy, cc * cw, n, options.l2)
         else:
