@@ -94,18 +94,17 @@ class DaskEngine:
     def map_scan(self, chunks: Iterable[pd.DataFrame], rules: RulePack) -> Iterator[DetectorResult]:
         client = self.client
         rules_future = client.scatter(rules, broadcast=True, hash=False)
-        pending: deque[Any] = deque()
         try:
-            for chunk in chunks:
-                data = client.scatter(scan_frame(chunk), hash=False)
-                pending.append(client.submit(scan_identity_chunk, data, rules_future, pure=False))
-                if len(pending) >= self.max_pending:
-                    yield self._take(pending)
-            while pending:
-                yield self._take(pending)
+            yield from self._in_order(
+                client.submit(
+                    scan_identity_chunk,
+                    client.scatter(scan_frame(chunk), hash=False),
+                    rules_future,
+                    pure=False,
+                )
+                for chunk in chunks
+            )
         finally:
-            for future in pending:
-                future.cancel()
             rules_future.release()
 
     def map_partitions(
@@ -120,10 +119,24 @@ class DaskEngine:
             client.scatter(value, broadcast=True, hash=False) if value is not None else None
             for value in shared
         ]
+        try:
+            yield from self._in_order(
+                client.submit(func, task, *broadcast, pure=False) for task in tasks
+            )
+        finally:
+            for future in broadcast:
+                if future is not None:
+                    future.release()
+
+    def _in_order(self, futures: Iterator[Any]) -> Iterator[Any]:
+        """Results of ``futures`` in order, with at most ``max_pending`` submitted at a time.
+
+        ``futures`` is consumed lazily, so a task is submitted only when a place is free.
+        """
         pending: deque[Any] = deque()
         try:
-            for task in tasks:
-                pending.append(client.submit(func, task, *broadcast, pure=False))
+            for future in futures:
+                pending.append(future)
                 if len(pending) >= self.max_pending:
                     yield self._take(pending)
             while pending:
@@ -131,9 +144,6 @@ class DaskEngine:
         finally:
             for future in pending:
                 future.cancel()
-            for future in broadcast:
-                if future is not None:
-                    future.release()
 
     @staticmethod
     def _take(pending: deque[Any]) -> Any:

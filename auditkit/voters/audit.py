@@ -539,22 +539,8 @@ def _individual_tests(
     local_of[ctx.audited] = np.arange(m)
     enabled_prompt = ctx.prompt_code is not None
     names_out = [
-        "consensus_stat",
-        "consensus_dof",
-        "p_consensus_score",
-        "surprise_z",
-        "sequential_log_e",
-        "picked_a",
-        "decisive",
-        "target_model_index",
-        "target_z",
-        "target_concentration_ratio",
-        "ties",
-        "expected_ties",
-        "fast_gaps",
-        "gaps",
-        "max_burst",
-        *(["repeated_prompts"] if enabled_prompt else []),
+        "target_model_index" if name == "target_model" else name
+        for name in _statistic_columns(enabled_prompt)
     ]
     p: dict[str, FloatArray] = {name: np.ones(m) for name in INDIVIDUAL_TESTS}
     cols: dict[str, FloatArray] = {name: np.zeros(m) for name in names_out}
@@ -705,12 +691,9 @@ def _individual_tests(
     return evidence, log_path
 
 
-def _evidence_order(with_prompt: bool) -> list[str]:
-    """Evidence columns in the order the report and findings have always listed them."""
+def _statistic_columns(with_prompt: bool) -> list[str]:
+    """The per-voter statistics beside the p-values, in the order evidence has always listed them."""
     return [
-        "voter",
-        "n_votes",
-        *(f"p_{name}" for name in INDIVIDUAL_TESTS),
         "consensus_stat",
         "consensus_dof",
         "p_consensus_score",
@@ -727,6 +710,16 @@ def _evidence_order(with_prompt: bool) -> list[str]:
         "gaps",
         "max_burst",
         *(["repeated_prompts"] if with_prompt else []),
+    ]
+
+
+def _evidence_order(with_prompt: bool) -> list[str]:
+    """Evidence columns: voter, votes, one p-value per test, then the statistics."""
+    return [
+        "voter",
+        "n_votes",
+        *(f"p_{name}" for name in INDIVIDUAL_TESTS),
+        *_statistic_columns(with_prompt),
     ]
 
 
