@@ -401,6 +401,36 @@ def print_audit_table(results: dict[int, dict[str, Any]], label: str) -> None:
         )
 
 
+def text_memory_table(
+    head: str, cases: Sequence[tuple[str, Sequence[Path]]], chunk_rows: int
+) -> list[dict[str, Any]]:
+    """Peak RSS of the streamed and the in-memory load + scan for each input; printed as a table."""
+    print(f"{head:>9} {'file MiB':>9} {'streaming':>11} {'in-memory':>11} {'ratio':>7}")
+    rows: list[dict[str, Any]] = []
+    for label, files in cases:
+        names = [str(f) for f in files]
+        mib = sum(Path(f).stat().st_size for f in names) / MiB
+        stream = run_child("load", {"files": names, "mode": "streaming", "chunk_rows": chunk_rows})
+        memory = run_child("load", {"files": names, "mode": "memory"})
+        assert stream["findings"] == memory["findings"], (stream, memory)
+        ratio = stream["max_rss_mib"] / memory["max_rss_mib"]
+        print(
+            f"{label:>9} {mib:>9,.0f} {stream['max_rss_mib']:>10,.0f}M "
+            f"{memory['max_rss_mib']:>10,.0f}M {ratio:>7.2f}"
+        )
+        rows.append({"case": label, "file_mib": mib, "streaming": stream, "memory": memory})
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        extra = last["file_mib"] - first["file_mib"]
+        for mode in ("streaming", "memory"):
+            grew = last[mode]["max_rss_mib"] - first[mode]["max_rss_mib"]
+            print(
+                f"  {mode}: +{extra:,.0f} MiB of input → peak RSS {grew:+,.0f} MiB "
+                f"({grew / extra:.2f} MiB per MiB of input)"
+            )
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (a minute or two)")
@@ -496,67 +526,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary["audit_no_text"] = plain
 
     if "text" in parts:
-        chunk = args.chunk_rows
         print(
             f"\n== text growth: {human(text_battles)} battles, conversations on a growing share, "
-            f"{human(chunk)}-row chunks; peak RSS of load + identity scan =="
+            f"{human(args.chunk_rows)}-row chunks; peak RSS of load + identity scan =="
         )
-        print(f"{'text on':>8} {'file MiB':>9} {'streaming':>11} {'in-memory':>11} {'ratio':>7}")
-        rows: list[dict[str, Any]] = []
-        for fraction in text_fractions:
-            names = [str(f) for f in arena_files(workdir, text_battles, 10**9, fraction)]
-            mib = sum(Path(f).stat().st_size for f in names) / MiB
-            stream = run_child("load", {"files": names, "mode": "streaming", "chunk_rows": chunk})
-            memory = run_child("load", {"files": names, "mode": "memory"})
-            assert stream["findings"] == memory["findings"], (stream, memory)
-            ratio = stream["max_rss_mib"] / memory["max_rss_mib"]
-            print(
-                f"{fraction:>8.0%} {mib:>9,.0f} {stream['max_rss_mib']:>10,.0f}M "
-                f"{memory['max_rss_mib']:>10,.0f}M {ratio:>7.2f}"
-            )
-            rows.append(
-                {"text_fraction": fraction, "file_mib": mib, "streaming": stream, "memory": memory}
-            )
-        if len(rows) > 1:
-            first, last = rows[0], rows[-1]
-            extra_text = last["file_mib"] - first["file_mib"]
-            for mode in ("streaming", "memory"):
-                grew = last[mode]["max_rss_mib"] - first[mode]["max_rss_mib"]
-                print(
-                    f"  {mode}: +{extra_text:,.0f} MiB of input text → peak RSS "
-                    f"{grew:+,.0f} MiB ({grew / extra_text:.2f} MiB per MiB of text)"
-                )
-        summary["text_growth"] = rows
+        cases = [
+            (f"{fraction:.0%}", arena_files(workdir, text_battles, 10**9, fraction))
+            for fraction in text_fractions
+        ]
+        summary["text_growth"] = text_memory_table("text on", cases, args.chunk_rows)
 
     if "volume" in parts:
-        chunk = args.chunk_rows
         print(
             f"\n== text volume: conversations on every battle, growing battle count, "
-            f"{human(chunk)}-row chunks; peak RSS of load + identity scan =="
+            f"{human(args.chunk_rows)}-row chunks; peak RSS of load + identity scan =="
         )
-        print(f"{'battles':>9} {'file MiB':>9} {'streaming':>11} {'in-memory':>11} {'ratio':>7}")
-        rows = []
-        for n in text_volumes:
-            names = [str(f) for f in arena_files(workdir, n, 10**9, 1.0)]
-            mib = sum(Path(f).stat().st_size for f in names) / MiB
-            stream = run_child("load", {"files": names, "mode": "streaming", "chunk_rows": chunk})
-            memory = run_child("load", {"files": names, "mode": "memory"})
-            assert stream["findings"] == memory["findings"], (stream, memory)
-            print(
-                f"{human(n):>9} {mib:>9,.0f} {stream['max_rss_mib']:>10,.0f}M "
-                f"{memory['max_rss_mib']:>10,.0f}M {stream['max_rss_mib'] / memory['max_rss_mib']:>7.2f}"
-            )
-            rows.append({"battles": n, "file_mib": mib, "streaming": stream, "memory": memory})
-        if len(rows) > 1:
-            first, last = rows[0], rows[-1]
-            extra_text = last["file_mib"] - first["file_mib"]
-            for mode in ("streaming", "memory"):
-                grew = last[mode]["max_rss_mib"] - first[mode]["max_rss_mib"]
-                print(
-                    f"  {mode}: +{extra_text:,.0f} MiB of input → peak RSS {grew:+,.0f} MiB "
-                    f"({grew / extra_text:.2f} MiB per MiB of input)"
-                )
-        summary["text_volume"] = rows
+        cases = [(human(n), arena_files(workdir, n, 10**9, 1.0)) for n in text_volumes]
+        summary["text_volume"] = text_memory_table("battles", cases, args.chunk_rows)
 
     if "engines" in parts:
         names = [str(f) for f in arena_files(workdir, engine_rows, 10**9, 0.25)]

@@ -1,8 +1,10 @@
-"""Shared fixtures: where the repo, the rule pack and the real public data live."""
+"""Shared fixtures: where the repo, the rule pack and the real public data live; a Dask cluster."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +29,18 @@ def real_data_dir() -> Path:
 @pytest.fixture(scope="session")
 def default_rules() -> RulePack:
     return load_rules(REPO_ROOT / "rules")
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[Any]:
+    """A client of a LocalCluster of two worker processes (one thread each), per test module."""
+    distributed = pytest.importorskip(
+        "distributed", reason="dask.distributed not installed (pip install 'auditkit[dask]')"
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as connected,
+    ):
+        yield connected

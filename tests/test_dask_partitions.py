@@ -16,7 +16,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,17 +44,8 @@ NOTE = re.compile(r"read by the workers in ([\d,]+) partitions?; ([\d,]+) redone
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    distributed = pytest.importorskip(
-        "distributed", reason="dask.distributed not installed (pip install 'auditkit[dask]')"
-    )
-    with (
-        distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as connected,
-    ):
-        yield connected
+def client(dask_client: Any) -> Any:
+    return dask_client
 
 
 def arena_lines(n: int, seed: int, text_fraction: float, folder: Path) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -104,24 +105,18 @@ def test_process_engine_equals_local(
 
 
 def test_dask_engine_equals_local(
-    arena_battles: BattleTable, default_rules: RulePack, reference: DetectorResult
+    arena_battles: BattleTable,
+    default_rules: RulePack,
+    reference: DetectorResult,
+    dask_client: Any,
 ) -> None:
-    distributed = pytest.importorskip(
-        "distributed", reason="dask.distributed not installed (pip install 'auditkit[dask]')"
-    )
     from auditkit.engine import DaskEngine
 
-    with (
-        distributed.LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        engine = DaskEngine(client=client, max_pending=3)
-        parts = list(engine.map_scan(chunks_of(arena_battles.frame, 400), default_rules))
-        assert "2 workers" in engine.describe()
-        engine.close()  # a borrowed client stays open
-        assert client.status == "running"
+    engine = DaskEngine(client=dask_client, max_pending=3)
+    parts = list(engine.map_scan(chunks_of(arena_battles.frame, 400), default_rules))
+    assert "2 workers" in engine.describe()
+    engine.close()  # a borrowed client stays open
+    assert dask_client.status == "running"
     assert [p.summary["rows"] for p in parts] == [400] * 7 + [200]
     merged = merge_identity_results(parts)
     assert merged.findings == reference.findings

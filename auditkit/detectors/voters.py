@@ -20,30 +20,18 @@ from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity,
 from auditkit.rules import RulePack
 from auditkit.schema import BattleTable
 from auditkit.voters import INDIVIDUAL_TESTS, VoterAudit, VoterConfig, audit_voters
+from auditkit.voters.audit import statistic_columns
 
 __all__ = ["VoterAnomalyDetector", "voter_evidence_frame"]
 
+# What a voter_evidence finding cites: the verdict, then every per-voter statistic.
 _EVIDENCE_KEYS = (
     "n_votes",
     "p_value",
     "q_value",
     "best_test",
     "best_p",
-    "consensus_stat",
-    "consensus_dof",
-    "surprise_z",
-    "sequential_log_e",
-    "picked_a",
-    "decisive",
-    "target_model",
-    "target_z",
-    "target_concentration_ratio",
-    "ties",
-    "expected_ties",
-    "fast_gaps",
-    "gaps",
-    "max_burst",
-    "repeated_prompts",
+    *(name for name in statistic_columns(with_prompt=True) if name != "p_consensus_score"),
     "group_id",
 )
 

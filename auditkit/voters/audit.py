@@ -31,7 +31,7 @@ from auditkit.stats import voter_tests as vt
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
 
-__all__ = ["VoterAudit", "audit_voters"]
+__all__ = ["DEFAULT_BLOCK_VOTES", "VoterAudit", "audit_voters", "statistic_columns"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -540,7 +540,7 @@ def _individual_tests(
     enabled_prompt = ctx.prompt_code is not None
     names_out = [
         "target_model_index" if name == "target_model" else name
-        for name in _statistic_columns(enabled_prompt)
+        for name in statistic_columns(enabled_prompt)
     ]
     p: dict[str, FloatArray] = {name: np.ones(m) for name in INDIVIDUAL_TESTS}
     cols: dict[str, FloatArray] = {name: np.zeros(m) for name in names_out}
@@ -691,7 +691,7 @@ def _individual_tests(
     return evidence, log_path
 
 
-def _statistic_columns(with_prompt: bool) -> list[str]:
+def statistic_columns(with_prompt: bool) -> list[str]:
     """The per-voter statistics beside the p-values, in the order evidence has always listed them."""
     return [
         "consensus_stat",
@@ -719,7 +719,7 @@ def _evidence_order(with_prompt: bool) -> list[str]:
         "voter",
         "n_votes",
         *(f"p_{name}" for name in INDIVIDUAL_TESTS),
-        *_statistic_columns(with_prompt),
+        *statistic_columns(with_prompt),
     ]
 
 
