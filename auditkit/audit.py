@@ -39,7 +39,7 @@ from auditkit.errors import ExitCode, InputError, RuleError
 from auditkit.ledger import Ledger, RunRecord, utc_now
 from auditkit.report import EvidenceLine, ReportContext, render_html, render_markdown, split_span
 from auditkit.rules import RulePack, load_rules
-from auditkit.schema import BattleTable, Winner
+from auditkit.schema import BattleTable, Winner, models_in
 
 if TYPE_CHECKING:
     from auditkit.engine import Engine
@@ -277,14 +277,8 @@ def _blocks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
         yield frame.iloc[start : start + REPORT_BLOCK_ROWS]
 
 
-def _models(frame: pd.DataFrame) -> list[str]:
-    """Every model on either side, sorted."""
-    names = {str(m) for c in ("model_a", "model_b") for m in frame[c].unique() if pd.notna(m)}
-    return sorted(names)
-
-
 def _pair_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    models = _models(frame)
+    models = models_in(frame)
     if not models:
         return pd.DataFrame()
     n = len(models)
@@ -303,7 +297,7 @@ _SUBJECT_SPLIT = re.compile(r"\s+vs\.?\s+|\s*[|,]\s*")
 
 
 def _sampling_table(frame: pd.DataFrame, sampling: DetectorResult | None) -> pd.DataFrame:
-    models = _models(frame)
+    models = models_in(frame)
     appearances = np.zeros(len(models), dtype=np.int64)
     for block in _blocks(frame):
         for side in ("model_a", "model_b"):
@@ -389,7 +383,7 @@ def _voter_table(battles: BattleTable, flagged: set[str]) -> pd.DataFrame:
     shown = top.column("voter").combine_chunks()
     shown_votes = top.column("votes").to_numpy()
     shown_flagged = top.column("flagged").to_numpy()
-    k, models = len(shown), _models(frame)
+    k, models = len(shown), models_in(frame)
     n_models = max(len(models), 1)
     decisive = np.zeros(k, dtype=np.int64)
     a_wins = np.zeros(k, dtype=np.int64)
