@@ -670,7 +670,8 @@ def normalise_chunk(
         elif not bad[i]:
             first_good[vote_id] = i
     if first_good:
-        seen_ids.add(list(first_good), lines[list(first_good.values())])
+        rows = list(first_good.values())
+        seen_ids.add(hashed.take(rows), lines[rows])  # hashed once, above
 
     quarantine: list[QuarantineRecord] = []
     for i in sorted(problems):
