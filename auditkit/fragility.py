@@ -1,0 +1,728 @@
+"""How many votes hold an order up: votes-to-flip for leaderboard pairs, verified by exact refits.
+
+For two rated models ``higher`` above ``lower`` this module counts
+
+- ``drop_to_flip``: votes whose removal reverses the order of their Bradley-Terry ratings;
+- ``flip_to_flip``: votes whose winner, changed, reverses it;
+- ``add_to_flip``: added votes — the lower model winning, or the higher one losing, only on pairs the
+  sampler served (pairs with at least one battle in the log) — that reverse it.
+
+Method. The ratings are the BT maximum-likelihood fit of :func:`auditkit.ratings.fit_ratings` (ties
+as half wins, anonymous battles, the same rated models) on aggregated (A, B, outcome) cells. The search
+is greedy on the first-order (influence-function / AMIP, Broderick, Giordano & Meager 2020) effect of
+one vote on the gap ``theta_h - theta_l``: removing a vote of cell ``k`` moves the gap by about
+``-(y_k - p_k) * d_k`` with ``d = (e_a - e_b)^T I^+ (e_h - e_l)`` and ``I`` the observed information.
+The linear estimate is never reported: the search re-linearises at the refitted strengths, applies
+half the estimated votes at a time, and every count is then **verified by an exact refit** of the
+cells with those votes removed, flipped or added; a final bisection over the greedy prefix finds the
+shortest prefix that still reverses the order, and the prefix one vote shorter is refitted to show it
+does not. The counts are therefore verified upper bounds on the true minimum (a cleverer set could be
+smaller); ``bound == "upper"`` says so in every output. Removing two votes of 57,477 changed the #1
+model of an arena in Huang et al. (2025), arXiv 2508.11847 — the counts here are that question asked
+of a given log.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from auditkit.ratings.engine import RatingOptions, RatingResult, fit_ratings
+from auditkit.schema import BattleTable, Winner, outcome_for_a
+from auditkit.stats.bradley_terry import bt_hessian, fit_bt_pairs
+
+__all__ = [
+    "FlipCount",
+    "FragilityResult",
+    "Measure",
+    "PairFragility",
+    "VoteCells",
+    "added_votes_to_rank",
+    "fragility",
+    "pair_fragility",
+    "vote_cells",
+]
+
+Measure = Literal["drop", "flip", "add"]
+MEASURES: tuple[Measure, ...] = ("drop", "flip", "add")
+# A refitted gap must fall below -_EPS natural-log units to count as reversed (not a numerical tie).
+_EPS = 1e-9
+
+
+# ----------------------------------------------------------------------------------------- cells
+
+
+@dataclass(frozen=True)
+class VoteCells:
+    """The rated votes of a log as cells of identical (A, B, outcome) votes, with their rows.
+
+    ``rows[k]`` are the positions (in ``battles.frame``) of the votes of cell ``k``, in file order;
+    ``theta`` the BT strengths (natural log) of ``models``; ``alpha`` rating points per unit.
+    """
+
+    models: tuple[str, ...]
+    a: np.ndarray
+    b: np.ndarray
+    y: np.ndarray
+    count: np.ndarray
+    rows: tuple[np.ndarray, ...]
+    vote_ids: np.ndarray
+    theta: np.ndarray
+    alpha: float
+    l2: float
+    ratings: RatingResult
+
+    @property
+    def n_votes(self) -> int:
+        return int(self.count.sum())
+
+    def index(self, model: str) -> int:
+        try:
+            return self.models.index(model)
+        except ValueError:
+            raise KeyError(model) from None
+
+    def fit(
+        self,
+        count: np.ndarray | None = None,
+        extra: Sequence[tuple[int, int, float, float]] = (),
+    ) -> np.ndarray:
+        """Exact BT refit with per-cell ``count`` (votes removed/flipped) plus ``extra`` cells.
+
+        ``extra`` rows are (A, B, outcome, number of votes), e.g. flipped or added votes.
+        """
+        c = (self.count if count is None else count).astype(np.float64)
+        a, b, y = self.a, self.b, self.y
+        if extra:
+            ex = np.asarray(extra, dtype=np.float64).reshape(-1, 4)
+            a = np.concatenate([a, ex[:, 0].astype(np.int64)])
+            b = np.concatenate([b, ex[:, 1].astype(np.int64)])
+            y = np.concatenate([y, ex[:, 2]])
+            c = np.concatenate([c, ex[:, 3]])
+        return fit_bt_pairs(a, b, c * y, c, len(self.models), l2=self.l2, init=self.theta)
+
+
+def vote_cells(battles: BattleTable, options: RatingOptions | None = None) -> VoteCells:
+    """Aggregate the votes :func:`fit_ratings` rates (same models, same filters) into cells.
+
+    Supports the rating conventions whose fit is a plain BT likelihood on cells: ties as half wins,
+    no reweighting, no style control, no Davidson ties (ValueError otherwise).
+    """
+    options = options or RatingOptions(ci="none")
+    if (
+        options.ties != "half"
+        or options.style_control
+        or options.reweight != "none"
+        or options.weight_column
+        or options.disconnected != "main"
+    ):
+        raise ValueError(
+            "votes-to-flip supports the default BT conventions only (ties as half wins, "
+            "no reweighting, no style control, main component)"
+        )
+    ratings = fit_ratings(battles, options)
+    rated = ratings.table[ratings.table["rateable"]]
+    models = tuple(str(m) for m in rated.sort_values("model")["model"])
+    index = {m: i for i, m in enumerate(models)}
+    frame = battles.frame
+    ia = frame["model_a"].astype("string").map(index).to_numpy(dtype=np.float64, na_value=np.nan)
+    ib = frame["model_b"].astype("string").map(index).to_numpy(dtype=np.float64, na_value=np.nan)
+    keep = ~np.isnan(ia) & ~np.isnan(ib) & (ia != ib)
+    if options.anonymous_only:
+        keep &= frame["anony"].to_numpy(dtype=bool)
+    pos = np.flatnonzero(keep)
+    a = ia[pos].astype(np.int64)
+    b = ib[pos].astype(np.int64)
+    y = outcome_for_a(frame["winner"])[pos]
+    n = len(models)
+    key = (a * n + b) * 3 + np.rint(2 * y).astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    uniq, starts, counts = np.unique(key[order], return_index=True, return_counts=True)
+    rows = tuple(np.split(pos[order], starts[1:])) if len(uniq) else ()
+    pair = uniq // 3
+    ca, cb, cy = pair // n, pair % n, (uniq % 3) / 2.0
+    theta = fit_bt_pairs(ca, cb, counts * cy, counts.astype(np.float64), n, l2=options.l2)
+    return VoteCells(
+        models=models,
+        a=ca.astype(np.int64),
+        b=cb.astype(np.int64),
+        y=cy,
+        count=counts.astype(np.int64),
+        rows=rows,
+        vote_ids=frame["vote_id"].to_numpy(dtype=object),
+        theta=theta,
+        alpha=options.alpha,
+        l2=options.l2,
+        ratings=ratings,
+    )
+
+
+# ---------------------------------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One kind of change: ``cell`` (or -1 for an added vote), the new outcome, votes available."""
+
+    cell: int
+    a: int
+    b: int
+    y_new: float | None  # None: removal
+    available: int
+
+
+@dataclass
+class _Plan:
+    """Changes applied so far, in greedy order: (unit, votes)."""
+
+    steps: list[tuple[_Unit, int]] = field(default_factory=list)
+
+    def total(self) -> int:
+        return sum(k for _, k in self.steps)
+
+    def prefix(self, k: int) -> list[tuple[_Unit, int]]:
+        out: list[tuple[_Unit, int]] = []
+        left = k
+        for unit, m in self.steps:
+            if left <= 0:
+                break
+            take = min(m, left)
+            out.append((unit, take))
+            left -= take
+        return out
+
+
+def _apply(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
+    count = cells.count.astype(np.float64).copy()
+    extra: list[tuple[int, int, float, float]] = []
+    for unit, k in steps:
+        if unit.cell >= 0:
+            count[unit.cell] -= k
+        if unit.y_new is not None:
+            extra.append((unit.a, unit.b, unit.y_new, float(k)))
+    return cells.fit(count, extra)
+
+
+def _removal_units(cells: VoteCells) -> list[_Unit]:
+    return [
+        _Unit(k, int(cells.a[k]), int(cells.b[k]), None, int(cells.count[k]))
+        for k in range(len(cells.y))
+    ]
+
+
+def _flip_units(cells: VoteCells) -> list[_Unit]:
+    """Every cell's votes changed to each other outcome (a win either way, or a tie)."""
+    return [
+        _Unit(k, int(cells.a[k]), int(cells.b[k]), y_new, int(cells.count[k]))
+        for k in range(len(cells.y))
+        for y_new in (0.0, 0.5, 1.0)
+        if y_new != cells.y[k]
+    ]
+
+
+def _win_units(pairs: Sequence[tuple[int, int, int]]) -> list[_Unit]:
+    """Added votes (A, B, winner index) with no limit on how many."""
+    return [_Unit(-1, a, b, 1.0 if w == a else 0.0, 1 << 40) for a, b, w in pairs]
+
+
+def _gains(
+    cells: VoteCells, theta: np.ndarray, count: np.ndarray, units: Sequence[_Unit], c: np.ndarray
+) -> np.ndarray:
+    """First-order decrease of ``c @ theta`` per vote of each unit, at ``theta``."""
+    n = len(theta)
+    info = bt_hessian(theta, cells.a, cells.b, count, n)
+    info += cells.l2 * np.eye(n) if cells.l2 > 0 else 1.0 / n
+    v = np.linalg.solve(info, c)
+    ua = np.array([u.a for u in units], dtype=np.int64)
+    ub = np.array([u.b for u in units], dtype=np.int64)
+    d = v[ua] - v[ub]
+    p = expit(theta[ua] - theta[ub])
+    cell = np.array([u.cell for u in units], dtype=np.int64)
+    y_old = np.where(cell >= 0, cells.y[np.maximum(cell, 0)], 0.0)
+    y_new = np.array([np.nan if u.y_new is None else u.y_new for u in units])
+    # Removal: the score (y - p) leaves the gradient; flip: y_old -> y_new; add: (y_new - p) joins.
+    effect = np.where(
+        np.isnan(y_new),
+        -(y_old - p) * d,
+        np.where(cell >= 0, (y_new - y_old) * d, (y_new - p) * d),
+    )
+    return np.asarray(-effect)
+
+
+def _greedy(
+    cells: VoteCells,
+    units: Sequence[_Unit],
+    c: np.ndarray,
+    reversed_at: Callable[[np.ndarray], bool],
+    cap: int,
+) -> _Plan | None:
+    """Adaptive greedy: apply half the linear estimate, refit, re-linearise; None if unreachable.
+
+    ``c @ theta`` is the gap to push below zero; ``reversed_at`` decides on the refitted strengths.
+    """
+    if not units:
+        return None
+    used = np.zeros(len(units), dtype=np.int64)
+    used_cell = np.zeros(len(cells.y), dtype=np.int64)
+    plan = _Plan()
+    theta = cells.theta
+    for _ in range(200):
+        if reversed_at(theta):
+            return plan
+        count = cells.count - used_cell
+        gains = _gains(cells, theta, count.astype(np.float64), units, c)
+        cell_idx = np.array([u.cell for u in units])
+        left = np.where(
+            cell_idx >= 0,
+            count[np.maximum(cell_idx, 0)],
+            np.array([u.available for u in units]) - used,
+        )
+        useful = (gains > 0) & (left > 0)
+        if not useful.any() or plan.total() >= cap:
+            return None
+        need = float(c @ theta) + _EPS
+        order = np.flatnonzero(useful)[np.argsort(-gains[useful], kind="stable")]
+        cum = np.cumsum(gains[order] * left[order])
+        reach = int(np.searchsorted(cum, need))
+        if reach >= len(order):
+            estimate = int(left[order].sum())
+        else:
+            before = float(cum[reach - 1]) if reach else 0.0
+            estimate = int(left[order[:reach]].sum()) + math.ceil(
+                (need - before) / gains[order[reach]]
+            )
+        budget = max(1, estimate // 2)
+        for u in order:
+            if budget <= 0:
+                break
+            take = int(min(budget, left[u]))
+            unit = units[u]
+            if take <= 0:
+                continue
+            plan.steps.append((unit, take))
+            used[u] += take
+            if unit.cell >= 0:
+                used_cell[unit.cell] += take
+            budget -= take
+        theta = _apply(cells, plan.steps)
+    return None
+
+
+def _shortest(
+    cells: VoteCells, plan: _Plan, reversed_at: Callable[[np.ndarray], bool]
+) -> tuple[int, np.ndarray, bool]:
+    """Shortest verified prefix of the plan; (count, theta there, prefix count-1 checked not to)."""
+    total = plan.total()
+    lo, hi = 0, total  # prefix lo does not reverse (0 does not), prefix hi does
+    theta_hi = _apply(cells, plan.prefix(hi))
+    if not reversed_at(theta_hi):
+        raise RuntimeError("the greedy plan does not reverse the order on refit")
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        theta_mid = _apply(cells, plan.prefix(mid))
+        if reversed_at(theta_mid):
+            hi, theta_hi = mid, theta_mid
+        else:
+            lo = mid
+    one_less = not reversed_at(_apply(cells, plan.prefix(hi - 1))) if hi > 0 else True
+    return hi, theta_hi, one_less
+
+
+# --------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class FlipCount:
+    """A verified votes-to-flip count and the votes that achieve it.
+
+    ``count`` None means no change of this kind reverses the order. ``votes``: for ``drop`` the vote
+    ids removed; for ``flip`` (vote id, new winner); for ``add`` (model_a, model_b, winner, votes).
+    ``one_less_checked``: the search's own set one vote shorter was refitted and does not reverse.
+    """
+
+    measure: Measure
+    count: int | None
+    gap_after: float | None
+    one_less_checked: bool
+    votes: tuple[tuple[Any, ...], ...] = ()
+
+    @property
+    def verified(self) -> bool:
+        return self.count is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "count": self.count,
+            "gap_after": None if self.gap_after is None else round(self.gap_after, 4),
+            "one_less_checked": self.one_less_checked,
+        }
+
+
+@dataclass(frozen=True)
+class PairFragility:
+    """Votes-to-flip for one ordered pair (``higher`` rated above ``lower``)."""
+
+    higher: str
+    lower: str
+    rank_higher: int
+    rank_lower: int
+    rating_gap: float
+    drop: FlipCount
+    flip: FlipCount
+    add: FlipCount
+    n_votes: int
+    vote_ids_file: str | None = None
+    label: str = ""
+
+    @property
+    def verified(self) -> bool:
+        """Every count given was confirmed by an exact refit (None counts are 'unreachable')."""
+        return all(
+            m.count is None or m.gap_after is not None for m in (self.drop, self.flip, self.add)
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "higher": self.higher,
+            "lower": self.lower,
+            "rank_higher": self.rank_higher,
+            "rank_lower": self.rank_lower,
+            "rating_gap": round(self.rating_gap, 4),
+            "drop_to_flip": self.drop.count,
+            "flip_to_flip": self.flip.count,
+            "add_to_flip": self.add.count,
+            "verified": self.verified,
+            "bound": "upper",
+            "vote_ids_file": self.vote_ids_file,
+            "label": self.label,
+            "details": {m.measure: m.to_json() for m in (self.drop, self.flip, self.add)},
+        }
+
+    def votes_json(self) -> dict[str, Any]:
+        """What the vote-ids file holds: the exact changes behind each count."""
+        return {
+            "higher": self.higher,
+            "lower": self.lower,
+            "drop": {"count": self.drop.count, "vote_ids": [v[0] for v in self.drop.votes]},
+            "flip": {
+                "count": self.flip.count,
+                "votes": [{"vote_id": v[0], "new_winner": v[1]} for v in self.flip.votes],
+            },
+            "add": {
+                "count": self.add.count,
+                "votes": [
+                    {"model_a": v[0], "model_b": v[1], "winner": v[2], "count": v[3]}
+                    for v in self.add.votes
+                ],
+            },
+        }
+
+
+@dataclass(frozen=True)
+class FragilityResult:
+    """Votes-to-flip for the top of a leaderboard (and any pairs asked for)."""
+
+    pairs: tuple[PairFragility, ...]
+    top_spot: PairFragility | None
+    n_votes: int
+    n_models: int
+    top: int
+    seconds: float
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = [
+            {k: v for k, v in p.to_json().items() if k != "details"}
+            for p in ([self.top_spot] if self.top_spot else []) + list(self.pairs)
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "label",
+                "higher",
+                "lower",
+                "rank_higher",
+                "rank_lower",
+                "rating_gap",
+                "drop_to_flip",
+                "flip_to_flip",
+                "add_to_flip",
+                "verified",
+                "bound",
+                "vote_ids_file",
+            ],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pairs": [p.to_json() for p in self.pairs],
+            "top_spot": None if self.top_spot is None else self.top_spot.to_json(),
+            "n_votes": self.n_votes,
+            "n_models": self.n_models,
+            "top": self.top,
+            "seconds": round(self.seconds, 3),
+            "method": (
+                "greedy on influence (re-linearised), every count verified by an exact BT refit "
+                "of the aggregated cells; counts are verified upper bounds"
+            ),
+            "notes": list(self.notes),
+        }
+
+    def summary(self) -> str:
+        lines = [
+            f"votes-to-flip on {self.n_votes:,} rated votes, {self.n_models} models "
+            f"(verified by exact refit; upper bounds from a greedy search; {self.seconds:.1f} s)",
+            f"  {'pair':<58} {'gap':>7} {'drop':>7} {'flip':>7} {'add':>7}",
+        ]
+
+        def num(value: int | None) -> str:
+            return "never" if value is None else f"{value:,}"
+
+        rows = ([self.top_spot] if self.top_spot else []) + list(self.pairs)
+        for p in rows:
+            name = f"#{p.rank_higher} {p.higher} > #{p.rank_lower} {p.lower}"
+            if p.label == "top_spot":
+                name = f"#1 spot: {p.higher} vs {p.lower}"
+            lines.append(
+                f"  {name[:58]:<58} {p.rating_gap:7.1f} {num(p.drop.count):>7} "
+                f"{num(p.flip.count):>7} {num(p.add.count):>7}"
+            )
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def write(self, out_dir: str | Path) -> FragilityResult:
+        """Write one vote-ids file per pair and ``fragility.json``; returns the result with paths."""
+        out = Path(out_dir)
+        folder = out / "fragility_votes"
+        folder.mkdir(parents=True, exist_ok=True)
+
+        def dump(p: PairFragility, name: str) -> PairFragility:
+            path = folder / name
+            path.write_text(json.dumps(p.votes_json(), indent=1, sort_keys=True) + "\n", "utf-8")
+            return replace(p, vote_ids_file=str(path))
+
+        pairs = tuple(dump(p, f"pair-{k:02d}.json") for k, p in enumerate(self.pairs, start=1))
+        top = None if self.top_spot is None else dump(self.top_spot, "top-spot.json")
+        result = replace(self, pairs=pairs, top_spot=top)
+        (out / "fragility.json").write_text(
+            json.dumps(result.to_json(), indent=2, sort_keys=True) + "\n", "utf-8"
+        )
+        return result
+
+
+# ------------------------------------------------------------------------------------- public API
+
+
+def _served_pairs(cells: VoteCells) -> set[tuple[int, int]]:
+    """Unordered pairs (low index, high index) with at least one rated vote: what the sampler served."""
+    return {
+        (min(int(a), int(b)), max(int(a), int(b))) for a, b in zip(cells.a, cells.b, strict=True)
+    }
+
+
+def _count(
+    cells: VoteCells,
+    measure: Measure,
+    units: Sequence[_Unit],
+    c: np.ndarray,
+    reversed_at: Callable[[np.ndarray], bool],
+    cap: int,
+) -> FlipCount:
+    """Greedy search, bisection to the shortest reversing prefix, exact refits throughout."""
+    plan = _greedy(cells, units, c, reversed_at, cap)
+    if plan is None:
+        return FlipCount(measure, None, None, False)
+    k, theta, one_less = _shortest(cells, plan, reversed_at)
+    steps = plan.prefix(k)
+    return FlipCount(
+        measure,
+        k,
+        float(cells.alpha * (c @ theta)),
+        one_less,
+        votes=tuple(_votes(cells, measure, steps)),
+    )
+
+
+_WINNER_OF = {1.0: Winner.MODEL_A.value, 0.0: Winner.MODEL_B.value, 0.5: Winner.TIE.value}
+
+
+def _votes(
+    cells: VoteCells, measure: Measure, steps: Sequence[tuple[_Unit, int]]
+) -> list[tuple[Any, ...]]:
+    """The concrete votes of a plan: the first votes (file order) of each cell it touches."""
+    taken: dict[int, int] = {}
+    out: list[tuple[Any, ...]] = []
+    added: dict[tuple[str, str, str], int] = {}
+    for unit, k in steps:
+        y_new = 0.0 if unit.y_new is None else float(unit.y_new)
+        if unit.cell < 0:
+            key = (cells.models[unit.a], cells.models[unit.b], _WINNER_OF[y_new])
+            added[key] = added.get(key, 0) + int(k)
+            continue
+        start = taken.get(unit.cell, 0)
+        taken[unit.cell] = start + k
+        for r in cells.rows[unit.cell][start : start + k]:
+            vid = str(cells.vote_ids[r])
+            out.append((vid,) if measure == "drop" else (vid, _WINNER_OF[y_new]))
+    return out + [(*key, k) for key, k in added.items()]
+
+
+def pair_fragility(
+    cells: VoteCells,
+    higher: str,
+    lower: str,
+    *,
+    ranks: dict[str, int] | None = None,
+    measures: Sequence[Measure] = MEASURES,
+    label: str = "",
+) -> PairFragility:
+    """Verified drop/flip/add-to-flip counts for two rated models (ordered by their ratings).
+
+    ``add`` uses only pairs the log served: the lower model beats an opponent it met, or an
+    opponent the higher model met beats it (the direct pair included when it was served).
+    """
+    h, lo = cells.index(higher), cells.index(lower)
+    if h == lo:
+        raise ValueError("a pair needs two different models")
+    if cells.theta[h] < cells.theta[lo]:
+        h, lo, higher, lower = lo, h, lower, higher
+    c = np.zeros(len(cells.models))
+    c[h], c[lo] = 1.0, -1.0
+
+    def reversed_at(theta: np.ndarray) -> bool:
+        return bool(theta[h] - theta[lo] < -_EPS)
+
+    results: dict[str, FlipCount] = {}
+    for measure in MEASURES:
+        if measure not in measures:
+            results[measure] = FlipCount(measure, None, None, False)
+        elif measure == "drop":
+            units = _removal_units(cells)
+            results[measure] = _count(cells, measure, units, c, reversed_at, cells.n_votes)
+        elif measure == "flip":
+            units = _flip_units(cells)
+            results[measure] = _count(cells, measure, units, c, reversed_at, cells.n_votes)
+        else:
+            adds = []
+            for a, b in sorted(_served_pairs(cells)):
+                if lo in (a, b):
+                    adds.append((a, b, lo))
+                elif h in (a, b):
+                    adds.append((a, b, b if a == h else a))
+            units = _win_units(adds)
+            results[measure] = _count(cells, measure, units, c, reversed_at, 4 * cells.n_votes)
+    ranks = ranks or {}
+    return PairFragility(
+        higher=higher,
+        lower=lower,
+        rank_higher=ranks.get(higher, 0),
+        rank_lower=ranks.get(lower, 0),
+        rating_gap=float(cells.alpha * (cells.theta[h] - cells.theta[lo])),
+        drop=results["drop"],
+        flip=results["flip"],
+        add=results["add"],
+        n_votes=cells.n_votes,
+        label=label,
+    )
+
+
+def _ranking(cells: VoteCells) -> list[str]:
+    """Rated models by strength, best first (ties broken by name, as the leaderboard does)."""
+    return sorted(cells.models, key=lambda m: (-cells.theta[cells.index(m)], m))
+
+
+def added_votes_to_rank(cells: VoteCells, target: str, places: int) -> FlipCount:
+    """Fewest added wins of ``target`` (on pairs it was served) that lift it ``places`` ranks.
+
+    The rank after is ``1 +`` the models rated strictly above it on the exact refit; the count is
+    verified like every other (and an upper bound). None when the target is already within
+    ``places`` of the top, or no number of such votes gets it there.
+    """
+    order = _ranking(cells)
+    t = cells.index(target)
+    rank = order.index(target) + 1
+    goal = rank - places
+    if goal < 1:
+        return FlipCount("add", None, None, False)
+    rival = cells.index(order[goal - 1])
+    c = np.zeros(len(cells.models))
+    c[rival], c[t] = 1.0, -1.0
+
+    def reversed_at(theta: np.ndarray) -> bool:
+        return int((theta > theta[t] + _EPS).sum()) + 1 <= goal
+
+    adds = [(a, b, t) for a, b in sorted(_served_pairs(cells)) if t in (a, b)]
+    return _count(cells, "add", _win_units(adds), c, reversed_at, 4 * cells.n_votes)
+
+
+def fragility(
+    battles: BattleTable,
+    *,
+    top: int = 10,
+    pairs: Sequence[tuple[str, str]] = (),
+    options: RatingOptions | None = None,
+    measures: Sequence[Measure] = MEASURES,
+    top_spot: bool = True,
+) -> FragilityResult:
+    """Votes-to-flip for each adjacent pair of the top ``top`` models, the #1 spot and ``pairs``.
+
+    The #1 spot row is the challenger among the top ``top`` whose order with #1 is cheapest to
+    reverse by removal (ties: by flips, then additions); every count is verified by exact refit.
+    """
+    started = time.perf_counter()
+    if top < 2:
+        raise ValueError("--top must be at least 2")
+    cells = vote_cells(battles, options)
+    order = _ranking(cells)
+    ranks = {m: k for k, m in enumerate(order, start=1)}
+    notes: list[str] = []
+    if len(order) < 2:
+        raise ValueError("fewer than two rated models: there is no order to reverse")
+    head = order[: min(top, len(order))]
+    if len(head) < top:
+        notes.append(f"only {len(head)} rated models")
+    known = set(cells.models)
+    for a, b in pairs:
+        for m in (a, b):
+            if m not in known:
+                raise ValueError(f"model {m!r} is not rated in this log")
+    wanted = [(head[k], head[k + 1], "adjacent") for k in range(len(head) - 1)]
+    wanted += [(a, b, "requested") for a, b in pairs]
+    computed: dict[tuple[str, str], PairFragility] = {}
+
+    def get(a: str, b: str, label: str) -> PairFragility:
+        key = (a, b) if ranks[a] < ranks[b] else (b, a)
+        if key not in computed:
+            computed[key] = pair_fragility(cells, *key, ranks=ranks, measures=measures)
+        return replace(computed[key], label=label)
+
+    result_pairs = tuple(get(a, b, label) for a, b, label in wanted)
+    spot = None
+    if top_spot:
+        candidates = [get(head[0], m, "top_spot") for m in head[1:]]
+
+        def cost(p: PairFragility) -> tuple[float, float, float]:
+            return tuple(  # type: ignore[return-value]
+                math.inf if m.count is None else m.count for m in (p.drop, p.flip, p.add)
+            )
+
+        spot = min(candidates, key=cost)
+    return FragilityResult(
+        pairs=result_pairs,
+        top_spot=spot,
+        n_votes=cells.n_votes,
+        n_models=len(cells.models),
+        top=len(head),
+        seconds=time.perf_counter() - started,
+        notes=tuple(notes),
+    )
