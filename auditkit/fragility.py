@@ -258,16 +258,20 @@ def _gains(
     return np.asarray(-effect)
 
 
+Objective = Callable[[np.ndarray], np.ndarray]
+
+
 def _greedy(
     cells: VoteCells,
     units: Sequence[_Unit],
-    c: np.ndarray,
+    objective: Objective,
     reversed_at: Callable[[np.ndarray], bool],
     cap: int,
 ) -> _Plan | None:
     """Adaptive greedy: apply half the linear estimate, refit, re-linearise; None if unreachable.
 
-    ``c @ theta`` is the gap to push below zero; ``reversed_at`` decides on the refitted strengths.
+    ``objective(theta) @ theta`` is the gap to push below zero (the vector may change with theta,
+    e.g. the rival to overtake); ``reversed_at`` decides on the refitted strengths.
     """
     if not units:
         return None
@@ -279,6 +283,7 @@ def _greedy(
         if reversed_at(theta):
             return plan
         count = cells.count - used_cell
+        c = objective(theta)
         gains = _gains(cells, theta, count.astype(np.float64), units, c)
         cell_idx = np.array([u.cell for u in units])
         left = np.where(
@@ -289,7 +294,7 @@ def _greedy(
         useful = (gains > 0) & (left > 0)
         if not useful.any() or plan.total() >= cap:
             return None
-        need = float(c @ theta) + _EPS
+        need = max(float(c @ theta), 0.0) + _EPS
         order = np.flatnonzero(useful)[np.argsort(-gains[useful], kind="stable")]
         cum = np.cumsum(gains[order] * left[order])
         reach = int(np.searchsorted(cum, need))
@@ -534,12 +539,12 @@ def _count(
     cells: VoteCells,
     measure: Measure,
     units: Sequence[_Unit],
-    c: np.ndarray,
+    objective: Objective,
     reversed_at: Callable[[np.ndarray], bool],
     cap: int,
 ) -> FlipCount:
     """Greedy search, bisection to the shortest reversing prefix, exact refits throughout."""
-    plan = _greedy(cells, units, c, reversed_at, cap)
+    plan = _greedy(cells, units, objective, reversed_at, cap)
     if plan is None:
         return FlipCount(measure, None, None, False)
     k, theta, one_less = _shortest(cells, plan, reversed_at)
@@ -547,7 +552,7 @@ def _count(
     return FlipCount(
         measure,
         k,
-        float(cells.alpha * (c @ theta)),
+        float(cells.alpha * (objective(theta) @ theta)),
         one_less,
         votes=tuple(_votes(cells, measure, steps)),
     )
@@ -599,6 +604,9 @@ def pair_fragility(
     c = np.zeros(len(cells.models))
     c[h], c[lo] = 1.0, -1.0
 
+    def objective(theta: np.ndarray) -> np.ndarray:
+        return c
+
     def reversed_at(theta: np.ndarray) -> bool:
         return bool(theta[h] - theta[lo] < -_EPS)
 
@@ -608,10 +616,10 @@ def pair_fragility(
             results[measure] = FlipCount(measure, None, None, False)
         elif measure == "drop":
             units = _removal_units(cells)
-            results[measure] = _count(cells, measure, units, c, reversed_at, cells.n_votes)
+            results[measure] = _count(cells, measure, units, objective, reversed_at, cells.n_votes)
         elif measure == "flip":
             units = _flip_units(cells)
-            results[measure] = _count(cells, measure, units, c, reversed_at, cells.n_votes)
+            results[measure] = _count(cells, measure, units, objective, reversed_at, cells.n_votes)
         else:
             adds = []
             for a, b in sorted(_served_pairs(cells)):
@@ -620,7 +628,9 @@ def pair_fragility(
                 elif h in (a, b):
                     adds.append((a, b, b if a == h else a))
             units = _win_units(adds)
-            results[measure] = _count(cells, measure, units, c, reversed_at, 4 * cells.n_votes)
+            results[measure] = _count(
+                cells, measure, units, objective, reversed_at, 4 * cells.n_votes
+            )
     ranks = ranks or {}
     return PairFragility(
         higher=higher,
@@ -654,15 +664,19 @@ def added_votes_to_rank(cells: VoteCells, target: str, places: int) -> FlipCount
     goal = rank - places
     if goal < 1:
         return FlipCount("add", None, None, False)
-    rival = cells.index(order[goal - 1])
-    c = np.zeros(len(cells.models))
-    c[rival], c[t] = 1.0, -1.0
+
+    def objective(theta: np.ndarray) -> np.ndarray:
+        # The binding rival: the model the target must pass to reach ``goal`` on these strengths.
+        others = [k for k in np.argsort(-theta, kind="stable") if k != t]
+        c = np.zeros(len(theta))
+        c[others[goal - 1]], c[t] = 1.0, -1.0
+        return c
 
     def reversed_at(theta: np.ndarray) -> bool:
         return int((theta > theta[t] + _EPS).sum()) + 1 <= goal
 
     adds = [(a, b, t) for a, b in sorted(_served_pairs(cells)) if t in (a, b)]
-    return _count(cells, "add", _win_units(adds), c, reversed_at, 4 * cells.n_votes)
+    return _count(cells, "add", _win_units(adds), objective, reversed_at, 4 * cells.n_votes)
 
 
 def fragility(
