@@ -525,6 +525,7 @@ def run_audit(
     scheduler: str | None = None,
     chunk_rows: int | None = None,
     input_hashes: Mapping[str, str] | None = None,
+    selftest: bool = False,
 ) -> AuditResult:
     """Run the full audit and write every output into ``out_dir``; see the module docstring.
 
@@ -533,6 +534,8 @@ def run_audit(
     same rule-pack hash (looked up chunk by chunk when streaming). ``on_stage(name, seconds)`` is
     called after each stage (benchmarks use it).
     ``input_hashes`` (path → sha256) spares re-reading inputs a caller has just hashed (nightly).
+    ``selftest`` plants the simulator's attacks in a copy of the votes and reports recall, honest
+    false positives and attack cost (:mod:`auditkit.selftest`; summary key ``selftest``).
 
     ``engine`` (``"local"``, ``"processes"``, ``"dask"`` or an :class:`~auditkit.engine.Engine`)
     streams the input instead: chunks of ``chunk_rows`` rows are read, their conversations go
@@ -564,7 +567,7 @@ def run_audit(
     cache_writes: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     with _run_log(out) as runlog:
-        stages = tqdm(total=5 + len(names), desc="audit", unit="stage", disable=quiet, leave=False)
+        stages = tqdm(total=6 + len(names), desc="audit", unit="stage", disable=quiet, leave=False)
 
         @contextmanager
         def stage(name: str) -> Iterator[None]:
@@ -663,6 +666,21 @@ def run_audit(
                 board = build_leaderboard(before.to_frame(), after.to_frame())
                 notes.extend(_unratable_notes(before.unratable, after.unratable))
 
+            with stage("robustness"):
+                from auditkit.robustness import audit_robustness
+
+                robustness = audit_robustness(
+                    battles,
+                    cleaning.keep,
+                    pack,
+                    out,
+                    options=options,
+                    seed=seed,
+                    selftest=selftest,
+                    detectors=names,
+                    notes=notes,
+                )
+
             gate_reasons = gate.evaluate(findings, cleaning.n_invalidated, len(battles))
 
             with stage("write"):
@@ -687,6 +705,7 @@ def run_audit(
                     gate_reasons=gate_reasons,
                     notes=notes,
                 )
+                summary.update(robustness)
                 diff_json = None
                 if previous_dir is not None:
                     from auditkit.diff import diff_runs
@@ -1076,6 +1095,7 @@ def _report_context(
         quarantine_counts=dict(sorted(dict(loaded.quarantine_counts).items())),
         notes=list(notes),
         diff=diff,
+        robustness={k: summary[k] for k in ("fragility", "selftest") if k in summary},
         headline_numbers={
             "votes loaded": votes,
             "rows quarantined": int(loaded.rows_read) - int(loaded.rows_loaded),

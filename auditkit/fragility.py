@@ -475,7 +475,6 @@ class FragilityResult:
             "n_votes": self.n_votes,
             "n_models": self.n_models,
             "top": self.top,
-            "seconds": round(self.seconds, 3),
             "method": (
                 "greedy on influence (re-linearised), every count verified by an exact BT refit "
                 "of the aggregated cells; counts are verified upper bounds"
@@ -691,7 +690,7 @@ def fragility(
     """Votes-to-flip for each adjacent pair of the top ``top`` models, the #1 spot and ``pairs``.
 
     The #1 spot row is the challenger among the top ``top`` whose order with #1 is cheapest to
-    reverse by removal (ties: by flips, then additions); every count is verified by exact refit.
+    reverse by removal (ties: the better ranked); every count is verified by exact refit.
     """
     started = time.perf_counter()
     if top < 2:
@@ -723,14 +722,18 @@ def fragility(
     result_pairs = tuple(get(a, b, label) for a, b, label in wanted)
     spot = None
     if top_spot:
-        candidates = [get(head[0], m, "top_spot") for m in head[1:]]
+        # Cheapest challenger by removals first (the headline count), then its full row.
+        def drop_cost(m: str) -> float:
+            key = (head[0], m)
+            if key in computed:
+                count = computed[key].drop.count
+            else:
+                count = pair_fragility(cells, *key, ranks=ranks, measures=("drop",)).drop.count
+            return math.inf if count is None else float(count)
 
-        def cost(p: PairFragility) -> tuple[float, float, float]:
-            return tuple(  # type: ignore[return-value]
-                math.inf if m.count is None else m.count for m in (p.drop, p.flip, p.add)
-            )
-
-        spot = min(candidates, key=cost)
+        costs = {m: drop_cost(m) for m in head[1:]}
+        best = min(head[1:], key=lambda m: (costs[m], ranks[m]))
+        spot = get(head[0], best, "top_spot")
     return FragilityResult(
         pairs=result_pairs,
         top_spot=spot,

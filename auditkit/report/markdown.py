@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from auditkit.report.render import ReportContext
+from auditkit.report.robustness_md import robustness_markdown
 
 __all__ = ["md_escape", "render_markdown"]
 
@@ -86,6 +87,7 @@ def render_markdown(context: ReportContext) -> str:
         out.append("Every input row was loaded.")
     out += ["", "## Change since the previous run", ""]
     out.append(md_escape(context.diff.get("summary", "")) if context.diff else "No previous run.")
+    out += robustness_markdown(context.robustness, md_escape)
     out += ["", "## Run", ""]
     out += [f"- {md_escape(k)}: {md_escape(v)}" for k, v in context.run.items()]
     return "\n".join(out) + "\n"

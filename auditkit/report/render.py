@@ -73,6 +73,7 @@ class ReportContext:
     notes: Sequence[str] = ()
     diff: Mapping[str, Any] | None = None
     headline_numbers: Mapping[str, Any] = field(default_factory=dict)
+    robustness: Mapping[str, Any] = field(default_factory=dict)  # summary's fragility/selftest
 
 
 def _environment() -> jinja2.Environment:

@@ -1,0 +1,69 @@
+"""The audit's "Is this ranking real?" sections: votes-to-flip on the cleaned votes, the self-test.
+
+:func:`audit_robustness` is what :func:`auditkit.audit.run_audit` calls after the ratings stage; it
+returns the ``summary.json`` keys ``fragility`` (always, unless the rating conventions do not allow
+it) and ``selftest`` (with ``selftest=True``), writes the vote-ids files next to the report, and
+never fails the audit: a section that cannot be computed becomes a note saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from auditkit.ratings.engine import RatingOptions
+from auditkit.rules import RulePack
+from auditkit.schema import BattleTable
+
+__all__ = ["audit_robustness"]
+
+log = logging.getLogger(__name__)
+
+
+def audit_robustness(
+    battles: BattleTable,
+    keep: np.ndarray,
+    rules: RulePack,
+    out_dir: Path,
+    *,
+    options: RatingOptions,
+    seed: int,
+    selftest: bool,
+    detectors: Sequence[str],
+    notes: list[str],
+    top: int = 10,
+) -> dict[str, Any]:
+    """``{"fragility": ..., "selftest": ...}`` for the summary; appends a note for what failed."""
+    from auditkit.fragility import fragility
+    from auditkit.selftest import selftest as run_selftest
+
+    out: dict[str, Any] = {}
+    cleaned = battles.with_frame(battles.frame.loc[keep].reset_index(drop=True))
+    frag_options = RatingOptions(
+        ci="none",
+        anonymous_only=options.anonymous_only,
+        l2=options.l2,
+        ties=options.ties,
+        style_control=options.style_control,
+        reweight=options.reweight,
+        weight_column=options.weight_column,
+        min_battles=options.min_battles,
+        disconnected=options.disconnected,
+    )
+    try:
+        out["fragility"] = (
+            fragility(cleaned, top=top, options=frag_options).write(out_dir).to_json()
+        )
+    except ValueError as exc:
+        notes.append(f"votes-to-flip not computed: {exc}")
+    if selftest:
+        try:
+            result = run_selftest(battles, rules, seed=seed, detectors=detectors, top=top)
+            out["selftest"] = result.to_json()
+        except ValueError as exc:
+            notes.append(f"self-test not run: {exc}")
+    return out
