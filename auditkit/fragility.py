@@ -504,8 +504,12 @@ class FragilityResult:
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def write(self, out_dir: str | Path) -> FragilityResult:
-        """Write one vote-ids file per pair and ``fragility.json``; returns the result with paths."""
+    def write(self, out_dir: str | Path, *, relative: bool = False) -> FragilityResult:
+        """Write one vote-ids file per pair and ``fragility.json``; returns the result with paths.
+
+        ``relative``: record each ``vote_ids_file`` relative to ``out_dir`` (reports, whose
+        summary must not depend on where the run folder lives).
+        """
         out = Path(out_dir)
         folder = out / "fragility_votes"
         folder.mkdir(parents=True, exist_ok=True)
@@ -513,7 +517,8 @@ class FragilityResult:
         def dump(p: PairFragility, name: str) -> PairFragility:
             path = folder / name
             path.write_text(json.dumps(p.votes_json(), indent=1, sort_keys=True) + "\n", "utf-8")
-            return replace(p, vote_ids_file=str(path))
+            shown = path.relative_to(out).as_posix() if relative else str(path)
+            return replace(p, vote_ids_file=shown)
 
         pairs = tuple(dump(p, f"pair-{k:02d}.json") for k, p in enumerate(self.pairs, start=1))
         top = None if self.top_spot is None else dump(self.top_spot, "top-spot.json")

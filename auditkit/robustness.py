@@ -56,7 +56,9 @@ def audit_robustness(
     )
     try:
         out["fragility"] = (
-            fragility(cleaned, top=top, options=frag_options).write(out_dir).to_json()
+            fragility(cleaned, top=top, options=frag_options)
+            .write(out_dir, relative=True)
+            .to_json()
         )
     except ValueError as exc:
         notes.append(f"votes-to-flip not computed: {exc}")
