@@ -5,7 +5,7 @@ Baseline, measured in the same run on the same votes: one plain ``fit_ratings`` 
 the least any "is this ranking real?" question costs. Prints seconds, the ratio to the baseline and
 the number of exact refits behind the verified counts.
 
-    .venv/bin/python bench/bench_fragility.py [--file PATH] [--top 10]
+    .venv/bin/python bench/bench_fragility.py [--file PATH] [--top 10] [--quick]
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="run_all's quick mode: top 5")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.top = min(args.top, 5)
     if not args.file.is_file():
         print(f"no such file: {args.file}", file=sys.stderr)
         return 2
