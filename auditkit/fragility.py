@@ -134,7 +134,10 @@ def _refit(
         resid = wins - totals * p
         grad = np.bincount(a, resid, n) - np.bincount(b, resid, n) - l2 * theta
         info = bt_hessian(theta, a, b, totals, n) + gauge
-        step = np.linalg.solve(info, grad)
+        try:
+            step = np.linalg.solve(info, grad)
+        except np.linalg.LinAlgError:
+            break  # a model lost all its votes: the safe fit centres each component
         if l2 <= 0:
             step -= step.mean()
         size = float(np.max(np.abs(step), initial=0.0))
@@ -277,7 +280,7 @@ def _gains(
     n = len(theta)
     info = bt_hessian(theta, cells.a, cells.b, count, n)
     info += cells.l2 * np.eye(n) if cells.l2 > 0 else 1.0 / n
-    v = np.linalg.solve(info, c)
+    v = np.linalg.lstsq(info, c, rcond=None)[0]
     ua = np.array([u.a for u in units], dtype=np.int64)
     ub = np.array([u.b for u in units], dtype=np.int64)
     d = v[ua] - v[ub]
@@ -589,6 +592,11 @@ def _count(
         return FlipCount(measure, None, None, False)
     k, theta, one_less = _shortest(cells, plan, reversed_at)
     steps = plan.prefix(k)
+    second = _midpoint_order(cells, units, objective, steps, k)
+    if second is not None and reversed_at(_apply(cells, second.steps)):
+        k2, theta2, one_less2 = _shortest(cells, second, reversed_at)
+        if k2 < k:
+            k, theta, one_less, steps = k2, theta2, one_less2, second.prefix(k2)
     return FlipCount(
         measure,
         k,
@@ -596,6 +604,41 @@ def _count(
         one_less,
         votes=tuple(_votes(cells, measure, steps)),
     )
+
+
+def _midpoint_order(
+    cells: VoteCells,
+    units: Sequence[_Unit],
+    objective: Objective,
+    steps: Sequence[tuple[_Unit, int]],
+    k: int,
+) -> _Plan | None:
+    """A second candidate set of ``k`` changes, ranked by their effect halfway along the first.
+
+    The first-order effect of a vote changes as the gap closes; ranking every change once by its
+    effect at the midpoint of the found path (a secant rather than a tangent) can pick a
+    cheaper mix. The caller verifies it by refit and keeps it only if it is shorter.
+    """
+    if k < 4:
+        return None
+    theta_mid = _apply(cells, _Plan(list(steps)).prefix(k // 2))
+    gains = _gains(cells, theta_mid, cells.count.astype(np.float64), units, objective(theta_mid))
+    left_cell = cells.count.astype(np.int64).copy()
+    plan = _Plan()
+    budget = k
+    for u in np.argsort(-gains, kind="stable"):
+        if budget <= 0 or gains[u] <= 0:
+            break
+        unit = units[u]
+        room = unit.available if unit.cell < 0 else int(left_cell[unit.cell])
+        take = min(budget, room)
+        if take <= 0:
+            continue
+        plan.steps.append((unit, take))
+        if unit.cell >= 0:
+            left_cell[unit.cell] -= take
+        budget -= take
+    return plan if budget == 0 else None
 
 
 _WINNER_OF = {1.0: Winner.MODEL_A.value, 0.0: Winner.MODEL_B.value, 0.5: Winner.TIE.value}
