@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from planted_logs import vote_log
 
 from auditkit.cli import main
 from auditkit.compare import compare
@@ -13,15 +14,8 @@ from auditkit.schema import BattleTable
 from auditkit.simulate import preset_config, simulate_arena
 
 
-def _log(cells: dict[tuple[str, str, str], int]) -> BattleTable:
-    records = []
-    for (a, b, winner), n in cells.items():
-        records += [{"model_a": a, "model_b": b, "winner": winner} for _ in range(n)]
-    return BattleTable.from_records(records)
-
-
 def _three(wins: int, losses: int) -> BattleTable:
-    return _log(
+    return vote_log(
         {
             ("X", "Y", "model_a"): wins,
             ("X", "Y", "model_b"): losses,

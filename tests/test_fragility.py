@@ -8,27 +8,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from planted_logs import vote_log
 
 from auditkit.fragility import added_votes_to_rank, fragility, pair_fragility, vote_cells
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
 
 
-def _log(cells: dict[tuple[str, str, str], int]) -> BattleTable:
-    """A battle log from {(model_a, model_b, winner): votes}; vote ids v0001, v0002, … in order."""
-    records = []
-    for (a, b, winner), n in cells.items():
-        records += [{"model_a": a, "model_b": b, "winner": winner} for _ in range(n)]
-    for k, r in enumerate(records, start=1):
-        r["vote_id"] = f"v{k:04d}"
-    return BattleTable.from_records(records)
-
-
 @pytest.mark.parametrize(("wins", "losses", "ties"), [(30, 20, 0), (25, 18, 7), (41, 40, 12)])
 def test_two_models_counts_equal_the_closed_form(wins: int, losses: int, ties: int) -> None:
     # With two models the order follows the score: X stays above Y while X's wins exceed its
     # losses (ties count half each way), so the minima are known exactly.
-    battles = _log(
+    battles = vote_log(
         {("X", "Y", "model_a"): wins, ("X", "Y", "model_b"): losses, ("X", "Y", "tie"): ties}
     )
     cells = vote_cells(battles)
@@ -48,7 +39,7 @@ def test_two_models_counts_equal_the_closed_form(wins: int, losses: int, ties: i
 
 
 def _planted() -> BattleTable:
-    return _log(
+    return vote_log(
         {
             ("X", "Y", "model_a"): 9,
             ("X", "Y", "model_b"): 6,
@@ -166,7 +157,7 @@ def test_measures_not_asked_for_are_left_out() -> None:
 
 
 def test_attack_cost_lifts_the_target_by_the_stated_ranks() -> None:
-    battles = _log(
+    battles = vote_log(
         {
             ("A", "B", "model_a"): 30,
             ("A", "B", "model_b"): 20,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Protocol
 
 
@@ -18,3 +19,15 @@ def print_result(result: Reportable, *, as_json: bool, quiet: bool = False) -> N
         print(json.dumps(result.to_json(), indent=2, sort_keys=True, default=str))
     elif not quiet:
         print(result.summary())
+
+
+def write_json_file(result: Reportable, path: Path) -> None:
+    """``--out FILE``: the result's JSON (sorted keys); a disk error is an input error (exit 2)."""
+    from auditkit.errors import InputError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(result.to_json(), indent=2, sort_keys=True, default=str)
+        path.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc}", path=str(path)) from exc

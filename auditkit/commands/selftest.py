@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from auditkit.commands._output import print_result
+from auditkit.commands._output import print_result, write_json_file
 from auditkit.errors import ExitCode, InputError
 
 __all__ = ["register"]
@@ -71,9 +71,5 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(str(exc)) from exc
     print_result(result, as_json=args.json)
     if args.out is not None:
-        try:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(result.to_json_str() + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc}", path=str(args.out)) from exc
+        write_json_file(result, args.out)
     return int(ExitCode.CLEAN)
