@@ -241,6 +241,10 @@ class _Plan:
 
 
 def _apply(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
+    """Exact refit after the changes; all-NaN when a model would be left without a vote.
+
+    A model with no votes has no rating at all, so such a state never counts as a reversal.
+    """
     count = cells.count.astype(np.float64).copy()
     extra: list[tuple[int, int, float, float]] = []
     for unit, k in steps:
@@ -248,7 +252,16 @@ def _apply(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
             count[unit.cell] -= k
         if unit.y_new is not None:
             extra.append((unit.a, unit.b, unit.y_new, float(k)))
+    n = len(cells.models)
+    left = np.bincount(cells.a, count, n) + np.bincount(cells.b, count, n)
+    if (left <= 0).any():
+        return np.full(n, np.nan)
     return cells.fit(count, extra)
+
+
+def _checked(reversed_at: Callable[[np.ndarray], bool]) -> Callable[[np.ndarray], bool]:
+    """``reversed_at`` that refuses states without finite strengths for every model."""
+    return lambda theta: bool(np.isfinite(theta).all()) and reversed_at(theta)
 
 
 def _removal_units(cells: VoteCells) -> list[_Unit]:
@@ -321,6 +334,8 @@ def _greedy(
     for _ in range(200):
         if reversed_at(theta):
             return plan
+        if not np.isfinite(theta).all():
+            return None  # the changes so far left a model without votes
         count = cells.count - used_cell
         c = objective(theta)
         gains = _gains(cells, theta, count.astype(np.float64), units, c)
@@ -348,8 +363,14 @@ def _greedy(
         for u in order:
             if budget <= 0:
                 break
-            take = int(min(budget, left[u]))
             unit = units[u]
+            # Live room: two changes of one cell (to a loss, to a tie) share its votes.
+            room = (
+                int(cells.count[unit.cell] - used_cell[unit.cell])
+                if unit.cell >= 0
+                else int(unit.available - used[u])
+            )
+            take = min(budget, room)
             if take <= 0:
                 continue
             plan.steps.append((unit, take))
@@ -587,6 +608,7 @@ def _count(
     cap: int,
 ) -> FlipCount:
     """Greedy search, bisection to the shortest reversing prefix, exact refits throughout."""
+    reversed_at = _checked(reversed_at)
     plan = _greedy(cells, units, objective, reversed_at, cap)
     if plan is None:
         return FlipCount(measure, None, None, False)

@@ -291,6 +291,12 @@ def _merge(battles: BattleTable, planted: BattleTable) -> tuple[BattleTable, dic
     extra["vote_id"] = extra["vote_id"].astype(str).map(renamed)
     if not battles.voters_usable:
         extra["voter"] = pd.NA
+    else:
+        # A planted account must not merge with a real one that happens to share its id.
+        taken = set(real["voter"].dropna().astype(str))
+        voter = extra["voter"].astype("string")
+        clash = voter.isin(taken).fillna(False).to_numpy(dtype=bool)
+        extra.loc[clash, "voter"] = voter[clash] + "~selftest"
     if real["tstamp"].isna().all():
         extra["tstamp"] = np.nan
     if "language" in real.columns and real["language"].isna().all():
