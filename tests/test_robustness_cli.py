@@ -79,3 +79,30 @@ def test_audit_without_selftest_has_no_selftest_key(arena_file: Path, tmp_path: 
     run_audit(arena_file, out_dir=tmp_path, db_path=None, quiet=True)
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert "selftest" not in summary and "fragility" in summary
+
+
+def test_report_sections_escape_model_names() -> None:
+    from test_report import make_context
+
+    from auditkit.report.markdown import render_markdown
+    from auditkit.report.render import render_html
+
+    evil = "<script>alert(1)</script>"
+    pair = {
+        "label": "adjacent",
+        "higher": evil,
+        "lower": "b",
+        "rank_higher": 1,
+        "rank_lower": 2,
+        "rating_gap": 3.0,
+        "drop_to_flip": 4,
+        "flip_to_flip": 2,
+        "add_to_flip": None,
+    }
+    robustness = {"fragility": {"n_votes": 100, "pairs": [pair], "top_spot": None}}
+    context = make_context(robustness=robustness)
+    html = render_html(context)
+    assert evil not in html and "&lt;script&gt;" in html
+    assert "never" in html  # no number of added votes reverses it
+    markdown = render_markdown(context)
+    assert evil not in markdown and "## Votes to flip the top" in markdown
