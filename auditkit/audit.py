@@ -27,14 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from auditkit import __version__
 from auditkit.clean import CleaningResult, apply_policy, canonical_json, findings_from_dicts
 from auditkit.detectors.base import DetectorResult, Finding, Severity, get_detector
 from auditkit.errors import ExitCode, InputError, RuleError
 from auditkit.ledger import Ledger, RunRecord, utc_now
-from auditkit.report import render_html, render_markdown
+from auditkit.progress import StageProgress
+from auditkit.report import leaderboard_order, render_html, render_markdown
 from auditkit.report.context import report_context
 from auditkit.rules import RulePack, load_rules
 from auditkit.schema import BattleTable
@@ -70,6 +70,10 @@ LEADERBOARD_COLUMNS = (
     "battles_after",
     "change_significant",
     "note",
+    "rank_before_lower",
+    "rank_before_upper",
+    "rank_after_lower",
+    "rank_after_upper",
 )
 # Rows of the table copied at a time when writing the cleaned battles (the writer's own chunk):
 # the copy of the kept rows is all the extra memory the write stage needs.
@@ -154,8 +158,8 @@ class AuditResult:
             [
                 f"audit of {self.cleaning.votes_in:,} votes → {self.out_dir}",
                 "  " + self.cleaning.summary(),
-                "  findings: "
-                + (", ".join(r.summary_text() for r in self.detector_results) or "none"),
+                "  detectors:" + ("" if self.detector_results else " none"),
+                *("    " + r.summary_text() for r in self.detector_results),
                 f"  models: {len(board)}, rank changes: {moved}",
                 f"  gate: {gate}",
                 f"  report: {self.out_dir / 'report.html'}",
@@ -207,14 +211,29 @@ def _text_or_empty(column: pd.Series) -> pd.Series:
 
 
 def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Join before/after rating frames (``RatingResult.to_frame()``) into ``leaderboard.csv`` rows."""
-    keep = ["model", "rating", "ci_lower", "ci_upper", "rank", "battles", "note"]
+    """Join before/after rating frames (``RatingResult.to_frame()``) into ``leaderboard.csv`` rows.
+
+    Rows are in :func:`~auditkit.report.leaderboard_order`: by rating after cleaning, then name.
+    """
+    keep = [
+        "model",
+        "rating",
+        "ci_lower",
+        "ci_upper",
+        "rank",
+        "rank_lower",
+        "rank_upper",
+        "battles",
+        "note",
+    ]
     left = before.reindex(columns=keep).rename(
         columns={
             "rating": "rating_before",
             "ci_lower": "ci_before_lower",
             "ci_upper": "ci_before_upper",
             "rank": "rank_before",
+            "rank_lower": "rank_before_lower",
+            "rank_upper": "rank_before_upper",
             "battles": "battles_before",
             "note": "note_before",
         }
@@ -225,12 +244,23 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
             "ci_lower": "ci_after_lower",
             "ci_upper": "ci_after_upper",
             "rank": "rank_after",
+            "rank_lower": "rank_after_lower",
+            "rank_upper": "rank_after_upper",
             "battles": "battles_after",
             "note": "note_after",
         }
     )
     board = left.merge(right, on="model", how="outer")
-    for column in ("rank_before", "rank_after", "battles_before", "battles_after"):
+    for column in (
+        "rank_before",
+        "rank_after",
+        "rank_before_lower",
+        "rank_before_upper",
+        "rank_after_lower",
+        "rank_after_upper",
+        "battles_before",
+        "battles_after",
+    ):
         board[column] = board[column].astype("Int64")
     board["battles_before"] = board["battles_before"].fillna(0)
     board["battles_after"] = board["battles_after"].fillna(0)
@@ -242,8 +272,7 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
     notes_after = _text_or_empty(board["note_after"])
     notes_before = _text_or_empty(board["note_before"])
     board["note"] = notes_after.where(notes_after != "", notes_before)
-    board = board.sort_values(["rank_after", "model"], na_position="last").reset_index(drop=True)
-    return board[list(LEADERBOARD_COLUMNS)]
+    return leaderboard_order(board)[list(LEADERBOARD_COLUMNS)]
 
 
 def _write_cleaned(cleaning: CleaningResult, path: Path) -> int:
@@ -335,11 +364,11 @@ def run_audit(
     cache_writes: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     with _run_log(out) as runlog:
-        stages = tqdm(total=5 + len(names), desc="audit", unit="stage", disable=quiet, leave=False)
+        stages = StageProgress(5 + len(names), "audit", quiet=quiet)
 
         @contextmanager
         def stage(name: str) -> Iterator[None]:
-            stages.set_postfix_str(name)
+            stages.start(name)
             began = time.perf_counter()
             runlog.info("stage %s: start", name)
             yield
@@ -347,7 +376,7 @@ def run_audit(
             elapsed = time.perf_counter() - began
             timings[name] = round(elapsed, 3)
             runlog.info("stage %s: done in %.2f s", name, elapsed)
-            stages.update(1)
+            stages.finish(name, elapsed)
             if on_stage is not None:
                 on_stage(name, elapsed)
 
@@ -405,6 +434,11 @@ def run_audit(
                             raise InputError(f"unknown detector {name!r}") from None
                         notes.append(f"detector {name} is not installed; it did not run")
                         runlog.warning("detector %s not available", name)
+                        results.append(
+                            DetectorResult(
+                                name, summary={"ran": False, "not_run_reason": "not installed"}
+                            )
+                        )
                         continue
                     detector = detector_cls(random_state=seed)
                     if name in streamed_results:
@@ -729,7 +763,13 @@ def _summary(
             "by_severity": _count([f.severity.value for f in findings]),
         },
         "detectors": {
-            r.detector: {"summary": dict(r.summary), "notes": list(r.notes)} for r in results
+            r.detector: {
+                "summary": dict(r.summary),
+                "notes": list(r.notes),
+                "status": r.status.value,
+                "status_reason": r.status_reason,
+            }
+            for r in results
         },
         "invalidations": cleaning.to_json(),
         "sampling_flags": [

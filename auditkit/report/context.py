@@ -17,10 +17,11 @@ import pyarrow.compute as pc
 
 from auditkit.clean import CleaningResult
 from auditkit.detectors.base import DetectorResult, Finding, Severity
+from auditkit.report.actions import ActionInputs, detector_section, next_actions
 from auditkit.report.render import EvidenceLine, ReportContext, split_span
 from auditkit.schema import BattleTable, Winner, models_in
 
-__all__ = ["report_context"]
+__all__ = ["detector_status_rows", "report_context"]
 
 TOP_EVIDENCE = 12
 MAX_SCATTER_VOTERS = 20_000
@@ -199,6 +200,25 @@ _TEXT_KEYS = ("text", "snippet", "sentence", "context", "excerpt", "response")
 _MATCH_KEYS = ("matched_text", "match", "matched", "term", "phrase")
 
 
+def _claim_label(evidence: Mapping[str, Any]) -> str:
+    """ "claim true: …" / "claim false: …" from ``evidence["claim_true"]`` ("" when not judged)."""
+    verdict = evidence.get("claim_true")
+    if not isinstance(verdict, bool):
+        return ""
+    model = evidence.get("model")
+    model_text = f" ({model})" if isinstance(model, str) and model else ""
+    if verdict:
+        return f"claim true: the response names its own model{model_text}"
+    claimed = evidence.get("claimed_identity")
+    names = (
+        [str(v) for v in claimed.values() if isinstance(v, str) and v]
+        if isinstance(claimed, Mapping)
+        else []
+    )
+    said = f" to be {' / '.join(dict.fromkeys(names))}" if names else " another model's identity"
+    return f"claim false: the response claims{said}, but it comes from {model or 'another model'}"
+
+
 def _evidence_line(finding: Finding) -> EvidenceLine | None:
     """Turn a text finding's evidence into (context, span, context); None if it has no text."""
     evidence = dict(finding.evidence)
@@ -225,6 +245,7 @@ def _evidence_line(finding: Finding) -> EvidenceLine | None:
         start = end = 0
     before, marked, after = split_span(text, start, end)
     return EvidenceLine(
+        claim=_claim_label(evidence),
         vote_id=finding.vote_id or "",
         detector=finding.detector,
         rule=finding.rule,
@@ -296,9 +317,24 @@ def report_context(
         for finding in by_name.get("voter_anomaly", DetectorResult("voter_anomaly")).findings:
             if finding.vote_id is None and finding.severity >= Severity.MEDIUM:
                 voter_flags.add(finding.subject)
+    outcome = _policy_by_subject(findings, cleaning)
+    rows_by_id = {
+        f.finding_id: _table_row(f, outcome.get((f.detector, f.subject)))
+        for f in findings
+        if f.vote_id is None
+    }
     table_level = sorted(
-        (f for f in findings if f.vote_id is None and f.severity >= Severity.LOW),
-        key=lambda f: (-f.severity.rank, f.detector, f.rule, f.subject),
+        (
+            f
+            for f in findings
+            if f.vote_id is None and Severity(rows_by_id[f.finding_id]["severity"]) >= Severity.LOW
+        ),
+        key=lambda f: (
+            -Severity(rows_by_id[f.finding_id]["severity"]).rank,
+            f.detector,
+            f.rule,
+            f.subject,
+        ),
     )
     hidden = sum(1 for f in findings if f.vote_id is None) - len(table_level)
     if len(table_level) > MAX_TABLE_FINDINGS:
@@ -320,6 +356,21 @@ def report_context(
         if inv.status == "invalidated":
             for detector in sorted({r.detector for r in inv.reasons}):
                 events.append({"tstamp": tstamps.get(inv.vote_id), "detector": detector})
+    actions = next_actions(
+        ActionInputs(
+            results=by_name,
+            invalidated_by_detector=cleaning.counts_by_detector(),
+            gate_reasons=tuple(gate_reasons),
+        )
+    )
+    if actions:
+        verdict += " See What to do next."
+    # A detector that did not run has its reason in the detectors table: not again as a note.
+    said = {f"{r.detector}: {n}" for r in results if not r.ran for n in r.notes}
+    notes = [n for n in notes if n not in said]
+    sampling_table = _sampling_table(battles.frame, by_name.get("sampling"))
+    flagged_models = set(sampling_table.loc[sampling_table["flagged"], "model"].astype(str))
+    flagged_models |= set(board.loc[board["change_significant"].astype(bool), "model"].astype(str))
     run = summary["run"]
     return ReportContext(
         title=title,
@@ -335,11 +386,11 @@ def report_context(
         },
         leaderboard=board,
         pair_counts=_pair_counts(battles.frame),
-        sampling=_sampling_table(battles.frame, by_name.get("sampling")),
+        sampling=sampling_table,
         voters=_voter_table(battles, voter_flags),
         invalidation_events=pd.DataFrame(events, columns=["tstamp", "detector"]),
         counts_by_rule=cleaning.counts_by_rule(),
-        table_findings=[f.to_dict() for f in table_level],
+        table_findings=[rows_by_id[f.finding_id] for f in table_level],
         evidence=_top_evidence(findings, invalidated),
         quarantine_counts=dict(sorted(dict(loaded.quarantine_counts).items())),
         notes=list(notes),
@@ -351,4 +402,83 @@ def report_context(
             "findings": len(findings),
             "significant rating changes": significant,
         },
+        detector_status=detector_status_rows(results),
+        actions=[a.to_dict() for a in actions],
+        flagged_models=frozenset(flagged_models),
     )
+
+
+def detector_status_rows(results: Sequence[DetectorResult]) -> list[dict[str, Any]]:
+    """One row per detector: its status word, what it found or why it did not run, its section."""
+    rows = []
+    for result in results:
+        if result.ran:
+            counts: dict[str, int] = {}
+            for f in result.findings:
+                counts[f.rule] = counts.get(f.rule, 0) + 1
+            detail = ", ".join(f"{rule}: {n:,}" for rule, n in sorted(counts.items()))
+        else:
+            detail = result.status_reason
+        rows.append(
+            {
+                "detector": result.detector,
+                "status": result.status.value,
+                "detail": detail,
+                "section": detector_section(result.detector),
+            }
+        )
+    return rows
+
+
+def _policy_by_subject(
+    findings: Sequence[Finding], cleaning: CleaningResult
+) -> dict[tuple[str, str], tuple[int, Severity, str]]:
+    """(detector, subject) → (votes invalidated, worst severity, its rule) for table-level rows.
+
+    A vote counts for a subject when one of its invalidation reasons is a finding of the same
+    detector whose subject, or one of whose evidence strings (a group id, say), is that subject.
+    """
+    by_id = {f.finding_id: f for f in findings if f.vote_id is not None}
+    out: dict[tuple[str, str], tuple[int, Severity, str]] = {}
+    for inv in cleaning.invalidations:
+        if inv.status != "invalidated":
+            continue
+        keys: dict[tuple[str, str], tuple[Severity, str]] = {}
+        for reason in inv.reasons:
+            finding = by_id.get(reason.finding_id)
+            if finding is None:
+                continue
+            names = {finding.subject}
+            names.update(v for v in finding.evidence.values() if isinstance(v, str))
+            severity = Severity(reason.severity)
+            for name in names:
+                key = (finding.detector, name)
+                seen = keys.get(key)
+                if seen is None or severity > seen[0]:
+                    keys[key] = (severity, f"{finding.detector}/{finding.rule}")
+        for key, (severity, rule) in keys.items():
+            count, worst, worst_rule = out.get(key, (0, severity, rule))
+            if severity > worst:
+                worst, worst_rule = severity, rule
+            out[key] = (count + 1, worst, worst_rule)
+    return out
+
+
+def _table_row(finding: Finding, outcome: tuple[int, Severity, str] | None) -> dict[str, Any]:
+    """A table-level finding as the report lists it, with what the policy did about its subject.
+
+    Table-level findings never invalidate by themselves; when the same detector's vote-level
+    findings about this subject (a voter, a group) invalidated votes, the row says so and shows
+    their severity, so a voter whose votes were dropped is never listed as merely "low".
+    """
+    row = finding.to_dict()
+    row["finding_severity"] = finding.severity.value
+    if outcome is None:
+        row["policy"] = "reported; no votes invalidated"
+        return row
+    count, severity, rule = outcome
+    row["policy"] = (
+        f"{count:,} vote{'s' if count != 1 else ''} invalidated ({rule}, {severity.value})"
+    )
+    row["severity"] = max(finding.severity, severity, key=lambda s: s.rank).value
+    return row
