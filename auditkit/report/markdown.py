@@ -70,9 +70,9 @@ def render_markdown(context: ReportContext) -> str:
         out.append(
             f"| {md_escape(row['model'])} | {_num(row['rating_after'])} "
             f"| {_num(row['ci_after_lower'])}–{_num(row['ci_after_upper'])} "
-            f"| {md_escape(ranks['after'])} | {_num(row['rating_before'])} "
+            f"| {ranks['after']} | {_num(row['rating_before'])} "
             f"| {_num(row['ci_before_lower'])}–{_num(row['ci_before_upper'])} "
-            f"| {md_escape(ranks['before'])} "
+            f"| {ranks['before']} "
             f"| {_num(row['battles_before'])} | {_num(row['battles_after'])} "
             f"| {'yes' if row['change_significant'] else ''} |"
         )
