@@ -215,17 +215,9 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
 
     Rows are in :func:`~auditkit.report.leaderboard_order`: by rating after cleaning, then name.
     """
-    keep = [
-        "model",
-        "rating",
-        "ci_lower",
-        "ci_upper",
-        "rank",
-        "rank_lower",
-        "rank_upper",
-        "battles",
-        "note",
-    ]
+    from auditkit.ratings import RATING_COLUMNS
+
+    keep = [column for column in RATING_COLUMNS if column != "rateable"]
     left = before.reindex(columns=keep).rename(
         columns={
             "rating": "rating_before",
