@@ -221,7 +221,9 @@ def diff_runs(previous: str | Path, current: str | Path) -> RunDiff:
         }
         if prev_range and cur_range and cur_range[1] - cur_range[0] < prev_range[1] - prev_range[0]:
             narrowed.append({k: change[k] for k in ("model", "previous_range", "current_range")})
-        both = old.ranks.get(model) is not None and new.ranks.get(model) is not None
+        if change["previous"] is None and change["current"] is None:
+            continue  # unrated in both runs: no rank to change
+        both = change["previous"] is not None and change["current"] is not None
         kind = rank_change_kind(before, after) if both else "significant"
         if kind == "within_intervals":
             if change["previous"] != change["current"]:
