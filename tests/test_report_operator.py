@@ -90,6 +90,10 @@ def test_forest_draws_every_model_up_to_80_and_beyond_keeps_every_flagged_one() 
     figure = rating_forest(board, flagged={"m100"})
     assert {"m100", "m119"} <= set(figure.shown) and len(figure.shown) == 82
     assert figure.caption.startswith("82 of 120 models shown: the 80 best rated plus 2 flagged")
+    every_other_flagged = rating_forest(
+        _many_models(90), flagged={f"m{i:03d}" for i in range(80, 90)}
+    )
+    assert len(every_other_flagged.shown) == 90 and every_other_flagged.caption == ""
     unrated = _many_models(5)
     unrated.loc[4, "rating_after"] = np.nan
     assert "1 model(s) without a rating after cleaning" in rating_forest(unrated).caption

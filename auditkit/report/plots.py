@@ -70,6 +70,8 @@ def select_models(
     if len(models) <= limit:
         return list(range(len(models))), ""
     keep = [i for i, m in enumerate(models) if i < limit or m in flagged]
+    if len(keep) == len(models):
+        return keep, ""  # the flagged ones were all the rest: nothing is left out
     extra = len(keep) - limit
     caption = f"{len(keep)} of {len(models)} models shown: the {limit} {what}" + (
         f" plus {extra} flagged" if extra else ""
