@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -28,18 +27,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from tqdm import tqdm
 
 from auditkit import __version__
 from auditkit.clean import CleaningResult, apply_policy, canonical_json, findings_from_dicts
 from auditkit.detectors.base import DetectorResult, Finding, Severity, get_detector
 from auditkit.errors import ExitCode, InputError, RuleError
 from auditkit.ledger import Ledger, RunRecord, utc_now
-from auditkit.report import EvidenceLine, ReportContext, render_html, render_markdown, split_span
+from auditkit.progress import StageProgress
+from auditkit.report import leaderboard_order, render_html, render_markdown
+from auditkit.report.context import report_context
 from auditkit.rules import RulePack, load_rules
-from auditkit.schema import BattleTable, Winner, models_in
+from auditkit.schema import BattleTable
 
 if TYPE_CHECKING:
     from auditkit.engine import Engine
@@ -72,15 +70,14 @@ LEADERBOARD_COLUMNS = (
     "battles_after",
     "change_significant",
     "note",
+    "rank_before_lower",
+    "rank_before_upper",
+    "rank_after_lower",
+    "rank_after_upper",
 )
-TOP_EVIDENCE = 12
-MAX_SCATTER_VOTERS = 20_000
-MAX_TABLE_FINDINGS = 60
 # Rows of the table copied at a time when writing the cleaned battles (the writer's own chunk):
 # the copy of the kept rows is all the extra memory the write stage needs.
 CLEANED_BLOCK_ROWS = 50_000
-# Rows per pass of the report's per-vote tallies (a few int64 work arrays of this length).
-REPORT_BLOCK_ROWS = 500_000
 
 log = logging.getLogger("auditkit.audit")
 
@@ -161,8 +158,8 @@ class AuditResult:
             [
                 f"audit of {self.cleaning.votes_in:,} votes → {self.out_dir}",
                 "  " + self.cleaning.summary(),
-                "  findings: "
-                + (", ".join(r.summary_text() for r in self.detector_results) or "none"),
+                "  detectors:" + ("" if self.detector_results else " none"),
+                *("    " + r.summary_text() for r in self.detector_results),
                 f"  models: {len(board)}, rank changes: {moved}",
                 f"  gate: {gate}",
                 f"  report: {self.out_dir / 'report.html'}",
@@ -214,14 +211,21 @@ def _text_or_empty(column: pd.Series) -> pd.Series:
 
 
 def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Join before/after rating frames (``RatingResult.to_frame()``) into ``leaderboard.csv`` rows."""
-    keep = ["model", "rating", "ci_lower", "ci_upper", "rank", "battles", "note"]
+    """Join before/after rating frames (``RatingResult.to_frame()``) into ``leaderboard.csv`` rows.
+
+    Rows are in :func:`~auditkit.report.leaderboard_order`: by rating after cleaning, then name.
+    """
+    from auditkit.ratings import RATING_COLUMNS
+
+    keep = [column for column in RATING_COLUMNS if column != "rateable"]
     left = before.reindex(columns=keep).rename(
         columns={
             "rating": "rating_before",
             "ci_lower": "ci_before_lower",
             "ci_upper": "ci_before_upper",
             "rank": "rank_before",
+            "rank_lower": "rank_before_lower",
+            "rank_upper": "rank_before_upper",
             "battles": "battles_before",
             "note": "note_before",
         }
@@ -232,12 +236,23 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
             "ci_lower": "ci_after_lower",
             "ci_upper": "ci_after_upper",
             "rank": "rank_after",
+            "rank_lower": "rank_after_lower",
+            "rank_upper": "rank_after_upper",
             "battles": "battles_after",
             "note": "note_after",
         }
     )
     board = left.merge(right, on="model", how="outer")
-    for column in ("rank_before", "rank_after", "battles_before", "battles_after"):
+    for column in (
+        "rank_before",
+        "rank_after",
+        "rank_before_lower",
+        "rank_before_upper",
+        "rank_after_lower",
+        "rank_after_upper",
+        "battles_before",
+        "battles_after",
+    ):
         board[column] = board[column].astype("Int64")
     board["battles_before"] = board["battles_before"].fillna(0)
     board["battles_after"] = board["battles_after"].fillna(0)
@@ -249,230 +264,7 @@ def build_leaderboard(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame
     notes_after = _text_or_empty(board["note_after"])
     notes_before = _text_or_empty(board["note_before"])
     board["note"] = notes_after.where(notes_after != "", notes_before)
-    board = board.sort_values(["rank_after", "model"], na_position="last").reset_index(drop=True)
-    return board[list(LEADERBOARD_COLUMNS)]
-
-
-def _arrow(column: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """A string column as Arrow (zero-copy for the table's Arrow-backed strings)."""
-    array = pa.array(column)
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
-        array = array.cast(pa.large_string())
-    return array
-
-
-def _positions(column: pd.Series, values: Sequence[str] | pa.Array) -> np.ndarray:
-    """Each row's index in ``values`` (-1 where absent or missing).
-
-    Why Arrow: it hashes only ``values`` and scans the column's buffers, so no Python object is
-    made per row (mapping rows through a dict made one per vote).
-    """
-    found = pc.index_in(_arrow(column), value_set=pa.array(values, type=pa.large_string()))
-    return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
-
-
-def _blocks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
-    """Row blocks of ``frame`` (views): per-row work arrays stay ∝ ``REPORT_BLOCK_ROWS``."""
-    for start in range(0, len(frame), REPORT_BLOCK_ROWS):
-        yield frame.iloc[start : start + REPORT_BLOCK_ROWS]
-
-
-def _pair_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    models = models_in(frame)
-    if not models:
-        return pd.DataFrame()
-    n = len(models)
-    counts = np.zeros(n * n, dtype=np.int64)
-    for block in _blocks(frame):
-        a, b = _positions(block["model_a"], models), _positions(block["model_b"], models)
-        both = (a >= 0) & (b >= 0)
-        counts += np.bincount(a[both] * n + b[both], minlength=n * n)
-    square = counts.reshape(n, n)
-    square = square + square.T
-    return pd.DataFrame(square, index=models, columns=models)
-
-
-# A table-level subject names a model or a pair ("a vs b", "a|b", "a,b").
-_SUBJECT_SPLIT = re.compile(r"\s+vs\.?\s+|\s*[|,]\s*")
-
-
-def _sampling_table(frame: pd.DataFrame, sampling: DetectorResult | None) -> pd.DataFrame:
-    models = models_in(frame)
-    appearances = np.zeros(len(models), dtype=np.int64)
-    for block in _blocks(frame):
-        for side in ("model_a", "model_b"):
-            codes = _positions(block[side], models)
-            appearances += np.bincount(codes[codes >= 0], minlength=len(models))
-    total = float(appearances.sum()) or 1.0
-    expected_raw = (sampling.summary.get("expected_shares") if sampling else None) or {}
-    expected = {str(k): float(v) for k, v in dict(expected_raw).items()}
-    flagged: set[str] = set()
-    for finding in sampling.findings if sampling else ():
-        flagged.update(_SUBJECT_SPLIT.split(finding.subject))
-        model = finding.evidence.get("model")
-        if isinstance(model, str):
-            flagged.add(model)
-    rows = []
-    n_models = len(models) or 1
-    for model, count in zip(models, appearances.tolist(), strict=True):
-        rows.append(
-            {
-                "model": model,
-                "observed_share": float(count) / total,
-                "expected_share": expected.get(model, 1.0 / n_models),
-                "flagged": model in flagged,
-            }
-        )
-    return pd.DataFrame(rows, columns=["model", "observed_share", "expected_share", "flagged"])
-
-
-_SCATTER_ORDER = [("flagged", "descending"), ("votes", "descending"), ("voter", "ascending")]
-
-
-def _top_voters(voters: pd.Series, flagged: set[str], k: int) -> pa.Table:
-    """The ``k`` voters the scatter shows (``voter``, ``votes``, ``flagged``), in its order.
-
-    The order: flagged first, then most votes, then by name (names are distinct, so the top ``k``
-    is unique; Arrow compares UTF-8 bytes, which orders as Python compares ``str``).
-
-    Why partitions: one Arrow hash table of 4.4M distinct voters took ~1 GiB at 10M votes. Rows
-    are split by a hash of their voter into partitions of about ``REPORT_BLOCK_ROWS`` rows, so
-    every voter's votes fall in one partition and are counted there; the top ``k`` overall is
-    the top ``k`` of the partitions' top ``k``.
-    """
-    n_parts = max(1, -(-len(voters) // REPORT_BLOCK_ROWS))
-    part = np.empty(len(voters), dtype=np.int32)
-    for start in range(0, len(voters), REPORT_BLOCK_ROWS):
-        block = voters.iloc[start : start + REPORT_BLOCK_ROWS].tolist()
-        part[start : start + len(block)] = np.fromiter(map(hash, block), np.int64) % n_parts
-    everyone = _arrow(voters)
-    wanted = pa.array(list(flagged), type=pa.large_string())
-    tops = []
-    for p in range(n_parts):
-        tallies = pc.value_counts(everyone.take(np.flatnonzero(part == p)))
-        names, votes = tallies.field("values"), tallies.field("counts")
-        if names.null_count:
-            known = names.is_valid()
-            names, votes = names.filter(known), votes.filter(known)
-        table = pa.table(
-            {
-                "voter": names.cast(pa.large_string()),
-                "votes": votes,
-                "flagged": pc.is_in(names, value_set=wanted),
-            }
-        )
-        tops.append(
-            table.take(pc.select_k_unstable(table, k=min(k, len(table)), sort_keys=_SCATTER_ORDER))
-        )
-    merged = pa.concat_tables(tops)
-    best = merged.take(
-        pc.select_k_unstable(merged, k=min(k, len(merged)), sort_keys=_SCATTER_ORDER)
-    )
-    return best.take(pc.sort_indices(best, sort_keys=_SCATTER_ORDER))
-
-
-def _voter_table(battles: BattleTable, flagged: set[str]) -> pd.DataFrame:
-    columns = ["voter", "votes", "a_share", "top_model_share", "flagged"]
-    if not battles.voters_usable or len(battles) == 0:
-        return pd.DataFrame(columns=columns)
-    # At 10M votes there are ~4.4M voters: grouping by the voter strings built several GiB of
-    # per-group objects. The shown voters are found first, then their shares are tallied block by
-    # block for them alone.
-    frame = battles.frame
-    top = _top_voters(frame["voter"], flagged, MAX_SCATTER_VOTERS)
-    shown = top.column("voter").combine_chunks()
-    shown_votes = top.column("votes").to_numpy()
-    shown_flagged = top.column("flagged").to_numpy()
-    k, models = len(shown), models_in(frame)
-    n_models = max(len(models), 1)
-    decisive = np.zeros(k, dtype=np.int64)
-    a_wins = np.zeros(k, dtype=np.int64)
-    per_model = np.zeros(k * n_models, dtype=np.int64)  # decisive wins per (voter, winning model)
-    for block in _blocks(frame):
-        slot = _positions(block["voter"], shown)
-        is_a = block["winner"].isin([Winner.MODEL_A.value]).to_numpy(dtype=bool)
-        is_b = block["winner"].isin([Winner.MODEL_B.value]).to_numpy(dtype=bool)
-        rows = np.flatnonzero((slot >= 0) & (is_a | is_b))
-        voter, won_a = slot[rows], is_a[rows]
-        winner = np.where(
-            won_a,
-            _positions(block["model_a"], models)[rows],
-            _positions(block["model_b"], models)[rows],
-        )
-        decisive += np.bincount(voter, minlength=k)
-        a_wins += np.bincount(voter[won_a], minlength=k)
-        known = winner >= 0
-        per_model += np.bincount(voter[known] * n_models + winner[known], minlength=k * n_models)
-    wins = per_model.reshape(k, n_models)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        a_share = a_wins / decisive  # NaN for a voter without decisive votes, as a mean of none
-        top_share = wins.max(axis=1) / wins.sum(axis=1)
-    table = pd.DataFrame(
-        {
-            "voter": pd.Series(shown.to_pylist(), dtype=object).astype(str),
-            "votes": shown_votes.astype(np.int64),
-            "a_share": a_share,
-            "top_model_share": top_share,
-            "flagged": shown_flagged.astype(bool),
-        }
-    )
-    return table[columns]
-
-
-_TEXT_KEYS = ("text", "snippet", "sentence", "context", "excerpt", "response")
-_MATCH_KEYS = ("matched_text", "match", "matched", "term", "phrase")
-
-
-def _evidence_line(finding: Finding) -> EvidenceLine | None:
-    """Turn a text finding's evidence into (context, span, context); None if it has no text."""
-    evidence = dict(finding.evidence)
-    text = next((evidence[k] for k in _TEXT_KEYS if isinstance(evidence.get(k), str)), None)
-    if text is None:
-        return None
-    # Prefer locating the matched words in the shown text: a detector's span may index the full
-    # response while the text it hands us is an excerpt.
-    start = end = None
-    match = next((evidence[k] for k in _MATCH_KEYS if isinstance(evidence.get(k), str)), None)
-    if match:
-        found = text.lower().find(" ".join(match.split()).lower())
-        if found >= 0:
-            start, end = found, found + len(" ".join(match.split()))
-    span = evidence.get("span")
-    if (
-        start is None
-        and isinstance(span, list | tuple)
-        and len(span) == 2
-        and 0 <= int(span[0]) <= int(span[1]) <= len(text)
-    ):
-        start, end = int(span[0]), int(span[1])
-    if start is None or end is None:
-        start = end = 0
-    before, marked, after = split_span(text, start, end)
-    return EvidenceLine(
-        vote_id=finding.vote_id or "",
-        detector=finding.detector,
-        rule=finding.rule,
-        subject=finding.subject,
-        before=before,
-        span=marked,
-        after=after,
-        severity=finding.severity.value,
-    )
-
-
-def _top_evidence(findings: Sequence[Finding], invalidated: set[str]) -> list[EvidenceLine]:
-    ranked = sorted(
-        (f for f in findings if f.vote_id is not None and f.vote_id in invalidated),
-        key=lambda f: (-f.severity.rank, -(f.score or 0.0), f.finding_id),
-    )
-    lines: list[EvidenceLine] = []
-    for finding in ranked:
-        line = _evidence_line(finding)
-        if line is not None:
-            lines.append(line)
-        if len(lines) >= TOP_EVIDENCE:
-            break
-    return lines
+    return leaderboard_order(board)[list(LEADERBOARD_COLUMNS)]
 
 
 def _write_cleaned(cleaning: CleaningResult, path: Path) -> int:
@@ -567,11 +359,11 @@ def run_audit(
     cache_writes: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     with _run_log(out) as runlog:
-        stages = tqdm(total=6 + len(names), desc="audit", unit="stage", disable=quiet, leave=False)
+        stages = StageProgress(6 + len(names), "audit", quiet=quiet)
 
         @contextmanager
         def stage(name: str) -> Iterator[None]:
-            stages.set_postfix_str(name)
+            stages.start(name)
             began = time.perf_counter()
             runlog.info("stage %s: start", name)
             yield
@@ -579,7 +371,7 @@ def run_audit(
             elapsed = time.perf_counter() - began
             timings[name] = round(elapsed, 3)
             runlog.info("stage %s: done in %.2f s", name, elapsed)
-            stages.update(1)
+            stages.finish(name, elapsed)
             if on_stage is not None:
                 on_stage(name, elapsed)
 
@@ -637,6 +429,11 @@ def run_audit(
                             raise InputError(f"unknown detector {name!r}") from None
                         notes.append(f"detector {name} is not installed; it did not run")
                         runlog.warning("detector %s not available", name)
+                        results.append(
+                            DetectorResult(
+                                name, summary={"ran": False, "not_run_reason": "not installed"}
+                            )
+                        )
                         continue
                     detector = detector_cls(random_state=seed)
                     if name in streamed_results:
@@ -715,7 +512,7 @@ def run_audit(
                 (out / "summary.json").write_text(canonical_json(summary) + "\n", encoding="utf-8")
 
             with stage("report"):
-                context = _report_context(
+                context = report_context(
                     title=title or "Leaderboard integrity audit",
                     summary=summary,
                     battles=battles,
@@ -977,7 +774,13 @@ def _summary(
             "by_severity": _count([f.severity.value for f in findings]),
         },
         "detectors": {
-            r.detector: {"summary": dict(r.summary), "notes": list(r.notes)} for r in results
+            r.detector: {
+                "summary": dict(r.summary),
+                "notes": list(r.notes),
+                "status": r.status.value,
+                "status_reason": r.status_reason,
+            }
+            for r in results
         },
         "invalidations": cleaning.to_json(),
         "sampling_flags": [
@@ -1000,107 +803,3 @@ def _summary(
         },
         "notes": list(notes),
     }
-
-
-def _report_context(
-    *,
-    title: str,
-    summary: Mapping[str, Any],
-    battles: BattleTable,
-    results: Sequence[DetectorResult],
-    findings: Sequence[Finding],
-    cleaning: CleaningResult,
-    board: pd.DataFrame,
-    loaded: Any,
-    gate_reasons: Sequence[str],
-    notes: Sequence[str],
-    diff: Mapping[str, Any] | None,
-) -> ReportContext:
-    by_name = {r.detector: r for r in results}
-    invalidated = set(cleaning.invalidated_ids)
-    votes = len(battles)
-    share = cleaning.n_invalidated / votes if votes else 0.0
-    significant = int(board["change_significant"].sum())
-    if gate_reasons:
-        level = "gate"
-        verdict = "Gate failed — do not publish as is: " + "; ".join(gate_reasons) + "."
-    elif findings:
-        level = "findings"
-        verdict = f"Findings below the gate: {len(findings):,} findings, {share:.2%} of votes invalidated."
-    else:
-        level = "clean"
-        verdict = "Clean: no detector found anything."
-    if significant:
-        verdict += f" {significant} model rating(s) changed significantly after cleaning."
-    # A voter is "flagged" on the scatter when the policy dropped votes of theirs for a voter
-    # reason, or a table-level voter finding of at least medium severity names them.
-    voter_flags: set[str] = set()
-    if battles.voters_usable:
-        voter_votes = {
-            inv.vote_id
-            for inv in cleaning.invalidations
-            if inv.status == "invalidated"
-            and any(r.detector == "voter_anomaly" for r in inv.reasons)
-        }
-        mask = battles.frame["vote_id"].isin(voter_votes)
-        voter_flags = set(battles.frame.loc[mask, "voter"].dropna().astype(str))
-        for finding in by_name.get("voter_anomaly", DetectorResult("voter_anomaly")).findings:
-            if finding.vote_id is None and finding.severity >= Severity.MEDIUM:
-                voter_flags.add(finding.subject)
-    table_level = sorted(
-        (f for f in findings if f.vote_id is None and f.severity >= Severity.LOW),
-        key=lambda f: (-f.severity.rank, f.detector, f.rule, f.subject),
-    )
-    hidden = sum(1 for f in findings if f.vote_id is None) - len(table_level)
-    if len(table_level) > MAX_TABLE_FINDINGS:
-        hidden += len(table_level) - MAX_TABLE_FINDINGS
-        table_level = table_level[:MAX_TABLE_FINDINGS]
-    if hidden:
-        notes = [
-            *notes,
-            f"{hidden:,} lower-severity table-level findings not shown (see findings.jsonl)",
-        ]
-    events = []
-    # Only the invalidated votes' timestamps: a dict over every vote held ~150 bytes a vote.
-    frame = battles.frame
-    rows = np.flatnonzero(frame["vote_id"].isin(list(invalidated)).to_numpy(dtype=bool))
-    tstamps = dict(
-        zip(frame["vote_id"].take(rows).tolist(), frame["tstamp"].take(rows).tolist(), strict=True)
-    )
-    for inv in cleaning.invalidations:
-        if inv.status == "invalidated":
-            for detector in sorted({r.detector for r in inv.reasons}):
-                events.append({"tstamp": tstamps.get(inv.vote_id), "detector": detector})
-    run = summary["run"]
-    return ReportContext(
-        title=title,
-        verdict=verdict,
-        verdict_level=level,
-        run={
-            "started_at": run["started_at"],
-            "rule_pack": run["rule_pack"]["label"],
-            "seed": run["seed"],
-            "auditkit_version": run["auditkit_version"],
-            "inputs": ", ".join(f"{i['path']} (sha256 {i['sha256'][:12]})" for i in run["inputs"]),
-            "detectors": ", ".join(run["detectors_run"]),
-        },
-        leaderboard=board,
-        pair_counts=_pair_counts(battles.frame),
-        sampling=_sampling_table(battles.frame, by_name.get("sampling")),
-        voters=_voter_table(battles, voter_flags),
-        invalidation_events=pd.DataFrame(events, columns=["tstamp", "detector"]),
-        counts_by_rule=cleaning.counts_by_rule(),
-        table_findings=[f.to_dict() for f in table_level],
-        evidence=_top_evidence(findings, invalidated),
-        quarantine_counts=dict(sorted(dict(loaded.quarantine_counts).items())),
-        notes=list(notes),
-        diff=diff,
-        robustness={k: summary[k] for k in ("fragility", "selftest") if k in summary},
-        headline_numbers={
-            "votes loaded": votes,
-            "rows quarantined": int(loaded.rows_read) - int(loaded.rows_loaded),
-            "votes invalidated": cleaning.n_invalidated,
-            "findings": len(findings),
-            "significant rating changes": significant,
-        },
-    )

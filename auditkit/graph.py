@@ -479,8 +479,9 @@ def audit_graph(
         deprecations = _deprecations(pairs, first, last, times, cfg, flags)
     families = _families(pairs, first, last, model_map, ratings, cfg)
     ci_vs = _ci_vs_battles(ratings, flags)
-    if ratings is None:
-        notes.append("no ratings given: best-of-N bias uses SE ≈ 347.4/sqrt(battles) Elo")
+    # Without ratings the best-of-N bias uses SE ≈ 347.4/sqrt(battles); each family row says so
+    # (``se_source``), so no note: the audit computes ratings after this detector, and a note
+    # "no ratings given" printed beside them read as false.
     pair_weights = _pair_weights(pairs, expected_pairs, cfg)
     # "current" models: not deprecated (all of them without timestamps)
     end = float(np.nanmax(times)) if timed else math.inf

@@ -121,6 +121,7 @@ def test_rank_changes_and_outputs(first_run: AuditResult) -> None:
         "model", "rating_before", "ci_before_lower", "ci_before_upper", "rank_before",
         "rating_after", "ci_after_lower", "ci_after_upper", "rank_after",
         "battles_before", "battles_after", "change_significant", "note",
+        "rank_before_lower", "rank_before_upper", "rank_after_lower", "rank_after_upper",
     ]  # fmt: skip
     target = board.set_index("model").loc[TARGET]
     assert target["rating_after"] < target["rating_before"]

@@ -11,18 +11,12 @@ import pandas as pd
 import pytest
 
 from auditkit import audit
-from auditkit.audit import (
-    Gate,
-    _evidence_line,
-    _pair_counts,
-    _sampling_table,
-    _voter_table,
-    _write_cleaned,
-    build_leaderboard,
-)
+from auditkit.audit import Gate, _write_cleaned, build_leaderboard
 from auditkit.clean import apply_policy
 from auditkit.detectors.base import DetectorResult, Finding, Severity
 from auditkit.io import write_fastchat_jsonl
+from auditkit.report import context
+from auditkit.report.context import _evidence_line, _pair_counts, _sampling_table, _voter_table
 from auditkit.rules import RulePack
 from auditkit.schema import BattleTable
 
@@ -175,8 +169,8 @@ def _voter_table_by_groupby(battles: BattleTable, flagged: set[str], k: int) -> 
 def test_voter_table_equals_grouping_by_name_whatever_the_block_size(
     monkeypatch: pytest.MonkeyPatch, block_rows: int, shown: int
 ) -> None:
-    monkeypatch.setattr(audit, "REPORT_BLOCK_ROWS", block_rows)
-    monkeypatch.setattr(audit, "MAX_SCATTER_VOTERS", shown)
+    monkeypatch.setattr(context, "REPORT_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(context, "MAX_SCATTER_VOTERS", shown)
     battles = _random_table(seed=block_rows + shown)
     flagged = {"u3", "u17", "nobody"}
     table = _voter_table(battles, flagged)
@@ -189,7 +183,7 @@ def test_voter_table_equals_grouping_by_name_whatever_the_block_size(
 def test_pair_counts_and_shares_do_not_depend_on_the_block_size(
     monkeypatch: pytest.MonkeyPatch, block_rows: int
 ) -> None:
-    monkeypatch.setattr(audit, "REPORT_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(context, "REPORT_BLOCK_ROWS", block_rows)
     frame = _random_table(seed=3).frame
     counts = _pair_counts(frame)
     pairs = pd.crosstab(frame["model_a"], frame["model_b"])

@@ -83,3 +83,59 @@ def test_cli_diff_prints_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     out = json.loads(capsys.readouterr().out)
     assert out["new_invalidations"] == ["v9"]
     assert main(["diff", str(old), str(tmp_path / "missing")]) == 2
+
+
+def _board_folder(
+    root: Path, name: str, rows: list[tuple[str, float, float, float, int, int, int]]
+) -> Path:
+    """A run folder whose leaderboard has ratings, 95% intervals and rank ranges."""
+    folder = _run_folder(root, name, [], [], {})
+    header = "model,rating_after,ci_after_lower,ci_after_upper,rank_after,rank_after_lower,rank_after_upper"
+    lines = [header] + [",".join(str(v) for v in row) for row in rows]
+    (folder / "leaderboard.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_rank_change_is_reported_only_when_significant_and_narrowing_apart(tmp_path: Path) -> None:
+    old = _board_folder(
+        tmp_path,
+        "night1",
+        [
+            ("a", 1100.0, 1080.0, 1120.0, 1, 1, 3),
+            ("b", 1090.0, 1070.0, 1110.0, 1, 1, 3),  # same standing, rank number moves, narrower
+            ("c", 1085.0, 1065.0, 1105.0, 1, 1, 3),
+            ("d", 1000.0, 990.0, 1010.0, 4, 4, 4),  # rating leaves its previous interval
+            ("e", 900.0, 890.0, 910.0, 5, 5, 5),  # ranges stop overlapping
+        ],
+    )
+    new = _board_folder(
+        tmp_path,
+        "night2",
+        [
+            ("a", 1100.0, 1090.0, 1110.0, 1, 1, 2),
+            ("b", 1089.0, 1079.0, 1099.0, 2, 1, 3),
+            ("c", 1086.0, 1075.0, 1097.0, 2, 1, 3),
+            ("d", 1030.0, 1020.0, 1040.0, 4, 4, 4),
+            ("e", 1050.0, 1040.0, 1060.0, 4, 4, 4),
+        ],
+    )
+    diff = diff_runs(old, new)
+    assert [c["model"] for c in diff.rank_changes] == ["d", "e"]
+    assert all(c["significant"] for c in diff.rank_changes)
+    assert diff.rank_changes[1]["previous_range"] == [5, 5]
+    assert [c["model"] for c in diff.rank_moves_within_intervals] == ["b", "c"]
+    assert [c["model"] for c in diff.intervals_narrowed] == ["a"]
+    assert (
+        "2 significant rank changes (2 rank numbers moved within their intervals" in diff.summary()
+    )
+    assert "1 rank intervals narrowed" in diff.summary()
+
+
+def test_the_same_night_twice_has_no_rank_change(tmp_path: Path) -> None:
+    rows = [
+        ("a", 1100.0, 1080.0, 1120.0, 1, 1, 2),
+        ("b", 1090.0, 1070.0, 1110.0, 1, 1, 2),
+        ("unrated", "", "", "", "", "", ""),  # too few battles in both runs
+    ]
+    diff = diff_runs(_board_folder(tmp_path, "x", rows), _board_folder(tmp_path, "y", rows))
+    assert not diff.rank_changes and not diff.intervals_narrowed and not diff.changed

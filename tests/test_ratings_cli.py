@@ -71,3 +71,59 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     payload = json.loads(capsys.readouterr().out)
     assert payload["n_battles"] == 200
     assert [r["model"] for r in payload["ratings"]] == ["alpha", "beta", "gamma"]
+
+
+def _write_rows(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for k, (a, b, winner) in enumerate(rows):
+            row = {"model_a": a, "model_b": b, "winner": winner, "anony": True, "tstamp": 1.7e9 + k}
+            fh.write(json.dumps(row) + "\n")
+
+
+def test_ratings_says_which_anchor_it_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "battles.jsonl.gz"
+    _write_battles(data)
+    assert main(["ratings", str(data)]) == 0
+    assert "anchor: mean = 1000" in capsys.readouterr().out
+    mixtral = "mixtral-8x7b-instruct-v0.1"
+    pairs = [(mixtral, "other", "model_a" if k % 3 else "model_b") for k in range(60)]
+    pairs += [("other", "third", "model_a" if k % 2 else "model_b") for k in range(60)]
+    pairs += [(mixtral, "third", "model_b" if k % 4 else "model_a") for k in range(60)]
+    anchored = tmp_path / "anchored.jsonl.gz"
+    _write_rows(anchored, pairs)
+    assert main(["ratings", str(anchored)]) == 0
+    out = capsys.readouterr().out
+    assert f"anchor: {mixtral} = 1114" in out
+    assert main(["ratings", str(anchored), "--no-anchor"]) == 0
+    assert "anchor: mean = 1000" in capsys.readouterr().out
+
+
+def test_per_component_prints_one_labelled_table_per_component(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "two.jsonl.gz"
+    left = [("g1", "g2", "model_a" if k % 3 else "model_b") for k in range(40)]
+    left += [("g2", "g3", "model_a" if k % 3 else "model_b") for k in range(40)]
+    left += [("g1", "g3", "model_a" if k % 4 else "model_b") for k in range(40)]
+    right = [("e1", "e2", "model_b" if k % 3 else "model_a") for k in range(40)]
+    right += [("e2", "e3", "model_a" if k % 2 else "model_b") for k in range(40)]
+    right += [("e1", "e3", "model_b" if k % 4 else "model_a") for k in range(40)]
+    _write_rows(data, left + right)
+    assert main(["ratings", str(data), "--per-component"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    heads = [i for i, line in enumerate(out) if line.startswith("component ")]
+    assert len(heads) == 2
+    assert out[heads[0]].startswith("component 1 of 2 (3 models;")
+    assert "anchor: mean = 1000" in out[heads[0]]
+    first = " ".join(out[heads[0] + 1 : heads[1]])
+    second = " ".join(out[heads[1] + 1 : heads[1] + 4])
+    groups = {
+        frozenset(m for m in ("g1", "g2", "g3", "e1", "e2", "e3") if m in t)
+        for t in (first, second)
+    }
+    assert groups == {frozenset({"g1", "g2", "g3"}), frozenset({"e1", "e2", "e3"})}
+    # each table is ordered by rating
+    ratings = [float(line.split("[")[0].split()[-1]) for line in out[heads[0] + 1 : heads[1]]]
+    assert ratings == sorted(ratings, reverse=True)

@@ -32,5 +32,10 @@ def run(args: argparse.Namespace) -> int:
         for finding in diff.new_sampling_flags:
             print(f"  + sampling flag {finding['rule']}: {finding['subject']}")
         for change in diff.rank_changes:
-            print(f"  rank {change['model']}: {change['previous']} → {change['current']}")
+            ranges = ""
+            if change.get("previous_range") and change.get("current_range"):
+                ranges = " (range {}–{} → {}–{})".format(
+                    *change["previous_range"], *change["current_range"]
+                )
+            print(f"  rank {change['model']}: {change['previous']} → {change['current']}{ranges}")
     return int(ExitCode.CLEAN)

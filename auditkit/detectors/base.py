@@ -26,6 +26,7 @@ __all__ = [
     "FINDING_COLUMNS",
     "Detector",
     "DetectorResult",
+    "DetectorStatus",
     "Finding",
     "Severity",
     "available_detectors",
@@ -34,6 +35,14 @@ __all__ = [
     "jsonable",
     "register",
 ]
+
+
+class DetectorStatus(StrEnum):
+    """What became of one detector in a run (a detector without data says ``summary["ran"] = False``)."""
+
+    RAN = "ran"
+    NO_FINDINGS = "ran with no findings"
+    DID_NOT_RUN = "did not run"
 
 
 class Severity(StrEnum):
@@ -191,12 +200,35 @@ class DetectorResult:
             "findings": [f.to_dict() for f in self.findings],
         }
 
+    @property
+    def ran(self) -> bool:
+        """False when the detector could not judge the data (it says so: ``summary["ran"] = False``)."""
+        return self.summary.get("ran", True) is not False
+
+    @property
+    def status(self) -> DetectorStatus:
+        """:data:`DetectorStatus` word: the same in stdout, ``summary.json`` and the report."""
+        if not self.ran:
+            return DetectorStatus.DID_NOT_RUN
+        return DetectorStatus.RAN if self.findings else DetectorStatus.NO_FINDINGS
+
+    @property
+    def status_reason(self) -> str:
+        """Why it did not run: ``summary["not_run_reason"]``, else its first note ("" when it ran)."""
+        if self.ran:
+            return ""
+        reason = self.summary.get("not_run_reason")
+        return str(reason) if reason else (self.notes[0] if self.notes else "no reason given")
+
     def summary_text(self) -> str:
+        """One line: ``name: ran (rule: n, …)``, ``name: ran with no findings`` or ``did not run (why)``."""
+        if not self.ran:
+            return f"{self.detector}: {self.status.value} ({self.status_reason})"
         counts: dict[str, int] = {}
         for f in self.findings:
             counts[f.rule] = counts.get(f.rule, 0) + 1
-        parts = [f"{rule}: {n}" for rule, n in sorted(counts.items())] or ["no findings"]
-        return f"{self.detector}: " + ", ".join(parts)
+        parts = ", ".join(f"{rule}: {n}" for rule, n in sorted(counts.items()))
+        return f"{self.detector}: {self.status.value}" + (f" ({parts})" if parts else "")
 
     @staticmethod
     def merge_frames(results: Iterable[DetectorResult]) -> pd.DataFrame:

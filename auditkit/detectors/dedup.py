@@ -119,7 +119,7 @@ class PromptDedupDetector(Detector):
         if fingerprints is None or not fingerprints[PROMPT_REPEAT].notna().any():
             return DetectorResult(
                 detector=self.name,
-                summary={"prompts": 0},
+                summary={"prompts": 0, "ran": False},
                 notes=("no prompt text in the input: prompt de-duplication did not run",),
             )
         cfg = DedupConfig.from_rules(rules)

@@ -43,7 +43,9 @@ class SamplingDetector(Detector):
 
     def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
         if len(battles) == 0:
-            return DetectorResult(detector=self.name, notes=("no battles: nothing to audit",))
+            return DetectorResult(
+                detector=self.name, summary={"ran": False}, notes=("no battles: nothing to audit",)
+            )
         audit = audit_graph(battles, rules)
         return DetectorResult(
             detector=self.name,

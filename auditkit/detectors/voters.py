@@ -62,7 +62,7 @@ class VoterAnomalyDetector(Detector):
         if not audit.usable:
             return DetectorResult(
                 detector=self.name,
-                summary={"voters_usable": False, **audit.stats},
+                summary={"voters_usable": False, "ran": False, **audit.stats},
                 notes=audit.notes,
             )
         findings: list[Finding] = []

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -198,22 +199,59 @@ class RatingResult:
     def models(self) -> list[str]:
         return [str(m) for m in self.table["model"]]
 
-    def summary(self) -> str:
-        rated = self.table[self.table["rateable"]]
+    def anchor_text(self, models: Sequence[str] | None = None) -> str:
+        """Which anchor fixed the scale: ``"mixtral-8x7b-instruct-v0.1 = 1114"`` or ``"mean = 1000"``.
+
+        ``models`` (one component's) asks about that component: the anchor model must be in it.
+        Without the anchor the strengths are centred, so the rated models' mean is the initial rating.
+        """
+        anchor = self.options.anchor
+        inside = models is None or (anchor is not None and anchor[0] in models)
+        if self.anchor_applied and anchor is not None and inside:
+            return f"{anchor[0]} = {anchor[1]:g}"
+        return f"mean = {self.options.init_rating:g}"
+
+    def _table_lines(self, rated: pd.DataFrame, limit: int | None) -> list[str]:
+        lines = []
+        shown = rated if limit is None else rated.head(limit)
+        for row in shown.to_dict("records"):
+            rank = "-" if pd.isna(row["rank"]) else str(int(row["rank"]))
+            if not pd.isna(row["rank_lower"]) and row["rank_lower"] != row["rank_upper"]:
+                rank += f" ({int(row['rank_lower'])}–{int(row['rank_upper'])})"
+            lines.append(
+                f"  {rank:>10}  {row['model']:<40} {row['rating']:8.1f}"
+                f"  [{row['ci_lower']:7.1f}, {row['ci_upper']:7.1f}]  n={row['battles']}"
+            )
+        if limit is not None and len(rated) > limit:
+            lines.append(f"  … {len(rated) - limit} more")
+        return lines
+
+    def summary(self, limit: int | None = 10) -> str:
+        """The leaderboard as text: by rating (then name), rank with its range, the anchor used.
+
+        With ``disconnected="per_component"`` and several components, one labelled table each.
+        """
+        rated = self.table[self.table["rateable"]].sort_values(
+            ["rating", "model"], ascending=[False, True], kind="stable"
+        )
         lines = [
             f"Bradley-Terry ratings: {len(rated)} rated of {len(self.table)} models, "
             f"{self.n_battles} battles, CI {self.options.ci}"
             + (f" ({self.options.n_bootstrap} rounds)" if self.options.ci == "bootstrap" else "")
             + (", style-controlled" if self.style is not None else ""),
         ]
-        for row in rated.head(10).to_dict("records"):
-            rank = "-" if pd.isna(row["rank"]) else str(int(row["rank"]))
-            lines.append(
-                f"  {rank:>3}  {row['model']:<40} {row['rating']:8.1f}"
-                f"  [{row['ci_lower']:7.1f}, {row['ci_upper']:7.1f}]  n={row['battles']}"
-            )
-        if len(rated) > 10:
-            lines.append(f"  … {len(rated) - 10} more")
+        if self.options.disconnected == "per_component" and len(self.components) > 1:
+            total = len(self.components)
+            for k, members in enumerate(self.components, start=1):
+                part = rated[rated["model"].isin(members)]
+                lines.append(
+                    f"component {k} of {total} ({len(members)} models; not comparable with the "
+                    f"other components), anchor: {self.anchor_text(members)}"
+                )
+                lines += self._table_lines(part, limit)
+        else:
+            lines.append(f"  anchor: {self.anchor_text()}")
+            lines += self._table_lines(rated, limit)
         for model, why in self.unratable.items():
             lines.append(f"  not rated: {model}: {why}")
         if len(self.components) > 1:

@@ -9,7 +9,7 @@ import html
 import re
 from typing import Any
 
-from auditkit.report.render import ReportContext
+from auditkit.report.render import RANK_RULE, ReportContext, leaderboard_order, rank_with_range
 from auditkit.report.robustness_md import robustness_markdown
 
 __all__ = ["md_escape", "render_markdown"]
@@ -38,21 +38,42 @@ def render_markdown(context: ReportContext) -> str:
     out = [f"# {md_escape(context.title)}", "", f"**{md_escape(context.verdict)}**", ""]
     for label, value in context.headline_numbers.items():
         out.append(f"- {md_escape(label)}: {_num(value)}")
+    if context.actions:
+        out += ["", "## What to do next", ""]
+        out += [
+            f"{i}. {md_escape(a['text'])}"
+            + (f" `{a['command']}`" if a.get("command") else "")
+            + f" (see section {md_escape(a['section'])})"
+            for i, a in enumerate(context.actions, start=1)
+        ]
     out += [""] + [f"> {md_escape(note)}" for note in context.notes]
-    out += ["", "## Leaderboard", ""]
+    if context.detector_status:
+        out += ["", "## Detectors", "", "| detector | status | found / why not |", "|---|---|---|"]
+        out += [
+            f"| {md_escape(r['detector'])} | {md_escape(r['status'])} | {md_escape(r['detail'])} |"
+            for r in context.detector_status
+        ]
+    out += ["", "## Leaderboard", "", md_escape(RANK_RULE), ""]
     out.append(
-        "| rank after | model | rating before | CI before | rating after | CI after "
-        "| battles before | battles after | significant |"
+        "| model | rating after | CI after | rank after (range) | rating before | CI before "
+        "| rank before (range) | battles before | battles after | significant |"
     )
-    out.append("|---:|---|---:|---|---:|---|---:|---:|---|")
-    board = context.leaderboard.sort_values(["rank_after", "model"], na_position="last")
-    for row in board.to_dict("records"):
+    out.append("|---|---:|---|---:|---:|---|---:|---:|---:|---|")
+    for row in leaderboard_order(context.leaderboard).to_dict("records"):
+        ranks = {
+            when: rank_with_range(
+                row.get(f"rank_{when}"),
+                row.get(f"rank_{when}_lower"),
+                row.get(f"rank_{when}_upper"),
+            )
+            for when in ("after", "before")
+        }
         out.append(
-            f"| {_num(row['rank_after'])} | {md_escape(row['model'])} "
-            f"| {_num(row['rating_before'])} "
-            f"| {_num(row['ci_before_lower'])}–{_num(row['ci_before_upper'])} "
-            f"| {_num(row['rating_after'])} "
+            f"| {md_escape(row['model'])} | {_num(row['rating_after'])} "
             f"| {_num(row['ci_after_lower'])}–{_num(row['ci_after_upper'])} "
+            f"| {ranks['after']} | {_num(row['rating_before'])} "
+            f"| {_num(row['ci_before_lower'])}–{_num(row['ci_before_upper'])} "
+            f"| {ranks['before']} "
             f"| {_num(row['battles_before'])} | {_num(row['battles_after'])} "
             f"| {'yes' if row['change_significant'] else ''} |"
         )
@@ -64,11 +85,15 @@ def render_markdown(context: ReportContext) -> str:
         out.append("No votes were invalidated.")
     out += ["", "## Table-level findings", ""]
     if context.table_findings:
-        out += ["| detector | rule | severity | subject | message |", "|---|---|---|---|---|"]
+        out += [
+            "| detector | rule | severity | subject | message | policy |",
+            "|---|---|---|---|---|---|",
+        ]
         for f in context.table_findings:
             out.append(
                 f"| {md_escape(f['detector'])} | {md_escape(f['rule'])} | {md_escape(f['severity'])} "
-                f"| {md_escape(f['subject'])} | {md_escape(f['message'])} |"
+                f"| {md_escape(f['subject'])} | {md_escape(f['message'])} "
+                f"| {md_escape(f.get('policy', ''))} |"
             )
     else:
         out.append("None.")
@@ -77,6 +102,7 @@ def render_markdown(context: ReportContext) -> str:
         out.append(
             f"- vote {md_escape(line.vote_id)} ({md_escape(line.detector)}/{md_escape(line.rule)}): "
             f"{md_escape(line.before)}**{md_escape(line.span)}**{md_escape(line.after)}"
+            + (f" — *{md_escape(line.claim)}*" if line.claim else "")
         )
     if not context.evidence:
         out.append("No text evidence.")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -19,23 +20,26 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure as MplFigure
 
 __all__ = [
+    "Figure",
     "battle_heatmap",
     "figure_to_data_uri",
     "invalidations_over_time",
     "plain_label",
     "rating_forest",
     "sampling_shares",
+    "select_models",
     "voter_scatter",
 ]
 
 BEFORE_COLOR = "#8c8c8c"
 AFTER_COLOR = "#1f5fa8"
 FLAG_COLOR = "#c8102e"
-MAX_HEATMAP_MODELS = 30
-MAX_FOREST_MODELS = 40
+# Beyond these many models a figure shows the top ones plus every flagged model, and says so.
+MAX_HEATMAP_MODELS = 40
+MAX_FOREST_MODELS = 80
 
 
 def plain_label(text: object, limit: int = 40) -> str:
@@ -46,7 +50,36 @@ def plain_label(text: object, limit: int = 40) -> str:
     return value.replace("\\", "\\\\").replace("$", r"\$")
 
 
-def figure_to_data_uri(fig: Figure, dpi: int = 96) -> str:
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure and its caption ("" when it shows every model it was given)."""
+
+    uri: str
+    caption: str = ""
+    shown: tuple[str, ...] = ()
+
+
+def select_models(
+    models: Sequence[str], flagged: Collection[str], limit: int, what: str
+) -> tuple[list[int], str]:
+    """Positions to draw: all when ``len(models) <= limit``; else the first ``limit`` plus flagged.
+
+    ``models`` is in the figure's order (best, most-played…). Returns the positions, in that
+    order, and a caption "N of M shown: …" when any model is left out ("" otherwise).
+    """
+    if len(models) <= limit:
+        return list(range(len(models))), ""
+    keep = [i for i, m in enumerate(models) if i < limit or m in flagged]
+    if len(keep) == len(models):
+        return keep, ""  # the flagged ones were all the rest: nothing is left out
+    extra = len(keep) - limit
+    caption = f"{len(keep)} of {len(models)} models shown: the {limit} {what}" + (
+        f" plus {extra} flagged" if extra else ""
+    )
+    return keep, caption + "; every model is in the table."
+
+
+def figure_to_data_uri(fig: MplFigure, dpi: int = 96) -> str:
     """Render and close ``fig``; return ``data:image/png;base64,…`` (metadata stripped for determinism)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
@@ -61,12 +94,29 @@ def _empty(message: str) -> str:
     return figure_to_data_uri(fig)
 
 
-def rating_forest(leaderboard: pd.DataFrame) -> str:
-    """Ratings before (grey) and after cleaning (blue) with their CIs, best model on top."""
-    frame = leaderboard.dropna(subset=["rating_after"]).sort_values("rating_after", ascending=False)
-    frame = frame.head(MAX_FOREST_MODELS)
+def rating_forest(leaderboard: pd.DataFrame, flagged: Collection[str] = ()) -> Figure:
+    """Ratings before (grey) and after cleaning (blue) with their CIs, best model on top.
+
+    Every rated model is drawn up to :data:`MAX_FOREST_MODELS` (the figure grows); beyond, the
+    best ones plus every ``flagged`` model or significant change, with a caption. Models without
+    a rating after cleaning cannot be drawn; the caption counts them.
+    """
+    rated = leaderboard.dropna(subset=["rating_after"]).sort_values(
+        ["rating_after", "model"], ascending=[False, True], kind="stable"
+    )
+    unrated = len(leaderboard) - len(rated)
+    significant = rated.get("change_significant", pd.Series(False, index=rated.index))
+    marked = set(flagged) | set(rated.loc[significant.fillna(False).astype(bool), "model"])
+    keep, caption = select_models(
+        rated["model"].astype(str).tolist(), marked, MAX_FOREST_MODELS, "best rated"
+    )
+    frame = rated.iloc[keep]
+    if unrated:
+        caption = (caption + " " if caption else "") + (
+            f"{unrated} model(s) without a rating after cleaning are not drawn (see the table)."
+        )
     if frame.empty:
-        return _empty("no rateable models")
+        return Figure(_empty("no rateable models"), caption)
     n = len(frame)
     fig, ax = plt.subplots(figsize=(7.5, 0.32 * n + 1.2))
     y = np.arange(n)[::-1].astype(float)
@@ -90,15 +140,21 @@ def rating_forest(leaderboard: pd.DataFrame) -> str:
     ax.set_xlabel("rating (Elo scale); * = significant change")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
-    return figure_to_data_uri(fig)
+    shown = tuple(frame["model"].astype(str))
+    return Figure(figure_to_data_uri(fig), caption, shown)
 
 
-def battle_heatmap(pair_counts: pd.DataFrame) -> str:
-    """Battles per model pair (symmetric matrix), the most-played models only."""
+def battle_heatmap(pair_counts: pd.DataFrame, flagged: Collection[str] = ()) -> Figure:
+    """Battles per model pair (symmetric matrix): every model up to :data:`MAX_HEATMAP_MODELS`,
+    beyond that the most-played plus every ``flagged`` one, with a caption."""
     if pair_counts.empty:
-        return _empty("no battles")
-    totals = pair_counts.sum(axis=1).sort_values(ascending=False)
-    keep = list(totals.index[:MAX_HEATMAP_MODELS])
+        return Figure(_empty("no battles"))
+    totals = pair_counts.sum(axis=1)
+    order = sorted(totals.index, key=lambda m: (-float(totals[m]), str(m)))
+    positions, caption = select_models(
+        [str(m) for m in order], set(flagged), MAX_HEATMAP_MODELS, "most played"
+    )
+    keep = [order[i] for i in positions]
     matrix = pair_counts.loc[keep, keep].to_numpy(dtype=float)
     n = len(keep)
     size = max(4.0, 0.28 * n + 2.0)
@@ -109,16 +165,25 @@ def battle_heatmap(pair_counts: pd.DataFrame) -> str:
     ax.set_xticks(range(n), ticks, rotation=90, fontsize=7)
     ax.set_yticks(range(n), ticks, fontsize=7)
     fig.colorbar(image, ax=ax, label="battles", shrink=0.8)
-    if len(totals) > n:
-        ax.set_title(f"{n} most-played of {len(totals)} models", fontsize=9)
-    return figure_to_data_uri(fig)
+    return Figure(figure_to_data_uri(fig), caption, tuple(str(m) for m in keep))
 
 
-def sampling_shares(sampling: pd.DataFrame) -> str:
-    """Observed share of battle appearances per model against the expected share; flagged in red."""
+def sampling_shares(sampling: pd.DataFrame) -> Figure:
+    """Observed share of battle appearances per model against the expected share; flagged in red.
+
+    Every model up to :data:`MAX_FOREST_MODELS`; beyond, the most sampled plus every flagged one
+    (the under-sampled models are the ones a cut would hide), with a caption.
+    """
     if sampling.empty:
-        return _empty("no sampling data")
-    frame = sampling.sort_values("observed_share", ascending=False).head(MAX_FOREST_MODELS)
+        return Figure(_empty("no sampling data"))
+    ordered = sampling.sort_values(
+        ["observed_share", "model"], ascending=[False, True], kind="stable"
+    )
+    flagged = set(ordered.loc[ordered["flagged"].astype(bool), "model"].astype(str))
+    keep, caption = select_models(
+        ordered["model"].astype(str).tolist(), flagged, MAX_FOREST_MODELS, "most sampled"
+    )
+    frame = ordered.iloc[keep]
     n = len(frame)
     fig, ax = plt.subplots(figsize=(7.5, 0.3 * n + 1.2))
     y = np.arange(n)[::-1].astype(float)
@@ -130,7 +195,7 @@ def sampling_shares(sampling: pd.DataFrame) -> str:
     ax.set_xlabel("share of battle appearances (red = flagged)")
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
-    return figure_to_data_uri(fig)
+    return Figure(figure_to_data_uri(fig), caption, tuple(frame["model"].astype(str)))
 
 
 def voter_scatter(voters: pd.DataFrame) -> str:

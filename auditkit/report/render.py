@@ -18,10 +18,54 @@ import pandas as pd
 
 from auditkit.report import plots
 
-__all__ = ["EvidenceLine", "ReportContext", "render_html", "split_span"]
+__all__ = [
+    "RANK_RULE",
+    "EvidenceLine",
+    "ReportContext",
+    "leaderboard_order",
+    "rank_with_range",
+    "render_html",
+    "split_span",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EVIDENCE_CONTEXT_CHARS = 160
+RANK_RULE = (
+    "Rows are ordered by rating after cleaning (then name). A model's rank is 1 + the number of "
+    "models whose 95% interval lies entirely above its own (the Chatbot Arena rule), so models "
+    "whose intervals overlap share a rank; the range beside it runs from the best to the worst "
+    "rank the intervals allow."
+)
+
+
+def leaderboard_order(board: pd.DataFrame) -> pd.DataFrame:
+    """``board`` by rating after cleaning (descending), then model name; unrated models last.
+
+    Models without a rating after cleaning follow, by rating before cleaning, then name. The one
+    order of every leaderboard: HTML, Markdown, ``leaderboard.csv`` and the terminal.
+    """
+    keys = pd.DataFrame(
+        {
+            "after": -pd.to_numeric(board["rating_after"], errors="coerce"),
+            "before": -pd.to_numeric(board["rating_before"], errors="coerce"),
+            "model": board["model"].astype(str),
+        },
+        index=board.index,
+    )
+    order = keys.sort_values(["after", "before", "model"], na_position="last", kind="stable")
+    return board.loc[order.index].reset_index(drop=True)
+
+
+def rank_with_range(rank: Any, lower: Any, upper: Any) -> str:
+    """``"3 (2–5)"``; ``"3"`` when the range is one rank; ``"–"`` for an unrated model."""
+    if rank is None or pd.isna(rank):
+        return "–"
+    text = f"{int(rank)}"
+    if lower is None or upper is None or pd.isna(lower) or pd.isna(upper):
+        return text
+    if int(lower) == int(upper):
+        return text
+    return f"{text} ({int(lower)}–{int(upper)})"
 
 
 @dataclass(frozen=True)
@@ -36,6 +80,7 @@ class EvidenceLine:
     span: str
     after: str
     severity: str = ""
+    claim: str = ""  # "claim true: …" / "claim false: …" when the detector judged the claim
 
 
 def split_span(
@@ -74,6 +119,10 @@ class ReportContext:
     diff: Mapping[str, Any] | None = None
     headline_numbers: Mapping[str, Any] = field(default_factory=dict)
     robustness: Mapping[str, Any] = field(default_factory=dict)  # summary's fragility/selftest
+    # detector, status ("ran" / "ran with no findings" / "did not run"), detail, section
+    detector_status: Sequence[Mapping[str, Any]] = ()
+    actions: Sequence[Mapping[str, Any]] = ()  # text, section (see auditkit.report.actions)
+    flagged_models: frozenset[str] = frozenset()  # always drawn, even when a figure shows top N
 
 
 def _environment() -> jinja2.Environment:
@@ -99,17 +148,37 @@ def _fmt(value: Any, digits: int = 1) -> str:
 
 def render_html(context: ReportContext) -> str:
     """The report page as one HTML string (CSS inline, figures as data URIs, no scripts)."""
+    flagged = context.flagged_models
+    forest = plots.rating_forest(context.leaderboard, flagged=flagged)
+    heatmap = plots.battle_heatmap(context.pair_counts, flagged=flagged)
+    sampling = plots.sampling_shares(context.sampling)
     figures = {
-        "forest": plots.rating_forest(context.leaderboard),
-        "heatmap": plots.battle_heatmap(context.pair_counts),
-        "sampling": plots.sampling_shares(context.sampling),
+        "forest": forest.uri,
+        "heatmap": heatmap.uri,
+        "sampling": sampling.uri,
         "voters": plots.voter_scatter(context.voters),
         "timeline": plots.invalidations_over_time(context.invalidation_events),
     }
-    rows = context.leaderboard.sort_values(["rank_after", "model"], na_position="last").to_dict(
-        "records"
-    )
+    captions = {
+        "forest": forest.caption,
+        "heatmap": heatmap.caption,
+        "sampling": sampling.caption,
+    }
+    rows = leaderboard_order(context.leaderboard).to_dict("records")
+    for row in rows:
+        for when in ("after", "before"):
+            row[f"rank_{when}_text"] = rank_with_range(
+                row.get(f"rank_{when}"),
+                row.get(f"rank_{when}_lower"),
+                row.get(f"rank_{when}_upper"),
+            )
     environment = _environment()
     environment.filters["fmt"] = _fmt
     template = environment.get_template("report.html.j2")
-    return template.render(ctx=context, figures=figures, leaderboard_rows=rows)
+    return template.render(
+        ctx=context,
+        figures=figures,
+        captions=captions,
+        leaderboard_rows=rows,
+        rank_rule=RANK_RULE,
+    )

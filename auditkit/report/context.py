@@ -1,0 +1,485 @@
+"""The report's data: the tables, figures' inputs and evidence a :class:`ReportContext` carries.
+
+Built from one finished audit (battle table, detector results, cleaning, leaderboard); moved here from
+:mod:`auditkit.audit` unchanged, so the pipeline only calls :func:`report_context`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from auditkit.clean import CleaningResult
+from auditkit.detectors.base import DetectorResult, Finding, Severity
+from auditkit.report.actions import ActionInputs, detector_section, next_actions
+from auditkit.report.render import EvidenceLine, ReportContext, split_span
+from auditkit.schema import BattleTable, Winner, models_in
+
+__all__ = ["detector_status_rows", "report_context"]
+
+TOP_EVIDENCE = 12
+MAX_SCATTER_VOTERS = 20_000
+MAX_TABLE_FINDINGS = 60
+# Rows per pass of the report's per-vote tallies (a few int64 work arrays of this length).
+REPORT_BLOCK_ROWS = 500_000
+
+
+def _arrow(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A string column as Arrow (zero-copy for the table's Arrow-backed strings)."""
+    array = pa.array(column)
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        array = array.cast(pa.large_string())
+    return array
+
+
+def _positions(column: pd.Series, values: Sequence[str] | pa.Array) -> np.ndarray:
+    """Each row's index in ``values`` (-1 where absent or missing).
+
+    Why Arrow: it hashes only ``values`` and scans the column's buffers, so no Python object is
+    made per row (mapping rows through a dict made one per vote).
+    """
+    found = pc.index_in(_arrow(column), value_set=pa.array(values, type=pa.large_string()))
+    return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
+
+
+def _blocks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """Row blocks of ``frame`` (views): per-row work arrays stay ∝ ``REPORT_BLOCK_ROWS``."""
+    for start in range(0, len(frame), REPORT_BLOCK_ROWS):
+        yield frame.iloc[start : start + REPORT_BLOCK_ROWS]
+
+
+def _pair_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    models = models_in(frame)
+    if not models:
+        return pd.DataFrame()
+    n = len(models)
+    counts = np.zeros(n * n, dtype=np.int64)
+    for block in _blocks(frame):
+        a, b = _positions(block["model_a"], models), _positions(block["model_b"], models)
+        both = (a >= 0) & (b >= 0)
+        counts += np.bincount(a[both] * n + b[both], minlength=n * n)
+    square = counts.reshape(n, n)
+    square = square + square.T
+    return pd.DataFrame(square, index=models, columns=models)
+
+
+# A table-level subject names a model or a pair ("a vs b", "a|b", "a,b").
+_SUBJECT_SPLIT = re.compile(r"\s+vs\.?\s+|\s*[|,]\s*")
+
+
+def _sampling_table(frame: pd.DataFrame, sampling: DetectorResult | None) -> pd.DataFrame:
+    models = models_in(frame)
+    appearances = np.zeros(len(models), dtype=np.int64)
+    for block in _blocks(frame):
+        for side in ("model_a", "model_b"):
+            codes = _positions(block[side], models)
+            appearances += np.bincount(codes[codes >= 0], minlength=len(models))
+    total = float(appearances.sum()) or 1.0
+    expected_raw = (sampling.summary.get("expected_shares") if sampling else None) or {}
+    expected = {str(k): float(v) for k, v in dict(expected_raw).items()}
+    flagged: set[str] = set()
+    for finding in sampling.findings if sampling else ():
+        flagged.update(_SUBJECT_SPLIT.split(finding.subject))
+        model = finding.evidence.get("model")
+        if isinstance(model, str):
+            flagged.add(model)
+    rows = []
+    n_models = len(models) or 1
+    for model, count in zip(models, appearances.tolist(), strict=True):
+        rows.append(
+            {
+                "model": model,
+                "observed_share": float(count) / total,
+                "expected_share": expected.get(model, 1.0 / n_models),
+                "flagged": model in flagged,
+            }
+        )
+    return pd.DataFrame(rows, columns=["model", "observed_share", "expected_share", "flagged"])
+
+
+_SCATTER_ORDER = [("flagged", "descending"), ("votes", "descending"), ("voter", "ascending")]
+
+
+def _top_voters(voters: pd.Series, flagged: set[str], k: int) -> pa.Table:
+    """The ``k`` voters the scatter shows (``voter``, ``votes``, ``flagged``), in its order.
+
+    The order: flagged first, then most votes, then by name (names are distinct, so the top ``k``
+    is unique; Arrow compares UTF-8 bytes, which orders as Python compares ``str``).
+
+    Why partitions: one Arrow hash table of 4.4M distinct voters took ~1 GiB at 10M votes. Rows
+    are split by a hash of their voter into partitions of about ``REPORT_BLOCK_ROWS`` rows, so
+    every voter's votes fall in one partition and are counted there; the top ``k`` overall is
+    the top ``k`` of the partitions' top ``k``.
+    """
+    n_parts = max(1, -(-len(voters) // REPORT_BLOCK_ROWS))
+    part = np.empty(len(voters), dtype=np.int32)
+    for start in range(0, len(voters), REPORT_BLOCK_ROWS):
+        block = voters.iloc[start : start + REPORT_BLOCK_ROWS].tolist()
+        part[start : start + len(block)] = np.fromiter(map(hash, block), np.int64) % n_parts
+    everyone = _arrow(voters)
+    wanted = pa.array(list(flagged), type=pa.large_string())
+    tops = []
+    for p in range(n_parts):
+        tallies = pc.value_counts(everyone.take(np.flatnonzero(part == p)))
+        names, votes = tallies.field("values"), tallies.field("counts")
+        if names.null_count:
+            known = names.is_valid()
+            names, votes = names.filter(known), votes.filter(known)
+        table = pa.table(
+            {
+                "voter": names.cast(pa.large_string()),
+                "votes": votes,
+                "flagged": pc.is_in(names, value_set=wanted),
+            }
+        )
+        tops.append(
+            table.take(pc.select_k_unstable(table, k=min(k, len(table)), sort_keys=_SCATTER_ORDER))
+        )
+    merged = pa.concat_tables(tops)
+    best = merged.take(
+        pc.select_k_unstable(merged, k=min(k, len(merged)), sort_keys=_SCATTER_ORDER)
+    )
+    return best.take(pc.sort_indices(best, sort_keys=_SCATTER_ORDER))
+
+
+def _voter_table(battles: BattleTable, flagged: set[str]) -> pd.DataFrame:
+    columns = ["voter", "votes", "a_share", "top_model_share", "flagged"]
+    if not battles.voters_usable or len(battles) == 0:
+        return pd.DataFrame(columns=columns)
+    # At 10M votes there are ~4.4M voters: grouping by the voter strings built several GiB of
+    # per-group objects. The shown voters are found first, then their shares are tallied block by
+    # block for them alone.
+    frame = battles.frame
+    top = _top_voters(frame["voter"], flagged, MAX_SCATTER_VOTERS)
+    shown = top.column("voter").combine_chunks()
+    shown_votes = top.column("votes").to_numpy()
+    shown_flagged = top.column("flagged").to_numpy()
+    k, models = len(shown), models_in(frame)
+    n_models = max(len(models), 1)
+    decisive = np.zeros(k, dtype=np.int64)
+    a_wins = np.zeros(k, dtype=np.int64)
+    per_model = np.zeros(k * n_models, dtype=np.int64)  # decisive wins per (voter, winning model)
+    for block in _blocks(frame):
+        slot = _positions(block["voter"], shown)
+        is_a = block["winner"].isin([Winner.MODEL_A.value]).to_numpy(dtype=bool)
+        is_b = block["winner"].isin([Winner.MODEL_B.value]).to_numpy(dtype=bool)
+        rows = np.flatnonzero((slot >= 0) & (is_a | is_b))
+        voter, won_a = slot[rows], is_a[rows]
+        winner = np.where(
+            won_a,
+            _positions(block["model_a"], models)[rows],
+            _positions(block["model_b"], models)[rows],
+        )
+        decisive += np.bincount(voter, minlength=k)
+        a_wins += np.bincount(voter[won_a], minlength=k)
+        known = winner >= 0
+        per_model += np.bincount(voter[known] * n_models + winner[known], minlength=k * n_models)
+    wins = per_model.reshape(k, n_models)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a_share = a_wins / decisive  # NaN for a voter without decisive votes, as a mean of none
+        top_share = wins.max(axis=1) / wins.sum(axis=1)
+    table = pd.DataFrame(
+        {
+            "voter": pd.Series(shown.to_pylist(), dtype=object).astype(str),
+            "votes": shown_votes.astype(np.int64),
+            "a_share": a_share,
+            "top_model_share": top_share,
+            "flagged": shown_flagged.astype(bool),
+        }
+    )
+    return table[columns]
+
+
+_TEXT_KEYS = ("text", "snippet", "sentence", "context", "excerpt", "response")
+_MATCH_KEYS = ("matched_text", "match", "matched", "term", "phrase")
+
+
+def _claim_label(evidence: Mapping[str, Any]) -> str:
+    """ "claim true: …" / "claim false: …" from ``evidence["claim_true"]`` ("" when not judged)."""
+    verdict = evidence.get("claim_true")
+    if not isinstance(verdict, bool):
+        return ""
+    model = evidence.get("model")
+    model_text = f" ({model})" if isinstance(model, str) and model else ""
+    if verdict:
+        return f"claim true: the response names its own model{model_text}"
+    claimed = evidence.get("claimed_identity")
+    names = (
+        [str(v) for v in claimed.values() if isinstance(v, str) and v]
+        if isinstance(claimed, Mapping)
+        else []
+    )
+    said = f" to be {' / '.join(dict.fromkeys(names))}" if names else " another model's identity"
+    return f"claim false: the response claims{said}, but it comes from {model or 'another model'}"
+
+
+def _evidence_line(finding: Finding) -> EvidenceLine | None:
+    """Turn a text finding's evidence into (context, span, context); None if it has no text."""
+    evidence = dict(finding.evidence)
+    text = next((evidence[k] for k in _TEXT_KEYS if isinstance(evidence.get(k), str)), None)
+    if text is None:
+        return None
+    # Prefer locating the matched words in the shown text: a detector's span may index the full
+    # response while the text it hands us is an excerpt.
+    start = end = None
+    match = next((evidence[k] for k in _MATCH_KEYS if isinstance(evidence.get(k), str)), None)
+    if match:
+        found = text.lower().find(" ".join(match.split()).lower())
+        if found >= 0:
+            start, end = found, found + len(" ".join(match.split()))
+    span = evidence.get("span")
+    if (
+        start is None
+        and isinstance(span, list | tuple)
+        and len(span) == 2
+        and 0 <= int(span[0]) <= int(span[1]) <= len(text)
+    ):
+        start, end = int(span[0]), int(span[1])
+    if start is None or end is None:
+        start = end = 0
+    before, marked, after = split_span(text, start, end)
+    return EvidenceLine(
+        claim=_claim_label(evidence),
+        vote_id=finding.vote_id or "",
+        detector=finding.detector,
+        rule=finding.rule,
+        subject=finding.subject,
+        before=before,
+        span=marked,
+        after=after,
+        severity=finding.severity.value,
+    )
+
+
+def _top_evidence(findings: Sequence[Finding], invalidated: set[str]) -> list[EvidenceLine]:
+    ranked = sorted(
+        (f for f in findings if f.vote_id is not None and f.vote_id in invalidated),
+        key=lambda f: (-f.severity.rank, -(f.score or 0.0), f.finding_id),
+    )
+    lines: list[EvidenceLine] = []
+    for finding in ranked:
+        line = _evidence_line(finding)
+        if line is not None:
+            lines.append(line)
+        if len(lines) >= TOP_EVIDENCE:
+            break
+    return lines
+
+
+def report_context(
+    *,
+    title: str,
+    summary: Mapping[str, Any],
+    battles: BattleTable,
+    results: Sequence[DetectorResult],
+    findings: Sequence[Finding],
+    cleaning: CleaningResult,
+    board: pd.DataFrame,
+    loaded: Any,
+    gate_reasons: Sequence[str],
+    notes: Sequence[str],
+    diff: Mapping[str, Any] | None,
+) -> ReportContext:
+    by_name = {r.detector: r for r in results}
+    invalidated = set(cleaning.invalidated_ids)
+    votes = len(battles)
+    share = cleaning.n_invalidated / votes if votes else 0.0
+    significant = int(board["change_significant"].sum())
+    if gate_reasons:
+        level = "gate"
+        verdict = "Gate failed — do not publish as is: " + "; ".join(gate_reasons) + "."
+    elif findings:
+        level = "findings"
+        verdict = f"Findings below the gate: {len(findings):,} findings, {share:.2%} of votes invalidated."
+    else:
+        level = "clean"
+        verdict = "Clean: no detector found anything."
+    if significant:
+        verdict += f" {significant} model rating(s) changed significantly after cleaning."
+    # A voter is "flagged" on the scatter when the policy dropped votes of theirs for a voter
+    # reason, or a table-level voter finding of at least medium severity names them.
+    voter_flags: set[str] = set()
+    if battles.voters_usable:
+        voter_votes = {
+            inv.vote_id
+            for inv in cleaning.invalidations
+            if inv.status == "invalidated"
+            and any(r.detector == "voter_anomaly" for r in inv.reasons)
+        }
+        mask = battles.frame["vote_id"].isin(voter_votes)
+        voter_flags = set(battles.frame.loc[mask, "voter"].dropna().astype(str))
+        for finding in by_name.get("voter_anomaly", DetectorResult("voter_anomaly")).findings:
+            if finding.vote_id is None and finding.severity >= Severity.MEDIUM:
+                voter_flags.add(finding.subject)
+    outcome = _policy_by_subject(findings, cleaning)
+    rows_by_id = {
+        f.finding_id: _table_row(f, outcome.get((f.detector, f.subject)))
+        for f in findings
+        if f.vote_id is None
+    }
+    table_level = sorted(
+        (
+            f
+            for f in findings
+            if f.vote_id is None and Severity(rows_by_id[f.finding_id]["severity"]) >= Severity.LOW
+        ),
+        key=lambda f: (
+            -Severity(rows_by_id[f.finding_id]["severity"]).rank,
+            f.detector,
+            f.rule,
+            f.subject,
+        ),
+    )
+    hidden = sum(1 for f in findings if f.vote_id is None) - len(table_level)
+    if len(table_level) > MAX_TABLE_FINDINGS:
+        hidden += len(table_level) - MAX_TABLE_FINDINGS
+        table_level = table_level[:MAX_TABLE_FINDINGS]
+    if hidden:
+        notes = [
+            *notes,
+            f"{hidden:,} lower-severity table-level findings not shown (see findings.jsonl)",
+        ]
+    events = []
+    # Only the invalidated votes' timestamps: a dict over every vote held ~150 bytes a vote.
+    frame = battles.frame
+    rows = np.flatnonzero(frame["vote_id"].isin(list(invalidated)).to_numpy(dtype=bool))
+    tstamps = dict(
+        zip(frame["vote_id"].take(rows).tolist(), frame["tstamp"].take(rows).tolist(), strict=True)
+    )
+    for inv in cleaning.invalidations:
+        if inv.status == "invalidated":
+            for detector in sorted({r.detector for r in inv.reasons}):
+                events.append({"tstamp": tstamps.get(inv.vote_id), "detector": detector})
+    actions = next_actions(
+        ActionInputs(
+            results=by_name,
+            invalidated_by_detector=cleaning.counts_by_detector(),
+            gate_reasons=tuple(gate_reasons),
+        )
+    )
+    if actions:
+        verdict += " See What to do next."
+    # A detector that did not run has its reason in the detectors table: not again as a note.
+    said = {f"{r.detector}: {n}" for r in results if not r.ran for n in r.notes}
+    notes = [n for n in notes if n not in said]
+    sampling_table = _sampling_table(battles.frame, by_name.get("sampling"))
+    flagged_models = set(sampling_table.loc[sampling_table["flagged"], "model"].astype(str))
+    flagged_models |= set(board.loc[board["change_significant"].astype(bool), "model"].astype(str))
+    run = summary["run"]
+    return ReportContext(
+        title=title,
+        verdict=verdict,
+        verdict_level=level,
+        run={
+            "started_at": run["started_at"],
+            "rule_pack": run["rule_pack"]["label"],
+            "seed": run["seed"],
+            "auditkit_version": run["auditkit_version"],
+            "inputs": ", ".join(f"{i['path']} (sha256 {i['sha256'][:12]})" for i in run["inputs"]),
+            "detectors": ", ".join(run["detectors_run"]),
+        },
+        leaderboard=board,
+        pair_counts=_pair_counts(battles.frame),
+        sampling=sampling_table,
+        voters=_voter_table(battles, voter_flags),
+        invalidation_events=pd.DataFrame(events, columns=["tstamp", "detector"]),
+        counts_by_rule=cleaning.counts_by_rule(),
+        table_findings=[rows_by_id[f.finding_id] for f in table_level],
+        evidence=_top_evidence(findings, invalidated),
+        quarantine_counts=dict(sorted(dict(loaded.quarantine_counts).items())),
+        notes=list(notes),
+        diff=diff,
+        robustness={k: summary[k] for k in ("fragility", "selftest") if k in summary},
+        headline_numbers={
+            "votes loaded": votes,
+            "rows quarantined": int(loaded.rows_read) - int(loaded.rows_loaded),
+            "votes invalidated": cleaning.n_invalidated,
+            "findings": len(findings),
+            "significant rating changes": significant,
+        },
+        detector_status=detector_status_rows(results),
+        actions=[a.to_dict() for a in actions],
+        flagged_models=frozenset(flagged_models),
+    )
+
+
+def detector_status_rows(results: Sequence[DetectorResult]) -> list[dict[str, Any]]:
+    """One row per detector: its status word, what it found or why it did not run, its section."""
+    rows = []
+    for result in results:
+        if result.ran:
+            counts: dict[str, int] = {}
+            for f in result.findings:
+                counts[f.rule] = counts.get(f.rule, 0) + 1
+            detail = ", ".join(f"{rule}: {n:,}" for rule, n in sorted(counts.items()))
+        else:
+            detail = result.status_reason
+        rows.append(
+            {
+                "detector": result.detector,
+                "status": result.status.value,
+                "detail": detail,
+                "section": detector_section(result.detector),
+            }
+        )
+    return rows
+
+
+def _policy_by_subject(
+    findings: Sequence[Finding], cleaning: CleaningResult
+) -> dict[tuple[str, str], tuple[int, Severity, str]]:
+    """(detector, subject) → (votes invalidated, worst severity, its rule) for table-level rows.
+
+    A vote counts for a subject when one of its invalidation reasons is a finding of the same
+    detector whose subject, or one of whose evidence strings (a group id, say), is that subject.
+    """
+    by_id = {f.finding_id: f for f in findings if f.vote_id is not None}
+    out: dict[tuple[str, str], tuple[int, Severity, str]] = {}
+    for inv in cleaning.invalidations:
+        if inv.status != "invalidated":
+            continue
+        keys: dict[tuple[str, str], tuple[Severity, str]] = {}
+        for reason in inv.reasons:
+            finding = by_id.get(reason.finding_id)
+            if finding is None:
+                continue
+            names = {finding.subject}
+            names.update(v for v in finding.evidence.values() if isinstance(v, str))
+            severity = Severity(reason.severity)
+            for name in names:
+                key = (finding.detector, name)
+                seen = keys.get(key)
+                if seen is None or severity > seen[0]:
+                    keys[key] = (severity, f"{finding.detector}/{finding.rule}")
+        for key, (severity, rule) in keys.items():
+            count, worst, worst_rule = out.get(key, (0, severity, rule))
+            if severity > worst:
+                worst, worst_rule = severity, rule
+            out[key] = (count + 1, worst, worst_rule)
+    return out
+
+
+def _table_row(finding: Finding, outcome: tuple[int, Severity, str] | None) -> dict[str, Any]:
+    """A table-level finding as the report lists it, with what the policy did about its subject.
+
+    Table-level findings never invalidate by themselves; when the same detector's vote-level
+    findings about this subject (a voter, a group) invalidated votes, the row says so and shows
+    their severity, so a voter whose votes were dropped is never listed as merely "low".
+    """
+    row = finding.to_dict()
+    row["finding_severity"] = finding.severity.value
+    if outcome is None:
+        row["policy"] = "reported; no votes invalidated"
+        return row
+    count, severity, rule = outcome
+    row["policy"] = (
+        f"{count:,} vote{'s' if count != 1 else ''} invalidated ({rule}, {severity.value})"
+    )
+    row["severity"] = max(finding.severity, severity, key=lambda s: s.rank).value
+    return row
