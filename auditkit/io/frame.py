@@ -280,11 +280,15 @@ def table_sha256(loaded: LoadResult) -> str:
     for a file's hash when the input was an in-memory table. The same rows give the same hash."""
     digest = hashlib.sha256()
     frame = loaded.battles.frame
-    digest.update(json.dumps([str(c) for c in frame.columns]).encode())
-    if len(frame):
-        # Nested values (conversations) hash by their text form, scalars by value.
-        row_hashes = pd.util.hash_pandas_object(frame, index=False)
-        digest.update(row_hashes.to_numpy(dtype=np.uint64).tobytes())
+    for name in frame.columns:
+        column = frame[name]
+        digest.update(json.dumps(str(name)).encode())
+        try:
+            hashes = pd.util.hash_pandas_object(column, index=False)
+        except TypeError:  # nested values (conversations) hash by their JSON text
+            text = column.map(lambda v: json.dumps(v, sort_keys=True, default=str))
+            hashes = pd.util.hash_pandas_object(text, index=False)
+        digest.update(hashes.to_numpy(dtype=np.uint64).tobytes())
     for record in loaded.quarantine:
         digest.update(json.dumps(record.to_dict(), sort_keys=True, default=str).encode())
     return digest.hexdigest()
