@@ -185,8 +185,9 @@ class _Source:
         if self.arrow is not None:
             return _render(self.arrow.slice(position, 1).to_pylist()[0])
         assert self.frame is not None
-        row = self.frame.iloc[position]
-        return _render({name: _cell(row[name]) for name in self.names})
+        # Cell by cell: a row as a Series would share one dtype (ints read back as floats).
+        frame = self.frame
+        return _render({name: _cell(frame[name].iat[position]) for name in self.names})
 
     def blocks(self, renames: Mapping[str, str], with_text: bool) -> Iterator[RawChunk]:
         fields = {renames.get(name, name): name for name in self.names}
