@@ -30,7 +30,7 @@ import pandas as pd
 
 from auditkit import __version__
 from auditkit.clean import CleaningResult, apply_policy, canonical_json, findings_from_dicts
-from auditkit.detectors.base import DetectorResult, Finding, Severity, get_detector
+from auditkit.detectors.base import DetectorResult, Finding, FindingList, Severity, get_detector
 from auditkit.errors import ExitCode, InputError, RuleError
 from auditkit.ledger import Ledger, RunRecord, utc_now
 from auditkit.progress import StageProgress
@@ -41,6 +41,7 @@ from auditkit.schema import BattleTable
 
 if TYPE_CHECKING:
     from auditkit.engine import Engine
+    from auditkit.io.loader import LoadResult
 
 __all__ = [
     "CACHEABLE_DETECTORS",
@@ -126,9 +127,12 @@ class Gate:
 
 @dataclass(frozen=True)
 class AuditResult:
-    """One finished audit: where its files are, what it found, and whether the gate failed."""
+    """One finished audit: where its files are, what it found, and whether the gate failed.
 
-    out_dir: Path
+    ``out_dir`` is None when the audit kept no files (:func:`auditkit.audit` without ``out``).
+    """
+
+    out_dir: Path | None
     summary_data: Mapping[str, Any]
     leaderboard: pd.DataFrame
     cleaning: CleaningResult
@@ -147,8 +151,8 @@ class AuditResult:
         return ExitCode.FINDINGS if self.gate_failed else ExitCode.CLEAN
 
     @property
-    def findings(self) -> list[Finding]:
-        return [f for r in self.detector_results for f in r.findings]
+    def findings(self) -> FindingList:
+        return FindingList(f for r in self.detector_results for f in r.findings)
 
     def summary(self) -> str:
         board = self.leaderboard
@@ -156,23 +160,29 @@ class AuditResult:
         gate = "FAILED: " + "; ".join(self.gate_reasons) if self.gate_failed else "passed"
         return "\n".join(
             [
-                f"audit of {self.cleaning.votes_in:,} votes → {self.out_dir}",
+                f"audit of {self.cleaning.votes_in:,} votes"
+                + (f" → {self.out_dir}" if self.out_dir is not None else ""),
                 "  " + self.cleaning.summary(),
                 "  detectors:" + ("" if self.detector_results else " none"),
                 *("    " + r.summary_text() for r in self.detector_results),
                 f"  models: {len(board)}, rank changes: {moved}",
                 f"  gate: {gate}",
-                f"  report: {self.out_dir / 'report.html'}",
             ]
+            + ([f"  report: {self.out_dir / 'report.html'}"] if self.out_dir is not None else [])
         )
 
     def to_frame(self) -> pd.DataFrame:
         return self.leaderboard.copy()
 
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import audit_html
+
+        return audit_html(self)
+
     def to_json(self) -> dict[str, Any]:
         return {
             **dict(self.summary_data),
-            "out_dir": str(self.out_dir),
+            "out_dir": None if self.out_dir is None else str(self.out_dir),
             "run_id": self.run_id,
             "timings_seconds": dict(self.timings),
         }
@@ -296,7 +306,7 @@ def _count(items: Sequence[str]) -> dict[str, int]:
 
 
 def run_audit(
-    inputs: str | Path | Sequence[str | Path],
+    inputs: str | Path | Sequence[str | Path] | LoadResult,
     *,
     rules: RulePack | str | Path | None = None,
     out_dir: str | Path = "reports/audit",
@@ -334,10 +344,22 @@ def run_audit(
     through the identity scan on the engine (``workers``; ``scheduler`` for Dask) and are dropped,
     so memory is bounded by the chunk size and the text-free table. Findings, invalidations and
     ratings equal the in-memory run's; ``cleaned_battles.jsonl.gz`` then has no conversations.
+
+    ``inputs`` may be a :class:`~auditkit.io.LoadResult` already loaded (e.g. from a DataFrame by
+    :func:`auditkit.io.frame.from_frame`); its sources are recorded with a content hash of the
+    loaded table (:func:`auditkit.io.frame.table_sha256`).
     """
     started_at = utc_now()
-    paths = [Path(p) for p in ([inputs] if isinstance(inputs, str | Path) else inputs)]
-    if not paths:
+    from auditkit.io.loader import LoadResult
+
+    preloaded, paths = None, []
+    if isinstance(inputs, LoadResult):
+        preloaded = inputs
+        if engine is not None:
+            raise InputError("engine= streams files; an already loaded table cannot be streamed")
+    else:
+        paths = [Path(p) for p in ([inputs] if isinstance(inputs, str | Path) else inputs)]
+    if not paths and preloaded is None:
         raise InputError("no input files given")
     for path in paths:
         if not path.is_file():
@@ -391,7 +413,13 @@ def run_audit(
             ]
             quarantine_path = out / "quarantine.jsonl"
             quarantine_path.unlink(missing_ok=True)
-            if engine is None:
+            if preloaded is not None:
+                from auditkit.io.frame import table_sha256
+
+                digest = table_sha256(preloaded)
+                input_meta = [{"path": f, "sha256": digest, "bytes": None} for f in preloaded.files]
+                loaded = preloaded
+            elif engine is None:
                 loaded = load_battles(paths, quarantine_path=quarantine_path, with_text=True)
             else:
                 loaded = _stream_load(

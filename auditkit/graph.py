@@ -295,6 +295,11 @@ class GraphAudit:
         result: dict[str, Any] = jsonable(out)
         return result
 
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import graph_html
+
+        return graph_html(self)
+
     def summary(self) -> str:
         cov = self.pair_coverage
         lines = [

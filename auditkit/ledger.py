@@ -30,14 +30,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditkit.errors import InputError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
+    "INVALIDATION_COLUMNS",
     "PAUSE_ENV",
     "SCHEMA_VERSION",
     "Decision",
+    "InvalidationList",
     "Ledger",
     "LedgerInvalidation",
     "RunRecord",
@@ -145,6 +150,42 @@ class LedgerInvalidation:
             "run_id": self.run_id,
             "recorded_at": self.recorded_at,
         }
+
+
+INVALIDATION_COLUMNS = (
+    "run_id",
+    "recorded_at",
+    "vote_id",
+    "detector",
+    "rule",
+    "severity",
+    "reason",
+    "finding_id",
+    "rule_pack_label",
+    "rule_pack_hash",
+    "evidence",
+)
+
+
+class InvalidationList(list[LedgerInvalidation]):
+    """Ledger invalidations as a list of records that also reads as a table: :meth:`to_frame`,
+    and a notebook shows it as one."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per invalidation, oldest first (columns ``INVALIDATION_COLUMNS``)."""
+        import pandas as pd  # here: the ledger CLI starts without pandas
+
+        return pd.DataFrame(
+            [inv.to_dict() for inv in self], columns=list(INVALIDATION_COLUMNS)
+        ).astype({"run_id": "Int64"})
+
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import frame_html
+
+        return frame_html(
+            self.to_frame().drop(columns=["rule_pack_hash"]),
+            title=f"{len(self):,} ledger invalidations",
+        )
 
 
 @dataclass(frozen=True)
@@ -335,8 +376,11 @@ class Ledger:
         vote_id: str | None = None,
         detector: str | None = None,
         since: str | None = None,
-    ) -> list[LedgerInvalidation]:
-        """Stored invalidations, oldest first, optionally filtered (``since``: ISO date or time)."""
+    ) -> InvalidationList:
+        """Stored invalidations, oldest first, optionally filtered (``since``: ISO date or time).
+
+        A list of :class:`LedgerInvalidation` whose ``to_frame()`` is the DataFrame view (what a
+        notebook displays)."""
         clauses, params = [], []
         if vote_id is not None:
             clauses.append("vote_id = ?")
@@ -351,7 +395,7 @@ class Ledger:
         rows = self.conn.execute(
             f"SELECT * FROM invalidations{where} ORDER BY id", params
         ).fetchall()
-        return [
+        return InvalidationList(
             LedgerInvalidation(
                 vote_id=row["vote_id"],
                 detector=row["detector"],
@@ -366,7 +410,7 @@ class Ledger:
                 recorded_at=row["recorded_at"],
             )
             for row in rows
-        ]
+        )
 
     def counts(self) -> dict[str, int]:
         """Row counts per table: what a test compares to prove a killed run changed nothing."""

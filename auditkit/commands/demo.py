@@ -40,7 +40,7 @@ def run_demo(out: Path, *, seed: int = 0, rules: str | None = None, quiet: bool 
     )
     if not quiet:
         print(result.summary())
-    return result.out_dir / "report.html"
+    return out / "report.html"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ __all__ = [
     "DetectorResult",
     "DetectorStatus",
     "Finding",
+    "FindingList",
     "Severity",
     "available_detectors",
     "finding_id_for",
@@ -160,6 +161,19 @@ class Finding:
         return {key: out[key] for key in FINDING_COLUMNS}
 
 
+class FindingList(list[Finding]):
+    """Findings as a list that also shows as a table: ``to_frame()`` and a notebook view."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long format, one row per finding, columns ``FINDING_COLUMNS``."""
+        return pd.DataFrame([f.to_dict() for f in self], columns=list(FINDING_COLUMNS))
+
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import findings_html
+
+        return findings_html(self)
+
+
 @dataclass(frozen=True)
 class DetectorResult:
     """What one detector returns: its findings, a one-level summary, and notes it wants shown.
@@ -189,8 +203,12 @@ class DetectorResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Long format, one row per finding, columns ``FINDING_COLUMNS``."""
-        rows = [f.to_dict() for f in self.findings]
-        return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+        return FindingList(self.findings).to_frame()
+
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import findings_html
+
+        return findings_html(self.findings, title=self.summary_text(), notes=self.notes)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from auditkit.io.parquet import read_parquet
 from auditkit.io.quarantine import QuarantineRecord, count_reasons, write_quarantine
 from auditkit.schema import TAG_PREFIX, BattleTable, VoterStatus, coerce_frame, empty_frame
 
+if TYPE_CHECKING:
+    from auditkit.io.frame import TableLike
+
 __all__ = [
     "PLACEHOLDER_MIN_ROWS",
     "PLACEHOLDER_SHARE",
@@ -34,9 +37,11 @@ __all__ = [
     "CanonicalChunk",
     "LoadResult",
     "classify_voters",
+    "collect_chunks",
     "finish_load",
     "iter_chunks",
     "load_battles",
+    "normalise_blocks",
 ]
 
 log = logging.getLogger(__name__)
@@ -91,46 +96,78 @@ def _as_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
 
 
 def load_battles(
-    paths: str | Path | Sequence[str | Path],
+    paths: str | Path | Sequence[str | Path] | TableLike,
     *,
     quarantine_path: Path | None = None,
     fmt: str | None = None,
     with_text: bool = True,
+    columns: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Load battle logs of any supported format; rows that cannot be trusted go to quarantine.
 
+    ``paths`` may also be an in-memory table — a pandas DataFrame, a pyarrow Table or a Hugging
+    Face ``datasets.Dataset`` — loaded by :func:`auditkit.io.frame.from_frame` (``columns`` maps
+    unusual column names there; it applies to tables only).
     ``fmt`` forces the container (``json``, ``jsonl``, ``csv``, ``parquet``) instead of sniffing.
     ``with_text=False`` skips conversation columns (faster, far less memory; conversation structure
     is then not validated). Raises :class:`InputError` for a file that cannot be read at all.
     """
+    from auditkit.io.frame import from_frame, is_table
+
+    if is_table(paths):
+        if fmt is not None:
+            raise InputError("fmt= names a file container; an in-memory table has none")
+        return from_frame(
+            paths, columns=columns, with_text=with_text, quarantine_path=quarantine_path
+        )
+    if columns is not None:
+        raise InputError("columns= applies to in-memory tables; rename a file's fields instead")
     if fmt is not None and fmt not in CONTAINERS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
-    files = _as_paths(paths)
+    files = _as_paths(paths)  # type: ignore[arg-type]
     if not files:
         raise InputError("no input files given")
     seen_ids = VoteIdIndex()
+    sources = [
+        (path, iter_chunks(path, fmt=fmt, with_text=with_text, seen_ids=seen_ids)) for path in files
+    ]
+    return collect_chunks(sources, quarantine_path=quarantine_path)
+
+
+def collect_chunks(
+    sources: Sequence[tuple[Path, Iterable[CanonicalChunk]]],
+    *,
+    quarantine_path: Path | None = None,
+    voter_field_names: Mapping[str, str] | None = None,
+) -> LoadResult:
+    """Concatenate each source's canonical chunks (read in order) into one :class:`LoadResult`.
+
+    ``voter_field_names`` renames the voter field a chunk reports (a table loaded with
+    ``columns={"voter": "user_hash"}`` reports ``user_hash``, not the source name it was mapped to).
+    """
     frames: list[pd.DataFrame] = []
     quarantine: list[QuarantineRecord] = []
     voter_fields: list[str] = []
     formats: dict[str, str] = {}
     unmapped_languages: Counter[str] = Counter()
     rows_read = 0
-    for path in files:
-        for chunk in iter_chunks(path, fmt=fmt, with_text=with_text, seen_ids=seen_ids):
+    for path, chunks in sources:
+        for chunk in chunks:
             rows_read += chunk.rows_read
             quarantine.extend(chunk.quarantine)
             unmapped_languages.update(chunk.unmapped_languages)
             if chunk.frame is not None:
                 frames.append(chunk.frame)
-            if chunk.voter_field and chunk.voter_field not in voter_fields:
-                voter_fields.append(chunk.voter_field)
+            voter_field = (voter_field_names or {}).get(chunk.voter_field or "", chunk.voter_field)
+            if voter_field and voter_field not in voter_fields:
+                voter_fields.append(voter_field)
             formats[str(path)] = chunk.source_format
         log.debug("loaded %s as %s", path, formats.get(str(path)))
 
     frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
     return finish_load(
         _finish_dtypes(frame),
-        files=files,
+        files=[path for path, _ in sources],
         quarantine=quarantine,
         voter_fields=voter_fields,
         formats=formats,
@@ -235,13 +272,40 @@ def iter_chunks(
         if container != "parquet":
             raise InputError("only Parquet can be read by row groups", path=str(path))
         part = {"row_groups": row_groups}
-    schema: str | None = None
-    saw_objects = saw_battle_columns = stopped = False
     blocks = _READERS[container](
         path, is_gzip=is_gzip, with_text=with_text, block_rows=block_rows, **part
     )
+    return (
+        yield from normalise_blocks(
+            blocks,
+            file=str(path),
+            stem=file_stem(path),
+            container=f"{container}{'.gz' if is_gzip else ''}",
+            with_text=with_text,
+            seen_ids=seen,
+            known_battle_log=known_battle_log,
+        )
+    )
+
+
+def normalise_blocks(
+    blocks: Iterable[RawChunk],
+    *,
+    file: str,
+    stem: str,
+    container: str,
+    with_text: bool,
+    seen_ids: VoteIdIndex,
+    known_battle_log: bool = False,
+) -> Generator[CanonicalChunk, None, bool]:
+    """The path every source takes after parsing: sniff the arena schema on the first block with
+    rows, then normalise block by block (see :func:`iter_chunks`, which feeds it a file's blocks;
+    :func:`auditkit.io.frame.from_frame` feeds it an in-memory table's). ``file`` and ``stem``
+    label quarantine records and generated vote ids; ``container`` goes into the format label."""
+    schema: str | None = None
+    saw_objects = saw_battle_columns = stopped = False
     for raw in blocks:
-        label = f"{schema or 'unknown'} ({container}{'.gz' if is_gzip else ''})"
+        label = f"{schema or 'unknown'} ({container})"
         if raw.n == 0:
             yield CanonicalChunk(raw.rows_read, None, list(raw.rejected), None, label)
             continue
@@ -257,16 +321,16 @@ def iter_chunks(
         if schema is None:
             winners = set(raw.columns.get("winner", [])[:1000]) - {None}
             schema = detect_schema(raw.columns, winners)
-            label = f"{schema} ({container}{'.gz' if is_gzip else ''})"
+            label = f"{schema} ({container})"
         result = normalise_chunk(
             raw.columns,
             raw.n,
             lines=raw.lines,
             raw=raw.raw,
-            file=str(path),
-            stem=file_stem(path),
+            file=file,
+            stem=stem,
             with_text=with_text,
-            seen_ids=seen,
+            seen_ids=seen_ids,
             pre_problems=raw.pre_problems,
         )
         yield CanonicalChunk(
@@ -279,7 +343,7 @@ def iter_chunks(
             quarantined_ids=result.quarantined_ids,
         )
     if saw_objects and not saw_battle_columns:
-        raise NotABattleLogError(path=str(path))
+        raise NotABattleLogError(path=file)
     return stopped
 
 

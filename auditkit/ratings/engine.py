@@ -274,6 +274,11 @@ class RatingResult:
     def to_json_str(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=True)
 
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import ratings_html
+
+        return ratings_html(self)
+
 
 @dataclass(frozen=True)
 class SlicedRatings:
@@ -301,6 +306,11 @@ class SlicedRatings:
 
     def to_json(self) -> dict[str, Any]:
         return {"by": self.by, "slices": {k: v.to_json() for k, v in self.results.items()}}
+
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import sliced_ratings_html
+
+        return sliced_ratings_html(self)
 
 
 # --------------------------------------------------------------------------------------------------

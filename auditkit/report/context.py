@@ -272,6 +272,41 @@ def _top_evidence(findings: Sequence[Finding], invalidated: set[str]) -> list[Ev
     return lines
 
 
+def audit_verdict(
+    *,
+    gate_reasons: Sequence[str],
+    findings: int,
+    votes: int,
+    invalidated: int,
+    quarantined: int,
+    significant: int,
+) -> tuple[str, str, dict[str, int]]:
+    """(level, verdict, headline numbers) of an audit: what the report and the notebook view open
+    with. ``level`` is ``gate`` (the gate failed), ``findings`` or ``clean``."""
+    share = invalidated / votes if votes else 0.0
+    if gate_reasons:
+        level = "gate"
+        verdict = "Gate failed — do not publish as is: " + "; ".join(gate_reasons) + "."
+    elif findings:
+        level = "findings"
+        verdict = (
+            f"Findings below the gate: {findings:,} findings, {share:.2%} of votes invalidated."
+        )
+    else:
+        level = "clean"
+        verdict = "Clean: no detector found anything."
+    if significant:
+        verdict += f" {significant} model rating(s) changed significantly after cleaning."
+    headline = {
+        "votes loaded": votes,
+        "rows quarantined": quarantined,
+        "votes invalidated": invalidated,
+        "findings": findings,
+        "significant rating changes": significant,
+    }
+    return level, verdict, headline
+
+
 def report_context(
     *,
     title: str,
@@ -288,20 +323,14 @@ def report_context(
 ) -> ReportContext:
     by_name = {r.detector: r for r in results}
     invalidated = set(cleaning.invalidated_ids)
-    votes = len(battles)
-    share = cleaning.n_invalidated / votes if votes else 0.0
-    significant = int(board["change_significant"].sum())
-    if gate_reasons:
-        level = "gate"
-        verdict = "Gate failed — do not publish as is: " + "; ".join(gate_reasons) + "."
-    elif findings:
-        level = "findings"
-        verdict = f"Findings below the gate: {len(findings):,} findings, {share:.2%} of votes invalidated."
-    else:
-        level = "clean"
-        verdict = "Clean: no detector found anything."
-    if significant:
-        verdict += f" {significant} model rating(s) changed significantly after cleaning."
+    level, verdict, headline = audit_verdict(
+        gate_reasons=gate_reasons,
+        findings=len(findings),
+        votes=len(battles),
+        invalidated=cleaning.n_invalidated,
+        quarantined=int(loaded.rows_read) - int(loaded.rows_loaded),
+        significant=int(board["change_significant"].sum()),
+    )
     # A voter is "flagged" on the scatter when the policy dropped votes of theirs for a voter
     # reason, or a table-level voter finding of at least medium severity names them.
     voter_flags: set[str] = set()
@@ -396,13 +425,7 @@ def report_context(
         notes=list(notes),
         diff=diff,
         robustness={k: summary[k] for k in ("fragility", "selftest") if k in summary},
-        headline_numbers={
-            "votes loaded": votes,
-            "rows quarantined": int(loaded.rows_read) - int(loaded.rows_loaded),
-            "votes invalidated": cleaning.n_invalidated,
-            "findings": len(findings),
-            "significant rating changes": significant,
-        },
+        headline_numbers=headline,
         detector_status=detector_status_rows(results),
         actions=[a.to_dict() for a in actions],
         flagged_models=frozenset(flagged_models),
