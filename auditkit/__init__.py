@@ -7,8 +7,9 @@ stays light::
     result = auditkit.audit(df)   # a DataFrame, Arrow table, datasets.Dataset or file paths
     result                        # in Jupyter: verdict, headline numbers, ratings plot
 
-``auditkit.audit``, ``auditkit.ratings`` and ``auditkit.graph`` are also the names of submodules
-(``from auditkit.audit import run_audit``). Rather than hide one behind the other, those three
+``auditkit.audit``, ``auditkit.ratings``, ``auditkit.graph``, ``auditkit.fragility`` and
+``auditkit.compare`` are also the names of submodules
+(``from auditkit.audit import run_audit``). Rather than hide one behind the other, those
 modules are callable: calling one calls :func:`auditkit.api.audit` (``ratings``, ``graph``), and
 everything in them stays where it was (``from auditkit import audit; audit.run_audit``).
 """
@@ -27,13 +28,23 @@ except PackageNotFoundError:  # running from a checkout without install
     __version__ = "0.0.0+local"
 
 if TYPE_CHECKING:
-    from auditkit.api import audit, from_frame, graph, load, ratings
+    from auditkit.api import audit, compare, fragility, from_frame, graph, load, ratings
     from auditkit.ledger import Ledger
 
-__all__ = ["Ledger", "__version__", "audit", "from_frame", "graph", "load", "ratings"]
+__all__ = [
+    "Ledger",
+    "__version__",
+    "audit",
+    "compare",
+    "fragility",
+    "from_frame",
+    "graph",
+    "load",
+    "ratings",
+]
 
 # Submodules whose name is also a function of auditkit.api.
-_CALLABLE_MODULES = frozenset({"audit", "graph", "ratings"})
+_CALLABLE_MODULES = frozenset({"audit", "compare", "fragility", "graph", "ratings"})
 _LAZY = {"from_frame": "auditkit.api", "load": "auditkit.api", "Ledger": "auditkit.ledger"}
 
 

@@ -26,12 +26,14 @@ from auditkit.schema import BattleTable
 
 if TYPE_CHECKING:
     from auditkit.audit import AuditResult
+    from auditkit.compare import CompareResult
     from auditkit.detectors.base import Severity
+    from auditkit.fragility import FragilityResult
     from auditkit.graph import GraphAudit
     from auditkit.ratings import RatingOptions, RatingResult, SlicedRatings
     from auditkit.rules import RulePack
 
-__all__ = ["Data", "audit", "from_frame", "graph", "load", "ratings"]
+__all__ = ["Data", "audit", "compare", "fragility", "from_frame", "graph", "load", "ratings"]
 
 Data: TypeAlias = "str | Path | Sequence[str | Path] | TableLike | LoadResult | BattleTable"
 
@@ -213,7 +215,32 @@ def graph(
     return audit_graph(battles, pack, ratings=ratings_frame)
 
 
-# Issue 15 (fragility analysis and model comparison): when its library functions land, add
-# `fragility(data, ...)` and `compare(data, model_a, model_b, ...)` here in the shape of `ratings`
-# above (`_battles(data, columns)`, call, return the result object), list them in `__all__` and in
-# `auditkit/__init__.py`, and give their result classes a `_repr_html_` in auditkit/report/notebook.py.
+def fragility(
+    data: Data,
+    *,
+    top: int = 10,
+    pairs: Sequence[tuple[str, str]] = (),
+    options: RatingOptions | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> FragilityResult:
+    """Votes-to-flip (as ``auditkit fragility``): for #1 and each adjacent pair of the top ``top``
+    and every pair in ``pairs``, the fewest votes whose removal, flip or addition reverses the
+    order, each verified by an exact refit."""
+    from auditkit.fragility import fragility as run_fragility
+
+    return run_fragility(_battles(data, columns), top=top, pairs=pairs, options=options)
+
+
+def compare(
+    data: Data,
+    model_a: str,
+    model_b: str,
+    *,
+    options: RatingOptions | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> CompareResult:
+    """Head-to-head of two models (as ``auditkit compare``): record, difference with interval,
+    P(A above B), rank intervals, style control, slices, fragility and a one-line verdict."""
+    from auditkit.compare import compare as run_compare
+
+    return run_compare(_battles(data, columns), model_a, model_b, options=options)

@@ -112,6 +112,11 @@ class CompareResult:
     def to_json_str(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=True)
 
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import compare_html
+
+        return compare_html(self)
+
     def to_frame(self) -> pd.DataFrame:
         """One row per scope (overall, style control, each slice) with the difference."""
         rows = [self.overall] + ([self.style] if self.style else []) + list(self.slices)

@@ -505,6 +505,11 @@ class FragilityResult:
     seconds: float
     notes: tuple[str, ...] = ()
 
+    def _repr_html_(self) -> str:
+        from auditkit.report.notebook import fragility_html
+
+        return fragility_html(self)
+
     def to_frame(self) -> pd.DataFrame:
         rows = [
             {k: v for k, v in p.to_json().items() if k != "details"}

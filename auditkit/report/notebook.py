@@ -22,7 +22,9 @@ from auditkit.report import plots
 
 if TYPE_CHECKING:
     from auditkit.audit import AuditResult
+    from auditkit.compare import CompareResult
     from auditkit.detectors.base import Finding
+    from auditkit.fragility import FragilityResult
     from auditkit.graph import GraphAudit
     from auditkit.ratings import RatingResult, SlicedRatings
 
@@ -30,7 +32,9 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_ROWS",
     "audit_html",
+    "compare_html",
     "findings_html",
+    "fragility_html",
     "frame_html",
     "graph_html",
     "ratings_html",
@@ -338,4 +342,25 @@ def graph_html(audit: GraphAudit, *, max_rows: int = MAX_ROWS) -> str:
         f"<pre>{summary}</pre>",
         _table(rows, [str(c) for c in frame.columns]) if rows else "",
         _more(len(rows), len(frame)),
+    )
+
+
+def fragility_html(result: FragilityResult) -> str:
+    """The votes-to-flip table: each pair, its gap and the verified counts (upper bounds)."""
+    frame = result.to_frame().drop(columns=["vote_ids_file"])
+    return _wrap(
+        _heading(f"Votes to flip the top {result.top} ({result.n_votes:,} votes)"),
+        frame_html(frame),
+        '<p class="muted">Each count is verified by an exact refit; it is an upper bound on the '
+        "fewest votes that reverse the order.</p>",
+        _notes(result.notes),
+    )
+
+
+def compare_html(result: CompareResult) -> str:
+    """The head-to-head: verdict first, then the difference per scope."""
+    return _wrap(
+        f'<div class="verdict findings">{_text(result.verdict, 2000)}</div>',
+        _heading(f"{_text(result.model_a)} vs {_text(result.model_b)}"),
+        frame_html(result.to_frame()),
     )
