@@ -39,6 +39,7 @@ from auditkit.errors import ExitCode, InputError, RuleError
 from auditkit.ledger import Ledger, RunRecord, utc_now
 from auditkit.report import EvidenceLine, ReportContext, render_html, render_markdown, split_span
 from auditkit.rules import RulePack, load_rules
+from auditkit.runfolder import mark_complete, mark_incomplete
 from auditkit.schema import BattleTable, Winner, models_in
 
 if TYPE_CHECKING:
@@ -94,28 +95,59 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+# The gate's default limit on quarantined input rows (``gate.max_quarantined_share`` overrides it).
+DEFAULT_MAX_QUARANTINED_SHARE = 0.01
+
+
 @dataclass(frozen=True)
 class Gate:
-    """When a run "fails": any finding at or above ``min_severity`` or too many invalidated votes."""
+    """When a run "fails": any finding at or above ``min_severity``, too many invalidated votes, or
+    too much of the input rejected by the loader (``max_quarantined_share``: an audit of what is
+    left of a broken file must not pass as an audit of the file)."""
 
     min_severity: Severity
     max_invalidated_share: float | None
+    max_quarantined_share: float | None = DEFAULT_MAX_QUARANTINED_SHARE
 
     @classmethod
     def from_rules(cls, rules: RulePack, fail_on: str | Severity | None = None) -> Gate:
+        where = str(Path(rules.root) / "pack.yaml")
         raw = rules.pack.get("gate", {}) or {}
         if not isinstance(raw, Mapping):
-            raise RuleError("gate must be a mapping", path=f"{rules.root}/pack.yaml")
+            raise RuleError("gate must be a mapping", path=where)
         try:
             severity = Severity(fail_on or raw.get("min_severity", Severity.HIGH.value))
         except ValueError:
-            raise InputError(f"unknown severity {fail_on!r}") from None
-        share = raw.get("max_invalidated_share")
-        return cls(severity, None if share is None else float(share))
+            if fail_on:
+                raise InputError(f"unknown severity {fail_on!r}") from None
+            known = "/".join(s.value for s in Severity)
+            raise RuleError(
+                f"key 'gate.min_severity' must be one of {known}, got {raw.get('min_severity')!r}",
+                path=where,
+            ) from None
+        return cls(
+            severity,
+            _share(raw, "max_invalidated_share", where, None),
+            _share(raw, "max_quarantined_share", where, DEFAULT_MAX_QUARANTINED_SHARE),
+        )
 
-    def evaluate(self, findings: Sequence[Finding], invalidated: int, votes: int) -> list[str]:
-        """Reasons the gate fails (empty when it passes)."""
+    def evaluate(
+        self,
+        findings: Sequence[Finding],
+        invalidated: int,
+        votes: int,
+        *,
+        quarantined: int = 0,
+        rows_read: int = 0,
+    ) -> list[str]:
+        """Reasons the gate fails (empty when it passes); rejected input comes first."""
         reasons = []
+        rejected = quarantined / rows_read if rows_read else 0.0
+        if self.max_quarantined_share is not None and rejected > self.max_quarantined_share:
+            reasons.append(
+                f"{rejected:.2%} of input rows quarantined ({quarantined:,} of {rows_read:,}; "
+                f"limit {self.max_quarantined_share:.2%}): the audit covers only what loaded"
+            )
         at_or_above = sum(1 for f in findings if f.severity >= self.min_severity)
         if at_or_above:
             reasons.append(f"{at_or_above:,} findings at or above {self.min_severity.value}")
@@ -125,6 +157,20 @@ class Gate:
                 f"{share:.2%} of votes invalidated (limit {self.max_invalidated_share:.2%})"
             )
         return reasons
+
+
+def _share(raw: Mapping[str, Any], key: str, where: str, default: float | None) -> float | None:
+    """A gate share: a number in [0, 1], or null for "no limit"; anything else names file and key."""
+    if key not in raw:
+        return default
+    value = raw[key]
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise RuleError(
+            f"key 'gate.{key}' must be a share between 0 and 1, got {value!r}", path=where
+        )
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -555,7 +601,7 @@ def run_audit(
     gate = Gate.from_rules(pack, fail_on)
     names = tuple(detectors) if detectors is not None else DEFAULT_DETECTORS
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _check_outputs(out, db_path)
     options = rating_options or RatingOptions(random_state=seed)
     timings: dict[str, float] = {}
     notes: list[str] = []
@@ -620,6 +666,7 @@ def run_audit(
                         handle.write(canonical_json(_record_to_dict(record)) + "\n")
             battles = loaded.battles
             runlog.info("loaded %d of %d rows", loaded.rows_loaded, loaded.rows_read)
+            _require_votes(loaded, paths)
 
         ledger = Ledger(db_path) if db_path is not None else None
         try:
@@ -663,12 +710,20 @@ def run_audit(
                 board = build_leaderboard(before.to_frame(), after.to_frame())
                 notes.extend(_unratable_notes(before.unratable, after.unratable))
 
-            gate_reasons = gate.evaluate(findings, cleaning.n_invalidated, len(battles))
+            gate_reasons = gate.evaluate(
+                findings,
+                cleaning.n_invalidated,
+                len(battles),
+                quarantined=loaded.rows_quarantined,
+                rows_read=loaded.rows_read,
+            )
 
             with stage("write"):
+                from auditkit.csvsafe import write_csv
+
                 cleaning.write_jsonl(out / "invalidations.jsonl")
                 _write_cleaned(cleaning, out / "cleaned_battles.jsonl.gz")
-                board.to_csv(out / "leaderboard.csv", index=False, float_format="%.4f")
+                write_csv(board, out / "leaderboard.csv", index=False, float_format="%.4f")
                 with open(out / "findings.jsonl", "w", encoding="utf-8", newline="\n") as handle:
                     for finding in findings:
                         handle.write(canonical_json(finding.to_dict()) + "\n")
@@ -691,7 +746,7 @@ def run_audit(
                 if previous_dir is not None:
                     from auditkit.diff import diff_runs
 
-                    diff_json = diff_runs(previous_dir, out).to_json()
+                    diff_json = diff_runs(previous_dir, out, current_complete=False).to_json()
                     summary["diff"] = {k: v for k, v in diff_json.items() if k != "current"}
                 (out / "summary.json").write_text(canonical_json(summary) + "\n", encoding="utf-8")
 
@@ -732,6 +787,7 @@ def run_audit(
                     seen_files=seen_files,
                 )
                 runlog.info("ledger run %s: %d new invalidations", run_id, appended)
+            mark_complete(out)
         finally:
             if ledger is not None:
                 ledger.close()
@@ -804,6 +860,42 @@ def _stream_load(
         "cleaned_battles.jsonl.gz has no conversation text"
     )
     return streamed.load
+
+
+def _check_outputs(out: Path, db_path: str | Path | None) -> None:
+    """Before any work: the run folder can be written and the ledger is a healthy auditkit ledger.
+
+    An unwritable folder, an ``--out`` that names a file, or a corrupt ledger is an input error
+    (exit 2, one line) now rather than after the load, detectors and report have run.
+    """
+    if out.exists() and not out.is_dir():
+        raise InputError("--out names an existing file, not a folder", path=str(out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".auditkit-write-test"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the run folder: {exc.strerror or exc}", path=str(out)
+        ) from None
+    mark_incomplete(out)
+    if db_path is not None:
+        with Ledger(db_path) as ledger:
+            ledger.verify()
+
+
+def _require_votes(loaded: Any, paths: Sequence[Path]) -> None:
+    """Zero votes loaded is not an audit: an input error, never "gate: passed"."""
+    if loaded.rows_loaded:
+        return
+    where = ", ".join(str(p) for p in paths)
+    if not loaded.rows_read:
+        raise InputError("no votes loaded: the input holds no rows", path=where)
+    reasons = ", ".join(f"{k} {v:,}" for k, v in loaded.quarantine_counts.items())
+    raise InputError(
+        f"no votes loaded: all {loaded.rows_read:,} rows were quarantined ({reasons})", path=where
+    )
 
 
 def _unratable_notes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
@@ -976,6 +1068,7 @@ def _summary(
         "gate": {
             "min_severity": gate.min_severity.value,
             "max_invalidated_share": gate.max_invalidated_share,
+            "max_quarantined_share": gate.max_quarantined_share,
             "failed": bool(gate_reasons),
             "reasons": list(gate_reasons),
         },

@@ -10,8 +10,11 @@ earlier dated folder (``diff.json`` there, and a section in the report).
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +26,7 @@ from auditkit.detectors.base import Severity
 from auditkit.errors import ExitCode, InputError
 from auditkit.ledger import Ledger
 from auditkit.rules import RulePack, load_rules
+from auditkit.runfolder import COMPLETE_MARKER
 
 if TYPE_CHECKING:
     from auditkit.engine import Engine
@@ -71,15 +75,50 @@ class NightlyResult:
         return self.audit.to_frame() if self.audit else None
 
 
+def _is_date(text: str) -> bool:
+    if not _DATE_DIR.match(text):
+        return False
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
+@contextmanager
+def nightly_lock(db_path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<db>.lock`` for one nightly run; a second run exits 2 at once.
+
+    Why: two runs on the same ledger at the same time would both see the same new files and
+    record two runs for one night. The lock is ``flock`` on a side file (released by the kernel
+    if the process dies), so a crashed run never leaves a stale lock behind.
+    """
+    path = Path(str(db_path) + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                "another nightly run holds the lock on this ledger; try again when it has finished",
+                path=str(path),
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def previous_report_dir(reports: Path, current: str) -> Path | None:
-    """The latest dated run folder before ``current`` that holds a finished run."""
+    """The latest dated run folder before ``current`` that holds a finished run (its completion
+    marker written: an interrupted night is skipped, never diffed against)."""
     if not reports.is_dir():
         return None
     dated = sorted(
         p
         for p in reports.iterdir()
         if p.is_dir() and _DATE_DIR.match(p.name) and p.name < current
-        if (p / "summary.json").is_file()
+        if (p / COMPLETE_MARKER).is_file()
     )
     return dated[-1] if dated else None
 
@@ -115,9 +154,44 @@ def run_nightly(
     if not files:
         raise InputError(f"no input files match {input_glob!r}")
     day = date or datetime.now(UTC).strftime("%Y-%m-%d")
-    if not _DATE_DIR.match(day):
-        raise InputError(f"--date must be YYYY-MM-DD, got {day!r}")
+    if not _is_date(day):
+        raise InputError(f"--date must be a date YYYY-MM-DD, got {day!r}")
     pack = rules if isinstance(rules, RulePack) else load_rules(rules)
+    with nightly_lock(db_path):
+        return _run_locked(
+            files,
+            day,
+            pack,
+            db_path=db_path,
+            reports_dir=reports_dir,
+            seed=seed,
+            fail_on=fail_on,
+            quiet=quiet,
+            force=force,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_rows=chunk_rows,
+        )
+
+
+def _run_locked(
+    files: list[str],
+    day: str,
+    pack: RulePack,
+    *,
+    db_path: str | Path,
+    reports_dir: str | Path,
+    seed: int,
+    fail_on: str | Severity | None,
+    quiet: bool,
+    force: bool,
+    engine: Engine | str | None,
+    workers: int | None,
+    scheduler: str | None,
+    chunk_rows: int | None,
+) -> NightlyResult:
+    """The nightly run under its lock: hash, compare with the ledger, audit if anything is new."""
     hashes = [(f, sha256_file(f)) for f in files]
     with Ledger(db_path) as ledger:
         seen = ledger.seen_file_hashes()
