@@ -571,6 +571,7 @@ def run_audit(
     scheduler: str | None = None,
     chunk_rows: int | None = None,
     input_hashes: Mapping[str, str] | None = None,
+    encoding: str | None = None,
 ) -> AuditResult:
     """Run the full audit and write every output into ``out_dir``; see the module docstring.
 
@@ -579,6 +580,7 @@ def run_audit(
     same rule-pack hash (looked up chunk by chunk when streaming). ``on_stage(name, seconds)`` is
     called after each stage (benchmarks use it).
     ``input_hashes`` (path → sha256) spares re-reading inputs a caller has just hashed (nightly).
+    ``encoding`` is the inputs' text encoding when it is not UTF-8 (see :func:`load_battles`).
 
     ``engine`` (``"local"``, ``"processes"``, ``"dask"`` or an :class:`~auditkit.engine.Engine`)
     streams the input instead: chunks of ``chunk_rows`` rows are read, their conversations go
@@ -643,7 +645,9 @@ def run_audit(
             quarantine_path = out / "quarantine.jsonl"
             quarantine_path.unlink(missing_ok=True)
             if engine is None:
-                loaded = load_battles(paths, quarantine_path=quarantine_path, with_text=True)
+                loaded = load_battles(
+                    paths, quarantine_path=quarantine_path, with_text=True, encoding=encoding
+                )
             else:
                 loaded = _stream_load(
                     paths,
@@ -659,6 +663,7 @@ def run_audit(
                     runlog,
                     cache_db=db_path if use_detector_cache else None,
                     cache_writes=cache_writes,
+                    encoding=encoding,
                 )
             if not quarantine_path.exists():
                 with open(quarantine_path, "w", encoding="utf-8") as handle:
@@ -822,6 +827,7 @@ def _stream_load(
     *,
     cache_db: str | Path | None,
     cache_writes: dict[tuple[str, str], list[dict[str, Any]]],
+    encoding: str | None = None,
 ) -> Any:
     """Streaming load: the identity scan runs chunk by chunk on ``engine``; text is not kept.
 
@@ -850,6 +856,7 @@ def _stream_load(
             chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS,
             quarantine_path=quarantine_path,
             skip=cache,
+            encoding=encoding,
         )
         runlog.info("streamed on %s: %s", runner.describe(), streamed.summary())
     if streamed.identity is not None:

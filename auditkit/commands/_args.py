@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 __all__ = [
+    "add_encoding_argument",
     "iso_date",
     "iso_datetime",
     "non_negative_float",
@@ -78,3 +79,14 @@ def share(text: str) -> float:
     if value > 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1")
     return value
+
+
+def add_encoding_argument(parser: argparse.ArgumentParser) -> None:
+    """``--encoding NAME``: the inputs' text encoding when they are not UTF-8."""
+    parser.add_argument(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        help="text encoding of CSV/JSON inputs that are not UTF-8 (e.g. latin-1, cp1252, utf-16); "
+        "default UTF-8 or what a byte-order mark says; undecodable bytes are an error",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from auditkit.commands._args import non_negative_int
+from auditkit.commands._args import add_encoding_argument, non_negative_int
 from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     add_engine_arguments(parser)
+    add_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         chunk_rows=args.chunk_rows,
+        encoding=args.encoding,
     )
     print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)

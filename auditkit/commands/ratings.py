@@ -6,7 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from auditkit.commands._args import non_negative_float, non_negative_int, positive_int
+from auditkit.commands._args import (
+    add_encoding_argument,
+    non_negative_float,
+    non_negative_int,
+    positive_int,
+)
 from auditkit.commands._output import print_result
 from auditkit.errors import ExitCode, InputError
 
@@ -73,6 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--out", type=Path, help="write the table as CSV here")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    add_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -98,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    battles = load_battles(args.files).battles
+    battles = load_battles(args.files, encoding=args.encoding).battles
     try:
         result = (
             fit_ratings_by(battles, args.by, options) if args.by else fit_ratings(battles, options)

@@ -19,7 +19,13 @@ import pandas as pd
 
 from auditkit.errors import InputError, NotABattleLogError
 from auditkit.io.csvfile import read_csv
-from auditkit.io.detect import CONTAINERS, detect_container, detect_schema, file_stem
+from auditkit.io.detect import (
+    CONTAINERS,
+    check_encoding,
+    detect_container,
+    detect_schema,
+    file_stem,
+)
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.jsonl import read_json_array, read_jsonl
 from auditkit.io.normalise import RawChunk, normalise_chunk
@@ -96,13 +102,17 @@ def load_battles(
     quarantine_path: Path | None = None,
     fmt: str | None = None,
     with_text: bool = True,
+    encoding: str | None = None,
 ) -> LoadResult:
     """Load battle logs of any supported format; rows that cannot be trusted go to quarantine.
 
     ``fmt`` forces the container (``json``, ``jsonl``, ``csv``, ``parquet``) instead of sniffing.
     ``with_text=False`` skips conversation columns (faster, far less memory; conversation structure
-    is then not validated). Raises :class:`InputError` for a file that cannot be read at all.
+    is then not validated). ``encoding`` names the text encoding of CSV/JSON files that are not
+    UTF-8 (default: UTF-8, or what a byte-order mark says; invalid bytes are an error naming the
+    file and byte offset). Raises :class:`InputError` for a file that cannot be read at all.
     """
+    encoding = check_encoding(encoding)
     if fmt is not None and fmt not in CONTAINERS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
     files = _as_paths(paths)
@@ -116,7 +126,10 @@ def load_battles(
     unmapped_languages: Counter[str] = Counter()
     rows_read = 0
     for path in files:
-        for chunk in iter_chunks(path, fmt=fmt, with_text=with_text, seen_ids=seen_ids):
+        chunks = iter_chunks(
+            path, fmt=fmt, with_text=with_text, seen_ids=seen_ids, encoding=encoding
+        )
+        for chunk in chunks:
             rows_read += chunk.rows_read
             quarantine.extend(chunk.quarantine)
             unmapped_languages.update(chunk.unmapped_languages)
@@ -206,6 +219,7 @@ def iter_chunks(
     first_line: int = 1,
     row_groups: tuple[int, int] | None = None,
     known_battle_log: bool = False,
+    encoding: str | None = None,
 ) -> Generator[CanonicalChunk, None, bool]:
     """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
 
@@ -235,6 +249,8 @@ def iter_chunks(
         if container != "parquet":
             raise InputError("only Parquet can be read by row groups", path=str(path))
         part = {"row_groups": row_groups}
+    if encoding is not None and container != "parquet":
+        part["encoding"] = encoding
     schema: str | None = None
     saw_objects = saw_battle_columns = stopped = False
     blocks = _READERS[container](
