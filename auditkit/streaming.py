@@ -40,7 +40,7 @@ from auditkit.errors import InputError
 from auditkit.io.detect import CONTAINERS
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import LoadResult, finish_load, iter_chunks
-from auditkit.io.quarantine import QuarantineRecord
+from auditkit.io.quarantine import QuarantineLog, QuarantineRecord
 from auditkit.prompts import FINGERPRINT_COLUMNS, fingerprint_prompt_column
 from auditkit.schema import (
     CORE_COLUMNS,
@@ -346,7 +346,7 @@ def stream_battles(
         paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt, encoding=encoding
     )
     accumulator = TableAccumulator(_NOT_KEPT)
-    quarantine: list[QuarantineRecord] = []
+    quarantine = QuarantineLog()
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}
     ask_skip = skip if rules is not None and with_text else None  # only a scan can skip rows
 
@@ -354,6 +354,7 @@ def stream_battles(
         for chunk in stream:
             counts["chunks"] += 1
             quarantine.extend(chunk.quarantine)
+            quarantine.check_meaningful(stream.rows_read, chunk.file)
             if not chunk.normalised:
                 continue
             # Empty frames too: the loader concatenates them.
@@ -404,7 +405,7 @@ def stream_battles(
 def _finish_load(
     stream: BattleChunkStream,
     accumulator: TableAccumulator,
-    quarantine: list[QuarantineRecord],
+    quarantine: QuarantineLog,
     quarantine_path: Path | None,
 ) -> LoadResult:
     """The loader's own final steps on the streamed rows."""

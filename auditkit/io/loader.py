@@ -30,7 +30,7 @@ from auditkit.io.ids import VoteIdIndex
 from auditkit.io.jsonl import read_json_array, read_jsonl
 from auditkit.io.normalise import RawChunk, normalise_chunk
 from auditkit.io.parquet import read_parquet
-from auditkit.io.quarantine import QuarantineRecord, count_reasons, write_quarantine
+from auditkit.io.quarantine import QuarantineLog, QuarantineRecord, write_quarantine
 from auditkit.schema import TAG_PREFIX, BattleTable, VoterStatus, coerce_frame, empty_frame
 
 __all__ = [
@@ -77,10 +77,12 @@ class LoadResult:
     rows_loaded: int
     files: tuple[str, ...] = ()
     formats: dict[str, str] = field(default_factory=dict)  # file → "<schema> (<container>[.gz])"
+    # Rows quarantined in all; ``quarantine`` keeps the first examples of each reason only.
+    quarantine_total: int | None = None
 
     @property
     def rows_quarantined(self) -> int:
-        return len(self.quarantine)
+        return len(self.quarantine) if self.quarantine_total is None else self.quarantine_total
 
     def summary(self) -> str:
         reasons = ", ".join(f"{k} {v:,}" for k, v in self.quarantine_counts.items()) or "none"
@@ -120,7 +122,7 @@ def load_battles(
         raise InputError("no input files given")
     seen_ids = VoteIdIndex()
     frames: list[pd.DataFrame] = []
-    quarantine: list[QuarantineRecord] = []
+    quarantine = QuarantineLog()
     voter_fields: list[str] = []
     formats: dict[str, str] = {}
     unmapped_languages: Counter[str] = Counter()
@@ -135,6 +137,12 @@ def load_battles(
             unmapped_languages.update(chunk.unmapped_languages)
             if chunk.frame is not None:
                 frames.append(chunk.frame)
+            try:
+                quarantine.check_meaningful(rows_read, str(path))
+            except InputError:
+                if quarantine_path is not None:  # the examples tell the operator what went wrong
+                    write_quarantine(quarantine.records, quarantine_path)
+                raise
             if chunk.voter_field and chunk.voter_field not in voter_fields:
                 voter_fields.append(chunk.voter_field)
             formats[str(path)] = chunk.source_format
@@ -157,7 +165,7 @@ def finish_load(
     frame: pd.DataFrame,
     *,
     files: Sequence[Path],
-    quarantine: list[QuarantineRecord],
+    quarantine: list[QuarantineRecord] | QuarantineLog,
     voter_fields: Sequence[str],
     formats: dict[str, str],
     unmapped_languages: Mapping[str, int],
@@ -165,9 +173,22 @@ def finish_load(
     quarantine_path: Path | None,
 ) -> LoadResult:
     """The loader's last steps, shared with the streaming loader: quarantine in file/line order,
-    voter classification, the table's metadata, the quarantine file."""
+    voter classification, the table's metadata, the quarantine file (the first examples of each
+    reason in full, see :class:`QuarantineLog`; counts exact)."""
+    if not isinstance(quarantine, QuarantineLog):
+        log_ = QuarantineLog()
+        log_.extend(quarantine)
+        quarantine = log_
+    counts, total = quarantine.sorted_counts(), quarantine.total
+    if quarantine.omitted():
+        log.warning(
+            "quarantine: kept the first %d records of each reason; omitted %s",
+            quarantine.max_examples,
+            quarantine.omitted(),
+        )
+    records = quarantine.records
     order = {path: i for i, path in enumerate(files)}
-    quarantine.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
+    records.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
     voter_field = ",".join(voter_fields) or None
     frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
     extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
@@ -183,15 +204,16 @@ def finish_load(
         extra=extra,
     )
     if quarantine_path is not None:
-        write_quarantine(quarantine, quarantine_path)
+        write_quarantine(records, quarantine_path)
     return LoadResult(
         battles=battles,
-        quarantine=quarantine,
-        quarantine_counts=count_reasons(quarantine),
+        quarantine=records,
+        quarantine_counts=counts,
         rows_read=rows_read,
         rows_loaded=len(frame),
         files=tuple(str(p) for p in files),
         formats=dict(formats),
+        quarantine_total=total,
     )
 
 
