@@ -24,8 +24,6 @@ INDIVIDUAL_TESTS: tuple[str, ...] = (
     "arena_consistency",
 )
 
-_WHERE = "rules/voters.yaml"
-
 
 @dataclass(frozen=True)
 class TestConfig:
@@ -66,43 +64,44 @@ class VoterConfig:
     @classmethod
     def from_rules(cls, rules: RulePack) -> VoterConfig:
         section = rules.section("voters", default={})
-        fdr = float(require(section, "fdr", (int, float), where=_WHERE, default=0.01))
+        where = rules.where("voters")
+        fdr = float(require(section, "fdr", (int, float), where=where, default=0.01))
         if not 0.0 < fdr < 1.0:
-            raise RuleError("key 'fdr' must be in (0, 1)", path=_WHERE)
-        invalidate = require(section, "invalidate", str, where=_WHERE, default="all")
+            raise RuleError("key 'fdr' must be in (0, 1)", path=where)
+        invalidate = require(section, "invalidate", str, where=where, default="all")
         if invalidate not in ("all", "after_detection"):
-            raise RuleError("key 'invalidate' must be 'all' or 'after_detection'", path=_WHERE)
-        loo = require(section, "loo", Mapping, where=_WHERE, default={})
-        raw_tests = require(section, "tests", Mapping, where=_WHERE, default={})
+            raise RuleError("key 'invalidate' must be 'all' or 'after_detection'", path=where)
+        loo = require(section, "loo", Mapping, where=where, default={})
+        raw_tests = require(section, "tests", Mapping, where=where, default={})
         tests: dict[str, TestConfig] = {}
         for name in INDIVIDUAL_TESTS:
             # The sequential test rides on consensus_loo's switch and severity unless named.
             source = name if name in raw_tests else "consensus_loo"
             raw = raw_tests.get(source, {"enabled": True, "severity": "high"})
-            tests[name] = _test_config(raw, f"{_WHERE} tests.{source}")
+            tests[name] = _test_config(raw, f"{where} tests.{source}")
         unknown = sorted(set(raw_tests) - set(INDIVIDUAL_TESTS))
         if unknown:
-            raise RuleError(f"unknown voter tests: {', '.join(unknown)}", path=_WHERE)
-        group_raw = require(section, "coordinated_group", Mapping, where=_WHERE, default={})
+            raise RuleError(f"unknown voter tests: {', '.join(unknown)}", path=where)
+        group_raw = require(section, "coordinated_group", Mapping, where=where, default={})
         return cls(
             fdr=fdr,
-            min_votes=int(require(section, "min_votes", int, where=_WHERE, default=10)),
+            min_votes=int(require(section, "min_votes", int, where=where, default=10)),
             invalidate=invalidate,
             anonymous_only=bool(
-                require(section, "anonymous_only", bool, where=_WHERE, default=False)
+                require(section, "anonymous_only", bool, where=where, default=False)
             ),
             exact_min_votes=int(
-                require(loo, "exact_min_votes", int, where=f"{_WHERE} loo", default=100)
+                require(loo, "exact_min_votes", int, where=f"{where} loo", default=100)
             ),
             max_exact_refits=int(
-                require(loo, "max_exact_refits", int, where=f"{_WHERE} loo", default=2000)
+                require(loo, "max_exact_refits", int, where=f"{where} loo", default=2000)
             ),
             tie_prior_votes=float(
-                require(loo, "tie_prior_votes", (int, float), where=f"{_WHERE} loo", default=20)
+                require(loo, "tie_prior_votes", (int, float), where=f"{where} loo", default=20)
             ),
             tests=tests,
-            group=_test_config(group_raw or {"enabled": True}, f"{_WHERE} coordinated_group"),
-            evidence_top_n=int(require(section, "evidence_top_n", int, where=_WHERE, default=200)),
+            group=_test_config(group_raw or {"enabled": True}, f"{where} coordinated_group"),
+            evidence_top_n=int(require(section, "evidence_top_n", int, where=where, default=200)),
             invalidating_severity=_policy_severity(rules),
         )
 
