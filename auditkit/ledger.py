@@ -233,9 +233,6 @@ class Ledger:
 
     def _migrate(self) -> None:
         try:
-            if not self.read_only:
-                self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
             version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
             application = int(self.conn.execute("PRAGMA application_id").fetchone()[0])
             tables = {
@@ -255,6 +252,12 @@ class Ledger:
                 "refusing to add tables to it",
                 path=str(self.path),
             )
+        try:  # only now: switching to WAL rewrites the file header of whatever file this is
+            if not self.read_only:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"not a ledger database: {exc}", path=str(self.path)) from None
         if self.read_only:
             if version != SCHEMA_VERSION:
                 raise InputError(
