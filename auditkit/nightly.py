@@ -138,6 +138,7 @@ def run_nightly(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_rows: int | None = None,
+    encoding: str | None = None,
 ) -> NightlyResult:
     """One nightly run; see the module docstring. ``date`` (YYYY-MM-DD) defaults to today (UTC).
 
@@ -172,6 +173,7 @@ def run_nightly(
             workers=workers,
             scheduler=scheduler,
             chunk_rows=chunk_rows,
+            encoding=encoding,
         )
 
 
@@ -190,6 +192,7 @@ def _run_locked(
     workers: int | None,
     scheduler: str | None,
     chunk_rows: int | None,
+    encoding: str | None = None,
 ) -> NightlyResult:
     """The nightly run under its lock: hash, compare with the ledger, audit if anything is new."""
     hashes = [(f, sha256_file(f)) for f in files]
@@ -227,6 +230,7 @@ def _run_locked(
         workers=workers,
         scheduler=scheduler,
         chunk_rows=chunk_rows,
+        encoding=encoding,
     )
     if "diff" in audit.summary_data:
         (out / "diff.json").write_text(

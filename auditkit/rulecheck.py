@@ -30,7 +30,8 @@ from auditkit.rules import RulePack
 
 __all__ = ["METADATA_KEYS", "PACK_SCHEMA", "validate_pack"]
 
-# Keys any rule file may carry without a check asking for them.
+# Keys any rule file may carry at top level without a check asking for them; any mapping in it
+# (a rule entry, a test) may carry a ``description``.
 METADATA_KEYS = frozenset({"version", "description"})
 # pack.yaml: top-level keys, and the keys of its nested mappings (a list's entries under "[]").
 PACK_SCHEMA: Mapping[str, frozenset[str]] = {
@@ -101,7 +102,7 @@ def _unknown_keys(node: Any, where: str, path: str) -> None:
         return
     touched = node.asked or node.iterated
     if touched and not node.iterated:
-        allowed = node.asked | (METADATA_KEYS if not path else set())
+        allowed = node.asked | (METADATA_KEYS if not path else {"description"})
         for key in dict.keys(node):
             if str(key) not in allowed:
                 at = f"{path}.{key}" if path else str(key)

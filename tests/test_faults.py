@@ -25,7 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditkit.cli import main
+from auditkit.io import jsonl as jsonl_module
 from auditkit.io import load_battles
+from auditkit.io import quarantine as quarantine_module
 from auditkit.io.csvfile import RUNAWAY_LINES
 from auditkit.runfolder import COMPLETE_MARKER
 
@@ -175,16 +177,19 @@ def test_quarantine_keeps_exact_counts_and_the_first_examples_of_each_reason(
 
 
 def test_a_gzip_bomb_of_one_repeated_line_stops_early_with_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The real threshold is 100,000 rows; a tenth keeps the test fast and the logic the same.
+    monkeypatch.setattr(quarantine_module, "MEANINGLESS_MIN_ROWS", 10_000)
+    monkeypatch.setattr(jsonl_module, "BLOCK_ROWS", 10_000)
     line = (json.dumps(_battles(1)[0]) + "\n").encode()
     bomb = tmp_path / "bomb.jsonl.gz"
     with gzip.open(bomb, "wb") as handle:
-        handle.write(line * 250_000)  # a few hundred KB of gzip, 30 MB of one vote
+        handle.write(line * 500_000)  # 8 KB of gzip, 60 MB of one vote
     assert _audit([bomb], tmp_path / "out") == 2
     err = _one_line_error(capsys)
-    assert "not a usable battle log: 99,999 of the first 100,000 rows were quarantined" in err
-    assert "duplicate_vote_id 99,999" in err
+    assert "not a usable battle log: 9,999 of the first 10,000 rows were quarantined" in err
+    assert "duplicate_vote_id 9,999" in err
     kept = (tmp_path / "out" / "quarantine.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(kept) == 1_000
 
@@ -285,10 +290,11 @@ def _is_number(text: str) -> bool:
 # ---------------------------------------------------------------- 3. run folders, disks, ledgers
 
 
-@pytest.fixture
-def finished_run(tmp_path: Path) -> Path:
-    path = _jsonl(tmp_path / "in.jsonl", _battles(300))
-    out = tmp_path / "done"
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("finished")
+    path = _jsonl(root / "in.jsonl", _battles(300))
+    out = root / "done"
     assert _audit([path], out) in (0, 1)
     assert (out / COMPLETE_MARKER).is_file()
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from auditkit.commands._args import iso_date, non_negative_int
+from auditkit.commands._args import add_encoding_argument, iso_date, non_negative_int
 from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     add_engine_arguments(parser)
+    add_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         chunk_rows=args.chunk_rows,
+        encoding=args.encoding,
     )
     print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)
