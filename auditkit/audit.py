@@ -671,7 +671,7 @@ def run_audit(
                         handle.write(canonical_json(_record_to_dict(record)) + "\n")
             battles = loaded.battles
             runlog.info("loaded %d of %d rows", loaded.rows_loaded, loaded.rows_read)
-            _require_votes(loaded, paths)
+            loaded.require_votes()
 
         ledger = Ledger(db_path) if db_path is not None else None
         try:
@@ -890,19 +890,6 @@ def _check_outputs(out: Path, db_path: str | Path | None) -> None:
     if db_path is not None:
         with Ledger(db_path) as ledger:
             ledger.verify()
-
-
-def _require_votes(loaded: Any, paths: Sequence[Path]) -> None:
-    """Zero votes loaded is not an audit: an input error, never "gate: passed"."""
-    if loaded.rows_loaded:
-        return
-    where = ", ".join(str(p) for p in paths)
-    if not loaded.rows_read:
-        raise InputError("no votes loaded: the input holds no rows", path=where)
-    reasons = ", ".join(f"{k} {v:,}" for k, v in loaded.quarantine_counts.items())
-    raise InputError(
-        f"no votes loaded: all {loaded.rows_read:,} rows were quarantined ({reasons})", path=where
-    )
 
 
 def _unratable_notes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:

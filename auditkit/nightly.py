@@ -158,82 +158,47 @@ def run_nightly(
     if not _is_date(day):
         raise InputError(f"--date must be a date YYYY-MM-DD, got {day!r}")
     pack = rules if isinstance(rules, RulePack) else load_rules(rules)
+    # Held from the ledger lookup to the ledger write: a second run cannot see the same new files.
     with nightly_lock(db_path):
-        return _run_locked(
+        hashes = [(f, sha256_file(f)) for f in files]
+        with Ledger(db_path) as ledger:
+            seen = ledger.seen_file_hashes()
+            last = ledger.last_run("nightly")
+        new = [(f, h) for f, h in hashes if (f, h) not in seen]
+        rules_changed = last is not None and last["rule_pack_hash"] != pack.content_hash
+        if new:
+            reason = "new input"
+        elif rules_changed:
+            reason = "rule pack changed"
+        elif force:
+            reason = "forced"
+        else:
+            return NightlyResult(None, (), tuple(files), None, None, "no new input, same rules")
+        reports = Path(reports_dir)
+        out = reports / day
+        previous = previous_report_dir(reports, day)
+        audit = run_audit(
             files,
-            day,
-            pack,
+            rules=pack,
+            out_dir=out,
             db_path=db_path,
-            reports_dir=reports_dir,
             seed=seed,
             fail_on=fail_on,
             quiet=quiet,
-            force=force,
+            previous_dir=previous,
+            kind="nightly",
+            use_detector_cache=True,
+            seen_files=new,
+            title=f"Nightly integrity audit {day}",
+            input_hashes={str(Path(f)): h for f, h in hashes},
             engine=engine,
             workers=workers,
             scheduler=scheduler,
             chunk_rows=chunk_rows,
             encoding=encoding,
         )
-
-
-def _run_locked(
-    files: list[str],
-    day: str,
-    pack: RulePack,
-    *,
-    db_path: str | Path,
-    reports_dir: str | Path,
-    seed: int,
-    fail_on: str | Severity | None,
-    quiet: bool,
-    force: bool,
-    engine: Engine | str | None,
-    workers: int | None,
-    scheduler: str | None,
-    chunk_rows: int | None,
-    encoding: str | None = None,
-) -> NightlyResult:
-    """The nightly run under its lock: hash, compare with the ledger, audit if anything is new."""
-    hashes = [(f, sha256_file(f)) for f in files]
-    with Ledger(db_path) as ledger:
-        seen = ledger.seen_file_hashes()
-        last = ledger.last_run("nightly")
-    new = [(f, h) for f, h in hashes if (f, h) not in seen]
-    rules_changed = last is not None and last["rule_pack_hash"] != pack.content_hash
-    if new:
-        reason = "new input"
-    elif rules_changed:
-        reason = "rule pack changed"
-    elif force:
-        reason = "forced"
-    else:
-        return NightlyResult(None, (), tuple(files), None, None, "no new input, same rules")
-    reports = Path(reports_dir)
-    out = reports / day
-    previous = previous_report_dir(reports, day)
-    audit = run_audit(
-        files,
-        rules=pack,
-        out_dir=out,
-        db_path=db_path,
-        seed=seed,
-        fail_on=fail_on,
-        quiet=quiet,
-        previous_dir=previous,
-        kind="nightly",
-        use_detector_cache=True,
-        seen_files=new,
-        title=f"Nightly integrity audit {day}",
-        input_hashes={str(Path(f)): h for f, h in hashes},
-        engine=engine,
-        workers=workers,
-        scheduler=scheduler,
-        chunk_rows=chunk_rows,
-        encoding=encoding,
-    )
-    if "diff" in audit.summary_data:
-        (out / "diff.json").write_text(
-            canonical_json(audit.summary_data["diff"]) + "\n", encoding="utf-8"
-        )
-    return NightlyResult(audit, tuple(f for f, _ in new), tuple(files), out, previous, reason)
+        if "diff" in audit.summary_data:
+            (out / "diff.json").write_text(
+                canonical_json(audit.summary_data["diff"]) + "\n", encoding="utf-8"
+            )
+        return NightlyResult(audit, tuple(f for f, _ in new), tuple(files), out, previous, reason)

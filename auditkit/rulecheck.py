@@ -42,13 +42,12 @@ PACK_SCHEMA: Mapping[str, frozenset[str]] = {
 }
 
 
-class _Recording(dict):  # type: ignore[type-arg]
-    """A dict that notes every key asked for; nested mappings and lists are wrapped too."""
+class _Asked(dict):  # type: ignore[type-arg]
+    """A dict that notes every key asked for (``[]``, ``get``, ``in``), present or not."""
 
     def __init__(self, data: Mapping[str, Any]) -> None:
-        super().__init__({key: _wrap(value) for key, value in data.items()})
+        super().__init__(data)
         self.asked: set[str] = set()
-        self.iterated = False
 
     def __getitem__(self, key: Any) -> Any:
         self.asked.add(str(key))
@@ -61,6 +60,15 @@ class _Recording(dict):  # type: ignore[type-arg]
     def __contains__(self, key: object) -> bool:
         self.asked.add(str(key))
         return super().__contains__(key)
+
+
+class _Recording(_Asked):
+    """A rule file's mapping: keys asked for and whether it was iterated; nested mappings and lists
+    are wrapped too."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__({key: _wrap(value) for key, value in data.items()})
+        self.iterated = False
 
     def __iter__(self) -> Iterator[Any]:
         self.iterated = True
@@ -109,26 +117,6 @@ def _unknown_keys(node: Any, where: str, path: str) -> None:
                 raise RuleError(f"unknown key {at!r}{_suggest(str(key), node.asked)}", path=where)
     for key, value in dict.items(node):
         _unknown_keys(value, where, f"{path}.{key}" if path else str(key))
-
-
-class _Sections(dict):  # type: ignore[type-arg]
-    """The pack's sections, noting which ones a check asked for."""
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        super().__init__(data)
-        self.asked: set[str] = set()
-
-    def __contains__(self, key: object) -> bool:
-        self.asked.add(str(key))
-        return super().__contains__(key)
-
-    def __getitem__(self, key: Any) -> Any:
-        self.asked.add(str(key))
-        return super().__getitem__(key)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self.asked.add(str(key))
-        return super().get(key, default)
 
 
 def _check_pack_file(pack: RulePack) -> tuple[str, ...]:
@@ -193,7 +181,7 @@ def validate_pack(pack: RulePack) -> None:
     _check_policy(pack)
     Gate.from_rules(pack)  # types and ranges of the gate, naming file and key
     recorded = {name: _Recording(data) for name, data in pack.sections.items() if name != "pack"}
-    sections = _Sections({**recorded, "pack": pack.pack})
+    sections = _Asked({**recorded, "pack": pack.pack})  # which sections the checks asked for
     view = replace(pack, sections=sections)
     for name in available_detectors():
         get_detector(name).check_rules(view)

@@ -105,6 +105,16 @@ def test_an_empty_file_is_exit_2_not_a_passing_gate(
     assert not (tmp_path / "out" / COMPLETE_MARKER).exists()
 
 
+@pytest.mark.parametrize("command", ["ratings", "graph"])
+def test_rating_or_graphing_no_votes_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    assert main([command, str(empty)]) == 2
+    assert "empty.jsonl: no votes loaded" in _one_line_error(capsys)
+
+
 def test_every_row_quarantined_is_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

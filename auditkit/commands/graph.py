@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from auditkit.rules import load_rules
 
     rules = load_rules(args.rules)
-    battles = load_battles(args.inputs, with_text=False, encoding=args.encoding).battles
+    loaded = load_battles(args.inputs, with_text=False, encoding=args.encoding)
+    battles = loaded.require_votes().battles
     if args.anonymous_only:
         battles = battles.anonymous()
     ratings = fit_ratings_frame(battles) if args.with_ratings else None

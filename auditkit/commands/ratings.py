@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    battles = load_battles(args.files, encoding=args.encoding).battles
+    battles = load_battles(args.files, encoding=args.encoding).require_votes().battles
     try:
         result = (
             fit_ratings_by(battles, args.by, options) if args.by else fit_ratings(battles, options)

@@ -84,6 +84,20 @@ class LoadResult:
     def rows_quarantined(self) -> int:
         return len(self.quarantine) if self.quarantine_total is None else self.quarantine_total
 
+    def require_votes(self) -> LoadResult:
+        """Self, or :class:`InputError` when no vote loaded: an empty input or every row
+        quarantined is not something to audit or rate (exit 2, never a passing verdict)."""
+        if self.rows_loaded:
+            return self
+        where = ", ".join(self.files) or None
+        if not self.rows_read:
+            raise InputError("no votes loaded: the input holds no rows", path=where)
+        reasons = ", ".join(f"{k} {v:,}" for k, v in self.quarantine_counts.items())
+        raise InputError(
+            f"no votes loaded: all {self.rows_read:,} rows were quarantined ({reasons})",
+            path=where,
+        )
+
     def summary(self) -> str:
         reasons = ", ".join(f"{k} {v:,}" for k, v in self.quarantine_counts.items()) or "none"
         return (
