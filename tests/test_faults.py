@@ -503,6 +503,11 @@ def _pack(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Path:
             "my-rules/identity/context.yaml: bad regular expression '(unclosed'",
         ),
         (
+            {"voters.yaml": ("tolerance:", "tolerence:")},
+            "my-rules/voters.yaml tests.position_bias: unknown option 'tolerence'; did you mean "
+            "'tolerance'?",
+        ),
+        (
             {"sampling.yaml": ("\nalpha:", "\nalpah:")},
             "my-rules/sampling.yaml: unknown key 'alpah'; did you mean 'alpha'?",
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,7 @@ from auditkit.detectors.base import Severity
 from auditkit.errors import RuleError
 from auditkit.rules import RulePack, require
 
-__all__ = ["INDIVIDUAL_TESTS", "TestConfig", "VoterConfig"]
+__all__ = ["INDIVIDUAL_TESTS", "OPTION_NAMES", "TestConfig", "VoterConfig"]
 
 # Per-voter tests in a fixed order (the order of columns in the evidence table).
 INDIVIDUAL_TESTS: tuple[str, ...] = (
@@ -22,6 +23,28 @@ INDIVIDUAL_TESTS: tuple[str, ...] = (
     "speed",
     "repeated_prompt",
     "arena_consistency",
+)
+
+
+# Every numeric option a test or the group search reads (``TestConfig.option``): a key in a test's
+# entry that is not one of these is a typo, reported with the nearest name (strict rule packs).
+OPTION_NAMES = frozenset(
+    {
+        "alpha",
+        "burst_window_seconds",
+        "link_z",
+        "member_alpha",
+        "member_min_z",
+        "member_window_share",
+        "min_gap_seconds",
+        "min_votes",
+        "n_checks",
+        "null_fast_rate",
+        "null_repeat_rate",
+        "ridge",
+        "tolerance",
+        "window_slack_seconds",
+    }
 )
 
 
@@ -118,8 +141,12 @@ def _test_config(raw: Any, where: str) -> TestConfig:
         ) from None
     options: dict[str, float] = {}
     for key, value in raw.items():
-        if key in ("enabled", "severity"):
+        if key in ("enabled", "severity", "description"):
             continue
+        if key not in OPTION_NAMES:
+            close = difflib.get_close_matches(str(key), sorted(OPTION_NAMES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise RuleError(f"unknown option {key!r}{hint}", path=where)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise RuleError(f"key {key!r} must be a number", path=where)
         options[str(key)] = float(value)
