@@ -37,6 +37,7 @@ from auditkit.progress import StageProgress
 from auditkit.report import leaderboard_order, render_html, render_markdown
 from auditkit.report.context import report_context
 from auditkit.rules import RulePack, load_rules
+from auditkit.runfolder import mark_complete, mark_incomplete
 from auditkit.schema import BattleTable
 
 if TYPE_CHECKING:
@@ -92,28 +93,59 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+# The gate's default limit on quarantined input rows (``gate.max_quarantined_share`` overrides it).
+DEFAULT_MAX_QUARANTINED_SHARE = 0.01
+
+
 @dataclass(frozen=True)
 class Gate:
-    """When a run "fails": any finding at or above ``min_severity`` or too many invalidated votes."""
+    """When a run "fails": any finding at or above ``min_severity``, too many invalidated votes, or
+    too much of the input rejected by the loader (``max_quarantined_share``: an audit of what is
+    left of a broken file must not pass as an audit of the file)."""
 
     min_severity: Severity
     max_invalidated_share: float | None
+    max_quarantined_share: float | None = DEFAULT_MAX_QUARANTINED_SHARE
 
     @classmethod
     def from_rules(cls, rules: RulePack, fail_on: str | Severity | None = None) -> Gate:
+        where = str(Path(rules.root) / "pack.yaml")
         raw = rules.pack.get("gate", {}) or {}
         if not isinstance(raw, Mapping):
-            raise RuleError("gate must be a mapping", path=f"{rules.root}/pack.yaml")
+            raise RuleError("gate must be a mapping", path=where)
         try:
             severity = Severity(fail_on or raw.get("min_severity", Severity.HIGH.value))
         except ValueError:
-            raise InputError(f"unknown severity {fail_on!r}") from None
-        share = raw.get("max_invalidated_share")
-        return cls(severity, None if share is None else float(share))
+            if fail_on:
+                raise InputError(f"unknown severity {fail_on!r}") from None
+            known = "/".join(s.value for s in Severity)
+            raise RuleError(
+                f"key 'gate.min_severity' must be one of {known}, got {raw.get('min_severity')!r}",
+                path=where,
+            ) from None
+        return cls(
+            severity,
+            _share(raw, "max_invalidated_share", where, None),
+            _share(raw, "max_quarantined_share", where, DEFAULT_MAX_QUARANTINED_SHARE),
+        )
 
-    def evaluate(self, findings: Sequence[Finding], invalidated: int, votes: int) -> list[str]:
-        """Reasons the gate fails (empty when it passes)."""
+    def evaluate(
+        self,
+        findings: Sequence[Finding],
+        invalidated: int,
+        votes: int,
+        *,
+        quarantined: int = 0,
+        rows_read: int = 0,
+    ) -> list[str]:
+        """Reasons the gate fails (empty when it passes); rejected input comes first."""
         reasons = []
+        rejected = quarantined / rows_read if rows_read else 0.0
+        if self.max_quarantined_share is not None and rejected > self.max_quarantined_share:
+            reasons.append(
+                f"{rejected:.2%} of input rows quarantined ({quarantined:,} of {rows_read:,}; "
+                f"limit {self.max_quarantined_share:.2%}): the audit covers only what loaded"
+            )
         at_or_above = sum(1 for f in findings if f.severity >= self.min_severity)
         if at_or_above:
             reasons.append(f"{at_or_above:,} findings at or above {self.min_severity.value}")
@@ -123,6 +155,20 @@ class Gate:
                 f"{share:.2%} of votes invalidated (limit {self.max_invalidated_share:.2%})"
             )
         return reasons
+
+
+def _share(raw: Mapping[str, Any], key: str, where: str, default: float | None) -> float | None:
+    """A gate share: a number in [0, 1], or null for "no limit"; anything else names file and key."""
+    if key not in raw:
+        return default
+    value = raw[key]
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise RuleError(
+            f"key 'gate.{key}' must be a share between 0 and 1, got {value!r}", path=where
+        )
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -328,6 +374,7 @@ def run_audit(
     chunk_rows: int | None = None,
     input_hashes: Mapping[str, str] | None = None,
     selftest: bool = False,
+    encoding: str | None = None,
 ) -> AuditResult:
     """Run the full audit and write every output into ``out_dir``; see the module docstring.
 
@@ -338,6 +385,7 @@ def run_audit(
     ``input_hashes`` (path → sha256) spares re-reading inputs a caller has just hashed (nightly).
     ``selftest`` plants the simulator's attacks in a copy of the votes and reports recall, honest
     false positives and attack cost (:mod:`auditkit.selftest`; summary key ``selftest``).
+    ``encoding`` is the inputs' text encoding when it is not UTF-8 (see :func:`load_battles`).
 
     ``engine`` (``"local"``, ``"processes"``, ``"dask"`` or an :class:`~auditkit.engine.Engine`)
     streams the input instead: chunks of ``chunk_rows`` rows are read, their conversations go
@@ -372,7 +420,7 @@ def run_audit(
     gate = Gate.from_rules(pack, fail_on)
     names = tuple(detectors) if detectors is not None else DEFAULT_DETECTORS
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _check_outputs(out, db_path)
     options = rating_options or RatingOptions(random_state=seed)
     timings: dict[str, float] = {}
     notes: list[str] = []
@@ -420,7 +468,9 @@ def run_audit(
                 input_meta = [{"path": f, "sha256": digest, "bytes": None} for f in preloaded.files]
                 loaded = preloaded
             elif engine is None:
-                loaded = load_battles(paths, quarantine_path=quarantine_path, with_text=True)
+                loaded = load_battles(
+                    paths, quarantine_path=quarantine_path, with_text=True, encoding=encoding
+                )
             else:
                 loaded = _stream_load(
                     paths,
@@ -436,6 +486,7 @@ def run_audit(
                     runlog,
                     cache_db=db_path if use_detector_cache else None,
                     cache_writes=cache_writes,
+                    encoding=encoding,
                 )
             if not quarantine_path.exists():
                 with open(quarantine_path, "w", encoding="utf-8") as handle:
@@ -443,6 +494,7 @@ def run_audit(
                         handle.write(canonical_json(_record_to_dict(record)) + "\n")
             battles = loaded.battles
             runlog.info("loaded %d of %d rows", loaded.rows_loaded, loaded.rows_read)
+            loaded.require_votes()
 
         ledger = Ledger(db_path) if db_path is not None else None
         try:
@@ -506,12 +558,20 @@ def run_audit(
                     notes=notes,
                 )
 
-            gate_reasons = gate.evaluate(findings, cleaning.n_invalidated, len(battles))
+            gate_reasons = gate.evaluate(
+                findings,
+                cleaning.n_invalidated,
+                len(battles),
+                quarantined=loaded.rows_quarantined,
+                rows_read=loaded.rows_read,
+            )
 
             with stage("write"):
+                from auditkit.csvsafe import write_csv
+
                 cleaning.write_jsonl(out / "invalidations.jsonl")
                 _write_cleaned(cleaning, out / "cleaned_battles.jsonl.gz")
-                board.to_csv(out / "leaderboard.csv", index=False, float_format="%.4f")
+                write_csv(board, out / "leaderboard.csv", index=False, float_format="%.4f")
                 with open(out / "findings.jsonl", "w", encoding="utf-8", newline="\n") as handle:
                     for finding in findings:
                         handle.write(canonical_json(finding.to_dict()) + "\n")
@@ -535,7 +595,7 @@ def run_audit(
                 if previous_dir is not None:
                     from auditkit.diff import diff_runs
 
-                    diff_json = diff_runs(previous_dir, out).to_json()
+                    diff_json = diff_runs(previous_dir, out, current_complete=False).to_json()
                     summary["diff"] = {k: v for k, v in diff_json.items() if k != "current"}
                 (out / "summary.json").write_text(canonical_json(summary) + "\n", encoding="utf-8")
 
@@ -576,6 +636,7 @@ def run_audit(
                     seen_files=seen_files,
                 )
                 runlog.info("ledger run %s: %d new invalidations", run_id, appended)
+            mark_complete(out)
         finally:
             if ledger is not None:
                 ledger.close()
@@ -610,6 +671,7 @@ def _stream_load(
     *,
     cache_db: str | Path | None,
     cache_writes: dict[tuple[str, str], list[dict[str, Any]]],
+    encoding: str | None = None,
 ) -> Any:
     """Streaming load: the identity scan runs chunk by chunk on ``engine``; text is not kept.
 
@@ -638,6 +700,7 @@ def _stream_load(
             chunk_rows=chunk_rows or DEFAULT_CHUNK_ROWS,
             quarantine_path=quarantine_path,
             skip=cache,
+            encoding=encoding,
         )
         runlog.info("streamed on %s: %s", runner.describe(), streamed.summary())
     if streamed.identity is not None:
@@ -648,6 +711,29 @@ def _stream_load(
         "cleaned_battles.jsonl.gz has no conversation text"
     )
     return streamed.load
+
+
+def _check_outputs(out: Path, db_path: str | Path | None) -> None:
+    """Before any work: the run folder can be written and the ledger is a healthy auditkit ledger.
+
+    An unwritable folder, an ``--out`` that names a file, or a corrupt ledger is an input error
+    (exit 2, one line) now rather than after the load, detectors and report have run.
+    """
+    if out.exists() and not out.is_dir():
+        raise InputError("--out names an existing file, not a folder", path=str(out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".auditkit-write-test"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the run folder: {exc.strerror or exc}", path=str(out)
+        ) from None
+    mark_incomplete(out)
+    if db_path is not None:
+        with Ledger(db_path) as ledger:
+            ledger.verify()
 
 
 def _unratable_notes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
@@ -826,6 +912,7 @@ def _summary(
         "gate": {
             "min_severity": gate.min_severity.value,
             "max_invalidated_share": gate.max_invalidated_share,
+            "max_quarantined_share": gate.max_quarantined_share,
             "failed": bool(gate_reasons),
             "reasons": list(gate_reasons),
         },

@@ -51,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.INTERNAL_ERROR)
     except BrokenPipeError:
         return int(ExitCode.CLEAN)
+    except OSError as exc:  # a full or read-only disk, a missing folder: the user's to fix
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"auditkit: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return int(ExitCode.USER_ERROR)
     except Exception:  # an internal error: the traceback helps us, exit code 3 tells the caller
         logging.getLogger("auditkit").exception("internal error")
         return int(ExitCode.INTERNAL_ERROR)

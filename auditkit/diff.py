@@ -24,7 +24,9 @@ from typing import Any
 
 import pandas as pd
 
+from auditkit.csvsafe import restore_cell
 from auditkit.errors import InputError
+from auditkit.runfolder import check_complete
 
 __all__ = ["RunDiff", "diff_runs", "rank_change_kind", "read_run_folder"]
 
@@ -56,11 +58,17 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def read_run_folder(folder: str | Path) -> RunFolder:
-    """Load what a diff needs from a run folder; a missing folder or file is an input error."""
+def read_run_folder(folder: str | Path, *, require_complete: bool = True) -> RunFolder:
+    """Load what a diff needs from a run folder; a missing folder or file is an input error.
+
+    ``require_complete`` refuses a folder without its completion marker
+    (:func:`auditkit.runfolder.check_complete`): an interrupted run is never compared.
+    """
     base = Path(folder)
     if not base.is_dir():
         raise InputError("run folder does not exist", path=str(base))
+    if require_complete:
+        check_complete(base)
     findings = {
         row["finding_id"]: {k: row.get(k) for k in _FINDING_KEYS}
         for row in _read_jsonl(base / "findings.jsonl")
@@ -73,9 +81,9 @@ def read_run_folder(folder: str | Path) -> RunFolder:
     board_path = base / "leaderboard.csv"
     if not board_path.is_file():
         raise InputError("run folder lacks this file", path=str(board_path))
-    board = pd.read_csv(board_path, dtype={"model": str})
+    board = pd.read_csv(board_path, dtype={"model": str}, keep_default_na=False, na_values=[""])
     ranks = {
-        str(model): (None if pd.isna(rank) else int(rank))
+        str(restore_cell(model)): (None if pd.isna(rank) else int(rank))
         for model, rank in zip(board["model"], board["rank_after"], strict=True)
     }
     intervals: dict[str, dict[str, float]] = {}
@@ -199,10 +207,16 @@ class RunDiff:
         return pd.DataFrame(rows, columns=["kind", "key"])
 
 
-def diff_runs(previous: str | Path, current: str | Path) -> RunDiff:
-    """Set differences of findings and invalidated votes, and significant rank changes."""
+def diff_runs(
+    previous: str | Path, current: str | Path, *, current_complete: bool = True
+) -> RunDiff:
+    """Set differences of findings and invalidated votes, and significant rank changes.
+
+    Both folders must be finished runs; ``current_complete=False`` is for the audit that is
+    writing ``current`` itself (its marker comes last).
+    """
     old = read_run_folder(previous)
-    new = read_run_folder(current)
+    new = read_run_folder(current, require_complete=current_complete)
     added = sorted(set(new.findings) - set(old.findings))
     removed = sorted(set(old.findings) - set(new.findings))
     new_findings = tuple(new.findings[f] for f in added)

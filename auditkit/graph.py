@@ -57,7 +57,6 @@ __all__ = [
     "pair_counts",
 ]
 
-_WHERE = "rules/sampling.yaml"
 _DAY = 86_400.0
 # Elo points per natural-log unit at the LMArena scale (400 / ln 10).
 _ELO_PER_NAT = 400.0 / math.log(10.0)
@@ -90,39 +89,40 @@ class SamplingConfig:
     @classmethod
     def from_rules(cls, rules: RulePack) -> SamplingConfig:
         s = rules.section("sampling", default={})
+        where = rules.where("sampling")
         num = (int, float)
-        correction = require(s, "correction", str, where=_WHERE, default="bonferroni")
+        correction = require(s, "correction", str, where=where, default="bonferroni")
         if correction not in ("bonferroni", "bh"):
-            raise RuleError("key 'correction' must be 'bonferroni' or 'bh'", path=_WHERE)
-        raw_weights = require(s, "weights", dict, where=_WHERE, default={}) or {}
-        weights = {str(k): float(require(raw_weights, k, num, where=_WHERE)) for k in raw_weights}
+            raise RuleError("key 'correction' must be 'bonferroni' or 'bh'", path=where)
+        raw_weights = require(s, "weights", dict, where=where, default={}) or {}
+        weights = {str(k): float(require(raw_weights, k, num, where=where)) for k in raw_weights}
         patterns = tuple(
-            str(p) for p in require(s, "family_strip_patterns", list, where=_WHERE, default=[])
+            str(p) for p in require(s, "family_strip_patterns", list, where=where, default=[])
         )
         for pattern in patterns:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise RuleError(f"bad family pattern {pattern!r}: {exc}", path=_WHERE) from None
+                raise RuleError(f"bad family pattern {pattern!r}: {exc}", path=where) from None
         return cls(
-            alpha=float(require(s, "alpha", num, where=_WHERE, default=0.001)),
+            alpha=float(require(s, "alpha", num, where=where, default=0.001)),
             correction=correction,
             weights=weights,
-            default_weight=float(require(s, "default_weight", num, where=_WHERE, default=1.0)),
-            min_ratio=float(require(s, "min_ratio", num, where=_WHERE, default=1.5)),
-            window_days=float(require(s, "window_days", num, where=_WHERE, default=7)),
-            max_windows=int(require(s, "max_windows", int, where=_WHERE, default=52)),
+            default_weight=float(require(s, "default_weight", num, where=where, default=1.0)),
+            min_ratio=float(require(s, "min_ratio", num, where=where, default=1.5)),
+            window_days=float(require(s, "window_days", num, where=where, default=7)),
+            max_windows=int(require(s, "max_windows", int, where=where, default=52)),
             deprecation_gap_days=float(
-                require(s, "deprecation_gap_days", num, where=_WHERE, default=14)
+                require(s, "deprecation_gap_days", num, where=where, default=14)
             ),
-            min_cut_battles=int(require(s, "min_cut_battles", int, where=_WHERE, default=20)),
-            weakest_links=int(require(s, "weakest_links", int, where=_WHERE, default=10)),
+            min_cut_battles=int(require(s, "min_cut_battles", int, where=where, default=20)),
+            weakest_links=int(require(s, "weakest_links", int, where=where, default=10)),
             position_min_battles=int(
-                require(s, "position_min_battles", int, where=_WHERE, default=50)
+                require(s, "position_min_battles", int, where=where, default=50)
             ),
-            provider_tests=bool(require(s, "provider_tests", bool, where=_WHERE, default=True)),
-            max_pair_weight=float(require(s, "max_pair_weight", num, where=_WHERE, default=10.0)),
-            next_pairs=int(require(s, "next_pairs", int, where=_WHERE, default=10)),
+            provider_tests=bool(require(s, "provider_tests", bool, where=where, default=True)),
+            max_pair_weight=float(require(s, "max_pair_weight", num, where=where, default=10.0)),
+            next_pairs=int(require(s, "next_pairs", int, where=where, default=10)),
             family_strip_patterns=patterns,
         )
 

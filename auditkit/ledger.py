@@ -50,6 +50,10 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+# ``PRAGMA application_id`` of an auditkit ledger ("AUDT"): another application's SQLite file is
+# refused rather than given our tables. Ledgers written before the id existed carry 0 and our tables.
+APPLICATION_ID = 0x41554454
+_OUR_TABLES = frozenset({"runs", "invalidations", "decisions"})
 
 # Test hook: when set to a file path, record_run writes that file and sleeps inside the open
 # transaction, so a test can SIGKILL the process there and prove the ledger is unchanged.
@@ -229,17 +233,35 @@ class RunRecord:
 class Ledger:
     """A handle on one ledger file; use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        """Open (and, unless ``read_only``, create or migrate) the ledger at ``path``.
+
+        ``read_only`` is for commands that only look (``ledger list/show``): a missing file is an
+        input error, never a new empty database.
+        """
         self.path = Path(path)
-        if self.path.parent and not self.path.parent.exists():
+        self.read_only = read_only
+        if read_only and not self.path.is_file():
+            raise InputError(
+                "no ledger here (nothing is created by a read-only command)", path=str(path)
+            )
+        if not read_only and self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves so a run is exactly one transaction.
-            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
+            if read_only:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0)
+            else:
+                self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30.0)
         except sqlite3.Error as exc:
             raise InputError(f"cannot open ledger: {exc}", path=str(self.path)) from None
         self.conn.row_factory = sqlite3.Row
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self.conn.close()
+            raise
 
     def __enter__(self) -> Ledger:
         return self
@@ -252,11 +274,38 @@ class Ledger:
 
     def _migrate(self) -> None:
         try:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
             version = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+            application = int(self.conn.execute("PRAGMA application_id").fetchone()[0])
+            tables = {
+                str(row[0])
+                for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
         except sqlite3.DatabaseError as exc:
             raise InputError(f"not a ledger database: {exc}", path=str(self.path)) from None
+        ours = application == APPLICATION_ID or (
+            application == 0 and version >= 1 and tables >= _OUR_TABLES
+        )
+        if not ours and (application != 0 or version != 0 or tables):
+            found = ", ".join(sorted(tables)[:5]) or "none"
+            raise InputError(
+                f"not an auditkit ledger: another application's SQLite database "
+                f"(application_id {application}, user_version {version}, tables: {found}); "
+                "refusing to add tables to it",
+                path=str(self.path),
+            )
+        try:  # only now: switching to WAL rewrites the file header of whatever file this is
+            if not self.read_only:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"not a ledger database: {exc}", path=str(self.path)) from None
+        if self.read_only:
+            if version != SCHEMA_VERSION:
+                raise InputError(
+                    f"ledger schema version {version}, this auditkit reads {SCHEMA_VERSION}",
+                    path=str(self.path),
+                )
+            return
         if version > SCHEMA_VERSION:
             raise InputError(
                 f"ledger schema version {version} is newer than this auditkit ({SCHEMA_VERSION})",
@@ -268,6 +317,20 @@ class Ledger:
                     if statement.strip():
                         self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+
+    def verify(self) -> None:
+        """Raise :class:`InputError` if any page of the file is corrupt (``PRAGMA quick_check``).
+
+        An audit calls this before its work, so a damaged ledger stops the run at once rather than
+        after the report is written.
+        """
+        try:
+            problems = [str(row[0]) for row in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"ledger is corrupt: {exc}", path=str(self.path)) from None
+        if problems != ["ok"]:
+            raise InputError(f"ledger is corrupt: {problems[0]}", path=str(self.path))
 
     @property
     def schema_version(self) -> int:

@@ -116,17 +116,22 @@ class ModelMap:
         }
 
     @classmethod
-    def from_mapping(cls, section: Mapping[str, Any]) -> ModelMap:
+    def from_mapping(cls, section: Mapping[str, Any], where_file: str = _WHERE) -> ModelMap:
         """Validate the ``models`` section: a ``patterns`` list of {pattern, family, maker}."""
-        entries = require(section, "patterns", list, where=_WHERE)
+        entries = require(section, "patterns", list, where=where_file)
         patterns = []
         for i, entry in enumerate(entries):
-            where = f"{_WHERE} patterns[{i}]"
+            where = f"{where_file} patterns[{i}]"
             if not isinstance(entry, Mapping):
                 raise RuleError("each pattern must be a mapping", path=where)
+            pattern = require(entry, "pattern", str, where=where)
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise RuleError(f"bad model pattern {pattern!r}: {exc}", path=where) from None
             patterns.append(
                 ModelPattern(
-                    pattern=require(entry, "pattern", str, where=where),
+                    pattern=pattern,
                     family=require(entry, "family", str, where=where).lower(),
                     maker=require(entry, "maker", str, where=where).lower(),
                 )
@@ -137,4 +142,4 @@ class ModelMap:
 def load_model_map(rules: RulePack) -> ModelMap:
     """The model map of a rule pack (section ``models``); an empty map if the pack has none."""
     section = rules.section("models", default={"patterns": []})
-    return ModelMap.from_mapping(section)
+    return ModelMap.from_mapping(section, rules.where("models"))

@@ -10,8 +10,11 @@ earlier dated folder (``diff.json`` there, and a section in the report).
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +26,7 @@ from auditkit.detectors.base import Severity
 from auditkit.errors import ExitCode, InputError
 from auditkit.ledger import Ledger
 from auditkit.rules import RulePack, load_rules
+from auditkit.runfolder import COMPLETE_MARKER
 
 if TYPE_CHECKING:
     from auditkit.engine import Engine
@@ -71,15 +75,50 @@ class NightlyResult:
         return self.audit.to_frame() if self.audit else None
 
 
+def _is_date(text: str) -> bool:
+    if not _DATE_DIR.match(text):
+        return False
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True
+
+
+@contextmanager
+def nightly_lock(db_path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<db>.lock`` for one nightly run; a second run exits 2 at once.
+
+    Why: two runs on the same ledger at the same time would both see the same new files and
+    record two runs for one night. The lock is ``flock`` on a side file (released by the kernel
+    if the process dies), so a crashed run never leaves a stale lock behind.
+    """
+    path = Path(str(db_path) + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                "another nightly run holds the lock on this ledger; try again when it has finished",
+                path=str(path),
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def previous_report_dir(reports: Path, current: str) -> Path | None:
-    """The latest dated run folder before ``current`` that holds a finished run."""
+    """The latest dated run folder before ``current`` that holds a finished run (its completion
+    marker written: an interrupted night is skipped, never diffed against)."""
     if not reports.is_dir():
         return None
     dated = sorted(
         p
         for p in reports.iterdir()
         if p.is_dir() and _DATE_DIR.match(p.name) and p.name < current
-        if (p / "summary.json").is_file()
+        if (p / COMPLETE_MARKER).is_file()
     )
     return dated[-1] if dated else None
 
@@ -99,6 +138,7 @@ def run_nightly(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_rows: int | None = None,
+    encoding: str | None = None,
 ) -> NightlyResult:
     """One nightly run; see the module docstring. ``date`` (YYYY-MM-DD) defaults to today (UTC).
 
@@ -115,47 +155,50 @@ def run_nightly(
     if not files:
         raise InputError(f"no input files match {input_glob!r}")
     day = date or datetime.now(UTC).strftime("%Y-%m-%d")
-    if not _DATE_DIR.match(day):
-        raise InputError(f"--date must be YYYY-MM-DD, got {day!r}")
+    if not _is_date(day):
+        raise InputError(f"--date must be a date YYYY-MM-DD, got {day!r}")
     pack = rules if isinstance(rules, RulePack) else load_rules(rules)
-    hashes = [(f, sha256_file(f)) for f in files]
-    with Ledger(db_path) as ledger:
-        seen = ledger.seen_file_hashes()
-        last = ledger.last_run("nightly")
-    new = [(f, h) for f, h in hashes if (f, h) not in seen]
-    rules_changed = last is not None and last["rule_pack_hash"] != pack.content_hash
-    if new:
-        reason = "new input"
-    elif rules_changed:
-        reason = "rule pack changed"
-    elif force:
-        reason = "forced"
-    else:
-        return NightlyResult(None, (), tuple(files), None, None, "no new input, same rules")
-    reports = Path(reports_dir)
-    out = reports / day
-    previous = previous_report_dir(reports, day)
-    audit = run_audit(
-        files,
-        rules=pack,
-        out_dir=out,
-        db_path=db_path,
-        seed=seed,
-        fail_on=fail_on,
-        quiet=quiet,
-        previous_dir=previous,
-        kind="nightly",
-        use_detector_cache=True,
-        seen_files=new,
-        title=f"Nightly integrity audit {day}",
-        input_hashes={str(Path(f)): h for f, h in hashes},
-        engine=engine,
-        workers=workers,
-        scheduler=scheduler,
-        chunk_rows=chunk_rows,
-    )
-    if "diff" in audit.summary_data:
-        (out / "diff.json").write_text(
-            canonical_json(audit.summary_data["diff"]) + "\n", encoding="utf-8"
+    # Held from the ledger lookup to the ledger write: a second run cannot see the same new files.
+    with nightly_lock(db_path):
+        hashes = [(f, sha256_file(f)) for f in files]
+        with Ledger(db_path) as ledger:
+            seen = ledger.seen_file_hashes()
+            last = ledger.last_run("nightly")
+        new = [(f, h) for f, h in hashes if (f, h) not in seen]
+        rules_changed = last is not None and last["rule_pack_hash"] != pack.content_hash
+        if new:
+            reason = "new input"
+        elif rules_changed:
+            reason = "rule pack changed"
+        elif force:
+            reason = "forced"
+        else:
+            return NightlyResult(None, (), tuple(files), None, None, "no new input, same rules")
+        reports = Path(reports_dir)
+        out = reports / day
+        previous = previous_report_dir(reports, day)
+        audit = run_audit(
+            files,
+            rules=pack,
+            out_dir=out,
+            db_path=db_path,
+            seed=seed,
+            fail_on=fail_on,
+            quiet=quiet,
+            previous_dir=previous,
+            kind="nightly",
+            use_detector_cache=True,
+            seen_files=new,
+            title=f"Nightly integrity audit {day}",
+            input_hashes={str(Path(f)): h for f, h in hashes},
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_rows=chunk_rows,
+            encoding=encoding,
         )
-    return NightlyResult(audit, tuple(f for f, _ in new), tuple(files), out, previous, reason)
+        if "diff" in audit.summary_data:
+            (out / "diff.json").write_text(
+                canonical_json(audit.summary_data["diff"]) + "\n", encoding="utf-8"
+            )
+        return NightlyResult(audit, tuple(f for f, _ in new), tuple(files), out, previous, reason)

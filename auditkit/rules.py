@@ -78,6 +78,13 @@ class RulePack:
             return default
         raise RuleError(f"rule pack {self.root!r} has no section {name!r}")
 
+    def where(self, name: str) -> str:
+        """The real path of section ``name``'s file (under this pack's root), for error messages."""
+        for relative in self.files:
+            if relative.rsplit(".", 1)[0] == name:
+                return str(Path(self.root) / relative)
+        return str(Path(self.root) / f"{name}.yaml")
+
     def sections_under(self, prefix: str) -> dict[str, Mapping[str, Any]]:
         """All sections in a sub-folder, e.g. ``identity/`` → its files, sorted by name."""
         prefix = prefix.rstrip("/") + "/"
@@ -108,8 +115,14 @@ def _parse(path: Path, relative: str) -> Mapping[str, Any]:
     return data
 
 
-def load_rules(root: str | Path | None = None) -> RulePack:
-    """Load and validate every rule file under ``root`` (default: :func:`default_rules_dir`)."""
+def load_rules(root: str | Path | None = None, *, strict: bool = True) -> RulePack:
+    """Load and validate every rule file under ``root`` (default: :func:`default_rules_dir`).
+
+    ``strict`` (the default) also runs :func:`auditkit.rulecheck.validate_pack`: unknown keys
+    (with the nearest valid one suggested), unknown detectors or rules in the policy, wrong types,
+    patterns that do not compile and missing rule files are errors naming the file and key.
+    ``strict=False`` only parses (for tools that read a partial pack).
+    """
     base = Path(root) if root is not None else default_rules_dir()
     if not base.is_dir():
         raise RuleError(f"rule pack folder {str(base)!r} does not exist")
@@ -128,7 +141,7 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         raise RuleError("rule pack has no pack.yaml", path=str(base))
     name = require(pack, "name", str, where=str(base / "pack.yaml"))
     version = str(require(pack, "version", (str, int, float), where=str(base / "pack.yaml")))
-    return RulePack(
+    loaded = RulePack(
         root=str(base),
         name=name,
         version=version,
@@ -136,6 +149,11 @@ def load_rules(root: str | Path | None = None) -> RulePack:
         sections=sections,
         files=tuple(p.relative_to(base).as_posix() for p in files),
     )
+    if strict:
+        from auditkit.rulecheck import validate_pack
+
+        validate_pack(loaded)
+    return loaded
 
 
 def require(

@@ -40,7 +40,7 @@ from auditkit.errors import InputError
 from auditkit.io.detect import CONTAINERS
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import LoadResult, finish_load, iter_chunks
-from auditkit.io.quarantine import QuarantineRecord
+from auditkit.io.quarantine import QuarantineLog, QuarantineRecord
 from auditkit.prompts import FINGERPRINT_COLUMNS, fingerprint_prompt_column
 from auditkit.schema import (
     CORE_COLUMNS,
@@ -111,6 +111,7 @@ class BattleChunkStream:
         chunk_rows: int = DEFAULT_CHUNK_ROWS,
         with_text: bool = True,
         fmt: str | None = None,
+        encoding: str | None = None,
     ) -> None:
         if fmt is not None and fmt not in CONTAINERS:
             raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
@@ -122,6 +123,7 @@ class BattleChunkStream:
         self.chunk_rows = chunk_rows
         self.with_text = with_text
         self.fmt = fmt
+        self.encoding = encoding
         self.rows_read = 0
         self.formats: dict[str, str] = {}
         self.voter_fields: list[str] = []
@@ -149,6 +151,7 @@ class BattleChunkStream:
             with_text=self.with_text,
             seen_ids=seen_ids,
             block_rows=self.chunk_rows,
+            encoding=self.encoding,
         )
         for chunk in chunks:
             self.rows_read += chunk.rows_read
@@ -174,9 +177,12 @@ def iter_battle_chunks(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     with_text: bool = True,
     fmt: str | None = None,
+    encoding: str | None = None,
 ) -> BattleChunkStream:
     """Canonical chunks of the battles in ``paths`` (iterate the returned stream once)."""
-    return BattleChunkStream(paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt)
+    return BattleChunkStream(
+        paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt, encoding=encoding
+    )
 
 
 class TableAccumulator:
@@ -307,6 +313,7 @@ def stream_battles(
     with_text: bool = True,
     keep_prompt: bool = True,
     skip: SkipRows | None = None,
+    encoding: str | None = None,
 ) -> StreamedLoad:
     """Load ``paths`` chunk by chunk; scan each chunk's conversations on ``engine``, then drop them.
 
@@ -318,7 +325,8 @@ def stream_battles(
     ``skip`` is asked about every chunk before its scan and the rows it marks are not scanned
     (nightly runs skip votes cached in the ledger); the table still holds every row.
     """
-    if skip is None and getattr(engine, "reads_partitions", False):
+    # Workers read byte ranges of UTF-8 files only; another encoding is read here.
+    if skip is None and encoding is None and getattr(engine, "reads_partitions", False):
         # The engine's workers read the files themselves (:mod:`auditkit.engine.partitions`).
         from auditkit.engine.partitions import stream_partitions
 
@@ -334,9 +342,11 @@ def stream_battles(
         )
         if streamed is not None:  # None: an input they cannot split (gzip, JSON array, CSV)
             return streamed
-    stream = iter_battle_chunks(paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt)
+    stream = iter_battle_chunks(
+        paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt, encoding=encoding
+    )
     accumulator = TableAccumulator(_NOT_KEPT)
-    quarantine: list[QuarantineRecord] = []
+    quarantine = QuarantineLog()
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}
     ask_skip = skip if rules is not None and with_text else None  # only a scan can skip rows
 
@@ -344,6 +354,7 @@ def stream_battles(
         for chunk in stream:
             counts["chunks"] += 1
             quarantine.extend(chunk.quarantine)
+            quarantine.check_meaningful(stream.rows_read, chunk.file)
             if not chunk.normalised:
                 continue
             # Empty frames too: the loader concatenates them.
@@ -394,7 +405,7 @@ def stream_battles(
 def _finish_load(
     stream: BattleChunkStream,
     accumulator: TableAccumulator,
-    quarantine: list[QuarantineRecord],
+    quarantine: QuarantineLog,
     quarantine_path: Path | None,
 ) -> LoadResult:
     """The loader's own final steps on the streamed rows."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from auditkit.rules import RulePack, load_rules
 
@@ -44,3 +45,9 @@ def dask_client() -> Iterator[Any]:
         distributed.Client(cluster) as connected,
     ):
         yield connected
+
+
+# Timing is for bench/, not for tests: on a shared 2-core machine a property test's example can take
+# longer than hypothesis's 200 ms default deadline without anything being wrong.
+settings.register_profile("auditkit", deadline=None)
+settings.load_profile("auditkit")

@@ -10,6 +10,7 @@ import pytest
 from auditkit.cli import main
 from auditkit.diff import diff_runs
 from auditkit.errors import InputError
+from auditkit.runfolder import mark_complete
 
 
 def _run_folder(
@@ -28,6 +29,7 @@ def _run_folder(
         handle.write(json.dumps({"vote_id": "vR", "status": "revoked", "reasons": []}) + "\n")
     lines = ["model,rank_after"] + [f"{m},{r}" for m, r in ranks.items()]
     (folder / "leaderboard.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mark_complete(folder)
     return folder
 
 
@@ -72,6 +74,9 @@ def test_missing_folder_or_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         diff_runs(tmp_path / "nope", tmp_path / "nope")
     (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match=r"incomplete run folder"):
+        diff_runs(tmp_path / "empty", tmp_path / "empty")
+    mark_complete(tmp_path / "empty")  # a marker over no files: the files are still required
     with pytest.raises(InputError, match=r"findings\.jsonl"):
         diff_runs(tmp_path / "empty", tmp_path / "empty")
 
@@ -93,6 +98,7 @@ def _board_folder(
     header = "model,rating_after,ci_after_lower,ci_after_upper,rank_after,rank_after_lower,rank_after_upper"
     lines = [header] + [",".join(str(v) for v in row) for row in rows]
     (folder / "leaderboard.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mark_complete(folder)  # the leaderboard was rewritten: the marker must cover this one
     return folder
 
 

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auditkit.errors import InputError
 from auditkit.io import LoadResult, load_battles, write_fastchat_jsonl
 from auditkit.io import jsonl as jsonl_module
 from auditkit.io import writer as writer_module
@@ -104,7 +105,6 @@ def test_clean_block_takes_the_fast_path_and_matches(tmp_path: Path) -> None:
         (b'{"model_a": "a", "model_b": "b", "winner": "tie", "tstamp": NaN}', "invalid_json"),
         (b'{"model_a": "a", "model_b": "b", "winner": "tie"} {"x": 1}', "invalid_json"),
         (b"\xef\xbb\xbf" + json.dumps(row(question_id="bom")).encode(), "invalid_json"),
-        (json.dumps(row(question_id="x")).encode()[:-1] + b', "judge": "\xff"}', "invalid_json"),
         (b"[1, 2]", "not_an_object"),
     ],
 )
@@ -119,6 +119,20 @@ def test_a_planted_defect_sends_its_block_to_the_exact_path(
     assert_same(fast, exact)
     assert [(r.line, r.reason.value) for r in fast.quarantine] == [(6, reason)]
     assert fast.rows_loaded == 8
+
+
+def test_a_line_that_is_not_utf8_stops_both_paths_naming_it(tmp_path: Path) -> None:
+    bad = json.dumps(row(question_id="x")).encode()[:-1] + b', "judge": "\xff"}'
+    rows: list[Any] = [*clean_rows(5), bad, *[row(question_id=f"r{i}") for i in range(3)]]
+    path = write_rows(tmp_path / "b.jsonl", rows)
+    offset = sum(len(line) + 1 for line in path.read_bytes().split(b"\n")[:5]) + bad.index(b"\xff")
+    for fast in (True, False):
+        with (
+            pytest.MonkeyPatch.context() as patch,
+            pytest.raises(InputError, match=rf"line 6: not valid UTF-8 at byte offset {offset:,}"),
+        ):
+            patch.setattr(jsonl_module, "_FAST", fast)
+            load_battles(path)
 
 
 def test_only_the_block_with_the_defect_is_slow(

@@ -9,9 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auditkit.errors import InputError
 from auditkit.io import load_battles
 
 MODELS = st.sampled_from(["a", "b", "c", "", None, 3, ["x"]])
@@ -57,14 +59,28 @@ def jsonl_line(item: Any) -> bytes:
     return json.dumps(item, allow_nan=True).encode()
 
 
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(RECORD, GARBAGE, st.just([1]), st.just("str")), max_size=25))
 def test_jsonl_rows_are_loaded_or_quarantined(items: list[Any]) -> None:
+    """Every row loads or is quarantined; a line that is not UTF-8 stops the load naming it."""
     lines = [json.dumps(VALID).encode()] + [jsonl_line(item) for item in items]
     expected_rows = sum(1 for line in lines if line.strip())
+    not_utf8 = [number for number, line in enumerate(lines, start=1) if not _is_utf8(line)]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fuzz.jsonl"
         path.write_bytes(b"\n".join(lines) + b"\n")
+        if not_utf8:
+            with pytest.raises(InputError, match=rf"line {not_utf8[0]}: not valid UTF-8 at byte"):
+                load_battles(path)
+            return
         result = load_battles(path)
     assert result.rows_read == expected_rows
     assert result.rows_read == result.rows_loaded + result.rows_quarantined

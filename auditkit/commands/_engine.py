@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 
+from auditkit.commands._args import positive_int
+
 __all__ = ["ENGINE_CHOICES", "add_engine_arguments"]
 
 ENGINE_CHOICES = ("local", "processes", "dask")
@@ -27,8 +29,11 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
         "--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)"
     )
     parser.add_argument(
-        "--workers", type=int, default=None, help="processes / LocalCluster workers"
+        "--workers", type=positive_int, default=None, help="processes / LocalCluster workers"
     )
     parser.add_argument(
-        "--chunk-rows", type=int, default=None, help="rows per streamed chunk (default 20,000)"
+        "--chunk-rows",
+        type=positive_int,
+        default=None,
+        help="rows per streamed chunk (default 20,000)",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from auditkit.commands._args import add_encoding_argument, non_negative_int
 from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--rules", default=None, help="rule pack folder (default: ./rules)")
     parser.add_argument("--out", default="reports/audit", help="output folder")
     parser.add_argument("--db", default="auditkit.db", help="ledger database ('' for none)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=non_negative_int, default=0)
     parser.add_argument(
         "--fail-on",
         choices=[s.value for s in Severity],
@@ -40,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="also plant known attacks in a copy of the votes and report recall and attack cost",
     )
     add_engine_arguments(parser)
+    add_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -64,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         chunk_rows=args.chunk_rows,
         selftest=args.selftest,
+        encoding=args.encoding,
     )
     print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from auditkit.commands._args import non_negative_int
 from auditkit.errors import ExitCode
 
 __all__ = ["register", "run_demo"]
@@ -13,7 +14,7 @@ __all__ = ["register", "run_demo"]
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("demo", help="simulate an attacked arena and audit it")
     parser.add_argument("--out", default="reports/demo", help="output folder")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=non_negative_int, default=0)
     parser.add_argument("--rules", default=None, help="rule pack folder (default: ./rules)")
     parser.add_argument("--quiet", action="store_true")
     parser.set_defaults(func=run)

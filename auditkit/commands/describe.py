@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from auditkit.commands._args import add_encoding_argument
 from auditkit.describe import describe_battles
 from auditkit.errors import ExitCode
 from auditkit.io import load_battles
@@ -32,12 +33,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--no-text", action="store_true", help="skip conversation text (faster, less memory)"
     )
+    add_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     result = load_battles(
-        args.files, quarantine_path=args.quarantine, fmt=args.fmt, with_text=not args.no_text
+        args.files,
+        quarantine_path=args.quarantine,
+        fmt=args.fmt,
+        with_text=not args.no_text,
+        encoding=args.encoding,
     )
     description = describe_battles(result)
     print(description.to_json() if args.json else description.summary())

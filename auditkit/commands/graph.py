@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from auditkit.commands._args import add_encoding_argument
 from auditkit.commands._output import print_result
 from auditkit.detectors.base import Severity
 from auditkit.errors import ExitCode
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         default=None,
         help="exit 1 when a flag is at or above this severity (default: always exit 0)",
     )
+    add_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from auditkit.rules import load_rules
 
     rules = load_rules(args.rules)
-    battles = load_battles(args.inputs, with_text=False).battles
+    loaded = load_battles(args.inputs, with_text=False, encoding=args.encoding)
+    battles = loaded.require_votes().battles
     if args.anonymous_only:
         battles = battles.anonymous()
     ratings = fit_ratings_frame(battles) if args.with_ratings else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from auditkit.commands._args import iso_datetime
 from auditkit.errors import ExitCode
 
 __all__ = ["register"]
@@ -18,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     show = sub.add_parser("show", help="every invalidation and decision for one vote")
     show.add_argument("vote_id")
     listing = sub.add_parser("list", help="invalidations, oldest first")
-    listing.add_argument("--since", default=None, help="ISO date/time (UTC), e.g. 2026-11-01")
+    listing.add_argument(
+        "--since", default=None, type=iso_datetime, help="ISO date/time (UTC), e.g. 2026-11-01"
+    )
     listing.add_argument("--detector", default=None)
     for action, text in (
         ("revoke", "make an invalidated vote count again"),
@@ -35,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from auditkit.ledger import Ledger
 
-    with Ledger(args.db) as ledger:
+    read_only = args.ledger_command in ("show", "list")
+    with Ledger(args.db, read_only=read_only) as ledger:
         if args.ledger_command in ("revoke", "invalidate"):
             decision = ledger.decide(args.vote_id, args.action, args.reason, who=args.who)
             print(

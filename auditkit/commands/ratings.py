@@ -6,6 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from auditkit.commands._args import (
+    add_encoding_argument,
+    non_negative_float,
+    non_negative_int,
+    positive_int,
+)
 from auditkit.commands._output import print_result
 from auditkit.errors import ExitCode, InputError
 
@@ -30,23 +36,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument(
         "--bootstrap",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="bootstrap rounds (implies --ci bootstrap unless --ci is given; default 100)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap random seed (default 0)")
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=0, help="bootstrap random seed (default 0)"
+    )
     parser.add_argument("--style-control", action="store_true", help="control for length/markdown")
     parser.add_argument("--by", metavar="COLUMN", help="ratings per slice: language or tag.<name>")
     parser.add_argument("--ties", choices=("half", "exclude", "davidson"), default="half")
     parser.add_argument(
         "--l2",
-        type=float,
+        type=non_negative_float,
         default=0.0,
         help="ridge on natural-log strengths (FastChat sklearn C=1: 0.0943)",
     )
     parser.add_argument(
-        "--min-battles", type=int, default=10, help="rate only models with ≥ N battles (default 10)"
+        "--min-battles",
+        type=non_negative_int,
+        default=10,
+        help="rate only models with ≥ N battles (default 10)",
     )
     parser.add_argument(
         "--reweight",
@@ -67,6 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--out", type=Path, help="write the table as CSV here")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    add_encoding_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -92,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    battles = load_battles(args.files).battles
+    battles = load_battles(args.files, encoding=args.encoding).require_votes().battles
     try:
         result = (
             fit_ratings_by(battles, args.by, options) if args.by else fit_ratings(battles, options)
@@ -101,7 +113,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(str(exc)) from exc
     print_result(result, as_json=args.json)
     if args.out is not None:
+        from auditkit.csvsafe import write_csv
+
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        result.to_frame().to_csv(args.out, index=False, float_format="%.2f")
+        write_csv(result.to_frame(), args.out, index=False, float_format="%.2f")
         print(f"wrote {args.out}")
     return int(ExitCode.CLEAN)

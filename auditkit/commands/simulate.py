@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from auditkit.commands._args import non_negative_int, positive_int, share
 from auditkit.errors import ExitCode, InputError
 
 __all__ = ["register", "run"]
@@ -32,11 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         default=None,
         help="start from a named arena (default: a plain 10k-battle arena without attacks)",
     )
-    parser.add_argument("--battles", type=int, default=None, help="total battles")
-    parser.add_argument("--models", type=int, default=None, help="number of models")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--battles", type=positive_int, default=None, help="total battles")
+    parser.add_argument("--models", type=positive_int, default=None, help="number of models")
+    parser.add_argument("--seed", type=non_negative_int, default=0)
     parser.add_argument(
-        "--text-fraction", type=float, default=None, help="share with conversations"
+        "--text-fraction", type=share, default=None, help="share with conversations"
     )
     parser.add_argument(
         "--attack",

@@ -268,6 +268,22 @@ class Detector(ABC):
     def __init__(self, random_state: int = 0) -> None:
         self.random_state = random_state
 
+    @classmethod
+    def check_rules(cls, rules: RulePack) -> None:
+        """Validate this detector's rule sections at load time (:mod:`auditkit.rulecheck`).
+
+        Parse the options exactly as :meth:`detect` will, raising :class:`RuleError` for a bad
+        value and compiling every pattern; the keys asked for here are the ones the files may
+        hold, so any other key is reported as unknown. The default reads nothing.
+        """
+        return None
+
+    @classmethod
+    def rule_ids(cls, rules: RulePack) -> frozenset[str] | None:
+        """The rule names this detector's findings can carry (checked against the pack policy);
+        None when they are not known in advance."""
+        return None
+
     @abstractmethod
     def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
         """Return findings for ``battles``; never modify them."""

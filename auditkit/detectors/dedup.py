@@ -37,8 +37,6 @@ from auditkit.schema import BattleTable
 
 __all__ = ["DedupConfig", "PromptDedupDetector", "normalise_prompts", "prompt_groups"]
 
-_WHERE = "rules/sampling.yaml dedup"
-
 
 @dataclass(frozen=True)
 class DedupConfig:
@@ -54,16 +52,17 @@ class DedupConfig:
     @classmethod
     def from_rules(cls, rules: RulePack) -> DedupConfig:
         section = rules.section("sampling", default={})
-        d = require(section, "dedup", dict, where="rules/sampling.yaml", default={}) or {}
+        where = rules.where("sampling") + " dedup"
+        d = require(section, "dedup", dict, where=rules.where("sampling"), default={}) or {}
         return cls(
-            max_copies=int(require(d, "max_copies", int, where=_WHERE, default=25)),
+            max_copies=int(require(d, "max_copies", int, where=where, default=25)),
             top_fraction=float(
-                require(d, "top_fraction", (int, float), where=_WHERE, default=0.001)
+                require(d, "top_fraction", (int, float), where=where, default=0.001)
             ),
-            near_duplicates=bool(require(d, "near_duplicates", bool, where=_WHERE, default=True)),
-            min_prompt_chars=int(require(d, "min_prompt_chars", int, where=_WHERE, default=1)),
-            severity=Severity(require(d, "severity", str, where=_WHERE, default="low")),
-            report_groups=int(require(d, "report_groups", int, where=_WHERE, default=20)),
+            near_duplicates=bool(require(d, "near_duplicates", bool, where=where, default=True)),
+            min_prompt_chars=int(require(d, "min_prompt_chars", int, where=where, default=1)),
+            severity=Severity(require(d, "severity", str, where=where, default="low")),
+            report_groups=int(require(d, "report_groups", int, where=where, default=20)),
         )
 
 
@@ -111,6 +110,14 @@ class PromptDedupDetector(Detector):
     """Exact and near-duplicate prompts; the copies beyond the cap become ``excess_copy`` findings."""
 
     name = "prompt_dedup"
+
+    @classmethod
+    def check_rules(cls, rules: RulePack) -> None:
+        DedupConfig.from_rules(rules)
+
+    @classmethod
+    def rule_ids(cls, rules: RulePack) -> frozenset[str]:
+        return frozenset({"excess_copy", "repeated_prompt"})
 
     def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
         frame = battles.frame

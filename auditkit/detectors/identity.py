@@ -75,6 +75,17 @@ class IdentityLeakDetector(Detector):
 
     name: ClassVar[str] = "identity_leak"
 
+    @classmethod
+    def check_rules(cls, rules: RulePack) -> None:
+        """Compile the lexicon, self-reference and context patterns and the model map now."""
+        load_identity_rules(rules)
+        load_model_map(rules)
+
+    @classmethod
+    def rule_ids(cls, rules: RulePack) -> frozenset[str]:
+        identity = load_identity_rules(rules)
+        return frozenset({*(r.id for r in identity.rules), identity.answer_to_probe_id})
+
     def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
         if not battles.has_text:
             return DetectorResult(

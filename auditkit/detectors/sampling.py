@@ -10,7 +10,7 @@ Sampling findings never invalidate votes: an imbalance is the platform's doing, 
 from __future__ import annotations
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, register
-from auditkit.graph import GraphAudit, audit_graph
+from auditkit.graph import GraphAudit, SamplingConfig, audit_graph
 from auditkit.rules import RulePack
 from auditkit.schema import BattleTable
 
@@ -40,6 +40,10 @@ class SamplingDetector(Detector):
     """Disconnected or barely connected graphs, over/undersampled models and providers, drift."""
 
     name = "sampling"
+
+    @classmethod
+    def check_rules(cls, rules: RulePack) -> None:
+        SamplingConfig.from_rules(rules)
 
     def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
         if len(battles) == 0:

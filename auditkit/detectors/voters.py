@@ -52,6 +52,14 @@ class VoterAnomalyDetector(Detector):
 
     name = "voter_anomaly"
 
+    @classmethod
+    def check_rules(cls, rules: RulePack) -> None:
+        VoterConfig.from_rules(rules)
+
+    @classmethod
+    def rule_ids(cls, rules: RulePack) -> frozenset[str]:
+        return frozenset({*INDIVIDUAL_TESTS, "coordinated_group", "voter_evidence"})
+
     def audit(self, battles: BattleTable, rules: RulePack) -> VoterAudit:
         """The full audit object (evidence for every audited voter, groups, votes to invalidate)."""
         return audit_voters(battles, rules, random_state=self.random_state)

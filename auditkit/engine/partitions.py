@@ -51,7 +51,7 @@ from auditkit.detectors.base import DetectorResult
 from auditkit.detectors.identity import IdentityLeakDetector
 from auditkit.engine.scan import merge_identity_results, scan_frame, scan_identity_chunk
 from auditkit.errors import InputError, NotABattleLogError
-from auditkit.io.detect import CONTAINERS, detect_container
+from auditkit.io.detect import CONTAINERS, detect_container, sniff_encoding
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import finish_load, iter_chunks
 from auditkit.io.quarantine import QuarantineRecord
@@ -214,7 +214,11 @@ def plan_partitions(
         try:
             container, is_gzip = detect_container(path)
             container = fmt or container
-            if container == "jsonl" and not is_gzip:
+            if (
+                container == "jsonl"
+                and not is_gzip
+                and sniff_encoding(path) in ("utf-8", "utf-8-sig")
+            ):
                 planned.append((path, container, plan_byte_ranges(path, partition_bytes)))
             elif container == "parquet":
                 planned.append((path, container, plan_row_groups(path, partition_bytes)))

@@ -205,9 +205,9 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
             "the identity audit needs rules/identity/lexicon.yaml and self_reference.yaml",
             path=rules.root,
         )
-    names = _load_names(lexicon, "identity/lexicon")
-    where_sr = "identity/self_reference"
-    where_ctx = "identity/context"
+    names = _load_names(lexicon, rules.where("identity/lexicon"))
+    where_sr = rules.where("identity/self_reference")
+    where_ctx = rules.where("identity/context")
     atp = require(selfref, "answer_to_probe", dict, where=where_sr, default={})
     return IdentityRules(
         names=names,

@@ -8,7 +8,9 @@ read exactly, and every block after two such misses in a row, is parsed line by 
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import io
 import itertools
 import json
 import zlib
@@ -20,6 +22,7 @@ import numpy as np
 
 from auditkit.errors import InputError
 from auditkit.io.arrowjsonl import ArrowColumns
+from auditkit.io.detect import decode_error, sniff_encoding
 from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS, QuarantineRecord
 from auditkit.schema import QuarantineReason
@@ -67,6 +70,30 @@ def _open_binary(path: Path, is_gzip: bool) -> Any:
     return gzip.open(path, "rb") if is_gzip else path.open("rb")
 
 
+_UTF8 = ("utf-8", "utf-8-sig")
+
+
+def _utf8_lines(handle: Any, encoding: str) -> Iterator[bytes]:
+    """The lines of a file in another encoding (UTF-16, Latin-1 …), re-encoded as UTF-8 bytes."""
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="strict", newline="\n")
+    for line in text:
+        yield line.lstrip("\ufeff").encode("utf-8") if line.startswith("\ufeff") else line.encode()
+
+
+def _invalid_utf8(file: str, line: int, offset: int, raw: bytes) -> InputError | None:
+    """The error for a line that is not UTF-8 (file, line, byte offset), or None if it is UTF-8."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InputError(
+            f"not valid UTF-8 at byte offset {offset + exc.start:,} ({exc.reason}); pass "
+            "--encoding with the file's encoding (e.g. --encoding latin-1 or cp1252)",
+            path=file,
+            line=line,
+        )
+    return None
+
+
 def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace").rstrip("\r\n")[:MAX_RAW_CHARS]
 
@@ -80,8 +107,13 @@ def read_jsonl(
     start: int = 0,
     end: int | None = None,
     first_line: int = 1,
+    encoding: str | None = None,
 ) -> Iterator[RawChunk]:
     """One chunk per ``block_rows`` lines; blank lines are not rows.
+
+    UTF-8 is required unless ``encoding`` names another one or the file starts with a UTF-16/32
+    byte-order mark (a UTF-8 BOM is skipped): a line that is not valid in it stops the load with an
+    :class:`InputError` naming the line and byte offset, never a row quarantined as bad JSON.
 
     ``start``/``end`` read one byte range of the file: ``start`` is the offset of a line start and
     ``first_line`` that line's number. Blocks are still cut every ``block_rows`` lines counted from
@@ -90,8 +122,16 @@ def read_jsonl(
     """
     file = str(path)
     step = block_rows or BLOCK_ROWS
+    text_encoding = sniff_encoding(path, encoding)
+    transcode = text_encoding not in _UTF8
+    if transcode and (start or end is not None):
+        raise InputError(
+            f"only UTF-8 JSON Lines can be read by byte range (this file is {text_encoding})",
+            path=file,
+        )
     try:
-        with _open_binary(path, is_gzip) as handle:
+        with _open_binary(path, is_gzip) as binary:
+            handle: Any = _utf8_lines(binary, text_encoding) if transcode else binary
             line_no = first_line - 1
             position = start
             if start:
@@ -107,8 +147,11 @@ def read_jsonl(
                 block = list(itertools.islice(handle, step))
                 if not block:
                     break
-                if end is not None:
-                    position += sum(map(len, block))
+                if line_no == 0 and block[0].startswith(codecs.BOM_UTF8):
+                    block[0] = block[0][len(codecs.BOM_UTF8) :]  # a BOM is not part of row 1
+                    position += len(codecs.BOM_UTF8)
+                block_start = position  # byte offset of block[0] (exact for UTF-8 files)
+                position += sum(map(len, block))
                 base = line_no + 1  # the line number of block[0]
                 fast = ArrowColumns.from_lines(block, with_text) if try_fast else None
                 # Two blocks in a row the fast path refused: this file is not its kind.
@@ -128,11 +171,16 @@ def read_jsonl(
                 records: list[dict[str, Any]] = []
                 lines: list[int] = []
                 rejected: list[QuarantineRecord] = []
+                line_start = block_start
                 for raw in block:
                     line_no += 1
+                    line_start += len(raw)
                     try:
                         value = _loads(raw)
                     except _JSON_ERRORS as exc:
+                        bad_text = _invalid_utf8(file, line_no, line_start - len(raw), raw)
+                        if bad_text is not None:
+                            raise bad_text from None
                         if raw.strip():  # a blank line is not a row
                             rejected.append(
                                 _reject(file, line_no, QuarantineReason.INVALID_JSON, exc, raw)
@@ -155,6 +203,8 @@ def read_jsonl(
                     rejected=rejected,
                     rows_read=len(records) + len(rejected),
                 )
+    except UnicodeDecodeError:
+        raise decode_error(path, text_encoding, is_gzip=is_gzip) from None
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"cannot read JSON Lines: {exc}", path=file) from exc
 
@@ -175,15 +225,28 @@ def _reject(
 
 
 def read_json_array(
-    path: Path, *, is_gzip: bool, with_text: bool, block_rows: int | None = None
+    path: Path,
+    *,
+    is_gzip: bool,
+    with_text: bool,
+    block_rows: int | None = None,
+    encoding: str | None = None,
 ) -> Iterator[RawChunk]:
-    """A JSON array of battle objects; ``line`` is the 1-based element index."""
+    """A JSON array of battle objects; ``line`` is the 1-based element index.
+
+    Decoded as :func:`read_jsonl` decodes (UTF-8 unless ``encoding`` or a BOM says otherwise).
+    """
     file = str(path)
+    text_encoding = sniff_encoding(path, encoding)
     try:
         with _open_binary(path, is_gzip) as handle:
             data = handle.read()
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"cannot read JSON: {exc}", path=file) from exc
+    try:
+        data = data.decode(text_encoding).lstrip("\ufeff").encode("utf-8")
+    except UnicodeDecodeError:
+        raise decode_error(path, text_encoding, is_gzip=is_gzip) from None
     try:
         elements = _loads(data)
     except _JSON_ERRORS as exc:

@@ -19,12 +19,18 @@ import pandas as pd
 
 from auditkit.errors import InputError, NotABattleLogError
 from auditkit.io.csvfile import read_csv
-from auditkit.io.detect import CONTAINERS, detect_container, detect_schema, file_stem
+from auditkit.io.detect import (
+    CONTAINERS,
+    check_encoding,
+    detect_container,
+    detect_schema,
+    file_stem,
+)
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.jsonl import read_json_array, read_jsonl
 from auditkit.io.normalise import RawChunk, normalise_chunk
 from auditkit.io.parquet import read_parquet
-from auditkit.io.quarantine import QuarantineRecord, count_reasons, write_quarantine
+from auditkit.io.quarantine import QuarantineLog, QuarantineRecord, write_quarantine
 from auditkit.schema import TAG_PREFIX, BattleTable, VoterStatus, coerce_frame, empty_frame
 
 if TYPE_CHECKING:
@@ -76,10 +82,26 @@ class LoadResult:
     rows_loaded: int
     files: tuple[str, ...] = ()
     formats: dict[str, str] = field(default_factory=dict)  # file → "<schema> (<container>[.gz])"
+    # Rows quarantined in all; ``quarantine`` keeps the first examples of each reason only.
+    quarantine_total: int | None = None
 
     @property
     def rows_quarantined(self) -> int:
-        return len(self.quarantine)
+        return len(self.quarantine) if self.quarantine_total is None else self.quarantine_total
+
+    def require_votes(self) -> LoadResult:
+        """Self, or :class:`InputError` when no vote loaded: an empty input or every row
+        quarantined is not something to audit or rate (exit 2, never a passing verdict)."""
+        if self.rows_loaded:
+            return self
+        where = ", ".join(self.files) or None
+        if not self.rows_read:
+            raise InputError("no votes loaded: the input holds no rows", path=where)
+        reasons = ", ".join(f"{k} {v:,}" for k, v in self.quarantine_counts.items())
+        raise InputError(
+            f"no votes loaded: all {self.rows_read:,} rows were quarantined ({reasons})",
+            path=where,
+        )
 
     def summary(self) -> str:
         reasons = ", ".join(f"{k} {v:,}" for k, v in self.quarantine_counts.items()) or "none"
@@ -102,6 +124,7 @@ def load_battles(
     fmt: str | None = None,
     with_text: bool = True,
     columns: Mapping[str, str] | None = None,
+    encoding: str | None = None,
 ) -> LoadResult:
     """Load battle logs of any supported format; rows that cannot be trusted go to quarantine.
 
@@ -110,9 +133,13 @@ def load_battles(
     unusual column names there; it applies to tables only).
     ``fmt`` forces the container (``json``, ``jsonl``, ``csv``, ``parquet``) instead of sniffing.
     ``with_text=False`` skips conversation columns (faster, far less memory; conversation structure
-    is then not validated). Raises :class:`InputError` for a file that cannot be read at all.
+    is then not validated). ``encoding`` names the text encoding of CSV/JSON files that are not
+    UTF-8 (default: UTF-8, or what a byte-order mark says; invalid bytes are an error naming the
+    file and byte offset). Raises :class:`InputError` for a file that cannot be read at all.
     """
     from auditkit.io.frame import from_frame, is_table
+
+    encoding = check_encoding(encoding)
 
     if is_table(paths):
         if fmt is not None:
@@ -129,7 +156,11 @@ def load_battles(
         raise InputError("no input files given")
     seen_ids = VoteIdIndex()
     sources = [
-        (path, iter_chunks(path, fmt=fmt, with_text=with_text, seen_ids=seen_ids)) for path in files
+        (
+            path,
+            iter_chunks(path, fmt=fmt, with_text=with_text, seen_ids=seen_ids, encoding=encoding),
+        )
+        for path in files
     ]
     return collect_chunks(sources, quarantine_path=quarantine_path)
 
@@ -146,7 +177,7 @@ def collect_chunks(
     ``columns={"voter": "user_hash"}`` reports ``user_hash``, not the source name it was mapped to).
     """
     frames: list[pd.DataFrame] = []
-    quarantine: list[QuarantineRecord] = []
+    quarantine = QuarantineLog()
     voter_fields: list[str] = []
     formats: dict[str, str] = {}
     unmapped_languages: Counter[str] = Counter()
@@ -158,6 +189,12 @@ def collect_chunks(
             unmapped_languages.update(chunk.unmapped_languages)
             if chunk.frame is not None:
                 frames.append(chunk.frame)
+            try:
+                quarantine.check_meaningful(rows_read, str(path))
+            except InputError:
+                if quarantine_path is not None:  # the examples tell the operator what went wrong
+                    write_quarantine(quarantine.records, quarantine_path)
+                raise
             voter_field = (voter_field_names or {}).get(chunk.voter_field or "", chunk.voter_field)
             if voter_field and voter_field not in voter_fields:
                 voter_fields.append(voter_field)
@@ -181,7 +218,7 @@ def finish_load(
     frame: pd.DataFrame,
     *,
     files: Sequence[Path],
-    quarantine: list[QuarantineRecord],
+    quarantine: list[QuarantineRecord] | QuarantineLog,
     voter_fields: Sequence[str],
     formats: dict[str, str],
     unmapped_languages: Mapping[str, int],
@@ -189,9 +226,22 @@ def finish_load(
     quarantine_path: Path | None,
 ) -> LoadResult:
     """The loader's last steps, shared with the streaming loader: quarantine in file/line order,
-    voter classification, the table's metadata, the quarantine file."""
+    voter classification, the table's metadata, the quarantine file (the first examples of each
+    reason in full, see :class:`QuarantineLog`; counts exact)."""
+    if not isinstance(quarantine, QuarantineLog):
+        log_ = QuarantineLog()
+        log_.extend(quarantine)
+        quarantine = log_
+    counts, total = quarantine.sorted_counts(), quarantine.total
+    if quarantine.omitted():
+        log.warning(
+            "quarantine: kept the first %d records of each reason; omitted %s",
+            quarantine.max_examples,
+            quarantine.omitted(),
+        )
+    records = quarantine.records
     order = {path: i for i, path in enumerate(files)}
-    quarantine.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
+    records.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
     voter_field = ",".join(voter_fields) or None
     frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
     extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
@@ -207,15 +257,16 @@ def finish_load(
         extra=extra,
     )
     if quarantine_path is not None:
-        write_quarantine(quarantine, quarantine_path)
+        write_quarantine(records, quarantine_path)
     return LoadResult(
         battles=battles,
-        quarantine=quarantine,
-        quarantine_counts=count_reasons(quarantine),
+        quarantine=records,
+        quarantine_counts=counts,
         rows_read=rows_read,
         rows_loaded=len(frame),
         files=tuple(str(p) for p in files),
         formats=dict(formats),
+        quarantine_total=total,
     )
 
 
@@ -243,6 +294,7 @@ def iter_chunks(
     first_line: int = 1,
     row_groups: tuple[int, int] | None = None,
     known_battle_log: bool = False,
+    encoding: str | None = None,
 ) -> Generator[CanonicalChunk, None, bool]:
     """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
 
@@ -272,6 +324,8 @@ def iter_chunks(
         if container != "parquet":
             raise InputError("only Parquet can be read by row groups", path=str(path))
         part = {"row_groups": row_groups}
+    if encoding is not None and container != "parquet":
+        part["encoding"] = encoding
     blocks = _READERS[container](
         path, is_gzip=is_gzip, with_text=with_text, block_rows=block_rows, **part
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,7 @@ from auditkit.detectors.base import Severity
 from auditkit.errors import RuleError
 from auditkit.rules import RulePack, require
 
-__all__ = ["INDIVIDUAL_TESTS", "TestConfig", "VoterConfig"]
+__all__ = ["INDIVIDUAL_TESTS", "OPTION_NAMES", "TestConfig", "VoterConfig"]
 
 # Per-voter tests in a fixed order (the order of columns in the evidence table).
 INDIVIDUAL_TESTS: tuple[str, ...] = (
@@ -24,7 +25,27 @@ INDIVIDUAL_TESTS: tuple[str, ...] = (
     "arena_consistency",
 )
 
-_WHERE = "rules/voters.yaml"
+
+# Every numeric option a test or the group search reads (``TestConfig.option``): a key in a test's
+# entry that is not one of these is a typo, reported with the nearest name (strict rule packs).
+OPTION_NAMES = frozenset(
+    {
+        "alpha",
+        "burst_window_seconds",
+        "link_z",
+        "member_alpha",
+        "member_min_z",
+        "member_window_share",
+        "min_gap_seconds",
+        "min_votes",
+        "n_checks",
+        "null_fast_rate",
+        "null_repeat_rate",
+        "ridge",
+        "tolerance",
+        "window_slack_seconds",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -66,43 +87,44 @@ class VoterConfig:
     @classmethod
     def from_rules(cls, rules: RulePack) -> VoterConfig:
         section = rules.section("voters", default={})
-        fdr = float(require(section, "fdr", (int, float), where=_WHERE, default=0.01))
+        where = rules.where("voters")
+        fdr = float(require(section, "fdr", (int, float), where=where, default=0.01))
         if not 0.0 < fdr < 1.0:
-            raise RuleError("key 'fdr' must be in (0, 1)", path=_WHERE)
-        invalidate = require(section, "invalidate", str, where=_WHERE, default="all")
+            raise RuleError("key 'fdr' must be in (0, 1)", path=where)
+        invalidate = require(section, "invalidate", str, where=where, default="all")
         if invalidate not in ("all", "after_detection"):
-            raise RuleError("key 'invalidate' must be 'all' or 'after_detection'", path=_WHERE)
-        loo = require(section, "loo", Mapping, where=_WHERE, default={})
-        raw_tests = require(section, "tests", Mapping, where=_WHERE, default={})
+            raise RuleError("key 'invalidate' must be 'all' or 'after_detection'", path=where)
+        loo = require(section, "loo", Mapping, where=where, default={})
+        raw_tests = require(section, "tests", Mapping, where=where, default={})
         tests: dict[str, TestConfig] = {}
         for name in INDIVIDUAL_TESTS:
             # The sequential test rides on consensus_loo's switch and severity unless named.
             source = name if name in raw_tests else "consensus_loo"
             raw = raw_tests.get(source, {"enabled": True, "severity": "high"})
-            tests[name] = _test_config(raw, f"{_WHERE} tests.{source}")
+            tests[name] = _test_config(raw, f"{where} tests.{source}")
         unknown = sorted(set(raw_tests) - set(INDIVIDUAL_TESTS))
         if unknown:
-            raise RuleError(f"unknown voter tests: {', '.join(unknown)}", path=_WHERE)
-        group_raw = require(section, "coordinated_group", Mapping, where=_WHERE, default={})
+            raise RuleError(f"unknown voter tests: {', '.join(unknown)}", path=where)
+        group_raw = require(section, "coordinated_group", Mapping, where=where, default={})
         return cls(
             fdr=fdr,
-            min_votes=int(require(section, "min_votes", int, where=_WHERE, default=10)),
+            min_votes=int(require(section, "min_votes", int, where=where, default=10)),
             invalidate=invalidate,
             anonymous_only=bool(
-                require(section, "anonymous_only", bool, where=_WHERE, default=False)
+                require(section, "anonymous_only", bool, where=where, default=False)
             ),
             exact_min_votes=int(
-                require(loo, "exact_min_votes", int, where=f"{_WHERE} loo", default=100)
+                require(loo, "exact_min_votes", int, where=f"{where} loo", default=100)
             ),
             max_exact_refits=int(
-                require(loo, "max_exact_refits", int, where=f"{_WHERE} loo", default=2000)
+                require(loo, "max_exact_refits", int, where=f"{where} loo", default=2000)
             ),
             tie_prior_votes=float(
-                require(loo, "tie_prior_votes", (int, float), where=f"{_WHERE} loo", default=20)
+                require(loo, "tie_prior_votes", (int, float), where=f"{where} loo", default=20)
             ),
             tests=tests,
-            group=_test_config(group_raw or {"enabled": True}, f"{_WHERE} coordinated_group"),
-            evidence_top_n=int(require(section, "evidence_top_n", int, where=_WHERE, default=200)),
+            group=_test_config(group_raw or {"enabled": True}, f"{where} coordinated_group"),
+            evidence_top_n=int(require(section, "evidence_top_n", int, where=where, default=200)),
             invalidating_severity=_policy_severity(rules),
         )
 
@@ -119,8 +141,12 @@ def _test_config(raw: Any, where: str) -> TestConfig:
         ) from None
     options: dict[str, float] = {}
     for key, value in raw.items():
-        if key in ("enabled", "severity"):
+        if key in ("enabled", "severity", "description"):
             continue
+        if key not in OPTION_NAMES:
+            close = difflib.get_close_matches(str(key), sorted(OPTION_NAMES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise RuleError(f"unknown option {key!r}{hint}", path=where)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise RuleError(f"key {key!r} must be a number", path=where)
         options[str(key)] = float(value)
