@@ -65,12 +65,15 @@ _HANDLED = frozenset(_TYPED) | _INFERRED
 _UNHANDLED = KNOWN_FIELDS - _HANDLED
 # pyarrow accepts these non-JSON number tokens; orjson (the exact path) rejects the line.
 _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
-_MIN_PARSE_BLOCK = 1 << 20
+# pyarrow parses 1 MiB blocks (in parallel) about 3× faster than a few large ones; a block must still
+# hold the longest line whole, so it grows to twice that when a line is longer.
+_PARSE_BLOCK = 1 << 20
 _Conversations = tuple[np.ndarray, np.ndarray, np.ndarray, list[int | None]]
 
 
-def parse_block(data: bytes, n_lines: int) -> pa.Table | None:
-    """Parse ``n_lines`` JSON Lines joined in ``data``; None when the fast path must not be used."""
+def parse_block(data: bytes, n_lines: int, longest: int = 0) -> pa.Table | None:
+    """Parse ``n_lines`` JSON Lines joined in ``data`` (none longer than ``longest`` bytes, when
+    given); None when the fast path must not be used."""
     if (b"NaN" in data or b"Inf" in data) and _NON_FINITE.search(data):
         return None
     if b"\xef\xbb\xbf" in data:
@@ -83,7 +86,7 @@ def parse_block(data: bytes, n_lines: int) -> pa.Table | None:
     try:
         table = pj.read_json(
             io.BytesIO(data),
-            read_options=pj.ReadOptions(block_size=max(_MIN_PARSE_BLOCK, len(data) // 4 + 1)),
+            read_options=pj.ReadOptions(block_size=max(_PARSE_BLOCK, 2 * (longest or len(data)))),
             parse_options=pj.ParseOptions(
                 explicit_schema=_SCHEMA,
                 unexpected_field_behavior="infer",
@@ -97,11 +100,40 @@ def parse_block(data: bytes, n_lines: int) -> pa.Table | None:
     return table
 
 
-def _strip_unique(column: pa.ChunkedArray) -> tuple[pa.Array, list[Any], list[Any]]:
-    """Dictionary-encode a string column: (indices, unique values, stripped unique values)."""
-    encoded = column.combine_chunks().dictionary_encode()
-    uniques = encoded.dictionary.to_pylist()
-    return encoded.indices, uniques, [u.strip() for u in uniques]
+def _may_strip(array: pa.Array) -> np.ndarray:
+    """Rows of a string array whose ``str.strip()`` may differ from the value (or that are empty).
+
+    A value whose first and last bytes are printable, non-space ASCII (``!`` to ``~``) is its own
+    ``strip()``: every character Python strips (ASCII or Unicode whitespace, ``\\x1c``-``\\x1f``,
+    ``\\x85``, ``\\xa0`` …) is outside that range, and UTF-8 encodes no other character with such a
+    byte. Read from the offsets and data buffers with numpy: no value becomes a Python string.
+    """
+    n = len(array)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    _, offsets_buffer, data_buffer = array.buffers()[:3]
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[array.offset : array.offset + n + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
+    starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    empty = ends <= starts
+    if data is None or not data.size:
+        return empty & array.is_valid().to_numpy(zero_copy_only=False)
+    first = data[np.where(empty, 0, starts)]
+    last = data[np.where(empty, 0, ends - 1)]
+    printable = (first >= 0x21) & (first <= 0x7E) & (last >= 0x21) & (last <= 0x7E)
+    return (empty | ~printable) & array.is_valid().to_numpy(zero_copy_only=False)
+
+
+def _stripped(column: pa.ChunkedArray) -> pa.Array:
+    """``str.strip()`` of every value of a string column (nulls kept), Python only where needed."""
+    array = column.combine_chunks()
+    suspects = _may_strip(array)
+    if not suspects.any():
+        return array
+    rows = np.flatnonzero(suspects)
+    fixed = [value.strip() for value in array.take(rows).to_pylist()]
+    return pc.replace_with_mask(array, pa.array(suspects), pa.array(fixed, type=array.type))
 
 
 def _string_series(values: pa.Array) -> pd.arrays.ArrowStringArray:
@@ -182,7 +214,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if not isinstance(first, dict) or (_UNHANDLED & first.keys()):
             return None
         data = b"".join(lines)
-        table = parse_block(data, len(lines))
+        table = parse_block(data, len(lines), max(map(len, lines)))
         if table is None:
             return None
         if any(table.column(name).null_count for name in _REQUIRED):
@@ -255,18 +287,15 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if len(set(ids)) != n or (seen_ids.first_lines(hashed) >= 0).any():
             return None
 
-        sides: dict[str, pa.Array] = {}
-        for side in ("model_a", "model_b"):
-            indices, uniques, stripped = _strip_unique(table.column(side))
-            if not all(stripped):
-                return None
-            values = pa.array(stripped, type=pa.string()).take(indices)
-            sides[side] = values
+        sides = {side: _stripped(table.column(side)) for side in ("model_a", "model_b")}
+        if any(pc.any(pc.equal(values, "")).as_py() for values in sides.values()):
+            return None
         if pc.any(pc.equal(sides["model_a"], sides["model_b"])).as_py():
             return None
 
-        indices, uniques, _ = _strip_unique(table.column("winner"))
-        mapped = [_WINNERS.get(u) for u in uniques]
+        encoded = table.column("winner").combine_chunks().dictionary_encode()
+        indices = encoded.indices
+        mapped = [_WINNERS.get(u.strip().lower()) for u in encoded.dictionary.to_pylist()]
         if any(w is None for w in mapped):
             return None
         categories = list(WINNER_DTYPE.categories)
@@ -292,8 +321,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
 
         voter_field = "judge" if "judge" in keys else None
         if voter_field is not None:
-            indices, _, stripped = _strip_unique(table.column("judge"))
-            voters = pa.array([s or None for s in stripped], type=pa.string()).take(indices)
+            judges = _stripped(table.column("judge"))
+            voters = pc.if_else(pc.equal(judges, ""), pa.scalar(None, pa.string()), judges)
         else:
             voters = pa.nulls(n, type=pa.string())
 
