@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -197,12 +197,60 @@ class ArrowColumns(Mapping[str, list[Any]]):
     column-wise path for blocks with nothing to quarantine.
     """
 
-    def __init__(self, table: pa.Table, lines: list[bytes], with_text: bool) -> None:
+    def __init__(
+        self,
+        table: pa.Table,
+        lines: list[bytes],
+        with_text: bool,
+        exact: Callable[[], dict[str, list[Any]]] | None = None,
+    ) -> None:
         self._table = table
         self._lines = lines
         self._with_text = with_text
+        self._exact = exact
         self._columns: dict[str, list[Any]] | None = None
         self._keys = self._present_keys()
+
+    @classmethod
+    def from_table(
+        cls, table: pa.Table, with_text: bool, exact: Callable[[], dict[str, list[Any]]]
+    ) -> ArrowColumns | None:
+        """The fast view of a table another reader produced (a Parquet batch), or None.
+
+        ``exact`` builds the reader's own per-value columns, which the exact path reads when the
+        fast path declines. Only FastChat-shaped tables qualify: every field auditkit types must
+        have its JSON type (a dictionary or large string column is cast to string), none may be
+        null on every row (the exact path would see the field as present), the required ones
+        nowhere.
+        """
+        if _UNHANDLED & set(table.column_names):
+            return None
+        columns: dict[str, pa.ChunkedArray] = {}
+        for name in table.column_names:
+            column = table.column(name)
+            wanted = _TYPED.get(name)
+            if wanted is not None and column.type != wanted:
+                if not (
+                    wanted == pa.string()
+                    and (
+                        pa.types.is_large_string(column.type)
+                        or (
+                            pa.types.is_dictionary(column.type)
+                            and pa.types.is_string(column.type.value_type)
+                        )
+                    )
+                ):
+                    return None
+                column = column.cast(wanted)
+            if wanted is not None and column.null_count == len(column) and len(column):
+                return None
+            columns[name] = column
+        if any(name not in columns or columns[name].null_count for name in _REQUIRED):
+            return None
+        for name, kind in _TYPED.items():
+            if name not in columns:
+                columns[name] = pa.chunked_array([pa.nulls(table.num_rows, kind)])
+        return cls(pa.table(columns), [], with_text, exact)
 
     @classmethod
     def from_lines(cls, lines: list[bytes], with_text: bool) -> ArrowColumns | None:
@@ -245,7 +293,9 @@ class ArrowColumns(Mapping[str, list[Any]]):
 
     def materialise(self) -> dict[str, list[Any]]:
         """The exact per-line columns (orjson), as :func:`auditkit.io.jsonl.to_columns` builds them."""
-        if self._columns is None:
+        if self._columns is None and self._exact is not None:
+            self._columns = self._exact()
+        elif self._columns is None:
             from auditkit.io.jsonl import parse_records, to_columns
 
             self._columns = to_columns(parse_records(self._lines), self._with_text)

@@ -1,0 +1,152 @@
+"""Column-wise loading (Arrow compute / numpy over whole columns) changes speed, never results.
+
+Oracle: the exact per-value path (fast path switched off) on the same file gives the identical
+table, quarantine, counts and notes — for Parquet batches as for JSON Lines blocks, and for blocks
+where only some rows fail (those rows alone take the per-value path).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditkit.io import LoadResult, load_battles
+from auditkit.io import arrowjsonl as arrow_module
+from auditkit.io import jsonl as jsonl_module
+from auditkit.io.arrowjsonl import ArrowColumns, _may_strip, _stripped
+from auditkit.io.parquet import read_parquet
+
+
+def row(i: int, **fields: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "question_id": f"q{i}",
+        "model_a": "gpt-4",
+        "model_b": "claude-2",
+        "winner": "model_a",
+        "judge": f"arena_user_{i % 7}",
+        "anony": True,
+        "language": "English",
+        "turn": 1,
+        "tstamp": 1_700_000_000.0 + i,
+    }
+    base.update(fields)
+    return base
+
+
+def dirty_rows(n: int) -> list[dict[str, Any]]:
+    """Clean rows with a planted defect every few rows: each one the exact path quarantines or fixes."""
+    rows = [row(i) for i in range(n)]
+    rows[3] = row(3, model_b="gpt-4")  # self battle
+    rows[5] = row(5, model_a="  ")  # empty after strip
+    rows[7] = row(7, model_a="\u3000gpt-4\xa0", judge=" \x1c ")  # Unicode whitespace, blank voter
+    rows[9] = row(9, question_id="q2")  # a repeat of a loaded id
+    rows[11] = row(11, tstamp=1_700_000_000_000.0)  # milliseconds
+    rows[13] = row(13, winner="Tie ")  # the exact path strips and lower-cases
+    rows[15] = row(15, winner="draw")  # unknown
+    rows[17] = row(17, question_id="q5")  # repeats an id whose first row is quarantined
+    rows[19] = row(19, language="Klingon")
+    return rows
+
+
+def assert_same(fast: LoadResult, exact: LoadResult) -> None:
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(fast.battles.frame, exact.battles.frame)
+    assert fast.quarantine == exact.quarantine
+    assert (fast.rows_read, fast.rows_loaded) == (exact.rows_read, exact.rows_loaded)
+    assert fast.battles.extra == exact.battles.extra
+    assert fast.battles.voter_note == exact.battles.voter_note
+    assert fast.battles.source_formats == exact.battles.source_formats
+
+
+def load_parquet_both(path: Path, with_text: bool = True) -> tuple[LoadResult, LoadResult]:
+    fast = load_battles(path, with_text=with_text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrow_module.ArrowColumns, "from_table", classmethod(lambda *a: None))
+        exact = load_battles(path, with_text=with_text)
+    return fast, exact
+
+
+def write_parquet(path: Path, rows: list[dict[str, Any]]) -> Path:
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    return path
+
+
+def test_a_clean_parquet_file_loads_column_wise_with_the_exact_result(tmp_path: Path) -> None:
+    path = write_parquet(tmp_path / "clean.parquet", [row(i) for i in range(300)])
+    blocks = list(read_parquet(path, is_gzip=False, with_text=True, block_rows=100))
+    assert all(isinstance(block.columns, ArrowColumns) for block in blocks)
+    fast, exact = load_parquet_both(path)
+    assert fast.rows_loaded == 300
+    assert_same(fast, exact)
+
+
+def test_a_parquet_file_with_planted_defects_gives_the_exact_quarantine(tmp_path: Path) -> None:
+    path = write_parquet(tmp_path / "dirty.parquet", dirty_rows(40))
+    fast, exact = load_parquet_both(path)
+    assert fast.rows_quarantined == 5  # rows 3, 5, 9, 11, 15; row 17 loads (q5 did not)
+    assert_same(fast, exact)
+
+
+def test_parquet_with_conversations_and_a_simulated_arena_match_the_exact_path(
+    tmp_path: Path,
+) -> None:
+    from auditkit.simulate import ArenaConfig, simulate_arena
+
+    jsonl = tmp_path / "arena.jsonl"
+    simulate_arena(ArenaConfig(n_battles=600, text_fraction=0.3), seed=3).write(
+        jsonl, tmp_path / "truth.json"
+    )
+    import pyarrow.json as pj
+
+    path = tmp_path / "arena.parquet"
+    pq.write_table(pj.read_json(jsonl), path)
+    for with_text in (True, False):
+        fast, exact = load_parquet_both(path, with_text=with_text)
+        assert fast.rows_loaded == 600
+        assert_same(fast, exact)
+
+
+def test_a_parquet_column_of_another_type_takes_the_exact_path(tmp_path: Path) -> None:
+    rows = [row(i, tstamp=str(1_700_000_000 + i)) for i in range(20)]  # times as text
+    path = write_parquet(tmp_path / "text-times.parquet", rows)
+    fast, exact = load_parquet_both(path)
+    assert fast.rows_loaded == 20
+    assert_same(fast, exact)
+
+
+def test_jsonl_blocks_with_some_failing_rows_match_the_exact_path(tmp_path: Path) -> None:
+    path = tmp_path / "dirty.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in dirty_rows(60)), encoding="utf-8")
+    fast = load_battles(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsonl_module, "_FAST", False)
+        exact = load_battles(path)
+    assert fast.rows_quarantined == 5  # rows 3, 5, 9, 11, 15; row 17 loads (q5 did not)
+    assert_same(fast, exact)
+
+
+_TEXT = st.text(
+    alphabet=st.sampled_from(list(" \t\n\x0b\x1c\x1f\x85\xa0\u2003\u3000ab-!~é\u00ff")), max_size=6
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), _TEXT), max_size=12), st.integers(0, 3))
+def test_column_strip_equals_python_strip(values: list[str | None], cut: int) -> None:
+    array = pa.chunked_array(
+        [pa.array(values[:cut], pa.string()), pa.array(values[cut:], pa.string())]
+    )
+    assert _stripped(array).to_pylist() == [v.strip() if v is not None else None for v in values]
+
+
+def test_only_values_that_may_change_are_handed_to_python() -> None:
+    array = pa.array(["gpt-4", " x", "y ", "", None, "é", "ok"])
+    assert _may_strip(array).tolist() == [False, True, True, True, False, True, False]
