@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -21,6 +22,7 @@ from auditkit.io import LoadResult, load_battles
 from auditkit.io import arrowjsonl as arrow_module
 from auditkit.io import jsonl as jsonl_module
 from auditkit.io.arrowjsonl import ArrowColumns, _may_strip, _stripped
+from auditkit.io.ids import VoteIdIndex
 from auditkit.io.parquet import read_parquet
 
 
@@ -125,6 +127,12 @@ def test_a_parquet_column_of_another_type_takes_the_exact_path(tmp_path: Path) -
 def test_jsonl_blocks_with_some_failing_rows_match_the_exact_path(tmp_path: Path) -> None:
     path = tmp_path / "dirty.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in dirty_rows(60)), encoding="utf-8")
+    lines = path.read_bytes().splitlines(keepends=True)
+    block = ArrowColumns.from_lines(lines, with_text=True)
+    assert block is not None and block.column_wise(with_text=True)
+    # The planted rows and the first row of each repeated id (q2 on row 2, q5 on row 5).
+    failing = np.flatnonzero(block.failing_rows(VoteIdIndex()))
+    assert failing.tolist() == [2, 3, 5, 9, 11, 15, 17]
     fast = load_battles(path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(jsonl_module, "_FAST", False)
@@ -150,3 +158,28 @@ def test_column_strip_equals_python_strip(values: list[str | None], cut: int) ->
 def test_only_values_that_may_change_are_handed_to_python() -> None:
     array = pa.array(["gpt-4", " x", "y ", "", None, "é", "ok"])
     assert _may_strip(array).tolist() == [False, True, True, True, False, True, False]
+
+
+def conversation(text: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": text}, {"role": "assistant", "content": text + "!"}]
+
+
+@pytest.mark.parametrize("with_text", [True, False])
+def test_a_block_with_text_and_failing_rows_matches_the_exact_path(
+    tmp_path: Path, with_text: bool
+) -> None:
+    rows = [row(i) for i in range(30)]
+    for i in (1, 4, 8):
+        rows[i]["conversation_a"] = conversation(f"q{i}")
+        rows[i]["conversation_b"] = conversation(f"r{i}")
+    rows[6] = row(6, conversation_a=[{"role": "user", "content": 5}], conversation_b=[])
+    rows[8]["model_b"] = "gpt-4"  # the only other text row is quarantined
+    rows[12] = row(12, question_id="q1")
+    path = tmp_path / "text.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    fast = load_battles(path, with_text=with_text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsonl_module, "_FAST", False)
+        exact = load_battles(path, with_text=with_text)
+    assert fast.rows_quarantined == (3 if with_text else 2)
+    assert_same(fast, exact)

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from auditkit.io.ids import VoteIdIndex, hash_ids
+from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids
 from auditkit.io.languages import normalise_language
 from auditkit.io.normalise import (
     _MAX_EPOCH,
@@ -136,6 +136,11 @@ def _stripped(column: pa.ChunkedArray) -> pa.Array:
     return pc.replace_with_mask(array, pa.array(suspects), pa.array(fixed, type=array.type))
 
 
+def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow result as a numpy mask (null → False)."""
+    return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _string_series(values: pa.Array) -> pd.arrays.ArrowStringArray:
     return pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]))
 
@@ -210,6 +215,11 @@ class ArrowColumns(Mapping[str, list[Any]]):
         self._exact = exact
         self._columns: dict[str, list[Any]] | None = None
         self._keys = self._present_keys()
+        # Computed by the checks and reused by the build (each is a pass over a column).
+        self._hashed: HashedIds | None = None
+        self._sides: list[pa.Array] | None = None
+        self._winners: np.ndarray | None = None
+        self._conversation_cache: tuple[np.ndarray, _Conversations | None] | None = None
 
     @classmethod
     def from_table(
@@ -318,52 +328,105 @@ class ArrowColumns(Mapping[str, list[Any]]):
     def __contains__(self, name: object) -> bool:
         return name in self._keys
 
+    def column_wise(self, with_text: bool) -> bool:
+        """Whether this block's fields can be read column-wise at all (else: the exact path)."""
+        keys = set(self._keys)
+        if keys - _HANDLED or with_text != self._with_text:
+            return False
+        if "conv_metadata" in keys and "turn" not in keys:
+            return False  # turns would come from conv_metadata: the exact path does that
+        return "is_code" not in keys or self._table.column("is_code").type == pa.bool_()
+
+    def failing_rows(self, seen_ids: VoteIdIndex) -> np.ndarray:
+        """Rows the column-wise checks cannot vouch for: the exact path reads them.
+
+        A superset of the rows the exact path would quarantine or read differently: an empty id,
+        any row of an id that repeats in the block (by its first hash) or was loaded before, a
+        model empty after stripping, a self battle, a winner outside the known spellings, a time
+        outside 2000-2100, an unreadable conversation.
+        """
+        table, n = self._table, self._table.num_rows
+        ids = table.column("question_id").combine_chunks()
+        hashed = self._hashed = hash_ids(ids.to_pylist())
+        _, inverse, counts = np.unique(hashed.first, return_inverse=True, return_counts=True)
+        failing = (counts[inverse] > 1) | (seen_ids.first_lines(hashed) >= 0)
+        failing |= _mask(pc.equal(ids, ""))
+        sides = self._stripped_sides()
+        failing |= _mask(pc.equal(sides[0], "")) | _mask(pc.equal(sides[1], ""))
+        failing |= _mask(pc.equal(sides[0], sides[1]))
+        failing |= self._winner_codes() < 0
+        tstamp = table.column("tstamp").to_numpy()
+        with np.errstate(invalid="ignore"):
+            failing |= (tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)
+        if self._with_text:
+            failing |= self._conversations(n)[0]
+        return failing
+
+    def _stripped_sides(self) -> list[pa.Array]:
+        if self._sides is None:
+            self._sides = [_stripped(self._table.column(side)) for side in ("model_a", "model_b")]
+        return self._sides
+
+    def take(self, rows: np.ndarray) -> ArrowColumns:
+        """The same view over ``rows`` of the block (all of whose rows the checks passed)."""
+        lines = [self._lines[i] for i in rows.tolist()] if self._lines else []
+        exact = self._exact
+        part = ArrowColumns(self._table.take(pa.array(rows)), lines, self._with_text, None)
+        if exact is not None:
+            part._exact = lambda: {k: [v[i] for i in rows.tolist()] for k, v in exact().items()}
+        part._keys = self._keys
+        if self._hashed is not None:
+            part._hashed = self._hashed.take(rows)
+        if self._conversation_cache is not None:
+            failing, conversations = self._conversation_cache
+            if conversations is not None:
+                conv_a, conv_b, prompt, turns = conversations
+                turns_part = [turns[i] for i in rows.tolist()]
+                if part._table.column("conversation_a").null_count < len(rows):
+                    sliced = (conv_a[rows], conv_b[rows], prompt[rows], turns_part)
+                    part._conversation_cache = (failing[rows], sliced)
+        return part
+
+    def exact_rows(self, rows: np.ndarray) -> dict[str, list[Any]]:
+        """The exact per-value columns of ``rows`` only, with every field of the block."""
+        if self._exact is not None or self._columns is not None:
+            full = self.materialise()
+            return {key: [full[key][i] for i in rows.tolist()] for key in full}
+        from auditkit.io.jsonl import parse_records, to_columns
+
+        part = to_columns(parse_records([self._lines[i] for i in rows.tolist()]), self._with_text)
+        return {key: part.get(key, [None] * len(rows)) for key in self._keys}
+
     def fast_chunk(
         self, *, lines: np.ndarray, file: str, with_text: bool, seen_ids: VoteIdIndex
     ) -> ChunkResult | None:
         """The canonical chunk when every row loads; None (``seen_ids`` untouched) otherwise."""
+        if not self.column_wise(with_text) or self.failing_rows(seen_ids).any():
+            return None
+        return self.build(lines=lines, file=file, seen_ids=seen_ids)
+
+    def _winner_codes(self) -> np.ndarray:
+        """Each row's winner as a code of ``WINNER_DTYPE`` (-1: not a known spelling)."""
+        if self._winners is None:
+            encoded = self._table.column("winner").combine_chunks().dictionary_encode()
+            categories = list(WINNER_DTYPE.categories)
+            mapped = [_WINNERS.get(u.strip().lower()) for u in encoded.dictionary.to_pylist()]
+            codes = np.asarray([categories.index(w) if w else -1 for w in mapped], dtype=np.int8)
+            self._winners = codes[encoded.indices.to_numpy(zero_copy_only=False)]
+        return self._winners
+
+    def build(self, *, lines: np.ndarray, file: str, seen_ids: VoteIdIndex) -> ChunkResult:
+        """The canonical chunk of a block whose rows all passed :meth:`failing_rows`."""
         table, keys, n = self._table, set(self._keys), self._table.num_rows
-        if keys - _HANDLED or with_text != self._with_text:
-            return None
-        turn_present = "turn" in keys
-        if "conv_metadata" in keys and not turn_present:
-            return None  # turns would come from conv_metadata: the exact path does that
-
-        ids_column = table.column("question_id")
-        if pc.any(pc.equal(ids_column, "")).as_py():
-            return None
-        ids: list[str] = ids_column.to_pylist()
-        hashed = hash_ids(ids)
-        if len(set(ids)) != n or (seen_ids.first_lines(hashed) >= 0).any():
-            return None
-
-        sides = {side: _stripped(table.column(side)) for side in ("model_a", "model_b")}
-        if any(pc.any(pc.equal(values, "")).as_py() for values in sides.values()):
-            return None
-        if pc.any(pc.equal(sides["model_a"], sides["model_b"])).as_py():
-            return None
-
-        encoded = table.column("winner").combine_chunks().dictionary_encode()
-        indices = encoded.indices
-        mapped = [_WINNERS.get(u.strip().lower()) for u in encoded.dictionary.to_pylist()]
-        if any(w is None for w in mapped):
-            return None
-        categories = list(WINNER_DTYPE.categories)
-        codes = np.asarray([categories.index(w) for w in mapped], dtype=np.int8)
-        winner = pd.Categorical.from_codes(
-            codes[indices.to_numpy(zero_copy_only=False)], dtype=WINNER_DTYPE
-        )
-
+        with_text = self._with_text
+        hashed = self._hashed
+        if hashed is None:
+            hashed = hash_ids(table.column("question_id").to_pylist())
+        sides = dict(zip(("model_a", "model_b"), self._stripped_sides(), strict=True))
+        winner = pd.Categorical.from_codes(self._winner_codes(), dtype=WINNER_DTYPE)
         tstamp = table.column("tstamp").to_numpy().astype(np.float64, copy=True)
-        with np.errstate(invalid="ignore"):
-            if ((tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)).any():
-                return None
-
-        if "is_code" in keys and table.column("is_code").type != pa.bool_():
-            return None
-        readable, conversations = self._conversations(n) if with_text else (True, None)
-        if not readable:
-            return None
+        turn_present = "turn" in keys
+        conversations = self._conversations(n)[1] if with_text else None
 
         # Every row loads from here on: commit the ids.
         seen_ids.add(hashed, lines)
@@ -436,12 +499,14 @@ class ArrowColumns(Mapping[str, list[Any]]):
             unmapped_languages=unmapped,
         )
 
-    def _conversations(self, n: int) -> tuple[bool, _Conversations | None]:
-        """(readable, (conversation_a, conversation_b, prompt, turns from conversation_a)).
-
-        Not readable when a conversation would be quarantined (the exact path reports it); None
-        when no row has ``conversation_a`` (then the table has no conversation columns)."""
+    def _conversations(self, n: int) -> tuple[np.ndarray, _Conversations | None]:
+        """(rows whose conversation the exact path would quarantine, (conversation_a,
+        conversation_b, prompt, turns from conversation_a)); None when no row has
+        ``conversation_a`` (then the table has no conversation columns)."""
+        if self._conversation_cache is not None:
+            return self._conversation_cache
         table = self._table
+        failing = np.zeros(n, dtype=bool)
         stores: list[np.ndarray] = []
         for side in ("conversation_a", "conversation_b"):
             store = np.empty(n, dtype=object)
@@ -449,17 +514,20 @@ class ArrowColumns(Mapping[str, list[Any]]):
             for i in np.flatnonzero(table.column(side).is_valid().to_numpy(zero_copy_only=False)):
                 conversation = _conversation(values[i])
                 if isinstance(conversation, str):
-                    return False, None
-                store[i] = conversation
+                    failing[i] = True
+                else:
+                    store[i] = conversation
             stores.append(store)
         conv_a, conv_b = stores
-        if table.column("conversation_a").null_count == n:
-            return True, None
-        prompt = np.empty(n, dtype=object)
-        turns: list[int | None] = [None] * n
-        for row, conversation in enumerate(conv_a):
-            if conversation:
-                users = [t["content"] for t in conversation if t["role"] == "user"]
-                prompt[row] = users[0] if users else None
-                turns[row] = len(users)
-        return True, (conv_a, conv_b, prompt, turns)
+        result: tuple[np.ndarray, _Conversations | None] = (failing, None)
+        if table.column("conversation_a").null_count < n:
+            prompt = np.empty(n, dtype=object)
+            turns: list[int | None] = [None] * n
+            for row, conversation in enumerate(conv_a):
+                if conversation:
+                    users = [t["content"] for t in conversation if t["role"] == "user"]
+                    prompt[row] = users[0] if users else None
+                    turns[row] = len(users)
+            result = (failing, (conv_a, conv_b, prompt, turns))
+        self._conversation_cache = result
+        return result

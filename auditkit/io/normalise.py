@@ -337,6 +337,81 @@ def _dedup_label(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+# Above this share of failing rows a block is read by the exact path whole (cheaper than two paths).
+MAX_FAILING_SHARE = 0.5
+_TEXT_COLUMNS = ("conversation_a", "conversation_b", "prompt")
+
+
+def _column_wise(
+    columns: Any,
+    *,
+    lines: np.ndarray,
+    raw: Callable[[int], str],
+    file: str,
+    stem: str,
+    with_text: bool,
+    seen_ids: VoteIdIndex,
+) -> ChunkResult | None:
+    """A block read column-wise (:class:`auditkit.io.arrowjsonl.ArrowColumns`); None: read it exact.
+
+    The rows every column check passes are built with Arrow/numpy; the failing rows alone go
+    through :func:`normalise_chunk`'s per-value path, which writes their quarantine records. The
+    two parts share no vote id (every row of a repeated id fails), so loading the passing rows
+    first leaves the duplicate check of the failing ones as it is on the whole block.
+    """
+    if not columns.column_wise(with_text):
+        return None
+    failing = columns.failing_rows(seen_ids)
+    if not failing.any():
+        return columns.build(lines=lines, file=file, seen_ids=seen_ids)  # type: ignore[no-any-return]
+    if failing.mean() > MAX_FAILING_SHARE:
+        return None
+    good, bad = np.flatnonzero(~failing), np.flatnonzero(failing)
+    loaded: ChunkResult = columns.take(good).build(lines=lines[good], file=file, seen_ids=seen_ids)
+    checked = normalise_chunk(
+        columns.exact_rows(bad),
+        len(bad),
+        lines=lines[bad],
+        raw=lambda j: raw(int(bad[j])),
+        file=file,
+        stem=stem,
+        with_text=with_text,
+        seen_ids=seen_ids,
+    )
+    unmapped = dict(loaded.unmapped_languages)
+    for value, count in checked.unmapped_languages.items():
+        unmapped[value] = unmapped.get(value, 0) + count
+    return ChunkResult(
+        frame=_merge_parts(loaded.frame, checked.frame),
+        quarantine=checked.quarantine,
+        voter_field=loaded.voter_field or checked.voter_field,
+        unmapped_languages=unmapped,
+        quarantined_ids=checked.quarantined_ids,
+    )
+
+
+def _merge_parts(loaded: pd.DataFrame, checked: pd.DataFrame) -> pd.DataFrame:
+    """Two parts of one block as the whole block's frame: rows in line order, the text columns
+    (present when either part has them) after ``source_line``, None where a part had none."""
+    if checked.empty and set(checked.columns) <= set(loaded.columns):
+        return loaded
+    base = [c for c in loaded.columns if c not in _TEXT_COLUMNS]
+    text = [c for c in _TEXT_COLUMNS if c in loaded.columns or c in checked.columns]
+    at = base.index("source_line") + 1
+    names = base[:at] + text + base[at:]
+    names += [c for c in checked.columns if c not in names]
+    parts = []
+    for part in (loaded, checked):
+        part = part.copy(deep=False)
+        for name in text:
+            if name not in part.columns:
+                part[name] = np.full(len(part), None, dtype=object)
+        parts.append(part[names])
+    frame = parts[0] if checked.empty else pd.concat(parts, ignore_index=True)
+    order = np.argsort(frame["source_line"].to_numpy(), kind="stable")
+    return frame.take(order).reset_index(drop=True)
+
+
 def normalise_chunk(
     columns: Mapping[str, Sequence[Any]],
     n: int,
@@ -355,12 +430,17 @@ def normalise_chunk(
     updated in place, so duplicates across chunks and files are found. ``pre_problems`` carries
     row-level failures found by the reader (e.g. a CSV row with the wrong number of fields).
     """
-    fast = getattr(columns, "fast_chunk", None)
-    if fast is not None and not pre_problems:
-        # A block pyarrow parsed (:mod:`auditkit.io.arrowjsonl`): column-wise when every row loads,
-        # else the exact per-value checks below on the same rows.
-        result: ChunkResult | None = fast(
-            lines=lines, file=file, with_text=with_text, seen_ids=seen_ids
+    if getattr(columns, "fast_chunk", None) is not None and not pre_problems:
+        # A block pyarrow parsed (:mod:`auditkit.io.arrowjsonl`): column-wise, the exact
+        # per-value checks below only for the rows the column checks cannot vouch for.
+        result = _column_wise(
+            columns,
+            lines=lines,
+            raw=raw,
+            file=file,
+            stem=stem,
+            with_text=with_text,
+            seen_ids=seen_ids,
         )
         if result is not None:
             return result
