@@ -337,6 +337,443 @@ def _dedup_label(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_Flag = Callable[[int, QuarantineReason, str, str], None]
+_Column = Callable[[str], Sequence[Any] | None]
+
+
+def _vote_ids(col: _Column, n: int, flag: _Flag, lines: np.ndarray, stem: str) -> list[str]:
+    """``question_id`` (else ``id``) as text; a missing one becomes ``<stem>:<line>``."""
+    none_column: list[Any] = [None] * n
+    ids: list[str] = [""] * n
+    primary = col("question_id") or none_column
+    secondary = col("id") or none_column
+    clean_ids = _uniform(col("question_id") or col("id"), "string")
+    fast_ids = (
+        clean_ids is not None and not pd.isna(clean_ids).any() and not (clean_ids == "").any()
+    )
+    if fast_ids and clean_ids is not None:
+        ids = clean_ids.tolist()
+    for i in range(0 if fast_ids else n):
+        value = primary[i]
+        if _is_missing(value):
+            value = secondary[i]
+        if isinstance(value, str) and value:
+            ids[i] = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            ids[i] = str(value)
+        elif isinstance(value, float) and value.is_integer():
+            ids[i] = str(int(value))
+        else:
+            if not _is_missing(value):
+                flag(i, R.BAD_FIELD, "id", f"vote id is {type(value).__name__}")
+            ids[i] = f"{stem}:{int(lines[i])}"
+    return ids
+
+
+def _models(col: _Column, n: int, flag: _Flag) -> dict[str, list[Any]]:
+    """Stripped model names per side; missing, non-text and self battles are flagged."""
+    none_column: list[Any] = [None] * n
+    models: dict[str, list[Any]] = {}
+    for side in ("model_a", "model_b"):
+        values = col(side) or none_column
+        out: list[Any] = [None] * n
+        clean = _uniform(col(side), "string")
+        if clean is not None:
+            stripped = [v.strip() if v is not None else None for v in clean]
+            if all(stripped):
+                models[side] = stripped
+                continue
+        for i, value in enumerate(values):
+            if type(value) is str and value.strip():
+                out[i] = value.strip()
+            elif _is_missing(value):
+                flag(i, R.MISSING_MODEL, side, f"{side} is missing")
+            else:
+                flag(i, R.BAD_FIELD, side, f"{side} is {type(value).__name__}, not a name")
+        models[side] = out
+    model_a = np.asarray(models["model_a"], dtype=object)
+    same = (model_a == np.asarray(models["model_b"], dtype=object)) & pd.notna(model_a)
+    for i in np.flatnonzero(same).tolist():
+        flag(i, R.SELF_BATTLE, "model_b", f"model_a == model_b == {model_a[i]!r}")
+    return models
+
+
+def _winners(col: _Column, n: int, flag: _Flag) -> list[str | None]:
+    """Winner labels from FastChat/HF strings, 55k one-hot columns or Copilot ``acceptedIndex``."""
+    none_column: list[Any] = [None] * n
+    winners: list[str | None] = [None] * n
+    if col("winner") is not None:
+        source = col("winner") or none_column
+        both_bad = col("both_bad")
+        rows: Sequence[int] = range(n)
+        clean = _uniform(source, "string")
+        if clean is not None:
+            winners = [_WINNERS.get(v) for v in clean]
+            rows = [i for i, w in enumerate(winners) if w is None]
+            if both_bad is not None:
+                rows = sorted({*rows, *np.flatnonzero(clean == "tie").tolist()})
+        for i in rows:
+            value = source[i]
+            if _is_missing(value):
+                flag(i, R.MISSING_WINNER, "winner", "winner is missing")
+                continue
+            mapped = _WINNERS.get(value.strip().lower()) if isinstance(value, str) else None
+            if mapped is None:
+                flag(i, R.UNKNOWN_WINNER, "winner", f"unknown winner {str(value)[:40]!r}")
+                continue
+            if both_bad is not None and mapped == Winner.TIE.value and _as_bool(both_bad[i]):
+                mapped = Winner.TIE_BOTHBAD.value
+            winners[i] = mapped
+    elif col("winner_model_a") is not None or col("winner_model_b") is not None:
+        flags = [
+            (label, col(name) or none_column)
+            for label, name in (
+                (Winner.MODEL_A.value, "winner_model_a"),
+                (Winner.MODEL_B.value, "winner_model_b"),
+                (Winner.TIE.value, "winner_tie"),
+            )
+        ]
+        for i in range(n):
+            parsed = [(label, _as_bool(values[i])) for label, values in flags]
+            if all(v is None for _, v in parsed) and all(_is_missing(vs[i]) for _, vs in flags):
+                flag(i, R.MISSING_WINNER, "winner_model_a", "one-hot winner columns are empty")
+                continue
+            chosen = [label for label, v in parsed if v]
+            if len(chosen) != 1 or any(v is None for _, v in parsed[:2]):
+                flag(i, R.UNKNOWN_WINNER, "winner_model_a", "one-hot winner is not exactly one 1")
+                continue
+            winners[i] = chosen[0]
+    elif col("acceptedIndex") is not None:
+        for i, value in enumerate(col("acceptedIndex") or none_column):
+            if _is_missing(value):
+                flag(i, R.MISSING_WINNER, "acceptedIndex", "acceptedIndex is missing")
+                continue
+            try:
+                index = float(value) if not isinstance(value, bool) else math.nan
+            except (TypeError, ValueError):
+                index = math.nan
+            if index == 0:
+                winners[i] = Winner.MODEL_A.value
+            elif index == 1:
+                winners[i] = Winner.MODEL_B.value
+            else:
+                flag(i, R.UNKNOWN_WINNER, "acceptedIndex", f"acceptedIndex {str(value)[:20]!r}")
+    else:
+        for i in range(n):
+            flag(i, R.MISSING_WINNER, "winner", "no winner field")
+    return winners
+
+
+def _times(col: _Column, n: int, flag: _Flag) -> np.ndarray:
+    """UTC epoch seconds (NaN when absent); unparseable or implausible times are flagged."""
+    none_column: list[Any] = [None] * n
+    tstamp = np.full(n, np.nan)
+    time_name = "tstamp" if col("tstamp") is not None else "timestamp"
+    time_rows: Sequence[int] = range(n)
+    numeric = _uniform(col(time_name), "floating", "integer", "mixed-integer-float")
+    if numeric is not None:
+        tstamp = pd.Series(numeric, dtype=object).astype(np.float64).to_numpy(copy=True)
+        with np.errstate(invalid="ignore"):
+            outside = ~np.isnan(tstamp) & ((tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH))
+        time_rows = np.flatnonzero(outside).tolist()
+    times = col(time_name) or none_column
+    for i in time_rows:
+        seconds, error = _as_time(times[i])
+        if error is not None:
+            flag(i, R.BAD_TIMESTAMP, time_name, error)
+        tstamp[i] = seconds
+    return tstamp
+
+
+def _anonymity(col: _Column, n: int, flag: _Flag) -> np.ndarray:
+    """``anony`` as booleans; sources without the field are anonymous arenas."""
+    none_column: list[Any] = [None] * n
+    anony = np.ones(n, dtype=bool)
+    clean_anony = _uniform(col("anony"), "boolean")
+    if clean_anony is not None and not pd.isna(clean_anony).any():
+        anony = clean_anony.astype(bool)
+    elif col("anony") is not None:
+        for i, value in enumerate(col("anony") or none_column):
+            if value is True or value is False:
+                anony[i] = value
+            elif _is_missing(value):
+                continue
+            else:
+                parsed_bool = _as_bool(value)
+                if parsed_bool is None:
+                    flag(i, R.BAD_FIELD, "anony", f"anony {str(value)[:20]!r} is not a boolean")
+                else:
+                    anony[i] = parsed_bool
+    return anony
+
+
+def _voters(col: _Column, n: int) -> tuple[str | None, list[Any]]:
+    """(the voter field used, stripped voter ids or None)."""
+    none_column: list[Any] = [None] * n
+    # Not fatal: a bad voter id is treated as missing.
+    voter_field = next((name for name in VOTER_FIELDS if col(name) is not None), None)
+    voters: list[Any] = [None] * n
+    clean_voters = _uniform(col(voter_field) if voter_field else None, "string")
+    if clean_voters is not None:
+        voters = [v.strip() or None if v is not None else None for v in clean_voters]
+    elif voter_field is not None:
+        for i, value in enumerate(col(voter_field) or none_column):
+            if isinstance(value, str):
+                voters[i] = value.strip() or None
+            elif isinstance(value, int) and not isinstance(value, bool):
+                voters[i] = str(value)
+    return voter_field, voters
+
+
+def _languages(col: _Column, n: int) -> tuple[list[Any], dict[str, int]]:
+    """(ISO codes or None, counts of the values no code was found for)."""
+    # Not fatal: unknown names are counted and left missing.
+    languages: list[Any] = [None] * n
+    unmapped: dict[str, int] = {}
+    cache: dict[str, str | None] = {}
+    clean_languages = _uniform(col("language"), "string")
+    if clean_languages is not None:
+        series = pd.Series(clean_languages, dtype=object)
+        for value, count in series.value_counts().items():
+            code, recognised = normalise_language(value)
+            cache[str(value)] = code
+            if not recognised:
+                unmapped[str(value)] = int(count)
+        languages = [cache.get(v) if v is not None else None for v in clean_languages]
+    for i, value in enumerate((col("language") or ()) if clean_languages is None else ()):
+        if value is None:
+            continue
+        key = value if isinstance(value, str) else repr(value)
+        if key not in cache:
+            code, recognised = normalise_language(value)
+            cache[key] = code
+            if not recognised:
+                unmapped[key] = 0
+        languages[i] = cache[key]
+        if key in unmapped:
+            unmapped[key] += 1
+    return languages, unmapped
+
+
+def _texts(col: _Column, n: int, flag: _Flag, with_text: bool) -> tuple[list[Any], ...]:
+    """(conversation_a, conversation_b, prompt, turns) of FastChat, 55k or Copilot rows."""
+    none_column: list[Any] = [None] * n
+    # Conversations only with text; turns from them (or the 55k prompt list) always.
+    conv_a: list[Any] = [None] * n
+    conv_b: list[Any] = [None] * n
+    prompt: list[Any] = [None] * n
+    turns: list[Any] = [None] * n
+    if col("conversation_a") is not None or col("conversation_b") is not None:
+        if with_text:
+            for side, store in (("conversation_a", conv_a), ("conversation_b", conv_b)):
+                for i, value in enumerate(col(side) or none_column):
+                    if value is None:
+                        continue  # absent text is not malformed text
+                    conv = _conversation(value)
+                    if isinstance(conv, str):
+                        flag(i, R.BAD_CONVERSATION, side, conv)
+                    else:
+                        store[i] = conv
+            for i, conv in enumerate(conv_a):
+                if conv:
+                    users = [t["content"] for t in conv if t["role"] == "user"]
+                    prompt[i] = users[0] if users else None
+                    turns[i] = len(users)
+    elif col("response_a") is not None or col("prompt") is not None:  # 55k
+        prompts_col = col("prompt") or none_column
+        resp_a, resp_b = col("response_a") or none_column, col("response_b") or none_column
+        for i in range(n):
+            prompts = _string_list(prompts_col[i])
+            if prompts is None:
+                if with_text:
+                    flag(i, R.BAD_CONVERSATION, "prompt", "prompt is not a JSON list of strings")
+                continue
+            turns[i] = len(prompts)
+            if not with_text:
+                continue
+            answers_a, answers_b = _string_list(resp_a[i]), _string_list(resp_b[i])
+            if answers_a is None or answers_b is None:
+                broken = "response_a" if answers_a is None else "response_b"
+                flag(i, R.BAD_CONVERSATION, broken, f"{broken} is not a JSON list of strings")
+                continue
+            conv_a[i] = _interleave(prompts, answers_a)
+            conv_b[i] = _interleave(prompts, answers_b)
+            prompt[i] = prompts[0] if prompts else None
+    elif col("completion_a") is not None:  # Copilot Arena: the prefix is the prompt
+        prefix = col("prefix") or none_column
+        comp_a, comp_b = col("completion_a") or none_column, col("completion_b") or none_column
+        for i in range(n):
+            turns[i] = 1
+            if with_text:
+                user = prefix[i] if isinstance(prefix[i], str) else ""
+                a = comp_a[i] if isinstance(comp_a[i], str) else ""
+                b = comp_b[i] if isinstance(comp_b[i], str) else ""
+                conv_a[i] = [{"role": "user", "content": user}, {"role": "assistant", "content": a}]
+                conv_b[i] = [{"role": "user", "content": user}, {"role": "assistant", "content": b}]
+                prompt[i] = user
+    return conv_a, conv_b, prompt, turns
+
+
+def _turn_counts(col: _Column, turns: list[Any]) -> list[Any]:
+    """Turn counts from ``turn``/``turns`` (else ``conv_metadata``); ``turns`` where neither says."""
+    meta = col("conv_metadata")
+    for name in ("turn", "turns"):
+        turn_values = col(name)
+        clean_turns = _uniform(turn_values, "integer")
+        if clean_turns is not None:
+            counts = pd.Series(clean_turns, dtype=object).astype("Int64")
+            valid = (counts >= 0) & (counts < 32_768)
+            turns = counts.where(valid.fillna(False), None).astype(object).tolist()
+            turns = [None if t is pd.NA else t for t in turns]
+            break
+        if turn_values is not None:
+            for i, value in enumerate(turn_values):
+                if isinstance(value, int | float | str) and not isinstance(value, bool):
+                    try:
+                        count = int(float(value))
+                    except (ValueError, OverflowError):
+                        continue
+                    if 0 <= count < 32_768:
+                        turns[i] = count
+            break
+    else:
+        if meta is not None:
+            for i, value in enumerate(meta):
+                parsed_meta = _parse_structured(value)
+                if isinstance(parsed_meta, dict) and isinstance(parsed_meta.get("turns"), int):
+                    turns[i] = parsed_meta["turns"]
+    return turns
+
+
+def _duplicates(
+    ids: list[str], lines: np.ndarray, failed: Sequence[int], flag: _Flag, seen_ids: VoteIdIndex
+) -> np.ndarray:
+    """Rows not to load: ``failed`` and every row repeating an id an earlier loaded row has
+    (flagged ``duplicate_vote_id``). The ids of the rows to load are added to ``seen_ids``."""
+    n = len(ids)
+    bad = np.zeros(n, dtype=bool)
+    if failed:
+        bad[list(failed)] = True
+    # Duplicate ids: a row repeats an id that an earlier, loaded row already has.
+    first_good: dict[str, int] = {}
+    hashed = hash_ids(ids)
+    loaded_before = seen_ids.first_lines(hashed)
+    if len(set(ids)) == n and not (loaded_before >= 0).any():
+        # Fast path: no id repeats inside the chunk or with anything loaded before.
+        good = np.flatnonzero(~bad)
+        seen_ids.add(hashed.take(good), lines[good])
+        n_dup_scan = 0
+    else:
+        n_dup_scan = n
+    for i in range(n_dup_scan):
+        vote_id = ids[i]
+        earlier = int(loaded_before[i])
+        if earlier >= 0 or (vote_id in first_good and first_good[vote_id] < i):
+            first_line = earlier if earlier >= 0 else int(lines[first_good[vote_id]])
+            flag(
+                i,
+                R.DUPLICATE_VOTE_ID,
+                "id",
+                f"vote id {vote_id!r} already loaded (line {first_line})",
+            )
+            bad[i] = True
+        elif not bad[i]:
+            first_good[vote_id] = i
+    if first_good:
+        rows = list(first_good.values())
+        seen_ids.add(hashed.take(rows), lines[rows])  # hashed once, above
+    return bad
+
+
+def _quarantine_records(
+    problems: Mapping[int, list[Problem]], lines: np.ndarray, raw: Callable[[int], str], file: str
+) -> list[QuarantineRecord]:
+    """One record per failing row: every reason, the first by :data:`REASON_PRIORITY` leading."""
+    quarantine: list[QuarantineRecord] = []
+    for i in sorted(problems):
+        found = sorted(problems[i], key=lambda p: _RANK[p[0]])
+        reasons = tuple(dict.fromkeys(p[0] for p in found))
+        quarantine.append(
+            QuarantineRecord(
+                file=file,
+                line=int(lines[i]),
+                reason=found[0][0],
+                field=found[0][1],
+                detail="; ".join(p[2] for p in found),
+                raw=raw(i),
+                reasons=reasons,
+            )
+        )
+    return quarantine
+
+
+def _canonical_frame(
+    columns: Mapping[str, Sequence[Any]],
+    keep: np.ndarray,
+    *,
+    file: str,
+    lines: np.ndarray,
+    with_text: bool,
+    ids: list[str],
+    models: dict[str, list[Any]],
+    winners: list[str | None],
+    voters: list[Any],
+    tstamp: np.ndarray,
+    anony: np.ndarray,
+    languages: list[Any],
+    texts: tuple[list[Any], ...],
+) -> pd.DataFrame:
+    """The kept rows as the canonical chunk, with the optional columns the source has."""
+    n = len(ids)
+    none_column: list[Any] = [None] * n
+    conv_a, conv_b, prompt, turns = texts
+
+    def col(name: str) -> Sequence[Any] | None:
+        return columns.get(name)
+
+    def take(values: Sequence[Any]) -> np.ndarray:
+        return np.asarray(values, dtype=object)[keep]
+
+    def take_nested(values: Sequence[Any]) -> np.ndarray:
+        # Element-wise so numpy never reads equal-length lists as a second dimension.
+        array = np.empty(len(keep), dtype=object)
+        for j, i in enumerate(keep):
+            array[j] = values[int(i)]
+        return array
+
+    data: dict[str, Any] = {
+        "vote_id": take(ids),
+        "model_a": take(models["model_a"]),
+        "model_b": take(models["model_b"]),
+        "winner": pd.Categorical(take(winners), dtype=WINNER_DTYPE),
+        "voter": take(voters),
+        "tstamp": tstamp[keep],
+        "anony": anony[keep],
+        "language": take(languages),
+        "turns": pd.array(take(turns), dtype="Int16"),
+        "source_file": np.full(len(keep), file, dtype=object),
+        "source_line": lines[keep].astype(np.int64),
+    }
+    if with_text and any(c is not None for c in conv_a):
+        data["conversation_a"] = take_nested(conv_a)
+        data["conversation_b"] = take_nested(conv_b)
+        data["prompt"] = take(prompt)
+    meta = col("conv_metadata")
+    if meta is not None:
+        styles = [(_style(value, "a"), _style(value, "b")) for value in meta]
+        for j, name in enumerate(STYLE_COLUMNS):
+            which, feature = divmod(j, 4)
+            data[name] = np.array([s[which][feature] for s in styles], dtype=np.float64)[keep]
+    if col("dedup_tag") is not None:
+        data["dedup_tag"] = take([_dedup_label(v) for v in col("dedup_tag") or none_column])
+    if col("is_code") is not None:
+        data["is_code"] = pd.array(
+            take([_as_bool(v) for v in col("is_code") or none_column]), dtype="boolean"
+        )
+    data.update(_tag_columns(columns, n, keep))
+    return pd.DataFrame(data)
+
+
 # Above this share of failing rows a block is read by the exact path whole (cheaper than two paths).
 MAX_FAILING_SHARE = 0.5
 _TEXT_COLUMNS = ("conversation_a", "conversation_b", "prompt")
@@ -453,366 +890,34 @@ def normalise_chunk(
     def col(name: str) -> Sequence[Any] | None:
         return columns.get(name)
 
-    none_column: list[Any] = [None] * n
-
-    # vote id
-    ids: list[str] = [""] * n
-    primary = col("question_id") or none_column
-    secondary = col("id") or none_column
-    clean_ids = _uniform(col("question_id") or col("id"), "string")
-    fast_ids = (
-        clean_ids is not None and not pd.isna(clean_ids).any() and not (clean_ids == "").any()
+    ids = _vote_ids(col, n, flag, lines, stem)
+    models = _models(col, n, flag)
+    winners = _winners(col, n, flag)
+    tstamp = _times(col, n, flag)
+    anony = _anonymity(col, n, flag)
+    voter_field, voters = _voters(col, n)
+    languages, unmapped = _languages(col, n)
+    conv_a, conv_b, prompt, turns = _texts(col, n, flag, with_text)
+    turns = _turn_counts(col, turns)
+    bad = _duplicates(ids, lines, list(problems), flag, seen_ids)
+    frame = _canonical_frame(
+        columns,
+        np.flatnonzero(~bad),
+        file=file,
+        lines=lines,
+        with_text=with_text,
+        ids=ids,
+        models=models,
+        winners=winners,
+        voters=voters,
+        tstamp=tstamp,
+        anony=anony,
+        languages=languages,
+        texts=(conv_a, conv_b, prompt, turns),
     )
-    if fast_ids and clean_ids is not None:
-        ids = clean_ids.tolist()
-    for i in range(0 if fast_ids else n):
-        value = primary[i]
-        if _is_missing(value):
-            value = secondary[i]
-        if isinstance(value, str) and value:
-            ids[i] = value
-        elif isinstance(value, int) and not isinstance(value, bool):
-            ids[i] = str(value)
-        elif isinstance(value, float) and value.is_integer():
-            ids[i] = str(int(value))
-        else:
-            if not _is_missing(value):
-                flag(i, R.BAD_FIELD, "id", f"vote id is {type(value).__name__}")
-            ids[i] = f"{stem}:{int(lines[i])}"
-
-    # models
-    models: dict[str, list[Any]] = {}
-    for side in ("model_a", "model_b"):
-        values = col(side) or none_column
-        out: list[Any] = [None] * n
-        clean = _uniform(col(side), "string")
-        if clean is not None:
-            stripped = [v.strip() if v is not None else None for v in clean]
-            if all(stripped):
-                models[side] = stripped
-                continue
-        for i, value in enumerate(values):
-            if type(value) is str and value.strip():
-                out[i] = value.strip()
-            elif _is_missing(value):
-                flag(i, R.MISSING_MODEL, side, f"{side} is missing")
-            else:
-                flag(i, R.BAD_FIELD, side, f"{side} is {type(value).__name__}, not a name")
-        models[side] = out
-    model_a = np.asarray(models["model_a"], dtype=object)
-    same = (model_a == np.asarray(models["model_b"], dtype=object)) & pd.notna(model_a)
-    for i in np.flatnonzero(same).tolist():
-        flag(i, R.SELF_BATTLE, "model_b", f"model_a == model_b == {model_a[i]!r}")
-
-    # winner: FastChat/HF string, 55k one-hot, Copilot acceptedIndex
-    winners: list[str | None] = [None] * n
-    if col("winner") is not None:
-        source = col("winner") or none_column
-        both_bad = col("both_bad")
-        rows: Sequence[int] = range(n)
-        clean = _uniform(source, "string")
-        if clean is not None:
-            winners = [_WINNERS.get(v) for v in clean]
-            rows = [i for i, w in enumerate(winners) if w is None]
-            if both_bad is not None:
-                rows = sorted({*rows, *np.flatnonzero(clean == "tie").tolist()})
-        for i in rows:
-            value = source[i]
-            if _is_missing(value):
-                flag(i, R.MISSING_WINNER, "winner", "winner is missing")
-                continue
-            mapped = _WINNERS.get(value.strip().lower()) if isinstance(value, str) else None
-            if mapped is None:
-                flag(i, R.UNKNOWN_WINNER, "winner", f"unknown winner {str(value)[:40]!r}")
-                continue
-            if both_bad is not None and mapped == Winner.TIE.value and _as_bool(both_bad[i]):
-                mapped = Winner.TIE_BOTHBAD.value
-            winners[i] = mapped
-    elif col("winner_model_a") is not None or col("winner_model_b") is not None:
-        flags = [
-            (label, col(name) or none_column)
-            for label, name in (
-                (Winner.MODEL_A.value, "winner_model_a"),
-                (Winner.MODEL_B.value, "winner_model_b"),
-                (Winner.TIE.value, "winner_tie"),
-            )
-        ]
-        for i in range(n):
-            parsed = [(label, _as_bool(values[i])) for label, values in flags]
-            if all(v is None for _, v in parsed) and all(_is_missing(vs[i]) for _, vs in flags):
-                flag(i, R.MISSING_WINNER, "winner_model_a", "one-hot winner columns are empty")
-                continue
-            chosen = [label for label, v in parsed if v]
-            if len(chosen) != 1 or any(v is None for _, v in parsed[:2]):
-                flag(i, R.UNKNOWN_WINNER, "winner_model_a", "one-hot winner is not exactly one 1")
-                continue
-            winners[i] = chosen[0]
-    elif col("acceptedIndex") is not None:
-        for i, value in enumerate(col("acceptedIndex") or none_column):
-            if _is_missing(value):
-                flag(i, R.MISSING_WINNER, "acceptedIndex", "acceptedIndex is missing")
-                continue
-            try:
-                index = float(value) if not isinstance(value, bool) else math.nan
-            except (TypeError, ValueError):
-                index = math.nan
-            if index == 0:
-                winners[i] = Winner.MODEL_A.value
-            elif index == 1:
-                winners[i] = Winner.MODEL_B.value
-            else:
-                flag(i, R.UNKNOWN_WINNER, "acceptedIndex", f"acceptedIndex {str(value)[:20]!r}")
-    else:
-        for i in range(n):
-            flag(i, R.MISSING_WINNER, "winner", "no winner field")
-
-    # time
-    tstamp = np.full(n, np.nan)
-    time_name = "tstamp" if col("tstamp") is not None else "timestamp"
-    time_rows: Sequence[int] = range(n)
-    numeric = _uniform(col(time_name), "floating", "integer", "mixed-integer-float")
-    if numeric is not None:
-        tstamp = pd.Series(numeric, dtype=object).astype(np.float64).to_numpy(copy=True)
-        with np.errstate(invalid="ignore"):
-            outside = ~np.isnan(tstamp) & ((tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH))
-        time_rows = np.flatnonzero(outside).tolist()
-    times = col(time_name) or none_column
-    for i in time_rows:
-        seconds, error = _as_time(times[i])
-        if error is not None:
-            flag(i, R.BAD_TIMESTAMP, time_name, error)
-        tstamp[i] = seconds
-
-    # anonymity: sources without the field are anonymous arenas
-    anony = np.ones(n, dtype=bool)
-    clean_anony = _uniform(col("anony"), "boolean")
-    if clean_anony is not None and not pd.isna(clean_anony).any():
-        anony = clean_anony.astype(bool)
-    elif col("anony") is not None:
-        for i, value in enumerate(col("anony") or none_column):
-            if value is True or value is False:
-                anony[i] = value
-            elif _is_missing(value):
-                continue
-            else:
-                parsed_bool = _as_bool(value)
-                if parsed_bool is None:
-                    flag(i, R.BAD_FIELD, "anony", f"anony {str(value)[:20]!r} is not a boolean")
-                else:
-                    anony[i] = parsed_bool
-
-    # voter (not fatal: a bad voter id is treated as missing)
-    voter_field = next((name for name in VOTER_FIELDS if col(name) is not None), None)
-    voters: list[Any] = [None] * n
-    clean_voters = _uniform(col(voter_field) if voter_field else None, "string")
-    if clean_voters is not None:
-        voters = [v.strip() or None if v is not None else None for v in clean_voters]
-    elif voter_field is not None:
-        for i, value in enumerate(col(voter_field) or none_column):
-            if isinstance(value, str):
-                voters[i] = value.strip() or None
-            elif isinstance(value, int) and not isinstance(value, bool):
-                voters[i] = str(value)
-
-    # language (not fatal: unknown names are counted and left missing)
-    languages: list[Any] = [None] * n
-    unmapped: dict[str, int] = {}
-    cache: dict[str, str | None] = {}
-    clean_languages = _uniform(col("language"), "string")
-    if clean_languages is not None:
-        series = pd.Series(clean_languages, dtype=object)
-        for value, count in series.value_counts().items():
-            code, recognised = normalise_language(value)
-            cache[str(value)] = code
-            if not recognised:
-                unmapped[str(value)] = int(count)
-        languages = [cache.get(v) if v is not None else None for v in clean_languages]
-    for i, value in enumerate((col("language") or ()) if clean_languages is None else ()):
-        if value is None:
-            continue
-        key = value if isinstance(value, str) else repr(value)
-        if key not in cache:
-            code, recognised = normalise_language(value)
-            cache[key] = code
-            if not recognised:
-                unmapped[key] = 0
-        languages[i] = cache[key]
-        if key in unmapped:
-            unmapped[key] += 1
-
-    # conversations (only with text) and turns
-    conv_a: list[Any] = [None] * n
-    conv_b: list[Any] = [None] * n
-    prompt: list[Any] = [None] * n
-    turns: list[Any] = [None] * n
-    if col("conversation_a") is not None or col("conversation_b") is not None:
-        if with_text:
-            for side, store in (("conversation_a", conv_a), ("conversation_b", conv_b)):
-                for i, value in enumerate(col(side) or none_column):
-                    if value is None:
-                        continue  # absent text is not malformed text
-                    conv = _conversation(value)
-                    if isinstance(conv, str):
-                        flag(i, R.BAD_CONVERSATION, side, conv)
-                    else:
-                        store[i] = conv
-            for i, conv in enumerate(conv_a):
-                if conv:
-                    users = [t["content"] for t in conv if t["role"] == "user"]
-                    prompt[i] = users[0] if users else None
-                    turns[i] = len(users)
-    elif col("response_a") is not None or col("prompt") is not None:  # 55k
-        prompts_col = col("prompt") or none_column
-        resp_a, resp_b = col("response_a") or none_column, col("response_b") or none_column
-        for i in range(n):
-            prompts = _string_list(prompts_col[i])
-            if prompts is None:
-                if with_text:
-                    flag(i, R.BAD_CONVERSATION, "prompt", "prompt is not a JSON list of strings")
-                continue
-            turns[i] = len(prompts)
-            if not with_text:
-                continue
-            answers_a, answers_b = _string_list(resp_a[i]), _string_list(resp_b[i])
-            if answers_a is None or answers_b is None:
-                broken = "response_a" if answers_a is None else "response_b"
-                flag(i, R.BAD_CONVERSATION, broken, f"{broken} is not a JSON list of strings")
-                continue
-            conv_a[i] = _interleave(prompts, answers_a)
-            conv_b[i] = _interleave(prompts, answers_b)
-            prompt[i] = prompts[0] if prompts else None
-    elif col("completion_a") is not None:  # Copilot Arena: the prefix is the prompt
-        prefix = col("prefix") or none_column
-        comp_a, comp_b = col("completion_a") or none_column, col("completion_b") or none_column
-        for i in range(n):
-            turns[i] = 1
-            if with_text:
-                user = prefix[i] if isinstance(prefix[i], str) else ""
-                a = comp_a[i] if isinstance(comp_a[i], str) else ""
-                b = comp_b[i] if isinstance(comp_b[i], str) else ""
-                conv_a[i] = [{"role": "user", "content": user}, {"role": "assistant", "content": a}]
-                conv_b[i] = [{"role": "user", "content": user}, {"role": "assistant", "content": b}]
-                prompt[i] = user
-    meta = col("conv_metadata")
-    for name in ("turn", "turns"):
-        turn_values = col(name)
-        clean_turns = _uniform(turn_values, "integer")
-        if clean_turns is not None:
-            counts = pd.Series(clean_turns, dtype=object).astype("Int64")
-            valid = (counts >= 0) & (counts < 32_768)
-            turns = counts.where(valid.fillna(False), None).astype(object).tolist()
-            turns = [None if t is pd.NA else t for t in turns]
-            break
-        if turn_values is not None:
-            for i, value in enumerate(turn_values):
-                if isinstance(value, int | float | str) and not isinstance(value, bool):
-                    try:
-                        count = int(float(value))
-                    except (ValueError, OverflowError):
-                        continue
-                    if 0 <= count < 32_768:
-                        turns[i] = count
-            break
-    else:
-        if meta is not None:
-            for i, value in enumerate(meta):
-                parsed_meta = _parse_structured(value)
-                if isinstance(parsed_meta, dict) and isinstance(parsed_meta.get("turns"), int):
-                    turns[i] = parsed_meta["turns"]
-
-    # --- quarantine and keep ---
-    bad = np.zeros(n, dtype=bool)
-    if problems:
-        bad[list(problems)] = True
-    # Duplicate ids: a row repeats an id that an earlier, loaded row already has.
-    first_good: dict[str, int] = {}
-    hashed = hash_ids(ids)
-    loaded_before = seen_ids.first_lines(hashed)
-    if len(set(ids)) == n and not (loaded_before >= 0).any():
-        # Fast path: no id repeats inside the chunk or with anything loaded before.
-        good = np.flatnonzero(~bad)
-        seen_ids.add(hashed.take(good), lines[good])
-        n_dup_scan = 0
-    else:
-        n_dup_scan = n
-    for i in range(n_dup_scan):
-        vote_id = ids[i]
-        earlier = int(loaded_before[i])
-        if earlier >= 0 or (vote_id in first_good and first_good[vote_id] < i):
-            first_line = earlier if earlier >= 0 else int(lines[first_good[vote_id]])
-            flag(
-                i,
-                R.DUPLICATE_VOTE_ID,
-                "id",
-                f"vote id {vote_id!r} already loaded (line {first_line})",
-            )
-            bad[i] = True
-        elif not bad[i]:
-            first_good[vote_id] = i
-    if first_good:
-        rows = list(first_good.values())
-        seen_ids.add(hashed.take(rows), lines[rows])  # hashed once, above
-
-    quarantine: list[QuarantineRecord] = []
-    for i in sorted(problems):
-        found = sorted(problems[i], key=lambda p: _RANK[p[0]])
-        reasons = tuple(dict.fromkeys(p[0] for p in found))
-        quarantine.append(
-            QuarantineRecord(
-                file=file,
-                line=int(lines[i]),
-                reason=found[0][0],
-                field=found[0][1],
-                detail="; ".join(p[2] for p in found),
-                raw=raw(i),
-                reasons=reasons,
-            )
-        )
-
-    keep = np.flatnonzero(~bad)
-
-    def take(values: Sequence[Any]) -> np.ndarray:
-        return np.asarray(values, dtype=object)[keep]
-
-    def take_nested(values: Sequence[Any]) -> np.ndarray:
-        # Element-wise so numpy never reads equal-length lists as a second dimension.
-        array = np.empty(len(keep), dtype=object)
-        for j, i in enumerate(keep):
-            array[j] = values[int(i)]
-        return array
-
-    data: dict[str, Any] = {
-        "vote_id": take(ids),
-        "model_a": take(models["model_a"]),
-        "model_b": take(models["model_b"]),
-        "winner": pd.Categorical(take(winners), dtype=WINNER_DTYPE),
-        "voter": take(voters),
-        "tstamp": tstamp[keep],
-        "anony": anony[keep],
-        "language": take(languages),
-        "turns": pd.array(take(turns), dtype="Int16"),
-        "source_file": np.full(len(keep), file, dtype=object),
-        "source_line": lines[keep].astype(np.int64),
-    }
-    if with_text and any(c is not None for c in conv_a):
-        data["conversation_a"] = take_nested(conv_a)
-        data["conversation_b"] = take_nested(conv_b)
-        data["prompt"] = take(prompt)
-    if meta is not None:
-        styles = [(_style(value, "a"), _style(value, "b")) for value in meta]
-        for j, name in enumerate(STYLE_COLUMNS):
-            which, feature = divmod(j, 4)
-            data[name] = np.array([s[which][feature] for s in styles], dtype=np.float64)[keep]
-    if col("dedup_tag") is not None:
-        data["dedup_tag"] = take([_dedup_label(v) for v in col("dedup_tag") or none_column])
-    if col("is_code") is not None:
-        data["is_code"] = pd.array(
-            take([_as_bool(v) for v in col("is_code") or none_column]), dtype="boolean"
-        )
-    data.update(_tag_columns(columns, n, keep))
     return ChunkResult(
-        frame=pd.DataFrame(data),
-        quarantine=quarantine,
+        frame=frame,
+        quarantine=_quarantine_records(problems, lines, raw, file),
         voter_field=voter_field,
         unmapped_languages=unmapped,
         quarantined_ids=[ids[i] for i in sorted(problems)],
