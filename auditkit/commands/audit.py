@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from auditkit.commands._choices import SEVERITY_CHOICES
 from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
-from auditkit.detectors.base import Severity
 
 __all__ = ["register"]
 
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--fail-on",
-        choices=[s.value for s in Severity],
+        choices=SEVERITY_CHOICES,
         default=None,
         help="exit 1 on findings at or above this severity (default: the pack's gate)",
     )

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from auditkit.describe import describe_battles
 from auditkit.errors import ExitCode
-from auditkit.io import load_battles
 
 __all__ = ["register"]
 
@@ -36,6 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditkit.describe import describe_battles
+    from auditkit.io import load_battles
+
     result = load_battles(
         args.files, quarantine_path=args.quarantine, fmt=args.fmt, with_text=not args.no_text
     )

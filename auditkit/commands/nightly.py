@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from auditkit.commands._choices import SEVERITY_CHOICES
 from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
-from auditkit.detectors.base import Severity
 
 __all__ = ["register"]
 
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--rules", default=None, help="rule pack folder (default: ./rules)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--date", default=None, help="run date YYYY-MM-DD (default: today, UTC)")
-    parser.add_argument("--fail-on", choices=[s.value for s in Severity], default=None)
+    parser.add_argument("--fail-on", choices=SEVERITY_CHOICES, default=None)
     parser.add_argument("--force", action="store_true", help="run even if nothing is new")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
