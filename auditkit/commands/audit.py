@@ -34,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--previous", default=None, help="a previous run folder to diff against")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--cleaned-format",
+        choices=("jsonl.gz", "parquet"),
+        default=None,
+        help="cleaned battles as gzipped JSON Lines or Parquet (default: Parquet when every "
+        "input is Parquet, else jsonl.gz)",
+    )
     add_engine_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -58,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         scheduler=args.scheduler,
         chunk_rows=args.chunk_rows,
+        cleaned_format=args.cleaned_format,
     )
     print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)
