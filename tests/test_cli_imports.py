@@ -1,5 +1,6 @@
 """The CLI imports only what a command uses: ``describe`` and ``ratings`` never load the plotting,
-reporting, graph or multiple-testing libraries, and building the parser loads no pandas.
+reporting, graph or multiple-testing libraries, nor ``scipy.stats`` (seconds of docstring parsing
+at import), and building the parser loads no pandas.
 
 Each check runs in a fresh interpreter (``sys.modules`` of the test process is already full).
 """
@@ -17,15 +18,17 @@ from auditkit.commands._choices import SEVERITY_CHOICES
 from auditkit.detectors.base import Severity
 
 FASTCHAT = Path(__file__).resolve().parent / "data" / "io" / "fastchat.jsonl"
-HEAVY = ("statsmodels", "networkx", "matplotlib", "jinja2")
+HEAVY = ("statsmodels", "networkx", "matplotlib", "jinja2", "scipy.stats")
 
 
 def modules_after(code: str) -> set[str]:
-    """Top-level package names in ``sys.modules`` after running ``code`` in a new interpreter."""
+    """Package names (``a`` and ``a.b``) in ``sys.modules`` after running ``code`` in a new
+    interpreter."""
     script = (
         "import contextlib, io, json, sys\n"
         f"{code}\n"
-        "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))"
+        "print(json.dumps(sorted({'.'.join(name.split('.')[:2]) for name in sys.modules}"
+        " | {name.split('.')[0] for name in sys.modules})))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
