@@ -54,6 +54,9 @@ def dirty_rows(n: int) -> list[dict[str, Any]]:
     rows[15] = row(15, winner="draw")  # unknown
     rows[17] = row(17, question_id="q5")  # repeats an id whose first row is quarantined
     rows[19] = row(19, language="Klingon")
+    rows[21] = row(21, turn=-1)  # turn counts outside 0..32,767 or absent are missing
+    rows[23] = row(23, turn=40_000)
+    rows[25] = row(25, turn=None)
     return rows
 
 

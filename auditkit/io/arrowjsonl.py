@@ -136,6 +136,14 @@ def _stripped(column: pa.ChunkedArray) -> pa.Array:
     return pc.replace_with_mask(array, pa.array(suspects), pa.array(fixed, type=array.type))
 
 
+def _turn_counts(column: pa.ChunkedArray) -> pd.arrays.IntegerArray:
+    """``turn`` as Int16: missing, negative or ≥ 32,768 → NA (as the exact path reads it)."""
+    counts = column.combine_chunks()
+    values = counts.fill_null(0).to_numpy(zero_copy_only=False)
+    valid = _mask(counts.is_valid()) & (values >= 0) & (values < 32_768)
+    return pd.arrays.IntegerArray(np.where(valid, values, 0).astype(np.int16), ~valid)
+
+
 def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A boolean Arrow result as a numpy mask (null → False)."""
     return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
@@ -454,13 +462,12 @@ class ArrowColumns(Mapping[str, list[Any]]):
                 unmapped[str(value)] = int(count)
         languages = pa.array(codes_list, type=pa.string()).take(encoded.indices)
 
-        turns: Any = pd.array([None] * n, dtype="Int16")
-        if conversations is not None:
-            turns = pd.array(conversations[3], dtype="Int16")
         if turn_present:
-            raw_turns = table.column("turn").to_pandas().astype("Int64")
-            valid = ((raw_turns >= 0) & (raw_turns < 32_768)).fillna(False)
-            turns = raw_turns.where(valid, None).astype("Int16").array
+            turns: Any = _turn_counts(table.column("turn"))
+        elif conversations is not None:
+            turns = pd.array(conversations[3], dtype="Int16")
+        else:
+            turns = pd.arrays.IntegerArray(np.zeros(n, np.int16), np.ones(n, dtype=bool))
 
         data: dict[str, Any] = {
             "vote_id": _string_series(table.column("question_id").combine_chunks()),
