@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ import pyarrow.json as pj
 
 from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids
 from auditkit.io.languages import normalise_language
+from auditkit.io.lineblocks import LineBlock
 from auditkit.io.normalise import (
     _MAX_EPOCH,
     _MIN_EPOCH,
@@ -213,7 +214,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
     def __init__(
         self,
         table: pa.Table,
-        lines: list[bytes],
+        lines: Sequence[bytes],
         with_text: bool,
         exact: Callable[[], dict[str, list[Any]]] | None = None,
     ) -> None:
@@ -271,7 +272,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         return cls(pa.table(columns), [], with_text, exact)
 
     @classmethod
-    def from_lines(cls, lines: list[bytes], with_text: bool) -> ArrowColumns | None:
+    def from_lines(cls, lines: Sequence[bytes], with_text: bool) -> ArrowColumns | None:
         """The fast view of a block, or None when only the per-line path can read it exactly."""
         try:  # a field the fast path does not handle on the first line: do not parse at all
             first = orjson.loads(lines[0]) if lines else None
@@ -279,8 +280,11 @@ class ArrowColumns(Mapping[str, list[Any]]):
             return None
         if not isinstance(first, dict) or (_UNHANDLED & first.keys()):
             return None
-        data = b"".join(lines)
-        table = parse_block(data, len(lines), max(map(len, lines)))
+        if isinstance(lines, LineBlock):  # already one buffer: no copy, no pass over the lines
+            data, longest = lines.data, lines.longest()
+        else:
+            data, longest = b"".join(lines), max(map(len, lines))
+        table = parse_block(data, len(lines), longest)
         if table is None:
             return None
         if any(table.column(name).null_count for name in _REQUIRED):
@@ -316,7 +320,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         elif self._columns is None:
             from auditkit.io.jsonl import parse_records, to_columns
 
-            self._columns = to_columns(parse_records(self._lines), self._with_text)
+            self._columns = to_columns(parse_records(list(self._lines)), self._with_text)
         return self._columns
 
     def __getitem__(self, name: str) -> list[Any]:

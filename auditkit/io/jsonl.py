@@ -20,6 +20,7 @@ import numpy as np
 
 from auditkit.errors import InputError
 from auditkit.io.arrowjsonl import ArrowColumns
+from auditkit.io.lineblocks import line_blocks
 from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS, QuarantineRecord
 from auditkit.schema import QuarantineReason
@@ -103,12 +104,13 @@ def read_jsonl(
                 line_no += 1
                 position += len(skipped)
             try_fast, misses = _FAST, 0
+            blocks = line_blocks(handle, step)
             while end is None or position < end:
-                block = list(itertools.islice(handle, step))
-                if not block:
+                block = next(blocks, None)
+                if block is None:
                     break
                 if end is not None:
-                    position += sum(map(len, block))
+                    position += len(block.data)
                 base = line_no + 1  # the line number of block[0]
                 fast = ArrowColumns.from_lines(block, with_text) if try_fast else None
                 # Two blocks in a row the fast path refused: this file is not its kind.
