@@ -23,6 +23,7 @@ from auditkit.io import arrowjsonl as arrow_module
 from auditkit.io import jsonl as jsonl_module
 from auditkit.io.arrowjsonl import ArrowColumns, _may_strip, _stripped
 from auditkit.io.ids import VoteIdIndex
+from auditkit.io.jsonl import read_jsonl
 from auditkit.io.parquet import read_parquet
 
 
@@ -185,4 +186,21 @@ def test_a_block_with_text_and_failing_rows_matches_the_exact_path(
         patch.setattr(jsonl_module, "_FAST", False)
         exact = load_battles(path, with_text=with_text)
     assert fast.rows_quarantined == (3 if with_text else 2)
+    assert_same(fast, exact)
+
+
+def test_a_line_longer_than_a_parse_block_still_loads_column_wise(tmp_path: Path) -> None:
+    rows = [row(i) for i in range(20)]
+    text = "word " * 300_000  # 1.5 MB: longer than pyarrow's 1 MiB parse block
+    rows[10]["conversation_a"] = [{"role": "user", "content": text}]
+    rows[10]["conversation_b"] = [{"role": "user", "content": text}]
+    path = tmp_path / "long.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    block = next(iter(read_jsonl(path, is_gzip=False, with_text=True)))
+    assert isinstance(block.columns, ArrowColumns)
+    fast = load_battles(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(jsonl_module, "_FAST", False)
+        exact = load_battles(path)
+    assert fast.battles.frame["conversation_a"].iloc[10][0]["content"] == text
     assert_same(fast, exact)

@@ -72,9 +72,11 @@ _PARSE_BLOCK = 1 << 20
 _Conversations = tuple[np.ndarray, np.ndarray, np.ndarray, list[int | None]]
 
 
-def parse_block(data: bytes, n_lines: int, longest: int = 0) -> pa.Table | None:
-    """Parse ``n_lines`` JSON Lines joined in ``data`` (none longer than ``longest`` bytes, when
-    given); None when the fast path must not be used."""
+def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table | None:
+    """Parse ``n_lines`` JSON Lines joined in ``data``; None when the fast path must not be used.
+
+    ``longest`` is the longest line's length in bytes (0: unknown, parse ``data`` as one block;
+    None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer)."""
     if (b"NaN" in data or b"Inf" in data) and _NON_FINITE.search(data):
         return None
     if b"\xef\xbb\xbf" in data:
@@ -84,21 +86,30 @@ def parse_block(data: bytes, n_lines: int, longest: int = 0) -> pa.Table | None:
             data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+    block = _PARSE_BLOCK if longest is None else max(_PARSE_BLOCK, 2 * (longest or len(data)))
     try:
-        table = pj.read_json(
-            io.BytesIO(data),
-            read_options=pj.ReadOptions(block_size=max(_PARSE_BLOCK, 2 * (longest or len(data)))),
-            parse_options=pj.ParseOptions(
-                explicit_schema=_SCHEMA,
-                unexpected_field_behavior="infer",
-                newlines_in_values=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        table = _read_json(data, block)
+    except pa.ArrowInvalid as exc:
+        if longest is not None or "straddl" not in str(exc):
+            return None
+        return parse_block(data, n_lines, 0)  # a line longer than a block
+    except (pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if table.num_rows != n_lines:  # blank lines or two objects on one line
         return None
     return table
+
+
+def _read_json(data: bytes, block_size: int) -> pa.Table:
+    return pj.read_json(
+        io.BytesIO(data),
+        read_options=pj.ReadOptions(block_size=block_size),
+        parse_options=pj.ParseOptions(
+            explicit_schema=_SCHEMA,
+            unexpected_field_behavior="infer",
+            newlines_in_values=False,
+        ),
+    )
 
 
 def _may_strip(array: pa.Array) -> np.ndarray:
@@ -281,7 +292,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if not isinstance(first, dict) or (_UNHANDLED & first.keys()):
             return None
         if isinstance(lines, LineBlock):  # already one buffer: no copy, no pass over the lines
-            data, longest = lines.data, lines.longest()
+            data, longest = lines.data, None
         else:
             data, longest = b"".join(lines), max(map(len, lines))
         table = parse_block(data, len(lines), longest)

@@ -1,9 +1,11 @@
-"""JSON Lines read as blocks of bytes: ``n`` lines in one ``bytes`` object, cut where numpy finds
-the newlines, so the pyarrow fast path never makes a Python object per line.
+"""JSON Lines read as blocks of bytes: ``n`` lines in one ``bytes`` object, so the pyarrow fast path
+never makes a Python object per line.
 
 Why: iterating a file line by line and joining the lines again for pyarrow cost about a quarter of
-pyarrow's own parse time on a million battles. A line becomes a ``bytes`` object only when someone
-asks for it (the exact per-line path, or a quarantine record's raw text).
+pyarrow's own parse time on a million battles. Here the reader counts newlines in large reads
+(``bytes.count``), finds the block's last newline with numpy in the one read where it falls, and
+joins the reads once. Where the lines start is found only when someone asks for a line (the exact
+per-line path, or a quarantine record's raw text).
 """
 
 from __future__ import annotations
@@ -19,17 +21,28 @@ READ_BYTES = 1 << 23  # bytes read at a time while looking for the block's last 
 
 
 class LineBlock(Sequence[bytes]):
-    """Lines held as one ``bytes`` object and the offset just past each line's newline."""
+    """``n`` lines held as one ``bytes`` object; each line keeps its ``\\n`` (the last may lack it)."""
 
-    __slots__ = ("_ends", "_starts", "data")
+    __slots__ = ("_ends", "_n", "_starts", "data")
 
-    def __init__(self, data: bytes, ends: np.ndarray) -> None:
+    def __init__(self, data: bytes, n: int) -> None:
         self.data = data
-        self._ends = ends.astype(np.int64, copy=False)
-        self._starts = np.concatenate([[0], self._ends[:-1]]).astype(np.int64)
+        self._n = n
+        self._starts: np.ndarray | None = None
+        self._ends: np.ndarray | None = None
+
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._starts is None or self._ends is None:
+            newlines = np.flatnonzero(np.frombuffer(self.data, dtype=np.uint8) == ord("\n"))
+            ends = (newlines + 1).astype(np.int64)
+            if len(ends) < self._n:  # a last line without a newline
+                ends = np.append(ends, len(self.data))
+            self._ends = ends
+            self._starts = np.concatenate([[0], ends[:-1]]).astype(np.int64)
+        return self._starts, self._ends
 
     def __len__(self) -> int:
-        return int(self._ends.size)
+        return self._n
 
     @overload
     def __getitem__(self, index: int) -> bytes: ...
@@ -44,16 +57,19 @@ class LineBlock(Sequence[bytes]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        return self.data[int(self._starts[index]) : int(self._ends[index])]
+        starts, ends = self._bounds()
+        return self.data[int(starts[index]) : int(ends[index])]
 
     def __iter__(self) -> Iterator[bytes]:
+        starts, ends = self._bounds()
         data = self.data
-        for start, end in zip(self._starts.tolist(), self._ends.tolist(), strict=True):
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             yield data[start:end]
 
     def longest(self) -> int:
         """The length in bytes of the longest line (0 for no lines)."""
-        return int((self._ends - self._starts).max()) if len(self) else 0
+        starts, ends = self._bounds()
+        return int((ends - starts).max()) if len(self) else 0
 
 
 def line_blocks(handle: IO[bytes] | Any, lines: int) -> Iterator[LineBlock]:
@@ -64,23 +80,23 @@ def line_blocks(handle: IO[bytes] | Any, lines: int) -> Iterator[LineBlock]:
     """
     carry = b""
     while True:
-        pieces, count = [carry], carry.count(b"\n")
-        while count < lines:
+        pieces: list[bytes] = [carry] if carry else []
+        counts: list[int] = [carry.count(b"\n")] if carry else []
+        while sum(counts) < lines:
             piece = handle.read(READ_BYTES)
             if not piece:
                 break
             pieces.append(piece)
-            count += piece.count(b"\n")
-        data = b"".join(pieces)
-        if not data:
+            counts.append(piece.count(b"\n"))
+        if not pieces:
             return
-        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-        if newlines.size >= lines:
-            ends = newlines[:lines] + 1
-        else:  # the end of the input: what is left, the last line perhaps without a newline
-            ends = newlines + 1
-            if not ends.size or ends[-1] != len(data):
-                ends = np.append(ends, len(data))
-        cut = int(ends[-1])
-        carry = data[cut:]
-        yield LineBlock(data[:cut] if carry else data, ends)
+        total = sum(counts)
+        if total < lines:  # the end of the input: what is left
+            data = b"".join(pieces)
+            yield LineBlock(data, total + (not data.endswith(b"\n")))
+            return
+        last, needed = pieces[-1], lines - (total - counts[-1])
+        newlines = np.flatnonzero(np.frombuffer(last, dtype=np.uint8) == ord("\n"))
+        cut = int(newlines[needed - 1]) + 1
+        carry = last[cut:]
+        yield LineBlock(b"".join([*pieces[:-1], last[:cut]]), lines)
