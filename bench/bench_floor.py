@@ -13,9 +13,10 @@ work, exit) with its own peak RSS (``os.wait4``), so a ratio compares what a use
   line, anonymous battles) that aggregates win counts per ordered pair (ties as half a win each)
   and fits ``choix.ilsr_pairwise_dense`` on them, plus 100 bootstrap refits on multinomially
   resampled battle counts — the same statistics on the same counts, without validation.
-- **write**: in one process on the loaded table, auditkit's cleaned-output writers against Arrow
-  writing the same table (``pyarrow.parquet.write_table``) and against gzip alone (the same JSON
-  Lines bytes compressed at auditkit's level: the cost no JSON writer can avoid).
+- **write**: in one process on the loaded table, auditkit's cleaned-output writers (as the audit
+  runs them) against Arrow writing the same columns already converted
+  (``pyarrow.parquet.write_table``) and against gzip alone (the same JSON Lines bytes compressed at
+  the same level: the cost no JSON writer can avoid).
 - **audit**: ``auditkit audit --engine local`` (streamed) against the sum of the three floors.
 
 Targets (issue 18): load ≤ 2× its floor, ratings ≤ 1.5×. The machine is shared; ratios measured in
@@ -133,37 +134,31 @@ def child_write(spec: dict[str, Any]) -> dict[str, Any]:
     """Time auditkit's cleaned-output writers and Arrow's on one loaded table (one process)."""
     import pyarrow.parquet as pq
 
+    from auditkit.audit import CLEANED_GZIP_LEVEL
     from auditkit.io import load_battles
-    from auditkit.io.writer import GZIP_LEVEL, write_fastchat_jsonl
+    from auditkit.io.parquet_writer import battles_to_arrow, write_fastchat_parquet
+    from auditkit.io.writer import FastChatWriter
 
     battles = load_battles(spec["file"], with_text=False).battles
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp)
         began = time.perf_counter()
-        write_fastchat_jsonl(battles, target / "cleaned.jsonl.gz")
+        with FastChatWriter(target / "cleaned.jsonl.gz", compresslevel=CLEANED_GZIP_LEVEL) as w:
+            w.write(battles)
         out["auditkit_jsonl_gz"] = time.perf_counter() - began
-        try:
-            from auditkit.io.writer import write_battles_parquet
-        except ImportError:
-            write_battles_parquet = None  # type: ignore[assignment]
-        if write_battles_parquet is not None:
-            began = time.perf_counter()
-            write_battles_parquet(battles, target / "cleaned.parquet")
-            out["auditkit_parquet"] = time.perf_counter() - began
-        table = battles.to_arrow() if hasattr(battles, "to_arrow") else None
-        if table is None:
-            import pyarrow as pa
-
-            table = pa.Table.from_pandas(battles.frame, preserve_index=False)
+        began = time.perf_counter()
+        write_fastchat_parquet(battles, target / "cleaned.parquet")
+        out["auditkit_parquet"] = time.perf_counter() - began
+        table = battles_to_arrow(battles.frame)  # the same columns, converted beforehand
         began = time.perf_counter()
         pq.write_table(table, target / "floor.parquet")
         out["arrow_parquet"] = time.perf_counter() - began
         with gzip.open(target / "cleaned.jsonl.gz", "rb") as handle:
             data = handle.read()
         began = time.perf_counter()
-        with gzip.open(target / "floor.jsonl.gz", "wb", compresslevel=GZIP_LEVEL) as handle:
-            handle.write(data)
+        with gzip.open(target / "floor.jsonl.gz", "wb", compresslevel=CLEANED_GZIP_LEVEL) as gz:
+            gz.write(data)
         out["gzip_only"] = time.perf_counter() - began
         out["jsonl_mib"] = len(data) / MiB
     return out
