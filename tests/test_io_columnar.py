@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_io_fastpath import assert_same
 
 from auditkit.io import LoadResult, load_battles
 from auditkit.io import arrowjsonl as arrow_module
@@ -59,17 +60,6 @@ def dirty_rows(n: int) -> list[dict[str, Any]]:
     rows[23] = row(23, turn=40_000)
     rows[25] = row(25, turn=None)
     return rows
-
-
-def assert_same(fast: LoadResult, exact: LoadResult) -> None:
-    import pandas as pd
-
-    pd.testing.assert_frame_equal(fast.battles.frame, exact.battles.frame)
-    assert fast.quarantine == exact.quarantine
-    assert (fast.rows_read, fast.rows_loaded) == (exact.rows_read, exact.rows_loaded)
-    assert fast.battles.extra == exact.battles.extra
-    assert fast.battles.voter_note == exact.battles.voter_note
-    assert fast.battles.source_formats == exact.battles.source_formats
 
 
 def load_parquet_both(path: Path, with_text: bool = True) -> tuple[LoadResult, LoadResult]:
