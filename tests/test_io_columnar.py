@@ -22,7 +22,7 @@ from test_io_fastpath import assert_same
 from auditkit.io import LoadResult, load_battles
 from auditkit.io import arrowjsonl as arrow_module
 from auditkit.io import jsonl as jsonl_module
-from auditkit.io.arrowjsonl import ArrowColumns, _may_strip, _stripped
+from auditkit.io.arrowjsonl import ArrowColumns, _may_strip, _stripped, parse_block
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.jsonl import read_jsonl
 from auditkit.io.parquet import read_parquet
@@ -194,3 +194,14 @@ def test_a_line_longer_than_a_parse_block_still_loads_column_wise(tmp_path: Path
         exact = load_battles(path)
     assert fast.battles.frame["conversation_a"].iloc[10][0]["content"] == text
     assert_same(fast, exact)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [b'"x": NaN', b'"x": [1.5, -Infinity]', b'"x": {"y": {"z": NaN}}', b'"x": [{"y": Infinity}]'],
+)
+def test_a_bare_non_finite_number_anywhere_keeps_the_block_off_the_fast_path(extra: bytes) -> None:
+    good = json.dumps(row(1)).encode()
+    assert parse_block(good, 1) is not None
+    assert parse_block(good[:-1] + b", " + extra + b"}", 1) is None
+    assert parse_block(good[:-1] + b', "note": "a,NaN"}', 1) is not None  # text, not a number

@@ -77,11 +77,9 @@ def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table 
 
     ``longest`` is the longest line's length in bytes (0: unknown, parse ``data`` as one block;
     None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer)."""
-    if (b"NaN" in data or b"Inf" in data) and _NON_FINITE.search(data):
-        return None
-    if b"\xef\xbb\xbf" in data:
-        return None
-    if not data.isascii():
+    if not data.isascii():  # ASCII holds no byte-order mark and is valid UTF-8
+        if b"\xef\xbb\xbf" in data:
+            return None
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
@@ -97,7 +95,23 @@ def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table 
         return None
     if table.num_rows != n_lines:  # blank lines or two objects on one line
         return None
+    # A bare NaN/Inf token can only have become a non-finite float; only then are the bytes read.
+    if any(_non_finite(column) for column in table.columns) and _NON_FINITE.search(data):
+        return None
     return table
+
+
+def _non_finite(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether any float in ``values`` (nested in lists and structs too) is NaN or infinite."""
+    kind = values.type
+    if pa.types.is_floating(kind):
+        return bool(pc.any(pc.invert(pc.is_finite(values))).as_py())
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    if pa.types.is_struct(kind):
+        return any(_non_finite(child) for chunk in chunks for child in chunk.flatten())
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return any(_non_finite(chunk.flatten()) for chunk in chunks)
+    return False
 
 
 def _read_json(data: bytes, block_size: int) -> pa.Table:

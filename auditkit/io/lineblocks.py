@@ -57,6 +57,9 @@ class LineBlock(Sequence[bytes]):
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
+        if index == 0 and self._starts is None:  # the first line needs no scan of the block
+            end = self.data.find(b"\n")
+            return self.data[: end + 1 if end >= 0 else len(self.data)]
         starts, ends = self._bounds()
         return self.data[int(starts[index]) : int(ends[index])]
 
