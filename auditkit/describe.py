@@ -105,17 +105,20 @@ def describe_battles(result: LoadResult) -> Description:
     battles = result.battles
     frame = battles.frame
     n = len(frame)
-    both = np.concatenate(
-        [frame["model_a"].to_numpy(dtype=object), frame["model_b"].to_numpy(dtype=object)]
+    # Counted per side on the columns themselves (Arrow for Arrow-backed strings): no Python
+    # string per row.
+    per_model = (
+        frame["model_a"].value_counts().add(frame["model_b"].value_counts(), fill_value=0)
+        if n
+        else pd.Series(dtype=object)
     )
-    per_model = pd.Series(both, dtype=object).value_counts() if n else pd.Series(dtype=object)
     models = {
         str(name): int(count)
         for name, count in sorted(per_model.items(), key=lambda p: (-int(p[1]), str(p[0])))
     }
     tstamp = frame["tstamp"].to_numpy(dtype=np.float64)
     has_time = ~np.isnan(tstamp)
-    winners = frame["winner"].astype(str)
+    winners = frame["winner"]
     ties = int(winners.isin([Winner.TIE.value, Winner.TIE_BOTHBAD.value]).sum())
     bothbad = int((winners == Winner.TIE_BOTHBAD.value).sum())
     languages = frame["language"].dropna().value_counts()

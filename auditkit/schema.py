@@ -280,7 +280,10 @@ def coerce_frame(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     if "winner" in frame.columns:
         known = {w.value for w in Winner}
-        unknown = set(frame["winner"].dropna().astype(str).unique()) - known
+        winners = frame["winner"]
+        if isinstance(winners.dtype, pd.CategoricalDtype):  # its used categories, not every row
+            winners = winners.cat.remove_unused_categories().cat.categories.to_series()
+        unknown = set(winners.dropna().astype(str).unique()) - known
         if unknown:
             raise ValueError(f"unknown winner values: {', '.join(sorted(unknown))}")
     for name, dtype in (*CORE_COLUMNS, *OPTIONAL_COLUMNS):

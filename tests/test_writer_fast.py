@@ -174,7 +174,7 @@ def test_a_failed_write_surfaces_and_the_file_is_closed(
             return super().write(data)
 
     handle = FailsOnThirdWrite()
-    monkeypatch.setattr(writer_module, "_open_output", lambda target: handle)
+    monkeypatch.setattr(writer_module, "_open_output", lambda target, *level: handle)
     monkeypatch.setattr(writer_module, "WRITE_CHUNK_ROWS", 100)
     with pytest.raises(OSError, match="disk full"):
         write_fastchat_jsonl(BattleTable(frame=random_battles(1_000, seed=5)), tmp_path / "x.jsonl")

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from auditkit.commands._args import add_encoding_argument, non_negative_int
+from auditkit.commands._choices import SEVERITY_CHOICES
 from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
-from auditkit.detectors.base import Severity
 
 __all__ = ["register"]
 
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--seed", type=non_negative_int, default=0)
     parser.add_argument(
         "--fail-on",
-        choices=[s.value for s in Severity],
+        choices=SEVERITY_CHOICES,
         default=None,
         help="exit 1 on findings at or above this severity (default: the pack's gate)",
     )
@@ -39,6 +39,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--selftest",
         action="store_true",
         help="also plant known attacks in a copy of the votes and report recall and attack cost",
+    )
+    parser.add_argument(
+        "--cleaned-format",
+        choices=("jsonl.gz", "parquet"),
+        default=None,
+        help="cleaned battles as gzipped JSON Lines or Parquet (default: Parquet when every "
+        "input is Parquet, else jsonl.gz)",
     )
     add_engine_arguments(parser)
     add_encoding_argument(parser)
@@ -67,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         chunk_rows=args.chunk_rows,
         selftest=args.selftest,
         encoding=args.encoding,
+        cleaned_format=args.cleaned_format,
     )
     print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)

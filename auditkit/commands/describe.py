@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 
 from auditkit.commands._args import add_encoding_argument
-from auditkit.describe import describe_battles
 from auditkit.errors import ExitCode
-from auditkit.io import load_battles
 
 __all__ = ["register"]
 
@@ -38,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from auditkit.describe import describe_battles
+    from auditkit.io import load_battles
+
     result = load_battles(
         args.files,
         quarantine_path=args.quarantine,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from auditkit.commands._args import add_encoding_argument
+from auditkit.commands._choices import SEVERITY_CHOICES
 from auditkit.commands._output import print_result
-from auditkit.detectors.base import Severity
 from auditkit.errors import ExitCode
 
 __all__ = ["register"]
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument(
         "--fail-on",
-        choices=[s.value for s in Severity],
+        choices=SEVERITY_CHOICES,
         default=None,
         help="exit 1 when a flag is at or above this severity (default: always exit 0)",
     )
@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     """Load, audit, print; exit 1 only when ``--fail-on`` is given and met."""
+    from auditkit.detectors.base import Severity
     from auditkit.graph import audit_graph, fit_ratings_frame
     from auditkit.io import load_battles
     from auditkit.rules import load_rules

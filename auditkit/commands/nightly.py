@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from auditkit.commands._args import add_encoding_argument, iso_date, non_negative_int
+from auditkit.commands._choices import SEVERITY_CHOICES
 from auditkit.commands._engine import add_engine_arguments
 from auditkit.commands._output import print_result
-from auditkit.detectors.base import Severity
 
 __all__ = ["register"]
 
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--date", default=None, type=iso_date, help="run date YYYY-MM-DD (default: today, UTC)"
     )
-    parser.add_argument("--fail-on", choices=[s.value for s in Severity], default=None)
+    parser.add_argument("--fail-on", choices=SEVERITY_CHOICES, default=None)
     parser.add_argument("--force", action="store_true", help="run even if nothing is new")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,8 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from auditkit.io.ids import VoteIdIndex, hash_ids
+from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids
 from auditkit.io.languages import normalise_language
+from auditkit.io.lineblocks import LineBlock
 from auditkit.io.normalise import (
     _MAX_EPOCH,
     _MIN_EPOCH,
@@ -65,43 +66,113 @@ _HANDLED = frozenset(_TYPED) | _INFERRED
 _UNHANDLED = KNOWN_FIELDS - _HANDLED
 # pyarrow accepts these non-JSON number tokens; orjson (the exact path) rejects the line.
 _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
-_MIN_PARSE_BLOCK = 1 << 20
+# pyarrow parses 1 MiB blocks (in parallel) about 3× faster than a few large ones; a block must still
+# hold the longest line whole, so it grows to twice that when a line is longer.
+_PARSE_BLOCK = 1 << 20
 _Conversations = tuple[np.ndarray, np.ndarray, np.ndarray, list[int | None]]
 
 
-def parse_block(data: bytes, n_lines: int) -> pa.Table | None:
-    """Parse ``n_lines`` JSON Lines joined in ``data``; None when the fast path must not be used."""
-    if (b"NaN" in data or b"Inf" in data) and _NON_FINITE.search(data):
-        return None
-    if b"\xef\xbb\xbf" in data:
-        return None
-    if not data.isascii():
+def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table | None:
+    """Parse ``n_lines`` JSON Lines joined in ``data``; None when the fast path must not be used.
+
+    ``longest`` is the longest line's length in bytes (0: unknown, parse ``data`` as one block;
+    None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer)."""
+    if not data.isascii():  # ASCII holds no byte-order mark and is valid UTF-8
+        if b"\xef\xbb\xbf" in data:
+            return None
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+    block = _PARSE_BLOCK if longest is None else max(_PARSE_BLOCK, 2 * (longest or len(data)))
     try:
-        table = pj.read_json(
-            io.BytesIO(data),
-            read_options=pj.ReadOptions(block_size=max(_MIN_PARSE_BLOCK, len(data) // 4 + 1)),
-            parse_options=pj.ParseOptions(
-                explicit_schema=_SCHEMA,
-                unexpected_field_behavior="infer",
-                newlines_in_values=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        table = _read_json(data, block)
+    except pa.ArrowInvalid as exc:
+        if longest is not None or "straddl" not in str(exc):
+            return None
+        return parse_block(data, n_lines, 0)  # a line longer than a block
+    except (pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if table.num_rows != n_lines:  # blank lines or two objects on one line
+        return None
+    # A bare NaN/Inf token can only have become a non-finite float; only then are the bytes read.
+    if any(_non_finite(column) for column in table.columns) and _NON_FINITE.search(data):
         return None
     return table
 
 
-def _strip_unique(column: pa.ChunkedArray) -> tuple[pa.Array, list[Any], list[Any]]:
-    """Dictionary-encode a string column: (indices, unique values, stripped unique values)."""
-    encoded = column.combine_chunks().dictionary_encode()
-    uniques = encoded.dictionary.to_pylist()
-    return encoded.indices, uniques, [u.strip() for u in uniques]
+def _non_finite(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether any float in ``values`` (nested in lists and structs too) is NaN or infinite."""
+    kind = values.type
+    if pa.types.is_floating(kind):
+        return bool(pc.any(pc.invert(pc.is_finite(values))).as_py())
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    if pa.types.is_struct(kind):
+        return any(_non_finite(child) for chunk in chunks for child in chunk.flatten())
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        return any(_non_finite(chunk.flatten()) for chunk in chunks)
+    return False
+
+
+def _read_json(data: bytes, block_size: int) -> pa.Table:
+    return pj.read_json(
+        io.BytesIO(data),
+        read_options=pj.ReadOptions(block_size=block_size),
+        parse_options=pj.ParseOptions(
+            explicit_schema=_SCHEMA,
+            unexpected_field_behavior="infer",
+            newlines_in_values=False,
+        ),
+    )
+
+
+def _may_strip(array: pa.Array) -> np.ndarray:
+    """Rows of a string array whose ``str.strip()`` may differ from the value (or that are empty).
+
+    A value whose first and last bytes are printable, non-space ASCII (``!`` to ``~``) is its own
+    ``strip()``: every character Python strips (ASCII or Unicode whitespace, ``\\x1c``-``\\x1f``,
+    ``\\x85``, ``\\xa0`` …) is outside that range, and UTF-8 encodes no other character with such a
+    byte. Read from the offsets and data buffers with numpy: no value becomes a Python string.
+    """
+    n = len(array)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    _, offsets_buffer, data_buffer = array.buffers()[:3]
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[array.offset : array.offset + n + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
+    starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    empty = ends <= starts
+    if data is None or not data.size:
+        return empty & array.is_valid().to_numpy(zero_copy_only=False)
+    first = data[np.where(empty, 0, starts)]
+    last = data[np.where(empty, 0, ends - 1)]
+    printable = (first >= 0x21) & (first <= 0x7E) & (last >= 0x21) & (last <= 0x7E)
+    return (empty | ~printable) & array.is_valid().to_numpy(zero_copy_only=False)
+
+
+def _stripped(column: pa.ChunkedArray) -> pa.Array:
+    """``str.strip()`` of every value of a string column (nulls kept), Python only where needed."""
+    array = column.combine_chunks()
+    suspects = _may_strip(array)
+    if not suspects.any():
+        return array
+    rows = np.flatnonzero(suspects)
+    fixed = [value.strip() for value in array.take(rows).to_pylist()]
+    return pc.replace_with_mask(array, pa.array(suspects), pa.array(fixed, type=array.type))
+
+
+def _turn_counts(column: pa.ChunkedArray) -> pd.arrays.IntegerArray:
+    """``turn`` as Int16: missing, negative or ≥ 32,768 → NA (as the exact path reads it)."""
+    counts = column.combine_chunks()
+    values = counts.fill_null(0).to_numpy(zero_copy_only=False)
+    valid = _mask(counts.is_valid()) & (values >= 0) & (values < 32_768)
+    return pd.arrays.IntegerArray(np.where(valid, values, 0).astype(np.int16), ~valid)
+
+
+def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow result as a numpy mask (null → False)."""
+    return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _string_series(values: pa.Array) -> pd.arrays.ArrowStringArray:
@@ -165,15 +236,68 @@ class ArrowColumns(Mapping[str, list[Any]]):
     column-wise path for blocks with nothing to quarantine.
     """
 
-    def __init__(self, table: pa.Table, lines: list[bytes], with_text: bool) -> None:
+    def __init__(
+        self,
+        table: pa.Table,
+        lines: Sequence[bytes],
+        with_text: bool,
+        exact: Callable[[], dict[str, list[Any]]] | None = None,
+    ) -> None:
         self._table = table
         self._lines = lines
         self._with_text = with_text
+        self._exact = exact
         self._columns: dict[str, list[Any]] | None = None
         self._keys = self._present_keys()
+        # Computed by the checks and reused by the build (each is a pass over a column).
+        self._hashed: HashedIds | None = None
+        self._sides: list[pa.Array] | None = None
+        self._winners: np.ndarray | None = None
+        self._conversation_cache: tuple[np.ndarray, _Conversations | None] | None = None
 
     @classmethod
-    def from_lines(cls, lines: list[bytes], with_text: bool) -> ArrowColumns | None:
+    def from_table(
+        cls, table: pa.Table, with_text: bool, exact: Callable[[], dict[str, list[Any]]]
+    ) -> ArrowColumns | None:
+        """The fast view of a table another reader produced (a Parquet batch), or None.
+
+        ``exact`` builds the reader's own per-value columns, which the exact path reads when the
+        fast path declines. Only FastChat-shaped tables qualify: every field auditkit types must
+        have its JSON type (a dictionary or large string column is cast to string), none may be
+        null on every row (the exact path would see the field as present), the required ones
+        nowhere.
+        """
+        if _UNHANDLED & set(table.column_names):
+            return None
+        columns: dict[str, pa.ChunkedArray] = {}
+        for name in table.column_names:
+            column = table.column(name)
+            wanted = _TYPED.get(name)
+            if wanted is not None and column.type != wanted:
+                if not (
+                    wanted == pa.string()
+                    and (
+                        pa.types.is_large_string(column.type)
+                        or (
+                            pa.types.is_dictionary(column.type)
+                            and pa.types.is_string(column.type.value_type)
+                        )
+                    )
+                ):
+                    return None
+                column = column.cast(wanted)
+            if wanted is not None and column.null_count == len(column) and len(column):
+                return None
+            columns[name] = column
+        if any(name not in columns or columns[name].null_count for name in _REQUIRED):
+            return None
+        for name, kind in _TYPED.items():
+            if name not in columns:
+                columns[name] = pa.chunked_array([pa.nulls(table.num_rows, kind)])
+        return cls(pa.table(columns), [], with_text, exact)
+
+    @classmethod
+    def from_lines(cls, lines: Sequence[bytes], with_text: bool) -> ArrowColumns | None:
         """The fast view of a block, or None when only the per-line path can read it exactly."""
         try:  # a field the fast path does not handle on the first line: do not parse at all
             first = orjson.loads(lines[0]) if lines else None
@@ -181,8 +305,11 @@ class ArrowColumns(Mapping[str, list[Any]]):
             return None
         if not isinstance(first, dict) or (_UNHANDLED & first.keys()):
             return None
-        data = b"".join(lines)
-        table = parse_block(data, len(lines))
+        if isinstance(lines, LineBlock):  # already one buffer: no copy, no pass over the lines
+            data, longest = lines.data, None
+        else:
+            data, longest = b"".join(lines), max(map(len, lines))
+        table = parse_block(data, len(lines), longest)
         if table is None:
             return None
         if any(table.column(name).null_count for name in _REQUIRED):
@@ -213,10 +340,12 @@ class ArrowColumns(Mapping[str, list[Any]]):
 
     def materialise(self) -> dict[str, list[Any]]:
         """The exact per-line columns (orjson), as :func:`auditkit.io.jsonl.to_columns` builds them."""
-        if self._columns is None:
+        if self._columns is None and self._exact is not None:
+            self._columns = self._exact()
+        elif self._columns is None:
             from auditkit.io.jsonl import parse_records, to_columns
 
-            self._columns = to_columns(parse_records(self._lines), self._with_text)
+            self._columns = to_columns(parse_records(list(self._lines)), self._with_text)
         return self._columns
 
     def __getitem__(self, name: str) -> list[Any]:
@@ -236,55 +365,105 @@ class ArrowColumns(Mapping[str, list[Any]]):
     def __contains__(self, name: object) -> bool:
         return name in self._keys
 
+    def column_wise(self, with_text: bool) -> bool:
+        """Whether this block's fields can be read column-wise at all (else: the exact path)."""
+        keys = set(self._keys)
+        if keys - _HANDLED or with_text != self._with_text:
+            return False
+        if "conv_metadata" in keys and "turn" not in keys:
+            return False  # turns would come from conv_metadata: the exact path does that
+        return "is_code" not in keys or self._table.column("is_code").type == pa.bool_()
+
+    def failing_rows(self, seen_ids: VoteIdIndex) -> np.ndarray:
+        """Rows the column-wise checks cannot vouch for: the exact path reads them.
+
+        A superset of the rows the exact path would quarantine or read differently: an empty id,
+        any row of an id that repeats in the block (by its first hash) or was loaded before, a
+        model empty after stripping, a self battle, a winner outside the known spellings, a time
+        outside 2000-2100, an unreadable conversation.
+        """
+        table, n = self._table, self._table.num_rows
+        ids = table.column("question_id").combine_chunks()
+        hashed = self._hashed = hash_ids(ids.to_pylist())
+        _, inverse, counts = np.unique(hashed.first, return_inverse=True, return_counts=True)
+        failing = (counts[inverse] > 1) | (seen_ids.first_lines(hashed) >= 0)
+        failing |= _mask(pc.equal(ids, ""))
+        sides = self._stripped_sides()
+        failing |= _mask(pc.equal(sides[0], "")) | _mask(pc.equal(sides[1], ""))
+        failing |= _mask(pc.equal(sides[0], sides[1]))
+        failing |= self._winner_codes() < 0
+        tstamp = table.column("tstamp").to_numpy()
+        with np.errstate(invalid="ignore"):
+            failing |= (tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)
+        if self._with_text:
+            failing |= self._conversations(n)[0]
+        return failing
+
+    def _stripped_sides(self) -> list[pa.Array]:
+        if self._sides is None:
+            self._sides = [_stripped(self._table.column(side)) for side in ("model_a", "model_b")]
+        return self._sides
+
+    def take(self, rows: np.ndarray) -> ArrowColumns:
+        """The same view over ``rows`` of the block (all of whose rows the checks passed)."""
+        lines = [self._lines[i] for i in rows.tolist()] if self._lines else []
+        exact = self._exact
+        part = ArrowColumns(self._table.take(pa.array(rows)), lines, self._with_text, None)
+        if exact is not None:
+            part._exact = lambda: {k: [v[i] for i in rows.tolist()] for k, v in exact().items()}
+        part._keys = self._keys
+        if self._hashed is not None:
+            part._hashed = self._hashed.take(rows)
+        if self._conversation_cache is not None:
+            failing, conversations = self._conversation_cache
+            if conversations is not None:
+                conv_a, conv_b, prompt, turns = conversations
+                turns_part = [turns[i] for i in rows.tolist()]
+                if part._table.column("conversation_a").null_count < len(rows):
+                    sliced = (conv_a[rows], conv_b[rows], prompt[rows], turns_part)
+                    part._conversation_cache = (failing[rows], sliced)
+        return part
+
+    def exact_rows(self, rows: np.ndarray) -> dict[str, list[Any]]:
+        """The exact per-value columns of ``rows`` only, with every field of the block."""
+        if self._exact is not None or self._columns is not None:
+            full = self.materialise()
+            return {key: [full[key][i] for i in rows.tolist()] for key in full}
+        from auditkit.io.jsonl import parse_records, to_columns
+
+        part = to_columns(parse_records([self._lines[i] for i in rows.tolist()]), self._with_text)
+        return {key: part.get(key, [None] * len(rows)) for key in self._keys}
+
     def fast_chunk(
         self, *, lines: np.ndarray, file: str, with_text: bool, seen_ids: VoteIdIndex
     ) -> ChunkResult | None:
         """The canonical chunk when every row loads; None (``seen_ids`` untouched) otherwise."""
+        if not self.column_wise(with_text) or self.failing_rows(seen_ids).any():
+            return None
+        return self.build(lines=lines, file=file, seen_ids=seen_ids)
+
+    def _winner_codes(self) -> np.ndarray:
+        """Each row's winner as a code of ``WINNER_DTYPE`` (-1: not a known spelling)."""
+        if self._winners is None:
+            encoded = self._table.column("winner").combine_chunks().dictionary_encode()
+            categories = list(WINNER_DTYPE.categories)
+            mapped = [_WINNERS.get(u.strip().lower()) for u in encoded.dictionary.to_pylist()]
+            codes = np.asarray([categories.index(w) if w else -1 for w in mapped], dtype=np.int8)
+            self._winners = codes[encoded.indices.to_numpy(zero_copy_only=False)]
+        return self._winners
+
+    def build(self, *, lines: np.ndarray, file: str, seen_ids: VoteIdIndex) -> ChunkResult:
+        """The canonical chunk of a block whose rows all passed :meth:`failing_rows`."""
         table, keys, n = self._table, set(self._keys), self._table.num_rows
-        if keys - _HANDLED or with_text != self._with_text:
-            return None
-        turn_present = "turn" in keys
-        if "conv_metadata" in keys and not turn_present:
-            return None  # turns would come from conv_metadata: the exact path does that
-
-        ids_column = table.column("question_id")
-        if pc.any(pc.equal(ids_column, "")).as_py():
-            return None
-        ids: list[str] = ids_column.to_pylist()
-        hashed = hash_ids(ids)
-        if len(set(ids)) != n or (seen_ids.first_lines(hashed) >= 0).any():
-            return None
-
-        sides: dict[str, pa.Array] = {}
-        for side in ("model_a", "model_b"):
-            indices, uniques, stripped = _strip_unique(table.column(side))
-            if not all(stripped):
-                return None
-            values = pa.array(stripped, type=pa.string()).take(indices)
-            sides[side] = values
-        if pc.any(pc.equal(sides["model_a"], sides["model_b"])).as_py():
-            return None
-
-        indices, uniques, _ = _strip_unique(table.column("winner"))
-        mapped = [_WINNERS.get(u) for u in uniques]
-        if any(w is None for w in mapped):
-            return None
-        categories = list(WINNER_DTYPE.categories)
-        codes = np.asarray([categories.index(w) for w in mapped], dtype=np.int8)
-        winner = pd.Categorical.from_codes(
-            codes[indices.to_numpy(zero_copy_only=False)], dtype=WINNER_DTYPE
-        )
-
+        with_text = self._with_text
+        hashed = self._hashed
+        if hashed is None:
+            hashed = hash_ids(table.column("question_id").to_pylist())
+        sides = dict(zip(("model_a", "model_b"), self._stripped_sides(), strict=True))
+        winner = pd.Categorical.from_codes(self._winner_codes(), dtype=WINNER_DTYPE)
         tstamp = table.column("tstamp").to_numpy().astype(np.float64, copy=True)
-        with np.errstate(invalid="ignore"):
-            if ((tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)).any():
-                return None
-
-        if "is_code" in keys and table.column("is_code").type != pa.bool_():
-            return None
-        readable, conversations = self._conversations(n) if with_text else (True, None)
-        if not readable:
-            return None
+        turn_present = "turn" in keys
+        conversations = self._conversations(n)[1] if with_text else None
 
         # Every row loads from here on: commit the ids.
         seen_ids.add(hashed, lines)
@@ -292,8 +471,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
 
         voter_field = "judge" if "judge" in keys else None
         if voter_field is not None:
-            indices, _, stripped = _strip_unique(table.column("judge"))
-            voters = pa.array([s or None for s in stripped], type=pa.string()).take(indices)
+            judges = _stripped(table.column("judge"))
+            voters = pc.if_else(pc.equal(judges, ""), pa.scalar(None, pa.string()), judges)
         else:
             voters = pa.nulls(n, type=pa.string())
 
@@ -312,13 +491,12 @@ class ArrowColumns(Mapping[str, list[Any]]):
                 unmapped[str(value)] = int(count)
         languages = pa.array(codes_list, type=pa.string()).take(encoded.indices)
 
-        turns: Any = pd.array([None] * n, dtype="Int16")
-        if conversations is not None:
-            turns = pd.array(conversations[3], dtype="Int16")
         if turn_present:
-            raw_turns = table.column("turn").to_pandas().astype("Int64")
-            valid = ((raw_turns >= 0) & (raw_turns < 32_768)).fillna(False)
-            turns = raw_turns.where(valid, None).astype("Int16").array
+            turns: Any = _turn_counts(table.column("turn"))
+        elif conversations is not None:
+            turns = pd.array(conversations[3], dtype="Int16")
+        else:
+            turns = pd.arrays.IntegerArray(np.zeros(n, np.int16), np.ones(n, dtype=bool))
 
         data: dict[str, Any] = {
             "vote_id": _string_series(table.column("question_id").combine_chunks()),
@@ -357,12 +535,14 @@ class ArrowColumns(Mapping[str, list[Any]]):
             unmapped_languages=unmapped,
         )
 
-    def _conversations(self, n: int) -> tuple[bool, _Conversations | None]:
-        """(readable, (conversation_a, conversation_b, prompt, turns from conversation_a)).
-
-        Not readable when a conversation would be quarantined (the exact path reports it); None
-        when no row has ``conversation_a`` (then the table has no conversation columns)."""
+    def _conversations(self, n: int) -> tuple[np.ndarray, _Conversations | None]:
+        """(rows whose conversation the exact path would quarantine, (conversation_a,
+        conversation_b, prompt, turns from conversation_a)); None when no row has
+        ``conversation_a`` (then the table has no conversation columns)."""
+        if self._conversation_cache is not None:
+            return self._conversation_cache
         table = self._table
+        failing = np.zeros(n, dtype=bool)
         stores: list[np.ndarray] = []
         for side in ("conversation_a", "conversation_b"):
             store = np.empty(n, dtype=object)
@@ -370,17 +550,20 @@ class ArrowColumns(Mapping[str, list[Any]]):
             for i in np.flatnonzero(table.column(side).is_valid().to_numpy(zero_copy_only=False)):
                 conversation = _conversation(values[i])
                 if isinstance(conversation, str):
-                    return False, None
-                store[i] = conversation
+                    failing[i] = True
+                else:
+                    store[i] = conversation
             stores.append(store)
         conv_a, conv_b = stores
-        if table.column("conversation_a").null_count == n:
-            return True, None
-        prompt = np.empty(n, dtype=object)
-        turns: list[int | None] = [None] * n
-        for row, conversation in enumerate(conv_a):
-            if conversation:
-                users = [t["content"] for t in conversation if t["role"] == "user"]
-                prompt[row] = users[0] if users else None
-                turns[row] = len(users)
-        return True, (conv_a, conv_b, prompt, turns)
+        result: tuple[np.ndarray, _Conversations | None] = (failing, None)
+        if table.column("conversation_a").null_count < n:
+            prompt = np.empty(n, dtype=object)
+            turns: list[int | None] = [None] * n
+            for row, conversation in enumerate(conv_a):
+                if conversation:
+                    users = [t["content"] for t in conversation if t["role"] == "user"]
+                    prompt[row] = users[0] if users else None
+                    turns[row] = len(users)
+            result = (failing, (conv_a, conv_b, prompt, turns))
+        self._conversation_cache = result
+        return result

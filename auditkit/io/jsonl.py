@@ -23,6 +23,7 @@ import numpy as np
 from auditkit.errors import InputError
 from auditkit.io.arrowjsonl import ArrowColumns
 from auditkit.io.detect import decode_error, sniff_encoding
+from auditkit.io.lineblocks import LineBlock, line_blocks
 from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS, QuarantineRecord
 from auditkit.schema import QuarantineReason
@@ -80,6 +81,27 @@ def _utf8_lines(handle: Any, encoding: str) -> Iterator[bytes]:
         yield line.lstrip("\ufeff").encode("utf-8") if line.startswith("\ufeff") else line.encode()
 
 
+class _LineReader:
+    """``read(n)`` over an iterator of byte lines: what :func:`line_blocks` reads a transcoded
+    file through (whole lines, at least ``n`` bytes unless the lines run out)."""
+
+    def __init__(self, lines: Iterator[bytes]) -> None:
+        self._lines = lines
+
+    def read(self, size: int) -> bytes:
+        pieces: list[bytes] = []
+        total = 0
+        for line in self._lines:
+            pieces.append(line)
+            total += len(line)
+            if total >= size:
+                break
+        return b"".join(pieces)
+
+    def readline(self) -> bytes:
+        return next(self._lines, b"")
+
+
 def _invalid_utf8(file: str, line: int, offset: int, raw: bytes) -> InputError | None:
     """The error for a line that is not UTF-8 (file, line, byte offset), or None if it is UTF-8."""
     try:
@@ -131,7 +153,7 @@ def read_jsonl(
         )
     try:
         with _open_binary(path, is_gzip) as binary:
-            handle: Any = _utf8_lines(binary, text_encoding) if transcode else binary
+            handle: Any = _LineReader(_utf8_lines(binary, text_encoding)) if transcode else binary
             line_no = first_line - 1
             position = start
             if start:
@@ -143,15 +165,17 @@ def read_jsonl(
                 line_no += 1
                 position += len(skipped)
             try_fast, misses = _FAST, 0
+            blocks = line_blocks(handle, step)
             while end is None or position < end:
-                block = list(itertools.islice(handle, step))
-                if not block:
+                block = next(blocks, None)
+                if block is None:
                     break
-                if line_no == 0 and block[0].startswith(codecs.BOM_UTF8):
-                    block[0] = block[0][len(codecs.BOM_UTF8) :]  # a BOM is not part of row 1
+                if line_no == 0 and block.data.startswith(codecs.BOM_UTF8):
+                    # A BOM is not part of row 1.
+                    block = LineBlock(block.data[len(codecs.BOM_UTF8) :], len(block))
                     position += len(codecs.BOM_UTF8)
                 block_start = position  # byte offset of block[0] (exact for UTF-8 files)
-                position += sum(map(len, block))
+                position += len(block.data)
                 base = line_no + 1  # the line number of block[0]
                 fast = ArrowColumns.from_lines(block, with_text) if try_fast else None
                 # Two blocks in a row the fast path refused: this file is not its kind.

@@ -337,45 +337,13 @@ def _dedup_label(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def normalise_chunk(
-    columns: Mapping[str, Sequence[Any]],
-    n: int,
-    *,
-    lines: np.ndarray,
-    raw: Callable[[int], str],
-    file: str,
-    stem: str,
-    with_text: bool,
-    seen_ids: VoteIdIndex,
-    pre_problems: Mapping[int, list[Problem]] | None = None,
-) -> ChunkResult:
-    """Normalise ``n`` rows given as source columns; quarantine what cannot be trusted.
+_Flag = Callable[[int, QuarantineReason, str, str], None]
+_Column = Callable[[str], Sequence[Any] | None]
 
-    ``seen_ids`` holds every vote id loaded so far (all chunks, all files) with its first line and is
-    updated in place, so duplicates across chunks and files are found. ``pre_problems`` carries
-    row-level failures found by the reader (e.g. a CSV row with the wrong number of fields).
-    """
-    fast = getattr(columns, "fast_chunk", None)
-    if fast is not None and not pre_problems:
-        # A block pyarrow parsed (:mod:`auditkit.io.arrowjsonl`): column-wise when every row loads,
-        # else the exact per-value checks below on the same rows.
-        result: ChunkResult | None = fast(
-            lines=lines, file=file, with_text=with_text, seen_ids=seen_ids
-        )
-        if result is not None:
-            return result
-        columns = columns.materialise()  # type: ignore[attr-defined]
-    problems: dict[int, list[Problem]] = {i: list(p) for i, p in (pre_problems or {}).items()}
 
-    def flag(i: int, reason: QuarantineReason, name: str, detail: str) -> None:
-        problems.setdefault(i, []).append((reason, name, detail))
-
-    def col(name: str) -> Sequence[Any] | None:
-        return columns.get(name)
-
+def _vote_ids(col: _Column, n: int, flag: _Flag, lines: np.ndarray, stem: str) -> list[str]:
+    """``question_id`` (else ``id``) as text; a missing one becomes ``<stem>:<line>``."""
     none_column: list[Any] = [None] * n
-
-    # vote id
     ids: list[str] = [""] * n
     primary = col("question_id") or none_column
     secondary = col("id") or none_column
@@ -399,8 +367,12 @@ def normalise_chunk(
             if not _is_missing(value):
                 flag(i, R.BAD_FIELD, "id", f"vote id is {type(value).__name__}")
             ids[i] = f"{stem}:{int(lines[i])}"
+    return ids
 
-    # models
+
+def _models(col: _Column, n: int, flag: _Flag) -> dict[str, list[Any]]:
+    """Stripped model names per side; missing, non-text and self battles are flagged."""
+    none_column: list[Any] = [None] * n
     models: dict[str, list[Any]] = {}
     for side in ("model_a", "model_b"):
         values = col(side) or none_column
@@ -423,8 +395,12 @@ def normalise_chunk(
     same = (model_a == np.asarray(models["model_b"], dtype=object)) & pd.notna(model_a)
     for i in np.flatnonzero(same).tolist():
         flag(i, R.SELF_BATTLE, "model_b", f"model_a == model_b == {model_a[i]!r}")
+    return models
 
-    # winner: FastChat/HF string, 55k one-hot, Copilot acceptedIndex
+
+def _winners(col: _Column, n: int, flag: _Flag) -> list[str | None]:
+    """Winner labels from FastChat/HF strings, 55k one-hot columns or Copilot ``acceptedIndex``."""
+    none_column: list[Any] = [None] * n
     winners: list[str | None] = [None] * n
     if col("winner") is not None:
         source = col("winner") or none_column
@@ -485,8 +461,12 @@ def normalise_chunk(
     else:
         for i in range(n):
             flag(i, R.MISSING_WINNER, "winner", "no winner field")
+    return winners
 
-    # time
+
+def _times(col: _Column, n: int, flag: _Flag) -> np.ndarray:
+    """UTC epoch seconds (NaN when absent); unparseable or implausible times are flagged."""
+    none_column: list[Any] = [None] * n
     tstamp = np.full(n, np.nan)
     time_name = "tstamp" if col("tstamp") is not None else "timestamp"
     time_rows: Sequence[int] = range(n)
@@ -502,8 +482,12 @@ def normalise_chunk(
         if error is not None:
             flag(i, R.BAD_TIMESTAMP, time_name, error)
         tstamp[i] = seconds
+    return tstamp
 
-    # anonymity: sources without the field are anonymous arenas
+
+def _anonymity(col: _Column, n: int, flag: _Flag) -> np.ndarray:
+    """``anony`` as booleans; sources without the field are anonymous arenas."""
+    none_column: list[Any] = [None] * n
     anony = np.ones(n, dtype=bool)
     clean_anony = _uniform(col("anony"), "boolean")
     if clean_anony is not None and not pd.isna(clean_anony).any():
@@ -520,8 +504,13 @@ def normalise_chunk(
                     flag(i, R.BAD_FIELD, "anony", f"anony {str(value)[:20]!r} is not a boolean")
                 else:
                     anony[i] = parsed_bool
+    return anony
 
-    # voter (not fatal: a bad voter id is treated as missing)
+
+def _voters(col: _Column, n: int) -> tuple[str | None, list[Any]]:
+    """(the voter field used, stripped voter ids or None)."""
+    none_column: list[Any] = [None] * n
+    # Not fatal: a bad voter id is treated as missing.
     voter_field = next((name for name in VOTER_FIELDS if col(name) is not None), None)
     voters: list[Any] = [None] * n
     clean_voters = _uniform(col(voter_field) if voter_field else None, "string")
@@ -533,8 +522,12 @@ def normalise_chunk(
                 voters[i] = value.strip() or None
             elif isinstance(value, int) and not isinstance(value, bool):
                 voters[i] = str(value)
+    return voter_field, voters
 
-    # language (not fatal: unknown names are counted and left missing)
+
+def _languages(col: _Column, n: int) -> tuple[list[Any], dict[str, int]]:
+    """(ISO codes or None, counts of the values no code was found for)."""
+    # Not fatal: unknown names are counted and left missing.
     languages: list[Any] = [None] * n
     unmapped: dict[str, int] = {}
     cache: dict[str, str | None] = {}
@@ -559,8 +552,13 @@ def normalise_chunk(
         languages[i] = cache[key]
         if key in unmapped:
             unmapped[key] += 1
+    return languages, unmapped
 
-    # conversations (only with text) and turns
+
+def _texts(col: _Column, n: int, flag: _Flag, with_text: bool) -> tuple[list[Any], ...]:
+    """(conversation_a, conversation_b, prompt, turns) of FastChat, 55k or Copilot rows."""
+    none_column: list[Any] = [None] * n
+    # Conversations only with text; turns from them (or the 55k prompt list) always.
     conv_a: list[Any] = [None] * n
     conv_b: list[Any] = [None] * n
     prompt: list[Any] = [None] * n
@@ -613,6 +611,11 @@ def normalise_chunk(
                 conv_a[i] = [{"role": "user", "content": user}, {"role": "assistant", "content": a}]
                 conv_b[i] = [{"role": "user", "content": user}, {"role": "assistant", "content": b}]
                 prompt[i] = user
+    return conv_a, conv_b, prompt, turns
+
+
+def _turn_counts(col: _Column, turns: list[Any]) -> list[Any]:
+    """Turn counts from ``turn``/``turns`` (else ``conv_metadata``); ``turns`` where neither says."""
     meta = col("conv_metadata")
     for name in ("turn", "turns"):
         turn_values = col(name)
@@ -639,11 +642,18 @@ def normalise_chunk(
                 parsed_meta = _parse_structured(value)
                 if isinstance(parsed_meta, dict) and isinstance(parsed_meta.get("turns"), int):
                     turns[i] = parsed_meta["turns"]
+    return turns
 
-    # --- quarantine and keep ---
+
+def _duplicates(
+    ids: list[str], lines: np.ndarray, failed: Sequence[int], flag: _Flag, seen_ids: VoteIdIndex
+) -> np.ndarray:
+    """Rows not to load: ``failed`` and every row repeating an id an earlier loaded row has
+    (flagged ``duplicate_vote_id``). The ids of the rows to load are added to ``seen_ids``."""
+    n = len(ids)
     bad = np.zeros(n, dtype=bool)
-    if problems:
-        bad[list(problems)] = True
+    if failed:
+        bad[list(failed)] = True
     # Duplicate ids: a row repeats an id that an earlier, loaded row already has.
     first_good: dict[str, int] = {}
     hashed = hash_ids(ids)
@@ -672,7 +682,13 @@ def normalise_chunk(
     if first_good:
         rows = list(first_good.values())
         seen_ids.add(hashed.take(rows), lines[rows])  # hashed once, above
+    return bad
 
+
+def _quarantine_records(
+    problems: Mapping[int, list[Problem]], lines: np.ndarray, raw: Callable[[int], str], file: str
+) -> list[QuarantineRecord]:
+    """One record per failing row: every reason, the first by :data:`REASON_PRIORITY` leading."""
     quarantine: list[QuarantineRecord] = []
     for i in sorted(problems):
         found = sorted(problems[i], key=lambda p: _RANK[p[0]])
@@ -688,8 +704,32 @@ def normalise_chunk(
                 reasons=reasons,
             )
         )
+    return quarantine
 
-    keep = np.flatnonzero(~bad)
+
+def _canonical_frame(
+    columns: Mapping[str, Sequence[Any]],
+    keep: np.ndarray,
+    *,
+    file: str,
+    lines: np.ndarray,
+    with_text: bool,
+    ids: list[str],
+    models: dict[str, list[Any]],
+    winners: list[str | None],
+    voters: list[Any],
+    tstamp: np.ndarray,
+    anony: np.ndarray,
+    languages: list[Any],
+    texts: tuple[list[Any], ...],
+) -> pd.DataFrame:
+    """The kept rows as the canonical chunk, with the optional columns the source has."""
+    n = len(ids)
+    none_column: list[Any] = [None] * n
+    conv_a, conv_b, prompt, turns = texts
+
+    def col(name: str) -> Sequence[Any] | None:
+        return columns.get(name)
 
     def take(values: Sequence[Any]) -> np.ndarray:
         return np.asarray(values, dtype=object)[keep]
@@ -718,6 +758,7 @@ def normalise_chunk(
         data["conversation_a"] = take_nested(conv_a)
         data["conversation_b"] = take_nested(conv_b)
         data["prompt"] = take(prompt)
+    meta = col("conv_metadata")
     if meta is not None:
         styles = [(_style(value, "a"), _style(value, "b")) for value in meta]
         for j, name in enumerate(STYLE_COLUMNS):
@@ -730,9 +771,153 @@ def normalise_chunk(
             take([_as_bool(v) for v in col("is_code") or none_column]), dtype="boolean"
         )
     data.update(_tag_columns(columns, n, keep))
+    return pd.DataFrame(data)
+
+
+# Above this share of failing rows a block is read by the exact path whole (cheaper than two paths).
+MAX_FAILING_SHARE = 0.5
+_TEXT_COLUMNS = ("conversation_a", "conversation_b", "prompt")
+
+
+def _column_wise(
+    columns: Any,
+    *,
+    lines: np.ndarray,
+    raw: Callable[[int], str],
+    file: str,
+    stem: str,
+    with_text: bool,
+    seen_ids: VoteIdIndex,
+) -> ChunkResult | None:
+    """A block read column-wise (:class:`auditkit.io.arrowjsonl.ArrowColumns`); None: read it exact.
+
+    The rows every column check passes are built with Arrow/numpy; the failing rows alone go
+    through :func:`normalise_chunk`'s per-value path, which writes their quarantine records. The
+    two parts share no vote id (every row of a repeated id fails), so loading the passing rows
+    first leaves the duplicate check of the failing ones as it is on the whole block.
+    """
+    if not columns.column_wise(with_text):
+        return None
+    failing = columns.failing_rows(seen_ids)
+    if not failing.any():
+        return columns.build(lines=lines, file=file, seen_ids=seen_ids)  # type: ignore[no-any-return]
+    if failing.mean() > MAX_FAILING_SHARE:
+        return None
+    good, bad = np.flatnonzero(~failing), np.flatnonzero(failing)
+    loaded: ChunkResult = columns.take(good).build(lines=lines[good], file=file, seen_ids=seen_ids)
+    checked = normalise_chunk(
+        columns.exact_rows(bad),
+        len(bad),
+        lines=lines[bad],
+        raw=lambda j: raw(int(bad[j])),
+        file=file,
+        stem=stem,
+        with_text=with_text,
+        seen_ids=seen_ids,
+    )
+    unmapped = dict(loaded.unmapped_languages)
+    for value, count in checked.unmapped_languages.items():
+        unmapped[value] = unmapped.get(value, 0) + count
     return ChunkResult(
-        frame=pd.DataFrame(data),
-        quarantine=quarantine,
+        frame=_merge_parts(loaded.frame, checked.frame),
+        quarantine=checked.quarantine,
+        voter_field=loaded.voter_field or checked.voter_field,
+        unmapped_languages=unmapped,
+        quarantined_ids=checked.quarantined_ids,
+    )
+
+
+def _merge_parts(loaded: pd.DataFrame, checked: pd.DataFrame) -> pd.DataFrame:
+    """Two parts of one block as the whole block's frame: rows in line order, the text columns
+    (present when either part has them) after ``source_line``, None where a part had none."""
+    if checked.empty and set(checked.columns) <= set(loaded.columns):
+        return loaded
+    base = [c for c in loaded.columns if c not in _TEXT_COLUMNS]
+    text = [c for c in _TEXT_COLUMNS if c in loaded.columns or c in checked.columns]
+    at = base.index("source_line") + 1
+    names = base[:at] + text + base[at:]
+    names += [c for c in checked.columns if c not in names]
+    parts = []
+    for part in (loaded, checked):
+        part = part.copy(deep=False)
+        for name in text:
+            if name not in part.columns:
+                part[name] = np.full(len(part), None, dtype=object)
+        parts.append(part[names])
+    frame = parts[0] if checked.empty else pd.concat(parts, ignore_index=True)
+    order = np.argsort(frame["source_line"].to_numpy(), kind="stable")
+    return frame.take(order).reset_index(drop=True)
+
+
+def normalise_chunk(
+    columns: Mapping[str, Sequence[Any]],
+    n: int,
+    *,
+    lines: np.ndarray,
+    raw: Callable[[int], str],
+    file: str,
+    stem: str,
+    with_text: bool,
+    seen_ids: VoteIdIndex,
+    pre_problems: Mapping[int, list[Problem]] | None = None,
+) -> ChunkResult:
+    """Normalise ``n`` rows given as source columns; quarantine what cannot be trusted.
+
+    ``seen_ids`` holds every vote id loaded so far (all chunks, all files) with its first line and is
+    updated in place, so duplicates across chunks and files are found. ``pre_problems`` carries
+    row-level failures found by the reader (e.g. a CSV row with the wrong number of fields).
+    """
+    if getattr(columns, "fast_chunk", None) is not None and not pre_problems:
+        # A block pyarrow parsed (:mod:`auditkit.io.arrowjsonl`): column-wise, the exact
+        # per-value checks below only for the rows the column checks cannot vouch for.
+        result = _column_wise(
+            columns,
+            lines=lines,
+            raw=raw,
+            file=file,
+            stem=stem,
+            with_text=with_text,
+            seen_ids=seen_ids,
+        )
+        if result is not None:
+            return result
+        columns = columns.materialise()  # type: ignore[attr-defined]
+    problems: dict[int, list[Problem]] = {i: list(p) for i, p in (pre_problems or {}).items()}
+
+    def flag(i: int, reason: QuarantineReason, name: str, detail: str) -> None:
+        problems.setdefault(i, []).append((reason, name, detail))
+
+    def col(name: str) -> Sequence[Any] | None:
+        return columns.get(name)
+
+    ids = _vote_ids(col, n, flag, lines, stem)
+    models = _models(col, n, flag)
+    winners = _winners(col, n, flag)
+    tstamp = _times(col, n, flag)
+    anony = _anonymity(col, n, flag)
+    voter_field, voters = _voters(col, n)
+    languages, unmapped = _languages(col, n)
+    conv_a, conv_b, prompt, turns = _texts(col, n, flag, with_text)
+    turns = _turn_counts(col, turns)
+    bad = _duplicates(ids, lines, list(problems), flag, seen_ids)
+    frame = _canonical_frame(
+        columns,
+        np.flatnonzero(~bad),
+        file=file,
+        lines=lines,
+        with_text=with_text,
+        ids=ids,
+        models=models,
+        winners=winners,
+        voters=voters,
+        tstamp=tstamp,
+        anony=anony,
+        languages=languages,
+        texts=(conv_a, conv_b, prompt, turns),
+    )
+    return ChunkResult(
+        frame=frame,
+        quarantine=_quarantine_records(problems, lines, raw, file),
         voter_field=voter_field,
         unmapped_languages=unmapped,
         quarantined_ids=[ids[i] for i in sorted(problems)],

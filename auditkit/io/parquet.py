@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from auditkit.errors import InputError
+from auditkit.io.arrowjsonl import ArrowColumns
 from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS
 
@@ -59,17 +60,16 @@ def read_parquet(
         else:
             offset, batches = _part_batches(parquet, row_groups, size, wanted)
         for batch in batches:
-            columns: dict[str, list[Any]] = {
-                name: batch.column(name).to_pylist() for name in batch.schema.names
-            }
             n = batch.num_rows
+            exact = _PythonColumns(batch)
+            fast = ArrowColumns.from_table(pa.table(batch), with_text, exact)
 
-            def raw(i: int, columns: dict[str, list[Any]] = columns) -> str:
-                row = {name: values[i] for name, values in columns.items()}
+            def raw(i: int, exact: _PythonColumns = exact) -> str:
+                row = {name: values[i] for name, values in exact().items()}
                 return json.dumps(row, default=str, ensure_ascii=False)[:MAX_RAW_CHARS]
 
             yield RawChunk(
-                columns=columns,
+                columns=fast if fast is not None else exact(),  # type: ignore[arg-type]
                 n=n,
                 lines=np.arange(offset + 1, offset + n + 1, dtype=np.int64),
                 raw=raw,
@@ -78,6 +78,20 @@ def read_parquet(
             offset += n
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"unreadable Parquet: {exc}", path=file) from exc
+
+
+class _PythonColumns:
+    """A batch's columns as Python values (what the exact path reads), built on first call."""
+
+    def __init__(self, batch: pa.RecordBatch | pa.Table) -> None:
+        self._batch: pa.RecordBatch | pa.Table | None = batch
+        self._columns: dict[str, list[Any]] = {}
+
+    def __call__(self) -> dict[str, list[Any]]:
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            self._columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
+        return self._columns
 
 
 def _part_batches(

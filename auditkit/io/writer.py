@@ -339,9 +339,9 @@ def _lines_by_column(part: pd.DataFrame, has_style: bool, tag_names: list[str]) 
 # --- output -----------------------------------------------------------------------------------
 
 
-def _open_output(target: Path) -> IO[bytes] | gzip.GzipFile:
+def _open_output(target: Path, compresslevel: int = GZIP_LEVEL) -> IO[bytes] | gzip.GzipFile:
     if target.name.endswith(".gz"):
-        return gzip.open(target, "wb", compresslevel=GZIP_LEVEL)
+        return gzip.open(target, "wb", compresslevel=compresslevel)
     return target.open("wb")
 
 
@@ -354,11 +354,11 @@ class FastChatWriter:
     chunk is one ``write`` call, so a table written whole gives the same gzip bytes as before.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, compresslevel: int = GZIP_LEVEL) -> None:
         target = Path(path)
         if target.parent != Path():
             target.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = _open_output(target)
+        self._handle = _open_output(target, compresslevel)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="auditkit-writer")
         self._pending: deque[Future[Any]] = deque()
         self.rows = 0

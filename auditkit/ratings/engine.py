@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from auditkit.detectors.base import jsonable
 from auditkit.schema import TAG_PREFIX, BattleTable, Winner
@@ -598,7 +598,7 @@ def fit_ratings(
     upper = np.full(n, np.nan)
     rank_best = np.full(n, np.nan)
     rank_worst = np.full(n, np.nan)
-    z = float(norm.ppf(0.5 + options.confidence / 2.0))
+    z = float(ndtri(0.5 + options.confidence / 2.0))  # norm.ppf without importing scipy.stats
     tie_parameter: float | None = None
     style: StyleCoefficients | None = None
     alpha = options.alpha

@@ -118,11 +118,8 @@ def _top_voters(voters: pd.Series, flagged: set[str], k: int) -> pa.Table:
     the top ``k`` of the partitions' top ``k``.
     """
     n_parts = max(1, -(-len(voters) // REPORT_BLOCK_ROWS))
-    part = np.empty(len(voters), dtype=np.int32)
-    for start in range(0, len(voters), REPORT_BLOCK_ROWS):
-        block = voters.iloc[start : start + REPORT_BLOCK_ROWS].tolist()
-        part[start : start + len(block)] = np.fromiter(map(hash, block), np.int64) % n_parts
     everyone = _arrow(voters)
+    part = _partition_of_each(everyone, n_parts)
     wanted = pa.array(list(flagged), type=pa.large_string())
     tops = []
     for p in range(n_parts):
@@ -146,6 +143,34 @@ def _top_voters(voters: pd.Series, flagged: set[str], k: int) -> pa.Table:
         pc.select_k_unstable(merged, k=min(k, len(merged)), sort_keys=_SCATTER_ORDER)
     )
     return best.take(pc.sort_indices(best, sort_keys=_SCATTER_ORDER))
+
+
+def _partition_of_each(strings: pa.Array | pa.ChunkedArray, n_parts: int) -> np.ndarray:
+    """Each row's partition in ``range(n_parts)``, a function of its string's last (up to) eight
+    bytes and length read from the Arrow buffers with numpy: equal strings share a partition, and
+    no Python object is made per row."""
+    chunks = strings.chunks if isinstance(strings, pa.ChunkedArray) else [strings]
+    keys = []
+    for chunk in chunks:
+        n = len(chunk)
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[
+            chunk.offset : chunk.offset + n + 1
+        ]
+        starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+        lengths = ends - starts
+        data_buffer = chunk.buffers()[2]
+        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
+        key = lengths.astype(np.uint64)
+        for back in range(1, 9):
+            present = lengths >= back
+            if data is None or not present.any():
+                break
+            byte = np.where(present, data[np.where(present, ends - back, 0)], 0)
+            key = key * np.uint64(1_099_511_628_211) + byte.astype(np.uint64)  # wraps mod 2^64
+        keys.append(key)
+    key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+    return (key % np.uint64(n_parts)).astype(np.int32)
 
 
 def _voter_table(battles: BattleTable, flagged: set[str]) -> pd.DataFrame:
