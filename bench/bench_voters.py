@@ -64,7 +64,7 @@ def attack_list(n_honest: int) -> dict[str, Any]:
     scale = max(n_honest / 100_000, 0.3)
 
     def n(x: int) -> int:
-        return int(round(x * scale))
+        return round(x * scale)
 
     return {
         "target_stuffing": TargetStuffing(target=m[7], n_votes=n(600), n_voters=2),
@@ -167,7 +167,7 @@ def bench(n_honest: int, seeds: dict[str, tuple[int, ...]], rules: Any) -> None:
             for seed in group:
                 n_attack = int(getattr(attack, "n_votes", 0)) * (
                     1
-                    + int(round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0))))
+                    + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0)))
                 )
                 config = ArenaConfig(
                     n_battles=n_honest + n_attack + 10, models=PRESET_MODELS, attacks=(attack,)

@@ -155,6 +155,7 @@ def audit_voters(
             member_min_z=cfg.group.option("member_min_z", 2.0),
             member_alpha=cfg.group.option("member_alpha", 0.005),
             member_window_share=cfg.group.option("member_window_share", 0.5),
+            member_time_ratio=cfg.group.option("member_time_ratio", 3.0),
             fdr=cfg.fdr,
             n_models=len(ctx.models),
             model_names=ctx.models,
