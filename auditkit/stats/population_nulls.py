@@ -162,12 +162,12 @@ def score_heterogeneity(s: FloatArray, info: FloatArray) -> float:
 
 def decisive_surprise_sums(
     voter: NDArray[np.int64], score: FloatArray, p_a: FloatArray, p_b: FloatArray, n_voters: int
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Per voter: summed centred surprise of the decisive votes, its null variance, their number.
 
     Ties are left out (a tie is a habit, not a direction): a decisive vote's surprise is
     ``-log P(observed side | decisive)`` with ``P(A | decisive) = p_a / (p_a + p_b)``, centred on
-    its null mean (the binary entropy). Returns (sum, variance, count) per voter.
+    its null mean (the binary entropy). Returns (sum, variance, count, bound on any term) per voter.
     """
     decisive = score != 0.5
     v = voter[decisive]
@@ -180,11 +180,19 @@ def decisive_surprise_sums(
     total = np.bincount(v, weights=observed - mean, minlength=n_voters).astype(np.float64)
     variance = np.bincount(v, weights=var, minlength=n_voters).astype(np.float64)
     count = np.bincount(v, minlength=n_voters).astype(np.float64)
-    return total, variance, count
+    bound = np.zeros(n_voters)
+    np.maximum.at(bound, v, np.maximum(la, lb))  # no centred term exceeds this in either direction
+    return total, variance, count, bound
 
 
 def population_surprise_test(
-    total: FloatArray, variance: FloatArray, n: FloatArray, *, floor: float, min_n: int = 5
+    total: FloatArray,
+    variance: FloatArray,
+    n: FloatArray,
+    *,
+    floor: float,
+    bound: FloatArray | float = 10.0,
+    min_n: int = 5,
 ) -> tuple[FloatArray, FloatArray]:
     """Two-sided test of a voter's decisive-vote surprise against the honest population's spread.
 
@@ -200,7 +208,7 @@ def population_surprise_test(
     centred = s - n * m
     tau2 = sum_heterogeneity(centred, v, n, min_n=min_n)
     return random_effect_pull_test(
-        centred, v, n, max(tau2, floor**2), bound=float(np.log(1e12)) + abs(m)
+        centred, v, n, max(tau2, floor**2), bound=np.asarray(bound, dtype=np.float64) + abs(m)
     )
 
 

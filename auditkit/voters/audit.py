@@ -600,6 +600,7 @@ def _individual_tests(
     tau2_taste = max(_taste_heterogeneity(ctx, local_of, random_state), taste_floor**2)
     # Sums the population-level tests need over all audited voters before any p-value exists.
     surprise_sum, surprise_var, n_decisive = np.zeros(m), np.zeros(m), np.zeros(m)
+    surprise_bound = np.zeros(m)
     hits, pull, pull_var = np.zeros((m, k)), np.zeros((m, k)), np.zeros((m, k))
 
     for lo, hi in ctx.voter_blocks():
@@ -628,8 +629,9 @@ def _individual_tests(
         )
         cols["consensus_stat"][out], cols["consensus_dof"][out] = stat, dof
         cols["p_consensus_score"][out] = p_score
-        total, var, count = pn.decisive_surprise_sums(v, score, probs.p_a, probs.p_b, mb)
+        total, var, count, bound = pn.decisive_surprise_sums(v, score, probs.p_a, probs.p_b, mb)
         surprise_sum[out], surprise_var[out], n_decisive[out] = total, var, count
+        surprise_bound[out] = bound
 
         diff_sign = np.sign(probs.p_a - probs.p_b)  # +1: A is the stronger side under the null
         upset = np.stack([-diff_sign, diff_sign, np.zeros_like(diff_sign)], axis=1)
@@ -705,7 +707,11 @@ def _individual_tests(
 
     # Tests against the honest population's spread, now that every audited voter is counted.
     z_surprise, p_surprise = pn.population_surprise_test(
-        surprise_sum, surprise_var, n_decisive, floor=loo_cfg.option("surprise_floor", 0.05)
+        surprise_sum,
+        surprise_var,
+        n_decisive,
+        floor=loo_cfg.option("surprise_floor", 0.05),
+        bound=surprise_bound,
     )
     cols["surprise_z"] = z_surprise
     p["consensus_loo"] = np.minimum(1.0, 2.0 * np.minimum(cols["p_consensus_score"], p_surprise))
