@@ -37,7 +37,7 @@ from scipy import special, stats
 from auditkit.detectors.base import jsonable
 from auditkit.errors import RuleError
 from auditkit.rules import RulePack, require
-from auditkit.schema import BattleTable, outcome_for_a
+from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
 from auditkit.stats.voter_tests import benjamini_hochberg
 
@@ -53,6 +53,8 @@ POLICIES = ("report", "provisional", "down_weight")
 _ELO = 400.0 / np.log(10.0)
 _MEDIAN_CHI2_1 = 0.454936
 _WHERE = "rules/population.yaml"
+# Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
+_SCORE_OF_WINNER = np.array([1.0, 0.0, 0.5, 0.5])
 
 
 @dataclass(frozen=True)
@@ -192,15 +194,19 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     ok = frame["voter"].notna().to_numpy() & (frame["model_a"] != frame["model_b"]).to_numpy(
         dtype=bool, na_value=False
     )
+    ok &= np.asarray(frame["winner"].cat.codes) >= 0
     frame = frame[ok]
     if frame.empty:
         return PopulationAudit(False, pd.DataFrame(), notes=("no battles with a voter id",))
-    models = sorted(set(frame["model_a"].astype(str)) | set(frame["model_b"].astype(str)))
+    models = sorted(
+        {str(x) for x in pd.unique(frame["model_a"])}
+        | {str(x) for x in pd.unique(frame["model_b"])}
+    )
     k = len(models)
     index = pd.Index(models)
-    a = index.get_indexer(pd.Index(frame["model_a"].astype(str))).astype(np.int64)
-    b = index.get_indexer(pd.Index(frame["model_b"].astype(str))).astype(np.int64)
-    score = outcome_for_a(frame["winner"].astype(object).to_numpy()).astype(np.float64)
+    a = index.get_indexer(pd.Index(frame["model_a"])).astype(np.int64)
+    b = index.get_indexer(pd.Index(frame["model_b"])).astype(np.int64)
+    score = _SCORE_OF_WINNER[np.asarray(frame["winner"].cat.codes, dtype=np.int64)]
     voter_codes, _ = pd.factorize(frame["voter"])
     per_voter = np.bincount(voter_codes)
     new = per_voter[voter_codes] <= cfg.new_max_votes
