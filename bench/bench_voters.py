@@ -166,8 +166,7 @@ def bench(n_honest: int, seeds: dict[str, tuple[int, ...]], rules: Any) -> None:
         for split, group in seeds.items():
             for seed in group:
                 n_attack = int(getattr(attack, "n_votes", 0)) * (
-                    1
-                    + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0)))
+                    1 + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0)))
                 )
                 config = ArenaConfig(
                     n_battles=n_honest + n_attack + 10, models=PRESET_MODELS, attacks=(attack,)
