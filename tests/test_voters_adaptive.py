@@ -26,7 +26,7 @@ def _flagged_labels(arena: Any) -> pd.DataFrame:
     return labels
 
 
-@pytest.mark.parametrize("seed", [41, 42, 43])
+@pytest.mark.parametrize("seed", [41, 42])
 def test_attack_free_heterogeneous_arenas_invalidate_almost_nothing(seed: int) -> None:
     arena = simulate_arena(ArenaConfig(n_battles=30_000, models=M), seed)
     audit = audit_voters(arena.battles, load_rules())
@@ -52,7 +52,7 @@ def adaptive() -> pd.DataFrame:
         CamouflageStuffing(target=M[3], n_votes=400, n_voters=4),
         IdentityProbeStuffing(target=M[5], n_votes=300, n_voters=3),
     )
-    arena = simulate_arena(ArenaConfig(n_battles=60_000, models=M, attacks=attacks), 45)
+    arena = simulate_arena(ArenaConfig(n_battles=40_000, models=M, attacks=attacks), 45)
     return _flagged_labels(arena)
 
 
