@@ -55,7 +55,13 @@ __all__ = [
     "sha256_file",
 ]
 
-DEFAULT_DETECTORS = ("identity_leak", "voter_anomaly", "sampling", "prompt_dedup")
+DEFAULT_DETECTORS = (
+    "identity_leak",
+    "voter_anomaly",
+    "sampling",
+    "prompt_dedup",
+    "population_shift",
+)
 # Vote-level detectors whose findings for a vote depend on that vote alone: safe to cache per vote.
 CACHEABLE_DETECTORS = ("identity_leak",)
 LEADERBOARD_COLUMNS = (

@@ -1,19 +1,24 @@
-"""Voter-anomaly benchmark: detection quality on simulated attacks, FDR on clean arenas, speed at 1M.
+"""Voter-audit benchmark on heterogeneous honest people: one table per attack, attack-free runs, speed.
 
-Run: ``.venv/bin/python bench/bench_voters.py`` (full: >= 100k honest votes x 3 seeds, and 1M votes /
-200k voters for timing) or ``--quick`` (smaller, for ``bench/run_all.py``).
+Run: ``.venv/bin/python bench/bench_voters.py`` (>= 100k honest votes per arena, 3 tuning + 3
+held-out seeds, and 1M votes / 200k voters for timing) or ``--quick`` (30k votes, one seed of each).
 
-Prints
-1. per attack kind: vote-level recall, precision (share of the flagged votes from that kind's voters
-   that are attack votes) and the share of honest votes invalidated, summed over seeds;
-2. honest heavy users (>= 200 honest votes) flagged, and shared-address (several honest people behind
-   one id) votes flagged;
-3. attack-free arenas: voters flagged (every flag is a false discovery; the FDR bound says the chance
-   of any flag is <= fdr under the global null);
-4. the target's rating after invalidation vs the clean-only fit's CI (``auditkit.ratings``);
-5. time of the whole voter audit on a simulated arena of 1M votes / 200k voters / 40 models, with
-   ratios against baselines measured in the same run (one pandas groupby pass over the votes; the
-   Chatbot Arena paper's test alone).
+Every arena uses the simulator's default honest layer (``auditkit.simulate.people``: tie habits,
+side leans, topic specialists, provider fans, heavy users combining them, shared addresses), whose
+*spread* is itself drawn per seed. Each attack runs alone in its own arena so its target's rating
+and rank are its own doing.
+
+Seeds. ``TUNING_SEEDS`` are the seeds the thresholds and floors were chosen on (attack-free seeds
+1-7 and the all-attacks arena of seed 1 were inspected while building the nulls);
+``HELD_OUT_SEEDS`` were never run before the floors were fixed and must never be tuned on. Both are
+reported, separately.
+
+Per attack and seed the table prints: vote recall (attack votes invalidated / attack votes; for the
+adaptive attacks the rigged votes only), precision (attack-or-cover votes among invalidated votes),
+honest votes invalidated (%), honest heavy users (>= 100 votes) flagged, shared addresses flagged,
+and the target's rating and rank: true (fit on honest votes only, with its 95 % sandwich interval),
+attacked (all votes), cleaned (invalidated votes removed; for the new-account swarm also the
+``population_shift`` down-weighted rating) and whether the cleaned rating is inside the true interval.
 """
 
 from __future__ import annotations
@@ -32,201 +37,144 @@ sys.path.insert(0, str(ROOT))
 
 from auditkit.rules import load_rules  # noqa: E402
 from auditkit.voters import audit_voters  # noqa: E402
+from auditkit.voters.population import audit_population  # noqa: E402
 
-ATTACK_LABELS = (
-    "target_stuffing",
-    "omnipresent_stuffing",
-    "sybil_stuffing",
-    "position_bot",
-    "random_bot",
-)
+TUNING_SEEDS = (1, 2, 3)
+HELD_OUT_SEEDS = (1001, 1002, 1003)
+HONEST = ("honest", "honest_shared")
 
 
-def attacked_config(n_honest: int, seed: int) -> Any:
+def attack_list(n_honest: int) -> dict[str, Any]:
+    """The attacks, one arena each (targets are mid-table models of the preset list)."""
     from auditkit.simulate import (
-        ArenaConfig,
         OmnipresentStuffing,
         PositionBot,
         RandomBot,
-        SharedAddress,
         SybilStuffing,
         TargetStuffing,
     )
-    from auditkit.simulate.config import PRESET_MODELS
+    from auditkit.simulate.config import (
+        PRESET_MODELS,
+        CamouflageStuffing,
+        IdentityProbeStuffing,
+        NewAccountSwarm,
+    )
 
     m = PRESET_MODELS
-    attacks = (
-        TargetStuffing(target=m[7], n_votes=600, n_voters=2),
-        OmnipresentStuffing(target=m[8], n_votes=1500, n_voters=3),
-        SybilStuffing(target=m[9], n_votes=900),
-        PositionBot(n_votes=600, n_voters=2),
-        RandomBot(n_votes=600, n_voters=2),
-        SharedAddress(n_people=5, n_votes=600),
-    )
-    n_attack = 600 + 1500 + 900 + 600 + 600
-    return ArenaConfig(n_battles=n_honest + n_attack + 600, models=m, attacks=attacks)
+    scale = max(n_honest / 100_000, 0.3)
+
+    def n(x: int) -> int:
+        return round(x * scale)
+
+    return {
+        "target_stuffing": TargetStuffing(target=m[7], n_votes=n(600), n_voters=2),
+        "omnipresent_stuffing": OmnipresentStuffing(target=m[8], n_votes=n(1500), n_voters=3),
+        "sybil_stuffing": SybilStuffing(target=m[9], n_votes=n(900)),
+        "position_bot": PositionBot(n_votes=n(600), n_voters=2),
+        "random_bot": RandomBot(n_votes=n(600), n_voters=2),
+        "camouflage": CamouflageStuffing(target=m[3], n_votes=n(400), n_voters=4),
+        "identity_probe_voter": IdentityProbeStuffing(target=m[5], n_votes=n(300), n_voters=3),
+        "new_account_swarm": NewAccountSwarm(target=m[11], n_votes=n(1500)),
+    }
 
 
-def evaluate(arena: Any, rules: Any) -> dict[str, Any]:
-    """Vote-level recall/precision per attack and honest false positives for one arena."""
-    started = time.perf_counter()
-    audit = audit_voters(arena.battles, rules)
-    audit_s = time.perf_counter() - started
-    labels = arena.truth.vote_labels[["vote_id", "label"]].copy()
-    frame = arena.battles.frame[["vote_id", "voter"]].astype(str)
-    labels = labels.merge(frame, on="vote_id", how="left")
-    flagged = set(audit.vote_flags["vote_id"].astype(str))
-    labels["flagged"] = labels["vote_id"].isin(flagged)
-    # The Chatbot Arena paper's test as a baseline: its per-voter flag at alpha, no FDR control,
-    # read literally (as the detector reports it) and with the rarity ranking.
-    ev = audit.evidence
-    alpha = float(rules.section("voters")["tests"]["arena_consistency"]["alpha"])
-    paper = set(ev.loc[ev["p_arena_consistency"] <= alpha, "voter"].astype(str))
-    labels["paper_flagged"] = labels["voter"].isin(paper)
-    labels["rarity_flagged"] = labels["voter"].isin(_paper_rarity(arena.battles, ev, alpha))
-    out: dict[str, Any] = {"labels": labels, "audit": audit, "seconds": audit_s}
-    # Which voters belong to which attack (the label of most of their votes).
-    counts = labels.groupby(["voter", "label"]).size().reset_index(name="n")
-    counts = counts.sort_values(["voter", "n", "label"], ascending=[True, False, True])
-    voter_label = counts.drop_duplicates("voter").set_index("voter")["label"]
-    labels["voter_label"] = labels["voter"].map(voter_label)
+def _ratings(battles: Any, keep: np.ndarray | None = None) -> pd.DataFrame:
+    from auditkit.ratings import RatingOptions, fit_ratings
+
+    options = RatingOptions(ci="sandwich", anonymous_only=False, anchor=None)
+    table = battles if keep is None else battles.with_frame(battles.frame[keep])
+    frame = fit_ratings(table, options).to_frame().set_index("model")
+    centre = float(frame["rating"].mean())
+    out = frame[["rating", "ci_lower", "ci_upper"]] - centre
+    out["rank"] = out["rating"].rank(ascending=False, method="min").astype(int)
     return out
 
 
-def _paper_rarity(battles: Any, evidence: pd.DataFrame, alpha: float) -> set[str]:
-    """Voters the paper's test flags with rarity ranking (audited voters only, as the detector)."""
-    from auditkit.schema import outcome_for_a
-    from auditkit.stats import voter_tests as vt
-
-    frame = battles.frame.sort_values(["voter", "tstamp", "vote_id"], kind="stable")
-    codes, names = pd.factorize(frame["voter"].astype(str), sort=True)
-    lo = np.minimum(frame["model_a"].astype(str), frame["model_b"].astype(str))
-    hi = np.maximum(frame["model_a"].astype(str), frame["model_b"].astype(str))
-    pair = pd.factorize(lo + "|" + hi)[0].astype(np.int64)
-    score = outcome_for_a(frame["winner"].astype(object).to_numpy())
-    score = np.where(frame["model_a"].astype(str).to_numpy() == lo.to_numpy(), score, 1 - score)
-    order = np.argsort(codes, kind="stable")
-    p, _ = vt.arena_consistency_test(
-        codes[order].astype(np.int64), pair[order], score[order], len(names), rank="rarity"
-    )
-    audited = set(evidence["voter"].astype(str))
-    return {str(v) for v, pv in zip(names, p, strict=True) if pv <= alpha and str(v) in audited}
-
-
-def quality_table(runs: list[dict[str, Any]]) -> pd.DataFrame:
-    labels = pd.concat([r["labels"] for r in runs], ignore_index=True)
-    rows = []
-    honest = labels["label"] == "honest"
-    for kind in (*ATTACK_LABELS, "honest_shared"):
-        mine = labels["label"] == kind
-        if not mine.any():
-            continue
-        from_voters = labels["voter_label"] == kind
-        flagged_here = labels["flagged"] & (from_voters | mine)
-        rows.append(
+def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
+    """Audit one arena; every figure of one table row."""
+    started = time.perf_counter()
+    audit = audit_voters(arena.battles, rules)
+    seconds = time.perf_counter() - started
+    frame = arena.battles.frame
+    ids = frame["vote_id"].astype(str).to_numpy()
+    labels = arena.truth.vote_labels.drop_duplicates("vote_id").set_index("vote_id")["label"]
+    label = labels.reindex(ids).to_numpy()
+    flagged = np.isin(ids, audit.vote_flags["vote_id"].astype(str).to_numpy())
+    honest = np.isin(label, HONEST)
+    voters = arena.truth.voter_labels
+    ev = audit.evidence
+    bad = set(ev.loc[ev["flagged"].astype(bool) | ev["flagged_group"].astype(bool), "voter"])
+    heavy = voters[(voters["label"] == "honest") & (voters["n_votes"] >= 100)]["voter"]
+    shared = voters[voters["role"] == "shared"]["voter"]
+    row: dict[str, Any] = {
+        "votes": len(ids),
+        "honest_invalidated_%": 100.0 * float((flagged & honest).sum()) / max(int(honest.sum()), 1),
+        "heavy_flagged": f"{len(set(heavy) & bad)}/{len(heavy)}",
+        "shared_flagged": f"{len(set(shared) & bad)}/{len(shared)}",
+        "audit_s": seconds,
+    }
+    if kind is None:
+        return row
+    mine = label == kind
+    attackish = ~honest
+    row["recall"] = float((flagged & mine).sum()) / max(int(mine.sum()), 1)
+    row["precision"] = float((flagged & attackish).sum()) / max(int(flagged.sum()), 1)
+    record = next((a for a in arena.truth.attacks if a["kind"] == kind), {})
+    target = record.get("target")
+    if target:
+        true = _ratings(arena.battles, honest)
+        dirty = _ratings(arena.battles)
+        cleaned = _ratings(arena.battles, ~flagged)
+        lo, hi = true.loc[target, "ci_lower"], true.loc[target, "ci_upper"]
+        after = float(cleaned.loc[target, "rating"])
+        row.update(
             {
-                "attack": kind,
-                "votes": int(mine.sum()),
-                "flagged": int((labels["flagged"] & mine).sum()),
-                "recall": float((labels["flagged"] & mine).sum() / mine.sum()),
-                "precision": float((labels["flagged"] & mine).sum() / max(flagged_here.sum(), 1)),
-                "paper_recall": float((labels["paper_flagged"] & mine).sum() / mine.sum()),
-                "paper_rarity_recall": float((labels["rarity_flagged"] & mine).sum() / mine.sum()),
+                "true": f"{true.loc[target, 'rating']:+.0f} #{true.loc[target, 'rank']}",
+                "attacked": f"{dirty.loc[target, 'rating']:+.0f} #{dirty.loc[target, 'rank']}",
+                "cleaned": f"{after:+.0f} #{cleaned.loc[target, 'rank']}",
+                "in_CI": bool(lo <= after <= hi),
             }
         )
-    table = pd.DataFrame(rows)
-    n_honest = int(honest.sum())
-    fp = int((labels["flagged"] & honest).sum())
-    print(f"honest votes: {n_honest:,}, invalidated: {fp:,} ({100 * fp / max(n_honest, 1):.4f} %)")
-    for column, name in (("paper_flagged", "literal"), ("rarity_flagged", "rarity")):
-        paper_fp = int((labels[column] & honest).sum())
-        print(
-            f"paper's test ({name} ranking, baseline) would flag {paper_fp:,} honest votes "
-            f"({100 * paper_fp / max(n_honest, 1):.4f} %)"
-        )
-    total_flagged = int(labels["flagged"].sum())
-    attack = labels["label"].isin(ATTACK_LABELS)
-    print(
-        f"overall precision: {(labels['flagged'] & attack).sum() / max(total_flagged, 1):.4f} "
-        f"({total_flagged:,} votes invalidated)"
-    )
-    return table
+        if kind == "new_account_swarm":
+            population = audit_population(arena.battles, rules)
+            weighted = population.down_weighted_ratings
+            if weighted:
+                values = pd.Series(weighted)
+                w = float(values[target] - values.mean())
+                row["down_weighted"] = f"{w:+.0f}"
+                row["dw_in_CI"] = bool(lo <= w <= hi)
+            else:
+                row["down_weighted"] = "not flagged"
+                row["dw_in_CI"] = bool(lo <= after <= hi)
+    return row
 
 
-def heavy_users(runs: list[dict[str, Any]]) -> None:
-    flagged_heavy = 0
-    n_heavy = 0
-    shared_flagged = 0
-    for run in runs:
-        labels = run["labels"]
-        honest = labels[labels["voter_label"].isin(["honest", "honest_shared"])]
-        counts = honest.groupby("voter").size()
-        heavy = set(counts[counts >= 200].index)
-        ev = run["audit"].evidence
-        bad = set(ev.loc[ev["flagged"] | ev["flagged_group"], "voter"].astype(str))
-        n_heavy += len(heavy)
-        flagged_heavy += len(heavy & bad)
-        shared = labels[labels["label"] == "honest_shared"]
-        shared_flagged += int(shared["flagged"].sum())
-    print(f"honest heavy users (>= 200 votes): {n_heavy}, flagged: {flagged_heavy}")
-    fdp = []
-    for run in runs:
-        ev = run["audit"].evidence
-        bad = ev.loc[ev["flagged"] | ev["flagged_group"], "voter"].astype(str)
-        vl = run["labels"].drop_duplicates("voter").set_index("voter")["voter_label"]
-        honest_bad = int(vl.reindex(bad).isin(["honest", "honest_shared"]).sum())
-        fdp.append(f"{honest_bad}/{len(bad)}")
-    print(
-        f"false discoveries among flagged voters per seed (honest/flagged; FDR target 0.01): {fdp}"
-    )
-    print(f"shared-address honest votes flagged: {shared_flagged}")
-
-
-def clean_arenas(n: int, seeds: list[int], rules: Any) -> None:
+def bench(n_honest: int, seeds: dict[str, tuple[int, ...]], rules: Any) -> None:
     from auditkit.simulate import ArenaConfig, simulate_arena
     from auditkit.simulate.config import PRESET_MODELS
 
-    flagged = []
-    audited = []
-    for seed in seeds:
-        arena = simulate_arena(ArenaConfig(n_battles=n, models=PRESET_MODELS), seed=seed)
-        audit = audit_voters(arena.battles, rules)
-        ev = audit.evidence
-        flagged.append(int((ev["flagged"] | ev["flagged_group"]).sum()))
-        audited.append(len(ev))
-    print(
-        f"attack-free arenas ({n:,} votes x {len(seeds)} seeds): voters audited {audited}, "
-        f"flagged {flagged} (any flag is false; FDR bound: P(any) <= {rules.section('voters')['fdr']})"
-    )
-
-
-def rating_recovery(run: dict[str, Any], arena: Any) -> None:
-    try:
-        from auditkit.ratings import RatingOptions, fit_ratings
-    except ImportError:
-        print("rating recovery: auditkit.ratings not available")
-        return
-    labels = run["labels"]
-    frame = arena.battles.frame
-    honest_ids = set(labels.loc[labels["label"].isin(["honest", "honest_shared"]), "vote_id"])
-    flagged = set(run["audit"].vote_flags["vote_id"].astype(str))
-    ids = frame["vote_id"].astype(str)
-    options = RatingOptions(ci="sandwich", anonymous_only=False)
-    clean = fit_ratings(arena.battles.with_frame(frame[ids.isin(honest_ids)]), options)
-    dirty = fit_ratings(arena.battles, options)
-    cleaned = fit_ratings(arena.battles.with_frame(frame[~ids.isin(flagged)]), options)
-    cf = clean.to_frame().set_index("model")
-    print("target         clean [CI]                 attacked   cleaned   within clean CI")
-    for attack in arena.truth.attacks:
-        target = attack.get("target") or attack.get("params", {}).get("target")
-        if not target or target not in cf.index:
-            continue
-        lo, hi = cf.loc[target, "ci_lower"], cf.loc[target, "ci_upper"]
-        after = cleaned.rating_of(target)
-        print(
-            f"{target[:14]:14s} {cf.loc[target, 'rating']:.1f} [{lo:.1f}, {hi:.1f}]   "
-            f"{dirty.rating_of(target):9.1f} {after:9.1f}   {lo <= after <= hi}"
-        )
+    attacks = attack_list(n_honest)
+    free_rows = []
+    for split, group in seeds.items():
+        for seed in group:
+            arena = simulate_arena(ArenaConfig(n_battles=n_honest, models=PRESET_MODELS), seed)
+            free_rows.append({"split": split, "seed": seed, **run_one(arena, rules, None)})
+    print(f"\n== attack-free arenas ({n_honest:,} votes each) ==")
+    print(pd.DataFrame(free_rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    for kind, attack in attacks.items():
+        rows = []
+        for split, group in seeds.items():
+            for seed in group:
+                n_attack = int(getattr(attack, "n_votes", 0)) * (
+                    1 + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0)))
+                )
+                config = ArenaConfig(
+                    n_battles=n_honest + n_attack + 10, models=PRESET_MODELS, attacks=(attack,)
+                )
+                arena = simulate_arena(config, seed)
+                rows.append({"split": split, "seed": seed, **run_one(arena, rules, kind)})
+        print(f"\n== {kind} ==")
+        print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
 
 
 def timing(n_votes: int, n_voters: int, rules: Any) -> None:
@@ -267,36 +215,20 @@ def timing(n_votes: int, n_voters: int, rules: Any) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller arenas, one seed")
+    parser.add_argument("--quick", action="store_true", help="30k-vote arenas, one seed per split")
+    parser.add_argument("--no-timing", action="store_true", help="skip the 1M-vote timing run")
     args = parser.parse_args()
     rules = load_rules(ROOT / "rules")
-    from auditkit.simulate import simulate_arena
-
-    n_honest = 30_000 if args.quick else 100_000
-    seeds = [0] if args.quick else [0, 1, 2]
-    runs = []
-    arenas = []
-    for seed in seeds:
-        started = time.perf_counter()
-        arena = simulate_arena(attacked_config(n_honest, seed), seed=seed)
-        sim_s = time.perf_counter() - started
-        runs.append(evaluate(arena, rules))
-        arenas.append(arena)
-        print(
-            f"seed {seed}: {len(arena.battles):,} votes simulated in {sim_s:.1f} s, "
-            f"voter audit {runs[-1]['seconds']:.1f} s"
-        )
-    table = quality_table(runs)
-    print(table.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
-    heavy_users(runs)
-    clean_arenas(n_honest, seeds if not args.quick else [0], rules)
-    if not args.quick:
-        clean_arenas(30_000, list(range(100, 120)), rules)
-    rating_recovery(runs[0], arenas[0])
     if args.quick:
-        timing(100_000, 20_000, rules)
+        seeds = {"tuning": TUNING_SEEDS[:1], "held-out": HELD_OUT_SEEDS[:1]}
+        bench(30_000, seeds, rules)
     else:
-        timing(1_000_000, 200_000, rules)
+        bench(100_000, {"tuning": TUNING_SEEDS, "held-out": HELD_OUT_SEEDS}, rules)
+    if not args.no_timing:
+        if args.quick:
+            timing(100_000, 20_000, rules)
+        else:
+            timing(1_000_000, 200_000, rules)
     return 0
 
 

@@ -246,7 +246,11 @@ def test_timestamps_in_window_with_daily_cycle(clean: SimulatedArena) -> None:
 
 
 def test_honest_people_pause_at_least_20_seconds_between_votes(clean: SimulatedArena) -> None:
-    frame = clean.battles.frame.sort_values(["voter", "tstamp"])
+    # Ids shared by several people (a class, a lab; in every default arena) interleave their
+    # people's votes, so only one-person ids are held to a person's pace.
+    roles = clean.truth.voter_labels.set_index("voter")["role"]
+    frame = clean.battles.frame
+    frame = frame[frame["voter"].map(roles).ne("shared")].sort_values(["voter", "tstamp"])
     gaps = frame.groupby("voter")["tstamp"].diff().dropna()
     assert gaps.min() >= 20 - 1e-3
 

@@ -310,7 +310,7 @@ def _load_builtin_detectors() -> None:
     """Import the built-in detector modules so their ``@register`` runs (missing ones are skipped)."""
     import importlib
 
-    for module in ("identity", "voters", "sampling", "dedup"):
+    for module in ("identity", "voters", "sampling", "dedup", "population"):
         try:
             importlib.import_module(f"auditkit.detectors.{module}")
         except ModuleNotFoundError as exc:

@@ -29,8 +29,11 @@ from auditkit.simulate.config import (
     PRESET_MODELS,
     ArenaConfig,
     Attack,
+    CamouflageStuffing,
     DisconnectedGroup,
     IdentityLeak,
+    IdentityProbeStuffing,
+    NewAccountSwarm,
     OmnipresentStuffing,
     OverSampling,
     PositionBot,
@@ -38,6 +41,13 @@ from auditkit.simulate.config import (
     SharedAddress,
     SybilStuffing,
     TargetStuffing,
+)
+from auditkit.simulate.people import (
+    draw_categories,
+    draw_population,
+    draw_spread,
+    heterogeneous_votes,
+    provider_of,
 )
 from auditkit.simulate.responses import (
     IDENTITIES,
@@ -371,8 +381,8 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
     Min et al. 2025 report is achievable from identity leaks and style).
     """
     config = config or ArenaConfig()
-    streams = np.random.SeedSequence(seed).spawn(6)
-    rng_models, rng_votes, rng_attacks, rng_meta, rng_text, rng_ids = (
+    streams = np.random.SeedSequence(seed).spawn(7)  # the first six as before stream 7 existed
+    rng_models, rng_votes, rng_attacks, rng_meta, rng_text, rng_ids, rng_people = (
         np.random.default_rng(s) for s in streams
     )
     models = _model_names(config)
@@ -439,10 +449,13 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
         PositionBot,
         RandomBot,
         SharedAddress,
+        CamouflageStuffing,
+        NewAccountSwarm,
+        IdentityProbeStuffing,
     )
     attack_votes = sum(
         int(getattr(a, "n_votes", 0)) for a in config.attacks if isinstance(a, vote_attacks)
-    )
+    ) + sum(_cover_votes(a) for a in config.attacks)
     n_honest = config.n_battles - attack_votes
     if n_honest < 0:
         raise ValueError(
@@ -476,28 +489,48 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
     cap = int(config.heavy_share_cap * n_honest)
     if heavy and heavy_counts.sum() > cap:
         heavy_counts = np.maximum(1, (heavy_counts * cap) // heavy_counts.sum())
-    regular_voters = None if config.n_voters is None else max(1, config.n_voters - heavy)
-    regular_counts = _regular_counts(rng_votes, n_honest - int(heavy_counts.sum()), regular_voters)
-    first = voters.add(heavy, "honest", None, "heavy")
-    honest_block(
-        rng_votes,
-        heavy_counts,
-        first,
-        rng_votes.uniform(-0.03, 0.03, heavy),
-        HEAVY,
-        "honest",
-        None,
-    )
-    first = voters.add(len(regular_counts), "honest", None, "regular")
-    honest_block(
-        rng_votes,
-        regular_counts,
-        first,
-        np.clip(rng_votes.normal(0, config.position_bias_sd, len(regular_counts)), -0.03, 0.03),
-        HUMAN,
-        "honest",
-        None,
-    )
+    if config.honest_layer == "heterogeneous":
+        population = _heterogeneous_honest(
+            rng_people,
+            rng_votes,
+            config,
+            n_honest,
+            heavy_counts,
+            models,
+            strengths,
+            (pair_i, pair_j, pair_p),
+            tie_total,
+            expected,
+            (start, end),
+            voters,
+            rows,
+        )
+    else:
+        population = None
+        regular_voters = None if config.n_voters is None else max(1, config.n_voters - heavy)
+        regular_counts = _regular_counts(
+            rng_votes, n_honest - int(heavy_counts.sum()), regular_voters
+        )
+        first = voters.add(heavy, "honest", None, "heavy")
+        honest_block(
+            rng_votes,
+            heavy_counts,
+            first,
+            rng_votes.uniform(-0.03, 0.03, heavy),
+            HEAVY,
+            "honest",
+            None,
+        )
+        first = voters.add(len(regular_counts), "honest", None, "regular")
+        honest_block(
+            rng_votes,
+            regular_counts,
+            first,
+            np.clip(rng_votes.normal(0, config.position_bias_sd, len(regular_counts)), -0.03, 0.03),
+            HUMAN,
+            "honest",
+            None,
+        )
 
     # Attacks, in the order given; each is one block of rows and voters.
     for attack, attack_id in zip(config.attacks, attack_ids, strict=True):
@@ -586,6 +619,21 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
                 voter_of_person=np.zeros(attack.n_people, dtype=np.int64),
             )
             record["n_people"] = attack.n_people
+        elif isinstance(attack, CamouflageStuffing | IdentityProbeStuffing | NewAccountSwarm):
+            _adaptive_attack(
+                rng,
+                attack,
+                attack_id,
+                check_model(attack.target, attack),
+                (pair_i, pair_j, pair_p),
+                strengths,
+                tie_c,
+                bothbad_share,
+                (start, end),
+                voters,
+                rows,
+                record,
+            )
         elif isinstance(attack, OverSampling):
             others = weights.sum() - weights[index[attack.model]]
             record["models"] = [attack.model]
@@ -693,6 +741,8 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
         seed,
         config,
     )
+    if population is not None:
+        truth.config["honest_population"] = population
     battles = BattleTable(
         frame=frame,
         voter_field="judge",
@@ -861,3 +911,199 @@ def _truth(
         seed=seed,
         config=config.to_dict(),
     )
+
+
+def _cover_votes(attack: Attack) -> int:
+    """Honest-looking votes an adaptive attack casts besides its ``n_votes`` rigged ones."""
+    if isinstance(attack, CamouflageStuffing):
+        return round(attack.n_votes * attack.cover_ratio)
+    if isinstance(attack, IdentityProbeStuffing):
+        return round(attack.n_votes * attack.probe_cover)
+    return 0
+
+
+def _heterogeneous_honest(
+    rng_people: np.random.Generator,
+    rng_votes: np.random.Generator,
+    config: ArenaConfig,
+    n_honest: int,
+    heavy_counts: np.ndarray,
+    models: list[str],
+    strengths: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    tie_total: float,
+    closeness_mean: float,
+    period: tuple[float, float],
+    voters: _Voters,
+    rows: _Rows,
+) -> dict[str, Any]:
+    """The default honest layer (:mod:`auditkit.simulate.people`): heavy users, ordinary people and
+    shared addresses (several people, one id), every one honest; returns the population's record."""
+    pair_i, pair_j, pair_p = pairs
+    start, end = period
+    spread = draw_spread(rng_people)
+    categories = draw_categories(rng_people, spread, pair_i, pair_j, pair_p, len(models))
+    names = sorted({provider_of(m) for m in models})
+    provider = np.asarray([names.index(provider_of(m)) for m in models], dtype=np.int64)
+    # Shared addresses: a few ids per 100k honest votes, each 3..N people voting in the same windows.
+    n_shared = int(rng_people.poisson(spread.shared_ids_per_100k * n_honest / 100_000))
+    people_per_id = rng_people.integers(
+        spread.shared_people[0], spread.shared_people[1] + 1, n_shared
+    )
+    shared_counts = rng_people.integers(3, 41, int(people_per_id.sum()))
+    budget = n_honest - int(heavy_counts.sum())
+    while shared_counts.size and shared_counts.sum() > budget // 4:
+        shared_counts = shared_counts[: shared_counts.size // 2]
+        people_per_id = people_per_id[np.cumsum(people_per_id) <= shared_counts.size]
+        shared_counts = shared_counts[: int(people_per_id.sum())]
+    heavy = heavy_counts.size
+    regular_voters = None if config.n_voters is None else max(1, config.n_voters - heavy)
+    regular_counts = _regular_counts(rng_votes, budget - int(shared_counts.sum()), regular_voters)
+    counts = np.concatenate([heavy_counts, regular_counts, shared_counts]).astype(np.int64)
+    n_people = counts.size
+    is_heavy = np.zeros(n_people, dtype=bool)
+    is_heavy[:heavy] = True
+    people = draw_population(
+        rng_people,
+        n_people,
+        spread,
+        tie_total=tie_total,
+        bothbad_rate=config.bothbad_rate,
+        n_models=len(models),
+        n_providers=len(names),
+        heavy=is_heavy,
+    )
+    person = np.repeat(np.arange(n_people), counts)
+    a, b, winner, _ = heterogeneous_votes(
+        rng_people,
+        people,
+        person,
+        categories,
+        pair_i,
+        pair_j,
+        strengths,
+        provider,
+        closeness_mean,
+        tie_total,
+    )
+    bounds = np.r_[0, np.cumsum(counts)]
+    n_regular = regular_counts.size
+    groups = (
+        (0, heavy, HEAVY, "heavy"),
+        (heavy, heavy + n_regular, HUMAN, "regular"),
+    )
+    for lo, hi, timing, role in groups:
+        if hi <= lo:
+            continue
+        first = voters.add(hi - lo, "honest", None, role)
+        sl = slice(int(bounds[lo]), int(bounds[hi]))
+        times = _session_times(rng_votes, counts[lo:hi], timing, start, end)
+        rows.add(a[sl], b[sl], winner[sl], first + person[sl] - lo, times, "honest", None)
+    # Each shared id: its people vote in the same few 2-hour windows (a class, a lab, an office).
+    lo = heavy + n_regular
+    for size in people_per_id.tolist():
+        hi = lo + int(size)
+        first = voters.add(1, "honest_shared", None, "shared")
+        sl = slice(int(bounds[lo]), int(bounds[hi]))
+        n_days = max(2, math.ceil(int(counts[lo:hi].sum()) / 80))
+        day_index = rng_people.integers(0, max(1, math.floor(config.days)), n_days)
+        windows = start + day_index * _DAY + rng_people.choice([9, 11, 14, 16], n_days) * 3600.0
+        times = _session_times(rng_people, counts[lo:hi], HUMAN, start, end, windows, 2 * 3600.0)
+        rows.add(
+            a[sl],
+            b[sl],
+            winner[sl],
+            np.full(hi - lo, first)[person[sl] - lo],
+            times,
+            "honest_shared",
+            None,
+        )
+        lo = hi
+    return {
+        "attack_id": "honest_population",
+        "kind": "honest_population",
+        "spread": {
+            k: (list(v) if isinstance(v, tuple) else v) for k, v in spread.to_dict().items()
+        },
+        "people": int(n_people),
+        "shared_ids": int(people_per_id.size),
+        "specialists": int((people.specialty >= 0).sum()),
+        "fans": int((people.fan_of >= 0).sum()),
+        "never_tie": int((people.tie_rate == 0).sum()),
+    }
+
+
+def _adaptive_attack(
+    rng: np.random.Generator,
+    attack: CamouflageStuffing | IdentityProbeStuffing | NewAccountSwarm,
+    attack_id: str,
+    target: int,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    strengths: np.ndarray,
+    tie_c: float,
+    bothbad_share: float,
+    period: tuple[float, float],
+    voters: _Voters,
+    rows: _Rows,
+    record: dict[str, Any],
+) -> None:
+    """Camouflaged, identity-probing and new-account-swarm rigging (see their config docstrings).
+
+    Rigged votes carry the attack's kind; cover votes (average-person votes on other battles, or on
+    target battles not recognised) carry ``<kind>_cover``. Every account's votes are interleaved in
+    time, at human pace over the whole period.
+    """
+    pair_i, pair_j, pair_p = pairs
+    start, end = period
+    has_target = (pair_i == target) | (pair_j == target)
+    record["models"] = [attack.target]
+    if isinstance(attack, NewAccountSwarm):
+        cap = max(1, int(attack.max_votes_per_account))
+        sizes: list[int] = []
+        while sum(sizes) < attack.n_votes:
+            sizes.append(int(rng.integers(1, cap + 1)))
+        sizes[-1] -= sum(sizes) - attack.n_votes
+        counts = np.asarray([x for x in sizes if x > 0], dtype=np.int64)
+        first = voters.add(counts.size, attack.kind, attack_id, "new_account")
+        a, b = _draw_pairs(rng, pair_i, pair_j, np.where(has_target, pair_p, 0.0), attack.n_votes)
+        winner = np.where(a == target, A_WINS, B_WINS)
+        times = _session_times(rng, counts, HUMAN, start, end)
+        owner = np.repeat(np.arange(counts.size), counts)
+        rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+        return
+    k = attack.n_voters
+    n_rigged = attack.n_votes
+    n_cover = _cover_votes(attack)
+    if isinstance(attack, CamouflageStuffing):
+        # Target battles not recognised are voted like an average person (part of the cover).
+        missed = min(
+            n_cover, int(rng.binomial(n_rigged, 1.0 - min(max(attack.recognise, 0.01), 1.0)))
+        )
+    else:
+        missed = 0
+    ra, rb = _draw_pairs(rng, pair_i, pair_j, np.where(has_target, pair_p, 0.0), n_rigged + missed)
+    ca, cb = _draw_pairs(rng, pair_i, pair_j, np.where(has_target, 0.0, pair_p), n_cover - missed)
+    rigged_winner = np.where(ra[:n_rigged] == target, A_WINS, B_WINS)
+    cover_a = np.concatenate([ra[n_rigged:], ca])
+    cover_b = np.concatenate([rb[n_rigged:], cb])
+    probs = tie_probabilities(strengths[cover_a], strengths[cover_b], tie_c)
+    cover_winner = _sample_outcomes(rng, probs, np.zeros(cover_a.size), bothbad_share)
+    a = np.concatenate([ra[:n_rigged], cover_a])
+    b = np.concatenate([rb[:n_rigged], cover_b])
+    winner = np.concatenate([rigged_winner, cover_winner])
+    is_rigged = np.r_[np.ones(n_rigged, bool), np.zeros(cover_a.size, bool)]
+    # Deal votes to accounts at random, then give each account human-paced sessions.
+    owner = rng.integers(0, k, a.size)
+    order = np.lexsort((rng.random(a.size), owner))
+    a, b, winner, is_rigged, owner = (
+        a[order],
+        b[order],
+        winner[order],
+        is_rigged[order],
+        owner[order],
+    )
+    counts = np.bincount(owner, minlength=k)
+    first = voters.add(k, attack.kind, attack_id, "camouflaged")
+    times = _session_times(rng, counts, HEAVY, start, end)
+    for mask, label in ((is_rigged, attack.kind), (~is_rigged, f"{attack.kind}_cover")):
+        rows.add(a[mask], b[mask], winner[mask], first + owner[mask], times[mask], label, attack_id)

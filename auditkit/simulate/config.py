@@ -16,11 +16,15 @@ __all__ = [
     "ATTACK_KINDS",
     "DEFAULT_LANGUAGES",
     "DEFAULT_START_TIME",
+    "HONEST_LAYERS",
     "PRESETS",
     "ArenaConfig",
     "Attack",
+    "CamouflageStuffing",
     "DisconnectedGroup",
     "IdentityLeak",
+    "IdentityProbeStuffing",
+    "NewAccountSwarm",
     "OmnipresentStuffing",
     "OverSampling",
     "PositionBot",
@@ -48,6 +52,9 @@ DEFAULT_LANGUAGES: dict[str, float] = {
     "pt": 0.02,
     "it": 0.02,
 }
+
+
+HONEST_LAYERS: tuple[str, ...] = ("heterogeneous", "homogeneous")
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,54 @@ class SharedAddress(Attack):
     n_votes: int = 300
 
 
+@dataclass(frozen=True)
+class CamouflageStuffing(Attack):
+    """Accounts that look honest: plausible votes on other battles, a vote for ``target`` whenever
+    they recognise it (``recognise`` of its battles), at human pace over the whole period.
+
+    ``n_votes`` counts the rigged votes (labelled ``camouflage``); each account also casts about
+    ``cover_ratio`` honest-looking votes per rigged vote (labelled ``camouflage_cover``), judged
+    like an average person. Min et al. 2025 (arXiv 2501.17858): rigging that hides among normal use.
+    """
+
+    kind: ClassVar[str] = "camouflage"
+    target: str
+    n_votes: int
+    n_voters: int = 4
+    cover_ratio: float = 2.0
+    recognise: float = 0.9
+
+
+@dataclass(frozen=True)
+class NewAccountSwarm(Attack):
+    """Many brand-new accounts that each cast 1-4 votes, all for ``target``, spread over weeks.
+
+    No single account carries evidence; only the population of new accounts does.
+    """
+
+    kind: ClassVar[str] = "new_account_swarm"
+    target: str
+    n_votes: int
+    max_votes_per_account: int = 4
+
+
+@dataclass(frozen=True)
+class IdentityProbeStuffing(Attack):
+    """Accounts that open each battle with an identity probe ("who made you?") and vote for
+    ``target`` when the answer names it; other battles get honest-looking votes.
+
+    Huang et al. 2025 (arXiv 2501.07493): de-anonymising answers, then voting. ``n_votes`` counts
+    the rigged votes; the probed battles without the target (``probe_cover`` per rigged vote) are
+    labelled ``identity_probe_cover``. When the arena has text, their battles' prompts are probes.
+    """
+
+    kind: ClassVar[str] = "identity_probe_voter"
+    target: str
+    n_votes: int
+    n_voters: int = 3
+    probe_cover: float = 1.0
+
+
 ATTACK_KINDS: dict[str, type[Attack]] = {
     cls.kind: cls
     for cls in (
@@ -161,6 +216,9 @@ ATTACK_KINDS: dict[str, type[Attack]] = {
         OverSampling,
         DisconnectedGroup,
         SharedAddress,
+        CamouflageStuffing,
+        NewAccountSwarm,
+        IdentityProbeStuffing,
     )
 }
 # CLI aliases: "shared_address" reads better on a command line than the label.
@@ -202,6 +260,9 @@ class ArenaConfig:
     voter_id_style: str = "mixed"  # "ip" | "hash" | "mixed"
     hash_voter_fraction: float = 0.15
     attacks: tuple[Attack, ...] = ()
+    # "heterogeneous": honest people differ (auditkit.simulate.people; the default);
+    # "homogeneous": every honest voter is one average person (the former layer, kept as a preset).
+    honest_layer: str = "heterogeneous"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "attacks", tuple(self.attacks))
@@ -218,6 +279,8 @@ class ArenaConfig:
             problems.append("tie_rate + bothbad_rate must be in [0, 0.5)")
         if self.voter_id_style not in ("ip", "hash", "mixed"):
             problems.append("voter_id_style must be ip, hash or mixed")
+        if self.honest_layer not in HONEST_LAYERS:
+            problems.append("honest_layer must be " + " or ".join(HONEST_LAYERS))
         if self.days <= 0:
             problems.append("days must be > 0")
         if not self.turn_probs or abs(sum(self.turn_probs) - 1.0) > 1e-6:
@@ -309,6 +372,10 @@ def _preset(name: str) -> ArenaConfig:
     m = PRESET_MODELS
     if name == "clean":
         return ArenaConfig(n_battles=20_000, models=m, text_fraction=0.1)
+    if name == "homogeneous":
+        return ArenaConfig(
+            n_battles=20_000, models=m, text_fraction=0.1, honest_layer="homogeneous"
+        )
     if name == "demo":
         return ArenaConfig(
             n_battles=20_000,
@@ -341,12 +408,15 @@ def _preset(name: str) -> ArenaConfig:
                 OverSampling(model=m[10], factor=3.0),
                 DisconnectedGroup(models=("reka-core-20240501", "phi-3-medium-4k-instruct")),
                 SharedAddress(n_people=5, n_votes=600),
+                CamouflageStuffing(target=m[3], n_votes=300, n_voters=3),
+                NewAccountSwarm(target=m[11], n_votes=600),
+                IdentityProbeStuffing(target=m[5], n_votes=200, n_voters=2),
             ),
         )
     raise ValueError(f"unknown preset {name!r} (known: {', '.join(PRESETS)})")
 
 
-PRESETS: tuple[str, ...] = ("clean", "demo", "attacks")
+PRESETS: tuple[str, ...] = ("clean", "demo", "attacks", "homogeneous")
 
 
 def preset_config(name: str, **overrides: Any) -> ArenaConfig:

@@ -255,7 +255,7 @@ def score_vectors(
 
 
 def _quadratic_pinv(
-    s: FloatArray, info: FloatArray, rel_ridge: float = 1e-9, ridge: float = 0.0
+    s: FloatArray, info: FloatArray, rel_ridge: float = 1e-9, ridge: float = 0.0, tau2: float = 0.0
 ) -> tuple[FloatArray, FloatArray]:
     """Batched ``s' I^+ s`` and rank(I) for singular information matrices.
 
@@ -272,8 +272,10 @@ def _quadratic_pinv(
     eye = np.eye(k)[None, :, :]
     inv = np.linalg.inv(info + eps[:, None, None] * eye)
     rank = np.rint(np.einsum("bij,bji->b", info, inv))
-    if ridge > 0:
-        inv = np.linalg.inv(info + (eps[:, None, None] + ridge) * eye)
+    if ridge > 0 or tau2 > 0:
+        # Random-effects covariance of the score: I + tau^2 I^2 (delta ~ N(0, tau^2) per model).
+        cov = info + tau2 * np.einsum("bij,bjk->bik", info, info) if tau2 > 0 else info
+        inv = np.linalg.inv(cov + (eps[:, None, None] + ridge) * eye)
     quad = np.einsum("bi,bij,bj->b", s, inv, s)
     return np.maximum(quad, 0.0), rank.astype(np.float64)
 
@@ -288,6 +290,7 @@ def voter_score_test(
     n_models: int,
     *,
     ridge: float = 0.0,
+    tau2: float = 0.0,
     batch_cells: int = 4_000_000,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Rao score test that a voter's votes follow the consensus BT model (``consensus_loo``).
@@ -301,7 +304,12 @@ def voter_score_test(
     inflates ``delta`` along ``theta``). A ``ridge`` (in units of Fisher information, ~4 votes per
     unit) shrinks directions the voter's few votes barely inform: ``S'(I + ridge)^-1 S <= S' I^+ S``,
     so the χ² reference stays conservative where the asymptotics are poorest (one lopsided upset
-    would otherwise look like overwhelming evidence). Returns (statistic, dof, p-value) per voter.
+    would otherwise look like overwhelming evidence). With ``tau2 > 0`` the null is a *population*
+    of honest tastes, ``delta ~ N(0, tau2 I)`` (natural-log strength scale): then
+    ``S ~ N(0, I + tau2 I^2)`` to first order and the statistic ``S'(I + tau2 I^2 + ridge)^-1 S``
+    tends to ``|delta|^2 / tau2`` as votes accumulate — an effect size, not a sample size
+    (:func:`auditkit.stats.population_nulls.score_heterogeneity` estimates ``tau2`` from the arena).
+    Returns (statistic, dof, p-value) per voter.
     """
     voter = np.asarray(voter, dtype=np.int64)
     stat = np.zeros(n_voters)
@@ -323,7 +331,7 @@ def voter_score_test(
         s, info = score_vectors(
             local[rows] - lo, model_a[rows], model_b[rows], score[rows], sub, hi - lo, n_models
         )
-        quad, rank = _quadratic_pinv(s, info, ridge=ridge)
+        quad, rank = _quadratic_pinv(s, info, ridge=ridge, tau2=tau2)
         stat[active[lo:hi]] = quad
         dof[active[lo:hi]] = rank
     p = np.where(dof > 0, stats.chi2.sf(stat, np.maximum(dof, 1.0)), 1.0)

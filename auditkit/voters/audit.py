@@ -27,6 +27,7 @@ from auditkit.detectors.base import jsonable
 from auditkit.prompts import PROMPT_REPEAT, prompt_repeat_hashes
 from auditkit.rules import RulePack
 from auditkit.schema import BattleTable, take_values
+from auditkit.stats import population_nulls as pn
 from auditkit.stats import voter_tests as vt
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
@@ -134,7 +135,7 @@ def audit_voters(
     ctx = _Context.build(frame, in_scope & ~voter_na, cfg, block_votes)
     if ctx is None:
         return _empty(tuple(notes), {"rows": n_rows, "rows_unaudited": n_rows}, usable=True)
-    evidence, seq_path = _individual_tests(ctx, cfg, random_state)
+    evidence, seq_path, spread = _individual_tests(ctx, cfg, random_state)
     flagged_ind = evidence["flagged"].to_numpy(dtype=bool)
 
     groups: tuple[GroupResult, ...] = ()
@@ -154,6 +155,7 @@ def audit_voters(
             member_min_z=cfg.group.option("member_min_z", 2.0),
             member_alpha=cfg.group.option("member_alpha", 0.005),
             member_window_share=cfg.group.option("member_window_share", 0.5),
+            member_time_ratio=cfg.group.option("member_time_ratio", 3.0),
             fdr=cfg.fdr,
             n_models=len(ctx.models),
             model_names=ctx.models,
@@ -175,6 +177,7 @@ def audit_voters(
         "groups_flagged": sum(1 for g in groups if g.flagged),
         "votes_invalidated": len(vote_flags),
         "exact_refits": ctx.exact_refits,
+        "population_spread": spread,
         "models": len(ctx.models),
         "baseline_arena_consistency_flagged": int(
             (
@@ -525,13 +528,45 @@ def _total_info(a: IntArray, b: IntArray, var: FloatArray, k: int) -> FloatArray
     return np.asarray(flat.reshape(k, k), dtype=np.float64)
 
 
+def _taste_heterogeneity(
+    ctx: _Context, local_of: IntArray, random_state: int, max_voters: int = 3000
+) -> float:
+    """How much honest tastes spread: ``tau^2`` of voter-specific strength offsets (log scale).
+
+    Estimated on up to ``max_voters`` audited voters drawn at random (each voter counts once;
+    :func:`auditkit.stats.population_nulls.score_heterogeneity`), under leave-voter-out models.
+    """
+    m = ctx.audited.size
+    if m == 0:
+        return 0.0
+    rng = np.random.default_rng(random_state + 7919)
+    codes = np.sort(rng.choice(ctx.audited, size=min(m, max_voters), replace=False))
+    lengths = (ctx.voter_start[codes + 1] - ctx.voter_start[codes]).astype(np.int64)
+    rows = np.repeat(ctx.voter_start[codes], lengths) + (
+        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
+    rows = rows.astype(np.int64)
+    probs = ctx.loo_probs(rows, local_of[ctx.voter[rows]])
+    sample = np.repeat(np.arange(codes.size), lengths)
+    s, info = vt.score_vectors(
+        sample,
+        ctx.model_a[rows],
+        ctx.model_b[rows],
+        ctx.score[rows],
+        probs,
+        codes.size,
+        ctx.n_models,
+    )
+    return pn.score_heterogeneity(s, info)
+
+
 def _individual_tests(
     ctx: _Context, cfg: VoterConfig, random_state: int
-) -> tuple[pd.DataFrame, FloatArray]:
+) -> tuple[pd.DataFrame, FloatArray, dict[str, float]]:
     """Run the per-voter tests on audited voters, block by block of voters.
 
-    Returns the evidence table and the sequential test's log e-path per vote (all votes; -inf for
-    votes of voters not audited).
+    Returns the evidence table, the sequential test's log e-path per vote (all votes; -inf for
+    votes of voters not audited) and the honest population's spread the tests were measured against.
     """
     m = ctx.audited.size
     k = ctx.n_models
@@ -560,6 +595,13 @@ def _individual_tests(
             np.add.at(pair_level, (ctx.pair(rows), level), 1.0)
     uniforms = np.random.default_rng(random_state).random((m, n_checks))
     speed = cfg.test("speed")
+    loo_cfg = cfg.test("consensus_loo")
+    taste_floor = loo_cfg.option("taste_floor", 0.25)
+    tau2_taste = max(_taste_heterogeneity(ctx, local_of, random_state), taste_floor**2)
+    # Sums the population-level tests need over all audited voters before any p-value exists.
+    surprise_sum, surprise_var, n_decisive = np.zeros(m), np.zeros(m), np.zeros(m)
+    surprise_bound = np.zeros(m)
+    hits, pull, pull_var = np.zeros((m, k)), np.zeros((m, k)), np.zeros((m, k))
 
     for lo, hi in ctx.voter_blocks():
         rows = ctx.audited_rows(lo, hi)
@@ -572,15 +614,24 @@ def _individual_tests(
         a, b, score = ctx.model_a[rows], ctx.model_b[rows], ctx.score[rows]
         probs = ctx.loo_probs(rows, local)
 
-        # consensus_loo: the score test for voter-specific strength offsets and the two-sided test
-        # on the summed surprise of each vote under the leave-voter-out model, Bonferroni-combined.
+        # consensus_loo: the score test for voter-specific strength offsets against the honest
+        # population's taste spread (random effects), and the decisive-vote surprise test below.
         stat, dof, p_score = vt.voter_score_test(
-            v, a, b, score, probs, mb, k, ridge=cfg.test("consensus_loo").option("ridge", 2.0)
+            v,
+            a,
+            b,
+            score,
+            probs,
+            mb,
+            k,
+            ridge=loo_cfg.option("ridge", 2.0),
+            tau2=tau2_taste,
         )
-        z_surprise, p_surprise = vt.vote_surprise_test(v, score, probs, mb)
-        p["consensus_loo"][out] = np.minimum(1.0, 2.0 * np.minimum(p_score, p_surprise))
         cols["consensus_stat"][out], cols["consensus_dof"][out] = stat, dof
-        cols["p_consensus_score"][out], cols["surprise_z"][out] = p_score, z_surprise
+        cols["p_consensus_score"][out] = p_score
+        total, var, count, bound = pn.decisive_surprise_sums(v, score, probs.p_a, probs.p_b, mb)
+        surprise_sum[out], surprise_var[out], n_decisive[out] = total, var, count
+        surprise_bound[out] = bound
 
         diff_sign = np.sign(probs.p_a - probs.p_b)  # +1: A is the stronger side under the null
         upset = np.stack([-diff_sign, diff_sign, np.zeros_like(diff_sign)], axis=1)
@@ -596,22 +647,28 @@ def _individual_tests(
         cols["sequential_log_e"][out] = seq.log_max
         log_path[rows] = seq.log_path
 
-        k_a, n_dec, p["position_bias"][out] = vt.position_bias_test(
-            v,
-            score == 1.0,
-            score != 0.5,
-            mb,
-            tolerance=cfg.test("position_bias").option("tolerance", 0.05),
-        )
-        cols["picked_a"][out], cols["decisive"][out] = k_a, n_dec
+        picked = (score == 1.0).astype(np.float64)
+        cols["picked_a"][out] = np.bincount(v, weights=picked, minlength=mb)
+        cols["decisive"][out] = count
 
-        p_t, best_m, z_t, ratio = vt.target_concentration_test(v, a, b, score, probs, share, mb, k)
-        p["target_concentration"][out] = p_t
-        cols["target_model_index"][out] = best_m
-        cols["target_z"][out], cols["target_concentration_ratio"][out] = z_t, ratio
+        resid, pv = score - probs.mean, probs.var
+        cell_a, cell_b = v * k + a, v * k + b
+        size = mb * k
+        hits[out] = (
+            np.bincount(cell_a, minlength=size) + np.bincount(cell_b, minlength=size)
+        ).reshape(mb, k)
+        pull[out] = (
+            np.bincount(cell_a, weights=resid, minlength=size)
+            - np.bincount(cell_b, weights=resid, minlength=size)
+        ).reshape(mb, k)
+        pull_var[out] = (
+            np.bincount(cell_a, weights=pv, minlength=size)
+            + np.bincount(cell_b, weights=pv, minlength=size)
+        ).reshape(mb, k)
+        del resid, pv, cell_a, cell_b
 
-        ties, exp_ties, p["tie_spam"][out] = vt.tie_rate_test(v, score == 0.5, probs.p_tie, mb)
-        cols["ties"][out], cols["expected_ties"][out] = ties, exp_ties
+        cols["ties"][out] = np.bincount(v, weights=(score == 0.5).astype(np.float64), minlength=mb)
+        cols["expected_ties"][out] = np.bincount(v, weights=probs.p_tie, minlength=mb)
         del probs
 
         t = ctx.tstamp[rows]
@@ -647,6 +704,54 @@ def _individual_tests(
             pair_level=pair_level,
             uniforms=uniforms[out],
         )
+
+    # Tests against the honest population's spread, now that every audited voter is counted.
+    z_surprise, p_surprise = pn.population_surprise_test(
+        surprise_sum,
+        surprise_var,
+        n_decisive,
+        floor=loo_cfg.option("surprise_floor", 0.05),
+        bound=surprise_bound,
+    )
+    cols["surprise_z"] = z_surprise
+    p["consensus_loo"] = np.minimum(1.0, 2.0 * np.minimum(cols["p_consensus_score"], p_surprise))
+    position = cfg.test("position_bias")
+    k_a, n_dec = cols["picked_a"], cols["decisive"]
+    rho_side = pn.binomial_overdispersion(
+        k_a, n_dec, np.full(m, 0.5), floor=4.0 * position.option("side_spread_floor", 0.03) ** 2
+    )
+    p["position_bias"] = pn.beta_binomial_two_sided(
+        k_a, n_dec, 0.5, rho_side, tolerance=position.option("tolerance", 0.05)
+    )
+    target = cfg.test("target_concentration")
+    (
+        p["target_concentration"],
+        best_model,
+        cols["target_z"],
+        cols["target_concentration_ratio"],
+    ) = pn.target_population_test(
+        hits,
+        pull,
+        pull_var,
+        ctx.n_votes[ctx.audited],
+        share,
+        pull_floor=target.option("pull_floor", 0.04),
+        share_floor=target.option("share_spread_floor", 0.0),
+    )
+    del hits, pull, pull_var
+    cols["target_model_index"] = best_model.astype(np.float64)
+    n_aud = ctx.n_votes[ctx.audited]
+    p_tie = np.divide(cols["expected_ties"], n_aud, out=np.zeros(m), where=n_aud > 0)
+    rho_tie = pn.binomial_overdispersion(
+        cols["ties"], n_aud, p_tie, floor=cfg.test("tie_spam").option("spread_floor", 0.02)
+    )
+    p["tie_spam"] = pn.beta_binomial_two_sided(cols["ties"], n_aud, p_tie, rho_tie)
+    # Rounded: block-wise sums differ in the last bits, the reported spread must not.
+    population_spread = {
+        "taste_tau": round(float(np.sqrt(tau2_taste)), 9),
+        "side_rho": round(rho_side, 9),
+        "tie_rho": round(rho_tie, 9),
+    }
 
     evidence = pd.DataFrame(
         {"voter": ctx.names_of(ctx.audited), "n_votes": ctx.n_votes[ctx.audited].astype(int)}
@@ -688,7 +793,7 @@ def _individual_tests(
         hit, _ = vt.benjamini_hochberg(evidence[f"p_{name}"].to_numpy(), cfg.fdr)
         review_flags |= hit
     evidence["review_flag"] = review_flags
-    return evidence, log_path
+    return evidence, log_path, population_spread
 
 
 def statistic_columns(with_prompt: bool) -> list[str]:

@@ -28,6 +28,9 @@ from auditkit.stats import voter_tests as vt
 
 __all__ = ["GroupResult", "find_coordinated_groups"]
 
+# Random time shifts that estimate how close in time members would be without coordination.
+_TIME_SHIFTS = 8
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
@@ -112,6 +115,7 @@ def find_coordinated_groups(
     member_alpha: float,
     fdr: float,
     member_window_share: float = 0.5,
+    member_time_ratio: float = 1.0,
     n_models: int,
     model_names: list[str] | None = None,
     min_group_size: int = 3,
@@ -244,34 +248,64 @@ def find_coordinated_groups(
         p_member = stats.chi2.sf(fisher, 4)
         return np.asarray((z_member >= member_min_z) & (p_member <= member_alpha), dtype=bool)
 
+    finite_t = tstamp[np.isfinite(tstamp)]
+    arena_start = float(finite_t.min()) if finite_t.size else 0.0
+    arena_period = (float(finite_t.max()) - arena_start if finite_t.size else 0.0) + 1.0
     vote_starts = voter_start[:-1]
     vote_ends = voter_start[1:]
 
-    def co_timed_share(who: IntArray) -> FloatArray:
-        """Per voter in ``who``: share of their votes with another member's vote within the slack."""
-        rows_of = [np.arange(vote_starts[w], vote_ends[w]) for w in who.tolist()]
-        if not rows_of:
-            return np.zeros(0)
-        all_rows = np.concatenate(rows_of)
-        times = np.nan_to_num(tstamp[all_rows], nan=0.0)
-        owner = np.repeat(np.arange(who.size), [r.size for r in rows_of])
+    def near_others(times: FloatArray, owner: IntArray, n_owners: int) -> FloatArray:
+        """Per vote: how many *other* owners' votes fall within the slack of it."""
         order = np.argsort(times, kind="stable")
         sorted_t = times[order]
         near_all = np.searchsorted(sorted_t, times + window_slack, side="right") - np.searchsorted(
             sorted_t, times - window_slack, side="left"
         )
-        # Own votes near each vote (rows are sorted by time within a voter).
         span = float(np.ptp(times)) + 4.0 * window_slack + 1.0
         key = owner * span + (times - times.min())
-        near_own = np.searchsorted(key, key + window_slack, side="right") - np.searchsorted(
-            key, key - window_slack, side="left"
+        key_order = np.argsort(key, kind="stable")
+        sorted_key = key[key_order]
+        near_own = np.searchsorted(sorted_key, key + window_slack, side="right") - np.searchsorted(
+            sorted_key, key - window_slack, side="left"
         )
-        co_timed = (near_all - near_own) > 0
-        return np.asarray(
-            np.bincount(owner, weights=co_timed, minlength=who.size)
-            / np.bincount(owner, minlength=who.size),
-            dtype=np.float64,
-        )
+        return np.asarray(near_all - near_own, dtype=np.float64)
+
+    def co_timed(who: IntArray, seed: int) -> tuple[FloatArray, FloatArray]:
+        """Per voter in ``who``: share of their votes with another member's vote within the slack,
+        and how many times more such neighbours they have than when every member's votes are
+        shifted in time by an independent random offset (circularly over the arena's span).
+
+        The shifted copies are the null of *no coordination*: the same people, the same habits
+        and daily rhythm of each, but no shared moments. Honest people who merely share a taste
+        are as close in time as chance makes them (ratio near one); accounts that vote together
+        are many times closer.
+        """
+        rows_of = [np.arange(vote_starts[w], vote_ends[w]) for w in who.tolist()]
+        if not rows_of:
+            return np.zeros(0), np.zeros(0)
+        all_rows = np.concatenate(rows_of)
+        times = np.nan_to_num(tstamp[all_rows], nan=0.0)
+        owner = np.repeat(np.arange(who.size), [r.size for r in rows_of])
+        counts = np.bincount(owner, minlength=who.size).astype(np.float64)
+        observed = near_others(times, owner, who.size)
+        share_w = np.bincount(owner, weights=observed > 0, minlength=who.size) / counts
+        observed_w = np.bincount(owner, weights=observed, minlength=who.size)
+        t0, period = arena_start, arena_period
+        rng = np.random.default_rng(seed)
+        null_w = np.zeros(who.size)
+        for _ in range(_TIME_SHIFTS):
+            # Shifts by whole days keep each member's daily rhythm (people vote at their hours)
+            # when the arena spans days; a shorter log is shifted by any offset.
+            offset = rng.random(who.size) * period
+            if period >= 2 * 86_400.0:
+                offset = np.floor(offset / 86_400.0) * 86_400.0
+            shifted = t0 + np.mod(times - t0 + offset[owner], period)
+            null_w += np.bincount(
+                owner, weights=near_others(shifted, owner, who.size), minlength=who.size
+            )
+        null_w /= _TIME_SHIFTS
+        ratio = (observed_w + 1.0) / (null_w + 1.0)
+        return np.asarray(share_w, dtype=np.float64), np.asarray(ratio, dtype=np.float64)
 
     for i, comp in enumerate(comps):
         members = np.asarray(comp, dtype=np.int64)
@@ -289,8 +323,18 @@ def find_coordinated_groups(
             if pool.size:
                 chosen = np.union1d(chosen, pool[member_pass(pool, m, d)])
             # Coordination in time: keep members most of whose votes fall within `window_slack` of
-            # votes by *other* kept members (an honest voter spread over weeks does not).
-            chosen = chosen[co_timed_share(chosen) >= member_window_share]
+            # votes by *other* kept members (an honest voter spread over weeks does not), and
+            # who have far more such neighbours than shifted copies of the same members do.
+            # Repeated until stable (a member kept only for a dropped member's company goes too);
+            # fewer than `min_group_size` coordinated accounts are no group.
+            for _ in range(5):
+                share_c, ratio_c = co_timed(chosen, seed=i + 1)
+                keep = (share_c >= member_window_share) & (ratio_c >= member_time_ratio)
+                if keep.all():
+                    break
+                chosen = chosen[keep]
+            if chosen.size < min_group_size:
+                chosen = chosen[:0]
         out.append(
             GroupResult(
                 group_id=f"g{i + 1:04d}:{names[m]}:{'up' if d > 0 else 'down'}",

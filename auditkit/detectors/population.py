@@ -1,0 +1,65 @@
+"""The ``population_shift`` detector: models whose rating depends on new accounts.
+
+The statistics are in :mod:`auditkit.voters.population`; this module turns each flagged model into
+one table-level finding (``vote_id`` None, so it can never invalidate a vote) whose evidence names
+the policy from ``rules/population.yaml``: ``report``, ``provisional`` (hold the rating as
+provisional) or ``down_weight`` (the summary carries ratings refitted with the new cohort's votes
+in that model's battles weighted by ``down_weight``).
+"""
+
+from __future__ import annotations
+
+from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
+from auditkit.rules import RulePack
+from auditkit.schema import BattleTable
+from auditkit.voters.population import PopulationAudit, PopulationConfig, audit_population
+
+__all__ = ["PopulationShiftDetector"]
+
+
+@register
+class PopulationShiftDetector(Detector):
+    """A model doing better (or worse) among few-vote accounts than among established voters."""
+
+    name = "population_shift"
+
+    def audit(self, battles: BattleTable, rules: RulePack) -> PopulationAudit:
+        return audit_population(battles, rules)
+
+    def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
+        cfg = PopulationConfig.from_rules(rules)
+        result = self.audit(battles, rules)
+        if not result.usable:
+            return DetectorResult(
+                detector=self.name,
+                summary={"usable": False, **result.stats},
+                notes=result.notes,
+            )
+        findings = []
+        for row in result.table[result.table["flagged"]].to_dict(orient="records"):
+            model = str(row["model"])
+            findings.append(
+                Finding(
+                    detector=self.name,
+                    rule="new_account_dependence",
+                    severity=Severity(cfg.severity),
+                    subject=model,
+                    score=float(row["z"]),
+                    p_value=float(row["p_value"]),
+                    message=(
+                        f"rating moves {float(row['shift_elo']):+.1f} Elo with the votes of "
+                        f"accounts with <= {cfg.new_max_votes} votes (policy: {cfg.policy})"
+                    ),
+                    evidence={
+                        **{str(key): value for key, value in row.items()},
+                        "policy": cfg.policy,
+                        "down_weighted_rating": result.down_weighted_ratings.get(model),
+                    },
+                )
+            )
+        return DetectorResult(
+            detector=self.name,
+            findings=tuple(findings),
+            summary=result.to_json(),
+            notes=result.notes,
+        )

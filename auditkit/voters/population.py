@@ -1,0 +1,252 @@
+"""Population-level check: does a model's rating depend on new / few-vote accounts?
+
+A swarm of brand-new accounts that each cast one to four votes for a model is invisible voter by
+voter: no account carries evidence. What it does leave is a population signature — the model does
+better among few-vote accounts than among established voters, beyond what honest newcomers'
+different tastes explain. This module measures that signature:
+
+1. split the votes into a *new* cohort (voters with at most ``new_max_votes`` votes in the table)
+   and an *established* cohort (everyone else);
+2. fit Bradley-Terry (ties as half a win) on the established cohort only;
+3. per model m, the summed residual of m's score on the new cohort's votes under that fit,
+   ``z_m = S_m / sqrt(V_m)``;
+4. honest newcomers differ from established voters as a whole (other tastes, other topics), so the
+   ``z_m`` are compared with an *empirical null* across models (Efron 2004): their spread is
+   inflated by ``phi = max(1, median(z^2) / 0.455)`` (0.455 = median of χ²₁) before the two-sided
+   p-value; Benjamini-Hochberg across models at ``fdr``;
+5. a model is flagged when its p survives BH *and* its rating moves by at least ``min_shift_elo``
+   between the all-votes fit and the established-only fit (the effect-size floor: a shift smaller
+   than that does not change what a leaderboard says).
+
+Null hypothesis (per model): new accounts' votes on m follow the established voters' model up to
+the overdispersion every model shows. The result never invalidates a vote: policy decides between
+reporting, holding the rating as provisional, or down-weighting the new cohort's votes in the
+flagged models' battles (``down_weighted_ratings``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import special, stats
+
+from auditkit.detectors.base import jsonable
+from auditkit.errors import RuleError
+from auditkit.rules import RulePack, require
+from auditkit.schema import BattleTable
+from auditkit.stats.bradley_terry import fit_bt_pairs
+from auditkit.stats.voter_tests import benjamini_hochberg
+
+__all__ = [
+    "POLICIES",
+    "PopulationAudit",
+    "PopulationConfig",
+    "audit_population",
+    "cohort_shift_test",
+]
+
+POLICIES = ("report", "provisional", "down_weight")
+_ELO = 400.0 / np.log(10.0)
+_MEDIAN_CHI2_1 = 0.454936
+_WHERE = "rules/population.yaml"
+# Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
+_SCORE_OF_WINNER = np.array([1.0, 0.0, 0.5, 0.5])
+
+
+@dataclass(frozen=True)
+class PopulationConfig:
+    """Options from the rule pack's ``population`` section."""
+
+    enabled: bool = True
+    new_max_votes: int = 4
+    min_new_battles: int = 50
+    fdr: float = 0.01
+    min_shift_elo: float = 10.0
+    policy: str = "provisional"
+    down_weight: float = 0.0
+    severity: str = "medium"
+
+    @classmethod
+    def from_rules(cls, rules: RulePack) -> PopulationConfig:
+        section = rules.section("population", default={})
+        policy = str(require(section, "policy", str, where=_WHERE, default="provisional"))
+        if policy not in POLICIES:
+            raise RuleError(f"key 'policy' must be one of {', '.join(POLICIES)}", path=_WHERE)
+        fdr = float(require(section, "fdr", (int, float), where=_WHERE, default=0.01))
+        weight = float(require(section, "down_weight", (int, float), where=_WHERE, default=0.0))
+        if not 0.0 < fdr < 1.0:
+            raise RuleError("key 'fdr' must be in (0, 1)", path=_WHERE)
+        if not 0.0 <= weight <= 1.0:
+            raise RuleError("key 'down_weight' must be in [0, 1]", path=_WHERE)
+        return cls(
+            enabled=bool(require(section, "enabled", bool, where=_WHERE, default=True)),
+            new_max_votes=int(require(section, "new_max_votes", int, where=_WHERE, default=4)),
+            min_new_battles=int(require(section, "min_new_battles", int, where=_WHERE, default=50)),
+            fdr=fdr,
+            min_shift_elo=float(
+                require(section, "min_shift_elo", (int, float), where=_WHERE, default=10.0)
+            ),
+            policy=policy,
+            down_weight=weight,
+            severity=str(require(section, "severity", str, where=_WHERE, default="medium")),
+        )
+
+
+@dataclass(frozen=True)
+class PopulationAudit:
+    """Per-model comparison of the new and established cohorts (``table``) and the verdict."""
+
+    usable: bool
+    table: pd.DataFrame
+    stats: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    down_weighted_ratings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def flagged_models(self) -> list[str]:
+        if not len(self.table):
+            return []
+        return sorted(self.table.loc[self.table["flagged"], "model"].astype(str))
+
+    def summary(self) -> str:
+        if not self.usable:
+            return "population check: not run — " + " ".join(self.notes)
+        flagged = self.flagged_models
+        what = ", ".join(flagged) if flagged else "no model"
+        return (
+            f"population check: {what} depends on new accounts beyond chance "
+            f"({int(self.stats.get('new_votes', 0)):,} votes from accounts with <= "
+            f"{int(self.stats.get('new_max_votes', 0))} votes)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "usable": self.usable,
+            "notes": list(self.notes),
+            "stats": jsonable(self.stats),
+            "models": jsonable(self.table.to_dict(orient="records")),
+            "down_weighted_ratings": jsonable(self.down_weighted_ratings),
+        }
+
+
+def _fit(
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    w: NDArray[np.float64],
+    k: int,
+) -> NDArray[np.float64]:
+    """BT strengths (natural log, mean zero) from weighted votes, aggregated per ordered pair."""
+    key = a * k + b
+    n = np.bincount(key, weights=w, minlength=k * k)
+    s = np.bincount(key, weights=w * score, minlength=k * k)
+    present = np.flatnonzero(n > 0)
+    theta = fit_bt_pairs(present // k, present % k, s[present], n[present], k, l2=1e-4)
+    return np.asarray(theta, dtype=np.float64)
+
+
+def cohort_shift_test(
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    theta: NDArray[np.float64],
+    n_models: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
+    """Per model: the cohort's summed score residual under ``theta`` and its empirical-null p.
+
+    ``a, b, score`` are the cohort's votes (model codes and A's score, ties 0.5); ``theta`` the
+    strengths fitted on the *other* cohort. Null hypothesis: the cohort's votes on each model follow
+    ``theta`` up to a common overdispersion ``phi`` (estimated across models as
+    ``max(1, median(z^2) / median(χ²₁))``). Returns (z, p, battles per model, phi).
+    """
+    p_a = special.expit(theta[a] - theta[b])
+    resid = score - p_a
+    var = p_a * (1.0 - p_a)
+    s = np.bincount(a, weights=resid, minlength=n_models) - np.bincount(
+        b, weights=resid, minlength=n_models
+    )
+    v = np.bincount(a, weights=var, minlength=n_models) + np.bincount(
+        b, weights=var, minlength=n_models
+    )
+    h = (np.bincount(a, minlength=n_models) + np.bincount(b, minlength=n_models)).astype(float)
+    z = np.divide(s, np.sqrt(v), out=np.zeros(n_models), where=v > 0)
+    informed = v > 0
+    phi = 1.0
+    if informed.sum() >= 3:
+        phi = max(1.0, float(np.median(z[informed] ** 2)) / _MEDIAN_CHI2_1)
+    p = np.where(informed, 2.0 * stats.norm.sf(np.abs(z) / np.sqrt(phi)), 1.0)
+    return z, np.asarray(p, dtype=np.float64), h, phi
+
+
+def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
+    """Compare every model's results among new accounts with established voters' (module doc)."""
+    cfg = PopulationConfig.from_rules(rules)
+    if not cfg.enabled:
+        return PopulationAudit(False, pd.DataFrame(), notes=("disabled in the rule pack",))
+    if not battles.voters_usable:
+        why = battles.voter_note or f"voter status is {battles.voter_status.value}"
+        return PopulationAudit(False, pd.DataFrame(), notes=(f"voters unusable ({why})",))
+    frame = battles.frame
+    ok = frame["voter"].notna().to_numpy() & (frame["model_a"] != frame["model_b"]).to_numpy(
+        dtype=bool, na_value=False
+    )
+    ok &= np.asarray(frame["winner"].cat.codes) >= 0
+    frame = frame[ok]
+    if frame.empty:
+        return PopulationAudit(False, pd.DataFrame(), notes=("no battles with a voter id",))
+    models = sorted(
+        {str(x) for x in pd.unique(frame["model_a"])}
+        | {str(x) for x in pd.unique(frame["model_b"])}
+    )
+    k = len(models)
+    index = pd.Index(models)
+    a = index.get_indexer(pd.Index(frame["model_a"])).astype(np.int64)
+    b = index.get_indexer(pd.Index(frame["model_b"])).astype(np.int64)
+    score = _SCORE_OF_WINNER[np.asarray(frame["winner"].cat.codes, dtype=np.int64)]
+    voter_codes, _ = pd.factorize(frame["voter"])
+    per_voter = np.bincount(voter_codes)
+    new = per_voter[voter_codes] <= cfg.new_max_votes
+    stats_out: dict[str, Any] = {
+        "new_max_votes": cfg.new_max_votes,
+        "new_votes": int(new.sum()),
+        "established_votes": int((~new).sum()),
+        "new_accounts": int((per_voter <= cfg.new_max_votes).sum()),
+        "policy": cfg.policy,
+    }
+    if new.sum() == 0 or (~new).sum() == 0:
+        note = "one cohort is empty: nothing to compare"
+        return PopulationAudit(False, pd.DataFrame(), stats=stats_out, notes=(note,))
+    ones = np.ones(a.size)
+    theta_all = _fit(a, b, score, ones, k)
+    theta_est = _fit(a[~new], b[~new], score[~new], ones[~new], k)
+    z, p, h, phi = cohort_shift_test(a[new], b[new], score[new], theta_est, k)
+    enough = h >= cfg.min_new_battles
+    reject, q = benjamini_hochberg(np.where(enough, p, 1.0), cfg.fdr)
+    shift = (theta_all - theta_all.mean() - (theta_est - theta_est.mean())) * _ELO
+    flagged = reject & enough & (np.abs(shift) >= cfg.min_shift_elo)
+    table = pd.DataFrame(
+        {
+            "model": models,
+            "new_battles": h.astype(np.int64),
+            "z": z,
+            "p_value": p,
+            "q_value": q,
+            "rating_all": theta_all * _ELO,
+            "rating_established": theta_est * _ELO,
+            "shift_elo": shift,
+            "flagged": flagged,
+        }
+    )
+    stats_out.update({"phi": phi, "flagged_models": int(flagged.sum())})
+    weighted: dict[str, float] = {}
+    if flagged.any():
+        touched = new & (flagged[a] | flagged[b])
+        w = np.where(touched, cfg.down_weight, 1.0)
+        theta_w = _fit(a, b, score, w, k)
+        weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
+        stats_out["down_weighted_votes"] = int(touched.sum())
+    return PopulationAudit(True, table, stats=stats_out, down_weighted_ratings=weighted)

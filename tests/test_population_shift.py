@@ -1,0 +1,94 @@
+"""The population_shift detector: a model's rating that depends on new accounts (swarm check)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from auditkit.detectors import get_detector
+from auditkit.rules import load_rules
+from auditkit.simulate import ArenaConfig, simulate_arena
+from auditkit.simulate.config import PRESET_MODELS, NewAccountSwarm
+from auditkit.voters.population import audit_population
+
+TARGET = PRESET_MODELS[11]
+
+
+@pytest.fixture(scope="module")
+def swarmed() -> Any:
+    attack = NewAccountSwarm(target=TARGET, n_votes=1_200)
+    return simulate_arena(ArenaConfig(n_battles=60_000, models=PRESET_MODELS, attacks=(attack,)), 8)
+
+
+def test_registered_and_run_by_default() -> None:
+    from auditkit.audit import DEFAULT_DETECTORS
+
+    assert get_detector("population_shift").name == "population_shift"
+    assert "population_shift" in DEFAULT_DETECTORS
+
+
+def test_swarm_accounts_are_each_unremarkable_but_the_target_is_flagged(swarmed: Any) -> None:
+    voters = swarmed.truth.voter_labels
+    swarm = voters[voters["label"] == "new_account_swarm"]
+    assert swarm["n_votes"].max() <= 4 and len(swarm) >= 300
+    result = audit_population(swarmed.battles, load_rules())
+    assert result.flagged_models == [TARGET]
+    row = result.table.set_index("model").loc[TARGET]
+    assert row["shift_elo"] >= 10.0 and row["z"] > 5
+
+
+def test_findings_are_table_level_and_carry_the_policy(swarmed: Any) -> None:
+    detector = get_detector("population_shift")()
+    result = detector.detect(swarmed.battles, load_rules())
+    assert [f.subject for f in result.findings] == [TARGET]
+    finding = result.findings[0]
+    assert finding.vote_id is None  # population evidence never invalidates a single vote
+    assert finding.evidence["policy"] == "provisional"
+
+
+def test_down_weighting_the_new_cohort_brings_the_target_back(swarmed: Any) -> None:
+    import numpy as np
+
+    from auditkit.voters.population import _fit
+
+    result = audit_population(swarmed.battles, load_rules())
+    frame = swarmed.battles.frame
+    honest_ids = swarmed.truth.vote_ids("honest") | swarmed.truth.vote_ids("honest_shared")
+    honest = frame[frame["vote_id"].isin(honest_ids)]
+    models = sorted(set(frame["model_a"].astype(str)) | set(frame["model_b"].astype(str)))
+    index = {m: i for i, m in enumerate(models)}
+    a = honest["model_a"].astype(str).map(index).to_numpy(dtype=np.int64)
+    b = honest["model_b"].astype(str).map(index).to_numpy(dtype=np.int64)
+    winner = honest["winner"].astype(str).to_numpy()
+    score = np.where(winner == "model_a", 1.0, np.where(winner == "model_b", 0.0, 0.5))
+    clean = _fit(a, b, score, np.ones(a.size), len(models)) * 400 / np.log(10)
+    attacked = result.table.set_index("model").loc[TARGET, "rating_all"]
+    weighted = result.down_weighted_ratings[TARGET]
+    truth = clean[index[TARGET]]
+    assert abs(weighted - truth) < 0.5 * abs(attacked - truth)
+
+
+def test_attack_free_arenas_flag_no_model() -> None:
+    rules = load_rules()
+    for seed in (31, 32):
+        arena = simulate_arena(ArenaConfig(n_battles=40_000, models=PRESET_MODELS), seed)
+        assert audit_population(arena.battles, rules).flagged_models == []
+
+
+def test_unusable_voter_ids_are_not_compared() -> None:
+    from auditkit.schema import BattleTable, VoterStatus
+
+    arena = simulate_arena(ArenaConfig(n_battles=2_000, models=PRESET_MODELS), 1)
+    battles = arena.battles
+    unusable = BattleTable(
+        frame=battles.frame,
+        voter_field="judge",
+        voter_status=VoterStatus.PLACEHOLDER,
+        voter_note="one id on every row",
+        sources=battles.sources,
+        source_formats=battles.source_formats,
+    )
+    result = audit_population(unusable, load_rules())
+    assert not result.usable and result.flagged_models == []
+    assert "voters unusable" in result.summary()
