@@ -23,6 +23,14 @@ class PopulationShiftDetector(Detector):
 
     name = "population_shift"
 
+    @classmethod
+    def check_rules(cls, rules: RulePack) -> None:
+        PopulationConfig.from_rules(rules)
+
+    @classmethod
+    def rule_ids(cls, rules: RulePack) -> frozenset[str] | None:
+        return frozenset({"new_account_dependence"})
+
     def audit(self, battles: BattleTable, rules: RulePack) -> PopulationAudit:
         return audit_population(battles, rules)
 
@@ -32,7 +40,7 @@ class PopulationShiftDetector(Detector):
         if not result.usable:
             return DetectorResult(
                 detector=self.name,
-                summary={"usable": False, **result.stats},
+                summary={"usable": False, "ran": False, **result.stats},
                 notes=result.notes,
             )
         findings = []

@@ -52,7 +52,6 @@ __all__ = [
 POLICIES = ("report", "provisional", "down_weight")
 _ELO = 400.0 / np.log(10.0)
 _MEDIAN_CHI2_1 = 0.454936
-_WHERE = "rules/population.yaml"
 # Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
 _SCORE_OF_WINNER = np.array([1.0, 0.0, 0.5, 0.5])
 
@@ -73,26 +72,27 @@ class PopulationConfig:
     @classmethod
     def from_rules(cls, rules: RulePack) -> PopulationConfig:
         section = rules.section("population", default={})
-        policy = str(require(section, "policy", str, where=_WHERE, default="provisional"))
+        where = rules.where("population")
+        policy = str(require(section, "policy", str, where=where, default="provisional"))
         if policy not in POLICIES:
-            raise RuleError(f"key 'policy' must be one of {', '.join(POLICIES)}", path=_WHERE)
-        fdr = float(require(section, "fdr", (int, float), where=_WHERE, default=0.01))
-        weight = float(require(section, "down_weight", (int, float), where=_WHERE, default=0.0))
+            raise RuleError(f"key 'policy' must be one of {', '.join(POLICIES)}", path=where)
+        fdr = float(require(section, "fdr", (int, float), where=where, default=0.01))
+        weight = float(require(section, "down_weight", (int, float), where=where, default=0.0))
         if not 0.0 < fdr < 1.0:
-            raise RuleError("key 'fdr' must be in (0, 1)", path=_WHERE)
+            raise RuleError("key 'fdr' must be in (0, 1)", path=where)
         if not 0.0 <= weight <= 1.0:
-            raise RuleError("key 'down_weight' must be in [0, 1]", path=_WHERE)
+            raise RuleError("key 'down_weight' must be in [0, 1]", path=where)
         return cls(
-            enabled=bool(require(section, "enabled", bool, where=_WHERE, default=True)),
-            new_max_votes=int(require(section, "new_max_votes", int, where=_WHERE, default=4)),
-            min_new_battles=int(require(section, "min_new_battles", int, where=_WHERE, default=50)),
+            enabled=bool(require(section, "enabled", bool, where=where, default=True)),
+            new_max_votes=int(require(section, "new_max_votes", int, where=where, default=4)),
+            min_new_battles=int(require(section, "min_new_battles", int, where=where, default=50)),
             fdr=fdr,
             min_shift_elo=float(
-                require(section, "min_shift_elo", (int, float), where=_WHERE, default=10.0)
+                require(section, "min_shift_elo", (int, float), where=where, default=10.0)
             ),
             policy=policy,
             down_weight=weight,
-            severity=str(require(section, "severity", str, where=_WHERE, default="medium")),
+            severity=str(require(section, "severity", str, where=where, default="medium")),
         )
 
 
