@@ -9,15 +9,19 @@ look at the sentence around each occurrence to tell "I am Claude" from "Claude i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
+from auditkit.identity.normalise import NormalisedText, normalise
+from auditkit.identity.scorer import CandidateContext, worth_scoring
 
 __all__ = [
     "NameHit",
     "SelfIdMatch",
     "analyze_response",
+    "candidate_contexts",
     "find_names",
     "has_name",
     "is_probe",
@@ -254,19 +258,98 @@ def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
     )
 
 
-def _make_match(rule_id: str, lang: str, text: str, hit: NameHit) -> SelfIdMatch:
+def _make_match(
+    rule_id: str, lang: str, norm: NormalisedText, original: str, hit: NameHit
+) -> SelfIdMatch:
+    start, end = norm.original_span(hit.start, hit.end)
     return SelfIdMatch(
         rule=rule_id,
         lang=lang,
-        start=hit.start,
-        end=hit.end,
-        matched_text=text[hit.start : hit.end],
+        start=start,
+        end=end,
+        matched_text=original[start:end],
         name=hit.name.text,
         kind=hit.name.kind,
         family=hit.name.family,
         maker=hit.name.maker,
-        snippet=_snippet(text, hit.start, hit.end),
+        snippet=_snippet(original, start, end),
     )
+
+
+_SENTENCE_TAIL = re.compile(r"[.!?。！？\n]")
+_OPENING_JUNK = re.compile(r"[\W_\d]*", re.UNICODE)
+
+
+def _context(
+    text: str,
+    hit: NameHit,
+    rules: IdentityRules,
+    *,
+    probed: bool,
+    translate: bool,
+    roleplay: bool,
+    hits: list[NameHit],
+) -> CandidateContext:
+    sent_start = _sentence_start(text, hit.start, rules.window)
+    left = text[max(sent_start, hit.start - 60) : hit.start]
+    right = text[hit.end : hit.end + 40]
+    tail = _SENTENCE_TAIL.search(right)
+    if tail is not None:
+        right = right[: tail.end()]
+    markers = rules.self_markers
+    return CandidateContext(
+        left=left,
+        right=right,
+        kind=hit.name.kind,
+        self_before=markers is not None and markers.search(left) is not None,
+        self_after=markers is not None and markers.search(right) is not None,
+        probed=probed,
+        at_start=hit.start <= rules.answer_to_probe_offset,
+        quoted=_quoted(text, hit.start),
+        translate=translate,
+        roleplay=roleplay,
+        opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
+        several_names=any(
+            other is not hit and sent_start <= other.start < hit.end + len(right) for other in hits
+        ),
+    )
+
+
+def candidate_contexts(
+    text: str, rules: IdentityRules, *, probed: bool = False, user_text: str = ""
+) -> list[CandidateContext]:
+    """The learned step's candidates: name occurrences that pass its gate (training uses this)."""
+    norm = normalise(text)
+    hits = find_names(norm.text, rules)
+    codes = _code_spans(norm.text)
+    return [ctx for _, ctx in _gated(norm.text, hits, codes, rules, probed, user_text)]
+
+
+def _gated(
+    text: str,
+    hits: list[NameHit],
+    codes: list[tuple[int, int]],
+    rules: IdentityRules,
+    probed: bool,
+    user_text: str,
+) -> Iterator[tuple[NameHit, CandidateContext]]:
+    """Name occurrences worth scoring: outside code, not an echo of a requested translation or
+    role-play (the user wrote the name), an ambiguous name only in its AI sense, past the gate."""
+    translate = any(p.search(user_text) for p in rules.translate)
+    roleplay = any(p.search(user_text) for p in rules.roleplay)
+    user_lower = user_text.lower()
+    for hit in hits:
+        if _inside(codes, hit.start):
+            continue
+        if (translate or roleplay) and hit.name.text in user_lower:
+            continue
+        if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
+            continue
+        ctx = _context(
+            text, hit, rules, probed=probed, translate=translate, roleplay=roleplay, hits=hits
+        )
+        if worth_scoring(ctx):
+            yield hit, ctx
 
 
 def analyze_response(
@@ -280,8 +363,13 @@ def analyze_response(
 
     ``probed`` says the user asked who the model is (it lets an ambiguous name count and enables
     the answer-to-probe rule); ``user_text`` is the user's side so far (a name the user wrote is
-    not *revealed* by a bare answer).
+    not *revealed* by a bare answer). The text is normalised first (normalise.py); spans are
+    reported on the original. When no rule accepts any name, the learned scorer (scorer.py), if
+    the rule pack enables it, judges each name occurrence outside code.
     """
+    original = text
+    norm = normalise(text)
+    text = norm.text
     hits = find_names(text, rules)
     if not hits:
         return []
@@ -309,7 +397,7 @@ def analyze_response(
                     break
             if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
                 break
-            matches.append(_make_match(rule.id, rule.lang, text, hit))
+            matches.append(_make_match(rule.id, rule.lang, norm, original, hit))
             break
     if not matches and probed:
         for hit in hits:
@@ -322,6 +410,27 @@ def analyze_response(
                 break  # the reply opens with a sentence ABOUT a name: it is not the answer
             if _quoted(text, hit.start):
                 continue
-            matches.append(_make_match(rules.answer_to_probe_id, "", text, hit))
+            matches.append(_make_match(rules.answer_to_probe_id, "", norm, original, hit))
             break
+    if not matches and rules.scorer is not None:
+        matches.extend(_learned_matches(text, original, norm, hits, codes, rules, probed, user_text))
     return matches
+
+
+def _learned_matches(
+    text: str,
+    original: str,
+    norm: NormalisedText,
+    hits: list[NameHit],
+    codes: list[tuple[int, int]],
+    rules: IdentityRules,
+    probed: bool,
+    user_text: str,
+) -> list[SelfIdMatch]:
+    """The first name occurrence the scorer accepts (at most one: it explains the response)."""
+    scorer = rules.scorer
+    assert scorer is not None
+    for hit, ctx in _gated(text, hits, codes, rules, probed, user_text):
+        if scorer.score(ctx) >= scorer.threshold:
+            return [_make_match(rules.learned_id, "", norm, original, hit)]
+    return []
