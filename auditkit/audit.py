@@ -55,7 +55,14 @@ __all__ = [
     "sha256_file",
 ]
 
-DEFAULT_DETECTORS = ("identity_leak", "voter_anomaly", "sampling", "prompt_dedup")
+DEFAULT_DETECTORS = (
+    "identity_leak",
+    "voter_anomaly",
+    "sampling",
+    "prompt_dedup",
+    "identity_probe",
+    "deanonymisability",
+)
 # Vote-level detectors whose findings for a vote depend on that vote alone: safe to cache per vote.
 CACHEABLE_DETECTORS = ("identity_leak",)
 LEADERBOARD_COLUMNS = (
@@ -980,6 +987,9 @@ def _summary(
             "reasons": list(gate_reasons),
         },
         "notes": list(notes),
+        "deanonymisability": next(
+            (dict(r.summary) for r in results if r.detector == "deanonymisability"), None
+        ),
     }
 
 
@@ -1083,4 +1093,7 @@ def _report_context(
             "findings": len(findings),
             "significant rating changes": significant,
         },
+        deanonymisability=list(
+            (summary.get("deanonymisability") or {}).get("models", [])  # type: ignore[union-attr]
+        ),
     )

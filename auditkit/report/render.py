@@ -73,6 +73,7 @@ class ReportContext:
     notes: Sequence[str] = ()
     diff: Mapping[str, Any] | None = None
     headline_numbers: Mapping[str, Any] = field(default_factory=dict)
+    deanonymisability: Sequence[Mapping[str, Any]] = ()  # per model, see detectors/deanonymisability
 
 
 def _environment() -> jinja2.Environment:
@@ -104,6 +105,7 @@ def render_html(context: ReportContext) -> str:
         "sampling": plots.sampling_shares(context.sampling),
         "voters": plots.voter_scatter(context.voters),
         "timeline": plots.invalidations_over_time(context.invalidation_events),
+        "recognisability": plots.recognisability_bars([dict(r) for r in context.deanonymisability]),
     }
     rows = context.leaderboard.sort_values(["rank_after", "model"], na_position="last").to_dict(
         "records"
