@@ -4,7 +4,7 @@ An anonymous arena is blind only if a voter cannot tell the models apart. Huang 
 "Exploring and Mitigating Adversarial Manipulation of Voting-Based Leaderboards", arXiv 2501.07493)
 identify models from their responses with more than 95 % accuracy using simple text features. This
 detector measures that on the arena's own battles: a capped, balanced sample of responses per
-model, character 3–4-grams and word 1–2-grams (TF-IDF), a multinomial logistic regression, and
+model, character 3–4-grams and word 1–2-grams (TF-IDF), a one-vs-rest logistic regression (fitted by SGD), and
 stratified k-fold cross-validated predictions. Per model:
 
 * accuracy — the share of its held-out responses the classifier attributes to it, with a Wilson
@@ -185,8 +185,8 @@ def recognisability(
     with threadpool_limits(1):
         x = features.fit_transform(texts)
         cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
-        predicted = cross_val_predict(_classifier(), x, labels, cv=cv)
-        full = _classifier().fit(x, labels)
+        predicted = cross_val_predict(_classifier(random_state), x, labels, cv=cv)
+        full = _classifier(random_state).fit(x, labels)
     names = features.get_feature_names_out()
     coef = full.coef_
     n_total = len(labels)
@@ -197,6 +197,8 @@ def recognisability(
         correct = int((predicted[mask] == model).sum())
         chance = n / n_total
         low, high = proportion_confint(correct, n, alpha=0.05, method="wilson")
+        # Wilson bounds computed in floating point can miss 0 or 1 by one ulp
+        low, high = min(float(low), correct / n), max(float(high), correct / n)
         p = float(binomtest(correct, n, chance, alternative="greater").pvalue)
         top = np.argsort(-coef[k])[:top_features]
         giveaways = tuple(_feature_label(str(names[j])) for j in top if coef[k, j] > 0)
@@ -223,10 +225,14 @@ def recognisability(
     return out
 
 
-def _classifier() -> Any:
-    from sklearn.linear_model import LogisticRegression
+def _classifier(random_state: int) -> Any:
+    """Logistic regression (one-vs-rest, L2) fitted by stochastic gradient descent: five passes
+    reach the accuracy of a converged L-BFGS fit here at a fraction of its cost."""
+    from sklearn.linear_model import SGDClassifier
 
-    return LogisticRegression(C=2.0, max_iter=60, tol=1e-2)
+    return SGDClassifier(
+        loss="log_loss", alpha=1e-4, max_iter=5, tol=None, random_state=random_state
+    )
 
 
 def _feature_label(name: str) -> str:
