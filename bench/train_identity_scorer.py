@@ -4,6 +4,7 @@ Training data (never the corpus's test split):
 * tests/data/identity/corpus.jsonl, split ``dev`` (written-by-auditkit cases and labelled real
   arena answers);
 * tests/data/identity/handwritten.jsonl (the older hand-written dev set, all splits);
+* tests/data/identity/cases_training.py (training-only cases written by auditkit);
 * the simulator's response bank: every leak template and hard negative of
   auditkit/simulate/responses.py, rendered for each identity (auditkit's own text).
 
@@ -89,6 +90,13 @@ def training_items() -> list[dict[str, Any]]:
         if json.loads(line)["split"] == "dev"
     ]
     items += [json.loads(line) for line in (DATA / "handwritten.jsonl").open(encoding="utf-8")]
+    sys.path.insert(0, str(DATA))
+    from cases_training import CASES as TRAINING_CASES
+
+    items += [
+        {"prompt": prompt, "response": response, "label": label, "model": model, "lang": lang}
+        for lang, _kind, model, prompt, response, label, _why in TRAINING_CASES
+    ]
     rnd = random.Random(0)
     models = [prefix + "-x" for prefix, _ in responses.IDENTITIES]
     for lang, templates in sorted(responses.LEAK_TEMPLATES.items()):

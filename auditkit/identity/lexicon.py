@@ -30,7 +30,7 @@ __all__ = [
     "load_identity_rules",
 ]
 
-SCRIPTS = ("latin", "cjk", "hangul", "cyrillic", "hebrew")
+SCRIPTS = ("latin", "cjk", "hangul", "cyrillic", "hebrew", "arabic", "devanagari")
 _KINDS = ("family", "maker")
 
 

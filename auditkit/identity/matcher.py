@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
-from auditkit.identity.normalise import NormalisedText, normalise
-from auditkit.identity.scorer import CandidateContext, worth_scoring
+from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
+from auditkit.identity.scorer import NEAR_LEFT, NEAR_RIGHT, CandidateContext, worth_scoring
 
 __all__ = [
     "NameHit",
@@ -151,11 +151,13 @@ _SCRIPT_CHARS = {
     "hangul": re.compile("[\uac00-\ud7af\u1100-\u11ff]"),
     "cyrillic": re.compile("[\u0400-\u04ff]"),
     "hebrew": re.compile("[\u0590-\u05ff]"),
+    "arabic": re.compile("[\u0600-\u06ff]"),
+    "devanagari": re.compile("[\u0900-\u097f]"),
 }
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _OUTSIDE_KNOWN_SCRIPTS = re.compile(
-    "[^\x00-\x7f\u0400-\u04ff\u0590-\u05ff\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uac00-\ud7af]"
+    "[^\x00-\x7f\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u1100-\u11ff"
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
 )
 
 
@@ -309,9 +311,21 @@ def _context(
         translate=translate,
         roleplay=roleplay,
         opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
+        self_near=_self_near(text, hit, markers),
         several_names=any(
             other is not hit and sent_start <= other.start < hit.end + len(right) for other in hits
         ),
+    )
+
+
+def _self_near(text: str, hit: NameHit, markers: re.Pattern[str] | None) -> bool:
+    """A first-person marker close to the name (the learned step's gate; a short, cheap window)."""
+    if markers is None:
+        return False
+    lo = max(0, hit.start - NEAR_LEFT)
+    return (
+        markers.search(text[lo : hit.start]) is not None
+        or markers.search(text[hit.end : hit.end + NEAR_RIGHT]) is not None
     )
 
 
@@ -338,7 +352,11 @@ def _gated(
     translate = any(p.search(user_text) for p in rules.translate)
     roleplay = any(p.search(user_text) for p in rules.roleplay)
     user_lower = user_text.lower()
+    markers = rules.self_markers
     for hit in hits:
+        # Cheap superset of the gate first: most mentions have no first-person word near them.
+        if not probed and hit.start > rules.answer_to_probe_offset and not _self_near(text, hit, markers):
+            continue
         if _inside(codes, hit.start):
             continue
         if (translate or roleplay) and hit.name.text in user_lower:
@@ -368,11 +386,18 @@ def analyze_response(
     the rule pack enables it, judges each name occurrence outside code.
     """
     original = text
-    norm = normalise(text)
-    text = norm.text
     hits = find_names(text, rules)
     if not hits:
         return []
+    # Normalise only when a character it would change lies where the rules look (the sentence
+    # before a name, the words after it); most text is left as it is, at no cost.
+    spans = [(max(0, h.start - rules.window), h.end + 60) for h in hits]
+    if needs_normalising(text, spans):
+        norm = normalise(text)
+        text = norm.text
+        hits = find_names(text, rules)
+    else:
+        norm = unchanged(text)
     codes = _code_spans(text)
     user_lower = user_text.lower()
     matches: list[SelfIdMatch] = []
@@ -380,7 +405,8 @@ def analyze_response(
         sent_start = _sentence_start(text, hit.start, rules.window)
         before_text = text[sent_start : hit.start]
         after_text = text[hit.end : hit.end + 40]
-        scripts = scripts_of(before_text + " " + after_text)
+        # The name itself routes too: a sign-off line "- Gemini" has no other letters.
+        scripts = scripts_of(before_text + " " + text[hit.start : hit.end] + " " + after_text)
         in_code = _inside(codes, hit.start)
         quoted: bool | None = None
         for rule in rules.rules:

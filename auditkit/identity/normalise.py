@@ -13,9 +13,10 @@ normalised text are reported on the original.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-__all__ = ["NormalisedText", "normalise"]
+__all__ = ["NormalisedText", "needs_normalising", "normalise", "unchanged"]
 
 # Emphasis runs: **bold**, __bold__, *italic*, ~~strike~~ (single underscores are left alone:
 # they are part of identifiers such as gpt_4_turbo), and invisible characters.
@@ -35,7 +36,6 @@ _TRANSLATE = str.maketrans(
         "　": " ",
         "\u00a0": " ",
         "\u202f": " ",
-        "—": "-",
         "–": "-",
         "―": "-",
         "‐": "-",
@@ -47,34 +47,65 @@ _TRANSLATE = str.maketrans(
 
 
 
+_TRANSLATED = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
+
+
 @dataclass(frozen=True)
 class NormalisedText:
-    """The normalised text and, per character, its offset in the original text."""
+    """The normalised text and where its characters came from in the original.
+
+    ``breaks`` holds, for each run of kept characters, (start in the normalised text, start in the
+    original); a span is mapped back by bisection (no per-character table).
+    """
 
     text: str
-    offsets: tuple[int, ...]
+    breaks: tuple[tuple[int, int], ...]
     original_length: int
+
+    def original_offset(self, pos: int) -> int:
+        k = bisect_right(self.breaks, (pos, self.original_length + 1)) - 1
+        norm_start, orig_start = self.breaks[max(k, 0)]
+        return orig_start + (pos - norm_start)
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of normalised characters ``start:end``."""
-        if start >= len(self.offsets):
+        if start >= len(self.text):
             return self.original_length, self.original_length
-        last = self.offsets[end - 1] + 1 if end > start else self.offsets[start]
-        return self.offsets[start], last
+        last = self.original_offset(end - 1) + 1 if end > start else self.original_offset(start)
+        return self.original_offset(start), last
+
+
+_SPECIAL = re.compile(_TRANSLATED.pattern[:-1] + "*_~\u200b\u200c\u200d\ufeff]")
+
+
+def needs_normalising(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Does any span of ``text`` hold a character :func:`normalise` would change?"""
+    return any(_SPECIAL.search(text, lo, hi) is not None for lo, hi in spans)
+
+
+def unchanged(text: str) -> NormalisedText:
+    """``text`` as its own normalisation (offsets are the identity)."""
+    return NormalisedText(text, ((0, 0),), len(text))
 
 
 def normalise(text: str) -> NormalisedText:
     """Normalise ``text`` for matching (see the module docstring); the same length or shorter."""
-    translated = text.translate(_TRANSLATE)  # one character for one: offsets unchanged
+    # Most text has few of these characters: substitute only where one occurs (one for one, so
+    # offsets are unchanged), then drop the emphasis runs.
+    if _TRANSLATED.search(text) is not None:
+        text_t = _TRANSLATED.sub(lambda m: m.group().translate(_TRANSLATE), text)
+    else:
+        text_t = text
     parts: list[str] = []
-    offsets: list[int] = []
+    breaks: list[tuple[int, int]] = [(0, 0)]
     pos = 0
-    for m in _REMOVE.finditer(translated):
-        parts.append(translated[pos : m.start()])
-        offsets.extend(range(pos, m.start()))
+    kept = 0
+    for m in _REMOVE.finditer(text_t):
+        parts.append(text_t[pos : m.start()])
+        kept += m.start() - pos
         pos = m.end()
+        breaks.append((kept, pos))
     if pos == 0:
-        return NormalisedText(translated, tuple(range(len(text))), len(text))
-    parts.append(translated[pos:])
-    offsets.extend(range(pos, len(text)))
-    return NormalisedText("".join(parts), tuple(offsets), len(text))
+        return NormalisedText(text_t, ((0, 0),), len(text))
+    parts.append(text_t[pos:])
+    return NormalisedText("".join(parts), tuple(breaks), len(text))

@@ -23,6 +23,8 @@ import numpy as np
 
 __all__ = [
     "DEFAULT_SCORER_PATH",
+    "NEAR_LEFT",
+    "NEAR_RIGHT",
     "CandidateContext",
     "SelfIdScorer",
     "candidate_tokens",
@@ -33,6 +35,8 @@ __all__ = [
 DEFAULT_SCORER_PATH = Path(__file__).resolve().parent / "data" / "self_id_scorer.npz"
 N_BUCKETS = 1 << 16
 _LEFT, _RIGHT = 60, 40
+# The gate looks for a first-person word this close to the name (cheap: a short window).
+NEAR_LEFT, NEAR_RIGHT = 30, 20
 _SPACES = re.compile(r"\s+")
 
 
@@ -52,6 +56,7 @@ class CandidateContext:
     roleplay: bool  # the user asked for role-play / a script
     opens_sentence: bool  # nothing but punctuation before the name in its sentence
     several_names: bool = False  # another lexicon name in the same sentence (a list, a comparison)
+    self_near: bool = False  # a first-person marker within NEAR_LEFT / NEAR_RIGHT characters
 
 
 def worth_scoring(ctx: CandidateContext) -> bool:
@@ -59,7 +64,7 @@ def worth_scoring(ctx: CandidateContext) -> bool:
     reply, or a reply to an identity question; never quoted text (that is not the speaker)."""
     if ctx.quoted:
         return False
-    return ctx.self_before or ctx.self_after or ctx.at_start or ctx.probed
+    return ctx.self_near or ctx.at_start or ctx.probed
 
 
 def candidate_tokens(ctx: CandidateContext) -> list[str]:
