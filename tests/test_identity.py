@@ -234,8 +234,7 @@ def test_mentions_are_not_self_identifications(identity: IdentityRules, text: st
         ("Soy ChatGPT, un modelo de OpenAI.", "self_id.es.i_am", "ChatGPT"),
         ("Je suis Claude.", "self_id.fr.i_am", "Claude"),
         ("Ich bin ein von OpenAI entwickeltes Sprachmodell.", "self_id.de.i_am", "OpenAI"),
-        # "just" is no filler of self_id.en.i_am; the learned step recognises the self-reference
-        ("I'm just GPT-4-Turbo, honestly.", "self_id.any.learned", "GPT-4-Turbo"),
+        ("I'm just GPT-4-Turbo, honestly.", None, None),  # "just" is no self-reference filler
         ("So, as Claude, I can't see your screen.", "self_id.en.as_name", "Claude"),
         ("As Grok, the model from xAI, I try to be witty.", "self_id.en.as_name", "Grok"),
         ("As DeepSeek from 01.AI, I answer briefly.", "self_id.en.as_name", "DeepSeek"),

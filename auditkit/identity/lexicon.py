@@ -85,9 +85,11 @@ class IdentityRules:
     # The learned second step (scorer.py): first-person markers (a feature), translation-request
     # patterns (a feature), the scorer itself (None when self_reference.yaml disables it).
     self_markers: re.Pattern[str] | None = None
+    self_marker_words: frozenset[str] = frozenset()
     translate: tuple[re.Pattern[str], ...] = ()
     scorer: SelfIdScorer | None = None
     learned_id: str = "self_id.any.learned"
+    learned_max_names: int = 6  # a response naming more models/makers than this is about them
 
     @property
     def n_names(self) -> int:
@@ -219,6 +221,7 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
     atp = require(selfref, "answer_to_probe", dict, where=where_sr, default={})
     learned = require(selfref, "learned", dict, where=where_sr, default={})
     markers = _str_list(selfref, "self_markers", where_sr)
+    marker_words = require(selfref, "self_marker_words", dict, where=where_sr, default={})
     return IdentityRules(
         names=names,
         automaton=_build_automaton(sorted(names)),
@@ -243,9 +246,13 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
             if markers
             else None
         ),
+        self_marker_words=frozenset(
+            w.lower() for lang in marker_words for w in _str_list(marker_words, lang, where_sr)
+        ),
         translate=tuple(_compile(p, where_ctx) for p in _str_list(context, "translate", where_ctx)),
         scorer=_load_scorer(learned, where_sr),
         learned_id=str(learned.get("id", "self_id.any.learned")),
+        learned_max_names=int(learned.get("max_names", 6)),
     )
 
 

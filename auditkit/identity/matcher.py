@@ -298,34 +298,41 @@ def _context(
     tail = _SENTENCE_TAIL.search(right)
     if tail is not None:
         right = right[: tail.end()]
-    markers = rules.self_markers
     return CandidateContext(
         left=left,
         right=right,
         kind=hit.name.kind,
-        self_before=markers is not None and markers.search(left) is not None,
-        self_after=markers is not None and markers.search(right) is not None,
+        self_before=has_self_marker(left, rules),
+        self_after=has_self_marker(right, rules),
         probed=probed,
         at_start=hit.start <= rules.answer_to_probe_offset,
         quoted=_quoted(text, hit.start),
         translate=translate,
         roleplay=roleplay,
         opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
-        self_near=_self_near(text, hit, markers),
+        self_near=_self_near(text, hit, rules),
         several_names=any(
             other is not hit and sent_start <= other.start < hit.end + len(right) for other in hits
         ),
     )
 
 
-def _self_near(text: str, hit: NameHit, markers: re.Pattern[str] | None) -> bool:
+_WORDS = re.compile(r"\w+")
+
+
+def has_self_marker(text: str, rules: IdentityRules) -> bool:
+    """A first-person word (``self_marker_words``) or form (``self_markers``) in ``text``."""
+    words = rules.self_marker_words
+    if words and not words.isdisjoint(_WORDS.findall(text.lower())):
+        return True
+    return rules.self_markers is not None and rules.self_markers.search(text) is not None
+
+
+def _self_near(text: str, hit: NameHit, rules: IdentityRules) -> bool:
     """A first-person marker close to the name (the learned step's gate; a short, cheap window)."""
-    if markers is None:
-        return False
     lo = max(0, hit.start - NEAR_LEFT)
-    return (
-        markers.search(text[lo : hit.start]) is not None
-        or markers.search(text[hit.end : hit.end + NEAR_RIGHT]) is not None
+    return has_self_marker(text[lo : hit.start], rules) or has_self_marker(
+        text[hit.end : hit.end + NEAR_RIGHT], rules
     )
 
 
@@ -335,6 +342,8 @@ def candidate_contexts(
     """The learned step's candidates: name occurrences that pass its gate (training uses this)."""
     norm = normalise(text)
     hits = find_names(norm.text, rules)
+    if len(hits) > rules.learned_max_names:
+        return []
     codes = _code_spans(norm.text)
     return [ctx for _, ctx in _gated(norm.text, hits, codes, rules, probed, user_text)]
 
@@ -352,10 +361,9 @@ def _gated(
     translate = any(p.search(user_text) for p in rules.translate)
     roleplay = any(p.search(user_text) for p in rules.roleplay)
     user_lower = user_text.lower()
-    markers = rules.self_markers
     for hit in hits:
         # Cheap superset of the gate first: most mentions have no first-person word near them.
-        if not probed and hit.start > rules.answer_to_probe_offset and not _self_near(text, hit, markers):
+        if not probed and hit.start > rules.answer_to_probe_offset and not _self_near(text, hit, rules):
             continue
         if _inside(codes, hit.start):
             continue
@@ -438,7 +446,7 @@ def analyze_response(
                 continue
             matches.append(_make_match(rules.answer_to_probe_id, "", norm, original, hit))
             break
-    if not matches and rules.scorer is not None:
+    if not matches and rules.scorer is not None and len(hits) <= rules.learned_max_names:
         matches.extend(_learned_matches(text, original, norm, hits, codes, rules, probed, user_text))
     return matches
 

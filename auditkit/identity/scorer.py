@@ -13,10 +13,12 @@ on labelled data built for auditkit) scores it; the weights ship in the package
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -96,14 +98,17 @@ def candidate_tokens(ctx: CandidateContext) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=1 << 16)
+def _bucket(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8")) % N_BUCKETS
+
+
 def hash_tokens(tokens: Iterable[str]) -> np.ndarray:
     """Bucket indices of the tokens (crc32: stable across processes, unlike ``hash``)."""
-    return np.fromiter(
-        (zlib.crc32(t.encode("utf-8")) % N_BUCKETS for t in tokens), dtype=np.int64
-    )
+    return np.fromiter((_bucket(t) for t in tokens), dtype=np.int64)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SelfIdScorer:
     """Logistic-regression weights over hashed features; ``score`` is a probability."""
 
@@ -123,9 +128,14 @@ class SelfIdScorer:
 
     def score(self, ctx: CandidateContext) -> float:
         """Probability that the candidate is the response naming itself."""
-        idx = hash_tokens(candidate_tokens(ctx))
-        z = float(self.weights[idx].sum()) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        weights = self._weight_list
+        z = self.intercept + sum(weights[_bucket(t)] for t in candidate_tokens(ctx))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @cached_property
+    def _weight_list(self) -> list[float]:
+        # Python floats index faster than numpy scalars in the per-token loop above.
+        return [float(w) for w in self.weights]
 
     def scores(self, contexts: Sequence[CandidateContext]) -> np.ndarray:
         return np.array([self.score(c) for c in contexts], dtype=float)
