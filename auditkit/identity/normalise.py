@@ -75,7 +75,7 @@ class NormalisedText:
         return self.original_offset(start), last
 
 
-_SPECIAL = re.compile(_TRANSLATED.pattern[:-1] + "*_~\u200b\u200c\u200d\ufeff]")
+_SPECIAL = re.compile(_TRANSLATED.pattern[:-1] + "*\u200b\u200c\u200d\ufeff]|__|~~")
 
 
 def needs_normalising(text: str, spans: list[tuple[int, int]]) -> bool:

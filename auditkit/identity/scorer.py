@@ -124,7 +124,9 @@ class SelfIdScorer:
             stored = float(data["threshold"])
         if weights.shape != (N_BUCKETS,):
             raise ValueError(f"{path}: expected {N_BUCKETS} weights, got {weights.shape}")
-        return cls(weights, intercept, stored if threshold is None else threshold)
+        scorer = cls(weights, intercept, stored if threshold is None else threshold)
+        _ = scorer._weight_list  # built once, at load
+        return scorer
 
     def score(self, ctx: CandidateContext) -> float:
         """Probability that the candidate is the response naming itself."""
@@ -135,7 +137,7 @@ class SelfIdScorer:
     @cached_property
     def _weight_list(self) -> list[float]:
         # Python floats index faster than numpy scalars in the per-token loop above.
-        return [float(w) for w in self.weights]
+        return list(self.weights.astype(float).tolist())
 
     def scores(self, contexts: Sequence[CandidateContext]) -> np.ndarray:
         return np.array([self.score(c) for c in contexts], dtype=float)
