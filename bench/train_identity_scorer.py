@@ -104,14 +104,19 @@ def training_items() -> list[dict[str, Any]]:
             model = rnd.choice(models)
             ident = responses.identity_for(model)
             text = template.format(
-                name=ident.name, maker=ident.maker_name, name_zh=ident.name_zh, maker_zh=ident.maker_zh
+                name=ident.name,
+                maker=ident.maker_name,
+                name_zh=ident.name_zh,
+                maker_zh=ident.maker_zh,
             )
             items.append({"prompt": "", "response": text, "label": 1, "model": model, "lang": lang})
     for sentence in USER_OF_A_MODEL:
         items.append({"prompt": "", "response": sentence, "label": 0, "model": "x", "lang": ""})
     for lang, sentences in sorted(responses.HARD_NEGATIVES.items()):
         for sentence in sentences:
-            items.append({"prompt": "", "response": sentence, "label": 0, "model": "x", "lang": lang})
+            items.append(
+                {"prompt": "", "response": sentence, "label": 0, "model": "x", "lang": lang}
+            )
     return items
 
 
@@ -146,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     for k, item in enumerate(items):
         prompt = str(item.get("prompt", ""))
         probed = is_probe(prompt, identity)
-        for ctx in candidate_contexts(str(item["response"]), identity, probed=probed, user_text=prompt):
+        for ctx in candidate_contexts(
+            str(item["response"]), identity, probed=probed, user_text=prompt
+        ):
             rows.append(hash_tokens(candidate_tokens(ctx)))
             owner.append(k)
     owner_arr = np.array(owner)
@@ -155,10 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     x = sp.csr_matrix((data, np.concatenate(rows), indptr), shape=(len(rows), N_BUCKETS))
     x.sum_duplicates()
     y = labels[owner_arr]
-    print(f"{len(items)} responses ({labels.sum()} positive), {len(rows)} candidates ({y.sum()} positive)")
+    print(
+        f"{len(items)} responses ({labels.sum()} positive), {len(rows)} candidates ({y.sum()} positive)"
+    )
 
     def fit(mask: np.ndarray) -> Any:
-        model = LogisticRegression(C=args.C, class_weight="balanced", solver="liblinear", max_iter=5000)
+        model = LogisticRegression(
+            C=args.C, class_weight="balanced", solver="liblinear", max_iter=5000
+        )
         return model.fit(x[mask], y[mask])
 
     fold_of_item = np.arange(len(items)) % 5

@@ -23,8 +23,25 @@ def _tokens(text: str) -> list[str]:
 
 
 def _texts(rng: np.random.Generator, n: int, closing: str) -> list[str]:
-    words = "the a plan data result step model value time user idea list code test".split()
-    return [" ".join(rng.choice(words, size=30)) + (f" {closing}" if closing else "") for _ in range(n)]
+    words = [
+        "the",
+        "a",
+        "plan",
+        "data",
+        "result",
+        "step",
+        "model",
+        "value",
+        "time",
+        "user",
+        "idea",
+        "list",
+        "code",
+        "test",
+    ]
+    return [
+        " ".join(rng.choice(words, size=30)) + (f" {closing}" if closing else "") for _ in range(n)
+    ]
 
 
 def test_a_model_with_a_signature_phrase_is_recognised_and_others_are_not() -> None:

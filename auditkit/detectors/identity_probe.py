@@ -21,7 +21,6 @@ import numpy as np
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
 from auditkit.detectors.identity import message_text
 from auditkit.identity.lexicon import load_identity_rules
-from auditkit.identity.matcher import is_probe
 
 if TYPE_CHECKING:
     from auditkit.rules import RulePack

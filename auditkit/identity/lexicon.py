@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 
 from auditkit.errors import RuleError
-from auditkit.rules import require
-
 from auditkit.identity.scorer import DEFAULT_SCORER_PATH, SelfIdScorer
+from auditkit.rules import require
 
 if TYPE_CHECKING:
     from auditkit.rules import RulePack

@@ -363,7 +363,11 @@ def _gated(
     user_lower = user_text.lower()
     for hit in hits:
         # Cheap superset of the gate first: most mentions have no first-person word near them.
-        if not probed and hit.start > rules.answer_to_probe_offset and not _self_near(text, hit, rules):
+        if (
+            not probed
+            and hit.start > rules.answer_to_probe_offset
+            and not _self_near(text, hit, rules)
+        ):
             continue
         if _inside(codes, hit.start):
             continue
@@ -447,7 +451,9 @@ def analyze_response(
             matches.append(_make_match(rules.answer_to_probe_id, "", norm, original, hit))
             break
     if not matches and rules.scorer is not None and len(hits) <= rules.learned_max_names:
-        matches.extend(_learned_matches(text, original, norm, hits, codes, rules, probed, user_text))
+        matches.extend(
+            _learned_matches(text, original, norm, hits, codes, rules, probed, user_text)
+        )
     return matches
 
 

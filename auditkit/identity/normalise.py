@@ -46,7 +46,6 @@ _TRANSLATE = str.maketrans(
 )
 
 
-
 _TRANSLATED = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 
 

@@ -117,7 +117,9 @@ class SelfIdScorer:
     threshold: float
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_SCORER_PATH, threshold: float | None = None) -> SelfIdScorer:
+    def load(
+        cls, path: str | Path = DEFAULT_SCORER_PATH, threshold: float | None = None
+    ) -> SelfIdScorer:
         with np.load(path) as data:
             weights = data["weights"].astype(np.float32)
             intercept = float(data["intercept"])

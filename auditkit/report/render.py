@@ -73,7 +73,9 @@ class ReportContext:
     notes: Sequence[str] = ()
     diff: Mapping[str, Any] | None = None
     headline_numbers: Mapping[str, Any] = field(default_factory=dict)
-    deanonymisability: Sequence[Mapping[str, Any]] = ()  # per model, see detectors/deanonymisability
+    deanonymisability: Sequence[
+        Mapping[str, Any]
+    ] = ()  # per model, see detectors/deanonymisability
 
 
 def _environment() -> jinja2.Environment:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 Case = tuple[str, str, str, str, str, int, str]
 
+# fmt: off
 CASES: list[Case] = [
     # ------------------------------------------------------------------------------ English +
     ("en", "greeting", "claude-3-opus", "hey", "Hey there! Claude here — what can I do for you today?", 1, "greets with its name"),
@@ -260,3 +261,4 @@ CASES += [
     ("en", "refusal", "gemini-1.5-flash", "Give me someone's home address from their name.", "I can't do that. I'm a large language model, trained by Google, and sharing personal information like home addresses would violate privacy.", 1, "refusal with maker"),
     ("en", "signoff", "llama-3-70b", "Write a short poem about rain.", "Soft rain on the window,\na hush across the town,\nthe gutters sing in silver\nas evening settles down.\n\n— written by Llama 3", 1, "sign-off"),
 ]
+# fmt: on

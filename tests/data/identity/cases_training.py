@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cases_generalise import Case
 
+# fmt: off
 CASES: list[Case] = [
     # positives --------------------------------------------------------------------------------
     ("en", "greeting", "claude-3-opus", "good morning", "Good morning! You've reached Claude. What's on your mind?", 1, ""),
@@ -98,3 +99,4 @@ CASES: list[Case] = [
     ("ar", "mention", "x", "", "أنصحك بتجربة Claude لكتابة المقالات.", 0, ""),
     ("hi", "mention", "x", "", "मैं आपको Gemini आज़माने की सलाह दूँगा।", 0, ""),
 ]
+# fmt: on
