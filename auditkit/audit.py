@@ -48,6 +48,7 @@ __all__ = [
     "CACHEABLE_DETECTORS",
     "DEFAULT_DETECTORS",
     "LEADERBOARD_COLUMNS",
+    "TEXT_DETECTORS",
     "AuditResult",
     "Gate",
     "build_leaderboard",
@@ -55,14 +56,11 @@ __all__ = [
     "sha256_file",
 ]
 
-DEFAULT_DETECTORS = (
-    "identity_leak",
-    "voter_anomaly",
-    "sampling",
-    "prompt_dedup",
-    "identity_probe",
-    "deanonymisability",
-)
+DEFAULT_DETECTORS = ("identity_leak", "voter_anomaly", "sampling", "prompt_dedup")
+# Detectors that read whole conversations after loading. `auditkit audit` and `auditkit demo` add them
+# to DEFAULT_DETECTORS for in-memory runs; a streamed audit (engine) drops the text after the
+# identity scan, and the library default stays DEFAULT_DETECTORS (streamed == in-memory outputs).
+TEXT_DETECTORS = ("identity_probe", "deanonymisability")
 # Vote-level detectors whose findings for a vote depend on that vote alone: safe to cache per vote.
 CACHEABLE_DETECTORS = ("identity_leak",)
 LEADERBOARD_COLUMNS = (

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from auditkit.audit import run_audit
+from auditkit.audit import DEFAULT_DETECTORS, TEXT_DETECTORS, run_audit
 from auditkit.detectors import Severity, get_detector
 from auditkit.detectors.deanonymisability import recognisability
 from auditkit.schema import BattleTable
@@ -101,7 +101,14 @@ def test_audit_outputs_carry_probes_and_recognisability(tmp_path: Path, default_
     arena = simulate_arena(preset_config("demo", n_battles=3000), seed=4)
     log, truth = tmp_path / "arena.jsonl.gz", tmp_path / "truth.json"
     arena.write(log, truth)
-    result = run_audit(log, rules=default_rules, out_dir=tmp_path / "out", db_path=None, quiet=True)
+    result = run_audit(
+        log,
+        rules=default_rules,
+        out_dir=tmp_path / "out",
+        db_path=None,
+        quiet=True,
+        detectors=[*DEFAULT_DETECTORS, *TEXT_DETECTORS],
+    )
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["deanonymisability"]["ran"] is True
     assert summary["deanonymisability"]["models"]
