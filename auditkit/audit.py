@@ -48,6 +48,7 @@ __all__ = [
     "CACHEABLE_DETECTORS",
     "DEFAULT_DETECTORS",
     "LEADERBOARD_COLUMNS",
+    "TEXT_DETECTORS",
     "AuditResult",
     "Gate",
     "build_leaderboard",
@@ -62,6 +63,10 @@ DEFAULT_DETECTORS = (
     "prompt_dedup",
     "population_shift",
 )
+# Detectors that read whole conversations after loading. `auditkit audit` and `auditkit demo` add them
+# to DEFAULT_DETECTORS for in-memory runs; a streamed audit (engine) drops the text after the
+# identity scan, and the library default stays DEFAULT_DETECTORS (streamed == in-memory outputs).
+TEXT_DETECTORS = ("identity_probe", "deanonymisability")
 # Vote-level detectors whose findings for a vote depend on that vote alone: safe to cache per vote.
 CACHEABLE_DETECTORS = ("identity_leak",)
 LEADERBOARD_COLUMNS = (
@@ -954,4 +959,7 @@ def _summary(
             "reasons": list(gate_reasons),
         },
         "notes": list(notes),
+        "deanonymisability": next(
+            (dict(r.summary) for r in results if r.detector == "deanonymisability"), None
+        ),
     }

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from auditkit.audit import DEFAULT_DETECTORS
 from auditkit.cli import main
 from auditkit.simulate import preset_config, simulate_arena
 
@@ -34,7 +35,21 @@ def arena_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def in_memory(arena_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
     out = tmp_path_factory.mktemp("memory")
-    code = main(["audit", str(arena_file), "--out", str(out), "--db", "", "--quiet"])
+    # the streamable detectors only: a streamed audit does not keep the text TEXT_DETECTORS read
+    streamable = ",".join(DEFAULT_DETECTORS)
+    code = main(
+        [
+            "audit",
+            str(arena_file),
+            "--out",
+            str(out),
+            "--db",
+            "",
+            "--quiet",
+            "--detectors",
+            streamable,
+        ]
+    )
     return code, out
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from auditkit.audit import run_audit
+from auditkit.audit import DEFAULT_DETECTORS, run_audit
 from auditkit.cli import main
 from auditkit.commands._engine import ENGINE_CHOICES
 from auditkit.detectors.identity import IdentityLeakDetector
@@ -55,7 +55,9 @@ def fresh_audits(log_lines: list[str], tmp_path_factory: pytest.TempPathFactory)
         files = [
             write_log(folder / f"day{i}.jsonl", log_lines, rows) for i, rows in enumerate(days)
         ]
-        run_audit(files, out_dir=folder / "out", db_path=None, quiet=True)
+        run_audit(
+            files, out_dir=folder / "out", db_path=None, quiet=True, detectors=DEFAULT_DETECTORS
+        )
         outs[date] = folder / "out"
     return outs
 

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from auditkit.audit import run_audit
+from auditkit.audit import DEFAULT_DETECTORS, run_audit
 from auditkit.detectors.base import get_detector
 from auditkit.detectors.dedup import DedupConfig, normalise_prompts, prompt_groups
 from auditkit.io import load_battles
@@ -293,7 +293,7 @@ def findings_of(out: Path) -> list[dict[str, Any]]:
 
 def test_streamed_audit_writes_the_in_memory_findings(planted_arena: Path, tmp_path: Path) -> None:
     memory, streamed = tmp_path / "memory", tmp_path / "streamed"
-    run_audit(planted_arena, out_dir=memory, db_path=None, quiet=True)
+    run_audit(planted_arena, out_dir=memory, db_path=None, quiet=True, detectors=DEFAULT_DETECTORS)
     run_audit(
         planted_arena, out_dir=streamed, db_path=None, quiet=True, engine="local", chunk_rows=300
     )

@@ -310,7 +310,15 @@ def _load_builtin_detectors() -> None:
     """Import the built-in detector modules so their ``@register`` runs (missing ones are skipped)."""
     import importlib
 
-    for module in ("identity", "voters", "sampling", "dedup", "population"):
+    for module in (
+        "identity",
+        "voters",
+        "sampling",
+        "dedup",
+        "population",
+        "identity_probe",
+        "deanonymisability",
+    ):
         try:
             importlib.import_module(f"auditkit.detectors.{module}")
         except ModuleNotFoundError as exc:

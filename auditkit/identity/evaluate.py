@@ -132,13 +132,25 @@ def _score(method: str, subset: str, labels: Sequence[int], flags: Sequence[bool
     return EvalScore(method, subset, tp, fp, fn, len(labels) - tp - fp - fn)
 
 
-def evaluate_labelled(items: Sequence[Mapping[str, Any]], rules: RulePack) -> pd.DataFrame:
-    """Precision / recall of auditkit and of FastChat's rule, on all items and per ``split``."""
+def evaluate_labelled(
+    items: Sequence[Mapping[str, Any]],
+    rules: RulePack,
+    *,
+    by: Sequence[str] = ("split",),
+) -> pd.DataFrame:
+    """Precision / recall of auditkit and of FastChat's rule, on all items and per value of ``by``.
+
+    Each field in ``by`` (``split``, ``lang``, ``kind``, ``source``) adds one subset per value,
+    named ``field=value`` (``split`` values are named bare, as before).
+    """
     labels = [int(item["label"]) for item in items]
     methods = {"auditkit": identity_flags(items, rules), "fastchat_words": fastchat_flags(items)}
     subsets: dict[str, list[int]] = {"all": list(range(len(items)))}
-    for i, item in enumerate(items):
-        subsets.setdefault(str(item.get("split", "all")), []).append(i)
+    for field_name in by:
+        for i, item in enumerate(items):
+            value = str(item.get(field_name, "all"))
+            key = value if field_name == "split" else f"{field_name}={value}"
+            subsets.setdefault(key, []).append(i)
     rows = []
     for subset, idx in subsets.items():
         for method, flags in methods.items():

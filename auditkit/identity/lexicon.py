@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 
 from auditkit.errors import RuleError
+from auditkit.identity.scorer import DEFAULT_SCORER_PATH, SelfIdScorer
 from auditkit.rules import require
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ __all__ = [
     "load_identity_rules",
 ]
 
-SCRIPTS = ("latin", "cjk", "hangul", "cyrillic", "hebrew")
+SCRIPTS = ("latin", "cjk", "hangul", "cyrillic", "hebrew", "arabic", "devanagari")
 _KINDS = ("family", "maker")
 
 
@@ -80,6 +81,14 @@ class IdentityRules:
     window: int
     severity: str
     roleplay_severity: str
+    # The learned second step (scorer.py): first-person markers (a feature), translation-request
+    # patterns (a feature), the scorer itself (None when self_reference.yaml disables it).
+    self_markers: re.Pattern[str] | None = None
+    self_marker_words: frozenset[str] = frozenset()
+    translate: tuple[re.Pattern[str], ...] = ()
+    scorer: SelfIdScorer | None = None
+    learned_id: str = "self_id.any.learned"
+    learned_max_names: int = 6  # a response naming more models/makers than this is about them
 
     @property
     def n_names(self) -> int:
@@ -209,6 +218,9 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
     where_sr = rules.where("identity/self_reference")
     where_ctx = rules.where("identity/context")
     atp = require(selfref, "answer_to_probe", dict, where=where_sr, default={})
+    learned = require(selfref, "learned", dict, where=where_sr, default={})
+    markers = _str_list(selfref, "self_markers", where_sr)
+    marker_words = require(selfref, "self_marker_words", dict, where=where_sr, default={})
     return IdentityRules(
         names=names,
         automaton=_build_automaton(sorted(names)),
@@ -228,4 +240,31 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
         roleplay_severity=str(
             require(context, "roleplay_severity", str, where=where_ctx, default="low")
         ),
+        self_markers=(
+            _compile("|".join(f"(?:{m})" for m in markers), where_sr, re.IGNORECASE)
+            if markers
+            else None
+        ),
+        self_marker_words=frozenset(
+            w.lower() for lang in marker_words for w in _str_list(marker_words, lang, where_sr)
+        ),
+        translate=tuple(_compile(p, where_ctx) for p in _str_list(context, "translate", where_ctx)),
+        scorer=_load_scorer(learned, where_sr),
+        learned_id=str(learned.get("id", "self_id.any.learned")),
+        learned_max_names=int(learned.get("max_names", 6)),
     )
+
+
+def _load_scorer(learned: Mapping[str, Any], where: str) -> SelfIdScorer | None:
+    """The shipped scorer at the rule pack's threshold, or None when ``learned.enabled`` is false."""
+    if not learned.get("enabled", False):
+        return None
+    threshold = learned.get("threshold")
+    if threshold is not None and not isinstance(threshold, int | float):
+        raise RuleError("learned.threshold must be a number", path=where)
+    try:
+        return SelfIdScorer.load(
+            DEFAULT_SCORER_PATH, None if threshold is None else float(threshold)
+        )
+    except (OSError, KeyError, ValueError) as exc:
+        raise RuleError(f"cannot load the self-identification scorer: {exc}", path=where) from None

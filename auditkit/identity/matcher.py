@@ -9,15 +9,19 @@ look at the sentence around each occurrence to tell "I am Claude" from "Claude i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
+from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
+from auditkit.identity.scorer import NEAR_LEFT, NEAR_RIGHT, CandidateContext, worth_scoring
 
 __all__ = [
     "NameHit",
     "SelfIdMatch",
     "analyze_response",
+    "candidate_contexts",
     "find_names",
     "has_name",
     "is_probe",
@@ -147,11 +151,13 @@ _SCRIPT_CHARS = {
     "hangul": re.compile("[\uac00-\ud7af\u1100-\u11ff]"),
     "cyrillic": re.compile("[\u0400-\u04ff]"),
     "hebrew": re.compile("[\u0590-\u05ff]"),
+    "arabic": re.compile("[\u0600-\u06ff]"),
+    "devanagari": re.compile("[\u0900-\u097f]"),
 }
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _OUTSIDE_KNOWN_SCRIPTS = re.compile(
-    "[^\x00-\x7f\u0400-\u04ff\u0590-\u05ff\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uac00-\ud7af]"
+    "[^\x00-\x7f\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u1100-\u11ff"
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
 )
 
 
@@ -254,19 +260,126 @@ def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
     )
 
 
-def _make_match(rule_id: str, lang: str, text: str, hit: NameHit) -> SelfIdMatch:
+def _make_match(
+    rule_id: str, lang: str, norm: NormalisedText, original: str, hit: NameHit
+) -> SelfIdMatch:
+    start, end = norm.original_span(hit.start, hit.end)
     return SelfIdMatch(
         rule=rule_id,
         lang=lang,
-        start=hit.start,
-        end=hit.end,
-        matched_text=text[hit.start : hit.end],
+        start=start,
+        end=end,
+        matched_text=original[start:end],
         name=hit.name.text,
         kind=hit.name.kind,
         family=hit.name.family,
         maker=hit.name.maker,
-        snippet=_snippet(text, hit.start, hit.end),
+        snippet=_snippet(original, start, end),
     )
+
+
+_SENTENCE_TAIL = re.compile(r"[.!?。！？\n]")
+_OPENING_JUNK = re.compile(r"[\W_\d]*", re.UNICODE)
+
+
+def _context(
+    text: str,
+    hit: NameHit,
+    rules: IdentityRules,
+    *,
+    probed: bool,
+    translate: bool,
+    roleplay: bool,
+    hits: list[NameHit],
+) -> CandidateContext:
+    sent_start = _sentence_start(text, hit.start, rules.window)
+    left = text[max(sent_start, hit.start - 60) : hit.start]
+    right = text[hit.end : hit.end + 40]
+    tail = _SENTENCE_TAIL.search(right)
+    if tail is not None:
+        right = right[: tail.end()]
+    return CandidateContext(
+        left=left,
+        right=right,
+        kind=hit.name.kind,
+        self_before=has_self_marker(left, rules),
+        self_after=has_self_marker(right, rules),
+        probed=probed,
+        at_start=hit.start <= rules.answer_to_probe_offset,
+        quoted=_quoted(text, hit.start),
+        translate=translate,
+        roleplay=roleplay,
+        opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
+        self_near=_self_near(text, hit, rules),
+        several_names=any(
+            other is not hit and sent_start <= other.start < hit.end + len(right) for other in hits
+        ),
+    )
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def has_self_marker(text: str, rules: IdentityRules) -> bool:
+    """A first-person word (``self_marker_words``) or form (``self_markers``) in ``text``."""
+    words = rules.self_marker_words
+    if words and not words.isdisjoint(_WORDS.findall(text.lower())):
+        return True
+    return rules.self_markers is not None and rules.self_markers.search(text) is not None
+
+
+def _self_near(text: str, hit: NameHit, rules: IdentityRules) -> bool:
+    """A first-person marker close to the name (the learned step's gate; a short, cheap window)."""
+    lo = max(0, hit.start - NEAR_LEFT)
+    return has_self_marker(text[lo : hit.start], rules) or has_self_marker(
+        text[hit.end : hit.end + NEAR_RIGHT], rules
+    )
+
+
+def candidate_contexts(
+    text: str, rules: IdentityRules, *, probed: bool = False, user_text: str = ""
+) -> list[CandidateContext]:
+    """The learned step's candidates: name occurrences that pass its gate (training uses this)."""
+    norm = normalise(text)
+    hits = find_names(norm.text, rules)
+    if len(hits) > rules.learned_max_names:
+        return []
+    codes = _code_spans(norm.text)
+    return [ctx for _, ctx in _gated(norm.text, hits, codes, rules, probed, user_text)]
+
+
+def _gated(
+    text: str,
+    hits: list[NameHit],
+    codes: list[tuple[int, int]],
+    rules: IdentityRules,
+    probed: bool,
+    user_text: str,
+) -> Iterator[tuple[NameHit, CandidateContext]]:
+    """Name occurrences worth scoring: outside code, not an echo of a requested translation or
+    role-play (the user wrote the name), an ambiguous name only in its AI sense, past the gate."""
+    translate = any(p.search(user_text) for p in rules.translate)
+    roleplay = any(p.search(user_text) for p in rules.roleplay)
+    user_lower = user_text.lower()
+    for hit in hits:
+        # Cheap superset of the gate first: most mentions have no first-person word near them.
+        if (
+            not probed
+            and hit.start > rules.answer_to_probe_offset
+            and not _self_near(text, hit, rules)
+        ):
+            continue
+        if _inside(codes, hit.start):
+            continue
+        if (translate or roleplay) and hit.name.text in user_lower:
+            continue
+        if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
+            continue
+        ctx = _context(
+            text, hit, rules, probed=probed, translate=translate, roleplay=roleplay, hits=hits
+        )
+        if worth_scoring(ctx):
+            yield hit, ctx
 
 
 def analyze_response(
@@ -280,11 +393,23 @@ def analyze_response(
 
     ``probed`` says the user asked who the model is (it lets an ambiguous name count and enables
     the answer-to-probe rule); ``user_text`` is the user's side so far (a name the user wrote is
-    not *revealed* by a bare answer).
+    not *revealed* by a bare answer). The text is normalised first (normalise.py); spans are
+    reported on the original. When no rule accepts any name, the learned scorer (scorer.py), if
+    the rule pack enables it, judges each name occurrence outside code.
     """
+    original = text
     hits = find_names(text, rules)
     if not hits:
         return []
+    # Normalise only when a character it would change lies where the rules look (the sentence
+    # before a name, the words after it); most text is left as it is, at no cost.
+    spans = [(max(0, h.start - rules.window), h.end + 60) for h in hits]
+    if needs_normalising(text, spans):
+        norm = normalise(text)
+        text = norm.text
+        hits = find_names(text, rules)
+    else:
+        norm = unchanged(text)
     codes = _code_spans(text)
     user_lower = user_text.lower()
     matches: list[SelfIdMatch] = []
@@ -292,7 +417,8 @@ def analyze_response(
         sent_start = _sentence_start(text, hit.start, rules.window)
         before_text = text[sent_start : hit.start]
         after_text = text[hit.end : hit.end + 40]
-        scripts = scripts_of(before_text + " " + after_text)
+        # The name itself routes too: a sign-off line "- Gemini" has no other letters.
+        scripts = scripts_of(before_text + " " + text[hit.start : hit.end] + " " + after_text)
         in_code = _inside(codes, hit.start)
         quoted: bool | None = None
         for rule in rules.rules:
@@ -309,7 +435,7 @@ def analyze_response(
                     break
             if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
                 break
-            matches.append(_make_match(rule.id, rule.lang, text, hit))
+            matches.append(_make_match(rule.id, rule.lang, norm, original, hit))
             break
     if not matches and probed:
         for hit in hits:
@@ -322,6 +448,29 @@ def analyze_response(
                 break  # the reply opens with a sentence ABOUT a name: it is not the answer
             if _quoted(text, hit.start):
                 continue
-            matches.append(_make_match(rules.answer_to_probe_id, "", text, hit))
+            matches.append(_make_match(rules.answer_to_probe_id, "", norm, original, hit))
             break
+    if not matches and rules.scorer is not None and len(hits) <= rules.learned_max_names:
+        matches.extend(
+            _learned_matches(text, original, norm, hits, codes, rules, probed, user_text)
+        )
     return matches
+
+
+def _learned_matches(
+    text: str,
+    original: str,
+    norm: NormalisedText,
+    hits: list[NameHit],
+    codes: list[tuple[int, int]],
+    rules: IdentityRules,
+    probed: bool,
+    user_text: str,
+) -> list[SelfIdMatch]:
+    """The first name occurrence the scorer accepts (at most one: it explains the response)."""
+    scorer = rules.scorer
+    assert scorer is not None
+    for hit, ctx in _gated(text, hits, codes, rules, probed, user_text):
+        if scorer.score(ctx) >= scorer.threshold:
+            return [_make_match(rules.learned_id, "", norm, original, hit)]
+    return []

@@ -454,6 +454,9 @@ def report_context(
         detector_status=detector_status_rows(results),
         actions=[a.to_dict() for a in actions],
         flagged_models=frozenset(flagged_models),
+        deanonymisability=list(
+            (summary.get("deanonymisability") or {}).get("models", [])  # type: ignore[union-attr]
+        ),
     )
 
 

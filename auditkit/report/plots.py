@@ -29,6 +29,7 @@ __all__ = [
     "invalidations_over_time",
     "plain_label",
     "rating_forest",
+    "recognisability_bars",
     "sampling_shares",
     "select_models",
     "voter_scatter",
@@ -245,4 +246,28 @@ def invalidations_over_time(events: pd.DataFrame, detectors: Sequence[str] = ())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     fig.autofmt_xdate()
     ax.grid(axis="y", alpha=0.3)
+    return figure_to_data_uri(fig)
+
+
+def recognisability_bars(models: Sequence[dict[str, object]]) -> str:
+    """Identification accuracy per model with its 95 % interval, chance marked; recognisable in red."""
+    if not models:
+        return _empty("recognisability not measured (no responses with text)")
+    rows = sorted(models, key=lambda r: -float(str(r["accuracy"])))[:MAX_FOREST_MODELS]
+    n = len(rows)
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * n + 1.2))
+    y = np.arange(n)[::-1].astype(float)
+    acc = np.array([float(str(r["accuracy"])) for r in rows])
+    low = np.array([float(str(r["ci_low"])) for r in rows])
+    high = np.array([float(str(r["ci_high"])) for r in rows])
+    colors = [FLAG_COLOR if r.get("recognisable") else AFTER_COLOR for r in rows]
+    ax.barh(y, acc, color=colors, alpha=0.85)
+    ax.errorbar(acc, y, xerr=[acc - low, high - acc], fmt="none", ecolor="black", capsize=2)
+    chance = [float(str(r["chance"])) for r in rows]
+    ax.scatter(chance, y, marker="|", s=200, color="black", label="chance", zorder=3)
+    ax.set_yticks(y, [plain_label(r["model"]) for r in rows], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("held-out responses identified (red = recognisable)")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
     return figure_to_data_uri(fig)

@@ -123,6 +123,9 @@ class ReportContext:
     detector_status: Sequence[Mapping[str, Any]] = ()
     actions: Sequence[Mapping[str, Any]] = ()  # text, section (see auditkit.report.actions)
     flagged_models: frozenset[str] = frozenset()  # always drawn, even when a figure shows top N
+    deanonymisability: Sequence[
+        Mapping[str, Any]
+    ] = ()  # per model, see detectors/deanonymisability
 
 
 def _environment() -> jinja2.Environment:
@@ -158,6 +161,7 @@ def render_html(context: ReportContext) -> str:
         "sampling": sampling.uri,
         "voters": plots.voter_scatter(context.voters),
         "timeline": plots.invalidations_over_time(context.invalidation_events),
+        "recognisability": plots.recognisability_bars([dict(r) for r in context.deanonymisability]),
     }
     captions = {
         "forest": forest.caption,

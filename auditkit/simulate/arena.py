@@ -53,6 +53,7 @@ from auditkit.simulate.responses import (
     IDENTITIES,
     BankTurn,
     Identity,
+    add_signature,
     compose_conversation,
     hard_negative_sentence,
     identity_for,
@@ -844,6 +845,9 @@ def _add_text(
             leaks=planted,
             hard_negatives=negative,
         )
+        # Model habits are deterministic (no random draw): the rest of the arena is unchanged.
+        ca = add_signature(ca, models[sides["a"]])
+        cb = add_signature(cb, models[sides["b"]])
         conv_a[row], conv_b[row], prompt[row] = ca, cb, first_prompt
         is_code[row] = topic == "coding"
         style[0:4, row] = style_counts(ca)

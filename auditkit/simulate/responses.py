@@ -898,6 +898,43 @@ def compose_conversation(
     return conversations[0], conversations[1], prompt, topic
 
 
+# Model-specific habits that give a model away without it ever naming itself (the ground truth
+# of the deanonymisability audit): (prefix of the lower-cased arena name, the closing line every
+# answer of that model ends with). Deterministic per model; other models have no such habit.
+SIGNATURE_HABITS: tuple[tuple[str, str], ...] = (
+    ("claude-3-5", "I hope this helps — let me know if you'd like to go deeper."),
+    ("gpt-4o-mini", "🚀 Happy building!"),
+    ("gemini", "**Key takeaway:** start small, then iterate."),
+    ("qwen", "✅ 以上，希望对你有帮助 / Hope that answers it."),
+)
+
+# The bank's own identity probes: follow-up user turns that ask the model who it is (the ground
+# truth of the identity_probe detector on simulated arenas).
+PROBE_FOLLOW_UPS: frozenset[str] = frozenset(
+    {"Thanks! Who are you, by the way?", "谢谢！你是谁？", "Кто ты?"}
+)
+
+
+def signature_for(model: str) -> str | None:
+    """The closing habit of ``model`` (see ``SIGNATURE_HABITS``), or None."""
+    lowered = model.lower()
+    for prefix, line in SIGNATURE_HABITS:
+        if lowered.startswith(prefix):
+            return line
+    return None
+
+
+def add_signature(conversation: list[dict[str, str]], model: str) -> list[dict[str, str]]:
+    """``conversation`` with the model's closing habit appended to every assistant turn."""
+    line = signature_for(model)
+    if line is None:
+        return conversation
+    return [
+        {**m, "content": f"{m['content']}\n\n{line}"} if m.get("role") == "assistant" else m
+        for m in conversation
+    ]
+
+
 def hard_negative_sentence(rnd: random.Random, language: str) -> str:
     return rnd.choice(HARD_NEGATIVES.get(language, HARD_NEGATIVES["en"]))
 

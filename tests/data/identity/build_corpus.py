@@ -1,0 +1,75 @@
+"""Writes corpus.jsonl: the generalisation corpus with a fixed dev / test split (issue 19).
+
+Two sources, each row carrying its provenance:
+
+* ``written-by-auditkit``: the cases in ``cases_generalise.py`` (17 languages; positives of every
+  claim kind, hard negatives of every kind), written for this corpus before the split was drawn;
+* the real model answers of ``real.jsonl`` (arena-bench-v1, Arena-Hard v0.1 / v2.0 answers from
+  /work/shared/data/real, labelled by reading; see README.md), re-split here.
+
+The split is a fixed hash of the row id (``sha256("identity-corpus-v1:" + id)``; the first 8 hex
+digits below 0x80000000 → ``test``), drawn before any rule was tuned on the corpus. The test split
+is measured only (log: MEASUREMENTS.md), never tuned on.
+Run: ``.venv/bin/python tests/data/identity/build_corpus.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from cases_generalise import CASES  # noqa: E402
+
+SALT = "identity-corpus-v1:"
+
+
+def split_of(item_id: str) -> str:
+    digest = hashlib.sha256((SALT + item_id).encode("utf-8")).hexdigest()
+    return "test" if int(digest[:8], 16) < 0x80000000 else "dev"
+
+
+def main() -> None:
+    rows = []
+    for i, (lang, kind, model, prompt, response, label, why) in enumerate(CASES):
+        item_id = f"gen-{i:04d}"
+        rows.append(
+            {
+                "id": item_id,
+                "source": "written-by-auditkit",
+                "source_id": item_id,
+                "split": split_of(item_id),
+                "lang": lang,
+                "kind": kind,
+                "model": model,
+                "prompt": prompt,
+                "response": response,
+                "label": label,
+                "why": why,
+            }
+        )
+    with open(HERE / "real.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            real = json.loads(line)
+            rows.append(
+                {
+                    **real,
+                    "split": split_of(real["id"]),
+                    "lang": real.get("lang") or "en",
+                    "kind": "real_positive" if real["label"] else "real_negative",
+                }
+            )
+    with open(HERE / "corpus.jsonl", "w", encoding="utf-8", newline="\n") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    counts = Counter((r["split"], r["source"] == "written-by-auditkit", r["label"]) for r in rows)
+    print(f"{len(rows)} rows; (split, written, label) -> {dict(sorted(counts.items()))}")
+
+
+if __name__ == "__main__":
+    main()
