@@ -544,6 +544,28 @@ def test_a_missing_rule_file_is_an_error_unless_the_pack_says_optional(
     assert load_rules(rules).section("voters", default={}) == {}
 
 
+def test_a_missing_identity_context_file_is_an_error_unless_optional(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The identity audit reads probes, role-play and translation patterns from context.yaml: a
+    pack without it would silently look for none of them."""
+    from auditkit.rules import load_rules
+
+    rules = _pack(tmp_path, {})
+    (rules / "identity" / "context.yaml").unlink()
+    path = _jsonl(tmp_path / "in.jsonl", _battles(50))
+    args = ["audit", str(path), "--out", str(tmp_path / "out"), "--db", "", "--quiet"]
+    assert main([*args, "--rules", str(rules)]) == 2
+    message = _one_line_error(capsys)
+    assert (
+        "my-rules/identity/context.yaml: rule file for section 'identity/context' is missing"
+        in (message)
+    )
+    with open(rules / "pack.yaml", "a", encoding="utf-8") as handle:
+        handle.write("optional: [identity/context]\n")
+    assert load_rules(rules).section("identity/context", default={}) == {}
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

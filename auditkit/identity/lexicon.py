@@ -208,7 +208,9 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
     sections = rules.sections_under("identity")
     lexicon = sections.get("identity/lexicon")
     selfref = sections.get("identity/self_reference")
-    context = sections.get("identity/context", {})
+    # Asked of the pack itself, so a strict load reports a missing context.yaml (unless the pack
+    # lists it under `optional`) instead of silently reading no probes, role-play or translations.
+    context = rules.section("identity/context", default={})
     if lexicon is None or selfref is None:
         raise RuleError(
             "the identity audit needs rules/identity/lexicon.yaml and self_reference.yaml",
