@@ -439,11 +439,22 @@ class Ledger:
         vote_id: str | None = None,
         detector: str | None = None,
         since: str | None = None,
+    ) -> pd.DataFrame:
+        """Stored invalidations as a DataFrame, oldest first, optionally filtered (``since``: ISO
+        date or time); one row per (vote, detector, rule). The typed records are
+        :meth:`invalidation_records`."""
+        return self.invalidation_records(vote_id=vote_id, detector=detector, since=since).to_frame()
+
+    def invalidation_records(
+        self,
+        *,
+        vote_id: str | None = None,
+        detector: str | None = None,
+        since: str | None = None,
     ) -> InvalidationList:
         """Stored invalidations, oldest first, optionally filtered (``since``: ISO date or time).
 
-        A list of :class:`LedgerInvalidation` whose ``to_frame()`` is the DataFrame view (what a
-        notebook displays)."""
+        A list of :class:`LedgerInvalidation` whose ``to_frame()`` is the DataFrame view."""
         clauses, params = [], []
         if vote_id is not None:
             clauses.append("vote_id = ?")

@@ -111,9 +111,11 @@ def test_db_records_the_run_and_the_ledger_reads_as_a_table(
     result = auditkit.audit(arena_frame, rules=default_rules, db=db)
     assert result.run_id is not None
     with Ledger(db) as ledger:
-        rows = ledger.invalidations()
+        frame = ledger.invalidations()
+        rows = ledger.invalidation_records()
+    assert isinstance(frame, pd.DataFrame)
     assert isinstance(rows, InvalidationList)
-    frame = rows.to_frame()
+    pd.testing.assert_frame_equal(frame, rows.to_frame())
     assert list(frame.columns[:5]) == ["run_id", "recorded_at", "vote_id", "detector", "rule"]
     assert set(frame["vote_id"]) == set(result.cleaning.invalidated_ids)
     assert (frame["run_id"] == result.run_id).all()

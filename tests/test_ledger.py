@@ -53,15 +53,15 @@ def test_rerun_appends_no_duplicate_invalidations_but_records_the_run(tmp_path: 
         second, appended_second = ledger.record_run(RUN, ROWS)
         assert (appended_first, appended_second) == (2, 0)
         assert second == first + 1
-        assert [inv.run_id for inv in ledger.invalidations()] == [first, first]
+        assert [inv.run_id for inv in ledger.invalidation_records()] == [first, first]
         assert [r["new_invalidations"] for r in ledger.runs()] == [2, 0]
         # a new rule pack hash is a new reason to record
         other = LedgerInvalidation("v1", "identity_leak", "r", "high", "f1", "g" * 64, "p@2", "x")
         _, appended = ledger.record_run(RUN, [other])
         assert appended == 1
-        assert [i.detector for i in ledger.invalidations(vote_id="v2")] == ["voter_anomaly"]
-        assert len(ledger.invalidations(detector="identity_leak")) == 2
-        assert ledger.invalidations(since="2999-01-01") == []
+        assert [i.detector for i in ledger.invalidation_records(vote_id="v2")] == ["voter_anomaly"]
+        assert len(ledger.invalidation_records(detector="identity_leak")) == 2
+        assert ledger.invalidation_records(since="2999-01-01") == []
 
 
 def test_latest_decision_wins_and_needs_a_reason(tmp_path: Path) -> None:

@@ -178,7 +178,7 @@ def test_audit_findings_graph_and_ledger_views_are_safe(
         assert_safe(detector_result._repr_html_())
     assert_safe(auditkit.graph(hostile_frame, rules=default_rules)._repr_html_())
     with Ledger(db) as ledger:
-        rows = ledger.invalidations()
+        rows = ledger.invalidation_records()
     assert len(rows) > 0 and {r.vote_id for r in rows} == set(result.cleaning.invalidated_ids)
     markup = rows._repr_html_()
     assert_safe(markup)

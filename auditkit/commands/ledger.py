@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             )
             return int(ExitCode.CLEAN)
         if args.ledger_command == "show":
-            invalidations = ledger.invalidations(vote_id=args.vote_id)
+            invalidations = ledger.invalidation_records(vote_id=args.vote_id)
             decisions = ledger.decisions(args.vote_id)
             if args.json:
                 for inv in invalidations:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             for dec in decisions:
                 print(f"{dec.decided_at} {dec.action} by {dec.who}: {dec.reason}")
             return int(ExitCode.CLEAN)
-        rows = ledger.invalidations(detector=args.detector, since=args.since)
+        rows = ledger.invalidation_records(detector=args.detector, since=args.since)
         for inv in rows:
             if args.json:
                 print(json.dumps(inv.to_dict(), sort_keys=True))
