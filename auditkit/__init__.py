@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("auditkit")
-except PackageNotFoundError:  # running from a checkout without install
-    __version__ = "0.0.0+local"
+from auditkit._version import __version__
 
 if TYPE_CHECKING:
     from auditkit.api import audit, compare, fragility, from_frame, graph, load, ratings

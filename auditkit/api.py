@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from auditkit.fragility import FragilityResult
     from auditkit.graph import GraphAudit
     from auditkit.ratings import RatingOptions, RatingResult, SlicedRatings
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = ["Data", "audit", "compare", "fragility", "from_frame", "graph", "load", "ratings"]
 
@@ -205,7 +205,8 @@ def graph(
     """The battle graph and sampling audit (as ``auditkit graph``): components, connectivity,
     sampling shares against the rule pack's policy, position balance, drift, variant families."""
     from auditkit.graph import audit_graph, fit_ratings_frame
-    from auditkit.rules import RulePack, load_rules
+    from auditkit.rulepack import RulePack
+    from auditkit.rules import load_rules
 
     pack = rules if isinstance(rules, RulePack) else load_rules(rules)
     battles = _battles(data, columns)

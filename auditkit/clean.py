@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 from auditkit.detectors.base import Finding, Severity, jsonable
 from auditkit.errors import RuleError
 from auditkit.ledger import Decision, LedgerInvalidation
-from auditkit.rules import RulePack, require
+from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 
 __all__ = [

@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import connected_components
 
 from auditkit.detectors.base import Severity, jsonable
 from auditkit.errors import RuleError
-from auditkit.rules import require
+from auditkit.rulepack import require
 from auditkit.stats.sampling import (
     adjust_pvalues,
     best_of_n_bias,
@@ -42,7 +42,7 @@ from auditkit.stats.sampling import (
 
 if TYPE_CHECKING:
     from auditkit.models_map import ModelMap
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
 
 __all__ = [

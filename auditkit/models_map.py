@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from auditkit.errors import RuleError
-from auditkit.rules import require
+from auditkit.rulepack import require
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = ["ModelInfo", "ModelMap", "ModelPattern", "load_model_map"]
 

@@ -25,7 +25,8 @@ from auditkit.clean import canonical_json
 from auditkit.detectors.base import Severity
 from auditkit.errors import ExitCode, InputError
 from auditkit.ledger import Ledger
-from auditkit.rules import RulePack, load_rules
+from auditkit.rulepack import RulePack
+from auditkit.rules import load_rules
 from auditkit.runfolder import COMPLETE_MARKER
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from auditkit.ratings.engine import RatingOptions
-from auditkit.rules import RulePack
+from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable
 
 __all__ = ["audit_robustness"]

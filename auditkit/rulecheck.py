@@ -26,7 +26,7 @@ from dataclasses import replace
 from typing import Any
 
 from auditkit.errors import RuleError
-from auditkit.rules import RulePack
+from auditkit.rulepack import RulePack
 
 __all__ = ["METADATA_KEYS", "PACK_SCHEMA", "validate_pack"]
 
@@ -174,8 +174,8 @@ def _check_policy(pack: RulePack) -> None:
 
 def validate_pack(pack: RulePack) -> None:
     """Raise :class:`RuleError` for anything in ``pack`` that would not be used as written."""
-    from auditkit.audit import Gate
     from auditkit.detectors.base import available_detectors, get_detector
+    from auditkit.gate import Gate
 
     optional = _check_pack_file(pack)
     _check_policy(pack)

@@ -29,7 +29,8 @@ from auditkit.detectors.identity import IdentityLeakDetector
 from auditkit.errors import InputError
 from auditkit.identity.lexicon import load_identity_rules
 from auditkit.models_map import load_model_map
-from auditkit.rules import RulePack, load_rules
+from auditkit.rulepack import RulePack
+from auditkit.rules import load_rules
 
 __all__ = ["SCAN_COLUMNS", "ScanResult", "read_responses", "scan_file", "scan_responses"]
 

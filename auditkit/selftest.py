@@ -38,7 +38,7 @@ from auditkit.clean import apply_policy
 from auditkit.detectors import get_detector
 from auditkit.detectors.base import Finding
 from auditkit.fragility import VoteCells, added_votes_to_rank, vote_cells
-from auditkit.rules import RulePack
+from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable, coerce_frame
 from auditkit.simulate.config import ATTACK_KINDS, ArenaConfig, Attack
 from auditkit.simulate.truth import HONEST_LABELS, SimulatedArena

@@ -52,7 +52,7 @@ from auditkit.schema import (
 
 if TYPE_CHECKING:
     from auditkit.engine import Engine
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",

@@ -35,7 +35,7 @@ from statsmodels.stats.proportion import proportion_confint
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
 from auditkit.detectors.identity import message_text
 from auditkit.errors import RuleError
-from auditkit.rules import RulePack, require
+from auditkit.rulepack import RulePack, require
 
 if TYPE_CHECKING:
     from auditkit.schema import BattleTable

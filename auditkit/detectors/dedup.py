@@ -32,7 +32,7 @@ from auditkit.prompts import (
     fingerprints_of,
     normalise_prompts,
 )
-from auditkit.rules import RulePack, require
+from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 
 __all__ = ["DedupConfig", "PromptDedupDetector", "normalise_prompts", "prompt_groups"]

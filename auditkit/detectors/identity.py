@@ -28,7 +28,7 @@ from auditkit.identity.matcher import (
 from auditkit.models_map import ModelInfo, ModelMap, load_model_map
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
 
 __all__ = ["IdentityLeakDetector", "claim_is_true", "message_text"]

@@ -22,7 +22,7 @@ from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity,
 from auditkit.detectors.identity import message_text
 from auditkit.errors import RuleError
 from auditkit.identity.lexicon import load_identity_rules
-from auditkit.rules import RulePack, require
+from auditkit.rulepack import RulePack, require
 
 if TYPE_CHECKING:
     from auditkit.schema import BattleTable

@@ -10,7 +10,7 @@ in that model's battles weighted by ``down_weight``).
 from __future__ import annotations
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
-from auditkit.rules import RulePack
+from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable
 from auditkit.voters.population import PopulationAudit, PopulationConfig, audit_population
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, register
 from auditkit.graph import GraphAudit, SamplingConfig, audit_graph
-from auditkit.rules import RulePack
+from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable
 
 __all__ = ["SamplingDetector", "findings_from_audit"]

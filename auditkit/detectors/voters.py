@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
-from auditkit.rules import RulePack
+from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable
 from auditkit.voters import INDIVIDUAL_TESTS, VoterAudit, VoterConfig, audit_voters
 from auditkit.voters.audit import statistic_columns

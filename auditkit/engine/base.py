@@ -17,7 +17,7 @@ from auditkit.detectors.base import DetectorResult
 from auditkit.engine.scan import merge_identity_results, scan_frame, scan_identity_chunk
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = ["Engine", "LocalEngine", "scan_all"]
 

@@ -23,7 +23,7 @@ from auditkit.engine.scan import scan_frame, scan_identity_chunk, warm_up
 from auditkit.errors import InputError
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = ["DaskEngine", "dask_available"]
 

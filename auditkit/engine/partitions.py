@@ -65,7 +65,7 @@ from auditkit.streaming import (
 )
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = [
     "PARTITION_BYTES",

@@ -20,7 +20,7 @@ from auditkit.detectors.base import DetectorResult
 from auditkit.engine.scan import scan_frame, scan_identity_chunk, warm_up
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = ["ProcessEngine"]
 

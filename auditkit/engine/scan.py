@@ -19,7 +19,7 @@ from auditkit.detectors.identity import IdentityLeakDetector
 from auditkit.schema import CORE_COLUMNS, BattleTable
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = [
     "SCAN_COLUMNS",

@@ -17,7 +17,7 @@ import pandas as pd
 from auditkit.detectors.base import Severity
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
     from auditkit.simulate.truth import GroundTruth
 

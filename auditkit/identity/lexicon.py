@@ -16,10 +16,10 @@ import ahocorasick
 
 from auditkit.errors import RuleError
 from auditkit.identity.scorer import DEFAULT_SCORER_PATH, SelfIdScorer
-from auditkit.rules import require
+from auditkit.rulepack import require
 
 if TYPE_CHECKING:
-    from auditkit.rules import RulePack
+    from auditkit.rulepack import RulePack
 
 __all__ = [
     "SCRIPTS",

@@ -40,6 +40,7 @@ from auditkit.io.normalise import (
     _dedup_label,
     _style,
 )
+from auditkit.io.records import parse_records, to_columns
 from auditkit.schema import STYLE_COLUMNS, WINNER_DTYPE
 
 __all__ = ["ArrowColumns", "parse_block"]
@@ -339,12 +340,10 @@ class ArrowColumns(Mapping[str, list[Any]]):
         return sorted(present)
 
     def materialise(self) -> dict[str, list[Any]]:
-        """The exact per-line columns (orjson), as :func:`auditkit.io.jsonl.to_columns` builds them."""
+        """The exact per-line columns (orjson), as :func:`auditkit.io.records.to_columns` builds them."""
         if self._columns is None and self._exact is not None:
             self._columns = self._exact()
         elif self._columns is None:
-            from auditkit.io.jsonl import parse_records, to_columns
-
             self._columns = to_columns(parse_records(list(self._lines)), self._with_text)
         return self._columns
 
@@ -429,8 +428,6 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if self._exact is not None or self._columns is not None:
             full = self.materialise()
             return {key: [full[key][i] for i in rows.tolist()] for key in full}
-        from auditkit.io.jsonl import parse_records, to_columns
-
         part = to_columns(parse_records([self._lines[i] for i in rows.tolist()]), self._with_text)
         return {key: part.get(key, [None] * len(rows)) for key in self._keys}
 

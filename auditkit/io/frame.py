@@ -1,7 +1,7 @@
 """In-memory tables in: a pandas DataFrame, a pyarrow Table or a Hugging Face ``datasets.Dataset`` →
-the same :class:`~auditkit.io.loader.LoadResult` a file with those columns gives.
+the same :class:`~auditkit.io.chunks.LoadResult` a file with those columns gives.
 
-A table takes the path a file takes after parsing (:func:`~auditkit.io.loader.normalise_blocks`): the
+A table takes the path a file takes after parsing (:func:`~auditkit.io.chunks.normalise_blocks`): the
 same schema sniffing (FastChat, 55k, 100k/140k, Copilot), the same normalisation and quarantine. Only
 the parsing differs, and it is lossless: each column becomes one Python value per row exactly as the
 Parquet reader makes them (through Arrow), and a column Arrow cannot hold as one type (a mix of
@@ -28,8 +28,8 @@ import pandas as pd
 import pyarrow as pa
 
 from auditkit.errors import InputError
+from auditkit.io.chunks import LoadResult, collect_chunks, normalise_blocks
 from auditkit.io.ids import VoteIdIndex
-from auditkit.io.loader import LoadResult, collect_chunks, normalise_blocks
 from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, VOTER_FIELDS, RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
-import itertools
 import json
 import zlib
 from collections.abc import Iterator
@@ -24,18 +23,12 @@ from auditkit.errors import InputError
 from auditkit.io.arrowjsonl import ArrowColumns
 from auditkit.io.detect import decode_error, sniff_encoding
 from auditkit.io.lineblocks import LineBlock, line_blocks
-from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, RawChunk
+from auditkit.io.normalise import RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS, QuarantineRecord
+from auditkit.io.records import JSON_ERRORS as _JSON_ERRORS
+from auditkit.io.records import loads as _loads
+from auditkit.io.records import parse_records, to_columns
 from auditkit.schema import QuarantineReason
-
-try:  # orjson is ~3x faster; the stdlib parser gives the same values
-    import orjson
-
-    _loads: Any = orjson.loads
-    _JSON_ERRORS: tuple[type[Exception], ...] = (orjson.JSONDecodeError, ValueError)
-except ImportError:  # pragma: no cover - exercised only without orjson
-    _loads = json.loads
-    _JSON_ERRORS = (ValueError, UnicodeDecodeError)
 
 __all__ = ["BLOCK_ROWS", "parse_records", "read_json_array", "read_jsonl", "to_columns"]
 
@@ -43,28 +36,6 @@ BLOCK_ROWS = 100_000
 # Try pyarrow on each block first (:mod:`auditkit.io.arrowjsonl`); tests switch it off to compare.
 _FAST = True
 _FAST_MISSES = 2
-
-
-def _fields(with_text: bool) -> frozenset[str]:
-    return KNOWN_FIELDS if with_text else KNOWN_FIELDS - CONVERSATION_FIELDS - {"prompt"}
-
-
-def to_columns(records: list[dict[str, Any]], with_text: bool) -> dict[str, list[Any]]:
-    """Transpose parsed objects into the source columns auditkit reads (unknown keys are ignored)."""
-    keys: set[str] = set().union(*records) if records else set()
-    present = keys & _fields(with_text)
-    if "winner_model_a" in keys and "prompt" in keys:
-        present.add("prompt")  # 55k: the number of turns comes from the prompt list
-    # map(dict.get, ...) runs the per-row lookup in C: ~2x faster than a comprehension.
-    return {key: list(map(dict.get, records, itertools.repeat(key))) for key in sorted(present)}
-
-
-def parse_records(lines: list[bytes]) -> list[dict[str, Any]]:
-    """Parse lines the fast path already accepted as JSON objects (see :mod:`auditkit.io.arrowjsonl`)."""
-    records = [_loads(raw) for raw in lines]
-    if any(type(value) is not dict for value in records):  # pragma: no cover - guarded upstream
-        raise RuntimeError("a JSON Lines block pyarrow accepted holds a line that is not an object")
-    return records
 
 
 def _open_binary(path: Path, is_gzip: bool) -> Any:

@@ -1,40 +1,31 @@
-"""``load_battles``: any supported file(s) → one :class:`~auditkit.schema.BattleTable` + quarantine.
+"""``load_battles``: any supported file(s), or an in-memory table, → one battle table + quarantine.
 
-Each file is sniffed (container, compression, arena schema), read as chunks of source columns,
-normalised chunk by chunk, and the canonical chunks are concatenated at the end. Vote ids are unique
-across all files: a repeated id is quarantined as ``duplicate_vote_id`` (the first copy loads).
+Files are read by :mod:`auditkit.io.chunks`, tables by :mod:`auditkit.io.frame`; both end in the same
+chunk normalisation and concatenation. The chunk-level names are re-exported here for callers that
+import them from this module.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from auditkit.errors import InputError, NotABattleLogError
-from auditkit.io.csvfile import read_csv
-from auditkit.io.detect import (
-    CONTAINERS,
-    check_encoding,
-    detect_container,
-    detect_schema,
-    file_stem,
+from auditkit.errors import InputError
+from auditkit.io.chunks import (
+    PLACEHOLDER_MIN_ROWS,
+    PLACEHOLDER_SHARE,
+    PLACEHOLDER_VOTER_VALUES,
+    CanonicalChunk,
+    LoadResult,
+    classify_voters,
+    collect_chunks,
+    finish_load,
+    iter_chunks,
+    normalise_blocks,
 )
+from auditkit.io.detect import CONTAINERS, check_encoding
+from auditkit.io.frame import TableLike, from_frame, is_table
 from auditkit.io.ids import VoteIdIndex
-from auditkit.io.jsonl import read_json_array, read_jsonl
-from auditkit.io.normalise import RawChunk, normalise_chunk
-from auditkit.io.parquet import read_parquet
-from auditkit.io.quarantine import QuarantineLog, QuarantineRecord, write_quarantine
-from auditkit.schema import TAG_PREFIX, BattleTable, VoterStatus, coerce_frame, empty_frame
-
-if TYPE_CHECKING:
-    from auditkit.io.frame import TableLike
 
 __all__ = [
     "PLACEHOLDER_MIN_ROWS",
@@ -49,66 +40,6 @@ __all__ = [
     "load_battles",
     "normalise_blocks",
 ]
-
-log = logging.getLogger(__name__)
-
-# One voter id on at least this share of at least this many rows is a placeholder (a proxy's loopback
-# address, a constant), not a person: GenAI-Arena's ``arena_user_::1`` is on all 2,061 rows. A busy
-# shared IP covers a minority of rows and stays usable.
-PLACEHOLDER_SHARE = 0.9
-PLACEHOLDER_MIN_ROWS = 20
-# Values that never identify a voter (compared stripped and lower-cased).
-PLACEHOLDER_VOTER_VALUES = frozenset(
-    {"", "anonymous", "anon", "unknown", "none", "null", "nan", "n/a", "-", "arena_user_"}
-)
-
-Reader = Callable[..., Iterator[RawChunk]]
-_READERS: dict[str, Reader] = {
-    "json": read_json_array,
-    "jsonl": read_jsonl,
-    "csv": read_csv,
-    "parquet": read_parquet,
-}
-
-
-@dataclass(frozen=True, eq=False)
-class LoadResult:
-    """The loaded battles, every quarantined row, and the counts that reconcile them."""
-
-    battles: BattleTable
-    quarantine: list[QuarantineRecord]
-    quarantine_counts: dict[str, int]
-    rows_read: int
-    rows_loaded: int
-    files: tuple[str, ...] = ()
-    formats: dict[str, str] = field(default_factory=dict)  # file → "<schema> (<container>[.gz])"
-    # Rows quarantined in all; ``quarantine`` keeps the first examples of each reason only.
-    quarantine_total: int | None = None
-
-    @property
-    def rows_quarantined(self) -> int:
-        return len(self.quarantine) if self.quarantine_total is None else self.quarantine_total
-
-    def require_votes(self) -> LoadResult:
-        """Self, or :class:`InputError` when no vote loaded: an empty input or every row
-        quarantined is not something to audit or rate (exit 2, never a passing verdict)."""
-        if self.rows_loaded:
-            return self
-        where = ", ".join(self.files) or None
-        if not self.rows_read:
-            raise InputError("no votes loaded: the input holds no rows", path=where)
-        reasons = ", ".join(f"{k} {v:,}" for k, v in self.quarantine_counts.items())
-        raise InputError(
-            f"no votes loaded: all {self.rows_read:,} rows were quarantined ({reasons})",
-            path=where,
-        )
-
-    def summary(self) -> str:
-        reasons = ", ".join(f"{k} {v:,}" for k, v in self.quarantine_counts.items()) or "none"
-        return (
-            f"{self.rows_read:,} rows read, {self.rows_loaded:,} loaded, "
-            f"{self.rows_quarantined:,} quarantined ({reasons})"
-        )
 
 
 def _as_paths(paths: str | Path | Sequence[str | Path]) -> list[Path]:
@@ -137,8 +68,6 @@ def load_battles(
     UTF-8 (default: UTF-8, or what a byte-order mark says; invalid bytes are an error naming the
     file and byte offset). Raises :class:`InputError` for a file that cannot be read at all.
     """
-    from auditkit.io.frame import from_frame, is_table
-
     encoding = check_encoding(encoding)
 
     if is_table(paths):
@@ -163,298 +92,3 @@ def load_battles(
         for path in files
     ]
     return collect_chunks(sources, quarantine_path=quarantine_path)
-
-
-def collect_chunks(
-    sources: Sequence[tuple[Path, Iterable[CanonicalChunk]]],
-    *,
-    quarantine_path: Path | None = None,
-    voter_field_names: Mapping[str, str] | None = None,
-) -> LoadResult:
-    """Concatenate each source's canonical chunks (read in order) into one :class:`LoadResult`.
-
-    ``voter_field_names`` renames the voter field a chunk reports (a table loaded with
-    ``columns={"voter": "user_hash"}`` reports ``user_hash``, not the source name it was mapped to).
-    """
-    frames: list[pd.DataFrame] = []
-    quarantine = QuarantineLog()
-    voter_fields: list[str] = []
-    formats: dict[str, str] = {}
-    unmapped_languages: Counter[str] = Counter()
-    rows_read = 0
-    for path, chunks in sources:
-        for chunk in chunks:
-            rows_read += chunk.rows_read
-            quarantine.extend(chunk.quarantine)
-            unmapped_languages.update(chunk.unmapped_languages)
-            if chunk.frame is not None:
-                frames.append(chunk.frame)
-            try:
-                quarantine.check_meaningful(rows_read, str(path))
-            except InputError:
-                if quarantine_path is not None:  # the examples tell the operator what went wrong
-                    write_quarantine(quarantine.records, quarantine_path)
-                raise
-            voter_field = (voter_field_names or {}).get(chunk.voter_field or "", chunk.voter_field)
-            if voter_field and voter_field not in voter_fields:
-                voter_fields.append(voter_field)
-            formats[str(path)] = chunk.source_format
-        log.debug("loaded %s as %s", path, formats.get(str(path)))
-
-    frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
-    return finish_load(
-        _finish_dtypes(frame),
-        files=[path for path, _ in sources],
-        quarantine=quarantine,
-        voter_fields=voter_fields,
-        formats=formats,
-        unmapped_languages=unmapped_languages,
-        rows_read=rows_read,
-        quarantine_path=quarantine_path,
-    )
-
-
-def finish_load(
-    frame: pd.DataFrame,
-    *,
-    files: Sequence[Path],
-    quarantine: list[QuarantineRecord] | QuarantineLog,
-    voter_fields: Sequence[str],
-    formats: dict[str, str],
-    unmapped_languages: Mapping[str, int],
-    rows_read: int,
-    quarantine_path: Path | None,
-) -> LoadResult:
-    """The loader's last steps, shared with the streaming loader: quarantine in file/line order,
-    voter classification, the table's metadata, the quarantine file (the first examples of each
-    reason in full, see :class:`QuarantineLog`; counts exact)."""
-    if not isinstance(quarantine, QuarantineLog):
-        log_ = QuarantineLog()
-        log_.extend(quarantine)
-        quarantine = log_
-    counts, total = quarantine.sorted_counts(), quarantine.total
-    if quarantine.omitted():
-        log.warning(
-            "quarantine: kept the first %d records of each reason; omitted %s",
-            quarantine.max_examples,
-            quarantine.omitted(),
-        )
-    records = quarantine.records
-    order = {path: i for i, path in enumerate(files)}
-    records.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
-    voter_field = ",".join(voter_fields) or None
-    frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
-    extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
-    if unmapped_languages:
-        extra["languages_unmapped"] = dict(sorted(unmapped_languages.items()))
-    battles = BattleTable(
-        frame=frame,
-        voter_field=voter_field,
-        voter_status=status,
-        voter_note=note,
-        sources=tuple(str(p) for p in files),
-        source_formats=tuple(formats.get(str(p), "empty") for p in files),
-        extra=extra,
-    )
-    if quarantine_path is not None:
-        write_quarantine(records, quarantine_path)
-    return LoadResult(
-        battles=battles,
-        quarantine=records,
-        quarantine_counts=counts,
-        rows_read=rows_read,
-        rows_loaded=len(frame),
-        files=tuple(str(p) for p in files),
-        formats=dict(formats),
-        quarantine_total=total,
-    )
-
-
-@dataclass(frozen=True, eq=False)
-class CanonicalChunk:
-    """One block of a file, normalised: canonical rows (dtypes not yet final) and what was rejected."""
-
-    rows_read: int
-    frame: pd.DataFrame | None
-    quarantine: list[QuarantineRecord]
-    voter_field: str | None
-    source_format: str
-    unmapped_languages: dict[str, int] = field(default_factory=dict)
-    quarantined_ids: list[str] = field(default_factory=list)  # see ChunkResult
-
-
-def iter_chunks(
-    path: str | Path,
-    *,
-    fmt: str | None = None,
-    with_text: bool = True,
-    seen_ids: VoteIdIndex | None = None,
-    block_rows: int | None = None,
-    byte_range: tuple[int, int] | None = None,
-    first_line: int = 1,
-    row_groups: tuple[int, int] | None = None,
-    known_battle_log: bool = False,
-    encoding: str | None = None,
-) -> Generator[CanonicalChunk, None, bool]:
-    """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
-
-    ``load_battles`` concatenates these; a streaming consumer can process them one at a time. Pass
-    the same ``seen_ids`` index across files to keep vote ids unique over all of them.
-    ``block_rows`` sets the rows per block (default: each reader's own), which bounds memory.
-    ``byte_range`` (plain JSON Lines; ``first_line`` is the number of the line it starts at) or
-    ``row_groups`` (Parquet) read one part of the file: the blocks that start inside it, cut as a
-    whole-file read cuts them (:mod:`auditkit.engine.partitions`).
-    A file whose first block with rows has no model_a/model_b fields is not a battle log:
-    :class:`NotABattleLogError` (the generator then returns True, "stopped"). A later block
-    without them has its rows quarantined as ``missing_model``; ``known_battle_log`` says the
-    file's earlier part (read elsewhere) had battle rows, so even the first block here is a battle
-    log's. Otherwise the generator returns False.
-    """
-    path = Path(path)
-    seen = VoteIdIndex() if seen_ids is None else seen_ids
-    container, is_gzip = detect_container(path)
-    if fmt is not None:
-        container = fmt
-    part: dict[str, Any] = {}
-    if byte_range is not None:
-        if container != "jsonl" or is_gzip:
-            raise InputError("only plain JSON Lines can be read by byte range", path=str(path))
-        part = {"start": byte_range[0], "end": byte_range[1], "first_line": first_line}
-    elif row_groups is not None:
-        if container != "parquet":
-            raise InputError("only Parquet can be read by row groups", path=str(path))
-        part = {"row_groups": row_groups}
-    if encoding is not None and container != "parquet":
-        part["encoding"] = encoding
-    blocks = _READERS[container](
-        path, is_gzip=is_gzip, with_text=with_text, block_rows=block_rows, **part
-    )
-    return (
-        yield from normalise_blocks(
-            blocks,
-            file=str(path),
-            stem=file_stem(path),
-            container=f"{container}{'.gz' if is_gzip else ''}",
-            with_text=with_text,
-            seen_ids=seen,
-            known_battle_log=known_battle_log,
-        )
-    )
-
-
-def normalise_blocks(
-    blocks: Iterable[RawChunk],
-    *,
-    file: str,
-    stem: str,
-    container: str,
-    with_text: bool,
-    seen_ids: VoteIdIndex,
-    known_battle_log: bool = False,
-) -> Generator[CanonicalChunk, None, bool]:
-    """The path every source takes after parsing: sniff the arena schema on the first block with
-    rows, then normalise block by block (see :func:`iter_chunks`, which feeds it a file's blocks;
-    :func:`auditkit.io.frame.from_frame` feeds it an in-memory table's). ``file`` and ``stem``
-    label quarantine records and generated vote ids; ``container`` goes into the format label."""
-    schema: str | None = None
-    saw_objects = saw_battle_columns = stopped = False
-    for raw in blocks:
-        label = f"{schema or 'unknown'} ({container})"
-        if raw.n == 0:
-            yield CanonicalChunk(raw.rows_read, None, list(raw.rejected), None, label)
-            continue
-        saw_objects = True
-        if not ({"model_a", "model_b"} & set(raw.columns)) and not (
-            saw_battle_columns or known_battle_log
-        ):
-            stopped = True
-            break  # e.g. a model-answers file: refuse below rather than quarantine every row
-        # A later block without battle fields is a battle log's bad rows: each is quarantined
-        # (missing_model), never skipped with the rest of the file.
-        saw_battle_columns = True
-        if schema is None:
-            winners = set(raw.columns.get("winner", [])[:1000]) - {None}
-            schema = detect_schema(raw.columns, winners)
-            label = f"{schema} ({container})"
-        result = normalise_chunk(
-            raw.columns,
-            raw.n,
-            lines=raw.lines,
-            raw=raw.raw,
-            file=file,
-            stem=stem,
-            with_text=with_text,
-            seen_ids=seen_ids,
-            pre_problems=raw.pre_problems,
-        )
-        yield CanonicalChunk(
-            rows_read=raw.rows_read,
-            frame=result.frame,
-            quarantine=[*raw.rejected, *result.quarantine],
-            voter_field=result.voter_field,
-            source_format=label,
-            unmapped_languages=result.unmapped_languages,
-            quarantined_ids=result.quarantined_ids,
-        )
-    if saw_objects and not saw_battle_columns:
-        raise NotABattleLogError(path=file)
-    return stopped
-
-
-def _finish_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = coerce_frame(frame)
-    for name in frame.columns:
-        if name.startswith(TAG_PREFIX):
-            frame[name] = frame[name].convert_dtypes()
-    return frame
-
-
-def classify_voters(
-    frame: pd.DataFrame, voter_field: str | None
-) -> tuple[pd.DataFrame, VoterStatus, str, int]:
-    """Decide whether the voter column identifies people; blank out placeholder values.
-
-    Returns ``(frame, status, note, placeholder_rows)``. MISSING: no voter field or every value empty.
-    PLACEHOLDER: every value is a placeholder ("anonymous", "arena_user_" …) or one id sits on at
-    least ``PLACEHOLDER_SHARE`` of at least ``PLACEHOLDER_MIN_ROWS`` rows. Otherwise USABLE.
-    """
-    n = len(frame)
-    if voter_field is None or n == 0:
-        return frame, VoterStatus.MISSING, "the source has no voter field", 0
-    voters = frame["voter"]
-    # Judged once per distinct id, not per row: 10M votes have a few million voters at most.
-    codes, distinct = pd.factorize(voters, use_na_sentinel=True)
-    normalised = pd.Series(distinct).str.strip().str.lower()
-    is_placeholder = normalised.isin(PLACEHOLDER_VOTER_VALUES).fillna(False).to_numpy(dtype=bool)
-    placeholder = np.append(is_placeholder, False)[codes]  # code -1 (missing) → index -1 → False
-    placeholder_rows = int(placeholder.sum())
-    if placeholder_rows:
-        # A new voter column on a shallow copy: the other columns are shared, not copied.
-        frame = frame.copy(deep=False)
-        frame["voter"] = voters.mask(placeholder)
-        voters = frame["voter"]
-    present = int(voters.notna().sum())
-    if present == 0:
-        if placeholder_rows:
-            note = (
-                f"all {placeholder_rows:,} {voter_field} values are placeholders (e.g. 'anonymous')"
-            )
-            return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows
-        return frame, VoterStatus.MISSING, f"{voter_field} is empty on every row", 0
-    kept = codes[(codes >= 0) & ~placeholder]
-    per_voter = np.bincount(kept, minlength=len(distinct))
-    top = int(np.argmax(per_voter))  # ties: the id seen first, as value_counts orders them
-    top_id, top_count = str(distinct[top]), int(per_voter[top])
-    n_voters = int(np.count_nonzero(per_voter))
-    # The share is over rows that carry a voter id, so mixing in a voter-less source cannot hide it.
-    if present >= PLACEHOLDER_MIN_ROWS and top_count >= PLACEHOLDER_SHARE * present:
-        note = (
-            f"{voter_field} {top_id!r} is on {top_count:,} of {present:,} rows with a voter id "
-            f"({top_count / present:.1%}): one id for nearly every vote (a proxy or loopback address), "
-            "not a voter"
-        )
-        return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows
-    note = f"{voter_field}: {n_voters:,} distinct voters on {present:,} of {n:,} rows"
-    if placeholder_rows:
-        note += f"; {placeholder_rows:,} placeholder values set to missing"
-    return frame, VoterStatus.USABLE, note, placeholder_rows

@@ -19,6 +19,7 @@ from auditkit.clean import CleaningResult
 from auditkit.detectors.base import DetectorResult, Finding, Severity
 from auditkit.report.actions import ActionInputs, detector_section, next_actions
 from auditkit.report.render import EvidenceLine, ReportContext, split_span
+from auditkit.report.verdict import audit_verdict
 from auditkit.schema import BattleTable, Winner, models_in
 
 __all__ = ["detector_status_rows", "report_context"]
@@ -295,41 +296,6 @@ def _top_evidence(findings: Sequence[Finding], invalidated: set[str]) -> list[Ev
         if len(lines) >= TOP_EVIDENCE:
             break
     return lines
-
-
-def audit_verdict(
-    *,
-    gate_reasons: Sequence[str],
-    findings: int,
-    votes: int,
-    invalidated: int,
-    quarantined: int,
-    significant: int,
-) -> tuple[str, str, dict[str, int]]:
-    """(level, verdict, headline numbers) of an audit: what the report and the notebook view open
-    with. ``level`` is ``gate`` (the gate failed), ``findings`` or ``clean``."""
-    share = invalidated / votes if votes else 0.0
-    if gate_reasons:
-        level = "gate"
-        verdict = "Gate failed — do not publish as is: " + "; ".join(gate_reasons) + "."
-    elif findings:
-        level = "findings"
-        verdict = (
-            f"Findings below the gate: {findings:,} findings, {share:.2%} of votes invalidated."
-        )
-    else:
-        level = "clean"
-        verdict = "Clean: no detector found anything."
-    if significant:
-        verdict += f" {significant} model rating(s) changed significantly after cleaning."
-    headline = {
-        "votes loaded": votes,
-        "rows quarantined": quarantined,
-        "votes invalidated": invalidated,
-        "findings": findings,
-        "significant rating changes": significant,
-    }
-    return level, verdict, headline
 
 
 def report_context(

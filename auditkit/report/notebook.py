@@ -13,20 +13,24 @@ import html
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
-from auditkit.report import plots
+import auditkit.report.plots as plots
+from auditkit.report.verdict import audit_verdict
 
-if TYPE_CHECKING:
-    from auditkit.audit import AuditResult
-    from auditkit.compare import CompareResult
-    from auditkit.detectors.base import Finding
-    from auditkit.fragility import FragilityResult
-    from auditkit.graph import GraphAudit
-    from auditkit.ratings import RatingResult, SlicedRatings
+# The views take the result objects duck-typed: the result classes call these views from their
+# `_repr_html_`, so importing them here (even for typing) would make every result module and this
+# one import each other. The names say which class each view expects.
+AuditResult: TypeAlias = Any
+CompareResult: TypeAlias = Any
+Finding: TypeAlias = Any
+FragilityResult: TypeAlias = Any
+GraphAudit: TypeAlias = Any
+RatingResult: TypeAlias = Any
+SlicedRatings: TypeAlias = Any
 
 __all__ = [
     "MAX_CELL_CHARS",
@@ -264,7 +268,6 @@ def findings_html(
 def audit_html(result: AuditResult, *, max_rows: int = 20) -> str:
     """The audit at a glance: verdict, headline numbers, ratings plot, top of the leaderboard,
     invalidations by rule and findings by detector."""
-    from auditkit.report.context import audit_verdict
 
     board = result.leaderboard
     load = result.summary_data.get("load", {})

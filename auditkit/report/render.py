@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from auditkit.report import plots
+import auditkit.report.plots as plots
 
 __all__ = [
     "RANK_RULE",

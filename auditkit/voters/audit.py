@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from auditkit.detectors.base import jsonable
 from auditkit.prompts import PROMPT_REPEAT, prompt_repeat_hashes
-from auditkit.rules import RulePack
+from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable, take_values
 from auditkit.stats import population_nulls as pn
 from auditkit.stats import voter_tests as vt

@@ -9,7 +9,7 @@ from typing import Any
 
 from auditkit.detectors.base import Severity
 from auditkit.errors import RuleError
-from auditkit.rules import RulePack, require
+from auditkit.rulepack import RulePack, require
 
 __all__ = ["INDIVIDUAL_TESTS", "OPTION_NAMES", "TestConfig", "VoterConfig"]
 

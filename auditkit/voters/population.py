@@ -36,7 +36,7 @@ from scipy import special, stats
 
 from auditkit.detectors.base import jsonable
 from auditkit.errors import RuleError
-from auditkit.rules import RulePack, require
+from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
 from auditkit.stats.voter_tests import benjamini_hochberg
