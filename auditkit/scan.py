@@ -249,7 +249,7 @@ def scan_responses(
         row_key = (
             f"{row.get(key)}" if key is not None and row.get(key) is not None else f"row {line}"
         )
-        finding = detector._check_side(
+        finding = detector.check_side(
             vote_id=row_key,
             side="response",
             model=name,

@@ -122,7 +122,7 @@ class IdentityLeakDetector(Detector):
                 ("model_a", model_a, conv_a),
                 ("model_b", model_b, conv_b),
             ):
-                finding = self._check_side(
+                finding = self.check_side(
                     vote_id=vote_id,
                     side=side,
                     model=model,
@@ -159,7 +159,7 @@ class IdentityLeakDetector(Detector):
             )
         return DetectorResult(self.name, tuple(findings), summary, tuple(notes))
 
-    def _check_side(
+    def check_side(
         self,
         *,
         vote_id: str,
@@ -170,6 +170,8 @@ class IdentityLeakDetector(Detector):
         model_map: ModelMap,
         stats: Counter[str],
     ) -> Finding | None:
+        """The finding for one side's conversation, or None: what the audit and ``auditkit scan``
+        (a file of responses, no battles) both judge with."""
         if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
             conversation = conversation.tolist()
         if not isinstance(conversation, list | tuple):
