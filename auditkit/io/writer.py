@@ -341,7 +341,8 @@ def _lines_by_column(part: pd.DataFrame, has_style: bool, tag_names: list[str]) 
 
 def _open_output(target: Path, compresslevel: int = GZIP_LEVEL) -> IO[bytes] | gzip.GzipFile:
     if target.name.endswith(".gz"):
-        return gzip.open(target, "wb", compresslevel=compresslevel)
+        # mtime=0: the same battles give the same bytes, run after run (determinism, diffable outputs).
+        return gzip.GzipFile(target, "wb", compresslevel=compresslevel, mtime=0)
     return target.open("wb")
 
 
