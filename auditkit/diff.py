@@ -148,10 +148,15 @@ class RunDiff:
     cleared_invalidations: tuple[str, ...]
     new_findings: tuple[Mapping[str, Any], ...]
     resolved_findings: tuple[Mapping[str, Any], ...]
-    new_sampling_flags: tuple[Mapping[str, Any], ...]
     rank_changes: tuple[Mapping[str, Any], ...]
     rank_moves_within_intervals: tuple[Mapping[str, Any], ...] = ()
     intervals_narrowed: tuple[Mapping[str, Any], ...] = ()
+    # A detector's new findings listed apart under its ``diff_key`` (e.g. "sampling_flags").
+    new_flags: Mapping[str, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+
+    @property
+    def new_sampling_flags(self) -> tuple[Mapping[str, Any], ...]:
+        return self.new_flags.get("sampling_flags", ())
 
     @property
     def changed(self) -> bool:
@@ -168,8 +173,11 @@ class RunDiff:
             f"{len(self.new_invalidations):,} new invalidations, "
             f"{len(self.cleared_invalidations):,} cleared; "
             f"{len(self.new_findings):,} new findings, {len(self.resolved_findings):,} resolved; "
-            f"{len(self.new_sampling_flags):,} new sampling flags; "
-            f"{len(self.rank_changes):,} significant rank changes"
+            + "".join(
+                f"{len(flags):,} new {key.replace('_', ' ')}; "
+                for key, flags in self.new_flags.items()
+            )
+            + f"{len(self.rank_changes):,} significant rank changes"
             + (
                 f" ({len(self.rank_moves_within_intervals):,} rank numbers moved within "
                 "their intervals, not significant)"
@@ -188,7 +196,7 @@ class RunDiff:
             "cleared_invalidations": list(self.cleared_invalidations),
             "new_findings": [dict(f) for f in self.new_findings],
             "resolved_findings": [dict(f) for f in self.resolved_findings],
-            "new_sampling_flags": [dict(f) for f in self.new_sampling_flags],
+            **{f"new_{key}": [dict(f) for f in flags] for key, flags in self.new_flags.items()},
             "rank_changes": [dict(c) for c in self.rank_changes],
             "rank_moves_within_intervals": [dict(c) for c in self.rank_moves_within_intervals],
             "intervals_narrowed": [dict(c) for c in self.intervals_narrowed],
@@ -215,6 +223,8 @@ def diff_runs(
     Both folders must be finished runs; ``current_complete=False`` is for the audit that is
     writing ``current`` itself (its marker comes last).
     """
+    from auditkit.detectors.base import detector_classes
+
     old = read_run_folder(previous)
     new = read_run_folder(current, require_complete=current_complete)
     added = sorted(set(new.findings) - set(old.findings))
@@ -251,7 +261,11 @@ def diff_runs(
         cleared_invalidations=tuple(sorted(old.invalidated - new.invalidated)),
         new_findings=new_findings,
         resolved_findings=tuple(old.findings[f] for f in removed),
-        new_sampling_flags=tuple(f for f in new_findings if f.get("detector") == "sampling"),
+        new_flags={
+            cls.diff_key: tuple(f for f in new_findings if f.get("detector") == cls.name)
+            for cls in detector_classes()
+            if cls.diff_key
+        },
         rank_changes=tuple(rank_changes),
         rank_moves_within_intervals=tuple(within),
         intervals_narrowed=tuple(narrowed),

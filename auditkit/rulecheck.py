@@ -13,6 +13,7 @@ check iterates (a table of weights, a list of tests it validates itself) is take
 detector's rule file is therefore checked as soon as its detector implements ``check_rules``.
 
 The pack itself (``pack.yaml``) has a fixed schema here: name, version, description, optional,
+detectors (which run by default; each must be installed),
 policy (each entry's detector must exist, and its rules must be ones the detector can emit when it
 says which those are) and gate (shares in [0, 1], a known severity). A section a check asks for
 that has no file is an error unless ``pack.yaml`` lists it under ``optional``.
@@ -35,7 +36,7 @@ __all__ = ["METADATA_KEYS", "PACK_SCHEMA", "validate_pack"]
 METADATA_KEYS = frozenset({"version", "description"})
 # pack.yaml: top-level keys, and the keys of its nested mappings (a list's entries under "[]").
 PACK_SCHEMA: Mapping[str, frozenset[str]] = {
-    "": frozenset({"name", "version", "description", "optional", "policy", "gate"}),
+    "": frozenset({"name", "version", "description", "optional", "policy", "gate", "detectors"}),
     "policy": frozenset({"invalidate"}),
     "policy.invalidate[]": frozenset({"detector", "rules", "min_severity"}),
     "gate": frozenset({"min_severity", "max_invalidated_share", "max_quarantined_share"}),
@@ -146,7 +147,25 @@ def _check_pack_file(pack: RulePack) -> tuple[str, ...]:
     optional = data.get("optional", [])
     if not isinstance(optional, list) or not all(isinstance(s, str) for s in optional):
         raise RuleError("key 'optional' must be a list of section names", path=where)
+    _check_detector_list(data.get("detectors"), where)
     return tuple(optional)
+
+
+def _check_detector_list(listed: Any, where: str) -> None:
+    """``detectors:`` (which detectors run by default) names installed detectors, once each."""
+    if listed is None:
+        return
+    if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed) or not listed:
+        raise RuleError("key 'detectors' must be a non-empty list of detector names", path=where)
+    from auditkit.detectors.base import available_detectors
+
+    known = available_detectors()
+    for name in listed:
+        if name not in known:
+            hint = _suggest(name, set(known)) or f" (known: {', '.join(known)})"
+            raise RuleError(f"detectors: unknown detector {name!r}{hint}", path=where)
+    if len(set(listed)) != len(listed):
+        raise RuleError("detectors: a detector is listed twice", path=where)
 
 
 def _check_policy(pack: RulePack) -> None:

@@ -19,34 +19,33 @@ table (both are tested).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from auditkit.detectors.base import DetectorResult
-from auditkit.detectors.identity import IdentityLeakDetector
-from auditkit.engine import LocalEngine, merge_identity_results
-from auditkit.engine.scan import TEXT_COLUMNS, scan_frame
+from auditkit.detectors.base import get_detector
+from auditkit.engine.base import LocalEngine
+from auditkit.engine.load import ChunkDetections, StreamedLoad
+from auditkit.engine.scan import IDENTITY, chunk_columns, detect_chunk, scan_frame
 from auditkit.errors import InputError
+from auditkit.io.accumulate import (
+    NOT_KEPT,
+    BattleChunk,
+    TableAccumulator,
+    release_arrow_memory,
+    release_memory,
+    text_free_chunk,
+)
 from auditkit.io.detect import CONTAINERS
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import LoadResult, finish_load, iter_chunks
 from auditkit.io.quarantine import QuarantineLog, QuarantineRecord
-from auditkit.prompts import FINGERPRINT_COLUMNS, fingerprint_prompt_column
 from auditkit.schema import (
-    CORE_COLUMNS,
-    OPTIONAL_COLUMNS,
-    TAG_PREFIX,
-    BattleTable,
     empty_frame,
 )
 
@@ -72,27 +71,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_ROWS = 20_000
 _RELEASE_EVERY = 10  # chunks between returning Arrow's cached memory to the OS
-_NOT_KEPT = (*TEXT_COLUMNS, "prompt")  # never in a streamed table
-_DTYPES: dict[str, Any] = dict((*CORE_COLUMNS, *OPTIONAL_COLUMNS, *FINGERPRINT_COLUMNS))
 
 # Given a chunk's canonical rows, a boolean mask (one per row) of rows the identity scan may skip,
 # e.g. votes whose findings a cache already holds; the caller keeps whatever it knows about them.
 SkipRows = Callable[[pd.DataFrame], "np.ndarray | pd.Series"]
-
-
-@dataclass(frozen=True, eq=False)
-class BattleChunk:
-    """One chunk of canonical rows (``frame``), with the rows the loader quarantined beside it."""
-
-    index: int
-    file: str
-    frame: pd.DataFrame
-    quarantine: tuple[QuarantineRecord, ...]
-    rows_read: int
-    normalised: bool = True  # False: only rows the reader rejected, ``frame`` is a stand-in
-
-    def __len__(self) -> int:
-        return len(self.frame)
 
 
 class BattleChunkStream:
@@ -185,123 +167,6 @@ def iter_battle_chunks(
     )
 
 
-class TableAccumulator:
-    """Collects text-free chunks and builds one battle frame, column by column.
-
-    Why column by column: concatenating whole frames and then casting holds two or three copies of
-    the table at once; here each column's pieces are released as soon as that column is built,
-    so the peak is the table plus one column.
-    """
-
-    def __init__(self, drop: Sequence[str] = TEXT_COLUMNS) -> None:
-        self.drop = tuple(drop)
-        self._pieces: list[dict[str, pd.Series]] = []
-        self._lengths: list[int] = []
-        self._order: dict[str, None] = {}
-        self.rows = 0
-
-    def add(self, frame: pd.DataFrame) -> None:
-        keep = [c for c in frame.columns if c not in self.drop]
-        columns = {name: frame[name] for name in keep}
-        for name in keep:
-            self._order.setdefault(name, None)
-        self._pieces.append(columns)
-        self._lengths.append(len(frame))
-        self.rows += len(frame)
-
-    def build(self) -> pd.DataFrame:
-        """The accumulated rows as one frame with the loader's dtypes (the pieces are consumed)."""
-        if not self._pieces:
-            return empty_frame()
-        built: dict[str, pd.Series] = {}
-        for name in self._order:
-            parts = [
-                pd.DataFrame({name: piece.pop(name).reset_index(drop=True)})
-                if name in piece
-                else pd.DataFrame(index=pd.RangeIndex(n))
-                for piece, n in zip(self._pieces, self._lengths, strict=True)
-            ]
-            column = pd.concat(parts, ignore_index=True)[name]
-            del parts
-            built[name] = _final_dtype(name, column)
-        self._pieces.clear()
-        frame = pd.DataFrame(built, copy=False)
-        del built
-        core = [name for name, _ in CORE_COLUMNS]
-        for name in core:
-            if name not in frame.columns:  # only when every chunk was empty
-                frame[name] = empty_frame()[name].reindex(range(len(frame)))
-        rest = [c for c in frame.columns if c not in core]
-        release_memory()  # the pieces' buffers, freed column by column, back to the OS
-        return frame[core + rest]
-
-
-def release_memory() -> None:
-    """Arrow's cached blocks and the C heap's free pages back to the OS, once a load is done.
-
-    Why: parsing millions of rows frees many mid-sized blocks that glibc keeps in its heap
-    (arrays under its mmap threshold); at 3M battles that was ~0.3 GiB resident but unused. Where
-    ``malloc_trim`` does not exist (not glibc) only Arrow's pool is released.
-    """
-    release_arrow_memory()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def release_arrow_memory() -> None:
-    """Hand memory Arrow's allocator keeps cached back to the OS.
-
-    Why: the JSON and Parquet readers parse each block through Arrow, whose allocator (mimalloc or
-    jemalloc) keeps freed blocks for reuse; over millions of rows that cache held about 0.15 GiB
-    per million battles in our benchmark, resident but unused, on top of the table itself.
-    """
-    pa.default_memory_pool().release_unused()
-
-
-def _final_dtype(name: str, column: pd.Series) -> pd.Series:
-    if name.startswith(TAG_PREFIX):
-        return column.convert_dtypes()
-    dtype = _DTYPES.get(name)
-    if dtype is None or dtype == "object":
-        return column
-    return column.astype(dtype)
-
-
-@dataclass(frozen=True, eq=False)
-class StreamedLoad:
-    """A streamed load: the text-free battles (as a :class:`LoadResult`) and the identity result.
-
-    With ``skip``, ``identity`` covers only the rows that were scanned; ``skipped_rows`` counts the
-    others.
-    """
-
-    load: LoadResult
-    identity: DetectorResult | None
-    chunks: int
-    engine: str
-    text_rows: int = 0
-    notes: tuple[str, ...] = field(default_factory=tuple)
-    skipped_rows: int = 0
-
-    @property
-    def battles(self) -> BattleTable:
-        return self.load.battles
-
-    def summary(self) -> str:
-        scan = self.identity.summary_text() if self.identity is not None else "identity not run"
-        return f"{self.load.summary()}; {self.chunks:,} chunks on {self.engine}; {scan}"
-
-
-def text_free_chunk(frame: pd.DataFrame, *, keep_prompt: bool) -> pd.DataFrame:
-    """One canonical chunk as the streamed table keeps it: no text, ``prompt`` → fingerprints.
-
-    One function for every reader of chunks — :func:`stream_battles` here, and the workers that
-    read their own partitions (:mod:`auditkit.engine.partitions`) — so all keep the same columns.
-    """
-    kept = fingerprint_prompt_column(frame) if keep_prompt else frame
-    return kept[[name for name in kept.columns if name not in _NOT_KEPT]]
-
-
 def stream_battles(
     paths: str | Path | Sequence[str | Path],
     *,
@@ -314,19 +179,28 @@ def stream_battles(
     keep_prompt: bool = True,
     skip: SkipRows | None = None,
     encoding: str | None = None,
+    detectors: Sequence[str] | None = None,
 ) -> StreamedLoad:
-    """Load ``paths`` chunk by chunk; scan each chunk's conversations on ``engine``, then drop them.
+    """Load ``paths`` chunk by chunk; run the text detectors on each chunk on ``engine``, then
+    drop the text.
 
-    With ``rules`` and ``with_text`` the identity scan runs (``engine`` defaults to this process);
-    the returned table never holds conversation text. ``keep_prompt`` keeps what prompt
-    de-duplication and the repeated-prompt test need: each chunk's ``prompt`` becomes its
+    With ``rules`` and ``with_text`` the text ``detectors`` run (default: the identity scan;
+    each must be :meth:`~auditkit.detectors.base.Detector.streamable`; ``engine`` defaults to
+    this process); the returned table never holds conversation text. ``keep_prompt`` keeps what
+    prompt de-duplication and the repeated-prompt test need: each chunk's ``prompt`` becomes its
     fingerprint columns (:func:`~auditkit.prompts.prompt_fingerprints`, a few bytes a row whatever
     the prompt's length) and the text is dropped; ``False`` drops both.
     ``skip`` is asked about every chunk before its scan and the rows it marks are not scanned
     (nightly runs skip votes cached in the ledger); the table still holds every row.
     """
+    names = tuple(detectors) if detectors is not None else IDENTITY
+    if rules is None or not with_text:
+        names = ()
+    for name in names:
+        if not get_detector(name).streamable():
+            raise InputError(f"detector {name!r} cannot be run chunk by chunk")
     # Workers read byte ranges of UTF-8 files only; another encoding is read here.
-    if skip is None and encoding is None and getattr(engine, "reads_partitions", False):
+    if engine is not None and skip is None and encoding is None and engine.reads_partitions:
         # The engine's workers read the files themselves (:mod:`auditkit.engine.partitions`).
         from auditkit.engine.partitions import stream_partitions
 
@@ -339,18 +213,20 @@ def stream_battles(
             fmt=fmt,
             with_text=with_text,
             keep_prompt=keep_prompt,
+            detectors=names,
         )
         if streamed is not None:  # None: an input they cannot split (gzip, JSON array, CSV)
             return streamed
     stream = iter_battle_chunks(
         paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt, encoding=encoding
     )
-    accumulator = TableAccumulator(_NOT_KEPT)
+    accumulator = TableAccumulator(NOT_KEPT)
     quarantine = QuarantineLog()
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}
-    ask_skip = skip if rules is not None and with_text else None  # only a scan can skip rows
+    ask_skip = skip if names else None  # only a scan can skip rows
+    columns = chunk_columns(names)
 
-    def scan_chunks() -> Iterator[pd.DataFrame]:
+    def text_chunks() -> Iterator[pd.DataFrame]:
         for chunk in stream:
             counts["chunks"] += 1
             quarantine.extend(chunk.quarantine)
@@ -374,29 +250,30 @@ def stream_battles(
                     continue
                 if skipped.any():
                     frame = frame.loc[~skipped]
-            yield scan_frame(frame)
+            yield scan_frame(frame, columns)
 
-    identity: DetectorResult | None = None
     used = engine if engine is not None else LocalEngine()
-    if rules is not None and with_text:
-        identity = merge_identity_results(used.map_scan(scan_chunks(), rules))
+    detections = ChunkDetections(names, rules) if rules is not None else None
+    if detections is not None and names:
+        for chunk_results in used.map(detect_chunk, text_chunks(), names, rules):
+            detections.add(chunk_results)
     else:
-        for _ in scan_chunks():
+        for _ in text_chunks():
             pass
     load = _finish_load(stream, accumulator, quarantine, quarantine_path)
     release_memory()
-    if identity is not None and counts["text_chunks"] == 0:
-        # No conversation columns anywhere: the detector's own "could not run" result.
-        assert rules is not None
-        identity = IdentityLeakDetector().detect(load.battles, rules)
-        if counts["skipped_rows"]:  # it counts the rows offered to the scan, as in memory
-            rows = len(load.battles) - counts["skipped_rows"]
-            identity = replace(identity, summary={**identity.summary, "rows": rows})
+    results = (
+        detections.finish(
+            load.battles, text_chunks=counts["text_chunks"], skipped_rows=counts["skipped_rows"]
+        )
+        if detections is not None
+        else {}
+    )
     return StreamedLoad(
         load=load,
-        identity=identity,
+        results=results,
         chunks=counts["chunks"],
-        engine=used.name if identity is not None else "none",
+        engine=used.name if results else "none",
         text_rows=counts["text_rows"],
         skipped_rows=counts["skipped_rows"],
     )

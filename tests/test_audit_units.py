@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from auditkit import audit
-from auditkit.audit import Gate, _write_cleaned, build_leaderboard
+from auditkit.audit import Gate, build_leaderboard
 from auditkit.clean import apply_policy
 from auditkit.detectors.base import DetectorResult, Finding, Severity
 from auditkit.io import write_fastchat_jsonl
+from auditkit.pipeline import outputs
+from auditkit.pipeline.outputs import write_cleaned
 from auditkit.report import context
 from auditkit.report.context import _evidence_line, _pair_counts, _sampling_table, _voter_table
 from auditkit.rules import RulePack
@@ -198,7 +199,7 @@ def test_pair_counts_and_shares_do_not_depend_on_the_block_size(
 def test_cleaned_battles_file_equals_writing_the_cleaned_table(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, block_rows: int
 ) -> None:
-    monkeypatch.setattr(audit, "CLEANED_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(outputs, "CLEANED_BLOCK_ROWS", block_rows)
     battles = _random_table(seed=5, n=60)
     findings = [
         Finding("identity_leak", "r", Severity.HIGH, "s", vote_id=f"v{i}") for i in (0, 7, 8, 59)
@@ -211,7 +212,7 @@ def test_cleaned_battles_file_equals_writing_the_cleaned_table(
         sections={"pack": {"policy": {"invalidate": [{"detector": "identity_leak"}]}}},
     )
     cleaning = apply_policy(battles, findings, pack)
-    assert _write_cleaned(cleaning, tmp_path / "cleaned.jsonl.gz") == 56
+    assert write_cleaned(cleaning, tmp_path / "cleaned.jsonl.gz") == 56
     write_fastchat_jsonl(cleaning.cleaned, tmp_path / "expected.jsonl.gz")
     with (
         gzip.open(tmp_path / "cleaned.jsonl.gz") as got,

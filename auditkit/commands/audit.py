@@ -53,13 +53,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from auditkit.audit import DEFAULT_DETECTORS, TEXT_DETECTORS, run_audit
+    from auditkit.audit import run_audit
 
     detectors = (
         [d.strip() for d in args.detectors.split(",") if d.strip()] if args.detectors else None
     )
-    if detectors is None and args.engine is None:
-        detectors = [*DEFAULT_DETECTORS, *TEXT_DETECTORS]  # the text is in memory: read it
     result = run_audit(
         [Path(p) for p in args.inputs],
         rules=args.rules,
@@ -77,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         selftest=args.selftest,
         encoding=args.encoding,
         cleaned_format=args.cleaned_format,
+        text_detectors=True,  # the text is read: run the text detectors that can see it
     )
     print_result(result, as_json=args.json, quiet=args.quiet)
     return int(result.exit_code)

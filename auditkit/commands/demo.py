@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_demo(out: Path, *, seed: int = 0, rules: str | None = None, quiet: bool = False) -> Path:
     """Simulate into ``out/input/`` (battles + ground truth), audit into ``out``; return the report."""
-    from auditkit.audit import DEFAULT_DETECTORS, TEXT_DETECTORS, run_audit
+    from auditkit.audit import run_audit
     from auditkit.simulate import preset_config, simulate_arena
 
     data = out / "input"
@@ -37,7 +37,7 @@ def run_demo(out: Path, *, seed: int = 0, rules: str | None = None, quiet: bool 
         db_path=out / "auditkit.db",
         seed=seed,
         quiet=quiet,
-        detectors=[*DEFAULT_DETECTORS, *TEXT_DETECTORS],
+        text_detectors=True,
         title="auditkit demo: a simulated arena with planted attacks",
     )
     if not quiet:

@@ -29,8 +29,10 @@ def run(args: argparse.Namespace) -> int:
         print(diff.summary())
         for vote_id in diff.new_invalidations[:20]:
             print(f"  + invalidated {vote_id}")
-        for finding in diff.new_sampling_flags:
-            print(f"  + sampling flag {finding['rule']}: {finding['subject']}")
+        for key, flags in diff.new_flags.items():
+            for finding in flags:
+                kind = key.removesuffix("s").replace("_", " ")
+                print(f"  + {kind} {finding['rule']}: {finding['subject']}")
         for change in diff.rank_changes:
             ranges = ""
             if change.get("previous_range") and change.get("current_range"):

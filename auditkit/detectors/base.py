@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,6 +31,8 @@ __all__ = [
     "FindingList",
     "Severity",
     "available_detectors",
+    "default_detectors",
+    "detector_classes",
     "finding_id_for",
     "get_detector",
     "jsonable",
@@ -257,13 +259,50 @@ class DetectorResult:
 
 
 class Detector(ABC):
-    """Base class of every detector: a stable ``name`` and one ``detect`` method.
+    """Base class of every detector: what it is, what it reads and gives, and one ``detect`` method.
+
+    A detector says on its class everything the pipeline, the engines, the ledger cache, the report
+    and the diff need to know about it, so no other module lists detectors by name:
+
+    ``name``, ``description``
+        its stable id (findings, policy, ledger) and one sentence for people.
+    ``reads``
+        the battle-table columns it reads; empty means the whole table. A text detector must say
+        (a streamed chunk is cut to these columns before it is shipped to a worker).
+    ``per_vote``
+        its finding about a vote depends on that vote's row alone: the ledger may cache its
+        findings per vote (nightly runs scan only votes not seen under the same rule pack).
+    ``reads_text``
+        it reads conversation text. A streamed audit (``--engine``) keeps no text, so it runs
+        such a detector chunk by chunk on the engine while the text is still there: each chunk
+        through :meth:`detect_chunk` (anywhere, it pickles), the parts through :meth:`merge`.
+        A text detector that does not override :meth:`merge` cannot be streamed.
+    ``default``
+        it runs when neither the caller nor the pack's ``detectors:`` list names the detectors;
+        ``order`` places it among the others (results, summary and report follow it).
+    ``report_title``, ``report_template``, :meth:`report_data`
+        its own report section: a Jinja fragment (autoescaped) rendered with ``data`` (what
+        :meth:`report_data` returns; no section when None) and ``plot(name, rows)`` for a figure
+        of :mod:`auditkit.report.plots`.
+    ``diff_key``
+        ``auditkit diff`` lists its new findings apart, as ``new_<diff_key>``.
+    :meth:`summary_entries`
+        keys it adds to ``summary.json`` (present with their empty value when it did not run).
 
     Subclasses read their options from ``rules.section(...)`` and must be deterministic given the
     table, the rule pack and ``random_state``.
     """
 
     name: ClassVar[str]
+    description: ClassVar[str] = ""
+    reads: ClassVar[frozenset[str]] = frozenset()
+    per_vote: ClassVar[bool] = False
+    reads_text: ClassVar[bool] = False
+    default: ClassVar[bool] = False
+    order: ClassVar[int] = 100
+    report_title: ClassVar[str | None] = None
+    report_template: ClassVar[str] = ""
+    diff_key: ClassVar[str | None] = None
 
     def __init__(self, random_state: int = 0) -> None:
         self.random_state = random_state
@@ -288,6 +327,39 @@ class Detector(ABC):
     def detect(self, battles: BattleTable, rules: RulePack) -> DetectorResult:
         """Return findings for ``battles``; never modify them."""
 
+    @classmethod
+    def streamable(cls) -> bool:
+        """Can a streamed audit run it chunk by chunk (it overrides :meth:`merge`)?"""
+        return cls.merge is not Detector.merge
+
+    @classmethod
+    def detect_chunk(cls, battles: BattleTable, rules: RulePack) -> DetectorResult:
+        """Its partial result on one chunk of rows (a top-level call on a worker: it pickles).
+
+        ``battles`` holds the chunk's :attr:`reads` columns (others are placeholders). The default
+        is :meth:`detect` on the chunk; :meth:`merge` turns the parts into the whole table's result.
+        """
+        return cls().detect(battles, rules)
+
+    @classmethod
+    def merge(
+        cls, parts: Sequence[DetectorResult], battles: BattleTable, rules: RulePack
+    ) -> DetectorResult:
+        """The whole table's result from the chunks' results, in chunk order (see :meth:`streamable`).
+
+        ``battles`` is the whole loaded table without text (voter status, row count)."""
+        raise NotImplementedError(f"detector {cls.name!r} cannot be run chunk by chunk")
+
+    @classmethod
+    def report_data(cls, result: DetectorResult) -> Mapping[str, Any] | None:
+        """What its report section shows (``data`` in :attr:`report_template`); None: no section."""
+        return None
+
+    @classmethod
+    def summary_entries(cls, result: DetectorResult | None) -> Mapping[str, Any]:
+        """Top-level ``summary.json`` keys it adds; ``result`` is None when it did not run."""
+        return {}
+
 
 _REGISTRY: dict[str, type[Detector]] = {}
 
@@ -306,24 +378,56 @@ def register(cls: type[Detector]) -> type[Detector]:
     return cls
 
 
-def _load_builtin_detectors() -> None:
-    """Import the built-in detector modules so their ``@register`` runs (missing ones are skipped)."""
-    import importlib
+ENTRY_POINT_GROUP = "auditkit.detectors"
+_DISCOVERED = False
 
-    for module in (
-        "identity",
-        "voters",
-        "sampling",
-        "dedup",
-        "population",
-        "identity_probe",
-        "deanonymisability",
-    ):
-        try:
-            importlib.import_module(f"auditkit.detectors.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"auditkit.detectors.{module}":
-                raise
+
+def _load_builtin_detectors() -> None:
+    """Discover detectors once: every module of the :mod:`auditkit.detectors` package (its
+    ``@register`` runs on import) and every ``auditkit.detectors`` entry point of installed
+    packages (a module, or the detector class itself, which is then registered)."""
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    import importlib
+    import pkgutil
+    from importlib.metadata import entry_points
+
+    import auditkit.detectors as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if not module.name.startswith("_") and module.name != "base":
+            importlib.import_module(f"{package.__name__}.{module.name}")
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        loaded = point.load()
+        if isinstance(loaded, type) and issubclass(loaded, Detector):
+            register(loaded)
+    _DISCOVERED = True
+
+
+def detector_classes() -> list[type[Detector]]:
+    """Every discovered detector class, in run order (``order``, then name)."""
+    _load_builtin_detectors()
+    return sorted(_REGISTRY.values(), key=lambda cls: (cls.order, cls.name))
+
+
+def default_detectors(
+    rules: RulePack | None = None, *, text: bool = False, streamed: bool = False
+) -> tuple[str, ...]:
+    """The detectors that run when the caller names none: the pack's ``detectors:`` list when it
+    has one, else every detector whose class says ``default = True``, in run order.
+
+    ``text`` adds the other text detectors (the CLI's choice when the conversations are there);
+    ``streamed`` keeps of those only the ones that run chunk by chunk.
+    """
+    listed = rules.pack.get("detectors") if rules is not None else None
+    if listed:
+        return tuple(str(name) for name in listed)
+    return tuple(
+        cls.name
+        for cls in detector_classes()
+        if cls.default or (text and cls.reads_text and (cls.streamable() or not streamed))
+    )
 
 
 def available_detectors() -> list[str]:

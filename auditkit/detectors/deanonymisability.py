@@ -249,6 +249,35 @@ class DeanonymisabilityDetector(Detector):
 
     name: ClassVar[str] = "deanonymisability"
     description: ClassVar[str] = "How recognisable each model is from its responses alone."
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"model_a", "model_b", "anony", "conversation_a", "conversation_b"}
+    )
+    reads_text: ClassVar[bool] = True  # a classifier over the whole table: not streamable
+    order: ClassVar[int] = 70
+    report_title: ClassVar[str | None] = "How recognisable each model is"
+    report_template: ClassVar[str] = """\
+{% if data.models %}
+<p>Share of each model's held-out responses a cross-validated text classifier attributes to it, against chance. A recognisable model breaks anonymity without naming itself.</p>
+<img alt="identification accuracy per model" src="{{ plot("recognisability_bars", data.models) }}">
+<table id="deanonymisability-table">
+<tr><th>model</th><th>responses</th><th>accuracy</th><th>95% CI</th><th>chance</th><th>q</th><th>recognisable</th><th>giveaways</th></tr>
+{% for r in data.models %}
+<tr><td>{{ r.model }}</td><td>{{ r.n | fmt }}</td><td>{{ r.accuracy | fmt(3) }}</td><td>{{ r.ci_low | fmt(3) }}–{{ r.ci_high | fmt(3) }}</td><td>{{ r.chance | fmt(3) }}</td><td>{{ "%.2g" | format(r.q_value) }}</td><td>{{ "yes" if r.recognisable else "no" }}</td><td>{{ r.giveaways[:4] | join(", ") }}</td></tr>
+{% endfor %}
+</table>
+{% else %}
+<p>Not measured (no responses with text, or fewer than two models with enough of them).</p>
+{% endif %}
+"""
+
+    @classmethod
+    def report_data(cls, result: DetectorResult) -> dict[str, Any]:
+        return {"models": list(result.summary.get("models", []))}
+
+    @classmethod
+    def summary_entries(cls, result: DetectorResult | None) -> dict[str, Any]:
+        """``deanonymisability``: its whole summary (None when it was not run)."""
+        return {"deanonymisability": None if result is None else dict(result.summary)}
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:

@@ -110,6 +110,9 @@ class PromptDedupDetector(Detector):
     """Exact and near-duplicate prompts; the copies beyond the cap become ``excess_copy`` findings."""
 
     name = "prompt_dedup"
+    description = "Exact and near-duplicate prompts; copies beyond the cap are findings."
+    default = True
+    order = 40
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:

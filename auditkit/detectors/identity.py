@@ -10,7 +10,7 @@ any language the rule pack covers, and records what it claimed and whether the c
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
 
-__all__ = ["IdentityLeakDetector", "claim_is_true", "message_text"]
+__all__ = ["IdentityLeakDetector", "claim_is_true", "merge_identity_results", "message_text"]
 
 DetectorFactory.seed = 0  # langdetect is randomised; a fixed seed makes findings reproducible
 
@@ -74,6 +74,14 @@ class IdentityLeakDetector(Detector):
     """Flags anonymous votes whose responses name their own model (any turn, either side)."""
 
     name: ClassVar[str] = "identity_leak"
+    description: ClassVar[str] = "Anonymous votes whose responses name their own model or maker."
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"vote_id", "model_a", "model_b", "anony", "conversation_a", "conversation_b"}
+    )
+    per_vote: ClassVar[bool] = True
+    reads_text: ClassVar[bool] = True
+    default: ClassVar[bool] = True
+    order: ClassVar[int] = 10
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:
@@ -158,6 +166,13 @@ class IdentityLeakDetector(Detector):
                 "their model names were shown to the voter anyway"
             )
         return DetectorResult(self.name, tuple(findings), summary, tuple(notes))
+
+    @classmethod
+    def merge(
+        cls, parts: Sequence[DetectorResult], battles: BattleTable, rules: RulePack
+    ) -> DetectorResult:
+        """Exactly :meth:`detect` on all rows, from the chunks' results (:func:`merge_identity_results`)."""
+        return merge_identity_results(parts)
 
     def check_side(
         self,
@@ -248,3 +263,71 @@ class IdentityLeakDetector(Detector):
                 "other_matches": others,
             },
         )
+
+
+# Summary keys that describe the rule pack, not the rows: equal in every part, never summed.
+_CONSTANT_KEYS = frozenset({"ran", "lexicon_names"})
+# Summary keys recomputed from the merged findings (detect derives them from findings too).
+_FROM_FINDINGS = frozenset(
+    {"self_identifications", "votes_leaked", "claims_false", "roleplay_echoes"}
+)
+
+
+def _sum_into(total: dict[str, Any], part: Mapping[str, Any]) -> None:
+    for key, value in part.items():
+        if key in _CONSTANT_KEYS or key in _FROM_FINDINGS:
+            total.setdefault(key, value)
+            if key in _CONSTANT_KEYS and total[key] != value:
+                raise ValueError(f"identity partial results disagree on {key!r}: rule packs differ")
+        elif isinstance(value, Mapping):
+            bucket = total.setdefault(key, {})
+            for k, v in value.items():
+                bucket[k] = bucket.get(k, 0) + v
+        elif isinstance(value, bool | None) or not isinstance(value, int | float):
+            total.setdefault(key, value)
+        else:
+            total[key] = total.get(key, 0) + value
+
+
+def merge_identity_results(parts: Iterable[DetectorResult]) -> DetectorResult:
+    """Per-chunk identity results merged into exactly what :meth:`IdentityLeakDetector.detect` gives
+    on all rows.
+
+    Counts are summed, per-rule and per-language tallies added key by key, and the figures
+    :meth:`detect` derives from its findings are derived again from all findings. Vote ids are
+    unique across chunks (the loader quarantines repeats), so no vote is counted twice.
+    """
+    findings: list[Finding] = []
+    summary: dict[str, Any] = {}
+    chunks = list(parts)
+    first_notes: tuple[str, ...] = chunks[0].notes if chunks else ()
+    for part in chunks:
+        if part.detector != IdentityLeakDetector.name:
+            raise ValueError(
+                f"cannot merge a {part.detector!r} result into {IdentityLeakDetector.name!r}"
+            )
+        findings.extend(part.findings)
+        _sum_into(summary, part.summary)
+    if not chunks or not summary.get("ran", False):
+        # No text anywhere: the detector did not run; its note carries no counts.
+        return DetectorResult(
+            IdentityLeakDetector.name,
+            (),
+            {"rows": int(summary.get("rows", 0)), "ran": False},
+            first_notes,
+        )
+    summary["self_identifications"] = len(findings)
+    summary["votes_leaked"] = len({f.vote_id for f in findings if f.severity >= Severity.MEDIUM})
+    summary["claims_false"] = sum(1 for f in findings if f.evidence.get("claim_true") is False)
+    summary["roleplay_echoes"] = sum(1 for f in findings if f.evidence.get("roleplay_echo"))
+    for key in ("by_rule", "by_language"):
+        summary[key] = dict(sorted(summary.get(key, {}).items()))
+    notes = []
+    skipped = int(summary["rows"]) - int(summary["anonymous_rows"])
+    if skipped:
+        # Same sentence as detect (a test compares the two results whole).
+        notes.append(
+            f"{skipped:,} non-anonymous battles not checked: "
+            "their model names were shown to the voter anyway"
+        )
+    return DetectorResult(IdentityLeakDetector.name, tuple(findings), summary, tuple(notes))

@@ -13,10 +13,11 @@ as evidence. The probe patterns are data: rules/identity/context.yaml ``probes``
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
 from auditkit.detectors.identity import message_text
@@ -53,6 +54,26 @@ class IdentityProbeDetector(Detector):
 
     name: ClassVar[str] = "identity_probe"
     description: ClassVar[str] = "Prompts that ask a model who it is or who made it."
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"vote_id", "anony", "voter", "conversation_a", "conversation_b"}
+    )
+    reads_text: ClassVar[bool] = True
+    order: ClassVar[int] = 60
+    diff_key: ClassVar[str | None] = "identity_probes"
+    report_title: ClassVar[str | None] = "Identity probes"
+    report_template: ClassVar[str] = """\
+<p>{{ data.probing_votes | fmt }} votes asked a model who it is ({{ data.probing_votes_anonymous | fmt }} in anonymous battles), by {{ data.probing_voters | fmt }} voters.</p>
+{% if data.repeat_voters %}
+<table id="identity-probe-voters">
+<tr><th>voter</th><th>probing votes</th></tr>
+{% for voter, n in data.repeat_voters %}
+<tr><td>{{ voter }}</td><td>{{ n | fmt }}</td></tr>
+{% endfor %}
+</table>
+{% else %}
+<p>No voter probed in {{ data.repeat_min | fmt }} or more votes.</p>
+{% endif %}
+"""
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:
@@ -70,73 +91,120 @@ class IdentityProbeDetector(Detector):
                 summary={"ran": False},
                 notes=("no conversation text: identity probes could not be looked for",),
             )
-        identity = load_identity_rules(rules)
-        severity, repeat_min = _probe_options(rules)
-        frame = battles.frame
-        voters = (
-            frame["voter"].astype("string").fillna("").tolist()
-            if battles.voters_usable and "voter" in frame
-            else [""] * len(frame)
-        )
-        findings: list[Finding] = []
-        by_voter: dict[str, list[str]] = defaultdict(list)
-        anonymous = Counter[bool]()
-        records = zip(
-            frame["vote_id"].astype(str).tolist(),
-            frame["conversation_a"].tolist(),
-            frame["conversation_b"].tolist(),
-            frame["anony"].to_numpy(dtype=bool).tolist(),
-            voters,
-            strict=True,
-        )
-        for vote_id, conv_a, conv_b, anony, voter in records:
-            found = probing_turn(conv_a, identity.probes) or probing_turn(conv_b, identity.probes)
-            if found is None:
-                continue
-            turn, text = found
-            anonymous[anony] += 1
-            if voter:
-                by_voter[voter].append(vote_id)
-            findings.append(
-                Finding(
-                    detector=self.name,
-                    rule="identity_probe",
-                    severity=severity,
-                    subject=f"voter:{voter}" if voter else "vote",
-                    vote_id=vote_id,
-                    score=1.0,
-                    message=f"user turn {turn} asks the model who it is ({'anonymous' if anony else 'named'} battle)",
-                    evidence={
-                        "turn": turn,
-                        "prompt": " ".join(text.split())[:200],
-                        "voter": voter or None,
-                        "anonymous": anony,
-                    },
-                )
-            )
-        repeat = {v: ids for v, ids in by_voter.items() if len(ids) >= repeat_min}
-        for voter, ids in sorted(repeat.items()):
-            findings.append(
-                Finding(
-                    detector=self.name,
-                    rule="identity_probe.repeated",
-                    severity=severity,
-                    subject=f"voter:{voter}",
-                    score=float(len(ids)),
-                    message=f"voter {voter} asked the model's identity in {len(ids)} votes",
-                    evidence={"voter": voter, "probing_votes": len(ids), "vote_ids": ids[:50]},
-                )
-            )
-        summary = {
-            "ran": True,
-            "probing_votes": anonymous[True] + anonymous[False],
-            "probing_votes_anonymous": anonymous[True],
-            "probing_voters": len(by_voter),
-            "repeat_min": repeat_min,
-            "repeat_voters": {v: len(ids) for v, ids in sorted(repeat.items())},
-            "probing_vote_ids": sorted(f.vote_id for f in findings if f.vote_id is not None),
+        probes = _probing_votes(battles.frame, load_identity_rules(rules).probes)
+        return _result(probes, voters_usable=battles.voters_usable, rules=rules)
+
+    @classmethod
+    def detect_chunk(cls, battles: BattleTable, rules: RulePack) -> DetectorResult:
+        """The chunk's probing votes (vote id, turn, text, anonymous, voter), no findings yet:
+        whether a voter repeats, and whether voter ids are usable at all, is known only for
+        the whole table (:meth:`merge`)."""
+        probes = _probing_votes(battles.frame, load_identity_rules(rules).probes)
+        return DetectorResult(cls.name, summary={"ran": True, "probes": probes})
+
+    @classmethod
+    def merge(
+        cls, parts: Sequence[DetectorResult], battles: BattleTable, rules: RulePack
+    ) -> DetectorResult:
+        """Exactly :meth:`detect` on the whole table, from the chunks' probing votes."""
+        probes = [tuple(p) for part in parts for p in part.summary.get("probes", [])]
+        return _result(probes, voters_usable=battles.voters_usable, rules=rules)
+
+    @classmethod
+    def report_data(cls, result: DetectorResult) -> dict[str, Any] | None:
+        if not result.ran:
+            return None
+        summary = result.summary
+        return {
+            "probing_votes": summary["probing_votes"],
+            "probing_votes_anonymous": summary["probing_votes_anonymous"],
+            "probing_voters": summary["probing_voters"],
+            "repeat_min": summary["repeat_min"],
+            "repeat_voters": sorted(
+                dict(summary["repeat_voters"]).items(), key=lambda item: (-item[1], item[0])
+            ),
         }
-        return DetectorResult(self.name, tuple(findings), summary)
+
+
+# One probing vote: vote id, the probing user turn, its text, anonymous battle, voter ("" unknown).
+Probe = tuple[str, int, str, bool, str]
+
+
+def _probing_votes(frame: pd.DataFrame, probes: Any) -> list[Probe]:
+    """Every vote of ``frame`` (in row order) whose user asks the model who it is."""
+    voters = (
+        frame["voter"].astype("string").fillna("").tolist()
+        if "voter" in frame
+        else [""] * len(frame)
+    )
+    records = zip(
+        frame["vote_id"].astype(str).tolist(),
+        frame["conversation_a"].tolist(),
+        frame["conversation_b"].tolist(),
+        frame["anony"].to_numpy(dtype=bool).tolist(),
+        voters,
+        strict=True,
+    )
+    found: list[Probe] = []
+    for vote_id, conv_a, conv_b, anony, voter in records:
+        probing = probing_turn(conv_a, probes) or probing_turn(conv_b, probes)
+        if probing is not None:
+            found.append((vote_id, probing[0], probing[1], anony, voter))
+    return found
+
+
+def _result(probes: Sequence[Any], *, voters_usable: bool, rules: RulePack) -> DetectorResult:
+    """Findings and summary from the probing votes (voters are named only when usable)."""
+    name = IdentityProbeDetector.name
+    severity, repeat_min = _probe_options(rules)
+    findings: list[Finding] = []
+    by_voter: dict[str, list[str]] = defaultdict(list)
+    anonymous = Counter[bool]()
+    for vote_id, turn, text, anony, raw_voter in probes:
+        voter = raw_voter if voters_usable else ""
+        anonymous[anony] += 1
+        if voter:
+            by_voter[voter].append(vote_id)
+        findings.append(
+            Finding(
+                detector=name,
+                rule="identity_probe",
+                severity=severity,
+                subject=f"voter:{voter}" if voter else "vote",
+                vote_id=vote_id,
+                score=1.0,
+                message=f"user turn {turn} asks the model who it is ({'anonymous' if anony else 'named'} battle)",
+                evidence={
+                    "turn": turn,
+                    "prompt": " ".join(text.split())[:200],
+                    "voter": voter or None,
+                    "anonymous": anony,
+                },
+            )
+        )
+    repeat = {v: ids for v, ids in by_voter.items() if len(ids) >= repeat_min}
+    for voter, ids in sorted(repeat.items()):
+        findings.append(
+            Finding(
+                detector=name,
+                rule="identity_probe.repeated",
+                severity=severity,
+                subject=f"voter:{voter}",
+                score=float(len(ids)),
+                message=f"voter {voter} asked the model's identity in {len(ids)} votes",
+                evidence={"voter": voter, "probing_votes": len(ids), "vote_ids": ids[:50]},
+            )
+        )
+    summary = {
+        "ran": True,
+        "probing_votes": anonymous[True] + anonymous[False],
+        "probing_votes_anonymous": anonymous[True],
+        "probing_voters": len(by_voter),
+        "repeat_min": repeat_min,
+        "repeat_voters": {v: len(ids) for v, ids in sorted(repeat.items())},
+        "probing_vote_ids": sorted(f.vote_id for f in findings if f.vote_id is not None),
+    }
+    return DetectorResult(name, tuple(findings), summary)
 
 
 def _probe_options(rules: RulePack) -> tuple[Severity, int]:

@@ -22,6 +22,9 @@ class PopulationShiftDetector(Detector):
     """A model doing better (or worse) among few-vote accounts than among established voters."""
 
     name = "population_shift"
+    description = "Models whose rating depends on the votes of new, few-vote accounts."
+    default = True
+    order = 50
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:

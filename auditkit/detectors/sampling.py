@@ -9,6 +9,8 @@ Sampling findings never invalidate votes: an imbalance is the platform's doing, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from auditkit.detectors.base import Detector, DetectorResult, Finding, register
 from auditkit.graph import GraphAudit, SamplingConfig, audit_graph
 from auditkit.rulepack import RulePack
@@ -40,6 +42,20 @@ class SamplingDetector(Detector):
     """Disconnected or barely connected graphs, over/undersampled models and providers, drift."""
 
     name = "sampling"
+    description = "A disconnected battle graph, over/undersampled models and providers, drift."
+    default = True
+    order = 30
+    diff_key = "sampling_flags"
+
+    @classmethod
+    def summary_entries(cls, result: DetectorResult | None) -> dict[str, Any]:
+        """``sampling_flags``: its table-level findings, briefly."""
+        table_level = sorted(
+            result.table_findings if result is not None else (),
+            key=lambda f: (f.rule, f.subject, f.finding_id),
+        )
+        keys = ("finding_id", "rule", "severity", "subject", "message")
+        return {"sampling_flags": [{k: f.to_dict()[k] for k in keys} for f in table_level]}
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:

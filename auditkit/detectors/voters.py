@@ -51,6 +51,9 @@ class VoterAnomalyDetector(Detector):
     """Rigged, automated or coordinated voting, with the FDR across voters set in the rule pack."""
 
     name = "voter_anomaly"
+    description = "Rigged, automated or coordinated voting (per-voter tests, groups, FDR)."
+    default = True
+    order = 20
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:

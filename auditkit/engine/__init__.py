@@ -1,7 +1,8 @@
 """Where the text-heavy work runs: this process, a local process pool, or a Dask cluster.
 
-Every engine maps :func:`scan_identity_chunk` over row chunks and yields partial results in chunk
-order; :func:`merge_identity_results` turns them into exactly the result the identity detector gives
+Every engine has one method that matters, ``map(fn, parts, *shared)``, yielding results in part
+order (:class:`Engine`). The streamed load maps :func:`detect_chunk` (every requested text
+detector on one chunk) over row chunks and each detector merges its parts into exactly its result
 on the whole table. :func:`make_engine` builds one from the CLI's ``--engine`` options.
 """
 
@@ -13,6 +14,8 @@ from auditkit.engine.processes import ProcessEngine
 from auditkit.engine.scan import (
     SCAN_COLUMNS,
     TEXT_COLUMNS,
+    chunk_columns,
+    detect_chunk,
     merge_identity_results,
     scan_frame,
     scan_identity_chunk,
@@ -27,7 +30,9 @@ __all__ = [
     "Engine",
     "LocalEngine",
     "ProcessEngine",
+    "chunk_columns",
     "dask_available",
+    "detect_chunk",
     "make_engine",
     "merge_identity_results",
     "scan_all",

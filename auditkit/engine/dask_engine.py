@@ -14,16 +14,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 
-from auditkit.detectors.base import DetectorResult
-from auditkit.engine.scan import scan_frame, scan_identity_chunk, warm_up
+from auditkit.engine.base import EngineBase
+from auditkit.engine.scan import warm_up
 from auditkit.errors import InputError
-
-if TYPE_CHECKING:
-    from auditkit.rulepack import RulePack
 
 __all__ = ["DaskEngine", "dask_available"]
 
@@ -40,7 +37,7 @@ def dask_available() -> bool:
     return True
 
 
-class DaskEngine:
+class DaskEngine(EngineBase):
     """Scan chunks on a Dask cluster: an existing scheduler, or a LocalCluster started here.
 
     ``scheduler`` is an address such as ``tcp://10.0.0.5:8786``; without one a
@@ -91,42 +88,32 @@ class DaskEngine:
         self.reads_partitions = read_partitions
         self.partition_bytes = partition_bytes
 
-    def map_scan(self, chunks: Iterable[pd.DataFrame], rules: RulePack) -> Iterator[DetectorResult]:
-        client = self.client
-        rules_future = client.scatter(rules, broadcast=True, hash=False)
-        try:
-            yield from self._in_order(
-                client.submit(
-                    scan_identity_chunk,
-                    client.scatter(scan_frame(chunk), hash=False),
-                    rules_future,
-                    pure=False,
-                )
-                for chunk in chunks
-            )
-        finally:
-            rules_future.release()
+    def map(self, fn: Callable[..., T], parts: Iterable[Any], *shared: Any) -> Iterator[T]:
+        """``fn(part, *shared)`` for each part on the workers, results in part order.
 
-    def map_partitions(
-        self, func: Callable[..., T], tasks: Iterable[Any], *shared: Any
-    ) -> Iterator[T]:
-        """``func(task, *shared)`` for each task on the workers, results in task order.
-
-        ``shared`` values (the rule pack) are broadcast once; at most ``max_pending`` tasks run.
+        ``shared`` values (the rule pack) are broadcast once; a DataFrame part is scattered to
+        one worker; at most ``max_pending`` tasks run.
         """
         client = self.client
+        # Scattered one by one inside a list: a tuple value would be scattered item by item.
         broadcast = [
-            client.scatter(value, broadcast=True, hash=False) if value is not None else None
+            client.scatter([value], broadcast=True, hash=False)[0] if value is not None else None
             for value in shared
         ]
+
+        def submit(part: Any) -> Any:
+            if isinstance(part, pd.DataFrame):
+                part = client.scatter(part, hash=False)
+            return client.submit(fn, part, *broadcast, pure=False)
+
         try:
-            yield from self._in_order(
-                client.submit(func, task, *broadcast, pure=False) for task in tasks
-            )
+            yield from self._in_order(submit(part) for part in parts)
         finally:
             for future in broadcast:
                 if future is not None:
                     future.release()
+
+    map_partitions = map
 
     def _in_order(self, futures: Iterator[Any]) -> Iterator[Any]:
         """Results of ``futures`` in order, with at most ``max_pending`` submitted at a time.
@@ -162,9 +149,3 @@ class DaskEngine:
     def describe(self) -> str:
         workers = len(self.client.scheduler_info().get("workers", {}))
         return f"dask ({workers} workers at {self.scheduler})"
-
-    def __enter__(self) -> DaskEngine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -3,7 +3,7 @@
 Why: when the client reads and parses every file and ships each chunk's text to a worker, all the
 text crosses the network and one machine does all the parsing, so a bigger cluster stops helping.
 Here each worker reads, normalises and scans its own part of the (shared) files and sends back only
-the text-free rows, the quarantine records, counts and its identity findings.
+the text-free rows, the quarantine records, counts and its text detectors' partial results.
 
 The answer is the local engine's, exactly; what it takes:
 
@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -48,29 +48,28 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from auditkit.detectors.base import DetectorResult
-from auditkit.detectors.identity import IdentityLeakDetector
-from auditkit.engine.scan import merge_identity_results, scan_frame, scan_identity_chunk
+from auditkit.engine.load import ChunkDetections, StreamedLoad
+from auditkit.engine.scan import IDENTITY, chunk_columns, detect_chunk, scan_frame
 from auditkit.errors import InputError, NotABattleLogError
+from auditkit.io.accumulate import (
+    BattleChunk,
+    TableAccumulator,
+    release_arrow_memory,
+    text_free_chunk,
+)
 from auditkit.io.detect import CONTAINERS, detect_container, sniff_encoding
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import finish_load, iter_chunks
 from auditkit.io.quarantine import QuarantineRecord
 from auditkit.schema import empty_frame
-from auditkit.streaming import (
-    BattleChunk,
-    StreamedLoad,
-    TableAccumulator,
-    release_arrow_memory,
-    text_free_chunk,
-)
 
 if TYPE_CHECKING:
+    from auditkit.engine.base import Engine
     from auditkit.rulepack import RulePack
 
 __all__ = [
     "PARTITION_BYTES",
     "Partition",
-    "PartitionEngine",
     "PartitionResult",
     "count_lines",
     "plan_byte_ranges",
@@ -84,19 +83,6 @@ log = logging.getLogger(__name__)
 
 PARTITION_BYTES = 64 * 2**20
 _READ_BYTES = 16 * 2**20  # how much of a range count_lines holds at once
-T = TypeVar("T")
-
-
-@runtime_checkable
-class PartitionEngine(Protocol):
-    """An engine whose workers can read partitions: ``map_partitions`` runs tasks, in order."""
-
-    name: str
-    partition_bytes: int | None
-
-    def map_partitions(
-        self, func: Callable[..., T], tasks: Iterable[Any], *shared: Any
-    ) -> Iterator[T]: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +106,7 @@ class PartitionResult:
 
     chunks: tuple[BattleChunk, ...]  # one per block: text-free rows, quarantine, rows read
     quarantined_ids: tuple[str, ...]  # ids of the rows normalisation quarantined
-    identity: tuple[DetectorResult, ...]  # one per block with rows, when scanned
+    detected: tuple[tuple[DetectorResult, ...], ...]  # per block with rows: each text detector's
     voter_fields: tuple[str, ...]
     unmapped_languages: dict[str, int] = field(default_factory=dict)
     label: str | None = None  # the last block's "<schema> (<container>)"
@@ -196,7 +182,7 @@ def count_lines(span: tuple[str, int, int]) -> int:
 
 def plan_partitions(
     files: Sequence[Path],
-    engine: PartitionEngine,
+    engine: Engine,
     *,
     chunk_rows: int,
     fmt: str | None = None,
@@ -232,7 +218,7 @@ def plan_partitions(
         if container == "jsonl"
         for start, end in ranges
     ]
-    line_counts = iter(engine.map_partitions(count_lines, spans))
+    line_counts = iter(engine.map(count_lines, spans))
     partitions: list[Partition] = []
     for path, container, ranges in planned:
         first_line = 1
@@ -251,10 +237,12 @@ def plan_partitions(
 def read_partition(
     part: Partition,
     rules: RulePack | None,
+    detectors: Sequence[str] = IDENTITY,
     seen_ids: VoteIdIndex | None = None,
     known_battle_log: bool = False,
 ) -> PartitionResult:
-    """Read, normalise and (with ``rules``) scan one partition; keep only text-free rows.
+    """Read, normalise and (with ``rules``) run the text ``detectors`` on one partition, block by
+    block (:func:`~auditkit.engine.scan.detect_chunk`); keep only text-free rows.
 
     Runs on a worker with a fresh ``seen_ids``, or on the client with the global index when a
     partition has to be redone. Every block goes through :func:`auditkit.streaming.text_free_chunk`,
@@ -274,7 +262,8 @@ def read_partition(
     )
     relabel = part.location != part.file
     kept: list[BattleChunk] = []
-    identity: list[DetectorResult] = []
+    detected: list[tuple[DetectorResult, ...]] = []
+    columns = chunk_columns(detectors)
     quarantined_ids: list[str] = []
     voter_fields: list[str] = []
     unmapped: Counter[str] = Counter()
@@ -309,8 +298,8 @@ def read_partition(
             if "conversation_a" in frame.columns:
                 text_chunks += 1
                 text_rows += int(frame["conversation_a"].notna().sum())
-            if rules is not None:
-                identity.append(scan_identity_chunk(scan_frame(frame), rules))
+            if rules is not None and detectors:
+                detected.append(detect_chunk(scan_frame(frame, columns), detectors, rules))
         rows = text_free_chunk(frame, keep_prompt=part.keep_prompt)
         if relabel:
             rows = _relabel(rows, part.location, part.file)
@@ -319,7 +308,7 @@ def read_partition(
     return PartitionResult(
         chunks=tuple(kept),
         quarantined_ids=tuple(quarantined_ids),
-        identity=tuple(identity),
+        detected=tuple(detected),
         voter_fields=tuple(voter_fields),
         unmapped_languages=dict(unmapped),
         label=label,
@@ -345,12 +334,13 @@ def stream_partitions(
     paths: str | Path | Sequence[str | Path],
     *,
     rules: RulePack | None,
-    engine: object,
+    engine: Engine,
     chunk_rows: int,
     quarantine_path: Path | None = None,
     fmt: str | None = None,
     with_text: bool = True,
     keep_prompt: bool = True,
+    detectors: Sequence[str] = IDENTITY,
 ) -> StreamedLoad | None:
     """:func:`~auditkit.streaming.stream_battles` with the workers reading the files.
 
@@ -358,7 +348,7 @@ def stream_partitions(
     input cannot be split (gzip, a JSON array, CSV).
     """
     files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
-    if not isinstance(engine, PartitionEngine) or not files or chunk_rows < 1:
+    if not engine.reads_partitions or not files or chunk_rows < 1:
         return None
     if fmt is not None and fmt not in CONTAINERS:
         return None
@@ -368,15 +358,15 @@ def stream_partitions(
     if parts is None:
         return None
     scan_rules = rules if with_text else None
-    merge = _OrderedMerge(scan_rules)
-    results = engine.map_partitions(read_partition, parts, scan_rules)
+    names = tuple(detectors) if scan_rules is not None else ()
+    merge = _OrderedMerge(scan_rules, names)
+    results = engine.map(read_partition, parts, scan_rules, names)
     try:
         for part, result in zip(parts, results, strict=True):
             merge.add(part, result)
     finally:
         if isinstance(results, Generator):
             results.close()  # cancels what is still in flight
-    identity = merge_identity_results(merge.identity) if scan_rules is not None else None
     load = finish_load(
         merge.accumulator.build(),
         files=files,
@@ -388,10 +378,11 @@ def stream_partitions(
         quarantine_path=quarantine_path,
     )
     release_arrow_memory()
-    if identity is not None and merge.text_chunks == 0:
-        # No conversation columns anywhere: the detector's own "could not run" result.
-        assert scan_rules is not None
-        identity = IdentityLeakDetector().detect(load.battles, scan_rules)
+    found = (
+        merge.detections.finish(load.battles, text_chunks=merge.text_chunks)
+        if merge.detections is not None and names
+        else {}
+    )
     plural = "s" if len(parts) != 1 else ""
     note = (
         f"read by the workers in {len(parts):,} partition{plural}; {merge.redone:,} redone on "
@@ -400,9 +391,9 @@ def stream_partitions(
     log.info(note)
     return StreamedLoad(
         load=load,
-        identity=identity,
+        results=found,
         chunks=merge.chunks,
-        engine=engine.name if identity is not None else "none",
+        engine=engine.name if found else "none",
         text_rows=merge.text_rows,
         notes=(note,),
     )
@@ -411,12 +402,13 @@ def stream_partitions(
 class _OrderedMerge:
     """Takes partition results in input order and keeps what the sequential loader would."""
 
-    def __init__(self, rules: RulePack | None) -> None:
+    def __init__(self, rules: RulePack | None, detectors: Sequence[str]) -> None:
         self.rules = rules
+        self.names = tuple(detectors)
+        self.detections = ChunkDetections(self.names, rules) if rules is not None else None
         self.index = VoteIdIndex()
         self.accumulator = TableAccumulator()
         self.quarantine: list[QuarantineRecord] = []
-        self.identity: list[DetectorResult] = []
         self.voter_fields: list[str] = []
         self.formats: dict[str, str] = {}
         self.unmapped_languages: Counter[str] = Counter()
@@ -429,7 +421,9 @@ class _OrderedMerge:
             # them; a worker could not know the file had battle rows, so read it here.
             self.redone += 1
             log.info("partition of %s redone on the client: rows without battle fields", part.file)
-            result = read_partition(part, self.rules, seen_ids=self.index, known_battle_log=True)
+            result = read_partition(
+                part, self.rules, self.names, seen_ids=self.index, known_battle_log=True
+            )
         else:
             loaded, lines = result.loaded_ids()
             ids = [*loaded, *result.quarantined_ids]
@@ -440,7 +434,7 @@ class _OrderedMerge:
                 log.info(
                     "partition %s of %s redone on the client: a repeated vote id", where, part.file
                 )
-                result = read_partition(part, self.rules, seen_ids=self.index)
+                result = read_partition(part, self.rules, self.names, seen_ids=self.index)
             else:
                 self.index.add(loaded, lines)
         if result.refused:
@@ -459,6 +453,8 @@ class _OrderedMerge:
             if name not in self.voter_fields:
                 self.voter_fields.append(name)
         self.unmapped_languages.update(result.unmapped_languages)
-        self.identity.extend(result.identity)
+        if self.detections is not None:
+            for detected in result.detected:
+                self.detections.add(detected)
         self.text_rows += result.text_rows
         self.text_chunks += result.text_chunks

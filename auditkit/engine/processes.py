@@ -1,46 +1,55 @@
-"""A local process pool for the text scan: one machine, every core.
+"""A local process pool: one machine, every core.
 
-Workers receive the rule pack once, through the pool initializer, and then only chunks of the scan
-columns. The pool lives until :meth:`ProcessEngine.close` (or a scan with another rule pack), so
-repeated scans do not pay the workers' start-up again. At most ``max_pending`` chunks are in flight, so memory stays bounded by chunk size times
-the number of workers, never by the input size.
+Workers receive the shared values of a :meth:`ProcessEngine.map` (the rule pack, the detector
+names) once, through the pool initializer, and then only the parts. The pool lives until
+:meth:`ProcessEngine.close` (or a map with other shared values), so repeated maps do not pay the
+workers' start-up again. At most ``max_pending`` parts are in flight, so memory stays bounded by
+part size times the number of workers, never by the input size.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
-import pandas as pd
-
-from auditkit.detectors.base import DetectorResult
-from auditkit.engine.scan import scan_frame, scan_identity_chunk, warm_up
-
-if TYPE_CHECKING:
-    from auditkit.rulepack import RulePack
+from auditkit.engine.base import EngineBase
+from auditkit.engine.scan import warm_up
 
 __all__ = ["ProcessEngine"]
 
-_WORKER_RULES: RulePack | None = None
+T = TypeVar("T")
+_WORKER_SHARED: tuple[Any, ...] | None = None
 
 
-def _init_worker(rules: RulePack) -> None:
-    global _WORKER_RULES
-    _WORKER_RULES = rules
+def _init_worker(shared: bytes) -> None:
+    global _WORKER_SHARED
+    _WORKER_SHARED = pickle.loads(shared)
     warm_up()
 
 
-def _scan_in_worker(frame: pd.DataFrame) -> DetectorResult:
-    if _WORKER_RULES is None:  # pragma: no cover - the initializer always runs first
-        raise RuntimeError("worker started without a rule pack")
-    return scan_identity_chunk(frame, _WORKER_RULES)
+def _call_in_worker(fn: Callable[..., T], part: Any) -> T:
+    if _WORKER_SHARED is None:  # pragma: no cover - the initializer always runs first
+        raise RuntimeError("worker started without its shared values")
+    return fn(part, *_WORKER_SHARED)
 
 
-class ProcessEngine:
-    """Scan chunks in ``workers`` local processes (default: the CPU count), results in chunk order."""
+def _shared_key(shared: tuple[Any, ...]) -> str:
+    """Equal for equal shared values: a rule pack by its content hash, the rest by their pickle."""
+    digest = hashlib.sha256()
+    for value in shared:
+        content = getattr(value, "content_hash", None)
+        digest.update(content.encode() if isinstance(content, str) else pickle.dumps(value))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+class ProcessEngine(EngineBase):
+    """Parts in ``workers`` local processes (default: the CPU count), results in part order."""
 
     name = "processes"
 
@@ -48,24 +57,27 @@ class ProcessEngine:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.max_pending = max_pending or 2 * self.workers
         self._pool: ProcessPoolExecutor | None = None
-        self._pool_rules: str | None = None
+        self._pool_key: str | None = None
 
-    def _pool_for(self, rules: RulePack) -> ProcessPoolExecutor:
-        # The initializer carries the rule pack, so another pack needs another pool.
-        if self._pool is None or self._pool_rules != rules.content_hash:
+    def _pool_for(self, shared: tuple[Any, ...]) -> ProcessPoolExecutor:
+        # The initializer carries the shared values, so other values need another pool.
+        key = _shared_key(shared)
+        if self._pool is None or self._pool_key != key:
             self.close()
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, initializer=_init_worker, initargs=(rules,)
+                max_workers=self.workers,
+                initializer=_init_worker,
+                initargs=(pickle.dumps(shared),),
             )
-            self._pool_rules = rules.content_hash
+            self._pool_key = key
         return self._pool
 
-    def map_scan(self, chunks: Iterable[pd.DataFrame], rules: RulePack) -> Iterator[DetectorResult]:
-        pool = self._pool_for(rules)
-        pending: deque[Future[DetectorResult]] = deque()
+    def map(self, fn: Callable[..., T], parts: Iterable[Any], *shared: Any) -> Iterator[T]:
+        pool = self._pool_for(shared)
+        pending: deque[Future[T]] = deque()
         try:
-            for chunk in chunks:
-                pending.append(pool.submit(_scan_in_worker, scan_frame(chunk)))
+            for part in parts:
+                pending.append(pool.submit(_call_in_worker, fn, part))
                 if len(pending) >= self.max_pending:
                     yield pending.popleft().result()
             while pending:
@@ -78,13 +90,7 @@ class ProcessEngine:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-            self._pool_rules = None
+            self._pool_key = None
 
     def describe(self) -> str:
         return f"processes ({self.workers} local workers)"
-
-    def __enter__(self) -> ProcessEngine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

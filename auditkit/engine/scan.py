@@ -1,21 +1,23 @@
-"""The identity scan cut into row chunks: a picklable per-chunk function and an exact merge.
+"""Text detectors cut into row chunks: a picklable per-chunk function, merged by each detector.
 
-Why: the identity scan is the only stage that reads conversation text, the bulk of an arena's bytes.
-It judges each vote from that vote's own row, so it can run chunk by chunk on any worker and the
-partial results can be merged into exactly what :class:`IdentityLeakDetector` returns on the whole
-table (same findings, same order after :class:`DetectorResult`'s sort, same summary and notes).
+Why: the text detectors are the only ones that read conversation text, the bulk of an arena's bytes.
+A detector that says it can be streamed (:meth:`~auditkit.detectors.base.Detector.streamable`)
+gives a partial result per chunk (``detect_chunk``) that runs on any worker, and merges the parts
+into exactly what it returns on the whole table (``merge``). :func:`detect_chunk` is what an engine
+runs on each chunk, for every requested text detector at once, so one read of the text serves all
+of them and a new text detector needs no engine change.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from auditkit.detectors.base import DetectorResult, Finding, Severity
-from auditkit.detectors.identity import IdentityLeakDetector
+from auditkit.detectors.base import DetectorResult, get_detector
+from auditkit.detectors.identity import IdentityLeakDetector, merge_identity_results
 from auditkit.schema import CORE_COLUMNS, BattleTable
 
 if TYPE_CHECKING:
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 __all__ = [
     "SCAN_COLUMNS",
     "TEXT_COLUMNS",
+    "chunk_columns",
+    "detect_chunk",
     "merge_identity_results",
     "scan_frame",
     "scan_identity_chunk",
@@ -31,15 +35,9 @@ __all__ = [
 ]
 
 TEXT_COLUMNS = ("conversation_a", "conversation_b")
-# What the identity scan reads; nothing else is shipped to a worker.
+# What the identity scan reads; nothing else is shipped to a worker for it.
 SCAN_COLUMNS = ("vote_id", "model_a", "model_b", "anony", *TEXT_COLUMNS)
-DETECTOR = IdentityLeakDetector.name
-# Summary keys that describe the rule pack, not the rows: equal in every part, never summed.
-_CONSTANT_KEYS = frozenset({"ran", "lexicon_names"})
-# Summary keys recomputed from the merged findings (the detector derives them from findings too).
-_FROM_FINDINGS = frozenset(
-    {"self_identifications", "votes_leaked", "claims_false", "roleplay_echoes"}
-)
+IDENTITY = (IdentityLeakDetector.name,)
 
 
 def warm_up() -> None:
@@ -54,85 +52,51 @@ def warm_up() -> None:
         detect("warm up the language profiles")
 
 
-def scan_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The columns of ``frame`` the scan needs (what a worker is sent)."""
-    return frame.loc[:, [c for c in SCAN_COLUMNS if c in frame.columns]]
+def chunk_columns(detectors: Iterable[str]) -> tuple[str, ...]:
+    """The columns the named text detectors read (what a worker is sent), in a fixed order."""
+    wanted: set[str] = set()
+    for name in detectors:
+        wanted |= get_detector(name).reads
+    ordered = [c for c in SCAN_COLUMNS if c in wanted]
+    return (*ordered, *sorted(wanted - set(ordered)))
 
 
-def scan_identity_chunk(frame: pd.DataFrame, rules: RulePack) -> DetectorResult:
-    """Run the identity detector on one chunk of canonical rows (top-level, so it pickles).
+def scan_frame(frame: pd.DataFrame, columns: Sequence[str] = SCAN_COLUMNS) -> pd.DataFrame:
+    """The ``columns`` of ``frame`` it has (what a worker is sent)."""
+    return frame.loc[:, [c for c in columns if c in frame.columns]]
 
-    ``frame`` needs only :data:`SCAN_COLUMNS`; other core columns are filled with placeholders the
-    detector never reads, so a worker is sent the text and four short columns, nothing else.
-    Missing conversation columns mean rows without text (the scan runs and finds nothing); whether
-    a whole input has no text at all is for the caller to say (see ``stream_battles``).
-    """
+
+def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
+    """A chunk as a battle table: columns a detector does not read are placeholders it never
+    reads. A chunk whose rows all lack text may come without conversation columns (a reader only
+    creates the columns it sees); in the whole table those rows have empty text, and so here."""
     frame = frame.reset_index(drop=True)
-    # A chunk whose rows all lack text may come without conversation columns (a reader only
-    # creates the columns it sees); in the whole table those rows are scanned as empty.
     missing: dict[str, Any] = {name: None for name in TEXT_COLUMNS if name not in frame.columns}
     missing |= {
         name: None for name, _ in CORE_COLUMNS if name not in frame.columns and name != "anony"
     }
     if "anony" not in frame.columns:
         missing["anony"] = True
+    missing |= {name: None for name in reads if name not in frame.columns and name != "anony"}
     if missing:
         frame = frame.assign(**missing)
-    return IdentityLeakDetector().detect(BattleTable(frame=frame), rules)
+    return BattleTable(frame=frame)
 
 
-def _sum_into(total: dict[str, Any], part: Mapping[str, Any]) -> None:
-    for key, value in part.items():
-        if key in _CONSTANT_KEYS or key in _FROM_FINDINGS:
-            total.setdefault(key, value)
-            if key in _CONSTANT_KEYS and total[key] != value:
-                raise ValueError(f"identity partial results disagree on {key!r}: rule packs differ")
-        elif isinstance(value, Mapping):
-            bucket = total.setdefault(key, {})
-            for k, v in value.items():
-                bucket[k] = bucket.get(k, 0) + v
-        elif isinstance(value, bool | None) or not isinstance(value, int | float):
-            total.setdefault(key, value)
-        else:
-            total[key] = total.get(key, 0) + value
+def detect_chunk(
+    frame: pd.DataFrame, detectors: Sequence[str], rules: RulePack
+) -> tuple[DetectorResult, ...]:
+    """Each named detector's partial result on one chunk of rows (top-level, so it pickles).
 
-
-def merge_identity_results(parts: Iterable[DetectorResult]) -> DetectorResult:
-    """Merge per-chunk identity results into the whole table's result.
-
-    Counts are summed, per-rule and per-language tallies added key by key, and the figures the
-    detector derives from its findings are derived again from all findings. Vote ids are unique
-    across chunks (the loader quarantines repeats), so no vote is counted twice.
+    ``frame`` needs only :func:`chunk_columns`; whether a whole input has no text at all is for
+    the caller to say (see ``stream_battles``).
     """
-    findings: list[Finding] = []
-    summary: dict[str, Any] = {}
-    n_parts = 0
-    first_notes: tuple[str, ...] = ()
-    for part in parts:
-        if part.detector != DETECTOR:
-            raise ValueError(f"cannot merge a {part.detector!r} result into {DETECTOR!r}")
-        if n_parts == 0:
-            first_notes = part.notes
-        n_parts += 1
-        findings.extend(part.findings)
-        _sum_into(summary, part.summary)
-    if n_parts == 0 or not summary.get("ran", False):
-        # No text anywhere: the detector did not run; its note carries no counts.
-        return DetectorResult(
-            DETECTOR, (), {"rows": int(summary.get("rows", 0)), "ran": False}, first_notes
-        )
-    summary["self_identifications"] = len(findings)
-    summary["votes_leaked"] = len({f.vote_id for f in findings if f.severity >= Severity.MEDIUM})
-    summary["claims_false"] = sum(1 for f in findings if f.evidence.get("claim_true") is False)
-    summary["roleplay_echoes"] = sum(1 for f in findings if f.evidence.get("roleplay_echo"))
-    for key in ("by_rule", "by_language"):
-        summary[key] = dict(sorted(summary.get(key, {}).items()))
-    notes = []
-    skipped = int(summary["rows"]) - int(summary["anonymous_rows"])
-    if skipped:
-        # Same sentence as IdentityLeakDetector.detect (a test compares the two results whole).
-        notes.append(
-            f"{skipped:,} non-anonymous battles not checked: "
-            "their model names were shown to the voter anyway"
-        )
-    return DetectorResult(DETECTOR, tuple(findings), summary, tuple(notes))
+    return tuple(
+        cls.detect_chunk(_chunk_table(frame, cls.reads), rules)
+        for cls in (get_detector(name) for name in detectors)
+    )
+
+
+def scan_identity_chunk(frame: pd.DataFrame, rules: RulePack) -> DetectorResult:
+    """The identity detector's partial result on one chunk (:func:`detect_chunk` for it alone)."""
+    return detect_chunk(frame, IDENTITY, rules)[0]

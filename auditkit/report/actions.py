@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditkit.detectors.base import DetectorResult, Finding, Severity
+from auditkit.detectors.base import DetectorResult, Finding, Severity, get_detector
 
 __all__ = [
     "Action",
@@ -82,7 +82,13 @@ def action_rule(detector: str) -> Callable[[ActionRule], ActionRule]:
 
 
 def detector_section(detector: str) -> str:
-    """The report section a detector's evidence is in (the findings table for unknown ones)."""
+    """The report section a detector's evidence is in: its own section when its class brings
+    one (``report_template``), else a built-in section, else the findings table."""
+    try:
+        if get_detector(detector).report_template:
+            return detector
+    except KeyError:
+        pass
     return _SECTIONS.get(detector, "table-findings")
 
 

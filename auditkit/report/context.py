@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,13 +16,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditkit.clean import CleaningResult
-from auditkit.detectors.base import DetectorResult, Finding, Severity
+from auditkit.detectors.base import DetectorResult, Finding, Severity, get_detector
 from auditkit.report.actions import ActionInputs, detector_section, next_actions
 from auditkit.report.render import EvidenceLine, ReportContext, split_span
 from auditkit.report.verdict import audit_verdict
 from auditkit.schema import BattleTable, Winner, models_in
 
-__all__ = ["detector_status_rows", "report_context"]
+if TYPE_CHECKING:
+    from auditkit.pipeline.summary import AuditSummary
+
+__all__ = ["detector_sections", "detector_status_rows", "report_context"]
 
 TOP_EVIDENCE = 12
 MAX_SCATTER_VOTERS = 20_000
@@ -301,7 +304,7 @@ def _top_evidence(findings: Sequence[Finding], invalidated: set[str]) -> list[Ev
 def report_context(
     *,
     title: str,
-    summary: Mapping[str, Any],
+    summary: AuditSummary,
     battles: BattleTable,
     results: Sequence[DetectorResult],
     findings: Sequence[Finding],
@@ -391,18 +394,18 @@ def report_context(
     sampling_table = _sampling_table(battles.frame, by_name.get("sampling"))
     flagged_models = set(sampling_table.loc[sampling_table["flagged"], "model"].astype(str))
     flagged_models |= set(board.loc[board["change_significant"].astype(bool), "model"].astype(str))
-    run = summary["run"]
+    run = summary.run
     return ReportContext(
         title=title,
         verdict=verdict,
         verdict_level=level,
         run={
-            "started_at": run["started_at"],
-            "rule_pack": run["rule_pack"]["label"],
-            "seed": run["seed"],
-            "auditkit_version": run["auditkit_version"],
-            "inputs": ", ".join(f"{i['path']} (sha256 {i['sha256'][:12]})" for i in run["inputs"]),
-            "detectors": ", ".join(run["detectors_run"]),
+            "started_at": run.started_at,
+            "rule_pack": run.rule_pack["label"],
+            "seed": run.seed,
+            "auditkit_version": run.auditkit_version,
+            "inputs": ", ".join(f"{i['path']} (sha256 {i['sha256'][:12]})" for i in run.inputs),
+            "detectors": ", ".join(run.detectors_run),
         },
         leaderboard=board,
         pair_counts=_pair_counts(battles.frame),
@@ -415,15 +418,35 @@ def report_context(
         quarantine_counts=dict(sorted(dict(loaded.quarantine_counts).items())),
         notes=list(notes),
         diff=diff,
-        robustness={k: summary[k] for k in ("fragility", "selftest") if k in summary},
+        robustness=dict(summary.robustness),
         headline_numbers=headline,
         detector_status=detector_status_rows(results),
         actions=[a.to_dict() for a in actions],
         flagged_models=frozenset(flagged_models),
-        deanonymisability=list(
-            (summary.get("deanonymisability") or {}).get("models", [])  # type: ignore[union-attr]
-        ),
+        detector_sections=detector_sections(results),
     )
+
+
+def detector_sections(results: Sequence[DetectorResult]) -> list[dict[str, Any]]:
+    """The report sections detectors bring themselves (``report_template`` + ``report_data``),
+    in run order: anchor (the detector's name), title, template and data."""
+    sections = []
+    for result in results:
+        try:
+            cls = get_detector(result.detector)
+        except KeyError:
+            continue
+        data = cls.report_data(result) if cls.report_template else None
+        if data is not None:
+            sections.append(
+                {
+                    "anchor": result.detector,
+                    "title": cls.report_title or result.detector,
+                    "template": cls.report_template,
+                    "data": data,
+                }
+            )
+    return sections
 
 
 def detector_status_rows(results: Sequence[DetectorResult]) -> list[dict[str, Any]]:

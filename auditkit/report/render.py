@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import pandas as pd
 
 import auditkit.report.plots as plots
@@ -123,9 +124,8 @@ class ReportContext:
     detector_status: Sequence[Mapping[str, Any]] = ()
     actions: Sequence[Mapping[str, Any]] = ()  # text, section (see auditkit.report.actions)
     flagged_models: frozenset[str] = frozenset()  # always drawn, even when a figure shows top N
-    deanonymisability: Sequence[
-        Mapping[str, Any]
-    ] = ()  # per model, see detectors/deanonymisability
+    # Sections detectors bring (anchor, title, template, data): see Detector.report_template.
+    detector_sections: Sequence[Mapping[str, Any]] = ()
 
 
 def _environment() -> jinja2.Environment:
@@ -149,6 +149,14 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def _plot(name: str, rows: Sequence[Mapping[str, Any]]) -> str:
+    """A figure of :mod:`auditkit.report.plots` by name, for a detector's section template."""
+    if name not in plots.__all__:
+        raise ValueError(f"no plot named {name!r} in auditkit.report.plots")
+    figure = getattr(plots, name)([dict(r) for r in rows])
+    return str(getattr(figure, "uri", figure))
+
+
 def render_html(context: ReportContext) -> str:
     """The report page as one HTML string (CSS inline, figures as data URIs, no scripts)."""
     flagged = context.flagged_models
@@ -161,7 +169,6 @@ def render_html(context: ReportContext) -> str:
         "sampling": sampling.uri,
         "voters": plots.voter_scatter(context.voters),
         "timeline": plots.invalidations_over_time(context.invalidation_events),
-        "recognisability": plots.recognisability_bars([dict(r) for r in context.deanonymisability]),
     }
     captions = {
         "forest": forest.caption,
@@ -178,8 +185,20 @@ def render_html(context: ReportContext) -> str:
             )
     environment = _environment()
     environment.filters["fmt"] = _fmt
+    environment.globals["plot"] = _plot
+    sections = [
+        {
+            "anchor": section["anchor"],
+            "title": section["title"],
+            "html": markupsafe.Markup(
+                environment.from_string(section["template"]).render(data=section["data"])
+            ),
+        }
+        for section in context.detector_sections
+    ]
     template = environment.get_template("report.html.j2")
     return template.render(
+        detector_sections=sections,
         ctx=context,
         figures=figures,
         captions=captions,

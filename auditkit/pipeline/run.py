@@ -1,0 +1,190 @@
+"""The audit as a list of stages: load → detect → clean → rate → report → record.
+
+Each stage is a function of typed inputs returning a frozen result (:mod:`auditkit.pipeline`'s
+modules); :func:`run_pipeline` only calls them in order, inside the run's log and timing.
+"""
+
+from __future__ import annotations
+
+from auditkit._version import __version__
+from auditkit.clean import CleaningResult, apply_policy
+from auditkit.detectors.base import default_detectors
+from auditkit.gate import Gate
+from auditkit.ledger import Ledger, RunRecord, utc_now
+from auditkit.pipeline.cache import CacheWrites
+from auditkit.pipeline.config import AuditConfig
+from auditkit.pipeline.detect import detect_stage
+from auditkit.pipeline.load import load_stage
+from auditkit.pipeline.outputs import (
+    check_outputs,
+    cleaned_format_for,
+    record_stage,
+    report_stage,
+    write_outputs,
+)
+from auditkit.pipeline.rate import rate_stage
+from auditkit.pipeline.result import AuditResult
+from auditkit.pipeline.stage import RunLog, run_log
+from auditkit.pipeline.summary import build_summary
+from auditkit.progress import StageProgress
+from auditkit.rulepack import RulePack
+from auditkit.rules import load_rules
+from auditkit.runfolder import mark_complete
+
+__all__ = ["run_pipeline"]
+
+
+def run_pipeline(config: AuditConfig) -> AuditResult:
+    """Run one audit as ``config`` says; every output goes into ``config.out_dir``."""
+    from auditkit.ratings import RatingOptions
+
+    started_at = utc_now()
+    cleaned_name = f"cleaned_battles.{cleaned_format_for(config.paths, config.cleaned_format)}"
+    pack = config.rules if isinstance(config.rules, RulePack) else load_rules(config.rules)
+    gate = Gate.from_rules(pack, config.fail_on)
+    names = config.detectors
+    if names is None:
+        streamed = config.engine is not None
+        names = default_detectors(pack, text=config.text_detectors, streamed=streamed)
+    out = config.out_dir
+    check_outputs(out, config.db_path)
+    options = config.rating_options or RatingOptions(random_state=config.seed)
+    cache_writes: CacheWrites = {}
+
+    with run_log(out) as logger:
+        progress = StageProgress(6 + len(names), "audit", quiet=config.quiet)
+        run = RunLog(logger, progress, config.on_stage)
+        logger.info(
+            "auditkit %s, rules %s, seed %d, inputs %s",
+            __version__,
+            pack.label,
+            config.seed,
+            list(config.paths),
+        )
+        with run.stage("load"):
+            loaded = load_stage(config, pack, names, logger, cache_writes)
+        battles = loaded.loaded.battles
+
+        ledger = Ledger(config.db_path) if config.db_path is not None else None
+        try:
+            decisions = ledger.current_decisions() if ledger else {}
+            detected = detect_stage(
+                battles,
+                pack,
+                names,
+                seed=config.seed,
+                named_by_caller=config.detectors is not None,
+                streamed=loaded.streamed,
+                ledger=ledger,
+                use_cache=config.use_detector_cache,
+                cache_writes=cache_writes,
+                run=run,
+            )
+            with run.stage("clean"):
+                cleaning: CleaningResult = apply_policy(
+                    battles, list(detected.findings), pack, decisions
+                )
+                logger.info("%s", cleaning.summary())
+
+            rated = rate_stage(
+                battles,
+                cleaning.keep,
+                pack,
+                out,
+                options=options,
+                seed=config.seed,
+                selftest=config.selftest,
+                detectors=names,
+                run=run,
+            )
+            notes = (*loaded.notes, *detected.notes, *rated.notes)
+            gate_reasons = gate.evaluate(
+                list(detected.findings),
+                cleaning.n_invalidated,
+                len(battles),
+                quarantined=loaded.loaded.rows_quarantined,
+                rows_read=loaded.loaded.rows_read,
+            )
+            with run.stage("write"):
+                summary, diff_json = write_outputs(
+                    out,
+                    cleaning=cleaning,
+                    cleaned_name=cleaned_name,
+                    board=rated.board,
+                    findings=detected.findings,
+                    summary=build_summary(
+                        started_at=started_at,
+                        pack=pack,
+                        seed=config.seed,
+                        inputs=loaded.inputs,
+                        names=names,
+                        results=detected.results,
+                        findings=detected.findings,
+                        cleaning=cleaning,
+                        board=rated.board,
+                        loaded=loaded.loaded,
+                        gate=gate,
+                        gate_reasons=gate_reasons,
+                        notes=notes,
+                        robustness=rated.robustness,
+                    ),
+                    previous_dir=config.previous_dir,
+                )
+            with run.stage("report"):
+                report_stage(
+                    out,
+                    title=config.title or "Leaderboard integrity audit",
+                    summary=summary,
+                    battles=battles,
+                    results=detected.results,
+                    findings=detected.findings,
+                    cleaning=cleaning,
+                    board=rated.board,
+                    loaded=loaded.loaded,
+                    gate_reasons=gate_reasons,
+                    diff=diff_json,
+                )
+
+            recorded = record_stage(
+                ledger,
+                RunRecord(
+                    kind=config.kind,
+                    started_at=started_at,
+                    rule_pack_hash=pack.content_hash,
+                    rule_pack_label=pack.label,
+                    inputs=[dict(i) for i in loaded.inputs],
+                    seed=config.seed,
+                    auditkit_version=__version__,
+                    votes_loaded=len(battles),
+                    votes_invalidated=cleaning.n_invalidated,
+                    out_dir=str(out),
+                ),
+                cleaning,
+                pack,
+                cache=cache_writes,
+                seen_files=config.seen_files,
+            )
+            if ledger is not None:
+                logger.info(
+                    "ledger run %s: %d new invalidations",
+                    recorded.run_id,
+                    recorded.new_invalidations,
+                )
+            mark_complete(out)
+        finally:
+            if ledger is not None:
+                ledger.close()
+            progress.close()
+        logger.info("timings %s", run.timings)
+
+    return AuditResult(
+        out_dir=out,
+        audit_summary=summary,
+        leaderboard=rated.board,
+        cleaning=cleaning,
+        detector_results=detected.results,
+        gate_reasons=tuple(gate_reasons),
+        timings=run.timings,
+        run_id=recorded.run_id,
+        new_ledger_invalidations=recorded.new_invalidations,
+    )
