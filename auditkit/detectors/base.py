@@ -330,7 +330,7 @@ class Detector(ABC):
     @classmethod
     def streamable(cls) -> bool:
         """Can a streamed audit run it chunk by chunk (it overrides :meth:`merge`)?"""
-        return cls.merge is not Detector.merge
+        return cls.merge.__func__ is not Detector.merge.__func__  # type: ignore[attr-defined]
 
     @classmethod
     def detect_chunk(cls, battles: BattleTable, rules: RulePack) -> DetectorResult:
@@ -383,21 +383,31 @@ _DISCOVERED = False
 
 
 def _load_builtin_detectors() -> None:
-    """Discover detectors once: every module of the :mod:`auditkit.detectors` package (its
-    ``@register`` runs on import) and every ``auditkit.detectors`` entry point of installed
+    """Discover detectors once: every concrete detector class defined in a module of the
+    :mod:`auditkit.detectors` package, and every ``auditkit.detectors`` entry point of installed
     packages (a module, or the detector class itself, which is then registered)."""
     global _DISCOVERED
     if _DISCOVERED:
         return
     import importlib
+    import inspect
     import pkgutil
     from importlib.metadata import entry_points
 
     import auditkit.detectors as package
 
-    for module in pkgutil.iter_modules(package.__path__):
-        if not module.name.startswith("_") and module.name != "base":
-            importlib.import_module(f"{package.__name__}.{module.name}")
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.name.startswith("_") and info.name != "base":
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for value in vars(module).values():  # its detectors, decorated or not
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, Detector)
+                    and value.__module__ == module.__name__
+                    and not inspect.isabstract(value)
+                    and isinstance(getattr(value, "name", None), str)
+                ):
+                    register(value)
     for point in entry_points(group=ENTRY_POINT_GROUP):
         loaded = point.load()
         if isinstance(loaded, type) and issubclass(loaded, Detector):
