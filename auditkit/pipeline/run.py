@@ -6,6 +6,9 @@ modules); :func:`run_pipeline` only calls them in order, inside the run's log an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from auditkit._version import __version__
 from auditkit.clean import CleaningResult, apply_policy
 from auditkit.detectors.base import default_detectors
@@ -13,8 +16,8 @@ from auditkit.gate import Gate
 from auditkit.ledger import Ledger, RunRecord, utc_now
 from auditkit.pipeline.cache import CacheWrites
 from auditkit.pipeline.config import AuditConfig
-from auditkit.pipeline.detect import detect_stage
-from auditkit.pipeline.load import load_stage
+from auditkit.pipeline.detect import Detected, detect_stage
+from auditkit.pipeline.load import Loaded, load_stage
 from auditkit.pipeline.outputs import (
     check_outputs,
     cleaned_format_for,
@@ -22,56 +25,73 @@ from auditkit.pipeline.outputs import (
     report_stage,
     write_outputs,
 )
-from auditkit.pipeline.rate import rate_stage
+from auditkit.pipeline.rate import Rated, rate_stage
 from auditkit.pipeline.result import AuditResult
 from auditkit.pipeline.stage import RunLog, run_log
-from auditkit.pipeline.summary import build_summary
+from auditkit.pipeline.summary import AuditSummary, build_summary
 from auditkit.progress import StageProgress
 from auditkit.rulepack import RulePack
 from auditkit.rules import load_rules
 from auditkit.runfolder import mark_complete
 
-__all__ = ["run_pipeline"]
+if TYPE_CHECKING:
+    from auditkit.pipeline.outputs import Recorded
+
+__all__ = ["AuditPlan", "run_pipeline"]
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """What a config resolves to before any input is read: the rule pack, the gate, the
+    detectors in run order, the rating options and the cleaned output's file name."""
+
+    config: AuditConfig
+    started_at: str
+    pack: RulePack
+    gate: Gate
+    names: tuple[str, ...]
+    options: Any
+    cleaned_name: str
+
+    @classmethod
+    def of(cls, config: AuditConfig) -> AuditPlan:
+        from auditkit.ratings import RatingOptions
+
+        started_at = utc_now()
+        cleaned_name = f"cleaned_battles.{cleaned_format_for(config.paths, config.cleaned_format)}"
+        pack = config.rules if isinstance(config.rules, RulePack) else load_rules(config.rules)
+        gate = Gate.from_rules(pack, config.fail_on)
+        names = config.detectors
+        if names is None:
+            streamed = config.engine is not None
+            names = default_detectors(pack, text=config.text_detectors, streamed=streamed)
+        options = config.rating_options or RatingOptions(random_state=config.seed)
+        return cls(config, started_at, pack, gate, tuple(names), options, cleaned_name)
 
 
 def run_pipeline(config: AuditConfig) -> AuditResult:
     """Run one audit as ``config`` says; every output goes into ``config.out_dir``."""
-    from auditkit.ratings import RatingOptions
-
-    started_at = utc_now()
-    cleaned_name = f"cleaned_battles.{cleaned_format_for(config.paths, config.cleaned_format)}"
-    pack = config.rules if isinstance(config.rules, RulePack) else load_rules(config.rules)
-    gate = Gate.from_rules(pack, config.fail_on)
-    names = config.detectors
-    if names is None:
-        streamed = config.engine is not None
-        names = default_detectors(pack, text=config.text_detectors, streamed=streamed)
-    out = config.out_dir
+    plan = AuditPlan.of(config)
+    pack, out = plan.pack, config.out_dir
     check_outputs(out, config.db_path)
-    options = config.rating_options or RatingOptions(random_state=config.seed)
     cache_writes: CacheWrites = {}
-
     with run_log(out) as logger:
-        progress = StageProgress(6 + len(names), "audit", quiet=config.quiet)
+        progress = StageProgress(6 + len(plan.names), "audit", quiet=config.quiet)
         run = RunLog(logger, progress, config.on_stage)
         logger.info(
             "auditkit %s, rules %s, seed %d, inputs %s",
-            __version__,
-            pack.label,
-            config.seed,
-            list(config.paths),
+            *(__version__, pack.label, config.seed, list(config.paths)),
         )
         with run.stage("load"):
-            loaded = load_stage(config, pack, names, logger, cache_writes)
+            loaded = load_stage(config, pack, plan.names, logger, cache_writes)
         battles = loaded.loaded.battles
-
         ledger = Ledger(config.db_path) if config.db_path is not None else None
         try:
             decisions = ledger.current_decisions() if ledger else {}
             detected = detect_stage(
                 battles,
                 pack,
-                names,
+                plan.names,
                 seed=config.seed,
                 named_by_caller=config.detectors is not None,
                 streamed=loaded.streamed,
@@ -81,94 +101,22 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
                 run=run,
             )
             with run.stage("clean"):
-                cleaning: CleaningResult = apply_policy(
-                    battles, list(detected.findings), pack, decisions
-                )
+                cleaning = apply_policy(battles, list(detected.findings), pack, decisions)
                 logger.info("%s", cleaning.summary())
-
             rated = rate_stage(
-                battles,
-                cleaning.keep,
-                pack,
-                out,
-                options=options,
+                *(battles, cleaning.keep, pack, out),
+                options=plan.options,
                 seed=config.seed,
                 selftest=config.selftest,
-                detectors=names,
+                detectors=plan.names,
                 run=run,
             )
-            notes = (*loaded.notes, *detected.notes, *rated.notes)
-            gate_reasons = gate.evaluate(
-                list(detected.findings),
-                cleaning.n_invalidated,
-                len(battles),
-                quarantined=loaded.loaded.rows_quarantined,
-                rows_read=loaded.loaded.rows_read,
-            )
-            with run.stage("write"):
-                summary, diff_json = write_outputs(
-                    out,
-                    cleaning=cleaning,
-                    cleaned_name=cleaned_name,
-                    board=rated.board,
-                    findings=detected.findings,
-                    summary=build_summary(
-                        started_at=started_at,
-                        pack=pack,
-                        seed=config.seed,
-                        inputs=loaded.inputs,
-                        names=names,
-                        results=detected.results,
-                        findings=detected.findings,
-                        cleaning=cleaning,
-                        board=rated.board,
-                        loaded=loaded.loaded,
-                        gate=gate,
-                        gate_reasons=gate_reasons,
-                        notes=notes,
-                        robustness=rated.robustness,
-                    ),
-                    previous_dir=config.previous_dir,
-                )
-            with run.stage("report"):
-                report_stage(
-                    out,
-                    title=config.title or "Leaderboard integrity audit",
-                    summary=summary,
-                    battles=battles,
-                    results=detected.results,
-                    findings=detected.findings,
-                    cleaning=cleaning,
-                    board=rated.board,
-                    loaded=loaded.loaded,
-                    gate_reasons=gate_reasons,
-                    diff=diff_json,
-                )
-
-            recorded = record_stage(
-                ledger,
-                RunRecord(
-                    kind=config.kind,
-                    started_at=started_at,
-                    rule_pack_hash=pack.content_hash,
-                    rule_pack_label=pack.label,
-                    inputs=[dict(i) for i in loaded.inputs],
-                    seed=config.seed,
-                    auditkit_version=__version__,
-                    votes_loaded=len(battles),
-                    votes_invalidated=cleaning.n_invalidated,
-                    out_dir=str(out),
-                ),
-                cleaning,
-                pack,
-                cache=cache_writes,
-                seen_files=config.seen_files,
-            )
+            summary = _report(plan, run, loaded, detected, cleaning, rated)
+            recorded = _record(plan, ledger, loaded, cleaning, cache_writes)
             if ledger is not None:
                 logger.info(
                     "ledger run %s: %d new invalidations",
-                    recorded.run_id,
-                    recorded.new_invalidations,
+                    *(recorded.run_id, recorded.new_invalidations),
                 )
             mark_complete(out)
         finally:
@@ -176,15 +124,99 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
                 ledger.close()
             progress.close()
         logger.info("timings %s", run.timings)
-
     return AuditResult(
         out_dir=out,
         audit_summary=summary,
         leaderboard=rated.board,
         cleaning=cleaning,
         detector_results=detected.results,
-        gate_reasons=tuple(gate_reasons),
+        gate_reasons=summary.gate.reasons,
         timings=run.timings,
         run_id=recorded.run_id,
         new_ledger_invalidations=recorded.new_invalidations,
+    )
+
+
+def _report(
+    plan: AuditPlan,
+    run: RunLog,
+    loaded: Loaded,
+    detected: Detected,
+    cleaning: CleaningResult,
+    rated: Rated,
+) -> AuditSummary:
+    """The gate, the run folder's files (stage *write*) and the report (stage *report*)."""
+    config, battles = plan.config, loaded.loaded.battles
+    gate_reasons = plan.gate.evaluate(
+        list(detected.findings),
+        cleaning.n_invalidated,
+        len(battles),
+        quarantined=loaded.loaded.rows_quarantined,
+        rows_read=loaded.loaded.rows_read,
+    )
+    with run.stage("write"):
+        summary, diff = write_outputs(
+            config.out_dir,
+            cleaning=cleaning,
+            cleaned_name=plan.cleaned_name,
+            board=rated.board,
+            findings=detected.findings,
+            summary=build_summary(
+                started_at=plan.started_at,
+                pack=plan.pack,
+                seed=config.seed,
+                inputs=loaded.inputs,
+                names=plan.names,
+                results=detected.results,
+                findings=detected.findings,
+                cleaning=cleaning,
+                board=rated.board,
+                loaded=loaded.loaded,
+                gate=plan.gate,
+                gate_reasons=gate_reasons,
+                notes=(*loaded.notes, *detected.notes, *rated.notes),
+                robustness=rated.robustness,
+            ),
+            previous_dir=config.previous_dir,
+        )
+    with run.stage("report"):
+        report_stage(
+            config.out_dir,
+            title=config.title or "Leaderboard integrity audit",
+            summary=summary,
+            battles=battles,
+            results=detected.results,
+            findings=detected.findings,
+            cleaning=cleaning,
+            board=rated.board,
+            loaded=loaded.loaded,
+            gate_reasons=gate_reasons,
+            diff=diff,
+        )
+    return summary
+
+
+def _record(
+    plan: AuditPlan,
+    ledger: Ledger | None,
+    loaded: Loaded,
+    cleaning: CleaningResult,
+    cache_writes: CacheWrites,
+) -> Recorded:
+    """The run's row, its invalidations and the new detector-cache rows into the ledger."""
+    config = plan.config
+    record = RunRecord(
+        kind=config.kind,
+        started_at=plan.started_at,
+        rule_pack_hash=plan.pack.content_hash,
+        rule_pack_label=plan.pack.label,
+        inputs=[dict(i) for i in loaded.inputs],
+        seed=config.seed,
+        auditkit_version=__version__,
+        votes_loaded=len(loaded.loaded.battles),
+        votes_invalidated=cleaning.n_invalidated,
+        out_dir=str(config.out_dir),
+    )
+    return record_stage(
+        ledger, record, cleaning, plan.pack, cache=cache_writes, seen_files=config.seen_files
     )

@@ -325,21 +325,7 @@ def report_context(
         quarantined=int(loaded.rows_read) - int(loaded.rows_loaded),
         significant=int(board["change_significant"].sum()),
     )
-    # A voter is "flagged" on the scatter when the policy dropped votes of theirs for a voter
-    # reason, or a table-level voter finding of at least medium severity names them.
-    voter_flags: set[str] = set()
-    if battles.voters_usable:
-        voter_votes = {
-            inv.vote_id
-            for inv in cleaning.invalidations
-            if inv.status == "invalidated"
-            and any(r.detector == "voter_anomaly" for r in inv.reasons)
-        }
-        mask = battles.frame["vote_id"].isin(voter_votes)
-        voter_flags = set(battles.frame.loc[mask, "voter"].dropna().astype(str))
-        for finding in by_name.get("voter_anomaly", DetectorResult("voter_anomaly")).findings:
-            if finding.vote_id is None and finding.severity >= Severity.MEDIUM:
-                voter_flags.add(finding.subject)
+    voter_flags = _flagged_voters(battles, cleaning, by_name.get("voter_anomaly"))
     outcome = _policy_by_subject(findings, cleaning)
     rows_by_id = {
         f.finding_id: _table_row(f, outcome.get((f.detector, f.subject)))
@@ -447,6 +433,27 @@ def detector_sections(results: Sequence[DetectorResult]) -> list[dict[str, Any]]
                 }
             )
     return sections
+
+
+def _flagged_voters(
+    battles: BattleTable, cleaning: CleaningResult, voters: DetectorResult | None
+) -> set[str]:
+    """The voters the scatter marks: the policy dropped votes of theirs for a voter reason, or a
+    table-level voter finding of at least medium severity names them."""
+    if not battles.voters_usable:
+        return set()
+    name = voters.detector if voters is not None else "voter_anomaly"
+    voter_votes = {
+        inv.vote_id
+        for inv in cleaning.invalidations
+        if inv.status == "invalidated" and any(r.detector == name for r in inv.reasons)
+    }
+    mask = battles.frame["vote_id"].isin(voter_votes)
+    flagged = set(battles.frame.loc[mask, "voter"].dropna().astype(str))
+    for finding in voters.findings if voters is not None else ():
+        if finding.vote_id is None and finding.severity >= Severity.MEDIUM:
+            flagged.add(finding.subject)
+    return flagged
 
 
 def detector_status_rows(results: Sequence[DetectorResult]) -> list[dict[str, Any]]:
