@@ -3,7 +3,7 @@
 Each night: expand the input glob, find files whose (path, sha256) the ledger has not seen, and — if
 there is anything new or the rule pack changed — re-audit ALL files (ratings are refitted on all clean
 votes; the voter and sampling detectors are global and cheap, so they rerun on everything) while
-per-vote detectors (:data:`auditkit.audit.CACHEABLE_DETECTORS`) scan only votes not yet scanned under
+per-vote detectors (those whose class says ``per_vote``) scan only votes not yet scanned under
 the same rule-pack hash. Output goes to ``REPORTS/<YYYY-MM-DD>/`` and is diffed against the latest
 earlier dated folder (``diff.json`` there, and a section in the report).
 """
@@ -57,7 +57,7 @@ class NightlyResult:
         if self.audit is None:
             return head + "; nothing to do"
         lines = [head, self.audit.summary()]
-        diff = self.audit.summary_data.get("diff")
+        diff = self.audit.audit_summary.diff
         if diff:
             lines.append(f"  since {self.previous_dir}: {diff['summary']}")
         return "\n".join(lines)
@@ -198,8 +198,8 @@ def run_nightly(
             chunk_rows=chunk_rows,
             encoding=encoding,
         )
-        if "diff" in audit.summary_data:
+        if audit.audit_summary.diff is not None:
             (out / "diff.json").write_text(
-                canonical_json(audit.summary_data["diff"]) + "\n", encoding="utf-8"
+                canonical_json(dict(audit.audit_summary.diff)) + "\n", encoding="utf-8"
             )
         return NightlyResult(audit, tuple(f for f, _ in new), tuple(files), out, previous, reason)

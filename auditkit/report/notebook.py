@@ -270,17 +270,17 @@ def audit_html(result: AuditResult, *, max_rows: int = 20) -> str:
     invalidations by rule and findings by detector."""
 
     board = result.leaderboard
-    load = result.summary_data.get("load", {})
+    load = result.audit_summary.load
     level, verdict, headline = audit_verdict(
         gate_reasons=result.gate_reasons,
         findings=len(result.findings),
         votes=result.cleaning.votes_in,
         invalidated=result.cleaning.n_invalidated,
-        quarantined=int(load.get("rows_read", 0)) - int(load.get("rows_loaded", 0)),
+        quarantined=load.rows_read - load.rows_loaded,
         significant=int(board["change_significant"].sum()) if len(board) else 0,
     )
     cards = "".join(f"<div><b>{_number(v)}</b>{_text(k)}</div>" for k, v in headline.items())
-    rule_pack = result.summary_data.get("run", {}).get("rule_pack", {}).get("label", "")
+    rule_pack = result.audit_summary.run.rule_pack.get("label", "")
     where = f" · files in {result.out_dir}" if result.out_dir is not None else ""
     top = board.head(max_rows)
     rows = [
@@ -321,7 +321,7 @@ def audit_html(result: AuditResult, *, max_rows: int = 20) -> str:
         f'<div class="verdict {_text(level)}">{_text(verdict, 2000)}</div>',
         f'<div class="cards">{cards}</div>',
         f'<p class="muted">rules {_text(rule_pack)}{_text(where, 500)}</p>',
-        _notes(result.summary_data.get("notes", [])),
+        _notes(list(result.audit_summary.notes)),
         _heading("Ratings before (grey) and after (blue) cleaning, 95% intervals"),
         _image(forest.uri, "rating forest plot"),
         f'<p class="muted">{_text(forest.caption, 500)}</p>' if forest.caption else "",
