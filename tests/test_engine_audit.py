@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from auditkit.audit import DEFAULT_DETECTORS
 from auditkit.cli import main
+from auditkit.detectors.base import default_detectors
 from auditkit.simulate import preset_config, simulate_arena
 
 SAME_FILES = ("findings.jsonl", "invalidations.jsonl", "quarantine.jsonl", "leaderboard.csv")
@@ -35,8 +35,10 @@ def arena_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def in_memory(arena_file: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
     out = tmp_path_factory.mktemp("memory")
-    # the streamable detectors only: a streamed audit does not keep the text TEXT_DETECTORS read
-    streamable = ",".join(DEFAULT_DETECTORS)
+    # what `audit --engine` runs: the defaults and the text detectors that run chunk by chunk
+    # (identity_probe), not those that need the whole text table (deanonymisability)
+    streamable = ",".join(default_detectors(text=True, streamed=True))
+    assert "identity_probe" in streamable and "deanonymisability" not in streamable
     code = main(
         [
             "audit",
@@ -76,6 +78,7 @@ def test_in_memory_reference_has_findings(in_memory: tuple[int, Path]) -> None:
     assert code == 1  # the demo arena's planted attacks fail the gate
     findings = [json.loads(line) for line in (out / "findings.jsonl").read_text().splitlines()]
     assert sum(f["detector"] == "identity_leak" for f in findings) > 20
+    assert any(f["detector"] == "identity_probe" for f in findings)
 
 
 @pytest.mark.parametrize(
