@@ -2,10 +2,10 @@
 
 Inputs the workers can split (plain JSON Lines, Parquet) are read by the workers themselves: each
 reads, normalises and scans its own partition of the (shared) files and returns only the text-free
-rows, quarantine and findings (:mod:`auditkit.engine.partitions`, through :meth:`map_partitions`).
-For other inputs the client reads the input in bounded chunks; each chunk's scan columns are
-scattered to one worker, scanned there by :func:`~auditkit.engine.scan.scan_identity_chunk`, and
-only the findings and counts come back. The rule pack is broadcast once to every worker. At most
+rows, quarantine and findings (:mod:`auditkit.engine.partitions`, through :meth:`map`).
+For other inputs the client reads the input in bounded chunks; each chunk's text-detector columns
+are scattered to one worker, run there by :func:`~auditkit.engine.scan.detect_chunk`, and only the
+partial results come back. The rule pack is broadcast once to every worker. At most
 ``max_pending`` tasks are in flight, so the client's memory does not grow with the input.
 Dask is an optional extra: ``pip install 'auditkit[dask]'``.
 """
