@@ -29,7 +29,9 @@ not all wins of the model in its battles keep weight one; an account of ``k`` su
 likelihood ratio of about ``1 / (s p)^k`` and the swarm's share is fitted by EM.
 
 Null hypothesis (per model): new accounts' votes on m follow the established voters' model up to
-the overdispersion every model shows. The result never invalidates a vote: policy decides between
+the overdispersion every model shows. The same audit asks the question over time too
+(:mod:`auditkit.voters.timeshift`: a model whose results depend on the period beyond the drift
+every model shows is reported, ``time_dependence``). The result never invalidates a vote: policy decides between
 reporting, holding the rating as provisional, or down-weighting the new cohort's votes in the
 flagged models' battles (``down_weighted_ratings``).
 """
@@ -50,6 +52,7 @@ from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
 from auditkit.stats.voter_tests import benjamini_hochberg
+from auditkit.voters.timeshift import time_shift_test
 
 __all__ = [
     "POLICIES",
@@ -81,6 +84,9 @@ class PopulationConfig:
     down_weight: float = 0.0
     severity: str = "medium"
     down_weight_mode: str = "posterior"
+    time_bins: int = 4
+    time_min_shift_elo: float = 15.0
+    time_min_battles: int = 50
 
     @classmethod
     def from_rules(cls, rules: RulePack) -> PopulationConfig:
@@ -112,6 +118,13 @@ class PopulationConfig:
             down_weight=weight,
             severity=str(require(section, "severity", str, where=where, default="medium")),
             down_weight_mode=mode,
+            time_bins=int(require(section, "time_bins", int, where=where, default=4)),
+            time_min_shift_elo=float(
+                require(section, "time_min_shift_elo", (int, float), where=where, default=15.0)
+            ),
+            time_min_battles=int(
+                require(section, "time_min_battles", int, where=where, default=50)
+            ),
         )
 
 
@@ -124,6 +137,14 @@ class PopulationAudit:
     stats: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     down_weighted_ratings: dict[str, float] = field(default_factory=dict)
+    # Per model: does its result depend on the period? (auditkit.voters.timeshift; report only)
+    time_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def time_flagged_models(self) -> list[str]:
+        if not len(self.time_table):
+            return []
+        return sorted(self.time_table.loc[self.time_table["flagged"], "model"].astype(str))
 
     @property
     def flagged_models(self) -> list[str]:
@@ -149,6 +170,7 @@ class PopulationAudit:
             "stats": jsonable(self.stats),
             "models": jsonable(self.table.to_dict(orient="records")),
             "down_weighted_ratings": jsonable(self.down_weighted_ratings),
+            "time_models": jsonable(self.time_table.to_dict(orient="records")),
         }
 
 
@@ -392,6 +414,20 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         return PopulationAudit(False, pd.DataFrame(), stats=stats_out, notes=(note,))
     ones = np.ones(a.size)
     theta_all = _fit(a, b, score, ones, k)
+    over_time = time_shift_test(
+        a,
+        b,
+        score,
+        frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan),
+        theta_all,
+        models,
+        n_bins=cfg.time_bins,
+        fdr=cfg.fdr,
+        min_shift_elo=cfg.time_min_shift_elo,
+        min_battles=cfg.time_min_battles,
+    )
+    stats_out["time_phi"] = over_time.phi
+    stats_out["time_flagged_models"] = len(over_time.flagged_models)
     theta_est = _fit(a[~new], b[~new], score[~new], ones[~new], k)
     z, p, h, phi = cohort_shift_test(a[new], b[new], score[new], theta_est, k)
     enough = h >= cfg.min_new_battles
@@ -420,4 +456,6 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         theta_w = _fit(a, b, score, w, k)
         weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
         stats_out.update(weight_stats)
-    return PopulationAudit(True, table, stats=stats_out, down_weighted_ratings=weighted)
+    return PopulationAudit(
+        True, table, stats=stats_out, down_weighted_ratings=weighted, time_table=over_time.table
+    )
