@@ -463,7 +463,7 @@ def target_population_test(
             scale = (1.0 - rho) / rho
             p_conc = stats.betabinom.sf(h - 1, n.astype(np.int64), q[j] * scale, (1 - q[j]) * scale)
         centre, tau2 = centred_heterogeneity(
-            pull[:, j], pull_var[:, j], h, min_n=min_hits, tail_dof=tail_dof, robust_start=True
+            pull[:, j], pull_var[:, j], h, min_n=min_hits, robust_start=True
         )
         z[:, j], p_side = random_effect_pull_test(
             pull[:, j] - h * centre,

@@ -32,7 +32,12 @@ from auditkit.stats import population_nulls as pn
 from auditkit.stats import voter_tests as vt
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
-from auditkit.voters.review import probing_votes, review_weights, weighted_benjamini_hochberg
+from auditkit.voters.review import (
+    probing_votes,
+    repeat_probers,
+    review_weights,
+    weighted_benjamini_hochberg,
+)
 
 __all__ = ["DEFAULT_BLOCK_VOTES", "VoterAudit", "audit_voters", "statistic_columns"]
 
@@ -898,15 +903,21 @@ def _flag_voters(evidence: pd.DataFrame, cfg: VoterConfig, probes: FloatArray | 
     """
     m = len(evidence)
     speed = cfg.test("speed")
-    weights = review_weights(
-        evidence["p_speed"].to_numpy(dtype=np.float64) if speed.enabled else np.ones(m),
-        np.zeros(m) if probes is None else probes,
-        weight=cfg.review_weight,
-        pace_alpha=speed.option("pace_alpha", 1e-10),
-        probe_repeat_min=cfg.probe_repeat_min,
-    )
+    prober = np.zeros(m, dtype=bool)
     if probes is not None:
         evidence["probing_votes"] = probes
+        prober = repeat_probers(
+            probes,
+            evidence["n_votes"].to_numpy(dtype=np.float64),
+            repeat_min=cfg.probe_repeat_min,
+            alpha=cfg.probe_alpha,
+        )
+    weights = review_weights(
+        evidence["p_speed"].to_numpy(dtype=np.float64) if speed.enabled else np.ones(m),
+        prober,
+        weight=cfg.review_weight,
+        pace_alpha=speed.option("pace_alpha", 1e-10),
+    )
     evidence["review_weight"] = weights.weight
     family = [name for name in INDIVIDUAL_TESTS if cfg.invalidating(name)]
     if family and m:

@@ -90,8 +90,10 @@ class VoterConfig:
     # BH weight of voters with review evidence (machine pace, repeated identity probes), relative
     # to the others; 1 = plain BH. See auditkit.voters.review.
     review_weight: float = 1.0
-    # Identity-probing votes that make a repeat prober (the identity rules' probe_repeat_min).
+    # Identity-probing votes that make a repeat prober (the identity rules' probe_repeat_min), and
+    # the one-sided level at which their probing rate is beyond the honest population's.
     probe_repeat_min: int = 3
+    probe_alpha: float = 1e-3
 
     def test(self, name: str) -> TestConfig:
         return self.tests.get(name, TestConfig(False, Severity.INFO))
@@ -143,6 +145,9 @@ class VoterConfig:
             group=_test_config(group_raw or {"enabled": True}, f"{where} coordinated_group"),
             evidence_top_n=int(require(section, "evidence_top_n", int, where=where, default=200)),
             review_weight=_review_weight(section, where),
+            probe_alpha=float(
+                require(section, "probe_alpha", (int, float), where=where, default=1e-3)
+            ),
             invalidating_severity=_policy_severity(rules),
         )
 

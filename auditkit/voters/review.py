@@ -25,14 +25,25 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy import stats
 
 from auditkit.errors import RuleError
 from auditkit.rulepack import RulePack
 
-__all__ = ["ReviewWeights", "probing_votes", "review_weights", "weighted_benjamini_hochberg"]
+__all__ = [
+    "ReviewWeights",
+    "probing_votes",
+    "repeat_probers",
+    "review_weights",
+    "weighted_benjamini_hochberg",
+]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+
+# The largest share of the weighted-BH alpha budget that reviewed voters can take together.
+MAX_REVIEW_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -44,29 +55,62 @@ class ReviewWeights:
     repeat_prober: BoolArray
 
 
+def repeat_probers(
+    probes: FloatArray, n_votes: FloatArray, *, repeat_min: int, alpha: float
+) -> BoolArray:
+    """Voters who probe identities more than honest people do, at least ``repeat_min`` times.
+
+    People ask a model who it is now and then (curiosity, a test of the arena). Null hypothesis:
+    the voter's probing rate is a draw from the audited population's Beta (beta-binomial around the
+    population's pooled rate, intra-voter correlation estimated from every voter: the curious
+    are the honest tail, not suspects); one-sided, a repeat prober's upper-tail p is at most
+    ``alpha``.
+    """
+    from auditkit.stats.population_nulls import binomial_overdispersion
+
+    k = np.asarray(probes, dtype=np.float64)
+    n = np.asarray(n_votes, dtype=np.float64)
+    if k.size == 0 or n.sum() <= 0:
+        return np.zeros(k.size, dtype=bool)
+    rate = float(np.clip(k.sum() / n.sum(), 1e-6, 1 - 1e-6))
+    rho = binomial_overdispersion(k, n, np.full(k.size, rate), trim=False)
+    n_int = n.astype(np.int64)
+    if rho <= 1e-9:
+        upper = stats.binom.sf(k - 1, n_int, rate)
+    else:
+        scale = (1.0 - rho) / rho
+        upper = stats.betabinom.sf(k - 1, n_int, rate * scale, (1.0 - rate) * scale)
+    return np.asarray((k >= max(repeat_min, 1)) & (upper <= alpha), dtype=bool)
+
+
 def review_weights(
     p_speed: FloatArray,
-    probes: FloatArray,
+    prober: BoolArray,
     *,
     weight: float,
     pace_alpha: float,
-    probe_repeat_min: int,
 ) -> ReviewWeights:
-    """Weights averaging one: ``weight`` times the others' for voters with review evidence.
+    """Weights averaging one: up to ``weight`` for voters with review evidence, about one for others.
 
-    Review evidence: the speed test at ``p <= pace_alpha`` (gaps no single person keeps), or at
-    least ``probe_repeat_min`` votes whose prompt probes a model's identity. ``weight <= 1`` (or
-    nobody with evidence) gives every voter weight one, i.e. plain BH.
+    Review evidence: the speed test at ``p <= pace_alpha`` (gaps no single person keeps), or a
+    repeat prober (:func:`repeat_probers`). Reviewed voters together hold at most
+    ``MAX_REVIEW_SHARE`` of the weight; the others share the rest equally (at least
+    ``1 - MAX_REVIEW_SHARE`` each). ``weight <= 1`` (or nobody, or everybody, with evidence) gives
+    every voter weight one, i.e. plain BH.
     """
     p_speed = np.asarray(p_speed, dtype=np.float64)
     pace = p_speed <= pace_alpha
-    prober = np.asarray(probes, dtype=np.float64) >= max(probe_repeat_min, 1)
+    prober = np.asarray(prober, dtype=bool)
     marked = pace | prober
     m = p_speed.size
+    r = int(marked.sum())
     w = np.ones(m)
-    if weight > 1.0 and marked.any() and m:
-        w = np.where(marked, float(weight), 1.0)
-        w *= m / w.sum()
+    if weight > 1.0 and 0 < r < m:
+        # Reviewed voters take at most MAX_REVIEW_SHARE of the alpha budget, so a night where
+        # many voters are fast (a class behind one address) does not starve everyone else.
+        w_marked = min(float(weight), MAX_REVIEW_SHARE * m / r)
+        w_marked = max(w_marked, 1.0)
+        w = np.where(marked, w_marked, (m - r * w_marked) / (m - r))
     return ReviewWeights(weight=w, machine_pace=pace, repeat_prober=prober)
 
 
