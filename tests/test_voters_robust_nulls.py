@@ -47,7 +47,7 @@ def test_a_third_of_a_models_heavy_voters_attacking_is_still_caught() -> None:
     total = n / share[0]
     total[:8] = n[:8]
     kwargs: dict[str, Any] = {"pull_floor": 0.04, "tail_dof": 4.0, "pull_alpha": 0.05}
-    p, best, z, ratio = pn.target_population_test(
+    p, _, z, ratio = pn.target_population_test(
         hits, s[:, None], v[:, None], total, share, pull_ceiling=0.1, **kwargs
     )
     assert (p[:8] < 1e-4).all() and (z[:8] > 0).all() and (ratio[:8] > 5).all()
