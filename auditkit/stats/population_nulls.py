@@ -57,6 +57,12 @@ TRIM_ALPHA = 1e-3
 _MAX_TRIM_ROUNDS = 40
 
 
+def _winsorised_mean(est: FloatArray) -> float:
+    """Mean of per-voter moment estimates capped at their 99th percentile, never below zero."""
+    cap = float(np.quantile(est, 0.99))
+    return max(float(np.mean(np.minimum(est, cap))), 0.0)
+
+
 def leave_suspects_out(
     estimate: Callable[[BoolArray], _Spread],
     p_values: Callable[[_Spread], FloatArray],
@@ -168,9 +174,7 @@ def sum_heterogeneity(
     est = (s**2 - v) / n**2
 
     def estimate(keep: BoolArray) -> float:
-        kept = est[keep]
-        cap = float(np.quantile(kept, 0.99))
-        return max(float(np.mean(np.minimum(kept, cap))), 0.0)
+        return _winsorised_mean(est[keep])
 
     def p_values(tau2: float) -> FloatArray:
         return _shift_p_values(s, v, n, tau2, 0.0)
@@ -203,9 +207,7 @@ def centred_heterogeneity(
     s, v, n = s[ok], v[ok], n[ok]
 
     def spread(keep: BoolArray, m: float) -> float:
-        est = ((s[keep] - n[keep] * m) ** 2 - v[keep]) / n[keep] ** 2
-        cap = float(np.quantile(est, 0.99))
-        return max(float(np.mean(np.minimum(est, cap))), 0.0)
+        return _winsorised_mean(((s[keep] - n[keep] * m) ** 2 - v[keep]) / n[keep] ** 2)
 
     def estimate(keep: BoolArray) -> tuple[float, float]:
         m = float(s[keep].sum() / n[keep].sum())
@@ -302,9 +304,7 @@ def score_heterogeneity(s: FloatArray, info: FloatArray) -> float:
     est = (ss - tr) / tr2
 
     def estimate(keep: BoolArray) -> float:
-        kept = est[keep]
-        cap = float(np.quantile(kept, 0.99))
-        return max(float(np.mean(np.minimum(kept, cap))), 0.0)
+        return _winsorised_mean(est[keep])
 
     def p_values(tau2: float) -> FloatArray:
         trace = tr + tau2 * tr2
