@@ -92,3 +92,31 @@ def test_unusable_voter_ids_are_not_compared() -> None:
     result = audit_population(unusable, load_rules())
     assert not result.usable and result.flagged_models == []
     assert "voters unusable" in result.summary()
+
+
+def test_the_swarm_is_down_weighted_account_by_account(swarmed: Any) -> None:
+    result = audit_population(swarmed.battles, load_rules())
+    voters = swarmed.truth.voter_labels
+    true_accounts = int((voters["label"] == "new_account_swarm").sum())
+    estimated = result.stats["swarm_accounts_estimated"]
+    assert 0.6 * true_accounts <= estimated <= 1.4 * true_accounts
+    # Honest newcomers keep (almost) all their weight: far fewer votes are down-weighted than
+    # the whole new cohort's votes in the target's battles.
+    assert (
+        result.stats["down_weighted_votes"]
+        < 0.5 * result.table.set_index("model").loc[TARGET, "new_battles"]
+    )
+
+
+def test_a_campaign_bunched_in_time_is_reported_for_review_never_invalidated() -> None:
+    from auditkit.simulate.config import SybilStuffing
+
+    target = PRESET_MODELS[4]
+    attack = SybilStuffing(target=target, n_votes=900)
+    arena = simulate_arena(
+        ArenaConfig(n_battles=60_000, models=PRESET_MODELS, attacks=(attack,)), 9
+    )
+    result = get_detector("population_shift")().detect(arena.battles, load_rules())
+    timed = [f for f in result.findings if f.rule == "time_dependence"]
+    assert [f.subject for f in timed] == [target]
+    assert timed[0].vote_id is None and timed[0].severity.value == "low"

@@ -93,14 +93,8 @@ def test_a_kind_added_to_the_simulator_is_planted_without_code_changes(
     assert any("identity_leak: not testable" in n for n in notes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "open defect (issue 14): since the population-null voter audit, target stuffing planted "
-        "beside every other kind on one 6,000-vote night is recalled at 49/150 (alone at 6,000 "
-        "votes 0/150, alone at 20,000 votes 150/150); the pre-population audit recalled >= 0.8"
-    ),
-)
 def test_target_stuffing_is_recalled_on_a_small_night(result: SelftestResult) -> None:
+    # Every targeted kind is planted on the same 6,000-vote night with the same target: a third of
+    # the target's heavy voters are attackers, and the honest spread must not be estimated from them.
     by_kind = {r.kind: r for r in result.recall}
     assert by_kind["target_stuffing"].recall >= 0.8

@@ -4,7 +4,8 @@ The statistics are in :mod:`auditkit.voters.population`; this module turns each 
 one table-level finding (``vote_id`` None, so it can never invalidate a vote) whose evidence names
 the policy from ``rules/population.yaml``: ``report``, ``provisional`` (hold the rating as
 provisional) or ``down_weight`` (the summary carries ratings refitted with the new cohort's votes
-in that model's battles weighted by ``down_weight``).
+in that model's battles weighted by ``down_weight``). Models whose results depend on the period
+(:mod:`auditkit.voters.timeshift`) get a ``time_dependence`` finding at ``low``, for review.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class PopulationShiftDetector(Detector):
 
     @classmethod
     def rule_ids(cls, rules: RulePack) -> frozenset[str] | None:
-        return frozenset({"new_account_dependence"})
+        return frozenset({"new_account_dependence", "time_dependence"})
 
     def audit(self, battles: BattleTable, rules: RulePack) -> PopulationAudit:
         return audit_population(battles, rules)
@@ -66,6 +67,29 @@ class PopulationShiftDetector(Detector):
                         "policy": cfg.policy,
                         "down_weighted_rating": result.down_weighted_ratings.get(model),
                     },
+                )
+            )
+        time_table = result.time_table
+        time_rows = (
+            time_table[time_table["flagged"].astype(bool)].to_dict(orient="records")
+            if len(time_table)
+            else []
+        )
+        for row in time_rows:
+            findings.append(
+                Finding(
+                    detector=self.name,
+                    rule="time_dependence",
+                    severity=Severity.LOW,
+                    subject=str(row["model"]),
+                    score=float(row["q_stat"]),
+                    p_value=float(row["p_value"]),
+                    message=(
+                        f"results depend on the period beyond the drift every model shows "
+                        f"(period {int(row['worst_period']) + 1}: "
+                        f"{float(row['max_period_shift_elo']):+.1f} Elo); for review"
+                    ),
+                    evidence={str(key): value for key, value in row.items()},
                 )
             )
         return DetectorResult(

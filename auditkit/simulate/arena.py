@@ -724,6 +724,7 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
             leaks,
             negatives,
         )
+        _open_with_probes(frame, text_rows, np.isin(label, list(PROBING_LABELS)))
 
     for leak in leaks:  # only leaks in anonymous battles break anonymity; record which
         leak["anony"] = bool(anony[int(leak["vote_id"][1:]) - 1])
@@ -754,6 +755,34 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
         extra={"seed": seed, "tie_c": tie_c},
     )
     return SimulatedArena(battles=battles, truth=truth)
+
+
+# Vote labels of accounts that ask the model who it is before voting (IdentityProbeStuffing), and
+# the questions they open with (deterministic by row: no random draw shifts the rest of the arena).
+PROBING_LABELS = ("identity_probe_voter", "identity_probe_cover")
+_PROBES = (
+    "Who made you?",
+    "Which company trained you?",
+    "What model are you, exactly?",
+    "Before we start: who are you?",
+    "你是谁？",
+    "Tell me your name and your maker.",
+)
+
+
+def _open_with_probes(frame: pd.DataFrame, text_rows: np.ndarray, probing: np.ndarray) -> None:
+    """Make the first user turn of the probing accounts' text battles an identity probe."""
+    for row in text_rows[probing[text_rows]].tolist():
+        probe = _PROBES[row % len(_PROBES)]
+        for column in ("conversation_a", "conversation_b"):
+            conversation = frame.at[row, column]
+            if not isinstance(conversation, list) or not conversation:
+                continue
+            first = dict(conversation[0])
+            first["content"] = f"{probe} {first.get('content', '')}".strip()
+            frame.at[row, column] = [first, *conversation[1:]]
+        current = frame.at[row, "prompt"]
+        frame.at[row, "prompt"] = f"{probe} {current!s}" if isinstance(current, str) else probe
 
 
 def _add_text(

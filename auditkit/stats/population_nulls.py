@@ -9,7 +9,13 @@ arena itself (empirical Bayes, method of moments), and never let the spread fall
 
 Estimates weigh every voter equally (each voter's unbiased moment estimate, winsorised), so a few
 heavy attackers cannot widen the honest spread enough to hide in it; the floors guard the other way.
-All functions are pure, on numpy arrays, one value per voter.
+On a small arena (a night of a few thousand votes, a hundred audited voters) even a handful of
+attackers is several per cent of the population, so every spread is estimated *leaving suspects
+out*: voters whose own deviation is beyond ``TRIM_ALPHA`` under the current estimate are set aside
+and the spread re-estimated from the others, until the kept set no longer changes
+(:func:`leave_suspects_out`). An honest population loses about ``TRIM_ALPHA`` of its voters to that
+trimming (its spread shrinks by about 1 %); a heavy attacker no longer sets the null it is tested
+against. All functions are pure, on numpy arrays, one value per voter.
 
 References
 ----------
@@ -20,6 +26,9 @@ Inference" (empirical null).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
@@ -27,35 +36,95 @@ from scipy import stats
 __all__ = [
     "beta_binomial_two_sided",
     "binomial_overdispersion",
+    "centred_heterogeneity",
     "decisive_surprise_sums",
+    "leave_suspects_out",
     "population_surprise_test",
     "random_effect_pull_test",
     "score_heterogeneity",
+    "slope_population_test",
+    "slope_sums",
     "sum_heterogeneity",
     "target_population_test",
 ]
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+_Spread = TypeVar("_Spread")
+
+# Two-sided level beyond which a voter is a suspect, left out of the spread estimate.
+TRIM_ALPHA = 1e-3
+_MAX_TRIM_ROUNDS = 40
+
+
+def _winsorised_mean(est: FloatArray) -> float:
+    """Mean of per-voter moment estimates capped at their 99th percentile, never below zero."""
+    cap = float(np.quantile(est, 0.99))
+    return max(float(np.mean(np.minimum(est, cap))), 0.0)
+
+
+def leave_suspects_out(
+    estimate: Callable[[BoolArray], _Spread],
+    p_values: Callable[[_Spread], FloatArray],
+    start: _Spread,
+    *,
+    alpha: float = TRIM_ALPHA,
+) -> _Spread:
+    """A population spread estimated without the voters that are outliers under it.
+
+    ``estimate(keep)`` is the spread from the voters in ``keep``; ``p_values(spread)`` each voter's
+    two-sided p-value of deviating that much under it. Starting from ``start`` (everyone's
+    estimate), the voters with ``p >= alpha`` under the current spread are kept and the spread
+    re-estimated from them, until the kept set repeats (at most ``_MAX_TRIM_ROUNDS`` rounds).
+    Starting from everyone keeps honest heavy tails (a provider's fans) inside the spread: a
+    trimming that started from no spread at all would settle below them and call them suspects.
+    """
+    spread = start
+    keep: BoolArray | None = None
+    for _ in range(_MAX_TRIM_ROUNDS):
+        new_keep = p_values(spread) >= alpha
+        if not new_keep.any() or (keep is not None and np.array_equal(new_keep, keep)):
+            break
+        keep = new_keep
+        spread = estimate(keep)
+    return spread
 
 
 def binomial_overdispersion(
-    k: FloatArray, n: FloatArray, p: FloatArray, *, min_n: int = 2, floor: float = 0.0
+    k: FloatArray,
+    n: FloatArray,
+    p: FloatArray,
+    *,
+    min_n: int = 2,
+    floor: float = 0.0,
+    trim: bool = True,
 ) -> float:
     """Intra-voter correlation ``rho`` of counts ``k ~ BetaBinomial(n, p, rho)`` across voters.
 
     Under the beta-binomial, ``Var k = n p (1 - p) (1 + (n - 1) rho)``; each voter with ``n >= 2``
     gives the unbiased estimate ``((k - n p)^2 - n p (1 - p)) / (n (n - 1) p (1 - p))`` of ``rho``.
     Their plain average (each clipped to [-1, 1], so no single voter counts more than one unit)
-    estimates the population's spread; the result is clipped to ``[floor, 0.99]``.
+    over the voters left after :func:`leave_suspects_out` (normal approximation of each count
+    under the current ``rho``; all voters with ``trim=False``) estimates the population's spread;
+    clipped to ``[floor, 0.99]``.
     """
     k, n, p = (np.asarray(x, dtype=np.float64) for x in (k, n, p))
     pq = p * (1.0 - p)
     ok = (n >= max(min_n, 2)) & (pq > 1e-9)
     if not ok.any():
         return float(min(max(floor, 0.0), 0.99))
-    est = ((k[ok] - n[ok] * p[ok]) ** 2 - n[ok] * pq[ok]) / (n[ok] * (n[ok] - 1.0) * pq[ok])
-    rho = float(np.mean(np.clip(est, -1.0, 1.0)))
-    return float(min(max(rho, floor, 0.0), 0.99))
+    k, n, p, pq = k[ok], n[ok], p[ok], pq[ok]
+    est = np.clip(((k - n * p) ** 2 - n * pq) / (n * (n - 1.0) * pq), -1.0, 1.0)
+
+    def estimate(keep: BoolArray) -> float:
+        return float(min(max(float(np.mean(est[keep])), floor, 0.0), 0.99))
+
+    def p_values(rho: float) -> FloatArray:
+        z = (k - n * p) / np.sqrt(n * pq * (1.0 + (n - 1.0) * rho))
+        return np.asarray(2.0 * stats.norm.sf(np.abs(z)), dtype=np.float64)
+
+    everyone = estimate(np.ones(est.size, dtype=bool))
+    return leave_suspects_out(estimate, p_values, everyone) if trim else everyone
 
 
 def beta_binomial_two_sided(
@@ -93,16 +162,79 @@ def sum_heterogeneity(
     A voter's sum of centred per-vote terms is ``S = sum_i (x_i - E0 x_i)``; if each honest voter has
     their own mean shift ``mu ~ (0, tau^2)``, then ``E S^2 = V + n^2 tau^2`` with ``V`` the summed
     null variance. Each voter with ``n >= min_n`` gives ``(S^2 - V) / n^2``; the plain average of
-    these (winsorised at the 99th percentile, so a handful of attackers weigh little) is returned,
+    these (winsorised at the 99th percentile, so a handful of attackers weigh little) over the
+    voters left after :func:`leave_suspects_out` (``z = S / sqrt(V + n^2 tau^2)``) is returned,
     never below zero (DerSimonian-Laird style).
     """
     s, v, n = (np.asarray(x, dtype=np.float64) for x in (total, variance, n))
     ok = n >= min_n
     if not ok.any():
         return 0.0
-    est = (s[ok] ** 2 - v[ok]) / n[ok] ** 2
-    cap = float(np.quantile(est, 0.99))
-    return max(float(np.mean(np.minimum(est, cap))), 0.0)
+    s, v, n = s[ok], v[ok], n[ok]
+    est = (s**2 - v) / n**2
+
+    def estimate(keep: BoolArray) -> float:
+        return _winsorised_mean(est[keep])
+
+    def p_values(tau2: float) -> FloatArray:
+        return _shift_p_values(s, v, n, tau2, 0.0)
+
+    return leave_suspects_out(estimate, p_values, estimate(np.ones(est.size, dtype=bool)))
+
+
+def centred_heterogeneity(
+    total: FloatArray,
+    variance: FloatArray,
+    n: FloatArray,
+    *,
+    min_n: int = 5,
+    tail_dof: float = 0.0,
+    robust_start: bool = False,
+) -> tuple[float, float]:
+    """The honest population's mean per-vote shift ``m`` and spread ``tau^2`` around it.
+
+    As :func:`sum_heterogeneity`, but the population's centre is estimated too (Efron's empirical
+    null): ``m`` is the pooled shift ``sum S / sum n`` of the kept voters, ``tau^2`` the
+    winsorised mean of ``((S - n m)^2 - V) / n^2``, both re-estimated leaving out the voters whose
+    ``z = (S - n m) / sqrt(V + n^2 tau^2)`` is beyond ``TRIM_ALPHA``. A consensus that attackers
+    have already moved (honest voters then all look a little against the model they pushed)
+    shifts ``m``, not ``tau``, so the attackers stay outliers. Returns ``(m, tau^2)``.
+    """
+    s, v, n = (np.asarray(x, dtype=np.float64) for x in (total, variance, n))
+    ok = n >= min_n
+    if not ok.any():
+        return 0.0, 0.0
+    s, v, n = s[ok], v[ok], n[ok]
+
+    def spread(keep: BoolArray, m: float) -> float:
+        return _winsorised_mean(((s[keep] - n[keep] * m) ** 2 - v[keep]) / n[keep] ** 2)
+
+    def estimate(keep: BoolArray) -> tuple[float, float]:
+        m = float(s[keep].sum() / n[keep].sum())
+        return m, spread(keep, m)
+
+    def p_values(spread_: tuple[float, float]) -> FloatArray:
+        m, tau2 = spread_
+        return _shift_p_values(s - n * m, v, n, tau2, tail_dof)
+
+    centre = float(np.median(s / n))  # robust start: attackers' heavy sums do not move it
+    if robust_start:
+        return leave_suspects_out(estimate, p_values, (centre, 0.0))
+    everyone = np.ones(s.size, dtype=bool)
+    return leave_suspects_out(estimate, p_values, (centre, spread(everyone, centre)))
+
+
+def _shift_p_values(
+    s: FloatArray, v: FloatArray, n: FloatArray, tau2: float, tail_dof: float
+) -> FloatArray:
+    """Two-sided p of sums ``s`` under ``N(0, V + n^2 tau^2)`` (Student-t tails if ``tail_dof > 2``)."""
+    if tail_dof > 2.0:
+        sd = np.sqrt(v + n**2 * tau2 * (tail_dof - 2.0) / tail_dof)
+        z = np.divide(s, sd, out=np.zeros_like(s), where=sd > 0)
+        return np.asarray(2.0 * stats.t.sf(np.abs(z), tail_dof), dtype=np.float64)
+    sd = np.sqrt(v + n**2 * tau2)
+    z = np.divide(s, sd, out=np.zeros_like(s), where=sd > 0)
+    return np.asarray(2.0 * stats.norm.sf(np.abs(z)), dtype=np.float64)
 
 
 def random_effect_pull_test(
@@ -112,6 +244,7 @@ def random_effect_pull_test(
     tau2: float,
     *,
     bound: float | FloatArray = 1.0,
+    tail_dof: float = 0.0,
 ) -> tuple[FloatArray, FloatArray]:
     """Two-sided test of a voter's summed pull against the honest population's taste spread.
 
@@ -123,13 +256,19 @@ def random_effect_pull_test(
     within-voter variance ``V`` alone (terms bounded by ``bound``): evidence must exceed both the
     population's taste spread and what a handful of votes can show. With many votes ``z`` tends to
     ``mean shift / tau``: no number of votes turns a harmless taste into overwhelming evidence.
-    Returns (z, p).
+
+    ``tail_dof = nu > 2`` makes the honest tastes heavy-tailed: ``mu`` is ``tau`` times a Student
+    t with ``nu`` degrees of freedom scaled to variance one (a few heavy specialists and fans judge
+    a model far from everyone else, more often than a normal law allows). The p-value is then
+    ``2 t_nu.sf(|S| / sqrt(V + n^2 tau^2 (nu - 2) / nu))``: exact when the taste dominates ``V``,
+    conservative when the within-voter noise does (its tail is normal, lighter than ``t_nu``).
+    Returns (z, p); ``z`` is always the normal-scale ``S / sqrt(V + n^2 tau^2)``.
     """
     s, v, n = (np.asarray(x, dtype=np.float64) for x in (total, variance, n))
     var = v + n**2 * float(tau2)
     sd = np.sqrt(var)
     z = np.divide(s, sd, out=np.zeros_like(s), where=sd > 0)
-    p_normal = 2.0 * stats.norm.sf(np.abs(z))
+    p_normal = _shift_p_values(s, v, n, float(tau2), tail_dof)
     t = np.abs(s)
     b = np.asarray(bound, dtype=np.float64)
     denom = 2.0 * v + 2.0 * b * t / 3.0
@@ -145,19 +284,37 @@ def score_heterogeneity(s: FloatArray, info: FloatArray) -> float:
     With ``delta ~ (0, tau^2 I)``, ``E[S'S] = tr(I) + tau^2 tr(I^2)`` for a voter's score vector
     ``S`` and information ``I`` (rows of ``s``, ``info``). Each voter gives
     ``(S'S - tr I) / tr(I^2)``; their plain average, winsorised at the 99th percentile, never below
-    zero, is returned (a method-of-moments random-effects estimate).
+    zero, over the voters left after :func:`leave_suspects_out` is returned (a method-of-moments
+    random-effects estimate). A voter is a suspect when ``S'S`` is beyond ``TRIM_ALPHA`` of its
+    null law ``S ~ N(0, Sigma)``, ``Sigma = I + tau^2 I^2``, taken as Satterthwaite's
+    ``c chi2_nu`` (``c = tr Sigma^2 / tr Sigma``, ``nu = (tr Sigma)^2 / tr Sigma^2``).
     """
     if s.shape[0] == 0:
         return 0.0
     ss = np.einsum("bi,bi->b", s, s)
     tr = np.einsum("bii->b", info)
-    tr2 = np.einsum("bij,bji->b", info, info)
+    info2 = np.einsum("bij,bjk->bik", info, info)
+    tr2 = np.einsum("bii->b", info2)
     ok = tr2 > 1e-12
     if not ok.any():
         return 0.0
-    est = (ss[ok] - tr[ok]) / tr2[ok]
-    cap = float(np.quantile(est, 0.99))
-    return max(float(np.mean(np.minimum(est, cap))), 0.0)
+    ss, tr, tr2 = ss[ok], tr[ok], tr2[ok]
+    tr3 = np.einsum("bij,bji->b", info2[ok], info[ok])
+    tr4 = np.einsum("bij,bji->b", info2[ok], info2[ok])
+    est = (ss - tr) / tr2
+
+    def estimate(keep: BoolArray) -> float:
+        return _winsorised_mean(est[keep])
+
+    def p_values(tau2: float) -> FloatArray:
+        trace = tr + tau2 * tr2
+        trace_sq = tr2 + 2.0 * tau2 * tr3 + tau2**2 * tr4
+        c = trace_sq / trace
+        nu = trace**2 / trace_sq
+        upper = stats.chi2.sf(ss / c, nu)
+        return np.asarray(np.minimum(1.0, 2.0 * np.minimum(upper, 1.0 - upper)), dtype=np.float64)
+
+    return leave_suspects_out(estimate, p_values, estimate(np.ones(est.size, dtype=bool)))
 
 
 def decisive_surprise_sums(
@@ -203,13 +360,55 @@ def population_surprise_test(
     contrarian clicking); small z: more predictable than people are. Returns (z, p).
     """
     s, v, n = (np.asarray(x, dtype=np.float64) for x in (total, variance, n))
-    ok = n >= min_n
-    m = float(np.mean(s[ok] / n[ok])) if ok.any() else 0.0
+    m, tau2 = centred_heterogeneity(s, v, n, min_n=min_n)
     centred = s - n * m
-    tau2 = sum_heterogeneity(centred, v, n, min_n=min_n)
     return random_effect_pull_test(
         centred, v, n, max(tau2, floor**2), bound=np.asarray(bound, dtype=np.float64) + abs(m)
     )
+
+
+def slope_sums(
+    voter: NDArray[np.int64],
+    diff: FloatArray,
+    score: FloatArray,
+    mean: FloatArray,
+    var: FloatArray,
+    n_voters: int,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per voter: the score ``U`` of a slope on the consensus gap, its information ``J``, max ``|d|``.
+
+    With ``P(A) = sigma(beta d)`` (``d`` the consensus strength gap, ties scored 0.5), the score of
+    ``beta`` at 1 is ``U = sum d (score - E score)`` and its information ``J = sum d^2 Var score``;
+    ``U ~ J (beta - 1)`` for a voter whose own slope is ``beta``. Random clicking is ``beta = 0``
+    (``U`` far below zero), always picking the favourite ``beta`` large.
+    """
+    u = np.bincount(voter, weights=diff * (score - mean), minlength=n_voters).astype(np.float64)
+    j = np.bincount(voter, weights=diff**2 * var, minlength=n_voters).astype(np.float64)
+    bound = np.zeros(n_voters)
+    np.maximum.at(bound, voter, np.abs(diff))
+    return u, j, bound
+
+
+def slope_population_test(
+    u: FloatArray, j: FloatArray, bound: FloatArray, *, floor: float, min_info: float = 1.0
+) -> tuple[FloatArray, FloatArray]:
+    """Two-sided test of a voter's slope on the consensus against the honest population's slopes.
+
+    Null hypothesis: the voter's slope ``beta`` (how strongly their votes follow the consensus
+    strength gaps, :func:`slope_sums`) is a draw from the honest population, ``beta - 1 ~ (m,
+    tau^2)`` with ``m`` and ``tau`` estimated from all voters with information ``J >= min_info``
+    leaving suspects out (:func:`centred_heterogeneity`; people with tastes of their own follow
+    the consensus a little less) and ``tau`` at least ``floor``; given ``beta`` the votes are
+    independent. ``U - J m ~ (0, J + J^2 tau^2)``, with a Bernstein guard for few votes
+    (:func:`random_effect_pull_test`). A personal taste moves a voter's strengths in random
+    directions and barely projects on the consensus gaps; random clicking (``beta = 0``) lies
+    ``1 / tau`` spreads away however the votes are spread over models. Returns (z, p).
+    """
+    u, j, b = (np.asarray(x, dtype=np.float64) for x in (u, j, bound))
+    ok = j >= min_info
+    m, tau2 = centred_heterogeneity(u[ok], j[ok], j[ok], min_n=0) if ok.any() else (0.0, 0.0)
+    z, p = random_effect_pull_test(u - j * m, j, j, max(tau2, floor**2), bound=b * (1.0 + abs(m)))
+    return z, np.where(j > 0, p, 1.0)
 
 
 def target_population_test(
@@ -222,6 +421,9 @@ def target_population_test(
     pull_floor: float,
     share_floor: float = 0.0,
     min_hits: int = 5,
+    tail_dof: float = 0.0,
+    pull_alpha: float = 0.0,
+    pull_ceiling: float = np.inf,
 ) -> tuple[FloatArray, NDArray[np.int64], FloatArray, FloatArray]:
     """Is a voter concentrated on one model's battles *and* pulling it beyond honest taste?
 
@@ -230,13 +432,20 @@ def target_population_test(
     the share of all battles involving m. Two null hypotheses, both about the honest population:
     (1) concentration — the voter's share of m-battles is a draw from the population's Beta around
     ``share[m]`` (beta-binomial, intra-voter correlation estimated per model, at least
-    ``share_floor``; topic specialists meet some models more), one-sided; (2) pull — the voter's
-    per-vote pull for or against m is a draw ``mu ~ (0, tau_m^2)`` from the population's taste
-    spread, ``tau_m`` at least ``pull_floor`` (:func:`random_effect_pull_test`), two-sided. Under
-    the null which battles a voter meets and how they judge them are independent, so the two are
-    Fisher-combined (χ², 4 dof); the voter's p for m is the larger of that and the pull's own p
-    (an intersection-union guard: concentration without a pull is a topic habit, not harm), and
-    the smallest over the models is Bonferroni-corrected.
+    ``share_floor``; topic specialists meet some models more; estimated from every voter, since
+    specialists are the honest tail), one-sided; (2) pull — the voter's per-vote pull for or
+    against m is a draw ``mu ~ (c_m, tau_m^2)`` from the population's taste spread around its
+    centre (:func:`centred_heterogeneity`, leaving suspects out; ``tau_m`` at least
+    ``pull_floor`` and at most ``pull_ceiling``, a prior bound on how far honest tastes about one
+    model spread, for arenas so small that a handful of attackers is a third of a model's heavy
+    voters; Student-t tails with ``tail_dof`` when given, :func:`random_effect_pull_test`),
+    two-sided. Under the null which battles a voter meets and how
+    they judge them are independent, so the two are Fisher-combined (χ², 4 dof). Concentration
+    alone is no harm (a topic habit): with ``pull_alpha = 0`` the voter's p for m is the larger of
+    the combination and the pull's own p (concentration only adds to the pull's evidence); with
+    ``pull_alpha > 0`` the combination counts once the pull alone is at ``p <= pull_alpha``
+    (1 otherwise) — still a valid test of the same null, as requiring the pull only rejects less.
+    The smallest p over the models is Bonferroni-corrected.
     Returns (p, best model, z of the pull, concentration ratio).
     """
     m_voters, k = hits.shape
@@ -247,20 +456,29 @@ def target_population_test(
     q = np.clip(np.asarray(share, dtype=np.float64), 1e-9, 1 - 1e-9)
     for j in range(k):
         h = hits[:, j]
-        rho = binomial_overdispersion(h, n, np.full(m_voters, q[j]), floor=share_floor)
+        rho = binomial_overdispersion(h, n, np.full(m_voters, q[j]), floor=share_floor, trim=False)
         if rho <= 1e-9:
             p_conc = stats.binom.sf(h - 1, n.astype(np.int64), q[j])
         else:
             scale = (1.0 - rho) / rho
             p_conc = stats.betabinom.sf(h - 1, n.astype(np.int64), q[j] * scale, (1 - q[j]) * scale)
-        tau2 = sum_heterogeneity(pull[:, j], pull_var[:, j], h, min_n=min_hits)
+        centre, tau2 = centred_heterogeneity(
+            pull[:, j], pull_var[:, j], h, min_n=min_hits, robust_start=True
+        )
         z[:, j], p_side = random_effect_pull_test(
-            pull[:, j], pull_var[:, j], h, max(tau2, pull_floor**2)
+            pull[:, j] - h * centre,
+            pull_var[:, j],
+            h,
+            min(max(tau2, pull_floor**2), max(pull_ceiling, pull_floor) ** 2),
+            tail_dof=tail_dof,
         )
         fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
-        # Concentration alone is no harm (specialists meet some models more): the pull must be
-        # significant by itself, and concentration can only add to, never create, the evidence.
-        p_comb[:, j] = np.where(h > 0, np.maximum(stats.chi2.sf(fisher, 4), p_side), 1.0)
+        combined = stats.chi2.sf(fisher, 4)
+        if pull_alpha > 0:
+            combined = np.where(p_side <= pull_alpha, combined, 1.0)
+        else:
+            combined = np.maximum(combined, p_side)
+        p_comb[:, j] = np.where(h > 0, combined, 1.0)
     best = np.argmin(p_comb, axis=1).astype(np.int64)
     rows = np.arange(m_voters)
     p = np.minimum(1.0, p_comb[rows, best] * k)

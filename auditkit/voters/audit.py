@@ -13,6 +13,7 @@ candidate groups):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -31,6 +32,12 @@ from auditkit.stats import population_nulls as pn
 from auditkit.stats import voter_tests as vt
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
+from auditkit.voters.review import (
+    probing_votes,
+    repeat_probers,
+    review_weights,
+    weighted_benjamini_hochberg,
+)
 
 __all__ = ["DEFAULT_BLOCK_VOTES", "VoterAudit", "audit_voters", "statistic_columns"]
 
@@ -135,7 +142,13 @@ def audit_voters(
     ctx = _Context.build(frame, in_scope & ~voter_na, cfg, block_votes)
     if ctx is None:
         return _empty(tuple(notes), {"rows": n_rows, "rows_unaudited": n_rows}, usable=True)
-    evidence, seq_path, spread = _individual_tests(ctx, cfg, random_state)
+    probe_votes, probe_repeat_min = probing_votes(frame, ctx.position, rules)
+    probes = None
+    if probe_votes is not None:
+        per_voter = np.bincount(ctx.voter, weights=probe_votes, minlength=ctx.n_voters)
+        probes = np.asarray(per_voter[ctx.audited], dtype=np.float64)
+        cfg = dataclasses.replace(cfg, probe_repeat_min=probe_repeat_min)
+    evidence, seq_path, spread = _individual_tests(ctx, cfg, random_state, probes)
     flagged_ind = evidence["flagged"].to_numpy(dtype=bool)
 
     groups: tuple[GroupResult, ...] = ()
@@ -560,49 +573,94 @@ def _taste_heterogeneity(
     return pn.score_heterogeneity(s, info)
 
 
+@dataclass
+class _Sums:
+    """Per audited voter: p-values, statistics and the sums the population tests need.
+
+    Filled block by block of voters (:func:`_block_tests`); the population-level tests
+    (:func:`_population_tests`) run once every audited voter is counted.
+    """
+
+    p: dict[str, FloatArray]
+    cols: dict[str, FloatArray]
+    log_path: FloatArray  # sequential test's log e-path per vote (-inf for unaudited voters)
+    surprise: FloatArray  # (4, m): sum, variance, decisive count, bound
+    slope: FloatArray  # (3, m): U, J, bound
+    hits: FloatArray  # (m, k)
+    pull: FloatArray
+    pull_var: FloatArray
+
+    @classmethod
+    def empty(cls, m: int, k: int, n_votes: int, with_prompt: bool) -> _Sums:
+        names_out = [
+            "target_model_index" if name == "target_model" else name
+            for name in statistic_columns(with_prompt)
+        ]
+        return cls(
+            p={name: np.ones(m) for name in INDIVIDUAL_TESTS},
+            cols={name: np.zeros(m) for name in names_out},
+            log_path=np.full(n_votes, -np.inf),
+            surprise=np.zeros((4, m)),
+            slope=np.zeros((3, m)),
+            hits=np.zeros((m, k)),
+            pull=np.zeros((m, k)),
+            pull_var=np.zeros((m, k)),
+        )
+
+
 def _individual_tests(
-    ctx: _Context, cfg: VoterConfig, random_state: int
+    ctx: _Context, cfg: VoterConfig, random_state: int, probes: FloatArray | None = None
 ) -> tuple[pd.DataFrame, FloatArray, dict[str, float]]:
     """Run the per-voter tests on audited voters, block by block of voters.
 
+    ``probes``: identity-probing votes per audited voter (review evidence; None without text).
     Returns the evidence table, the sequential test's log e-path per vote (all votes; -inf for
     votes of voters not audited) and the honest population's spread the tests were measured against.
     """
     m = ctx.audited.size
-    k = ctx.n_models
     local_of = np.full(ctx.n_voters, -1, dtype=np.int64)
     local_of[ctx.audited] = np.arange(m)
-    enabled_prompt = ctx.prompt_code is not None
-    names_out = [
-        "target_model_index" if name == "target_model" else name
-        for name in statistic_columns(enabled_prompt)
-    ]
-    p: dict[str, FloatArray] = {name: np.ones(m) for name in INDIVIDUAL_TESTS}
-    cols: dict[str, FloatArray] = {name: np.zeros(m) for name in names_out}
-    log_path = np.full(ctx.voter.size, -np.inf)
-    share = (np.bincount(ctx.model_a, minlength=k) + np.bincount(ctx.model_b, minlength=k)) / max(
-        ctx.model_a.size, 1
-    )
-    arena = cfg.test("arena_consistency")
-    n_checks = int(arena.option("n_checks", 5))
-    # The baseline test's historical counts are over all audited votes, and its random checkpoints
-    # are drawn for every audited voter at once, exactly as one unblocked call would.
+    sums = _Sums.empty(m, ctx.n_models, ctx.voter.size, ctx.prompt_code is not None)
+    loo_cfg = cfg.test("consensus_loo")
+    taste_floor = loo_cfg.option("taste_floor", 0.25)
+    tau2_taste = max(_taste_heterogeneity(ctx, local_of, random_state), taste_floor**2)
+    _block_tests(ctx, cfg, sums, local_of, tau2_taste, random_state)
+    population_spread = _population_tests(ctx, cfg, sums)
+    population_spread["taste_tau"] = round(float(np.sqrt(tau2_taste)), 9)
+    evidence = _evidence_table(ctx, cfg, sums)
+    _flag_voters(evidence, cfg, probes)
+    return evidence, sums.log_path, population_spread
+
+
+def _arena_baseline_inputs(
+    ctx: _Context, cfg: VoterConfig, random_state: int
+) -> tuple[FloatArray, FloatArray]:
+    """The baseline test's per-pair outcome counts over all audited votes, and its checkpoints.
+
+    Drawn for every audited voter at once, exactly as one unblocked call would.
+    """
+    k = ctx.n_models
     pair_level = np.zeros((k * k, 3))
     for lo, hi in ctx.voter_blocks():
         rows = ctx.audited_rows(lo, hi)
         if rows.size:
             level = np.searchsorted(np.array([0.0, 0.5, 1.0]), ctx.pair_score(rows))
             np.add.at(pair_level, (ctx.pair(rows), level), 1.0)
-    uniforms = np.random.default_rng(random_state).random((m, n_checks))
-    speed = cfg.test("speed")
-    loo_cfg = cfg.test("consensus_loo")
-    taste_floor = loo_cfg.option("taste_floor", 0.25)
-    tau2_taste = max(_taste_heterogeneity(ctx, local_of, random_state), taste_floor**2)
-    # Sums the population-level tests need over all audited voters before any p-value exists.
-    surprise_sum, surprise_var, n_decisive = np.zeros(m), np.zeros(m), np.zeros(m)
-    surprise_bound = np.zeros(m)
-    hits, pull, pull_var = np.zeros((m, k)), np.zeros((m, k)), np.zeros((m, k))
+    n_checks = int(cfg.test("arena_consistency").option("n_checks", 5))
+    uniforms = np.random.default_rng(random_state).random((ctx.audited.size, n_checks))
+    return pair_level, uniforms
 
+
+def _block_tests(
+    ctx: _Context,
+    cfg: VoterConfig,
+    sums: _Sums,
+    local_of: IntArray,
+    tau2_taste: float,
+    random_state: int,
+) -> None:
+    """Every per-voter test whose answer needs only the voter's own votes, block by block."""
+    pair_level, uniforms = _arena_baseline_inputs(ctx, cfg, random_state)
     for lo, hi in ctx.voter_blocks():
         rows = ctx.audited_rows(lo, hi)
         if not rows.size:
@@ -611,110 +669,174 @@ def _individual_tests(
         first, last = int(local[0]), int(local[-1]) + 1
         out = slice(first, last)
         v, mb = local - first, last - first
-        a, b, score = ctx.model_a[rows], ctx.model_b[rows], ctx.score[rows]
         probs = ctx.loo_probs(rows, local)
-
-        # consensus_loo: the score test for voter-specific strength offsets against the honest
-        # population's taste spread (random effects), and the decisive-vote surprise test below.
-        stat, dof, p_score = vt.voter_score_test(
-            v,
-            a,
-            b,
-            score,
-            probs,
-            mb,
-            k,
-            ridge=loo_cfg.option("ridge", 2.0),
-            tau2=tau2_taste,
-        )
-        cols["consensus_stat"][out], cols["consensus_dof"][out] = stat, dof
-        cols["p_consensus_score"][out] = p_score
-        total, var, count, bound = pn.decisive_surprise_sums(v, score, probs.p_a, probs.p_b, mb)
-        surprise_sum[out], surprise_var[out], n_decisive[out] = total, var, count
-        surprise_bound[out] = bound
-
-        diff_sign = np.sign(probs.p_a - probs.p_b)  # +1: A is the stronger side under the null
-        upset = np.stack([-diff_sign, diff_sign, np.zeros_like(diff_sign)], axis=1)
-        del diff_sign
-        tie_f = np.broadcast_to(np.array([0.0, 0.0, 1.0]), (rows.size, 3))
-        side_f = np.broadcast_to(np.array([1.0, -1.0, 0.0]), (rows.size, 3))
-        outcome = np.where(score == 1.0, 0, np.where(score == 0.0, 1, 2)).astype(np.int64)
-        seq = vt.sequential_mixture_test(
-            v, [upset, tie_f, side_f], [probs.p_a, probs.p_b, probs.p_tie], outcome, mb
-        )
-        del upset, tie_f, side_f, outcome
-        p["consensus_sequential"][out] = seq.p_value
-        cols["sequential_log_e"][out] = seq.log_max
-        log_path[rows] = seq.log_path
-
-        picked = (score == 1.0).astype(np.float64)
-        cols["picked_a"][out] = np.bincount(v, weights=picked, minlength=mb)
-        cols["decisive"][out] = count
-
-        resid, pv = score - probs.mean, probs.var
-        cell_a, cell_b = v * k + a, v * k + b
-        size = mb * k
-        hits[out] = (
-            np.bincount(cell_a, minlength=size) + np.bincount(cell_b, minlength=size)
-        ).reshape(mb, k)
-        pull[out] = (
-            np.bincount(cell_a, weights=resid, minlength=size)
-            - np.bincount(cell_b, weights=resid, minlength=size)
-        ).reshape(mb, k)
-        pull_var[out] = (
-            np.bincount(cell_a, weights=pv, minlength=size)
-            + np.bincount(cell_b, weights=pv, minlength=size)
-        ).reshape(mb, k)
-        del resid, pv, cell_a, cell_b
-
-        cols["ties"][out] = np.bincount(v, weights=(score == 0.5).astype(np.float64), minlength=mb)
-        cols["expected_ties"][out] = np.bincount(v, weights=probs.p_tie, minlength=mb)
+        _consensus_block(ctx, cfg, sums, rows, local, v, mb, out, probs, tau2_taste)
+        _sequential_block(ctx, sums, rows, v, mb, out, probs)
+        _pull_block(ctx, sums, rows, v, mb, out, probs)
         del probs
+        _habit_block(ctx, cfg, sums, rows, v, mb, out, pair_level, uniforms[out])
 
-        t = ctx.tstamp[rows]
-        fast, gaps, p_fast = vt.speed_test(
-            v,
-            t,
-            mb,
-            min_gap_seconds=speed.option("min_gap_seconds", 4.0),
-            null_fast_rate=speed.option("null_fast_rate", 0.05),
-        )
-        burst, p_burst = vt.burst_test(
-            v, t, mb, window_seconds=speed.option("burst_window_seconds", 60.0)
-        )
-        p["speed"][out] = np.minimum(1.0, 2.0 * np.minimum(p_fast, p_burst))
-        cols["fast_gaps"][out], cols["gaps"][out], cols["max_burst"][out] = fast, gaps, burst
 
-        if ctx.prompt_code is not None:
-            repeats, p["repeated_prompt"][out] = vt.repeated_prompt_test(
-                v,
-                ctx.prompt_code[rows],
-                mb,
-                null_repeat_rate=cfg.test("repeated_prompt").option("null_repeat_rate", 0.05),
-            )
-            cols["repeated_prompts"][out] = repeats
-
-        p["arena_consistency"][out], _ = vt.arena_consistency_test(
-            v,
-            ctx.pair(rows),
-            ctx.pair_score(rows),
-            mb,
-            alpha=arena.option("alpha", 0.05),
-            n_checks=n_checks,
-            pair_level=pair_level,
-            uniforms=uniforms[out],
-        )
-
-    # Tests against the honest population's spread, now that every audited voter is counted.
-    z_surprise, p_surprise = pn.population_surprise_test(
-        surprise_sum,
-        surprise_var,
-        n_decisive,
-        floor=loo_cfg.option("surprise_floor", 0.05),
-        bound=surprise_bound,
+def _consensus_block(
+    ctx: _Context,
+    cfg: VoterConfig,
+    sums: _Sums,
+    rows: IntArray,
+    local: IntArray,
+    v: IntArray,
+    mb: int,
+    out: slice,
+    probs: vt.OutcomeProbs,
+    tau2_taste: float,
+) -> None:
+    """consensus_loo's pieces: the random-effects score test, surprise and slope sums."""
+    a, b, score = ctx.model_a[rows], ctx.model_b[rows], ctx.score[rows]
+    stat, dof, p_score = vt.voter_score_test(
+        v,
+        a,
+        b,
+        score,
+        probs,
+        mb,
+        ctx.n_models,
+        ridge=cfg.test("consensus_loo").option("ridge", 2.0),
+        tau2=tau2_taste,
     )
-    cols["surprise_z"] = z_surprise
-    p["consensus_loo"] = np.minimum(1.0, 2.0 * np.minimum(cols["p_consensus_score"], p_surprise))
+    cols = sums.cols
+    cols["consensus_stat"][out], cols["consensus_dof"][out] = stat, dof
+    cols["p_consensus_score"][out] = p_score
+    total, var, count, bound = pn.decisive_surprise_sums(v, score, probs.p_a, probs.p_b, mb)
+    sums.surprise[:, out] = np.stack([total, var, count, bound])
+    gap = ctx.theta_loo[local, a] - ctx.theta_loo[local, b]
+    sums.slope[:, out] = np.stack(pn.slope_sums(v, gap, score, probs.mean, probs.var, mb))
+    cols["picked_a"][out] = np.bincount(v, weights=(score == 1.0).astype(np.float64), minlength=mb)
+    cols["decisive"][out] = count
+
+
+def _sequential_block(
+    ctx: _Context,
+    sums: _Sums,
+    rows: IntArray,
+    v: IntArray,
+    mb: int,
+    out: slice,
+    probs: vt.OutcomeProbs,
+) -> None:
+    """The anytime-valid sequential test (upset / tie / side features) and its e-path."""
+    score = ctx.score[rows]
+    diff_sign = np.sign(probs.p_a - probs.p_b)  # +1: A is the stronger side under the null
+    upset = np.stack([-diff_sign, diff_sign, np.zeros_like(diff_sign)], axis=1)
+    del diff_sign
+    tie_f = np.broadcast_to(np.array([0.0, 0.0, 1.0]), (rows.size, 3))
+    side_f = np.broadcast_to(np.array([1.0, -1.0, 0.0]), (rows.size, 3))
+    outcome = np.where(score == 1.0, 0, np.where(score == 0.0, 1, 2)).astype(np.int64)
+    seq = vt.sequential_mixture_test(
+        v, [upset, tie_f, side_f], [probs.p_a, probs.p_b, probs.p_tie], outcome, mb
+    )
+    sums.p["consensus_sequential"][out] = seq.p_value
+    sums.cols["sequential_log_e"][out] = seq.log_max
+    sums.log_path[rows] = seq.log_path
+
+
+def _pull_block(
+    ctx: _Context,
+    sums: _Sums,
+    rows: IntArray,
+    v: IntArray,
+    mb: int,
+    out: slice,
+    probs: vt.OutcomeProbs,
+) -> None:
+    """Per (voter, model): battles, summed residual of the model's score and its variance; ties."""
+    k = ctx.n_models
+    a, b, score = ctx.model_a[rows], ctx.model_b[rows], ctx.score[rows]
+    resid, pv = score - probs.mean, probs.var
+    cell_a, cell_b = v * k + a, v * k + b
+    size = mb * k
+    sums.hits[out] = (
+        np.bincount(cell_a, minlength=size) + np.bincount(cell_b, minlength=size)
+    ).reshape(mb, k)
+    sums.pull[out] = (
+        np.bincount(cell_a, weights=resid, minlength=size)
+        - np.bincount(cell_b, weights=resid, minlength=size)
+    ).reshape(mb, k)
+    sums.pull_var[out] = (
+        np.bincount(cell_a, weights=pv, minlength=size)
+        + np.bincount(cell_b, weights=pv, minlength=size)
+    ).reshape(mb, k)
+    sums.cols["ties"][out] = np.bincount(v, weights=(score == 0.5).astype(np.float64), minlength=mb)
+    sums.cols["expected_ties"][out] = np.bincount(v, weights=probs.p_tie, minlength=mb)
+
+
+def _habit_block(
+    ctx: _Context,
+    cfg: VoterConfig,
+    sums: _Sums,
+    rows: IntArray,
+    v: IntArray,
+    mb: int,
+    out: slice,
+    pair_level: FloatArray,
+    uniforms: FloatArray,
+) -> None:
+    """Tests of pace, prompts and the paper's baseline (no outcome model needed)."""
+    speed = cfg.test("speed")
+    t = ctx.tstamp[rows]
+    fast, gaps, p_fast = vt.speed_test(
+        v,
+        t,
+        mb,
+        min_gap_seconds=speed.option("min_gap_seconds", 4.0),
+        null_fast_rate=speed.option("null_fast_rate", 0.05),
+    )
+    burst, p_burst = vt.burst_test(
+        v, t, mb, window_seconds=speed.option("burst_window_seconds", 60.0)
+    )
+    sums.p["speed"][out] = np.minimum(1.0, 2.0 * np.minimum(p_fast, p_burst))
+    cols = sums.cols
+    cols["fast_gaps"][out], cols["gaps"][out], cols["max_burst"][out] = fast, gaps, burst
+    if ctx.prompt_code is not None:
+        repeats, sums.p["repeated_prompt"][out] = vt.repeated_prompt_test(
+            v,
+            ctx.prompt_code[rows],
+            mb,
+            null_repeat_rate=cfg.test("repeated_prompt").option("null_repeat_rate", 0.05),
+        )
+        cols["repeated_prompts"][out] = repeats
+    arena = cfg.test("arena_consistency")
+    sums.p["arena_consistency"][out], _ = vt.arena_consistency_test(
+        v,
+        ctx.pair(rows),
+        ctx.pair_score(rows),
+        mb,
+        alpha=arena.option("alpha", 0.05),
+        n_checks=int(arena.option("n_checks", 5)),
+        pair_level=pair_level,
+        uniforms=uniforms,
+    )
+
+
+def _population_tests(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> dict[str, float]:
+    """Tests against the honest population's spread, now that every audited voter is counted.
+
+    Returns the estimated spreads (rounded: block-wise sums differ in the last bits, the reported
+    spread must not).
+    """
+    p, cols = sums.p, sums.cols
+    m, k = sums.hits.shape
+    loo_cfg = cfg.test("consensus_loo")
+    total, var, n_decisive, bound = sums.surprise
+    cols["surprise_z"], p_surprise = pn.population_surprise_test(
+        total, var, n_decisive, floor=loo_cfg.option("surprise_floor", 0.05), bound=bound
+    )
+    cols["slope_z"], p_slope = pn.slope_population_test(
+        *sums.slope, floor=loo_cfg.option("slope_floor", 0.1)
+    )
+    # consensus_loo: the random-effects score test (a taste of one's own, in any direction) and
+    # the slope test (random or favourite-only clicking). The decisive-vote surprise test asks
+    # the slope's question less sharply (every taste adds surprise too): reported, not counted.
+    del p_surprise
+    p["consensus_loo"] = np.minimum(1.0, 2.0 * np.minimum(cols["p_consensus_score"], p_slope))
     position = cfg.test("position_bias")
     k_a, n_dec = cols["picked_a"], cols["decisive"]
     rho_side = pn.binomial_overdispersion(
@@ -724,65 +846,97 @@ def _individual_tests(
         k_a, n_dec, 0.5, rho_side, tolerance=position.option("tolerance", 0.05)
     )
     target = cfg.test("target_concentration")
+    share = (np.bincount(ctx.model_a, minlength=k) + np.bincount(ctx.model_b, minlength=k)) / max(
+        ctx.model_a.size, 1
+    )
+    n_aud = ctx.n_votes[ctx.audited]
     (
         p["target_concentration"],
         best_model,
         cols["target_z"],
         cols["target_concentration_ratio"],
     ) = pn.target_population_test(
-        hits,
-        pull,
-        pull_var,
-        ctx.n_votes[ctx.audited],
+        sums.hits,
+        sums.pull,
+        sums.pull_var,
+        n_aud,
         share,
         pull_floor=target.option("pull_floor", 0.04),
         share_floor=target.option("share_spread_floor", 0.0),
+        tail_dof=target.option("pull_tail_dof", 0.0),
+        pull_alpha=target.option("pull_alpha", 0.0),
+        pull_ceiling=target.option("pull_spread_ceiling", np.inf),
     )
-    del hits, pull, pull_var
     cols["target_model_index"] = best_model.astype(np.float64)
-    n_aud = ctx.n_votes[ctx.audited]
     p_tie = np.divide(cols["expected_ties"], n_aud, out=np.zeros(m), where=n_aud > 0)
     rho_tie = pn.binomial_overdispersion(
         cols["ties"], n_aud, p_tie, floor=cfg.test("tie_spam").option("spread_floor", 0.02)
     )
     p["tie_spam"] = pn.beta_binomial_two_sided(cols["ties"], n_aud, p_tie, rho_tie)
-    # Rounded: block-wise sums differ in the last bits, the reported spread must not.
-    population_spread = {
-        "taste_tau": round(float(np.sqrt(tau2_taste)), 9),
-        "side_rho": round(rho_side, 9),
-        "tie_rho": round(rho_tie, 9),
-    }
+    return {"side_rho": round(rho_side, 9), "tie_rho": round(rho_tie, 9)}
 
+
+def _evidence_table(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> pd.DataFrame:
+    """One row per audited voter: p per test (1 where disabled), then the statistics."""
+    enabled_prompt = ctx.prompt_code is not None
     evidence = pd.DataFrame(
         {"voter": ctx.names_of(ctx.audited), "n_votes": ctx.n_votes[ctx.audited].astype(int)}
     )
     for name in INDIVIDUAL_TESTS:
-        evidence[f"p_{name}"] = p[name] if cfg.test(name).enabled else 1.0
+        evidence[f"p_{name}"] = sums.p[name] if cfg.test(name).enabled else 1.0
+    cols = dict(sums.cols)
     target_index = cols.pop("target_model_index").astype(np.int64)
     for key, value in cols.items():
         evidence[key] = value
+    k = ctx.n_models
     evidence["target_model"] = np.array(ctx.models, dtype=object)[target_index] if k else 0
     evidence = evidence[_evidence_order(enabled_prompt)]
     evidence[_CODE] = ctx.audited  # dropped before the audit is returned
+    return evidence
 
+
+def _flag_voters(evidence: pd.DataFrame, cfg: VoterConfig, probes: FloatArray | None) -> None:
+    """Bonferroni over the invalidating tests per voter, weighted BH across voters (in place).
+
+    Review evidence (machine pace, repeated identity probes) raises a voter's BH weight
+    (:mod:`auditkit.voters.review`); it never flags a voter without a harm test's p-value.
+    """
+    m = len(evidence)
+    speed = cfg.test("speed")
+    prober = np.zeros(m, dtype=bool)
+    if probes is not None:
+        evidence["probing_votes"] = probes
+        prober = repeat_probers(
+            probes,
+            evidence["n_votes"].to_numpy(dtype=np.float64),
+            repeat_min=cfg.probe_repeat_min,
+            alpha=cfg.probe_alpha,
+        )
+    weights = review_weights(
+        evidence["p_speed"].to_numpy(dtype=np.float64) if speed.enabled else np.ones(m),
+        prober,
+        weight=cfg.review_weight,
+        pace_alpha=speed.option("pace_alpha", 1e-10),
+    )
+    evidence["review_weight"] = weights.weight
     family = [name for name in INDIVIDUAL_TESTS if cfg.invalidating(name)]
     if family and m:
         pm = np.column_stack([evidence[f"p_{name}"].to_numpy() for name in family])
         best = np.argmin(pm, axis=1)
         best_p = pm[np.arange(m), best]
         p_voter = np.minimum(1.0, best_p * len(family))
-        reject, q = vt.benjamini_hochberg(p_voter, cfg.fdr)
+        reject, q, threshold = weighted_benjamini_hochberg(p_voter, weights.weight, cfg.fdr)
         evidence["best_test"] = np.array(family, dtype=object)[best]
         evidence["best_p"] = best_p
     else:
         p_voter, q, reject = np.ones(m), np.ones(m), np.zeros(m, dtype=bool)
+        threshold = np.full(m, cfg.fdr / max(m, 1))
         evidence["best_test"] = ""
         evidence["best_p"] = 1.0
     evidence["p_value"] = p_voter
     evidence["q_value"] = q
     evidence["flagged"] = reject
-    # BH rejects exactly the voters with p <= fdr * R / m; that level is where "evidence suffices".
-    threshold = cfg.fdr * max(int(reject.sum()), 1) / max(m, 1)
+    # Weighted BH rejects exactly the voters with p <= fdr * R * w / m: where "evidence suffices".
     evidence["bh_threshold"] = threshold
     # Non-invalidating tests get their own BH family, reported for review only.
     review = [
@@ -793,7 +947,6 @@ def _individual_tests(
         hit, _ = vt.benjamini_hochberg(evidence[f"p_{name}"].to_numpy(), cfg.fdr)
         review_flags |= hit
     evidence["review_flag"] = review_flags
-    return evidence, log_path, population_spread
 
 
 def statistic_columns(with_prompt: bool) -> list[str]:
@@ -803,6 +956,7 @@ def statistic_columns(with_prompt: bool) -> list[str]:
         "consensus_dof",
         "p_consensus_score",
         "surprise_z",
+        "slope_z",
         "sequential_log_e",
         "picked_a",
         "decisive",

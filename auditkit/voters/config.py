@@ -42,10 +42,15 @@ OPTION_NAMES = frozenset(
         "n_checks",
         "null_fast_rate",
         "null_repeat_rate",
+        "pace_alpha",
+        "pull_alpha",
         "pull_floor",
+        "pull_spread_ceiling",
+        "pull_tail_dof",
         "ridge",
         "share_spread_floor",
         "side_spread_floor",
+        "slope_floor",
         "spread_floor",
         "surprise_floor",
         "taste_floor",
@@ -82,6 +87,13 @@ class VoterConfig:
     group: TestConfig = TestConfig(True, Severity.HIGH)
     evidence_top_n: int = 200
     invalidating_severity: Severity = Severity.MEDIUM
+    # BH weight of voters with review evidence (machine pace, repeated identity probes), relative
+    # to the others; 1 = plain BH. See auditkit.voters.review.
+    review_weight: float = 1.0
+    # Identity-probing votes that make a repeat prober (the identity rules' probe_repeat_min), and
+    # the one-sided level at which their probing rate is beyond the honest population's.
+    probe_repeat_min: int = 3
+    probe_alpha: float = 1e-3
 
     def test(self, name: str) -> TestConfig:
         return self.tests.get(name, TestConfig(False, Severity.INFO))
@@ -132,8 +144,19 @@ class VoterConfig:
             tests=tests,
             group=_test_config(group_raw or {"enabled": True}, f"{where} coordinated_group"),
             evidence_top_n=int(require(section, "evidence_top_n", int, where=where, default=200)),
+            review_weight=_review_weight(section, where),
+            probe_alpha=float(
+                require(section, "probe_alpha", (int, float), where=where, default=1e-3)
+            ),
             invalidating_severity=_policy_severity(rules),
         )
+
+
+def _review_weight(section: Mapping[str, Any], where: str) -> float:
+    weight = float(require(section, "review_weight", (int, float), where=where, default=1.0))
+    if not weight >= 1.0:
+        raise RuleError("key 'review_weight' must be at least 1", path=where)
+    return weight
 
 
 def _test_config(raw: Any, where: str) -> TestConfig:

@@ -128,78 +128,30 @@ def find_coordinated_groups(
     need all their probabilities at once), so the pooled score for the shared target is
     approximately standard normal. Per-voter sums are formed only for the voters that need them.
     """
-    n_voters = n_votes.size
     k = n_models
     if voter.size == 0 or k < 2:
         return ()
-
-    def probs_of(rows: IntArray) -> vt.OutcomeProbs:
-        if callable(probs):
-            return probs(rows)
-        return vt.OutcomeProbs(probs.p_a[rows], probs.p_b[rows], probs.p_tie[rows])
-
-    voter_start = np.searchsorted(voter, np.arange(n_voters + 1))
+    search = _GroupSearch.build(
+        voter=voter,
+        model_a=model_a,
+        model_b=model_b,
+        score=score,
+        probs=probs,
+        tstamp=tstamp,
+        n_votes=n_votes,
+        n_models=k,
+        window_slack=window_slack,
+        member_min_z=member_min_z,
+        member_alpha=member_alpha,
+        block_votes=block_votes,
+    )
     cand_codes = np.flatnonzero((n_votes >= min_votes) & ~exclude)
     if cand_codes.size == 0:
         return ()
-    # Selection (even positions) and held-out (odd) sums per candidate and model, over blocks of
-    # candidates so that only one block's probabilities exist at a time.
-    n_cand = cand_codes.size
-    target_c = np.zeros(n_cand, dtype=np.int64)  # each candidate's most pushed model …
-    z_best_c = np.zeros(n_cand)  # … and its z on the selection half
-    s_held, v_held = np.zeros((n_cand, k)), np.zeros((n_cand, k))
-    cand_votes = np.cumsum(n_votes[cand_codes])
-    bounds = np.searchsorted(cand_votes, np.arange(0.0, cand_votes[-1], block_votes), side="right")
-    for lo, hi in itertools.pairwise([*np.unique(bounds).tolist(), n_cand]):
-        rows, owner = _rows_of(cand_codes[lo:hi], voter_start)
-        even = (rows - voter_start[voter[rows]]) % 2 == 0
-        block_probs = probs_of(rows)
-        resid = score[rows] - block_probs.mean
-        var = block_probs.var
-        a_c, b_c, size = model_a[rows], model_b[rows], hi - lo
-        s_sel, v_sel = _per_model(
-            owner[even], a_c[even], b_c[even], resid[even], var[even], size, k
-        )
-        odd = ~even
-        s_held[lo:hi], v_held[lo:hi] = _per_model(
-            owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], size, k
-        )
-        z_sel = np.divide(s_sel, np.sqrt(v_sel), out=np.zeros_like(s_sel), where=v_sel > 0)
-        target_c[lo:hi] = np.argmax(np.abs(z_sel), axis=1)
-        z_best_c[lo:hi] = z_sel[np.arange(size), target_c[lo:hi]]
-    share = (np.bincount(model_a, minlength=k) + np.bincount(model_b, minlength=k)) / voter.size
-    cand_index = np.full(n_voters, -1, dtype=np.int64)
-    cand_index[cand_codes] = np.arange(n_cand)
-    t = np.where(np.isfinite(tstamp), tstamp, np.nan)
-    with np.errstate(invalid="ignore"):
-        first = np.fmin.reduceat(t, voter_start[:-1])
-        last = np.fmax.reduceat(t, voter_start[:-1])
-    no_time = np.isnan(first)
-    first[no_time], last[no_time] = 0.0, 0.0  # no timestamps: one shared window
-
-    graph = nx.Graph()
-    linked_c = np.abs(z_best_c) >= link_z
-    nodes = cand_codes[linked_c]
-    target_n = target_c[linked_c]
-    direction_n = np.sign(z_best_c[linked_c]).astype(np.int64)
-    graph.add_nodes_from(nodes.tolist())
-    bucket = target_n * 2 + (direction_n > 0)
-    order = np.lexsort((nodes, first[nodes], bucket))
-    ordered = nodes[order]
-    ob = bucket[order]
-    reach = -np.inf
-    prev_bucket = -1
-    prev_node = -1
-    for node, bkt in zip(ordered.tolist(), ob.tolist(), strict=True):
-        if bkt != prev_bucket:
-            reach, prev_bucket, prev_node = -np.inf, bkt, -1
-        elif first[node] <= reach + window_slack and prev_node >= 0:
-            graph.add_edge(prev_node, node)
-        reach = max(reach, last[node])
-        prev_node = node
-
-    comps = [sorted(c) for c in nx.connected_components(graph) if len(c) >= min_group_size]
-    comps.sort(key=lambda c: c[0])
+    target_c, z_best_c, s_held, v_held = search.split_sums(cand_codes)
+    cand_index = np.full(n_votes.size, -1, dtype=np.int64)
+    cand_index[cand_codes] = np.arange(cand_codes.size)
+    comps = search.linked_components(cand_codes, target_c, z_best_c, link_z, min_group_size)
     if not comps:
         return ()
     zs: list[float] = []
@@ -213,128 +165,24 @@ def find_coordinated_groups(
         ps.append(p)
     reject, q = vt.benjamini_hochberg(np.asarray(ps), fdr)
     names = model_names or [str(i) for i in range(k)]
-    out: list[GroupResult] = []
     recruitable = (n_votes >= 2) & ~exclude
-
-    def member_pass(who: IntArray, m: int, d: int) -> NDArray[np.bool_]:
-        """Concentration on the target's battles Fisher-combined with one-sidedness for it.
-
-        Member evidence uses all of a voter's votes (any voter, not only candidates). The pool
-        of accounts active in a group's window can be millions of voters: they go in blocks.
-        """
-        blocks = np.searchsorted(
-            np.cumsum(n_votes[who]), np.arange(0.0, n_votes[who].sum(), block_votes), "right"
-        )
-        bounds = [*np.unique(blocks).tolist(), who.size]
-        if len(bounds) > 2:
-            return np.concatenate(
-                [member_pass(who[lo:hi], m, d) for lo, hi in itertools.pairwise(bounds)]
-            )
-        rows_w, owner_w = _rows_of(who, voter_start)
-        on_a, on_b = model_a[rows_w] == m, model_b[rows_w] == m
-        involved = on_a | on_b
-        rows_w, owner_w, sign = rows_w[involved], owner_w[involved], np.where(on_a, 1.0, -1.0)
-        sign = sign[involved]
-        probs_w = probs_of(rows_w)
-        s_m = np.bincount(
-            owner_w, weights=sign * (score[rows_w] - probs_w.mean), minlength=who.size
-        )
-        v_m = np.bincount(owner_w, weights=probs_w.var, minlength=who.size)
-        hits_m = np.bincount(owner_w, minlength=who.size).astype(np.float64)
-        z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
-        p_conc = stats.binom.sf(hits_m - 1, n_votes[who], share[m])
-        p_side = stats.norm.sf(z_member)
-        fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
-        p_member = stats.chi2.sf(fisher, 4)
-        return np.asarray((z_member >= member_min_z) & (p_member <= member_alpha), dtype=bool)
-
-    finite_t = tstamp[np.isfinite(tstamp)]
-    arena_start = float(finite_t.min()) if finite_t.size else 0.0
-    arena_period = (float(finite_t.max()) - arena_start if finite_t.size else 0.0) + 1.0
-    vote_starts = voter_start[:-1]
-    vote_ends = voter_start[1:]
-
-    def near_others(times: FloatArray, owner: IntArray, n_owners: int) -> FloatArray:
-        """Per vote: how many *other* owners' votes fall within the slack of it."""
-        order = np.argsort(times, kind="stable")
-        sorted_t = times[order]
-        near_all = np.searchsorted(sorted_t, times + window_slack, side="right") - np.searchsorted(
-            sorted_t, times - window_slack, side="left"
-        )
-        span = float(np.ptp(times)) + 4.0 * window_slack + 1.0
-        key = owner * span + (times - times.min())
-        key_order = np.argsort(key, kind="stable")
-        sorted_key = key[key_order]
-        near_own = np.searchsorted(sorted_key, key + window_slack, side="right") - np.searchsorted(
-            sorted_key, key - window_slack, side="left"
-        )
-        return np.asarray(near_all - near_own, dtype=np.float64)
-
-    def co_timed(who: IntArray, seed: int) -> tuple[FloatArray, FloatArray]:
-        """Per voter in ``who``: share of their votes with another member's vote within the slack,
-        and how many times more such neighbours they have than when every member's votes are
-        shifted in time by an independent random offset (circularly over the arena's span).
-
-        The shifted copies are the null of *no coordination*: the same people, the same habits
-        and daily rhythm of each, but no shared moments. Honest people who merely share a taste
-        are as close in time as chance makes them (ratio near one); accounts that vote together
-        are many times closer.
-        """
-        rows_of = [np.arange(vote_starts[w], vote_ends[w]) for w in who.tolist()]
-        if not rows_of:
-            return np.zeros(0), np.zeros(0)
-        all_rows = np.concatenate(rows_of)
-        times = np.nan_to_num(tstamp[all_rows], nan=0.0)
-        owner = np.repeat(np.arange(who.size), [r.size for r in rows_of])
-        counts = np.bincount(owner, minlength=who.size).astype(np.float64)
-        observed = near_others(times, owner, who.size)
-        share_w = np.bincount(owner, weights=observed > 0, minlength=who.size) / counts
-        observed_w = np.bincount(owner, weights=observed, minlength=who.size)
-        t0, period = arena_start, arena_period
-        rng = np.random.default_rng(seed)
-        null_w = np.zeros(who.size)
-        for _ in range(_TIME_SHIFTS):
-            # Shifts by whole days keep each member's daily rhythm (people vote at their hours)
-            # when the arena spans days; a shorter log is shifted by any offset.
-            offset = rng.random(who.size) * period
-            if period >= 2 * 86_400.0:
-                offset = np.floor(offset / 86_400.0) * 86_400.0
-            shifted = t0 + np.mod(times - t0 + offset[owner], period)
-            null_w += np.bincount(
-                owner, weights=near_others(shifted, owner, who.size), minlength=who.size
-            )
-        null_w /= _TIME_SHIFTS
-        ratio = (observed_w + 1.0) / (null_w + 1.0)
-        return np.asarray(share_w, dtype=np.float64), np.asarray(ratio, dtype=np.float64)
-
+    out: list[GroupResult] = []
     for i, comp in enumerate(comps):
         members = np.asarray(comp, dtype=np.int64)
         m = int(target_c[cand_index[members[0]]])
         d = int(np.sign(z_best_c[cand_index[members[0]]]))
-        chosen = members[member_pass(members, m, d)] if reject[i] else members[:0]
-        if chosen.size:
-            # Recruit accounts active in the core members' windows that pass the same member
-            # test (too few votes to be linked from half their votes, e.g. 3-vote sybils).
-            lo = np.sort(first[chosen] - window_slack)
-            hi = np.sort(last[chosen] + window_slack)
-            overlaps = np.searchsorted(lo, last, side="right") - np.searchsorted(hi, first)
-            pool = np.flatnonzero(recruitable & (overlaps > 0))
-            pool = np.setdiff1d(pool, chosen)
-            if pool.size:
-                chosen = np.union1d(chosen, pool[member_pass(pool, m, d)])
-            # Coordination in time: keep members most of whose votes fall within `window_slack` of
-            # votes by *other* kept members (an honest voter spread over weeks does not), and
-            # who have far more such neighbours than shifted copies of the same members do.
-            # Repeated until stable (a member kept only for a dropped member's company goes too);
-            # fewer than `min_group_size` coordinated accounts are no group.
-            for _ in range(5):
-                share_c, ratio_c = co_timed(chosen, seed=i + 1)
-                keep = (share_c >= member_window_share) & (ratio_c >= member_time_ratio)
-                if keep.all():
-                    break
-                chosen = chosen[keep]
-            if chosen.size < min_group_size:
-                chosen = chosen[:0]
+        chosen = members[:0]
+        if reject[i]:
+            chosen = search.flagged_members(
+                members,
+                m,
+                d,
+                recruitable,
+                seed=i + 1,
+                member_window_share=member_window_share,
+                member_time_ratio=member_time_ratio,
+                min_group_size=min_group_size,
+            )
         out.append(
             GroupResult(
                 group_id=f"g{i + 1:04d}:{names[m]}:{'up' if d > 0 else 'down'}",
@@ -347,8 +195,288 @@ def find_coordinated_groups(
                 p_value=float(ps[i]),
                 q_value=float(q[i]),
                 flagged=bool(reject[i]) and chosen.size > 0,
-                start=float(first[members].min()),
-                end=float(last[members].max()),
+                start=float(search.first[members].min()),
+                end=float(search.last[members].max()),
             )
         )
     return tuple(out)
+
+
+def _near_others(times: FloatArray, owner: IntArray, window_slack: float) -> FloatArray:
+    """Per vote: how many *other* owners' votes fall within the slack of it."""
+    order = np.argsort(times, kind="stable")
+    sorted_t = times[order]
+    near_all = np.searchsorted(sorted_t, times + window_slack, side="right") - np.searchsorted(
+        sorted_t, times - window_slack, side="left"
+    )
+    span = float(np.ptp(times)) + 4.0 * window_slack + 1.0
+    key = owner * span + (times - times.min())
+    key_order = np.argsort(key, kind="stable")
+    sorted_key = key[key_order]
+    near_own = np.searchsorted(sorted_key, key + window_slack, side="right") - np.searchsorted(
+        sorted_key, key - window_slack, side="left"
+    )
+    return np.asarray(near_all - near_own, dtype=np.float64)
+
+
+@dataclass
+class _GroupSearch:
+    """The votes (sorted by voter, then time) and settings the group search shares."""
+
+    voter_start: IntArray
+    model_a: IntArray
+    model_b: IntArray
+    score: FloatArray
+    probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs]
+    tstamp: FloatArray
+    n_votes: FloatArray
+    n_models: int
+    share: FloatArray  # share of all battles involving each model
+    first: FloatArray  # each voter's active window (0, 0 without timestamps)
+    last: FloatArray
+    window_slack: float
+    member_min_z: float
+    member_alpha: float
+    block_votes: int
+    arena_start: float  # first timestamp, and the span the null's time shifts wrap around
+    arena_period: float
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        voter: IntArray,
+        model_a: IntArray,
+        model_b: IntArray,
+        score: FloatArray,
+        probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs],
+        tstamp: FloatArray,
+        n_votes: FloatArray,
+        n_models: int,
+        window_slack: float,
+        member_min_z: float,
+        member_alpha: float,
+        block_votes: int,
+    ) -> _GroupSearch:
+        k = n_models
+        voter_start = np.searchsorted(voter, np.arange(n_votes.size + 1))
+        share = (np.bincount(model_a, minlength=k) + np.bincount(model_b, minlength=k)) / voter.size
+        t = np.where(np.isfinite(tstamp), tstamp, np.nan)
+        with np.errstate(invalid="ignore"):
+            first = np.fmin.reduceat(t, voter_start[:-1])
+            last = np.fmax.reduceat(t, voter_start[:-1])
+        no_time = np.isnan(first)
+        first[no_time], last[no_time] = 0.0, 0.0  # no timestamps: one shared window
+        finite_t = tstamp[np.isfinite(tstamp)]
+        arena_start = float(finite_t.min()) if finite_t.size else 0.0
+        return cls(
+            voter_start=voter_start,
+            model_a=model_a,
+            model_b=model_b,
+            score=score,
+            probs=probs,
+            tstamp=tstamp,
+            n_votes=n_votes,
+            n_models=k,
+            share=share,
+            first=first,
+            last=last,
+            window_slack=window_slack,
+            member_min_z=member_min_z,
+            member_alpha=member_alpha,
+            block_votes=block_votes,
+            arena_start=arena_start,
+            arena_period=(float(finite_t.max()) - arena_start if finite_t.size else 0.0) + 1.0,
+        )
+
+    def probs_of(self, rows: IntArray) -> vt.OutcomeProbs:
+        if callable(self.probs):
+            return self.probs(rows)
+        return vt.OutcomeProbs(self.probs.p_a[rows], self.probs.p_b[rows], self.probs.p_tie[rows])
+
+    def split_sums(
+        self, cand_codes: IntArray
+    ) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+        """Selection (even positions) and held-out (odd) sums per candidate and model.
+
+        Over blocks of candidates, so that only one block's probabilities exist at a time.
+        Returns each candidate's most pushed model and its z on the selection half, and the
+        held-out per-model score sums and variances.
+        """
+        k = self.n_models
+        n_cand = cand_codes.size
+        target_c = np.zeros(n_cand, dtype=np.int64)
+        z_best_c = np.zeros(n_cand)
+        s_held, v_held = np.zeros((n_cand, k)), np.zeros((n_cand, k))
+        cand_votes = np.cumsum(self.n_votes[cand_codes])
+        bounds = np.searchsorted(
+            cand_votes, np.arange(0.0, cand_votes[-1], self.block_votes), side="right"
+        )
+        for lo, hi in itertools.pairwise([*np.unique(bounds).tolist(), n_cand]):
+            rows, owner = _rows_of(cand_codes[lo:hi], self.voter_start)
+            even = (rows - self.voter_start[cand_codes[lo:hi]][owner]) % 2 == 0
+            block_probs = self.probs_of(rows)
+            resid = self.score[rows] - block_probs.mean
+            var = block_probs.var
+            a_c, b_c, size = self.model_a[rows], self.model_b[rows], hi - lo
+            s_sel, v_sel = _per_model(
+                owner[even], a_c[even], b_c[even], resid[even], var[even], size, k
+            )
+            odd = ~even
+            s_held[lo:hi], v_held[lo:hi] = _per_model(
+                owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], size, k
+            )
+            z_sel = np.divide(s_sel, np.sqrt(v_sel), out=np.zeros_like(s_sel), where=v_sel > 0)
+            target_c[lo:hi] = np.argmax(np.abs(z_sel), axis=1)
+            z_best_c[lo:hi] = z_sel[np.arange(size), target_c[lo:hi]]
+        return target_c, z_best_c, s_held, v_held
+
+    def linked_components(
+        self,
+        cand_codes: IntArray,
+        target_c: IntArray,
+        z_best_c: FloatArray,
+        link_z: float,
+        min_group_size: int,
+    ) -> list[list[int]]:
+        """Candidates pushing the same model the same way in overlapping windows, as components.
+
+        Linking only neighbours in start-time order yields the same components as all
+        overlapping pairs.
+        """
+        first, last = self.first, self.last
+        graph = nx.Graph()
+        linked_c = np.abs(z_best_c) >= link_z
+        nodes = cand_codes[linked_c]
+        target_n = target_c[linked_c]
+        direction_n = np.sign(z_best_c[linked_c]).astype(np.int64)
+        graph.add_nodes_from(nodes.tolist())
+        bucket = target_n * 2 + (direction_n > 0)
+        order = np.lexsort((nodes, first[nodes], bucket))
+        reach = -np.inf
+        prev_bucket = -1
+        prev_node = -1
+        for node, bkt in zip(nodes[order].tolist(), bucket[order].tolist(), strict=True):
+            if bkt != prev_bucket:
+                reach, prev_bucket, prev_node = -np.inf, bkt, -1
+            elif first[node] <= reach + self.window_slack and prev_node >= 0:
+                graph.add_edge(prev_node, node)
+            reach = max(reach, last[node])
+            prev_node = node
+        comps = [sorted(c) for c in nx.connected_components(graph) if len(c) >= min_group_size]
+        comps.sort(key=lambda c: c[0])
+        return comps
+
+    def member_pass(self, who: IntArray, m: int, d: int) -> NDArray[np.bool_]:
+        """Concentration on the target's battles Fisher-combined with one-sidedness for it.
+
+        Member evidence uses all of a voter's votes (any voter, not only candidates). The pool
+        of accounts active in a group's window can be millions of voters: they go in blocks.
+        """
+        n_votes = self.n_votes
+        blocks = np.searchsorted(
+            np.cumsum(n_votes[who]), np.arange(0.0, n_votes[who].sum(), self.block_votes), "right"
+        )
+        bounds = [*np.unique(blocks).tolist(), who.size]
+        if len(bounds) > 2:
+            return np.concatenate(
+                [self.member_pass(who[lo:hi], m, d) for lo, hi in itertools.pairwise(bounds)]
+            )
+        rows_w, owner_w = _rows_of(who, self.voter_start)
+        on_a, on_b = self.model_a[rows_w] == m, self.model_b[rows_w] == m
+        involved = on_a | on_b
+        rows_w, owner_w, sign = rows_w[involved], owner_w[involved], np.where(on_a, 1.0, -1.0)
+        sign = sign[involved]
+        probs_w = self.probs_of(rows_w)
+        s_m = np.bincount(
+            owner_w, weights=sign * (self.score[rows_w] - probs_w.mean), minlength=who.size
+        )
+        v_m = np.bincount(owner_w, weights=probs_w.var, minlength=who.size)
+        hits_m = np.bincount(owner_w, minlength=who.size).astype(np.float64)
+        z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
+        p_conc = stats.binom.sf(hits_m - 1, n_votes[who], self.share[m])
+        p_side = stats.norm.sf(z_member)
+        fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
+        p_member = stats.chi2.sf(fisher, 4)
+        return np.asarray(
+            (z_member >= self.member_min_z) & (p_member <= self.member_alpha), dtype=bool
+        )
+
+    def co_timed(self, who: IntArray, seed: int) -> tuple[FloatArray, FloatArray]:
+        """Per voter in ``who``: share of their votes with another member's vote within the slack,
+        and how many times more such neighbours they have than when every member's votes are
+        shifted in time by an independent random offset (circularly over the arena's span).
+
+        The shifted copies are the null of *no coordination*: the same people, the same habits
+        and daily rhythm of each, but no shared moments. Honest people who merely share a taste
+        are as close in time as chance makes them (ratio near one); accounts that vote together
+        are many times closer.
+        """
+        starts, ends = self.voter_start[:-1], self.voter_start[1:]
+        rows_of = [np.arange(starts[w], ends[w]) for w in who.tolist()]
+        if not rows_of:
+            return np.zeros(0), np.zeros(0)
+        all_rows = np.concatenate(rows_of)
+        times = np.nan_to_num(self.tstamp[all_rows], nan=0.0)
+        owner = np.repeat(np.arange(who.size), [r.size for r in rows_of])
+        counts = np.bincount(owner, minlength=who.size).astype(np.float64)
+        observed = _near_others(times, owner, self.window_slack)
+        share_w = np.bincount(owner, weights=observed > 0, minlength=who.size) / counts
+        observed_w = np.bincount(owner, weights=observed, minlength=who.size)
+        t0, period = self.arena_start, self.arena_period
+        rng = np.random.default_rng(seed)
+        null_w = np.zeros(who.size)
+        for _ in range(_TIME_SHIFTS):
+            # Shifts by whole days keep each member's daily rhythm (people vote at their hours)
+            # when the arena spans days; a shorter log is shifted by any offset.
+            offset = rng.random(who.size) * period
+            if period >= 2 * 86_400.0:
+                offset = np.floor(offset / 86_400.0) * 86_400.0
+            shifted = t0 + np.mod(times - t0 + offset[owner], period)
+            null_w += np.bincount(
+                owner, weights=_near_others(shifted, owner, self.window_slack), minlength=who.size
+            )
+        null_w /= _TIME_SHIFTS
+        ratio = (observed_w + 1.0) / (null_w + 1.0)
+        return np.asarray(share_w, dtype=np.float64), np.asarray(ratio, dtype=np.float64)
+
+    def flagged_members(
+        self,
+        members: IntArray,
+        m: int,
+        d: int,
+        recruitable: NDArray[np.bool_],
+        *,
+        seed: int,
+        member_window_share: float,
+        member_time_ratio: float,
+        min_group_size: int,
+    ) -> IntArray:
+        """Members of a significant group (and recruits) whose own votes push it, co-timed."""
+        first, last, slack = self.first, self.last, self.window_slack
+        chosen = members[self.member_pass(members, m, d)]
+        if not chosen.size:
+            return chosen
+        # Recruit accounts active in the core members' windows that pass the same member
+        # test (too few votes to be linked from half their votes, e.g. 3-vote sybils).
+        lo = np.sort(first[chosen] - slack)
+        hi = np.sort(last[chosen] + slack)
+        overlaps = np.searchsorted(lo, last, side="right") - np.searchsorted(hi, first)
+        pool = np.flatnonzero(recruitable & (overlaps > 0))
+        pool = np.setdiff1d(pool, chosen)
+        if pool.size:
+            chosen = np.union1d(chosen, pool[self.member_pass(pool, m, d)])
+        # Coordination in time: keep members most of whose votes fall within `window_slack` of
+        # votes by *other* kept members (an honest voter spread over weeks does not), and
+        # who have far more such neighbours than shifted copies of the same members do.
+        # Repeated until stable (a member kept only for a dropped member's company goes too);
+        # fewer than `min_group_size` coordinated accounts are no group.
+        for _ in range(5):
+            share_c, ratio_c = self.co_timed(chosen, seed=seed)
+            keep = (share_c >= member_window_share) & (ratio_c >= member_time_ratio)
+            if keep.all():
+                break
+            chosen = chosen[keep]
+        if chosen.size < min_group_size:
+            chosen = chosen[:0]
+        return chosen

@@ -18,8 +18,20 @@ different tastes explain. This module measures that signature:
    between the all-votes fit and the established-only fit (the effect-size floor: a shift smaller
    than that does not change what a leaderboard says).
 
+Down-weighting (``down_weight_mode``): ``cohort`` weighs every new-cohort vote in a flagged model's
+battles by ``down_weight``; but honest newcomers judge models a little differently from
+established voters, and dropping their votes moves the rating to the established voters' view,
+not the honest one. ``posterior`` (default) weighs each new *account* by the posterior chance that
+it is honest under a two-type mixture (:func:`swarm_posterior`): an honest newcomer meets the
+flagged model in a share ``s`` of battles and sees it win with the established fit's probability;
+a swarm account casts votes only in the model's battles, always for it. Accounts whose votes are
+not all wins of the model in its battles keep weight one; an account of ``k`` such votes has a
+likelihood ratio of about ``1 / (s p)^k`` and the swarm's share is fitted by EM.
+
 Null hypothesis (per model): new accounts' votes on m follow the established voters' model up to
-the overdispersion every model shows. The result never invalidates a vote: policy decides between
+the overdispersion every model shows. The same audit asks the question over time too
+(:mod:`auditkit.voters.timeshift`: a model whose results depend on the period beyond the drift
+every model shows is reported, ``time_dependence``). The result never invalidates a vote: policy decides between
 reporting, holding the rating as provisional, or down-weighting the new cohort's votes in the
 flagged models' battles (``down_weighted_ratings``).
 """
@@ -40,6 +52,7 @@ from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
 from auditkit.stats.voter_tests import benjamini_hochberg
+from auditkit.voters.timeshift import time_shift_test
 
 __all__ = [
     "POLICIES",
@@ -47,9 +60,11 @@ __all__ = [
     "PopulationConfig",
     "audit_population",
     "cohort_shift_test",
+    "swarm_posterior",
 ]
 
 POLICIES = ("report", "provisional", "down_weight")
+DOWN_WEIGHT_MODES = ("posterior", "cohort")
 _ELO = 400.0 / np.log(10.0)
 _MEDIAN_CHI2_1 = 0.454936
 # Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
@@ -68,6 +83,10 @@ class PopulationConfig:
     policy: str = "provisional"
     down_weight: float = 0.0
     severity: str = "medium"
+    down_weight_mode: str = "posterior"
+    time_bins: int = 4
+    time_min_shift_elo: float = 15.0
+    time_min_battles: int = 50
 
     @classmethod
     def from_rules(cls, rules: RulePack) -> PopulationConfig:
@@ -82,6 +101,11 @@ class PopulationConfig:
             raise RuleError("key 'fdr' must be in (0, 1)", path=where)
         if not 0.0 <= weight <= 1.0:
             raise RuleError("key 'down_weight' must be in [0, 1]", path=where)
+        mode = str(require(section, "down_weight_mode", str, where=where, default="posterior"))
+        if mode not in DOWN_WEIGHT_MODES:
+            raise RuleError(
+                f"key 'down_weight_mode' must be one of {', '.join(DOWN_WEIGHT_MODES)}", path=where
+            )
         return cls(
             enabled=bool(require(section, "enabled", bool, where=where, default=True)),
             new_max_votes=int(require(section, "new_max_votes", int, where=where, default=4)),
@@ -93,6 +117,14 @@ class PopulationConfig:
             policy=policy,
             down_weight=weight,
             severity=str(require(section, "severity", str, where=where, default="medium")),
+            down_weight_mode=mode,
+            time_bins=int(require(section, "time_bins", int, where=where, default=4)),
+            time_min_shift_elo=float(
+                require(section, "time_min_shift_elo", (int, float), where=where, default=15.0)
+            ),
+            time_min_battles=int(
+                require(section, "time_min_battles", int, where=where, default=50)
+            ),
         )
 
 
@@ -105,6 +137,14 @@ class PopulationAudit:
     stats: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     down_weighted_ratings: dict[str, float] = field(default_factory=dict)
+    # Per model: does its result depend on the period? (auditkit.voters.timeshift; report only)
+    time_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def time_flagged_models(self) -> list[str]:
+        if not len(self.time_table):
+            return []
+        return sorted(self.time_table.loc[self.time_table["flagged"], "model"].astype(str))
 
     @property
     def flagged_models(self) -> list[str]:
@@ -130,6 +170,7 @@ class PopulationAudit:
             "stats": jsonable(self.stats),
             "models": jsonable(self.table.to_dict(orient="records")),
             "down_weighted_ratings": jsonable(self.down_weighted_ratings),
+            "time_models": jsonable(self.time_table.to_dict(orient="records")),
         }
 
 
@@ -182,6 +223,157 @@ def cohort_shift_test(
     return z, np.asarray(p, dtype=np.float64), h, phi
 
 
+def _all_win_accounts(
+    account: NDArray[np.int64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    model: int,
+    theta: NDArray[np.float64],
+    share: float,
+    tie_rate: float,
+    n_accounts: int,
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], float]:
+    """Accounts whose every vote is a win of ``model``; each one's honest log-likelihood; ``q``.
+
+    Honest: a vote involves ``model`` with probability ``share`` and ``model`` wins it with the
+    BT-with-ties-as-half probability ``sigma(d) - t / 2`` (the audit's outcome model). ``q`` is the
+    honest chance that one vote is a win of ``model`` (``share`` times the mean win probability
+    over the model's battles here).
+    """
+    other = np.where(a == model, b, a)
+    involved = (a == model) | (b == model)
+    won = np.where(a == model, score == 1.0, (b == model) & (score == 0.0))
+    votes = np.bincount(account, minlength=n_accounts)
+    wins = np.bincount(account, weights=won.astype(np.float64), minlength=n_accounts)
+    sig = special.expit(theta[model] - theta[other])
+    p_win = sig - np.minimum(tie_rate, 1.98 * np.minimum(sig, 1.0 - sig)) / 2.0
+    log_honest = np.bincount(
+        account,
+        weights=np.where(involved, np.log(max(share, 1e-12)) + np.log(np.maximum(p_win, 1e-12)), 0),
+        minlength=n_accounts,
+    )
+    q = share * float(np.mean(p_win[involved])) if involved.any() else 0.0
+    candidate = np.asarray((votes > 0) & (wins == votes), dtype=bool)
+    return candidate, np.asarray(log_honest, dtype=np.float64), q
+
+
+def swarm_posterior(
+    account: NDArray[np.int64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    model: int,
+    theta: NDArray[np.float64],
+    share: NDArray[np.float64],
+    tie_rate: float,
+    *,
+    reference: NDArray[np.int64] | None = None,
+    max_iter: int = 200,
+) -> tuple[NDArray[np.float64], float]:
+    """Per new account (codes ``account`` of the new cohort's votes): P(swarm | its votes).
+
+    Mixture of two types (the null is the first): an honest newcomer's vote involves ``model``
+    with probability ``share[model]`` and, when it does, ``model`` wins with the established fit's
+    ``sigma(theta_m - theta_o) - tie_rate / 2``; a swarm account votes only in ``model``'s battles
+    and always for it. Only accounts whose every vote is a win of ``model`` can be swarm. Honest
+    people are not independent vote by vote (a specialist meets the same models again), so the
+    honest chance of an all-wins account of ``k`` votes is calibrated on the ``reference`` models
+    (not flagged): ``c_k`` = median over them of observed / predicted all-wins accounts of ``k``
+    votes. The swarm share ``pi`` among accounts is the maximum-likelihood EM fit. Returns
+    (posterior per account code, ``pi``).
+    """
+    n_accounts = int(account.max()) + 1 if account.size else 0
+    posterior = np.zeros(n_accounts)
+    if n_accounts == 0:
+        return posterior, 0.0
+    votes = np.bincount(account, minlength=n_accounts)
+    candidate, log_honest, _ = _all_win_accounts(
+        account, a, b, score, model, theta, float(share[model]), tie_rate, n_accounts
+    )
+    if not candidate.any():
+        return posterior, 0.0
+    top = int(votes.max())
+    calibration = np.ones(top + 1)
+    ratios: list[NDArray[np.float64]] = []
+    for ref in (reference if reference is not None else np.zeros(0, dtype=np.int64)).tolist():
+        ref_cand, _, q = _all_win_accounts(
+            account, a, b, score, ref, theta, float(share[ref]), tie_rate, n_accounts
+        )
+        observed = np.bincount(votes[ref_cand], minlength=top + 1).astype(np.float64)
+        expected = np.bincount(votes, minlength=top + 1) * q ** np.arange(top + 1)
+        ratios.append(np.divide(observed, expected, out=np.ones(top + 1), where=expected > 0))
+    if ratios:
+        calibration = np.maximum(np.median(np.stack(ratios), axis=0), 1.0)
+    log_honest = log_honest + np.log(calibration[votes])
+    # One swarm share per account size k: swarm accounts are not sized like honest newcomers.
+    lr = np.exp(np.minimum(-log_honest, 700.0))  # L_swarm / L_honest (L_swarm = 1)
+    pi_total = 0.0
+    for size in range(1, top + 1):
+        members = candidate & (votes == size)
+        n_size = int((votes == size).sum())
+        if not members.any():
+            continue
+        pi = _em_share(lr[members], n_size, max_iter)
+        posterior[members] = pi * lr[members] / (pi * lr[members] + (1.0 - pi))
+        pi_total += pi * n_size
+    return posterior, pi_total / n_accounts
+
+
+def _em_share(lr: NDArray[np.float64], n_all: int, max_iter: int) -> float:
+    """EM fit of the swarm share among ``n_all`` accounts, of which these candidates have ``lr``."""
+    pi = 0.5 * lr.size / n_all
+    for _ in range(max_iter):
+        r = pi * lr / (pi * lr + (1.0 - pi))
+        new_pi = float(r.sum()) / n_all
+        if abs(new_pi - pi) < 1e-12:
+            return new_pi
+        pi = new_pi
+    return pi
+
+
+def _down_weights(
+    cfg: PopulationConfig,
+    flagged: NDArray[np.bool_],
+    new: NDArray[np.bool_],
+    voter_codes: NDArray[np.int64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    theta_est: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    """Each vote's weight in the down-weighted refit, per ``down_weight_mode``; and its stats."""
+    if cfg.down_weight_mode == "cohort":
+        touched = new & (flagged[a] | flagged[b])
+        return np.where(touched, cfg.down_weight, 1.0), {"down_weighted_votes": int(touched.sum())}
+    k = flagged.size
+    w = np.ones(a.size)
+    rows = np.flatnonzero(new)
+    account, _ = pd.factorize(voter_codes[rows])
+    share = (np.bincount(a, minlength=k) + np.bincount(b, minlength=k)) / max(a.size, 1)
+    tie_rate = float(np.mean(score == 0.5)) if score.size else 0.0
+    swarm = 0.0
+    reference = np.flatnonzero(~flagged).astype(np.int64)
+    for model in np.flatnonzero(flagged).tolist():
+        posterior, _ = swarm_posterior(
+            account.astype(np.int64),
+            a[rows],
+            b[rows],
+            score[rows],
+            model,
+            theta_est,
+            share,
+            tie_rate,
+            reference=reference,
+        )
+        w[rows] = np.minimum(w[rows], 1.0 - posterior[account])
+        swarm += float(posterior.sum())
+    return w, {
+        "down_weighted_votes": int((w < 1.0).sum()),
+        "swarm_accounts_estimated": round(swarm, 3),
+    }
+
+
 def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     """Compare every model's results among new accounts with established voters' (module doc)."""
     cfg = PopulationConfig.from_rules(rules)
@@ -222,6 +414,20 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         return PopulationAudit(False, pd.DataFrame(), stats=stats_out, notes=(note,))
     ones = np.ones(a.size)
     theta_all = _fit(a, b, score, ones, k)
+    over_time = time_shift_test(
+        a,
+        b,
+        score,
+        frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan),
+        theta_all,
+        models,
+        n_bins=cfg.time_bins,
+        fdr=cfg.fdr,
+        min_shift_elo=cfg.time_min_shift_elo,
+        min_battles=cfg.time_min_battles,
+    )
+    stats_out["time_phi"] = over_time.phi
+    stats_out["time_flagged_models"] = len(over_time.flagged_models)
     theta_est = _fit(a[~new], b[~new], score[~new], ones[~new], k)
     z, p, h, phi = cohort_shift_test(a[new], b[new], score[new], theta_est, k)
     enough = h >= cfg.min_new_battles
@@ -244,9 +450,12 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     stats_out.update({"phi": phi, "flagged_models": int(flagged.sum())})
     weighted: dict[str, float] = {}
     if flagged.any():
-        touched = new & (flagged[a] | flagged[b])
-        w = np.where(touched, cfg.down_weight, 1.0)
+        w, weight_stats = _down_weights(
+            cfg, flagged, new, voter_codes.astype(np.int64), a, b, score, theta_est
+        )
         theta_w = _fit(a, b, score, w, k)
         weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
-        stats_out["down_weighted_votes"] = int(touched.sum())
-    return PopulationAudit(True, table, stats=stats_out, down_weighted_ratings=weighted)
+        stats_out.update(weight_stats)
+    return PopulationAudit(
+        True, table, stats=stats_out, down_weighted_ratings=weighted, time_table=over_time.table
+    )
