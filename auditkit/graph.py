@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
-from auditkit.detectors.base import Severity, jsonable
 from auditkit.errors import RuleError
+from auditkit.findings import Severity, jsonable
 from auditkit.rulepack import require
 from auditkit.stats.sampling import (
     adjust_pvalues,

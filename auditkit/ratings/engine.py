@@ -28,7 +28,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
-from auditkit.detectors.base import jsonable
+from auditkit.findings import jsonable
 from auditkit.schema import TAG_PREFIX, BattleTable, Winner
 from auditkit.stats.bootstrap import bootstrap_bt_cells, bootstrap_rank_bounds
 from auditkit.stats.bradley_terry import fit_bt_pairs, fit_davidson_pairs

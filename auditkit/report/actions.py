@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditkit.detectors.base import DetectorResult, Finding, Severity
+from auditkit.findings import DetectorResult, Finding, Severity
 
 __all__ = [
     "Action",

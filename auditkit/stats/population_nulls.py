@@ -21,8 +21,9 @@ Inference" (empirical null).
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy import stats
+
+from auditkit.typing import FloatArray, IntArray
 
 __all__ = [
     "beta_binomial_two_sided",
@@ -34,8 +35,6 @@ __all__ = [
     "sum_heterogeneity",
     "target_population_test",
 ]
-
-FloatArray = NDArray[np.float64]
 
 
 def binomial_overdispersion(
@@ -161,7 +160,7 @@ def score_heterogeneity(s: FloatArray, info: FloatArray) -> float:
 
 
 def decisive_surprise_sums(
-    voter: NDArray[np.int64], score: FloatArray, p_a: FloatArray, p_b: FloatArray, n_voters: int
+    voter: IntArray, score: FloatArray, p_a: FloatArray, p_b: FloatArray, n_voters: int
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Per voter: summed centred surprise of the decisive votes, its null variance, their number.
 
@@ -222,7 +221,7 @@ def target_population_test(
     pull_floor: float,
     share_floor: float = 0.0,
     min_hits: int = 5,
-) -> tuple[FloatArray, NDArray[np.int64], FloatArray, FloatArray]:
+) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
     """Is a voter concentrated on one model's battles *and* pulling it beyond honest taste?
 
     Per (voter, model m), arrays shaped (voters, models): ``hits`` battles with m, ``pull`` the

@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
+
+from auditkit.typing import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "OutcomeProbs",
@@ -49,10 +50,6 @@ __all__ = [
     "vote_surprise_test",
     "voter_score_test",
 ]
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 
 _TINY = 1e-300
 
@@ -605,7 +602,7 @@ def sequential_mixture_test(
     if n == 0:
         return SequentialResult(np.zeros(n_voters), np.ones(n_voters), np.zeros(0))
     pi = np.stack([np.asarray(p, dtype=np.float64) for p in probs_of_outcomes], axis=1)
-    lambdas: list[NDArray[np.float64]] = []
+    lambdas: list[FloatArray] = []
     n_feat = len(features)
     for j in range(n_feat):
         for g in grid:
