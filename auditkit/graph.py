@@ -28,10 +28,9 @@ from scipy.sparse.csgraph import connected_components
 from auditkit.errors import RuleError
 from auditkit.findings import Severity, jsonable
 from auditkit.rulepack import require
+from auditkit.stats.pvalues import adjust_pvalues, binomial_two_sided
 from auditkit.stats.sampling import (
-    adjust_pvalues,
     best_of_n_bias,
-    binomial_two_sided,
     drift_chi_square,
     epoch_moments,
     fiedler_value,

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special, stats
-from statsmodels.stats.multitest import multipletests
 
+from auditkit.stats.pvalues import benjamini_hochberg, binomial_two_sided
 from auditkit.typing import BoolArray, FloatArray, IntArray
 
 __all__ = [
@@ -90,17 +90,6 @@ def _counts(voter: IntArray, n_voters: int, weights: FloatArray | None = None) -
     return np.bincount(voter, weights=weights, minlength=n_voters).astype(np.float64)
 
 
-def binomial_two_sided(k: FloatArray, n: FloatArray, p: FloatArray | float) -> FloatArray:
-    """Two-sided binomial p-value, vectorised: twice the smaller tail, capped at 1 (n=0 → 1)."""
-    k = np.asarray(k, dtype=np.float64)
-    n = np.asarray(n, dtype=np.float64)
-    p = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), k.shape), 1e-12, 1 - 1e-12)
-    lower = stats.binom.cdf(k, n, p)
-    upper = stats.binom.sf(k - 1, n, p)
-    out = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
-    return np.where(n > 0, out, 1.0)
-
-
 def bernstein_two_sided(
     total: FloatArray, variance: FloatArray, bound: FloatArray | float
 ) -> FloatArray:
@@ -116,15 +105,6 @@ def bernstein_two_sided(
     denom = 2.0 * v + 2.0 * b * t / 3.0
     expo = np.divide(t**2, denom, out=np.zeros_like(t), where=denom > 0)
     return np.asarray(np.minimum(1.0, 2.0 * np.exp(-expo)), dtype=np.float64)
-
-
-def benjamini_hochberg(p_values: FloatArray, fdr: float) -> tuple[BoolArray, FloatArray]:
-    """BH step-up at level ``fdr`` (statsmodels ``multipletests(method="fdr_bh")``): (reject, q)."""
-    p = np.asarray(p_values, dtype=np.float64)
-    if p.size == 0:
-        return np.zeros(0, dtype=bool), np.zeros(0)
-    reject, q, _, _ = multipletests(np.clip(p, 0.0, 1.0), alpha=fdr, method="fdr_bh")
-    return np.asarray(reject, dtype=bool), np.asarray(q, dtype=np.float64)
 
 
 def arena_consistency_test(
