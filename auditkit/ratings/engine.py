@@ -713,14 +713,10 @@ def _fit_style_controlled(
     options: RatingOptions,
 ) -> _Fit:
     """Contextual BT with the style features of each vote in ``frame`` (one row per vote)."""
-    empty = _Fit.empty(n)
-    lower, upper, rank_best, rank_worst = (
-        empty.lower,
-        empty.upper,
-        empty.rank_best,
-        empty.rank_worst,
-    )
     z = _z(options)
+    # Intervals and rank bounds stay NaN unless options.ci asks for them (arrays are replaced,
+    # never written into, so one NaN array serves all four).
+    lower = upper = rank_best = rank_worst = np.full(n, np.nan)
     counts = _style_counts(frame)
     if counts is None:
         raise ValueError(
@@ -788,14 +784,8 @@ def _fit_cells(
     options: RatingOptions,
 ) -> _Fit:
     """BT (or Davidson, with ties as a third outcome) on cells of identical votes (``cc`` each)."""
-    empty = _Fit.empty(n)
-    lower, upper, rank_best, rank_worst = (
-        empty.lower,
-        empty.upper,
-        empty.rank_best,
-        empty.rank_worst,
-    )
     z = _z(options)
+    lower = upper = rank_best = rank_worst = np.full(n, np.nan)  # unless options.ci asks
     tie_parameter: float | None = None
     if options.ties == "davidson":
         theta, tie_parameter = _fit_davidson_cells(ca, cb, cy, cc * cw, n, options.l2)
