@@ -27,7 +27,7 @@ from auditkit.schema import BattleTable
 if TYPE_CHECKING:
     from auditkit.audit import AuditResult
     from auditkit.compare import CompareResult
-    from auditkit.detectors.base import Severity
+    from auditkit.findings import Severity
     from auditkit.fragility import FragilityResult
     from auditkit.graph import GraphAudit
     from auditkit.ratings import RatingOptions, RatingResult, SlicedRatings

@@ -30,13 +30,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
-from auditkit.detectors.base import Finding, Severity, jsonable
 from auditkit.errors import RuleError
+from auditkit.findings import Finding, Severity, jsonable
 from auditkit.ledger import Decision, LedgerInvalidation
 from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
+from auditkit.typing import BoolArray, PosArray
 
 __all__ = [
     "CleaningResult",
@@ -182,12 +182,12 @@ class CleaningResult:
 
     invalidations: tuple[VoteInvalidation, ...]
     battles: BattleTable = field(repr=False, compare=False)  # the table the policy was applied to
-    dropped_rows: NDArray[np.intp] = field(repr=False, compare=False)  # sorted row positions
+    dropped_rows: PosArray = field(repr=False, compare=False)  # sorted row positions
     votes_in: int
     rule_pack_label: str
 
     @property
-    def keep(self) -> NDArray[np.bool_]:
+    def keep(self) -> BoolArray:
         """One flag per row of :attr:`battles`: False where the row's vote was invalidated."""
         keep = np.ones(len(self.battles), dtype=bool)
         keep[self.dropped_rows] = False

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from auditkit.detectors.base import Finding, Severity
 from auditkit.errors import InputError, RuleError
+from auditkit.findings import Finding, Severity
 from auditkit.rulepack import RulePack
 
 __all__ = ["DEFAULT_MAX_QUARANTINED_SHARE", "Gate"]

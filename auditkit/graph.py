@@ -25,13 +25,12 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
-from auditkit.detectors.base import Severity, jsonable
 from auditkit.errors import RuleError
+from auditkit.findings import Severity, jsonable
 from auditkit.rulepack import require
+from auditkit.stats.pvalues import adjust_pvalues, binomial_two_sided
 from auditkit.stats.sampling import (
-    adjust_pvalues,
     best_of_n_bias,
-    binomial_two_sided,
     drift_chi_square,
     epoch_moments,
     fiedler_value,
@@ -388,16 +387,7 @@ def audit_graph(
     graph = battle_graph(pairs)
     components = _components(graph)
     coverage = _coverage(pairs.counts)
-    largest = list(components[0]) if components else []
-    idx = [pairs.models.index(m) for m in largest]
-    sub = pairs.counts[np.ix_(idx, idx)].astype(np.float64)
-    np.fill_diagonal(sub, 0.0)
-    fiedler = {
-        "value": fiedler_value(sub) if len(components) == 1 else 0.0,
-        "normalized": fiedler_value(sub, normalized=True) if len(components) == 1 else 0.0,
-        "largest_component_value": fiedler_value(sub),
-        "largest_component_normalized": fiedler_value(sub, normalized=True),
-    }
+    fiedler = _fiedler(pairs, components)
     connectivity = _connectivity(graph, components, cfg, flags, notes)
 
     times = frame["tstamp"].to_numpy(dtype=np.float64)
@@ -417,58 +407,9 @@ def audit_graph(
     policy = "declared weights" if cfg.weights else "uniform pairs among active models"
 
     observed = pairs.appearances.astype(np.float64)
-    z, p_raw = z_test_counts(observed, mean, np.diag(cov))
-    p_adj = adjust_pvalues(p_raw, cfg.correction)
-    stat, dof, p_global = quadratic_form_test(observed, mean, cov)
-    share_test = {"policy": policy, "statistic": stat, "dof": dof, "p_value": p_global}
-    anony = frame["anony"].to_numpy(dtype=bool)
-    anony_counts = np.bincount(pairs.a[anony], minlength=k) + np.bincount(
-        pairs.b[anony], minlength=k
+    model_share, share_test = _model_shares(
+        pairs, frame, observed, (mean, cov), (first, last), policy, cfg, flags
     )
-    model_share = []
-    for i, model in enumerate(pairs.models):
-        ratio = observed[i] / mean[i] if mean[i] > 0 else math.inf
-        row = {
-            "model": model,
-            "battles": int(observed[i]),
-            "share": observed[i] / (2.0 * n) if n else 0.0,
-            "expected": mean[i] / (2.0 * n) if n else 0.0,
-            "expected_battles": float(mean[i]),
-            "ratio": ratio,
-            "residual": float(z[i]),
-            "p_value": float(p_raw[i]),
-            "p_adjusted": float(p_adj[i]),
-            "anony_share": anony_counts[i] / observed[i] if observed[i] else None,
-            "first_seen": _ts(first[i]),
-            "last_seen": _ts(last[i]),
-        }
-        model_share.append(row)
-        if p_adj[i] <= cfg.alpha and ratio >= cfg.min_ratio:
-            flags.append(
-                SamplingFlag(
-                    "oversampled",
-                    model,
-                    float(z[i]),
-                    float(p_adj[i]),
-                    f"{model} appeared in {int(observed[i]):,} battles, {ratio:.2f}x the "
-                    f"{mean[i]:,.0f} expected under {policy}",
-                    Severity.MEDIUM,
-                    {"ratio": ratio, "expected_battles": mean[i], "battles": observed[i]},
-                )
-            )
-        elif p_adj[i] <= cfg.alpha and ratio <= 1.0 / cfg.min_ratio:
-            flags.append(
-                SamplingFlag(
-                    "undersampled",
-                    model,
-                    float(z[i]),
-                    float(p_adj[i]),
-                    f"{model} appeared in {int(observed[i]):,} battles, {ratio:.2f}x the "
-                    f"{mean[i]:,.0f} expected under {policy}",
-                    Severity.LOW,
-                    {"ratio": ratio, "expected_battles": mean[i], "battles": observed[i]},
-                )
-            )
 
     provider_share = (
         _provider_shares(pairs, observed, mean, cov, model_map, cfg, n, flags)
@@ -517,6 +458,87 @@ def audit_graph(
         flags=tuple(sorted(flags, key=lambda f: (f.kind, f.subject))),
         notes=tuple(notes),
     )
+
+
+def _fiedler(pairs: PairCounts, components: tuple[tuple[str, ...], ...]) -> dict[str, float]:
+    """Algebraic connectivity of the battle graph (0 when it is disconnected) and of its largest
+    component, plain and normalised."""
+    largest = list(components[0]) if components else []
+    idx = [pairs.models.index(m) for m in largest]
+    sub = pairs.counts[np.ix_(idx, idx)].astype(np.float64)
+    np.fill_diagonal(sub, 0.0)
+    return {
+        "value": fiedler_value(sub) if len(components) == 1 else 0.0,
+        "normalized": fiedler_value(sub, normalized=True) if len(components) == 1 else 0.0,
+        "largest_component_value": fiedler_value(sub),
+        "largest_component_normalized": fiedler_value(sub, normalized=True),
+    }
+
+
+def _model_shares(
+    pairs: PairCounts,
+    frame: pd.DataFrame,
+    observed: np.ndarray,
+    moments: tuple[np.ndarray, np.ndarray],
+    seen: tuple[np.ndarray, np.ndarray],
+    policy: str,
+    cfg: SamplingConfig,
+    flags: list[SamplingFlag],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Each model's share of battles against the policy's expectation (``moments``: mean and
+    covariance of the appearance counts), and the global share test; appends over- and
+    under-sampling flags."""
+    mean, cov = moments
+    first, last = seen
+    k = len(pairs.models)
+    n = len(frame)
+    z, p_raw = z_test_counts(observed, mean, np.diag(cov))
+    p_adj = adjust_pvalues(p_raw, cfg.correction)
+    stat, dof, p_global = quadratic_form_test(observed, mean, cov)
+    share_test = {"policy": policy, "statistic": stat, "dof": dof, "p_value": p_global}
+    anony = frame["anony"].to_numpy(dtype=bool)
+    anony_counts = np.bincount(pairs.a[anony], minlength=k) + np.bincount(
+        pairs.b[anony], minlength=k
+    )
+    model_share = []
+    for i, model in enumerate(pairs.models):
+        ratio = observed[i] / mean[i] if mean[i] > 0 else math.inf
+        row = {
+            "model": model,
+            "battles": int(observed[i]),
+            "share": observed[i] / (2.0 * n) if n else 0.0,
+            "expected": mean[i] / (2.0 * n) if n else 0.0,
+            "expected_battles": float(mean[i]),
+            "ratio": ratio,
+            "residual": float(z[i]),
+            "p_value": float(p_raw[i]),
+            "p_adjusted": float(p_adj[i]),
+            "anony_share": anony_counts[i] / observed[i] if observed[i] else None,
+            "first_seen": _ts(first[i]),
+            "last_seen": _ts(last[i]),
+        }
+        model_share.append(row)
+        if not p_adj[i] <= cfg.alpha:  # (NaN never flags)
+            continue
+        if ratio >= cfg.min_ratio:
+            kind, severity = "oversampled", Severity.MEDIUM
+        elif ratio <= 1.0 / cfg.min_ratio:
+            kind, severity = "undersampled", Severity.LOW
+        else:
+            continue
+        flags.append(
+            SamplingFlag(
+                kind,
+                model,
+                float(z[i]),
+                float(p_adj[i]),
+                f"{model} appeared in {int(observed[i]):,} battles, {ratio:.2f}x the "
+                f"{mean[i]:,.0f} expected under {policy}",
+                severity,
+                {"ratio": ratio, "expected_battles": mean[i], "battles": observed[i]},
+            )
+        )
+    return model_share, share_test
 
 
 def _ts(value: float) -> float | None:

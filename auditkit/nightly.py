@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from auditkit.audit import AuditResult, run_audit, sha256_file
 from auditkit.clean import canonical_json
-from auditkit.detectors.base import Severity
 from auditkit.errors import ExitCode, InputError
+from auditkit.findings import Severity
 from auditkit.ledger import Ledger
 from auditkit.rulepack import RulePack
 from auditkit.rules import load_rules

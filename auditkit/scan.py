@@ -24,9 +24,9 @@ from typing import Any
 import pandas as pd
 
 from auditkit.clean import canonical_json
-from auditkit.detectors.base import Finding, Severity
 from auditkit.detectors.identity import IdentityLeakDetector
 from auditkit.errors import InputError
+from auditkit.findings import Finding, Severity
 from auditkit.identity.lexicon import load_identity_rules
 from auditkit.models_map import load_model_map
 from auditkit.rulepack import RulePack

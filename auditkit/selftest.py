@@ -36,7 +36,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from auditkit.clean import apply_policy
 from auditkit.detectors import get_detector
-from auditkit.detectors.base import Finding
+from auditkit.findings import Finding
 from auditkit.fragility import VoteCells, added_votes_to_rank, vote_cells
 from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable, coerce_frame

@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     """Load, audit, print; exit 1 only when ``--fail-on`` is given and met."""
-    from auditkit.detectors.base import Severity
+    from auditkit.findings import Severity
     from auditkit.graph import audit_graph, fit_ratings_frame
     from auditkit.io import load_battles
     from auditkit.rules import load_rules

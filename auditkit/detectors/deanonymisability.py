@@ -33,8 +33,8 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
-from auditkit.detectors.identity import message_text
 from auditkit.errors import RuleError
+from auditkit.identity.text import message_text
 from auditkit.rulepack import RulePack, require
 
 if TYPE_CHECKING:

@@ -25,6 +25,7 @@ from auditkit.identity.matcher import (
     is_probe,
     is_roleplay,
 )
+from auditkit.identity.text import message_text
 from auditkit.models_map import ModelInfo, ModelMap, load_model_map
 
 if TYPE_CHECKING:
@@ -34,17 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["IdentityLeakDetector", "claim_is_true", "merge_identity_results", "message_text"]
 
 DetectorFactory.seed = 0  # langdetect is randomised; a fixed seed makes findings reproducible
-
-
-def message_text(content: Any) -> str:
-    """The text of a message's ``content`` (a string, or a list of ``{"type","text"}`` parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Mapping):
-        return str(content.get("text") or content.get("answer") or "")
-    if isinstance(content, Iterable):
-        return "\n".join(message_text(part) for part in content)
-    return ""
 
 
 def claim_is_true(claimed_family: str | None, claimed_maker: str, actual: ModelInfo) -> bool | None:

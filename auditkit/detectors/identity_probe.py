@@ -13,39 +13,21 @@ as evidence. The probe patterns are data: rules/identity/context.yaml ``probes``
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
 import pandas as pd
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
-from auditkit.detectors.identity import message_text
 from auditkit.errors import RuleError
 from auditkit.identity.lexicon import load_identity_rules
+from auditkit.identity.text import probing_turn
 from auditkit.rulepack import RulePack, require
 
 if TYPE_CHECKING:
     from auditkit.schema import BattleTable
 
 __all__ = ["IdentityProbeDetector", "probing_turn"]
-
-
-def probing_turn(conversation: Any, probes: Any) -> tuple[int, str] | None:
-    """The first user turn (1-based) that probes identity and its text, or None."""
-    if isinstance(conversation, np.ndarray):
-        conversation = conversation.tolist()
-    if not isinstance(conversation, list | tuple):
-        return None
-    turn = 0
-    for message in conversation:
-        if not isinstance(message, Mapping) or message.get("role") != "user":
-            continue
-        turn += 1
-        text = message_text(message.get("content"))
-        if any(p.search(text) for p in probes):
-            return turn, text
-    return None
 
 
 @register

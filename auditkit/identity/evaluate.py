@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from auditkit.detectors.base import Severity
+from auditkit.findings import Severity
 
 if TYPE_CHECKING:
     from auditkit.rulepack import RulePack

@@ -28,7 +28,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
-from auditkit.detectors.base import jsonable
+from auditkit.findings import jsonable
 from auditkit.schema import TAG_PREFIX, BattleTable, Winner
 from auditkit.stats.bootstrap import bootstrap_bt_cells, bootstrap_rank_bounds
 from auditkit.stats.bradley_terry import fit_bt_pairs, fit_davidson_pairs
@@ -473,6 +473,66 @@ def fit_ratings(
             battles = battles.with_frame(battles.frame.loc[rows].reset_index(drop=True))
         return _fit_per_component(battles, options, pair_weights)
     full = battles.frame
+    pos, all_models, ia, ib, y, dropped = _select_votes(full, options, rows)
+    n_all = len(all_models)
+    weights = _vote_weights(full, pos, options, pair_weights)
+    # From here on a "row" is a cell of identical votes (A, B, outcome, weight) with its count:
+    # the fit works on cells anyway, and 10M votes make a few hundred cells, not 10M-long arrays.
+    # Style control needs each vote's own features, so it keeps one row per vote.
+    count = np.ones(len(pos), dtype=np.int64)
+    if not options.style_control:
+        ia, ib, y, weights, count = _cells(ia, ib, y, weights, n_all)
+    battles_per_model = np.bincount(ia, count, minlength=n_all) + np.bincount(
+        ib, count, minlength=n_all
+    )
+    active, unratable, components = _rateable_models(
+        ia, ib, y, count, battles_per_model, all_models, options
+    )
+
+    rated_models = [m for m, keep in zip(all_models, active, strict=True) if keep]
+    in_fit = active[ia] & active[ib]  # cells (or votes) between rated models
+    n = len(rated_models)
+    remap = np.full(n_all, -1, dtype=np.int64)
+    remap[np.flatnonzero(active)] = np.arange(n)
+    ra, rb, ry, rw = remap[ia[in_fit]], remap[ib[in_fit]], y[in_fit], weights[in_fit]
+    if n and options.style_control:
+        fit = _fit_style_controlled(full.iloc[pos[in_fit]], ra, rb, ry, rw, n, options)
+    elif n:
+        fit = _fit_cells(ra, rb, ry, rw, count[in_fit], n, options)
+    else:
+        fit = _Fit.empty(n)
+    index = {m: i for i, m in enumerate(all_models)}
+    table, anchor_applied = _rating_table(
+        rated_models,
+        fit,
+        unratable,
+        [int(battles_per_model[index[m]]) for m in rated_models],
+        [int(battles_per_model[index[m]]) for m in unratable],
+        options,
+    )
+    return RatingResult(
+        table=table,
+        options=options,
+        unratable=dict(sorted(unratable.items())),
+        components=tuple(components),
+        n_battles=int(count[in_fit].sum()),
+        dropped=dropped,
+        anchor_applied=anchor_applied,
+        tie_parameter=fit.tie_parameter,
+        style=fit.style,
+    )
+
+
+def _select_votes(
+    full: pd.DataFrame, options: RatingOptions, rows: np.ndarray | None
+) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """The votes to rate: the flagged ``rows`` less non-anonymous votes (by default), self-battles
+    and (when asked) ties.
+
+    Returns ``(pos, models, a, b, y, dropped)``: their row positions, the models they name, each
+    vote's codes into ``models`` and A's score (1 win, 0.5 tie, 0 loss), and the votes left out
+    by reason.
+    """
     # Work on integer codes and row positions; the (wide) frame is only sliced when a weight or
     # style column is needed, which keeps a 1M-row fit in numpy.
     n_rows = len(full)
@@ -498,13 +558,17 @@ def fit_ratings(
     present[ib_all[pos]] = True
     old_to_new = np.cumsum(present) - 1
     all_models = [str(m) for m, here in zip(uniques, present, strict=True) if here]
-    index = {m: i for i, m in enumerate(all_models)}
-    n_all = len(all_models)
-    ia = old_to_new[ia_all[pos]]
-    ib = old_to_new[ib_all[pos]]
-    y = y_all[pos]
-    # Arrays over every row are not needed past here (≈25 bytes a vote).
-    del ia_all, ib_all, y_all, keep
+    # Arrays over every row are not kept past here (≈25 bytes a vote).
+    return pos, all_models, old_to_new[ia_all[pos]], old_to_new[ib_all[pos]], y_all[pos], dropped
+
+
+def _vote_weights(
+    full: pd.DataFrame,
+    pos: np.ndarray,
+    options: RatingOptions,
+    pair_weights: pd.DataFrame | None,
+) -> np.ndarray:
+    """Each selected vote's weight: the product of every reweighting asked for (1 when none)."""
     weights = np.ones(len(pos))
     if options.reweight != "none" or pair_weights is not None or options.weight_column:
         frame = full.iloc[pos]
@@ -516,16 +580,24 @@ def fit_ratings(
             weights = weights * _weights_from_table(frame, pair_weights)
         if options.weight_column is not None:
             weights = weights * frame[options.weight_column].to_numpy(dtype=np.float64)
-    # From here on a "row" is a cell of identical votes (A, B, outcome, weight) with its count:
-    # the fit works on cells anyway, and 10M votes make a few hundred cells, not 10M-long arrays.
-    # Style control needs each vote's own features, so it keeps one row per vote.
-    count = np.ones(len(pos), dtype=np.int64)
-    if not options.style_control:
-        ia, ib, y, weights, count = _cells(ia, ib, y, weights, n_all)
-    battles_per_model = np.bincount(ia, count, minlength=n_all) + np.bincount(
-        ib, count, minlength=n_all
-    )
+    return weights
 
+
+def _rateable_models(
+    ia: np.ndarray,
+    ib: np.ndarray,
+    y: np.ndarray,
+    count: np.ndarray,
+    battles_per_model: np.ndarray,
+    all_models: list[str],
+    options: RatingOptions,
+) -> tuple[np.ndarray, dict[str, str], list[tuple[str, ...]]]:
+    """Which models can be rated honestly: ``(active, unratable reasons, components)``.
+
+    Set aside, in this order: fewer battles than ``min_battles``; outside the largest connected
+    component; without an L2 prior, an infinite maximum-likelihood strength.
+    """
+    n_all = len(all_models)
     unratable: dict[str, str] = {}
     active = np.ones(n_all, dtype=bool)
     if options.min_battles > 0:
@@ -534,12 +606,25 @@ def fit_ratings(
                 f"only {int(battles_per_model[i])} battles (< min_battles {options.min_battles})"
             )
             active[i] = False
+    components = _set_aside_disconnected(ia, ib, count, all_models, active, unratable)
+    # Infinite MLE: the directed scored-against graph must be strongly connected (no L2 prior).
+    if options.l2 <= 0 and active.any():
+        _set_aside_infinite(ia, ib, y, count, all_models, active, unratable)
+    return active, unratable, components
 
-    def rows_within(mask: np.ndarray) -> np.ndarray:
-        return np.asarray(mask[ia] & mask[ib])
 
-    # Weak components of the battle graph among active models.
-    rows = rows_within(active)
+def _set_aside_disconnected(
+    ia: np.ndarray,
+    ib: np.ndarray,
+    count: np.ndarray,
+    all_models: list[str],
+    active: np.ndarray,
+    unratable: dict[str, str],
+) -> list[tuple[str, ...]]:
+    """The weak components of the battle graph among active models, largest first; every active
+    model outside the largest is set aside (``active``/``unratable`` updated in place)."""
+    n_all = len(all_models)
+    rows = active[ia] & active[ib]
     graph = _edge_graph(ia[rows], ib[rows], n_all)
     _, comp = connected_components(graph, directed=False)
     comp_battles = np.bincount(
@@ -560,145 +645,202 @@ def fit_ratings(
                 "model(s)); ratings across components are not comparable"
             )
             active[i] = False
+    return components
 
-    # Infinite MLE: the directed scored-against graph must be strongly connected (no L2 prior).
-    if options.l2 <= 0 and active.any():
-        rows = rows_within(active)
-        labels, scc_battles = _scc_core(
-            ia[rows], ib[rows], y[rows], count[rows].astype(np.float64), n_all
-        )
-        present = np.bincount(labels[active], minlength=len(scc_battles)) > 0
-        core = int(np.argmax(np.where(present, scc_battles, -1.0)))
-        for i in np.flatnonzero(active & (labels != core)):
-            sel = rows & ((ia == i) | (ib == i))
-            score = np.where(ia[sel] == i, y[sel], 1.0 - y[sel])
-            if np.all(score == 1.0):
-                why = "won every battle: maximum-likelihood rating is +infinity"
-            elif np.all(score == 0.0):
-                why = "lost every battle: maximum-likelihood rating is -infinity"
-            else:
-                why = (
-                    "belongs to a group that never loses (or never wins) against the other "
-                    "models: maximum-likelihood rating is infinite"
-                )
-            unratable[all_models[i]] = why
-            active[i] = False
 
-    rated_models = [m for m, keep in zip(all_models, active, strict=True) if keep]
-    sub_index = {m: k for k, m in enumerate(rated_models)}
-    rows = rows_within(active)
-    n = len(rated_models)
-    remap = np.full(n_all, -1, dtype=np.int64)
-    remap[np.flatnonzero(active)] = np.arange(n)
-    ra, rb, ry, rw = remap[ia[rows]], remap[ib[rows]], y[rows], weights[rows]
-    n_battles = int(count[rows].sum())
+def _set_aside_infinite(
+    ia: np.ndarray,
+    ib: np.ndarray,
+    y: np.ndarray,
+    count: np.ndarray,
+    all_models: list[str],
+    active: np.ndarray,
+    unratable: dict[str, str],
+) -> None:
+    """Set aside every active model outside the strongly connected core of the directed
+    scored-against graph: its maximum-likelihood strength is infinite (updated in place)."""
+    rows = active[ia] & active[ib]
+    labels, scc_battles = _scc_core(
+        ia[rows], ib[rows], y[rows], count[rows].astype(np.float64), len(all_models)
+    )
+    present = np.bincount(labels[active], minlength=len(scc_battles)) > 0
+    core = int(np.argmax(np.where(present, scc_battles, -1.0)))
+    for i in np.flatnonzero(active & (labels != core)):
+        sel = rows & ((ia == i) | (ib == i))
+        score = np.where(ia[sel] == i, y[sel], 1.0 - y[sel])
+        if np.all(score == 1.0):
+            why = "won every battle: maximum-likelihood rating is +infinity"
+        elif np.all(score == 0.0):
+            why = "lost every battle: maximum-likelihood rating is -infinity"
+        else:
+            why = (
+                "belongs to a group that never loses (or never wins) against the other "
+                "models: maximum-likelihood rating is infinite"
+            )
+        unratable[all_models[i]] = why
+        active[i] = False
 
-    theta = np.zeros(n)
-    lower = np.full(n, np.nan)
-    upper = np.full(n, np.nan)
-    rank_best = np.full(n, np.nan)
-    rank_worst = np.full(n, np.nan)
-    z = float(ndtri(0.5 + options.confidence / 2.0))  # norm.ppf without importing scipy.stats
+
+@dataclass(frozen=True)
+class _Fit:
+    """Strengths (natural-log scale) of the rated models, their interval and rank bounds."""
+
+    theta: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    rank_best: np.ndarray
+    rank_worst: np.ndarray
     tie_parameter: float | None = None
     style: StyleCoefficients | None = None
-    alpha = options.alpha
 
-    if n and options.style_control:
-        counts = _style_counts(full.iloc[pos[rows]])
-        if counts is None:
-            raise ValueError(
-                "style control needs style_{a,b}_{tokens,headers,lists,bold} columns or "
-                "conversation_a/conversation_b text"
-            )
-        x = style_feature_matrix(*counts)
-        theta, beta = fit_contextual_bt(
-            ra, rb, ry, x, n, weights=rw / rw.mean() if len(rw) else rw, reg=options.style_reg
+    @classmethod
+    def empty(cls, n: int) -> _Fit:
+        nan = np.full(n, np.nan)
+        return cls(np.zeros(n), nan, nan.copy(), nan.copy(), nan.copy())
+
+
+def _z(options: RatingOptions) -> float:
+    return float(ndtri(0.5 + options.confidence / 2.0))  # norm.ppf without importing scipy.stats
+
+
+def _fit_style_controlled(
+    frame: pd.DataFrame,
+    ra: np.ndarray,
+    rb: np.ndarray,
+    ry: np.ndarray,
+    rw: np.ndarray,
+    n: int,
+    options: RatingOptions,
+) -> _Fit:
+    """Contextual BT with the style features of each vote in ``frame`` (one row per vote)."""
+    z = _z(options)
+    # Intervals and rank bounds stay NaN unless options.ci asks for them (arrays are replaced,
+    # never written into, so one NaN array serves all four).
+    lower = upper = rank_best = rank_worst = np.full(n, np.nan)
+    counts = _style_counts(frame)
+    if counts is None:
+        raise ValueError(
+            "style control needs style_{a,b}_{tokens,headers,lists,bold} columns or "
+            "conversation_a/conversation_b text"
         )
-        norm_w = rw / rw.mean() if len(rw) else rw
-        if options.ci == "sandwich":
-            cov = contextual_bt_sandwich(
-                theta,
-                beta,
-                ra,
-                rb,
-                ry,
-                x,
-                weights=norm_w,
+    x = style_feature_matrix(*counts)
+    theta, beta = fit_contextual_bt(
+        ra, rb, ry, x, n, weights=rw / rw.mean() if len(rw) else rw, reg=options.style_reg
+    )
+    norm_w = rw / rw.mean() if len(rw) else rw
+    if options.ci == "sandwich":
+        cov = contextual_bt_sandwich(
+            theta,
+            beta,
+            ra,
+            rb,
+            ry,
+            x,
+            weights=norm_w,
+            reg=options.style_reg,
+            hessian_reg=options.hessian_reg,
+        )
+        se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+        lower, upper = theta - z * se[:n], theta + z * se[:n]
+        b_lo, b_hi = beta - z * se[n:], beta + z * se[n:]
+        rank_best, rank_worst = (r.astype(float) for r in interval_ranks(lower, upper))
+    elif options.ci == "bootstrap":
+        rng = np.random.default_rng(options.random_state)
+        th_s = np.empty((options.n_bootstrap, n))
+        be_s = np.empty((options.n_bootstrap, len(beta)))
+        for r in range(options.n_bootstrap):
+            pick = rng.integers(0, len(ry), len(ry))
+            th_s[r], be_s[r] = fit_contextual_bt(
+                ra[pick],
+                rb[pick],
+                ry[pick],
+                x[pick],
+                n,
+                weights=norm_w[pick],
                 reg=options.style_reg,
-                hessian_reg=options.hessian_reg,
             )
-            se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-            lower, upper = theta - z * se[:n], theta + z * se[:n]
-            b_lo, b_hi = beta - z * se[n:], beta + z * se[n:]
-            rank_best, rank_worst = (r.astype(float) for r in interval_ranks(lower, upper))
-        elif options.ci == "bootstrap":
-            rng = np.random.default_rng(options.random_state)
-            th_s = np.empty((options.n_bootstrap, n))
-            be_s = np.empty((options.n_bootstrap, len(beta)))
-            for r in range(options.n_bootstrap):
-                pick = rng.integers(0, len(ry), len(ry))
-                th_s[r], be_s[r] = fit_contextual_bt(
-                    ra[pick],
-                    rb[pick],
-                    ry[pick],
-                    x[pick],
-                    n,
-                    weights=norm_w[pick],
-                    reg=options.style_reg,
-                )
-            q = (50 - 50 * options.confidence, 50 + 50 * options.confidence)
-            lower, upper = np.percentile(th_s, q, axis=0)
-            b_lo, b_hi = np.percentile(be_s, q, axis=0)
-            rank_best, rank_worst = (r.astype(float) for r in bootstrap_rank_bounds(th_s))
-        else:
-            b_lo = b_hi = np.full(len(beta), np.nan)
-        style = StyleCoefficients(
-            features=STYLE_FEATURES,
-            coef=tuple(float(v) for v in beta),
-            ci_lower=tuple(float(v) for v in b_lo),
-            ci_upper=tuple(float(v) for v in b_hi),
-        )
-    elif n:
-        ca, cb, cy, cw, cc = ra, rb, ry, rw, count[rows]  # already cells, in _cells' order
-        if options.ties == "davidson":
-            theta, tie_parameter = _fit_davidson_cells(ca, cb, cy, cc * cw, n, options.l2)
-        else:
-            theta = fit_bt_pairs(ca, cb, cc * cw * cy, cc * cw, n, l2=options.l2)
-        if options.ci == "sandwich":
-            cov = bt_sandwich_cov(theta, ca, cb, cy, cc, cw, hessian_reg=options.hessian_reg)
-            se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-            lower, upper = theta - z * se, theta + z * se
-            rank_best, rank_worst = (r.astype(float) for r in interval_ranks(lower, upper))
-        elif options.ci == "bootstrap":
-            if options.ties == "davidson":
-                samples = _bootstrap_davidson(ca, cb, cy, cc, cw, n, options)
-            else:
-                samples = bootstrap_bt_cells(
-                    ca,
-                    cb,
-                    cy,
-                    cc,
-                    n,
-                    weights=cw,
-                    n_rounds=options.n_bootstrap,
-                    random_state=options.random_state,
-                    l2=options.l2,
-                    init=theta,
-                )
-            q = (50 - 50 * options.confidence, 50 + 50 * options.confidence)
-            lower, upper = np.percentile(samples, q, axis=0)
-            rank_best, rank_worst = (r.astype(float) for r in bootstrap_rank_bounds(samples))
+        q = (50 - 50 * options.confidence, 50 + 50 * options.confidence)
+        lower, upper = np.percentile(th_s, q, axis=0)
+        b_lo, b_hi = np.percentile(be_s, q, axis=0)
+        rank_best, rank_worst = (r.astype(float) for r in bootstrap_rank_bounds(th_s))
+    else:
+        b_lo = b_hi = np.full(len(beta), np.nan)
+    style = StyleCoefficients(
+        features=STYLE_FEATURES,
+        coef=tuple(float(v) for v in beta),
+        ci_lower=tuple(float(v) for v in b_lo),
+        ci_upper=tuple(float(v) for v in b_hi),
+    )
+    return _Fit(theta, lower, upper, rank_best, rank_worst, style=style)
 
+
+def _fit_cells(
+    ca: np.ndarray,
+    cb: np.ndarray,
+    cy: np.ndarray,
+    cw: np.ndarray,
+    cc: np.ndarray,
+    n: int,
+    options: RatingOptions,
+) -> _Fit:
+    """BT (or Davidson, with ties as a third outcome) on cells of identical votes (``cc`` each)."""
+    z = _z(options)
+    lower = upper = rank_best = rank_worst = np.full(n, np.nan)  # unless options.ci asks
+    tie_parameter: float | None = None
+    if options.ties == "davidson":
+        theta, tie_parameter = _fit_davidson_cells(ca, cb, cy, cc * cw, n, options.l2)
+    else:
+        theta = fit_bt_pairs(ca, cb, cc * cw * cy, cc * cw, n, l2=options.l2)
+    if options.ci == "sandwich":
+        cov = bt_sandwich_cov(theta, ca, cb, cy, cc, cw, hessian_reg=options.hessian_reg)
+        se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+        lower, upper = theta - z * se, theta + z * se
+        rank_best, rank_worst = (r.astype(float) for r in interval_ranks(lower, upper))
+    elif options.ci == "bootstrap":
+        if options.ties == "davidson":
+            samples = _bootstrap_davidson(ca, cb, cy, cc, cw, n, options)
+        else:
+            samples = bootstrap_bt_cells(
+                ca,
+                cb,
+                cy,
+                cc,
+                n,
+                weights=cw,
+                n_rounds=options.n_bootstrap,
+                random_state=options.random_state,
+                l2=options.l2,
+                init=theta,
+            )
+        q = (50 - 50 * options.confidence, 50 + 50 * options.confidence)
+        lower, upper = np.percentile(samples, q, axis=0)
+        rank_best, rank_worst = (r.astype(float) for r in bootstrap_rank_bounds(samples))
+    return _Fit(theta, lower, upper, rank_best, rank_worst, tie_parameter=tie_parameter)
+
+
+def _rating_table(
+    rated_models: list[str],
+    fit: _Fit,
+    unratable: dict[str, str],
+    rated_battles: list[int],
+    unrated_battles: list[int],
+    options: RatingOptions,
+) -> tuple[pd.DataFrame, bool]:
+    """The leaderboard (``RATING_COLUMNS``): rated models by rating, then the unrated by name;
+    and whether the anchor was applied."""
+    n = len(rated_models)
     # Ratings on the leaderboard scale, then the anchor shift.
-    rating = options.init_rating + alpha * theta
-    lower_r = options.init_rating + alpha * lower
-    upper_r = options.init_rating + alpha * upper
+    alpha = options.alpha
+    rating = options.init_rating + alpha * fit.theta
+    lower_r = options.init_rating + alpha * fit.lower
+    upper_r = options.init_rating + alpha * fit.upper
     anchor_applied = False
-    if options.anchor is not None and options.anchor[0] in sub_index:
-        shift = options.anchor[1] - rating[sub_index[options.anchor[0]]]
+    if options.anchor is not None and options.anchor[0] in rated_models:
+        shift = options.anchor[1] - rating[rated_models.index(options.anchor[0])]
         rating, lower_r, upper_r = rating + shift, lower_r + shift, upper_r + shift
         anchor_applied = True
 
+    rank_best, rank_worst = fit.rank_best, fit.rank_worst
     if options.ci == "none" or not n:
         order = np.argsort(-rating, kind="stable")
         ordinal = np.empty(n)
@@ -717,7 +859,7 @@ def fit_ratings(
             "rank": rank,
             "rank_lower": rank_best,
             "rank_upper": rank_worst,
-            "battles": [int(battles_per_model[index[m]]) for m in rated_models],
+            "battles": rated_battles,
             "rateable": True,
             "note": "",
         }
@@ -731,7 +873,7 @@ def fit_ratings(
             "rank": np.nan,
             "rank_lower": np.nan,
             "rank_upper": np.nan,
-            "battles": [int(battles_per_model[index[m]]) for m in unratable],
+            "battles": unrated_battles,
             "rateable": False,
             "note": list(unratable.values()),
         }
@@ -742,17 +884,7 @@ def fit_ratings(
         table[col] = table[col].astype("Int64")
     table["battles"] = table["battles"].astype("int64")
     table["rateable"] = table["rateable"].astype(bool)
-    return RatingResult(
-        table=table[list(RATING_COLUMNS)],
-        options=options,
-        unratable=dict(sorted(unratable.items())),
-        components=tuple(components),
-        n_battles=n_battles,
-        dropped=dropped,
-        anchor_applied=anchor_applied,
-        tie_parameter=tie_parameter,
-        style=style,
-    )
+    return table[list(RATING_COLUMNS)], anchor_applied
 
 
 def _cells(

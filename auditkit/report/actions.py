@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditkit.detectors.base import DetectorResult, Finding, Severity, get_detector
+from auditkit.detectors.base import get_detector
+from auditkit.findings import DetectorResult, Finding, Severity
 
 __all__ = [
     "Action",

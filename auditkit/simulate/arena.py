@@ -373,19 +373,69 @@ def _windows(
     return np.minimum(start + days * _DAY + hours * 3600.0, max(start, end - length))
 
 
-def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> SimulatedArena:
-    """Simulate an arena: battles (a canonical :class:`BattleTable`) and the truth about them.
+def _model_code(index: Mapping[str, int], name: str, attack: Attack) -> int:
+    """The code of model ``name``, which ``attack`` names (an error when the arena has no such model)."""
+    if name not in index:
+        raise ValueError(f"{attack.kind}: unknown model {name!r}")
+    return index[name]
 
-    Deterministic: the same config and seed give identical battles and truth. Attack votes are drawn
-    from the same sampling policy as honest battles (an attacker sees anonymous battles and votes only
-    in the ones that serve the attack; the simulator assumes the attacker recognises models, as
-    Min et al. 2025 report is achievable from identity leaks and style).
-    """
-    config = config or ArenaConfig()
-    streams = np.random.SeedSequence(seed).spawn(7)  # the first six as before stream 7 existed
-    rng_models, rng_votes, rng_attacks, rng_meta, rng_text, rng_ids, rng_people = (
-        np.random.default_rng(s) for s in streams
-    )
+
+@dataclass
+class _Arena:
+    """The arena under construction: its models, sampling policy, tie model and period, and the
+    voter and vote tables the honest layer and then each attack fill."""
+
+    models: list[str]
+    index: dict[str, int]
+    strengths: np.ndarray
+    weights: np.ndarray
+    style: tuple[np.ndarray, np.ndarray]  # (verbosity, markdown) per model
+    pair_i: np.ndarray
+    pair_j: np.ndarray
+    pair_p: np.ndarray  # probability of each pair (i < j) per battle
+    tie_total: float
+    closeness_mean: float  # mean of 4 s (1 - s) over the sampling policy
+    tie_c: float
+    bothbad_share: float
+    start: float
+    end: float
+    voters: _Voters = field(default_factory=_Voters)
+    rows: _Rows = field(default_factory=_Rows)
+
+    @property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.pair_i, self.pair_j, self.pair_p
+
+    def check_model(self, name: str, attack: Attack) -> int:
+        return _model_code(self.index, name, attack)
+
+    def honest_block(
+        self,
+        rng: np.random.Generator,
+        counts: np.ndarray,
+        first_voter: int,
+        bias: np.ndarray,
+        timing: _Timing,
+        label: str,
+        attack_id: str | None,
+        windows: np.ndarray | None = None,
+        window_length: float = 0.0,
+        voter_of_person: np.ndarray | None = None,
+    ) -> None:
+        """``counts[i]`` honest votes of person i, on pairs drawn from the policy, as vote rows."""
+        n = int(counts.sum())
+        owner = np.repeat(np.arange(len(counts)), counts)
+        a, b = _draw_pairs(rng, self.pair_i, self.pair_j, self.pair_p, n)
+        probs = tie_probabilities(self.strengths[a], self.strengths[b], self.tie_c)
+        winner = _sample_outcomes(rng, probs, bias[owner], self.bothbad_share)
+        times = _session_times(rng, counts, timing, self.start, self.end, windows, window_length)
+        voter = first_voter + (owner if voter_of_person is None else voter_of_person[owner])
+        self.rows.add(a, b, winner, voter, times, label, attack_id)
+
+
+def _setup_arena(config: ArenaConfig, rng_models: np.random.Generator) -> _Arena:
+    """Models, their strengths and styles, the pair-sampling policy (with the attacks that change
+    it) and the tie model calibrated to the configured tie rate."""
     models = _model_names(config)
     n_models = len(models)
     n_base = len(config.models) if config.models is not None else config.n_models
@@ -403,24 +453,18 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
     style_verbosity = rng_models.uniform(0.1, 1.0, n_models)
     style_markdown = rng_models.uniform(0.0, 0.95, n_models)
 
-    def check_model(name: str, attack: Attack) -> int:
-        if name not in index:
-            raise ValueError(f"{attack.kind}: unknown model {name!r}")
-        return index[name]
-
-    attack_ids = [f"{a.kind}-{k}" for k, a in enumerate(config.attacks, start=1)]
     groups: list[np.ndarray] = []
     for attack in config.attacks:
         if isinstance(attack, OverSampling):
             if attack.factor <= 0:
                 raise ValueError("over_sampling: factor must be > 0")
-            weights[check_model(attack.model, attack)] *= attack.factor
+            weights[_model_code(index, attack.model, attack)] *= attack.factor
         elif isinstance(attack, DisconnectedGroup):
             names = list(attack.models) or models[-attack.n_models :]
             if len(names) < 2 or len(names) >= n_models:
                 raise ValueError("disconnected_group needs 2+ models and some outside the group")
             member = np.zeros(n_models, dtype=bool)
-            member[[check_model(m, attack) for m in names]] = True
+            member[[_model_code(index, m, attack) for m in names]] = True
             groups.append(member)
     if (weights < 0).any() or (weights > 0).sum() < 2:
         raise ValueError("sampling weights must be >= 0 with at least two positive")
@@ -438,219 +482,300 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
     bothbad_share = config.bothbad_rate / tie_total if tie_total > 0 else 0.0
 
     start = float(config.start_time)
-    end = start + config.days * _DAY
-    voters = _Voters()
-    rows = _Rows()
-    attack_records: list[dict[str, Any]] = []
-
-    vote_attacks = (
-        TargetStuffing,
-        OmnipresentStuffing,
-        SybilStuffing,
-        PositionBot,
-        RandomBot,
-        SharedAddress,
-        CamouflageStuffing,
-        NewAccountSwarm,
-        IdentityProbeStuffing,
+    return _Arena(
+        models=models,
+        index=index,
+        strengths=strengths,
+        weights=weights,
+        style=(style_verbosity, style_markdown),
+        pair_i=pair_i,
+        pair_j=pair_j,
+        pair_p=pair_p,
+        tie_total=tie_total,
+        closeness_mean=expected,
+        tie_c=tie_c,
+        bothbad_share=bothbad_share,
+        start=start,
+        end=start + config.days * _DAY,
     )
+
+
+_VOTE_ATTACKS = (
+    TargetStuffing,
+    OmnipresentStuffing,
+    SybilStuffing,
+    PositionBot,
+    RandomBot,
+    SharedAddress,
+    CamouflageStuffing,
+    NewAccountSwarm,
+    IdentityProbeStuffing,
+)
+
+
+def _honest_vote_count(config: ArenaConfig) -> int:
+    """The battles left to honest voters once every attack has cast its votes (and cover votes)."""
     attack_votes = sum(
-        int(getattr(a, "n_votes", 0)) for a in config.attacks if isinstance(a, vote_attacks)
+        int(getattr(a, "n_votes", 0)) for a in config.attacks if isinstance(a, _VOTE_ATTACKS)
     ) + sum(_cover_votes(a) for a in config.attacks)
     n_honest = config.n_battles - attack_votes
     if n_honest < 0:
         raise ValueError(
             f"attacks cast {attack_votes} votes, more than n_battles ({config.n_battles})"
         )
+    return n_honest
 
-    def honest_block(
-        rng: np.random.Generator,
-        counts: np.ndarray,
-        first_voter: int,
-        bias: np.ndarray,
-        timing: _Timing,
-        label: str,
-        attack_id: str | None,
-        windows: np.ndarray | None = None,
-        window_length: float = 0.0,
-        voter_of_person: np.ndarray | None = None,
-    ) -> None:
-        n = int(counts.sum())
-        owner = np.repeat(np.arange(len(counts)), counts)
-        a, b = _draw_pairs(rng, pair_i, pair_j, pair_p, n)
-        probs = tie_probabilities(strengths[a], strengths[b], tie_c)
-        winner = _sample_outcomes(rng, probs, bias[owner], bothbad_share)
-        times = _session_times(rng, counts, timing, start, end, windows, window_length)
-        voter = first_voter + (owner if voter_of_person is None else voter_of_person[owner])
-        rows.add(a, b, winner, voter, times, label, attack_id)
 
-    # Honest heavy users, then ordinary voters.
+def _honest_voters(
+    arena: _Arena,
+    config: ArenaConfig,
+    rng_votes: np.random.Generator,
+    rng_people: np.random.Generator,
+    n_honest: int,
+) -> dict[str, Any] | None:
+    """Honest heavy users, then ordinary voters; the population's record for the heterogeneous
+    honest layer (None for the uniform one)."""
     heavy = min(config.heavy_users, max(0, n_honest // 10))
     heavy_counts = rng_votes.integers(config.heavy_votes[0], config.heavy_votes[1] + 1, heavy)
     cap = int(config.heavy_share_cap * n_honest)
     if heavy and heavy_counts.sum() > cap:
         heavy_counts = np.maximum(1, (heavy_counts * cap) // heavy_counts.sum())
     if config.honest_layer == "heterogeneous":
-        population = _heterogeneous_honest(
+        return _heterogeneous_honest(
             rng_people,
             rng_votes,
             config,
             n_honest,
             heavy_counts,
-            models,
-            strengths,
-            (pair_i, pair_j, pair_p),
-            tie_total,
-            expected,
-            (start, end),
-            voters,
-            rows,
+            arena.models,
+            arena.strengths,
+            arena.pairs,
+            arena.tie_total,
+            arena.closeness_mean,
+            (arena.start, arena.end),
+            arena.voters,
+            arena.rows,
         )
-    else:
-        population = None
-        regular_voters = None if config.n_voters is None else max(1, config.n_voters - heavy)
-        regular_counts = _regular_counts(
-            rng_votes, n_honest - int(heavy_counts.sum()), regular_voters
-        )
-        first = voters.add(heavy, "honest", None, "heavy")
-        honest_block(
-            rng_votes,
-            heavy_counts,
-            first,
-            rng_votes.uniform(-0.03, 0.03, heavy),
-            HEAVY,
-            "honest",
-            None,
-        )
-        first = voters.add(len(regular_counts), "honest", None, "regular")
-        honest_block(
-            rng_votes,
-            regular_counts,
-            first,
-            np.clip(rng_votes.normal(0, config.position_bias_sd, len(regular_counts)), -0.03, 0.03),
-            HUMAN,
-            "honest",
-            None,
-        )
+    regular_voters = None if config.n_voters is None else max(1, config.n_voters - heavy)
+    regular_counts = _regular_counts(rng_votes, n_honest - int(heavy_counts.sum()), regular_voters)
+    first = arena.voters.add(heavy, "honest", None, "heavy")
+    arena.honest_block(
+        rng_votes,
+        heavy_counts,
+        first,
+        rng_votes.uniform(-0.03, 0.03, heavy),
+        HEAVY,
+        "honest",
+        None,
+    )
+    first = arena.voters.add(len(regular_counts), "honest", None, "regular")
+    arena.honest_block(
+        rng_votes,
+        regular_counts,
+        first,
+        np.clip(rng_votes.normal(0, config.position_bias_sd, len(regular_counts)), -0.03, 0.03),
+        HUMAN,
+        "honest",
+        None,
+    )
+    return None
 
-    # Attacks, in the order given; each is one block of rows and voters.
+
+def _target_stuffing(
+    rng: np.random.Generator,
+    arena: _Arena,
+    attack: TargetStuffing | SybilStuffing,
+    attack_id: str,
+    record: dict[str, Any],
+) -> None:
+    """Votes for one model in its battles: a few stuffers, or a sybil ring voting in short windows
+    from three shared /24 address blocks."""
+    pair_i, pair_j, pair_p = arena.pairs
+    start, end, voters = arena.start, arena.end, arena.voters
+    target = arena.check_model(attack.target, attack)
+    mask = (pair_i == target) | (pair_j == target)
+    if isinstance(attack, SybilStuffing):
+        k = attack.n_voters or max(1, round(attack.n_votes / 6))
+        k = min(k, attack.n_votes) if attack.n_votes else 0
+        share = rng.uniform(3, 10, k)
+        counts = np.floor(share / share.sum() * attack.n_votes).astype(np.int64)
+        counts[: attack.n_votes - int(counts.sum())] += 1
+        n_windows = min(3, 1 + attack.n_votes // 400)
+        window_length = 2 * 3600.0
+        windows = _windows(rng, n_windows, window_length, start, end)
+        subnets = rng.integers(1 << 16, 224 << 16, 3)
+        first = len(voters.label)
+        for v in range(k):
+            voters.add(1, attack.kind, attack_id, "sybil", int(subnets[v % 3]))
+        times = _session_times(rng, counts, SYBIL, start, end, windows, window_length)
+        record["windows"] = [[float(w), float(w + window_length)] for w in windows]
+    else:
+        k = attack.n_voters
+        counts = _counts_even(attack.n_votes, k)
+        first = voters.add(k, attack.kind, attack_id, "stuffer")
+        times = _session_times(rng, counts, STUFFER, start, end)
+    a, b = _draw_pairs(rng, pair_i, pair_j, np.where(mask, pair_p, 0.0), attack.n_votes)
+    winner = np.where(a == target, A_WINS, B_WINS)
+    owner = np.repeat(np.arange(k), counts)
+    arena.rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+    record["models"] = [attack.target]
+
+
+def _omnipresent_stuffing(
+    rng: np.random.Generator,
+    arena: _Arena,
+    attack: OmnipresentStuffing,
+    attack_id: str,
+    record: dict[str, Any],
+) -> None:
+    """Votes against the target's nearest rivals in battles the target is not in."""
+    pair_i, pair_j, pair_p = arena.pairs
+    strengths = arena.strengths
+    target = arena.check_model(attack.target, attack)
+    above = [i for i in np.argsort(strengths) if strengths[i] > strengths[target]]
+    below = [i for i in np.argsort(-strengths) if strengths[i] < strengths[target]]
+    rivals = (above + below)[: attack.n_competitors]
+    rival = np.zeros(len(arena.models), dtype=bool)
+    rival[rivals] = True
+    mask = (pair_i != target) & (pair_j != target) & (rival[pair_i] | rival[pair_j])
+    a, b = _draw_pairs(rng, pair_i, pair_j, np.where(mask, pair_p, 0.0), attack.n_votes)
+    # Vote against the rival; between two rivals, for the weaker one.
+    a_loses = rival[a] & (~rival[b] | (strengths[a] > strengths[b]))
+    winner = np.where(a_loses, B_WINS, A_WINS)
+    counts = _counts_even(attack.n_votes, attack.n_voters)
+    first = arena.voters.add(attack.n_voters, attack.kind, attack_id, "stuffer")
+    times = _session_times(rng, counts, STUFFER, arena.start, arena.end)
+    owner = np.repeat(np.arange(attack.n_voters), counts)
+    arena.rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+    record["models"] = [attack.target]
+    record["competitors"] = [arena.models[i] for i in rivals]
+
+
+def _bot(
+    rng: np.random.Generator, arena: _Arena, attack: PositionBot | RandomBot, attack_id: str
+) -> None:
+    """Fast bots that always pick side A, or pick any outcome at random."""
+    counts = _counts_even(attack.n_votes, attack.n_voters)
+    first = arena.voters.add(attack.n_voters, attack.kind, attack_id, "bot")
+    a, b = _draw_pairs(rng, arena.pair_i, arena.pair_j, arena.pair_p, attack.n_votes)
+    if isinstance(attack, PositionBot):
+        winner = np.full(attack.n_votes, A_WINS)
+        timing = POSITION_BOT
+    else:
+        winner = rng.integers(0, 4, attack.n_votes)
+        timing = RANDOM_BOT
+    times = _session_times(rng, counts, timing, arena.start, arena.end)
+    owner = np.repeat(np.arange(attack.n_voters), counts)
+    arena.rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+
+
+def _shared_address(
+    rng: np.random.Generator,
+    arena: _Arena,
+    config: ArenaConfig,
+    attack: SharedAddress,
+    attack_id: str,
+    record: dict[str, Any],
+) -> None:
+    """Several honest people behind one voter id (an office proxy)."""
+    first = arena.voters.add(1, attack.kind, attack_id, "shared")
+    counts = _counts_even(attack.n_votes, attack.n_people)
+    # Colleagues vote in the same breaks (2-hour windows on a few office days), so their
+    # sessions overlap and the shared id's votes interleave.
+    office_days = max(2, math.ceil(attack.n_votes / 100))
+    day_index = rng.choice(max(office_days, math.floor(config.days)), office_days, replace=False)
+    windows = arena.start + day_index * _DAY + rng.choice([10, 12, 15], office_days) * 3600.0
+    arena.honest_block(
+        rng,
+        counts,
+        first,
+        np.clip(rng.normal(0, config.position_bias_sd, attack.n_people), -0.03, 0.03),
+        HUMAN,
+        attack.kind,
+        attack_id,
+        windows=windows,
+        window_length=2 * 3600.0,
+        voter_of_person=np.zeros(attack.n_people, dtype=np.int64),
+    )
+    record["n_people"] = attack.n_people
+
+
+def _record_policy_attack(arena: _Arena, attack: Attack, record: dict[str, Any]) -> None:
+    """The record of an attack that casts no votes (it changes sampling or the text)."""
+    models, index, weights, pair_i, pair_j = (
+        arena.models,
+        arena.index,
+        arena.weights,
+        arena.pair_i,
+        arena.pair_j,
+    )
+    if isinstance(attack, OverSampling):
+        others = weights.sum() - weights[index[attack.model]]
+        record["models"] = [attack.model]
+        record["expected_share"] = float(
+            arena.pair_p[(pair_i == index[attack.model]) | (pair_j == index[attack.model])].sum()
+        )
+        record["weight"] = float(weights[index[attack.model]])
+        record["mean_other_weight"] = float(others / (len(models) - 1))
+    elif isinstance(attack, DisconnectedGroup):
+        record["models"] = list(attack.models) or models[-attack.n_models :]
+    elif isinstance(attack, IdentityLeak):
+        arena.check_model(attack.model, attack)
+        record["models"] = [attack.model]
+
+
+def _plant_attacks(
+    arena: _Arena, config: ArenaConfig, attack_ids: list[str], rng: np.random.Generator
+) -> list[dict[str, Any]]:
+    """Attacks, in the order given; each is one block of rows and voters, and one record."""
+    records: list[dict[str, Any]] = []
     for attack, attack_id in zip(config.attacks, attack_ids, strict=True):
         record: dict[str, Any] = {"attack_id": attack_id, "kind": attack.kind, **attack.params()}
-        rng = rng_attacks
         if isinstance(attack, TargetStuffing | SybilStuffing):
-            target = check_model(attack.target, attack)
-            mask = (pair_i == target) | (pair_j == target)
-            if isinstance(attack, SybilStuffing):
-                k = attack.n_voters or max(1, round(attack.n_votes / 6))
-                k = min(k, attack.n_votes) if attack.n_votes else 0
-                share = rng.uniform(3, 10, k)
-                counts = np.floor(share / share.sum() * attack.n_votes).astype(np.int64)
-                counts[: attack.n_votes - int(counts.sum())] += 1
-                n_windows = min(3, 1 + attack.n_votes // 400)
-                window_length = 2 * 3600.0
-                windows = _windows(rng, n_windows, window_length, start, end)
-                subnets = rng.integers(1 << 16, 224 << 16, 3)
-                first = len(voters.label)
-                for v in range(k):
-                    voters.add(1, attack.kind, attack_id, "sybil", int(subnets[v % 3]))
-                times = _session_times(rng, counts, SYBIL, start, end, windows, window_length)
-                record["windows"] = [[float(w), float(w + window_length)] for w in windows]
-            else:
-                k = attack.n_voters
-                counts = _counts_even(attack.n_votes, k)
-                first = voters.add(k, attack.kind, attack_id, "stuffer")
-                times = _session_times(rng, counts, STUFFER, start, end)
-            a, b = _draw_pairs(rng, pair_i, pair_j, np.where(mask, pair_p, 0.0), attack.n_votes)
-            winner = np.where(a == target, A_WINS, B_WINS)
-            owner = np.repeat(np.arange(k), counts)
-            rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
-            record["models"] = [attack.target]
+            _target_stuffing(rng, arena, attack, attack_id, record)
         elif isinstance(attack, OmnipresentStuffing):
-            target = check_model(attack.target, attack)
-            above = [i for i in np.argsort(strengths) if strengths[i] > strengths[target]]
-            below = [i for i in np.argsort(-strengths) if strengths[i] < strengths[target]]
-            rivals = (above + below)[: attack.n_competitors]
-            rival = np.zeros(n_models, dtype=bool)
-            rival[rivals] = True
-            mask = (pair_i != target) & (pair_j != target) & (rival[pair_i] | rival[pair_j])
-            a, b = _draw_pairs(rng, pair_i, pair_j, np.where(mask, pair_p, 0.0), attack.n_votes)
-            # Vote against the rival; between two rivals, for the weaker one.
-            a_loses = rival[a] & (~rival[b] | (strengths[a] > strengths[b]))
-            winner = np.where(a_loses, B_WINS, A_WINS)
-            counts = _counts_even(attack.n_votes, attack.n_voters)
-            first = voters.add(attack.n_voters, attack.kind, attack_id, "stuffer")
-            times = _session_times(rng, counts, STUFFER, start, end)
-            owner = np.repeat(np.arange(attack.n_voters), counts)
-            rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
-            record["models"] = [attack.target]
-            record["competitors"] = [models[i] for i in rivals]
+            _omnipresent_stuffing(rng, arena, attack, attack_id, record)
         elif isinstance(attack, PositionBot | RandomBot):
-            counts = _counts_even(attack.n_votes, attack.n_voters)
-            first = voters.add(attack.n_voters, attack.kind, attack_id, "bot")
-            a, b = _draw_pairs(rng, pair_i, pair_j, pair_p, attack.n_votes)
-            if isinstance(attack, PositionBot):
-                winner = np.full(attack.n_votes, A_WINS)
-                timing = POSITION_BOT
-            else:
-                winner = rng.integers(0, 4, attack.n_votes)
-                timing = RANDOM_BOT
-            times = _session_times(rng, counts, timing, start, end)
-            owner = np.repeat(np.arange(attack.n_voters), counts)
-            rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+            _bot(rng, arena, attack, attack_id)
         elif isinstance(attack, SharedAddress):
-            first = voters.add(1, attack.kind, attack_id, "shared")
-            counts = _counts_even(attack.n_votes, attack.n_people)
-            # Colleagues vote in the same breaks (2-hour windows on a few office days), so their
-            # sessions overlap and the shared id's votes interleave.
-            office_days = max(2, math.ceil(attack.n_votes / 100))
-            day_index = rng.choice(
-                max(office_days, math.floor(config.days)), office_days, replace=False
-            )
-            windows = start + day_index * _DAY + rng.choice([10, 12, 15], office_days) * 3600.0
-            honest_block(
-                rng,
-                counts,
-                first,
-                np.clip(rng.normal(0, config.position_bias_sd, attack.n_people), -0.03, 0.03),
-                HUMAN,
-                attack.kind,
-                attack_id,
-                windows=windows,
-                window_length=2 * 3600.0,
-                voter_of_person=np.zeros(attack.n_people, dtype=np.int64),
-            )
-            record["n_people"] = attack.n_people
+            _shared_address(rng, arena, config, attack, attack_id, record)
         elif isinstance(attack, CamouflageStuffing | IdentityProbeStuffing | NewAccountSwarm):
             _adaptive_attack(
                 rng,
                 attack,
                 attack_id,
-                check_model(attack.target, attack),
-                (pair_i, pair_j, pair_p),
-                strengths,
-                tie_c,
-                bothbad_share,
-                (start, end),
-                voters,
-                rows,
+                arena.check_model(attack.target, attack),
+                arena.pairs,
+                arena.strengths,
+                arena.tie_c,
+                arena.bothbad_share,
+                (arena.start, arena.end),
+                arena.voters,
+                arena.rows,
                 record,
             )
-        elif isinstance(attack, OverSampling):
-            others = weights.sum() - weights[index[attack.model]]
-            record["models"] = [attack.model]
-            record["expected_share"] = float(
-                pair_p[(pair_i == index[attack.model]) | (pair_j == index[attack.model])].sum()
-            )
-            record["weight"] = float(weights[index[attack.model]])
-            record["mean_other_weight"] = float(others / (n_models - 1))
-        elif isinstance(attack, DisconnectedGroup):
-            record["models"] = list(attack.models) or models[-attack.n_models :]
-        elif isinstance(attack, IdentityLeak):
-            check_model(attack.model, attack)
-            record["models"] = [attack.model]
-        attack_records.append(record)
+        else:
+            _record_policy_attack(arena, attack, record)
+        records.append(record)
+    return records
 
-    # Merge, order by time, number the votes.
+
+@dataclass(frozen=True)
+class _Votes:
+    """Every vote row, merged and ordered by time, with its id (``v0000001``, …)."""
+
+    a: np.ndarray
+    b: np.ndarray
+    winner: np.ndarray
+    voter: np.ndarray
+    tstamp: np.ndarray
+    label: np.ndarray
+    attack_of: np.ndarray
+    vote_id: np.ndarray
+
+
+def _ordered_votes(rows: _Rows) -> _Votes:
+    """Merge the blocks of vote rows, order them by time and number them."""
     a = np.concatenate(rows.a)
     b = np.concatenate(rows.b)
     winner = np.concatenate(rows.winner)
@@ -665,12 +790,18 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
     n = len(a)
     width = max(7, len(str(n)))
     vote_id = np.array([f"v{k:0{width}d}" for k in range(1, n + 1)], dtype=object)
+    return _Votes(a, b, winner, voter, tstamp, label, attack_of, vote_id)
 
-    # Per-vote metadata: language (voters mostly keep theirs), anonymity, turns.
+
+def _vote_metadata(
+    config: ArenaConfig, rng_meta: np.random.Generator, n_voters: int, voter: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-vote ``(language, anony, turns)``: voters mostly keep their language."""
+    n = len(voter)
     lang_codes = list(config.languages)
     lang_p = np.asarray([config.languages[c] for c in lang_codes], dtype=np.float64)
     lang_p /= lang_p.sum()
-    voter_lang = rng_meta.choice(len(lang_codes), size=len(voters.label), p=lang_p)
+    voter_lang = rng_meta.choice(len(lang_codes), size=n_voters, p=lang_p)
     language_index = np.where(
         rng_meta.random(n) < 0.9, voter_lang[voter], rng_meta.choice(len(lang_codes), n, p=lang_p)
     )
@@ -678,19 +809,28 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
     anony = rng_meta.random(n) < config.anony_rate
     turn_p = np.asarray(config.turn_probs, dtype=np.float64)
     turns = 1 + rng_meta.choice(len(turn_p), size=n, p=turn_p / turn_p.sum())
-    voter_names = np.asarray(
-        _voter_ids(rng_ids, voters, config.voter_id_style, config.hash_voter_fraction), dtype=object
-    )
+    return language, anony, turns
 
+
+def _battle_frame(
+    models: list[str],
+    votes: _Votes,
+    voter_names: np.ndarray,
+    anony: np.ndarray,
+    language: np.ndarray,
+    turns: np.ndarray,
+) -> pd.DataFrame:
+    """The canonical battle table's frame of the simulated votes (text columns come later)."""
+    n = len(votes.a)
     model_names = np.asarray(models, dtype=object)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "vote_id": pd.array(vote_id, dtype="string"),
-            "model_a": pd.array(model_names[a], dtype="string"),
-            "model_b": pd.array(model_names[b], dtype="string"),
-            "winner": pd.Categorical.from_codes(winner, dtype=WINNER_DTYPE),
-            "voter": pd.array(voter_names[voter], dtype="string"),
-            "tstamp": tstamp.astype(np.float64),
+            "vote_id": pd.array(votes.vote_id, dtype="string"),
+            "model_a": pd.array(model_names[votes.a], dtype="string"),
+            "model_b": pd.array(model_names[votes.b], dtype="string"),
+            "winner": pd.Categorical.from_codes(votes.winner, dtype=WINNER_DTYPE),
+            "voter": pd.array(voter_names[votes.voter], dtype="string"),
+            "tstamp": votes.tstamp.astype(np.float64),
             "anony": anony,
             "language": pd.array(language, dtype="string"),
             "turns": pd.array(turns, dtype="Int16"),
@@ -699,8 +839,37 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
         }
     )
 
+
+def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> SimulatedArena:
+    """Simulate an arena: battles (a canonical :class:`BattleTable`) and the truth about them.
+
+    Deterministic: the same config and seed give identical battles and truth. Attack votes are drawn
+    from the same sampling policy as honest battles (an attacker sees anonymous battles and votes only
+    in the ones that serve the attack; the simulator assumes the attacker recognises models, as
+    Min et al. 2025 report is achievable from identity leaks and style).
+    """
+    config = config or ArenaConfig()
+    streams = np.random.SeedSequence(seed).spawn(7)  # the first six as before stream 7 existed
+    rng_models, rng_votes, rng_attacks, rng_meta, rng_text, rng_ids, rng_people = (
+        np.random.default_rng(s) for s in streams
+    )
+    arena = _setup_arena(config, rng_models)
+    attack_ids = [f"{a.kind}-{k}" for k, a in enumerate(config.attacks, start=1)]
+    n_honest = _honest_vote_count(config)
+    population = _honest_voters(arena, config, rng_votes, rng_people, n_honest)
+    attack_records = _plant_attacks(arena, config, attack_ids, rng_attacks)
+
+    votes = _ordered_votes(arena.rows)
+    n = len(votes.a)
+    language, anony, turns = _vote_metadata(config, rng_meta, len(arena.voters.label), votes.voter)
+    voter_names = np.asarray(
+        _voter_ids(rng_ids, arena.voters, config.voter_id_style, config.hash_voter_fraction),
+        dtype=object,
+    )
+    frame = _battle_frame(arena.models, votes, voter_names, anony, language, turns)
+
     leak_attacks = [
-        (index[x.model], x.rate, attack_id)
+        (arena.index[x.model], x.rate, attack_id)
         for x, attack_id in zip(config.attacks, attack_ids, strict=True)
         if isinstance(x, IdentityLeak)
     ]
@@ -712,34 +881,34 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
             frame,
             text_rows,
             rng_text,
-            models,
-            a,
-            b,
+            arena.models,
+            votes.a,
+            votes.b,
             turns,
             language,
-            vote_id,
-            (style_verbosity, style_markdown),
+            votes.vote_id,
+            arena.style,
             leak_attacks,
             config,
             leaks,
             negatives,
         )
-        _open_with_probes(frame, text_rows, np.isin(label, list(PROBING_LABELS)))
+        _open_with_probes(frame, text_rows, np.isin(votes.label, list(PROBING_LABELS)))
 
     for leak in leaks:  # only leaks in anonymous battles break anonymity; record which
         leak["anony"] = bool(anony[int(leak["vote_id"][1:]) - 1])
     truth = _truth(
-        vote_id,
-        label,
-        attack_of,
-        voters,
+        votes.vote_id,
+        votes.label,
+        votes.attack_of,
+        arena.voters,
         voter_names,
-        np.bincount(voter, minlength=len(voters.label)),
+        np.bincount(votes.voter, minlength=len(arena.voters.label)),
         leaks,
         negatives,
         attack_records,
-        models,
-        strengths,
+        arena.models,
+        arena.strengths,
         seed,
         config,
     )
@@ -752,7 +921,7 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
         voter_note="simulated voters",
         sources=("<simulated>",),
         source_formats=("simulated",),
-        extra={"seed": seed, "tie_c": tie_c},
+        extra={"seed": seed, "tie_c": arena.tie_c},
     )
     return SimulatedArena(battles=battles, truth=truth)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from auditkit.detectors.base import jsonable
+from auditkit.findings import jsonable
 
 if TYPE_CHECKING:
     from auditkit.schema import BattleTable

@@ -30,8 +30,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy import stats
+
+from auditkit.typing import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "beta_binomial_two_sided",
@@ -48,8 +49,6 @@ __all__ = [
     "target_population_test",
 ]
 
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 _Spread = TypeVar("_Spread")
 
 # Two-sided level beyond which a voter is a suspect, left out of the spread estimate.
@@ -318,7 +317,7 @@ def score_heterogeneity(s: FloatArray, info: FloatArray) -> float:
 
 
 def decisive_surprise_sums(
-    voter: NDArray[np.int64], score: FloatArray, p_a: FloatArray, p_b: FloatArray, n_voters: int
+    voter: IntArray, score: FloatArray, p_a: FloatArray, p_b: FloatArray, n_voters: int
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Per voter: summed centred surprise of the decisive votes, its null variance, their number.
 
@@ -368,7 +367,7 @@ def population_surprise_test(
 
 
 def slope_sums(
-    voter: NDArray[np.int64],
+    voter: IntArray,
     diff: FloatArray,
     score: FloatArray,
     mean: FloatArray,
@@ -424,7 +423,7 @@ def target_population_test(
     tail_dof: float = 0.0,
     pull_alpha: float = 0.0,
     pull_ceiling: float = np.inf,
-) -> tuple[FloatArray, NDArray[np.int64], FloatArray, FloatArray]:
+) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
     """Is a voter concentrated on one model's battles *and* pulling it beyond honest taste?
 
     Per (voter, model m), arrays shaped (voters, models): ``hits`` battles with m, ``pull`` the

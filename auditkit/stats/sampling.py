@@ -16,6 +16,8 @@ import math
 import numpy as np
 from scipy import stats
 
+from auditkit.stats.pvalues import adjust_pvalues, binomial_two_sided
+
 __all__ = [
     "adjust_pvalues",
     "best_of_n_bias",
@@ -116,41 +118,6 @@ def quadratic_form_test(
     proj = eigvec[:, keep].T @ d
     stat = float(np.sum(proj**2 / eigval[keep]))
     return stat, dof, float(stats.chi2.sf(stat, dof))
-
-
-def binomial_two_sided(k: np.ndarray, n: np.ndarray, p: float = 0.5) -> np.ndarray:
-    """Two-sided exact binomial p-values, vectorised (``min(1, 2·min(P[X≤k], P[X≥k]))``).
-
-    Null: ``k`` successes in ``n`` independent trials with success probability ``p`` (e.g. a model is
-    shown in position A half of the time). The doubled-tail rule equals the central interval test.
-    """
-    k = np.asarray(k, dtype=np.float64)
-    n = np.asarray(n, dtype=np.float64)
-    lower = stats.binom.cdf(k, n, p)
-    upper = stats.binom.sf(k - 1, n, p)
-    out = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
-    return np.where(n > 0, out, 1.0)
-
-
-def adjust_pvalues(p_values: np.ndarray, method: str = "bonferroni") -> np.ndarray:
-    """Multiplicity-adjusted p-values: ``bonferroni`` (family-wise) or ``bh`` (Benjamini-Hochberg FDR).
-
-    Reject where the adjusted value is at most alpha. BH: Benjamini & Hochberg (1995), step-up.
-    """
-    p = np.asarray(p_values, dtype=np.float64)
-    m = p.size
-    if m == 0:
-        return p.copy()
-    if method == "bonferroni":
-        return np.minimum(1.0, p * m)
-    if method == "bh":
-        order = np.argsort(p, kind="stable")
-        ranked = p[order] * m / np.arange(1, m + 1)
-        ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-        out = np.empty(m)
-        out[order] = np.minimum(1.0, ranked)
-        return out
-    raise ValueError(f"unknown p-value adjustment {method!r} (use 'bonferroni' or 'bh')")
 
 
 def drift_chi_square(observed: np.ndarray, expected: np.ndarray) -> tuple[float, int, float]:

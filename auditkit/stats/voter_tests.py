@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy import special, stats
-from statsmodels.stats.multitest import multipletests
+
+from auditkit.stats.pvalues import benjamini_hochberg, binomial_two_sided
+from auditkit.typing import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "OutcomeProbs",
@@ -49,10 +50,6 @@ __all__ = [
     "vote_surprise_test",
     "voter_score_test",
 ]
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 
 _TINY = 1e-300
 
@@ -93,17 +90,6 @@ def _counts(voter: IntArray, n_voters: int, weights: FloatArray | None = None) -
     return np.bincount(voter, weights=weights, minlength=n_voters).astype(np.float64)
 
 
-def binomial_two_sided(k: FloatArray, n: FloatArray, p: FloatArray | float) -> FloatArray:
-    """Two-sided binomial p-value, vectorised: twice the smaller tail, capped at 1 (n=0 → 1)."""
-    k = np.asarray(k, dtype=np.float64)
-    n = np.asarray(n, dtype=np.float64)
-    p = np.clip(np.broadcast_to(np.asarray(p, dtype=np.float64), k.shape), 1e-12, 1 - 1e-12)
-    lower = stats.binom.cdf(k, n, p)
-    upper = stats.binom.sf(k - 1, n, p)
-    out = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
-    return np.where(n > 0, out, 1.0)
-
-
 def bernstein_two_sided(
     total: FloatArray, variance: FloatArray, bound: FloatArray | float
 ) -> FloatArray:
@@ -119,15 +105,6 @@ def bernstein_two_sided(
     denom = 2.0 * v + 2.0 * b * t / 3.0
     expo = np.divide(t**2, denom, out=np.zeros_like(t), where=denom > 0)
     return np.asarray(np.minimum(1.0, 2.0 * np.exp(-expo)), dtype=np.float64)
-
-
-def benjamini_hochberg(p_values: FloatArray, fdr: float) -> tuple[BoolArray, FloatArray]:
-    """BH step-up at level ``fdr`` (statsmodels ``multipletests(method="fdr_bh")``): (reject, q)."""
-    p = np.asarray(p_values, dtype=np.float64)
-    if p.size == 0:
-        return np.zeros(0, dtype=bool), np.zeros(0)
-    reject, q, _, _ = multipletests(np.clip(p, 0.0, 1.0), alpha=fdr, method="fdr_bh")
-    return np.asarray(reject, dtype=bool), np.asarray(q, dtype=np.float64)
 
 
 def arena_consistency_test(
@@ -605,7 +582,7 @@ def sequential_mixture_test(
     if n == 0:
         return SequentialResult(np.zeros(n_voters), np.ones(n_voters), np.zeros(0))
     pi = np.stack([np.asarray(p, dtype=np.float64) for p in probs_of_outcomes], axis=1)
-    lambdas: list[NDArray[np.float64]] = []
+    lambdas: list[FloatArray] = []
     n_feat = len(features)
     for j in range(n_feat):
         for g in grid:

@@ -24,12 +24,13 @@ import pandas as pd
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from auditkit.detectors.base import jsonable
+from auditkit.findings import jsonable
 from auditkit.prompts import PROMPT_REPEAT, prompt_repeat_hashes
 from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable, take_values
 from auditkit.stats import population_nulls as pn
 from auditkit.stats import voter_tests as vt
+from auditkit.typing import Codes, FloatArray, IntArray
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
 from auditkit.voters.review import (
@@ -40,10 +41,6 @@ from auditkit.voters.review import (
 )
 
 __all__ = ["DEFAULT_BLOCK_VOTES", "VoterAudit", "audit_voters", "statistic_columns"]
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-Codes = NDArray[np.signedinteger[Any]]  # model and voter codes, int32 where they fit
 
 
 @dataclass(frozen=True)

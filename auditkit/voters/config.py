@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditkit.detectors.base import Severity
 from auditkit.errors import RuleError
+from auditkit.findings import Severity
 from auditkit.rulepack import RulePack, require
 
 __all__ = ["INDIVIDUAL_TESTS", "OPTION_NAMES", "TestConfig", "VoterConfig"]

@@ -25,14 +25,12 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from auditkit.stats import voter_tests as vt
+from auditkit.typing import FloatArray, IntArray
 
 __all__ = ["GroupResult", "find_coordinated_groups"]
 
 # Random time shifts that estimate how close in time members would be without coordination.
 _TIME_SHIFTS = 8
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,8 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import special, stats
 
-from auditkit.detectors.base import jsonable
 from auditkit.errors import RuleError
+from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs

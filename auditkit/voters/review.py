@@ -145,8 +145,8 @@ def probing_votes(
     """
     if "conversation_a" not in frame.columns or not rules.sections_under("identity"):
         return None, 0
-    from auditkit.detectors.identity_probe import probing_turn
     from auditkit.identity.lexicon import load_identity_rules
+    from auditkit.identity.text import probing_turn
 
     try:
         probes = load_identity_rules(rules).probes
