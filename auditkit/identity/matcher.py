@@ -95,22 +95,12 @@ def _boundary_ok(text: str, start: int, end: int, name: IdentityName) -> bool:
     return True
 
 
-def _automaton_for(text: str, lowered: str, rules: IdentityRules) -> Any:
-    """The smaller ASCII-initial automaton unless the text holds a non-ASCII name's first char."""
-    if text.isascii():
-        return rules.ascii_automaton
-    exotic = rules.exotic_initials
-    if exotic is None or exotic.search(lowered) is None:
-        return rules.ascii_automaton
-    return rules.automaton
-
-
-def _raw_hits(text: str, lowered: str, rules: IdentityRules) -> list[NameHit]:
+def _raw_hits(lowered: str, rules: IdentityRules) -> list[NameHit]:
     hits = []
-    for end_idx, key in _automaton_for(text, lowered, rules).iter(lowered):
-        start = end_idx - len(key) + 1
-        end = end_idx + 1
-        name = rules.names[key]
+    keys = rules.automaton_keys
+    names = rules.names
+    for index, start, end in rules.automaton.find_matches_as_indexes(lowered, overlapping=True):
+        name = names[keys[index]]
         if _boundary_ok(lowered, start, end, name):
             hits.append(NameHit(start, end, name))
     return hits
@@ -119,15 +109,17 @@ def _raw_hits(text: str, lowered: str, rules: IdentityRules) -> list[NameHit]:
 def has_name(text: str, rules: IdentityRules) -> bool:
     """Prefilter: does any lexicon name stand as a word in ``text``? (one automaton pass)"""
     lowered = lower_same_length(text)
-    for end_idx, key in _automaton_for(text, lowered, rules).iter(lowered):
-        if _boundary_ok(lowered, end_idx - len(key) + 1, end_idx + 1, rules.names[key]):
-            return True
-    return False
+    keys = rules.automaton_keys
+    names = rules.names
+    return any(
+        _boundary_ok(lowered, start, end, names[keys[index]])
+        for index, start, end in rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
+    )
 
 
 def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
     """Every lexicon name in ``text``, longest at each place, non-overlapping, in text order."""
-    hits = _raw_hits(text, lower_same_length(text), rules)
+    hits = _raw_hits(lower_same_length(text), rules)
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[NameHit] = []
     last_end = -1
