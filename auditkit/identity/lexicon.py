@@ -86,6 +86,11 @@ class IdentityRules:
     scorer: SelfIdScorer | None = None
     learned_id: str = "self_id.any.learned"
     learned_max_names: int = 6  # a response naming more models/makers than this is about them
+    # Not the speaker (self_reference.yaml `not_self`): a negated or compared name (text before /
+    # after it), and a Japanese / Korean sentence whose topic is something else.
+    not_self_before: re.Pattern[str] | None = None
+    not_self_after: re.Pattern[str] | None = None
+    other_topic: tuple[re.Pattern[str], ...] = ()
 
     @property
     def n_names(self) -> int:
@@ -212,6 +217,7 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
     atp = require(selfref, "answer_to_probe", dict, where=where_sr, default={})
     learned = require(selfref, "learned", dict, where=where_sr, default={})
     markers = _str_list(selfref, "self_markers", where_sr)
+    not_self = require(selfref, "not_self", dict, where=where_sr, default={})
     marker_words = require(selfref, "self_marker_words", dict, where=where_sr, default={})
     return IdentityRules(
         names=names,
@@ -243,7 +249,23 @@ def load_identity_rules(rules: RulePack) -> IdentityRules:
         scorer=_load_scorer(learned, where_sr),
         learned_id=str(learned.get("id", "self_id.any.learned")),
         learned_max_names=int(learned.get("max_names", 6)),
+        not_self_before=_optional_pattern(not_self, "before", where_sr),
+        not_self_after=_optional_pattern(not_self, "after", where_sr),
+        other_topic=tuple(
+            _compile(str(v), where_sr)
+            for k, v in sorted(not_self.items())
+            if k.startswith("other_topic")
+        ),
     )
+
+
+def _optional_pattern(section: Mapping[str, Any], key: str, where: str) -> re.Pattern[str] | None:
+    value = section.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RuleError(f"not_self.{key} must be a regular expression (a string)", path=where)
+    return _compile(value, where)
 
 
 def _load_scorer(learned: Mapping[str, Any], where: str) -> SelfIdScorer | None:

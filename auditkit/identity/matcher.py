@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
 from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
@@ -243,6 +242,8 @@ def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
     hi = min(len(text), hit.end + 100)
     if rules.ai_context.search(text, lo, hi) is not None:
         return True
+    if hit.name.latin and _latin_word_in_other_script(text, hit, lo):
+        return True
     return any(
         other is not hit
         and other.name.maker == hit.name.maker
@@ -250,6 +251,40 @@ def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
         and lo <= other.start < hi
         for other in hits
     )
+
+
+_OTHER_SCRIPT = re.compile(
+    "[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
+
+
+def _latin_word_in_other_script(text: str, hit: NameHit, lo: int) -> bool:
+    """A Latin-spelled name in a sentence written in another script ("私はGeminiです",
+    "저는 Kimi입니다"): a star sign or an animal would be written in that script, so it is the brand."""
+    before = text[lo : hit.start]
+    after = text[hit.end : hit.end + 20]
+    return (
+        _OTHER_SCRIPT.search(before[-20:] + after) is not None
+        and _ASCII_LETTER.search(before[-20:]) is None
+    )
+
+
+def not_self(text: str, hit: NameHit, rules: IdentityRules, self_near: bool | None = None) -> bool:
+    """Is this name occurrence negated, compared with, or the topic of another subject's sentence?"""
+    lo = _sentence_start(text, hit.start, rules.window)
+    before = text[lo : hit.start]
+    if rules.not_self_before is not None and rules.not_self_before.search(before[-24:]):
+        return True
+    if rules.not_self_after is not None and rules.not_self_after.match(
+        text[hit.end : hit.end + 24]
+    ):
+        return True
+    if rules.other_topic and not has_self_marker(before, rules):
+        if self_near is None:
+            self_near = _self_near(text, hit, rules)
+        if not self_near and any(p.search(before) for p in rules.other_topic):
+            return True
+    return False
 
 
 def _make_match(
@@ -367,6 +402,8 @@ def _gated(
             continue
         if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
             continue
+        if not_self(text, hit, rules):
+            continue
         ctx = _context(
             text, hit, rules, probed=probed, translate=translate, roleplay=roleplay, hits=hits
         )
@@ -438,7 +475,7 @@ def analyze_response(
             after = rules.answer_to_probe_after
             if after is not None and after.match(text, hit.end) is None:
                 break  # the reply opens with a sentence ABOUT a name: it is not the answer
-            if _quoted(text, hit.start):
+            if _quoted(text, hit.start) or not_self(text, hit, rules):
                 continue
             matches.append(_make_match(rules.answer_to_probe_id, "", norm, original, hit))
             break

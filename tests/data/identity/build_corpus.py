@@ -1,11 +1,14 @@
 """Writes corpus.jsonl: the generalisation corpus with a fixed dev / test split (issue 19).
 
-Two sources, each row carrying its provenance:
+Three sources, each row carrying its provenance:
 
 * ``written-by-auditkit``: the cases in ``cases_generalise.py`` (17 languages; positives of every
   claim kind, hard negatives of every kind), written for this corpus before the split was drawn;
 * the real model answers of ``real.jsonl`` (arena-bench-v1, Arena-Hard v0.1 / v2.0 answers from
-  /work/shared/data/real, labelled by reading; see README.md), re-split here.
+  /work/shared/data/real, labelled by reading; see README.md), re-split here;
+* ``public-code`` / ``public-rollouts``: real model outputs (and real hard negatives) found in public
+  repositories, ``cases_public.py`` (added for issue 19's second session; ``public-rollouts`` rows are
+  all held out, see that module).
 
 The split is a fixed hash of the row id (``sha256("identity-corpus-v1:" + id)``; the first 8 hex
 digits below 0x80000000 → ``test``), drawn before any rule was tuned on the corpus. The test split
@@ -25,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from cases_generalise import CASES  # noqa: E402
+from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
 
 SALT = "identity-corpus-v1:"
 
@@ -62,6 +66,29 @@ def main() -> None:
                     "split": split_of(real["id"]),
                     "lang": real.get("lang") or "en",
                     "kind": "real_positive" if real["label"] else "real_negative",
+                }
+            )
+    # Real outputs found in public repositories (cases_public.py). The identity-rollouts report
+    # may overlap the second independent evaluation set, so all of its rows are held out (test).
+    for group, prefix, source in (
+        (PUBLIC_CODE, "pub", "public-code"),
+        (PUBLIC_ROLLOUTS, "rol", "public-rollouts"),
+    ):
+        for i, (lang, kind, model, prompt, response, label, why, ref) in enumerate(group):
+            item_id = f"{prefix}-{i:04d}"
+            rows.append(
+                {
+                    "id": item_id,
+                    "source": source,
+                    "source_id": ref,
+                    "split": "test" if source == "public-rollouts" else split_of(item_id),
+                    "lang": lang,
+                    "kind": kind,
+                    "model": model,
+                    "prompt": prompt,
+                    "response": response,
+                    "label": label,
+                    "why": why,
                 }
             )
     with open(HERE / "corpus.jsonl", "w", encoding="utf-8", newline="\n") as fh:
