@@ -202,14 +202,23 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+_SPEAKER_LINES = re.compile(_SPEAKER_LINE.pattern, re.MULTILINE)
+
+
+def _is_script(text: str) -> bool:
+    """At least two "Speaker:" lines: a dialogue or script. One "X: …" line is usually a label or a
+    colon inside a sentence ("文心一言和我各有所长：我是…")."""
+    return sum(1 for _ in zip(range(2), _SPEAKER_LINES.finditer(text), strict=False)) >= 2
+
+
 def _quoted(text: str, pos: int) -> bool:
     """Inside quotation marks on its line, or on a "Speaker:" script line: not the assistant."""
     line_start = text.rfind("\n", 0, pos) + 1
     prefix = text[line_start:pos]
-    if _SPEAKER_LINE.match(prefix):
+    if _SPEAKER_LINE.match(prefix) and _is_script(text):
         return True
-    if prefix.count(_STRAIGHT_QUOTES) % 2 == 1:
-        return True
+    if prefix.count(_STRAIGHT_QUOTES) % 2 == 1 or prefix.count("`") % 2 == 1:
+        return True  # inside "…" or inline `code` on this line
     for open_q, close_q in _OPEN_CLOSE.items():
         if prefix.count(open_q) > prefix.count(close_q) - (open_q == close_q):
             return True
@@ -388,13 +397,15 @@ def _gated(
     translate = any(p.search(user_text) for p in rules.translate)
     roleplay = any(p.search(user_text) for p in rules.roleplay)
     user_lower = user_text.lower()
+    # The user asked about a named model or product ("Claude Code가 뭔가요?"): an answer whose
+    # subject is left out ("Anthropic에서 만든 AI 코딩 도우미입니다") is about that, not the speaker.
+    user_names_one = not probed and bool(user_text) and has_name(user_text, rules)
     for hit in hits:
         # Cheap superset of the gate first: most mentions have no first-person word near them.
-        if (
-            not probed
-            and hit.start > rules.answer_to_probe_offset
-            and not _self_near(text, hit, rules)
-        ):
+        near = _self_near(text, hit, rules)
+        if not probed and hit.start > rules.answer_to_probe_offset and not near:
+            continue
+        if user_names_one and not near:
             continue
         if _inside(codes, hit.start):
             continue
@@ -402,7 +413,7 @@ def _gated(
             continue
         if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
             continue
-        if not_self(text, hit, rules):
+        if not_self(text, hit, rules, near):
             continue
         ctx = _context(
             text, hit, rules, probed=probed, translate=translate, roleplay=roleplay, hits=hits
