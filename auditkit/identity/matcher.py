@@ -211,8 +211,18 @@ def _is_script(text: str) -> bool:
     return sum(1 for _ in zip(range(2), _SPEAKER_LINES.finditer(text), strict=False)) >= 2
 
 
-def _quoted(text: str, pos: int) -> bool:
+def _name_bracket(text: str, start: int, end: int) -> bool:
+    """Quotation marks around the name alone ("私は「Qwen」という…", 'I am "Claude"') set a name
+    off; they do not quote someone else's words."""
+    opening = text[start - 1 : start]
+    closing = _OPEN_CLOSE.get(opening, opening if opening == _STRAIGHT_QUOTES else None)
+    return closing is not None and text[end : end + 1] == closing
+
+
+def _quoted(text: str, pos: int, end: int | None = None) -> bool:
     """Inside quotation marks on its line, or on a "Speaker:" script line: not the assistant."""
+    if end is not None and _name_bracket(text, pos, end):
+        return False
     line_start = text.rfind("\n", 0, pos) + 1
     prefix = text[line_start:pos]
     if _SPEAKER_LINE.match(prefix) and _is_script(text):
@@ -342,7 +352,7 @@ def _context(
         self_after=has_self_marker(right, rules),
         probed=probed,
         at_start=hit.start <= rules.answer_to_probe_offset,
-        quoted=_quoted(text, hit.start),
+        quoted=_quoted(text, hit.start, hit.end),
         translate=translate,
         roleplay=roleplay,
         opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
@@ -470,7 +480,7 @@ def analyze_response(
                 continue
             if not rule.in_code:
                 if quoted is None:
-                    quoted = _quoted(text, hit.start)
+                    quoted = _quoted(text, hit.start, hit.end)
                 if quoted:
                     break
             if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
@@ -486,7 +496,7 @@ def analyze_response(
             after = rules.answer_to_probe_after
             if after is not None and after.match(text, hit.end) is None:
                 break  # the reply opens with a sentence ABOUT a name: it is not the answer
-            if _quoted(text, hit.start) or not_self(text, hit, rules):
+            if _quoted(text, hit.start, hit.end) or not_self(text, hit, rules):
                 continue
             matches.append(_make_match(rules.answer_to_probe_id, "", norm, original, hit))
             break

@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from cases_generalise import CASES  # noqa: E402
+from cases_probe_answers import CASES2  # noqa: E402
 from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
 
 SALT = "identity-corpus-v1:"
@@ -42,6 +43,23 @@ def main() -> None:
     rows = []
     for i, (lang, kind, model, prompt, response, label, why) in enumerate(CASES):
         item_id = f"gen-{i:04d}"
+        rows.append(
+            {
+                "id": item_id,
+                "source": "written-by-auditkit",
+                "source_id": item_id,
+                "split": split_of(item_id),
+                "lang": lang,
+                "kind": kind,
+                "model": model,
+                "prompt": prompt,
+                "response": response,
+                "label": label,
+                "why": why,
+            }
+        )
+    for i, (lang, kind, model, prompt, response, label, why) in enumerate(CASES2):
+        item_id = f"gen2-{i:04d}"
         rows.append(
             {
                 "id": item_id,
