@@ -30,6 +30,11 @@ __all__ = [
 ]
 
 _VERSION_TAIL = re.compile(r"[A-Za-z0-9.+-]*")
+# A suffix that makes the name an adjective ("ChatGPT-style", "GPT-like", "Llama-based") is not
+# part of a version: the tail stops before it.
+_ADJECTIVE_SUFFIX = re.compile(
+    r"-(?:style|like|based|powered|esque|type|ish|inspired|compatible)\b", re.IGNORECASE
+)
 _SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])")
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _SPEAKER_LINE = re.compile(
@@ -129,7 +134,8 @@ def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
         if hit.name.latin and end < len(text) and text[end] in "-.+0123456789":
             tail = _VERSION_TAIL.match(text, end)
             if tail is not None:
-                end = tail.end()
+                adjective = _ADJECTIVE_SUFFIX.search(text, end, tail.end())
+                end = adjective.start() if adjective is not None else tail.end()
                 while end > hit.end and text[end - 1] in ".-+":
                     end -= 1
         out.append(NameHit(hit.start, end, hit.name))
@@ -288,15 +294,20 @@ def _latin_word_in_other_script(text: str, hit: NameHit, lo: int) -> bool:
     )
 
 
+def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRules) -> bool:
+    """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style"."""
+    if rules.not_self_before is not None and rules.not_self_before.search(before[-24:]):
+        return True
+    return rules.not_self_after is not None and (
+        rules.not_self_after.match(text[hit.end : hit.end + 24]) is not None
+    )
+
+
 def not_self(text: str, hit: NameHit, rules: IdentityRules, self_near: bool | None = None) -> bool:
     """Is this name occurrence negated, compared with, or the topic of another subject's sentence?"""
     lo = _sentence_start(text, hit.start, rules.window)
     before = text[lo : hit.start]
-    if rules.not_self_before is not None and rules.not_self_before.search(before[-24:]):
-        return True
-    if rules.not_self_after is not None and rules.not_self_after.match(
-        text[hit.end : hit.end + 24]
-    ):
+    if _negated_or_compared(text, hit, before, rules):
         return True
     if rules.other_topic and not has_self_marker(before, rules):
         if self_near is None:
@@ -478,6 +489,8 @@ def analyze_response(
                 continue
             if not _rule_matches(rule, text, hit, before_text):
                 continue
+            if _negated_or_compared(text, hit, before_text, rules):
+                break
             if not rule.in_code:
                 if quoted is None:
                     quoted = _quoted(text, hit.start, hit.end)
