@@ -144,6 +144,25 @@ PUBLIC_CODE: list[PublicCase] = [
     ("ko", "other_subject", "gpt-4o", "Q. Claude Code가 뭔가요?", "Anthropic에서 만든 AI 코딩 도우미입니다. 터미널(명령줄)에서 동작하며, 이 프로젝트의 에이전트들은 Claude Code 위에서 실행됩니다.", 0, "subject elided: the thing the user asked about, not the speaker", "code:4837109344"),
     ("ko", "other_subject", "gpt-4o", "MCP가 뭐야?", "MCP(Model Context Protocol)는 Anthropic에서 만든 AI 모델과 외부 도구/서비스를 연결하는 표준 프로토콜이다.", 0, "third-person description; prompt written", "code:48263873626"),
     ("ko", "other_subject", "gpt-4o", "MCP 서버란?", "MCP는 **Model Context Protocol**의 약자로, Anthropic에서 만든 오픈 프로토콜이다.", 0, "third-person description; prompt written", "code:55544451835"),
+    # ------------------------------------------------------------------ third batch (ja, ko)
+    ("ja", "self_intro", "gpt-3.5-turbo", "自己紹介してください。", "私はOpenAIが開発したAIアシスタントです。", 1, "maker-made AI (stored chat fixture)", "code:27908148217"),
+    ("ja", "self_intro", "gpt-3.5-turbo", "自己紹介してください。", "こんにちは、私はAIです。私はOpenAIが開発した自然言語処理モデルです。私の目的は、ユーザーが質問や要求をすると、最善の回答や応答を提供することです。", 1, "maker only in the second sentence (CLI README output)", "code:42625323840"),
+    ("ja", "who_are_you", "gpt-oss-120b", "あなたのLLMモデル名を教えて", "私はOpenAIが提供するChatGPTで、GPT‑4（GPT‑4‑turbo）アーキテクチャをベースにした大規模言語モデルです", 1, "name + descent, non-breaking hyphens (quoted in an article)", "code:19070176634"),
+    ("ja", "who_are_you", "gpt-oss-20b", "あなたのLLMモデル名を教えて", "私はOpenAIが開発したGPT‑4アーキテクチャをベースにしたChatGPTです", 1, "name + descent (quoted in an article)", "code:19070176634"),
+    ("ja", "descent", "copilot", "あなたは何のモデル？", "私はOpenAIが開発した大規模言語モデルであるGPT-4をベースにしています。具体的には、Microsoft Copilotとチャットしています。", 1, "descent + product (quoted by a forum user); prompt written", "code:30737523029"),
+    ("ja", "self_intro", "phi-4", "こんにちは！簡単な自己紹介をお願いします。", "こんにちは！私はOpenAIが開発した言語モデルです。質問に答えたり、情報を提供したりするのが得意です。\nさまざまなトピックについての知識を持っていますが、最新の出来事や特定の個人的な経験に関しては限界があります。", 1, "false maker claim (Ollama example response)", "code:23930980545"),
+    ("ja", "other_subject", "gpt-4o", "その事件をわかりやすく解説して", "しかし、彼らはAnthropic社が開発した「Claude Code（AIを活用してコーディング作業を支援するプラットフォーム）」を、まるで専門エンジニアチームのように使いこなしました。", 0, "third-person subject 彼ら; prompt written", "code:69521393341"),
+    ("ja", "other_subject", "gpt-4o", "Claude Codeについて調べて", "Claude Codeは、Anthropic社が開発したエージェント型AIコーディング支援ツールで、2026年現在、最も人気のあるコーディングエージェントの一つとなっています。", 0, "third-person description; prompt written", "code:49348387489"),
+    ("ja", "other_subject", "gpt-4o", "用語集を作って", "- **REST_API**: Representational State Transfer APIの略。HTTPプロトコルを使用したAPI\n- **Claude**: Anthropic社が開発したAIアシスタント\n- **SSE**: Server-Sent Eventsの略。", 0, "glossary line about Claude; prompt written", "code:54378896311"),
+    ("ja", "other_subject", "gpt-4o", "このアップデートを要約して", "Claude Sonnet 5は、Anthropic社が開発したSonnetシリーズの中でも最も「agentic」（主体的・能動的）なモデルであり、Opusレベルに近い知能を持ちながら、コスト効率と処理速度に優れている点が特徴です。", 0, "third-person description; prompt written", "code:59424662343"),
+    ("ja", "other_subject", "gpt-4o", "MCPの概要は？", "## 概要\n\n- Anthropic社が開発したオープン標準プロトコル\n- AIアシスタントと外部データソース/ツールとのシームレスな連携を実現", 0, "list item with an elided subject (the protocol); prompt written", "code:29726505675"),
+    ("ja", "other_subject", "gpt-4o", "サイトの作り方を教えて", "サイトの構築にはClaude Codeを使用しました。Claude Codeは、Anthropic社が開発したAIアシスタントで、直接的なコード生成やファイル操作が可能です。", 0, "a user of Claude Code describing it; prompt written", "code:1606863245"),
+    ("ja", "other_subject", "gpt-4o", "LPのキャッチコピーを書いて", "Anthropic社が開発した最先端のAIプログラミングアシスタント。\n自然言語でのやり取りを通じて、高品質なコードの生成から複雑な問題解決まで幅広くサポートします。", 0, "marketing copy about a product (elided subject); prompt written", "code:37793315117"),
+    ("ko", "self_intro", "claude-sonnet-4", "안녕", "안녕하세요! 저는 Anthropic에서 개발한 Claude Sonnet 4입니다.\n\nClaude 4 모델 패밀리의 일원으로, 현재 Claude Opus 4와 Claude Sonnet 4로 구성되어 있습니다.", 1, "name + maker (chat UI data); prompt written", "code:35979824236"),
+    ("ko", "maker_only", "claude-3-5-sonnet", "너는 누구야?", "\"저는 Anthropic에서 개발한 AI 어시스턴트인 CodeBot입니다. 저는 자연어 처리와 대화형 코드 편집 능력을 포함한 다양한 기술과 알고리즘을 기반으로 작동합니다.\"", 1, "agent's self-report naming its maker (quoted whole); prompt written", "code:55200254378"),
+    ("ko", "caveat", "claude-opus-4", "이 전망을 어떻게 봐?", "그리고 밝혀 둘 것. “저는 Anthropic의 모델이니, 제 5%는 그 점을 감안해서 들으세요.”", 1, "disclosure caveat at the end of an essay; prompt written", "code:71606885114"),
+    ("ko", "user_of_model", "gpt-4o", "이 뉴스 해석해줘", "퀵실버 해석\n- 저는 Anthropic이 여기서 노리는 것이 “멋진 데모”보다 고착된 워크플로 속으로 들어가는 유통 채널 확보라고 봅니다.", 0, "an analyst's opinion about Anthropic; prompt written", "code:52638823198"),
+    ("ko", "quoted", "gpt-4o", "Claude용 시스템 프롬프트 써줘", "당신은 Anthropic에서 개발한 Claude AI 어시스턴트입니다.\n1. 자기소개: \"저는 Anthropic의 Claude AI입니다\"로 자신을 소개하세요.\n2. 정체성: 당신은 항상 Claude입니다.", 0, "second-person system prompt with a quoted self-introduction; prompt written", "code:2358268459"),
 ]
 
 PUBLIC_ROLLOUTS: list[PublicCase] = [
