@@ -23,6 +23,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -39,42 +40,32 @@ def split_of(item_id: str) -> str:
     return "test" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
+def _case_row(
+    item_id: str, source: str, source_id: str, split: str, case: tuple[Any, ...]
+) -> dict[str, Any]:
+    lang, kind, model, prompt, response, label, why = case[:7]
+    return {
+        "id": item_id,
+        "source": source,
+        "source_id": source_id,
+        "split": split,
+        "lang": lang,
+        "kind": kind,
+        "model": model,
+        "prompt": prompt,
+        "response": response,
+        "label": label,
+        "why": why,
+    }
+
+
 def main() -> None:
     rows = []
-    for i, (lang, kind, model, prompt, response, label, why) in enumerate(CASES):
-        item_id = f"gen-{i:04d}"
-        rows.append(
-            {
-                "id": item_id,
-                "source": "written-by-auditkit",
-                "source_id": item_id,
-                "split": split_of(item_id),
-                "lang": lang,
-                "kind": kind,
-                "model": model,
-                "prompt": prompt,
-                "response": response,
-                "label": label,
-                "why": why,
-            }
-        )
-    for i, (lang, kind, model, prompt, response, label, why) in enumerate(CASES2):
-        item_id = f"gen2-{i:04d}"
-        rows.append(
-            {
-                "id": item_id,
-                "source": "written-by-auditkit",
-                "source_id": item_id,
-                "split": split_of(item_id),
-                "lang": lang,
-                "kind": kind,
-                "model": model,
-                "prompt": prompt,
-                "response": response,
-                "label": label,
-                "why": why,
-            }
-        )
+    # Cases written by auditkit: the first batch, then the probe answers (second session).
+    for cases, prefix in ((CASES, "gen"), (CASES2, "gen2")):
+        for i, case in enumerate(cases):
+            item_id = f"{prefix}-{i:04d}"
+            rows.append(_case_row(item_id, "written-by-auditkit", item_id, split_of(item_id), case))
     with open(HERE / "real.jsonl", encoding="utf-8") as fh:
         for line in fh:
             real = json.loads(line)
@@ -92,23 +83,10 @@ def main() -> None:
         (PUBLIC_CODE, "pub", "public-code"),
         (PUBLIC_ROLLOUTS, "rol", "public-rollouts"),
     ):
-        for i, (lang, kind, model, prompt, response, label, why, ref) in enumerate(group):
+        for i, case in enumerate(group):
             item_id = f"{prefix}-{i:04d}"
-            rows.append(
-                {
-                    "id": item_id,
-                    "source": source,
-                    "source_id": ref,
-                    "split": "test" if source == "public-rollouts" else split_of(item_id),
-                    "lang": lang,
-                    "kind": kind,
-                    "model": model,
-                    "prompt": prompt,
-                    "response": response,
-                    "label": label,
-                    "why": why,
-                }
-            )
+            split = "test" if source == "public-rollouts" else split_of(item_id)
+            rows.append(_case_row(item_id, source, case[7], split, case))
     with open(HERE / "corpus.jsonl", "w", encoding="utf-8", newline="\n") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
