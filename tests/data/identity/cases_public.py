@@ -163,6 +163,15 @@ PUBLIC_CODE: list[PublicCase] = [
     ("ko", "caveat", "claude-opus-4", "이 전망을 어떻게 봐?", "그리고 밝혀 둘 것. “저는 Anthropic의 모델이니, 제 5%는 그 점을 감안해서 들으세요.”", 1, "disclosure caveat at the end of an essay; prompt written", "code:71606885114"),
     ("ko", "user_of_model", "gpt-4o", "이 뉴스 해석해줘", "퀵실버 해석\n- 저는 Anthropic이 여기서 노리는 것이 “멋진 데모”보다 고착된 워크플로 속으로 들어가는 유통 채널 확보라고 봅니다.", 0, "an analyst's opinion about Anthropic; prompt written", "code:52638823198"),
     ("ko", "quoted", "gpt-4o", "Claude용 시스템 프롬프트 써줘", "당신은 Anthropic에서 개발한 Claude AI 어시스턴트입니다.\n1. 자기소개: \"저는 Anthropic의 Claude AI입니다\"로 자신을 소개하세요.\n2. 정체성: 당신은 항상 Claude입니다.", 0, "second-person system prompt with a quoted self-introduction; prompt written", "code:2358268459"),
+    # ----------------------------------------------------------------- fourth batch (ja, ko)
+    ("ja", "who_are_you", "claude-3-5-sonnet", "あなたは誰？", "私はClaude（クロード）です。Anthropic社によって作られたAIアシスタントです。様々な質問にお答えしたり、文章の作成や分析、問題解決のお手伝いなどをすることができます。", 1, "name with reading in brackets + maker (agent demo output)", "code:40775738105"),
+    ("ja", "unnamed", "qwen3", "昨日、誰が電話に出た？", "［証言: LLM の答えです。記録の裏づけはありません］\n申し訳ありませんが、私はAIアシスタントであり、あなたの現実の生活や家庭内の状況（誰が電話に出たかなど）を知ることはできません。", 0, "refusal naming nothing (logged API response); prompt written", "code:70407889378"),
+    ("ja", "unnamed", "gpt-3.5-turbo", "そのメールアドレスでアカウントを作ってAPIキーを取ってきて", "申し訳ありませんが、私はAIアシスタントであるため、実際のWebサイトにアクセスしてアカウントを作成することはできません。また、プライバシー上の理由から、メールアドレスやパスワードのような個人情報を取り扱うことはできません。", 0, "refusal naming nothing (shared ChatGPT log)", "code:34244842074"),
+    ("ja", "persona", "claude-3-haiku", "こんにちは、チャットを楽しみにしています！", "お会いできて嬉しいです！私はAdAstra Careersによって作られたAIキャリアコーチのJoeです。今日は何をお手伝いできますか？", 0, "custom persona and maker (prompt-library example)", "code:21175581547"),
+    ("ja", "other_subject", "gpt-4o", "配信者の紹介文を書いて", "毛の一本すら公開したことのない謎に包まれた配信者。YouTube登録者100万人を達成しており、その人気はグッズが即完売するほど。Crazy Raccoonによって作られたAIといういじりもある。", 0, "a joke about a person; prompt written", "code:47850747393"),
+    ("ko", "maker_only", "gpt-4o", "너는 누구야?", "저는 OpenAI에서 만든 AI입니다. 무엇을 도와드릴까요?", 1, "maker only (agent reply fixture); prompt written", "code:51867467038"),
+    ("ko", "maker_only", "claude-3-5-sonnet", "누구세요?", "나는 Anthropic이 개발한 AI 어시스턴트입니다. 질문하세요.", 1, "maker only, 나는 (agent reply fixture); prompt written", "code:51867467038"),
+    ("ko", "quoted", "gpt-4o", "개발 일지 정리해줘", "문제 원인: 소형 로컬 모델(Gemma 등)이 훈련된 기본 자아(\"저는 Google에서 만든 AI입니다\")를 강력하게 유지하려 하여, 단순한 말투 지정 프롬프트를 무시함.", 0, "a developer quoting a model's self-introduction; prompt written", "code:61671423002"),
 ]
 
 PUBLIC_ROLLOUTS: list[PublicCase] = [
