@@ -8,8 +8,9 @@ in the same run, so the ratio is meaningful on a shared machine. One core, no mu
     .venv/bin/python bench/bench_identity.py            # 500 MB (target: ≥ 50 MB/s for auditkit)
     .venv/bin/python bench/bench_identity.py --quick    # 40 MB
     .venv/bin/python bench/bench_identity.py --devset   # precision / recall table on the dev set
-    .venv/bin/python bench/bench_identity.py --corpus   # P / R per language and claim kind on the
-                                                        # corpus's held-out test split, vs FastChat
+    .venv/bin/python bench/bench_identity.py --corpus   # P / R per language, claim kind and source
+                                                        # on the corpus's dev and held-out test
+                                                        # splits, beside FastChat's word list
     .venv/bin/python bench/bench_identity.py --quick --baseline 34d37c1
         # also scans with the auditkit of an older commit (exported to a temporary folder and run
         # in a subprocess on the same texts, interleaved): its ratio to FastChat beside today's
@@ -76,14 +77,16 @@ def timed(
 
 
 def corpus_table() -> int:
-    """Precision / recall per language and claim kind on the held-out test split (measure only)."""
+    """Precision / recall per language, claim kind and source on the corpus's dev split (tuned on)
+    and its held-out test split (measured only), each beside FastChat's word list."""
     from eval_identity_corpus import load_corpus  # bench/ is on sys.path when run as a script
 
-    items = load_corpus("test")
-    frame = evaluate_labelled(items, load_rules(REPO / "rules"), by=("lang", "kind"))
+    rules = load_rules(REPO / "rules")
     cols = ["subset", "method", "n", "positives", "tp", "fp", "fn", "precision", "recall"]
-    print("held-out test split of tests/data/identity/corpus.jsonl (never tuned on)")
-    print(frame[cols].to_string(index=False))
+    for split, what in (("dev", "rules and scorer tuned on it"), ("test", "never tuned on")):
+        frame = evaluate_labelled(load_corpus(split), rules, by=("lang", "kind", "source"))
+        print(f"\n{split} split of tests/data/identity/corpus.jsonl ({what})")
+        print(frame[cols].to_string(index=False))
     return 0
 
 

@@ -68,13 +68,18 @@ def test_quoted_and_translated_names_are_not_claims(identity: IdentityRules) -> 
 
 
 def test_the_corpus_split_is_a_fixed_hash_of_the_id() -> None:
+    """Every row is split by the hash of its id, except the public identity-rollouts report, which
+    may overlap an independent evaluation set and is held out whole (cases_public.py)."""
     import hashlib
 
     rows = [json.loads(line) for line in (DATA / "corpus.jsonl").open(encoding="utf-8")]
-    assert len(rows) >= 700
+    assert len(rows) >= 900
     for row in rows:
         digest = hashlib.sha256(("identity-corpus-v1:" + row["id"]).encode()).hexdigest()
-        assert row["split"] == ("test" if int(digest[:8], 16) < 0x80000000 else "dev")
+        by_hash = "test" if int(digest[:8], 16) < 0x80000000 else "dev"
+        assert row["split"] == ("test" if row["source"] == "public-rollouts" else by_hash)
+    sources = {r["source"] for r in rows}
+    assert {"written-by-auditkit", "public-code", "public-rollouts"} <= sources
     langs = {r["lang"] for r in rows if r["split"] == "test" and r["label"] == 1}
     assert {"zh", "ja", "ko", "ar", "hi"} <= langs
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
 from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
@@ -31,6 +30,11 @@ __all__ = [
 ]
 
 _VERSION_TAIL = re.compile(r"[A-Za-z0-9.+-]*")
+# A suffix that makes the name an adjective ("ChatGPT-style", "GPT-like", "Llama-based") is not
+# part of a version: the tail stops before it.
+_ADJECTIVE_SUFFIX = re.compile(
+    r"-(?:style|like|based|powered|esque|type|ish|inspired|compatible)\b", re.IGNORECASE
+)
 _SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[。！？\n])")
 _FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _SPEAKER_LINE = re.compile(
@@ -95,22 +99,12 @@ def _boundary_ok(text: str, start: int, end: int, name: IdentityName) -> bool:
     return True
 
 
-def _automaton_for(text: str, lowered: str, rules: IdentityRules) -> Any:
-    """The smaller ASCII-initial automaton unless the text holds a non-ASCII name's first char."""
-    if text.isascii():
-        return rules.ascii_automaton
-    exotic = rules.exotic_initials
-    if exotic is None or exotic.search(lowered) is None:
-        return rules.ascii_automaton
-    return rules.automaton
-
-
-def _raw_hits(text: str, lowered: str, rules: IdentityRules) -> list[NameHit]:
+def _raw_hits(lowered: str, rules: IdentityRules) -> list[NameHit]:
     hits = []
-    for end_idx, key in _automaton_for(text, lowered, rules).iter(lowered):
-        start = end_idx - len(key) + 1
-        end = end_idx + 1
-        name = rules.names[key]
+    keys = rules.automaton_keys
+    names = rules.names
+    for index, start, end in rules.automaton.find_matches_as_indexes(lowered, overlapping=True):
+        name = names[keys[index]]
         if _boundary_ok(lowered, start, end, name):
             hits.append(NameHit(start, end, name))
     return hits
@@ -119,15 +113,17 @@ def _raw_hits(text: str, lowered: str, rules: IdentityRules) -> list[NameHit]:
 def has_name(text: str, rules: IdentityRules) -> bool:
     """Prefilter: does any lexicon name stand as a word in ``text``? (one automaton pass)"""
     lowered = lower_same_length(text)
-    for end_idx, key in _automaton_for(text, lowered, rules).iter(lowered):
-        if _boundary_ok(lowered, end_idx - len(key) + 1, end_idx + 1, rules.names[key]):
-            return True
-    return False
+    keys = rules.automaton_keys
+    names = rules.names
+    return any(
+        _boundary_ok(lowered, start, end, names[keys[index]])
+        for index, start, end in rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
+    )
 
 
 def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
     """Every lexicon name in ``text``, longest at each place, non-overlapping, in text order."""
-    hits = _raw_hits(text, lower_same_length(text), rules)
+    hits = _raw_hits(lower_same_length(text), rules)
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[NameHit] = []
     last_end = -1
@@ -138,7 +134,8 @@ def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
         if hit.name.latin and end < len(text) and text[end] in "-.+0123456789":
             tail = _VERSION_TAIL.match(text, end)
             if tail is not None:
-                end = tail.end()
+                adjective = _ADJECTIVE_SUFFIX.search(text, end, tail.end())
+                end = adjective.start() if adjective is not None else tail.end()
                 while end > hit.end and text[end - 1] in ".-+":
                     end -= 1
         out.append(NameHit(hit.start, end, hit.name))
@@ -211,14 +208,33 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-def _quoted(text: str, pos: int) -> bool:
+_SPEAKER_LINES = re.compile(_SPEAKER_LINE.pattern, re.MULTILINE)
+
+
+def _is_script(text: str) -> bool:
+    """At least two "Speaker:" lines: a dialogue or script. One "X: …" line is usually a label or a
+    colon inside a sentence ("文心一言和我各有所长：我是…")."""
+    return sum(1 for _ in zip(range(2), _SPEAKER_LINES.finditer(text), strict=False)) >= 2
+
+
+def _name_bracket(text: str, start: int, end: int) -> bool:
+    """Quotation marks around the name alone ("私は「Qwen」という…", 'I am "Claude"') set a name
+    off; they do not quote someone else's words."""
+    opening = text[start - 1 : start]
+    closing = _OPEN_CLOSE.get(opening, opening if opening == _STRAIGHT_QUOTES else None)
+    return closing is not None and text[end : end + 1] == closing
+
+
+def _quoted(text: str, pos: int, end: int | None = None) -> bool:
     """Inside quotation marks on its line, or on a "Speaker:" script line: not the assistant."""
+    if end is not None and _name_bracket(text, pos, end):
+        return False
     line_start = text.rfind("\n", 0, pos) + 1
     prefix = text[line_start:pos]
-    if _SPEAKER_LINE.match(prefix):
+    if _SPEAKER_LINE.match(prefix) and _is_script(text):
         return True
-    if prefix.count(_STRAIGHT_QUOTES) % 2 == 1:
-        return True
+    if prefix.count(_STRAIGHT_QUOTES) % 2 == 1 or prefix.count("`") % 2 == 1:
+        return True  # inside "…" or inline `code` on this line
     for open_q, close_q in _OPEN_CLOSE.items():
         if prefix.count(open_q) > prefix.count(close_q) - (open_q == close_q):
             return True
@@ -251,6 +267,8 @@ def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
     hi = min(len(text), hit.end + 100)
     if rules.ai_context.search(text, lo, hi) is not None:
         return True
+    if hit.name.latin and _latin_word_in_other_script(text, hit, lo):
+        return True
     return any(
         other is not hit
         and other.name.maker == hit.name.maker
@@ -258,6 +276,45 @@ def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
         and lo <= other.start < hi
         for other in hits
     )
+
+
+_OTHER_SCRIPT = re.compile(
+    "[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
+
+
+def _latin_word_in_other_script(text: str, hit: NameHit, lo: int) -> bool:
+    """A Latin-spelled name in a sentence written in another script ("私はGeminiです",
+    "저는 Kimi입니다"): a star sign or an animal would be written in that script, so it is the brand."""
+    before = text[lo : hit.start]
+    after = text[hit.end : hit.end + 20]
+    return (
+        _OTHER_SCRIPT.search(before[-20:] + after) is not None
+        and _ASCII_LETTER.search(before[-20:]) is None
+    )
+
+
+def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRules) -> bool:
+    """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style"."""
+    if rules.not_self_before is not None and rules.not_self_before.search(before[-24:]):
+        return True
+    return rules.not_self_after is not None and (
+        rules.not_self_after.match(text[hit.end : hit.end + 24]) is not None
+    )
+
+
+def not_self(text: str, hit: NameHit, rules: IdentityRules, self_near: bool | None = None) -> bool:
+    """Is this name occurrence negated, compared with, or the topic of another subject's sentence?"""
+    lo = _sentence_start(text, hit.start, rules.window)
+    before = text[lo : hit.start]
+    if _negated_or_compared(text, hit, before, rules):
+        return True
+    if rules.other_topic and not has_self_marker(before, rules):
+        if self_near is None:
+            self_near = _self_near(text, hit, rules)
+        if not self_near and any(p.search(before) for p in rules.other_topic):
+            return True
+    return False
 
 
 def _make_match(
@@ -306,7 +363,7 @@ def _context(
         self_after=has_self_marker(right, rules),
         probed=probed,
         at_start=hit.start <= rules.answer_to_probe_offset,
-        quoted=_quoted(text, hit.start),
+        quoted=_quoted(text, hit.start, hit.end),
         translate=translate,
         roleplay=roleplay,
         opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
@@ -361,19 +418,23 @@ def _gated(
     translate = any(p.search(user_text) for p in rules.translate)
     roleplay = any(p.search(user_text) for p in rules.roleplay)
     user_lower = user_text.lower()
+    # The user asked about a named model or product ("Claude Code가 뭔가요?"): an answer whose
+    # subject is left out ("Anthropic에서 만든 AI 코딩 도우미입니다") is about that, not the speaker.
+    user_names_one = not probed and bool(user_text) and has_name(user_text, rules)
     for hit in hits:
         # Cheap superset of the gate first: most mentions have no first-person word near them.
-        if (
-            not probed
-            and hit.start > rules.answer_to_probe_offset
-            and not _self_near(text, hit, rules)
-        ):
+        near = _self_near(text, hit, rules)
+        if not probed and hit.start > rules.answer_to_probe_offset and not near:
+            continue
+        if user_names_one and not near:
             continue
         if _inside(codes, hit.start):
             continue
         if (translate or roleplay) and hit.name.text in user_lower:
             continue
         if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
+            continue
+        if not_self(text, hit, rules, near):
             continue
         ctx = _context(
             text, hit, rules, probed=probed, translate=translate, roleplay=roleplay, hits=hits
@@ -428,9 +489,11 @@ def analyze_response(
                 continue
             if not _rule_matches(rule, text, hit, before_text):
                 continue
+            if _negated_or_compared(text, hit, before_text, rules):
+                break
             if not rule.in_code:
                 if quoted is None:
-                    quoted = _quoted(text, hit.start)
+                    quoted = _quoted(text, hit.start, hit.end)
                 if quoted:
                     break
             if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
@@ -446,7 +509,7 @@ def analyze_response(
             after = rules.answer_to_probe_after
             if after is not None and after.match(text, hit.end) is None:
                 break  # the reply opens with a sentence ABOUT a name: it is not the answer
-            if _quoted(text, hit.start):
+            if _quoted(text, hit.start, hit.end) or not_self(text, hit, rules):
                 continue
             matches.append(_make_match(rules.answer_to_probe_id, "", norm, original, hit))
             break

@@ -1,11 +1,14 @@
 """Writes corpus.jsonl: the generalisation corpus with a fixed dev / test split (issue 19).
 
-Two sources, each row carrying its provenance:
+Three sources, each row carrying its provenance:
 
 * ``written-by-auditkit``: the cases in ``cases_generalise.py`` (17 languages; positives of every
   claim kind, hard negatives of every kind), written for this corpus before the split was drawn;
 * the real model answers of ``real.jsonl`` (arena-bench-v1, Arena-Hard v0.1 / v2.0 answers from
-  /work/shared/data/real, labelled by reading; see README.md), re-split here.
+  /work/shared/data/real, labelled by reading; see README.md), re-split here;
+* ``public-code`` / ``public-rollouts``: real model outputs (and real hard negatives) found in public
+  repositories, ``cases_public.py`` (added for issue 19's second session; ``public-rollouts`` rows are
+  all held out, see that module).
 
 The split is a fixed hash of the row id (``sha256("identity-corpus-v1:" + id)``; the first 8 hex
 digits below 0x80000000 → ``test``), drawn before any rule was tuned on the corpus. The test split
@@ -20,11 +23,14 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from cases_generalise import CASES  # noqa: E402
+from cases_probe_answers import CASES2  # noqa: E402
+from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
 
 SALT = "identity-corpus-v1:"
 
@@ -34,25 +40,32 @@ def split_of(item_id: str) -> str:
     return "test" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
+def _case_row(
+    item_id: str, source: str, source_id: str, split: str, case: tuple[Any, ...]
+) -> dict[str, Any]:
+    lang, kind, model, prompt, response, label, why = case[:7]
+    return {
+        "id": item_id,
+        "source": source,
+        "source_id": source_id,
+        "split": split,
+        "lang": lang,
+        "kind": kind,
+        "model": model,
+        "prompt": prompt,
+        "response": response,
+        "label": label,
+        "why": why,
+    }
+
+
 def main() -> None:
     rows = []
-    for i, (lang, kind, model, prompt, response, label, why) in enumerate(CASES):
-        item_id = f"gen-{i:04d}"
-        rows.append(
-            {
-                "id": item_id,
-                "source": "written-by-auditkit",
-                "source_id": item_id,
-                "split": split_of(item_id),
-                "lang": lang,
-                "kind": kind,
-                "model": model,
-                "prompt": prompt,
-                "response": response,
-                "label": label,
-                "why": why,
-            }
-        )
+    # Cases written by auditkit: the first batch, then the probe answers (second session).
+    for cases, prefix in ((CASES, "gen"), (CASES2, "gen2")):
+        for i, case in enumerate(cases):
+            item_id = f"{prefix}-{i:04d}"
+            rows.append(_case_row(item_id, "written-by-auditkit", item_id, split_of(item_id), case))
     with open(HERE / "real.jsonl", encoding="utf-8") as fh:
         for line in fh:
             real = json.loads(line)
@@ -64,6 +77,16 @@ def main() -> None:
                     "kind": "real_positive" if real["label"] else "real_negative",
                 }
             )
+    # Real outputs found in public repositories (cases_public.py). The identity-rollouts report
+    # may overlap the second independent evaluation set, so all of its rows are held out (test).
+    for group, prefix, source in (
+        (PUBLIC_CODE, "pub", "public-code"),
+        (PUBLIC_ROLLOUTS, "rol", "public-rollouts"),
+    ):
+        for i, case in enumerate(group):
+            item_id = f"{prefix}-{i:04d}"
+            split = "test" if source == "public-rollouts" else split_of(item_id)
+            rows.append(_case_row(item_id, source, case[7], split, case))
     with open(HERE / "corpus.jsonl", "w", encoding="utf-8", newline="\n") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
