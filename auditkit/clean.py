@@ -53,6 +53,9 @@ MANUAL_DETECTOR = "manual"
 
 
 def _round_floats(value: Any, digits: int) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # the common leaves first, without the isinstance chain
     if isinstance(value, float):
         return round(value, digits) if math.isfinite(value) else None
     if isinstance(value, dict):

@@ -24,6 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from auditkit.stats.betabinom import betabinom_cdf, betabinom_sf
+
 __all__ = [
     "beta_binomial_two_sided",
     "binomial_overdispersion",
@@ -79,8 +81,8 @@ def beta_binomial_two_sided(
         lower = stats.binom.cdf(k, n_int, lo)
     else:
         scale = (1.0 - rho) / rho
-        upper = stats.betabinom.sf(k - 1, n_int, hi * scale, (1 - hi) * scale)
-        lower = stats.betabinom.cdf(k, n_int, lo * scale, (1 - lo) * scale)
+        upper = betabinom_sf(k - 1, n_int, hi * scale, (1 - hi) * scale)
+        lower = betabinom_cdf(k, n_int, lo * scale, (1 - lo) * scale)
     out = np.minimum(1.0, 2.0 * np.minimum(upper, lower))
     return np.asarray(np.where(n > 0, out, 1.0), dtype=np.float64)
 
@@ -252,7 +254,7 @@ def target_population_test(
             p_conc = stats.binom.sf(h - 1, n.astype(np.int64), q[j])
         else:
             scale = (1.0 - rho) / rho
-            p_conc = stats.betabinom.sf(h - 1, n.astype(np.int64), q[j] * scale, (1 - q[j]) * scale)
+            p_conc = betabinom_sf(h - 1, n.astype(np.int64), q[j] * scale, (1 - q[j]) * scale)
         tau2 = sum_heterogeneity(pull[:, j], pull_var[:, j], h, min_n=min_hits)
         z[:, j], p_side = random_effect_pull_test(
             pull[:, j], pull_var[:, j], h, max(tau2, pull_floor**2)
