@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditkit.clean import CleaningResult
+from auditkit.codes import arrow_strings, row_positions
 from auditkit.detectors.base import DetectorResult, Finding, Severity
 from auditkit.report.actions import ActionInputs, detector_section, next_actions
 from auditkit.report.render import EvidenceLine, ReportContext, split_span
@@ -31,22 +32,9 @@ MAX_TABLE_FINDINGS = 60
 REPORT_BLOCK_ROWS = 500_000
 
 
-def _arrow(column: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """A string column as Arrow (zero-copy for the table's Arrow-backed strings)."""
-    array = pa.array(column)
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
-        array = array.cast(pa.large_string())
-    return array
-
-
-def _positions(column: pd.Series, values: Sequence[str] | pa.Array) -> np.ndarray:
-    """Each row's index in ``values`` (-1 where absent or missing).
-
-    Why Arrow: it hashes only ``values`` and scans the column's buffers, so no Python object is
-    made per row (mapping rows through a dict made one per vote).
-    """
-    found = pc.index_in(_arrow(column), value_set=pa.array(values, type=pa.large_string()))
-    return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
+# Each row's index in a short list of names, over the column's Arrow buffers.
+_arrow = arrow_strings
+_positions = row_positions
 
 
 def _blocks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
