@@ -216,37 +216,60 @@ def find_coordinated_groups(
     out: list[GroupResult] = []
     recruitable = (n_votes >= 2) & ~exclude
 
+    involved_rows: dict[int, IntArray] = {}  # per target model: the vote rows it is in
+
     def member_pass(who: IntArray, m: int, d: int) -> NDArray[np.bool_]:
         """Concentration on the target's battles Fisher-combined with one-sidedness for it.
 
         Member evidence uses all of a voter's votes (any voter, not only candidates). The pool
-        of accounts active in a group's window can be millions of voters: they go in blocks.
+        of accounts active in a group's window can be millions of voters, so the pass reads only
+        the votes on the target's battles (found once per target) whose voter is in ``who``, in
+        blocks of whole voters; the tail probabilities are computed only for voters whose pull
+        already passes ``member_min_z``. ``who``: ascending voter codes.
         """
-        blocks = np.searchsorted(
-            np.cumsum(n_votes[who]), np.arange(0.0, n_votes[who].sum(), block_votes), "right"
-        )
-        bounds = [*np.unique(blocks).tolist(), who.size]
-        if len(bounds) > 2:
-            return np.concatenate(
-                [member_pass(who[lo:hi], m, d) for lo, hi in itertools.pairwise(bounds)]
+        out = np.zeros(who.size, dtype=bool)
+        if who.size == 0:
+            return out
+        if m not in involved_rows:
+            involved_rows[m] = np.flatnonzero((model_a == m) | (model_b == m))
+        rows_m = involved_rows[m]
+        slot = np.full(n_voters, -1, dtype=np.int64)
+        slot[who] = np.arange(who.size)
+        owner_all = slot[voter[rows_m]]
+        del slot
+        keep = owner_all >= 0
+        rows_w, owner_w = rows_m[keep], owner_all[keep]  # ascending rows: grouped by voter
+        del owner_all, keep
+        s_m, v_m = np.zeros(who.size), np.zeros(who.size)
+        # Blocks end where a voter's rows end: every voter's sums are formed in one bincount.
+        voter_ends = np.flatnonzero(np.diff(owner_w)) + 1
+        cuts = (
+            np.unique(
+                voter_ends[
+                    np.searchsorted(
+                        voter_ends, np.arange(block_votes, rows_w.size, block_votes)
+                    ).clip(0, max(voter_ends.size - 1, 0))
+                ]
             )
-        rows_w, owner_w = _rows_of(who, voter_start)
-        on_a, on_b = model_a[rows_w] == m, model_b[rows_w] == m
-        involved = on_a | on_b
-        rows_w, owner_w, sign = rows_w[involved], owner_w[involved], np.where(on_a, 1.0, -1.0)
-        sign = sign[involved]
-        probs_w = probs_of(rows_w)
-        s_m = np.bincount(
-            owner_w, weights=sign * (score[rows_w] - probs_w.mean), minlength=who.size
+            if voter_ends.size
+            else np.zeros(0, dtype=np.int64)
         )
-        v_m = np.bincount(owner_w, weights=probs_w.var, minlength=who.size)
+        for lo, hi in itertools.pairwise([0, *cuts.tolist(), rows_w.size]):
+            rows, owner = rows_w[lo:hi], owner_w[lo:hi]
+            sign = np.where(model_a[rows] == m, 1.0, -1.0)
+            probs_w = probs_of(rows)
+            s_m += np.bincount(
+                owner, weights=sign * (score[rows] - probs_w.mean), minlength=who.size
+            )
+            v_m += np.bincount(owner, weights=probs_w.var, minlength=who.size)
         hits_m = np.bincount(owner_w, minlength=who.size).astype(np.float64)
         z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
-        p_conc = stats.binom.sf(hits_m - 1, n_votes[who], share[m])
-        p_side = stats.norm.sf(z_member)
+        pulled = np.flatnonzero(z_member >= member_min_z)  # the others fail whatever their p
+        p_conc = stats.binom.sf(hits_m[pulled] - 1, n_votes[who][pulled], share[m])
+        p_side = stats.norm.sf(z_member[pulled])
         fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
-        p_member = stats.chi2.sf(fisher, 4)
-        return np.asarray((z_member >= member_min_z) & (p_member <= member_alpha), dtype=bool)
+        out[pulled] = stats.chi2.sf(fisher, 4) <= member_alpha
+        return out
 
     finite_t = tstamp[np.isfinite(tstamp)]
     arena_start = float(finite_t.min()) if finite_t.size else 0.0
@@ -317,9 +340,17 @@ def find_coordinated_groups(
             # test (too few votes to be linked from half their votes, e.g. 3-vote sybils).
             lo = np.sort(first[chosen] - window_slack)
             hi = np.sort(last[chosen] + window_slack)
-            overlaps = np.searchsorted(lo, last, side="right") - np.searchsorted(hi, first)
-            pool = np.flatnonzero(recruitable & (overlaps > 0))
-            pool = np.setdiff1d(pool, chosen)
+            # Only voters active between the first window's start and the last one's end can
+            # overlap a window: the others are dropped by two comparisons, not two searches.
+            near = np.flatnonzero(recruitable & (last >= lo[0]) & (first <= hi[-1]))
+            overlaps = np.searchsorted(lo, last[near], side="right") - np.searchsorted(
+                hi, first[near]
+            )
+            in_pool = np.zeros(n_voters, dtype=bool)
+            in_pool[near[overlaps > 0]] = True
+            in_pool[chosen] = False
+            pool = np.flatnonzero(in_pool)  # ascending, without the members already chosen
+            del near, overlaps, in_pool
             if pool.size:
                 chosen = np.union1d(chosen, pool[member_pass(pool, m, d)])
             # Coordination in time: keep members most of whose votes fall within `window_slack` of
