@@ -37,6 +37,7 @@ import pandas as pd
 from scipy.special import expit
 
 from auditkit.codes import row_positions
+from auditkit.jsontext import indented_json
 from auditkit.ratings.engine import RatingOptions, RatingResult, fit_ratings
 from auditkit.schema import BattleTable, Winner, outcome_for_a, take_values
 from auditkit.stats.bradley_terry import bt_hessian, fit_bt_pairs
@@ -615,7 +616,7 @@ class FragilityResult:
 
         def dump(p: PairFragility, name: str) -> PairFragility:
             path = folder / name
-            path.write_text(json.dumps(p.votes_json(), indent=1, sort_keys=True) + "\n", "utf-8")
+            path.write_text(indented_json(p.votes_json(), indent=1) + "\n", "utf-8")
             shown = path.relative_to(out).as_posix() if relative else str(path)
             return replace(p, vote_ids_file=shown)
 

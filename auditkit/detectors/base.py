@@ -57,7 +57,7 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _SEVERITY_RANK[self]
 
     def __ge__(self, other: object) -> bool:  # type: ignore[override]
         if not isinstance(other, Severity):
@@ -78,6 +78,10 @@ class Severity(StrEnum):
         if not isinstance(other, Severity):
             return NotImplemented
         return self.rank < other.rank
+
+
+# Each severity's place in the order (``rank`` is asked millions of times at 10M votes).
+_SEVERITY_RANK: dict[Severity, int] = {severity: i for i, severity in enumerate(Severity)}
 
 
 def jsonable(value: Any) -> Any:
