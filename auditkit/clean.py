@@ -53,6 +53,9 @@ MANUAL_DETECTOR = "manual"
 
 
 def _round_floats(value: Any, digits: int) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # the common leaves first, without the isinstance chain
     if isinstance(value, float):
         return round(value, digits) if math.isfinite(value) else None
     if isinstance(value, dict):
@@ -62,18 +65,33 @@ def _round_floats(value: Any, digits: int) -> Any:
     return value
 
 
+def _plain_rounded(value: Any, digits: int) -> Any:
+    """``_round_floats(jsonable(value), digits)`` in one pass for plain JSON values (a finding's
+    dict is already plain: converting and rounding it in two passes cost ~0.3 ms a finding)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return round(value, digits) if math.isfinite(value) else None
+    if kind is dict:
+        return {str(k): _plain_rounded(v, digits) for k, v in value.items()}
+    if kind is list:
+        return [_plain_rounded(v, digits) for v in value]
+    return _round_floats(jsonable(value), digits)
+
+
+# json.dumps builds an encoder per call when given options; one encoder serves every call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
 def canonical_json(value: Any, *, digits: int = 9) -> str:
     """One deterministic JSON text: sorted keys, floats rounded to ``digits`` decimals, UTF-8 kept.
 
     Rounding hides last-bit differences of floating-point sums so two runs compare byte for byte.
     """
-    return json.dumps(
-        _round_floats(jsonable(value), digits),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        allow_nan=False,
-    )
+    return _CANONICAL.encode(_plain_rounded(value, digits))
 
 
 @dataclass(frozen=True)

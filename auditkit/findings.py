@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -52,7 +52,7 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _SEVERITY_RANK[self]
 
     def __ge__(self, other: object) -> bool:  # type: ignore[override]
         if not isinstance(other, Severity):
@@ -75,8 +75,19 @@ class Severity(StrEnum):
         return self.rank < other.rank
 
 
+# Each severity's place in the order (``rank`` is asked millions of times at 10M votes).
+_SEVERITY_RANK: dict[Severity, int] = {severity: i for i, severity in enumerate(Severity)}
+
+
 def jsonable(value: Any) -> Any:
     """Plain-Python copy of ``value`` fit for JSON: numpy scalars → Python, NaN → None, tuples → lists."""
+    kind = type(value)  # the plain types first: a finding's evidence is mostly these
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -92,6 +103,15 @@ def jsonable(value: Any) -> Any:
         return None
     if isinstance(value, StrEnum):
         return value.value
+    return value
+
+
+def _plain_copy(value: Any) -> Any:
+    """A copy of nested dicts and lists (other values are immutable JSON leaves, shared)."""
+    if isinstance(value, dict):
+        return {k: _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_copy(v) for v in value]
     return value
 
 
@@ -150,10 +170,12 @@ class Finding:
         return self.vote_id is not None
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        # What ``dataclasses.asdict`` gives, without its generic deep copy (the evidence is
+        # already plain JSON values: only its dicts and lists need copying).
+        out = {key: getattr(self, key) for key in FINDING_COLUMNS}
         out["severity"] = self.severity.value
-        out["evidence"] = dict(self.evidence)
-        return {key: out[key] for key in FINDING_COLUMNS}
+        out["evidence"] = _plain_copy(self.evidence)
+        return out
 
 
 class FindingList(list[Finding]):

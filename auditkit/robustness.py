@@ -42,7 +42,6 @@ def audit_robustness(
     from auditkit.selftest import selftest as run_selftest
 
     out: dict[str, Any] = {}
-    cleaned = battles.with_frame(battles.frame.loc[keep].reset_index(drop=True))
     frag_options = RatingOptions(
         ci="none",
         anonymous_only=options.anonymous_only,
@@ -56,7 +55,8 @@ def audit_robustness(
     )
     try:
         out["fragility"] = (
-            fragility(cleaned, top=top, options=frag_options)
+            # The kept votes by mask: the cleaned table without a copy of it (1.3 GiB at 10M).
+            fragility(battles, top=top, options=frag_options, rows=np.asarray(keep, dtype=bool))
             .write(out_dir, relative=True)
             .to_json()
         )

@@ -174,6 +174,11 @@ def take_values(column: pd.Series, positions: np.ndarray) -> np.ndarray:
 
 def outcome_for_a(winner: pd.Series | np.ndarray) -> np.ndarray:
     """Model A's score per battle under LMArena's convention: win 1, loss 0, any tie 0.5."""
+    if isinstance(winner, pd.Series) and isinstance(winner.dtype, pd.CategoricalDtype):
+        # Scored once per category, then looked up by code (a missing winner, code -1, is 0.5):
+        # no Python object per battle.
+        scores = np.append(outcome_for_a(np.asarray(winner.cat.categories, dtype=object)), 0.5)
+        return np.asarray(scores[np.asarray(winner.cat.codes)], dtype=np.float64)
     values = np.asarray(winner, dtype=object)
     out = np.full(values.shape, 0.5, dtype=np.float64)
     out[values == Winner.MODEL_A.value] = 1.0

@@ -32,6 +32,7 @@ from typing import TypeVar
 import numpy as np
 from scipy import stats
 
+from auditkit.stats.betabinom import betabinom_cdf, betabinom_sf
 from auditkit.typing import BoolArray, FloatArray, IntArray
 
 __all__ = [
@@ -147,8 +148,8 @@ def beta_binomial_two_sided(
         lower = stats.binom.cdf(k, n_int, lo)
     else:
         scale = (1.0 - rho) / rho
-        upper = stats.betabinom.sf(k - 1, n_int, hi * scale, (1 - hi) * scale)
-        lower = stats.betabinom.cdf(k, n_int, lo * scale, (1 - lo) * scale)
+        upper = betabinom_sf(k - 1, n_int, hi * scale, (1 - hi) * scale)
+        lower = betabinom_cdf(k, n_int, lo * scale, (1 - lo) * scale)
     out = np.minimum(1.0, 2.0 * np.minimum(upper, lower))
     return np.asarray(np.where(n > 0, out, 1.0), dtype=np.float64)
 
@@ -460,7 +461,7 @@ def target_population_test(
             p_conc = stats.binom.sf(h - 1, n.astype(np.int64), q[j])
         else:
             scale = (1.0 - rho) / rho
-            p_conc = stats.betabinom.sf(h - 1, n.astype(np.int64), q[j] * scale, (1 - q[j]) * scale)
+            p_conc = betabinom_sf(h - 1, n.astype(np.int64), q[j] * scale, (1 - q[j]) * scale)
         centre, tau2 = centred_heterogeneity(
             pull[:, j], pull_var[:, j], h, min_n=min_hits, robust_start=True
         )

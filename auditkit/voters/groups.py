@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -221,6 +221,7 @@ def _near_others(times: FloatArray, owner: IntArray, window_slack: float) -> Flo
 class _GroupSearch:
     """The votes (sorted by voter, then time) and settings the group search shares."""
 
+    voter: IntArray  # per vote, its voter's code (ascending)
     voter_start: IntArray
     model_a: IntArray
     model_b: IntArray
@@ -238,6 +239,8 @@ class _GroupSearch:
     block_votes: int
     arena_start: float  # first timestamp, and the span the null's time shifts wrap around
     arena_period: float
+    # per target model: the vote rows it is in (found once per target, read by member_pass)
+    involved_rows: dict[int, IntArray] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -268,6 +271,7 @@ class _GroupSearch:
         finite_t = tstamp[np.isfinite(tstamp)]
         arena_start = float(finite_t.min()) if finite_t.size else 0.0
         return cls(
+            voter=voter,
             voter_start=voter_start,
             model_a=model_a,
             model_b=model_b,
@@ -369,36 +373,54 @@ class _GroupSearch:
         """Concentration on the target's battles Fisher-combined with one-sidedness for it.
 
         Member evidence uses all of a voter's votes (any voter, not only candidates). The pool
-        of accounts active in a group's window can be millions of voters: they go in blocks.
+        of accounts active in a group's window can be millions of voters, so the pass reads only
+        the votes on the target's battles (found once per target) whose voter is in ``who``, in
+        blocks of whole voters; the tail probabilities are computed only for voters whose pull
+        already passes ``member_min_z``. ``who``: distinct voter codes.
         """
-        n_votes = self.n_votes
-        blocks = np.searchsorted(
-            np.cumsum(n_votes[who]), np.arange(0.0, n_votes[who].sum(), self.block_votes), "right"
-        )
-        bounds = [*np.unique(blocks).tolist(), who.size]
-        if len(bounds) > 2:
-            return np.concatenate(
-                [self.member_pass(who[lo:hi], m, d) for lo, hi in itertools.pairwise(bounds)]
+        out = np.zeros(who.size, dtype=bool)
+        if who.size == 0:
+            return out
+        if m not in self.involved_rows:
+            self.involved_rows[m] = np.flatnonzero((self.model_a == m) | (self.model_b == m))
+        rows_m = self.involved_rows[m]
+        slot = np.full(self.n_votes.size, -1, dtype=np.int64)
+        slot[who] = np.arange(who.size)
+        owner_all = slot[self.voter[rows_m]]
+        del slot
+        keep = owner_all >= 0
+        rows_w, owner_w = rows_m[keep], owner_all[keep]  # ascending rows: grouped by voter
+        del owner_all, keep
+        s_m, v_m = np.zeros(who.size), np.zeros(who.size)
+        # Blocks end where a voter's rows end: every voter's sums are formed in one bincount.
+        voter_ends = np.flatnonzero(np.diff(owner_w)) + 1
+        cuts = (
+            np.unique(
+                voter_ends[
+                    np.searchsorted(
+                        voter_ends, np.arange(self.block_votes, rows_w.size, self.block_votes)
+                    ).clip(0, max(voter_ends.size - 1, 0))
+                ]
             )
-        rows_w, owner_w = _rows_of(who, self.voter_start)
-        on_a, on_b = self.model_a[rows_w] == m, self.model_b[rows_w] == m
-        involved = on_a | on_b
-        rows_w, owner_w, sign = rows_w[involved], owner_w[involved], np.where(on_a, 1.0, -1.0)
-        sign = sign[involved]
-        probs_w = self.probs_of(rows_w)
-        s_m = np.bincount(
-            owner_w, weights=sign * (self.score[rows_w] - probs_w.mean), minlength=who.size
+            if voter_ends.size
+            else np.zeros(0, dtype=np.int64)
         )
-        v_m = np.bincount(owner_w, weights=probs_w.var, minlength=who.size)
+        for lo, hi in itertools.pairwise([0, *cuts.tolist(), rows_w.size]):
+            rows, owner = rows_w[lo:hi], owner_w[lo:hi]
+            sign = np.where(self.model_a[rows] == m, 1.0, -1.0)
+            probs_w = self.probs_of(rows)
+            s_m += np.bincount(
+                owner, weights=sign * (self.score[rows] - probs_w.mean), minlength=who.size
+            )
+            v_m += np.bincount(owner, weights=probs_w.var, minlength=who.size)
         hits_m = np.bincount(owner_w, minlength=who.size).astype(np.float64)
         z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
-        p_conc = stats.binom.sf(hits_m - 1, n_votes[who], self.share[m])
-        p_side = stats.norm.sf(z_member)
+        pulled = np.flatnonzero(z_member >= self.member_min_z)  # the others fail whatever their p
+        p_conc = stats.binom.sf(hits_m[pulled] - 1, self.n_votes[who][pulled], self.share[m])
+        p_side = stats.norm.sf(z_member[pulled])
         fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
-        p_member = stats.chi2.sf(fisher, 4)
-        return np.asarray(
-            (z_member >= self.member_min_z) & (p_member <= self.member_alpha), dtype=bool
-        )
+        out[pulled] = stats.chi2.sf(fisher, 4) <= self.member_alpha
+        return out
 
     def co_timed(self, who: IntArray, seed: int) -> tuple[FloatArray, FloatArray]:
         """Per voter in ``who``: share of their votes with another member's vote within the slack,
@@ -459,9 +481,14 @@ class _GroupSearch:
         # test (too few votes to be linked from half their votes, e.g. 3-vote sybils).
         lo = np.sort(first[chosen] - slack)
         hi = np.sort(last[chosen] + slack)
-        overlaps = np.searchsorted(lo, last, side="right") - np.searchsorted(hi, first)
-        pool = np.flatnonzero(recruitable & (overlaps > 0))
-        pool = np.setdiff1d(pool, chosen)
+        # Only voters active between the first window's start and the last one's end can
+        # overlap a window: the others are dropped by two comparisons, not two searches.
+        near = np.flatnonzero(recruitable & (last >= lo[0]) & (first <= hi[-1]))
+        overlaps = np.searchsorted(lo, last[near], side="right") - np.searchsorted(hi, first[near])
+        in_pool = np.zeros(first.size, dtype=bool)
+        in_pool[near[overlaps > 0]] = True
+        in_pool[chosen] = False
+        pool = np.flatnonzero(in_pool)  # ascending, without the members already chosen
         if pool.size:
             chosen = np.union1d(chosen, pool[self.member_pass(pool, m, d)])
         # Coordination in time: keep members most of whose votes fall within `window_slack` of
