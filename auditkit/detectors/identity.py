@@ -244,7 +244,9 @@ class IdentityLeakDetector(Detector):
             return None
         turn_no, match, text, probed, echo = first
         claim_true = claim_is_true(match.family, match.maker, model_map.lookup(model))
-        language = match.lang or _detect_language(text)
+        # langdetect is the scan's costliest call (milliseconds each): once per finding, not twice.
+        response_language = _detect_language(text)
+        language = match.lang or response_language
         severity = identity.roleplay_severity if echo else identity.severity
         claimed = {"family": match.family, "maker": match.maker}
         verdict = {True: "true", False: "FALSE", None: "unverifiable"}[claim_true]
@@ -270,7 +272,7 @@ class IdentityLeakDetector(Detector):
                 "claimed_identity": claimed,
                 "claim_true": claim_true,
                 "language": language,
-                "response_language": _detect_language(text),
+                "response_language": response_language,
                 "rule": match.rule,
                 "probed": probed,
                 "roleplay_echo": echo,
