@@ -34,8 +34,8 @@ from auditkit.engine.load import ChunkDetections, StreamedLoad
 from auditkit.engine.scan import IDENTITY, chunk_columns, detect_chunk, scan_frame
 from auditkit.errors import InputError
 from auditkit.io.accumulate import (
-    NOT_KEPT,
     BattleChunk,
+    LoadAccumulator,
     TableAccumulator,
     release_arrow_memory,
     release_memory,
@@ -43,8 +43,8 @@ from auditkit.io.accumulate import (
 )
 from auditkit.io.detect import CONTAINERS
 from auditkit.io.ids import VoteIdIndex
-from auditkit.io.loader import LoadResult, finish_load, iter_chunks
-from auditkit.io.quarantine import QuarantineLog, QuarantineRecord
+from auditkit.io.loader import iter_chunks
+from auditkit.io.quarantine import QuarantineRecord
 from auditkit.schema import (
     empty_frame,
 )
@@ -82,7 +82,10 @@ class BattleChunkStream:
 
     The normalisation, quarantine reasons and cross-file duplicate-id check are the loader's own
     (:func:`auditkit.io.normalise.normalise_chunk`); a chunk has at most ``chunk_rows`` rows.
-    Attributes filled while iterating: ``rows_read``, ``formats`` (file → "<schema> (<container>)"),
+    What each chunk read is counted in :attr:`load` (a :class:`~auditkit.io.accumulate.
+    LoadAccumulator`, whose ``quarantine_path`` is given here) as it is read; a consumer that
+    builds the table hands it each chunk's quarantine and rows (:func:`stream_battles`). Read
+    from it while iterating: ``rows_read``, ``formats`` (file → "<schema> (<container>)"),
     ``voter_fields`` and ``unmapped_languages``. Iterate once.
     """
 
@@ -94,6 +97,7 @@ class BattleChunkStream:
         with_text: bool = True,
         fmt: str | None = None,
         encoding: str | None = None,
+        quarantine_path: Path | None = None,
     ) -> None:
         if fmt is not None and fmt not in CONTAINERS:
             raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
@@ -106,11 +110,24 @@ class BattleChunkStream:
         self.with_text = with_text
         self.fmt = fmt
         self.encoding = encoding
-        self.rows_read = 0
-        self.formats: dict[str, str] = {}
-        self.voter_fields: list[str] = []
-        self.unmapped_languages: Counter[str] = Counter()
+        self.load = LoadAccumulator(self.files, quarantine_path=quarantine_path)
         self._started = False
+
+    @property
+    def rows_read(self) -> int:
+        return self.load.rows_read
+
+    @property
+    def formats(self) -> dict[str, str]:
+        return self.load.formats
+
+    @property
+    def voter_fields(self) -> list[str]:
+        return self.load.voter_fields
+
+    @property
+    def unmapped_languages(self) -> Counter[str]:
+        return self.load.unmapped_languages
 
     def __iter__(self) -> Iterator[BattleChunk]:
         if self._started:
@@ -136,11 +153,13 @@ class BattleChunkStream:
             encoding=self.encoding,
         )
         for chunk in chunks:
-            self.rows_read += chunk.rows_read
-            self.unmapped_languages.update(chunk.unmapped_languages)
-            if chunk.voter_field and chunk.voter_field not in self.voter_fields:
-                self.voter_fields.append(chunk.voter_field)
-            self.formats[str(path)] = chunk.source_format
+            self.load.read(
+                str(path),
+                chunk.rows_read,
+                voter_fields=(chunk.voter_field,),
+                source_format=chunk.source_format,
+                unmapped_languages=chunk.unmapped_languages,
+            )
             rejected = tuple(chunk.quarantine)
             if chunk.frame is None:
                 yield empty_frame(), rejected, chunk.rows_read, False
@@ -217,11 +236,15 @@ def stream_battles(
         )
         if streamed is not None:  # None: an input they cannot split (gzip, JSON array, CSV)
             return streamed
-    stream = iter_battle_chunks(
-        paths, chunk_rows=chunk_rows, with_text=with_text, fmt=fmt, encoding=encoding
+    stream = BattleChunkStream(
+        paths,
+        chunk_rows=chunk_rows,
+        with_text=with_text,
+        fmt=fmt,
+        encoding=encoding,
+        quarantine_path=quarantine_path,
     )
-    accumulator = TableAccumulator(NOT_KEPT)
-    quarantine = QuarantineLog()
+    load = stream.load
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}
     ask_skip = skip if names else None  # only a scan can skip rows
     columns = chunk_columns(names)
@@ -229,12 +252,11 @@ def stream_battles(
     def text_chunks() -> Iterator[pd.DataFrame]:
         for chunk in stream:
             counts["chunks"] += 1
-            quarantine.extend(chunk.quarantine)
-            quarantine.check_meaningful(stream.rows_read, chunk.file)
+            load.reject(chunk.quarantine, chunk.file)
             if not chunk.normalised:
                 continue
-            # Empty frames too: the loader concatenates them.
-            accumulator.add(text_free_chunk(chunk.frame, keep_prompt=keep_prompt))
+            # Empty frames too: the in-memory load keeps them.
+            load.keep(text_free_chunk(chunk.frame, keep_prompt=keep_prompt))
             if counts["chunks"] % _RELEASE_EVERY == 0:
                 release_arrow_memory()
             if len(chunk.frame) == 0:
@@ -260,39 +282,20 @@ def stream_battles(
     else:
         for _ in text_chunks():
             pass
-    load = _finish_load(stream, accumulator, quarantine, quarantine_path)
+    loaded = load.finish()
     release_memory()
     results = (
         detections.finish(
-            load.battles, text_chunks=counts["text_chunks"], skipped_rows=counts["skipped_rows"]
+            loaded.battles, text_chunks=counts["text_chunks"], skipped_rows=counts["skipped_rows"]
         )
         if detections is not None
         else {}
     )
     return StreamedLoad(
-        load=load,
+        load=loaded,
         results=results,
         chunks=counts["chunks"],
         engine=used.name if results else "none",
         text_rows=counts["text_rows"],
         skipped_rows=counts["skipped_rows"],
-    )
-
-
-def _finish_load(
-    stream: BattleChunkStream,
-    accumulator: TableAccumulator,
-    quarantine: QuarantineLog,
-    quarantine_path: Path | None,
-) -> LoadResult:
-    """The loader's own final steps on the streamed rows."""
-    return finish_load(
-        accumulator.build(),
-        files=stream.files,
-        quarantine=quarantine,
-        voter_fields=stream.voter_fields,
-        formats=stream.formats,
-        unmapped_languages=stream.unmapped_languages,
-        rows_read=stream.rows_read,
-        quarantine_path=quarantine_path,
     )

@@ -53,14 +53,13 @@ from auditkit.engine.scan import IDENTITY, chunk_columns, detect_chunk, scan_fra
 from auditkit.errors import InputError, NotABattleLogError
 from auditkit.io.accumulate import (
     BattleChunk,
-    TableAccumulator,
+    LoadAccumulator,
     release_arrow_memory,
     text_free_chunk,
 )
 from auditkit.io.detect import CONTAINERS, detect_container, sniff_encoding
 from auditkit.io.ids import VoteIdIndex
-from auditkit.io.loader import finish_load, iter_chunks
-from auditkit.io.quarantine import QuarantineRecord
+from auditkit.io.loader import iter_chunks
 from auditkit.schema import empty_frame
 
 if TYPE_CHECKING:
@@ -359,7 +358,9 @@ def stream_partitions(
         return None
     scan_rules = rules if with_text else None
     names = tuple(detectors) if scan_rules is not None else ()
-    merge = _OrderedMerge(scan_rules, names)
+    merge = _OrderedMerge(
+        scan_rules, names, LoadAccumulator(files, quarantine_path=quarantine_path)
+    )
     results = engine.map(read_partition, parts, scan_rules, names)
     try:
         for part, result in zip(parts, results, strict=True):
@@ -367,16 +368,7 @@ def stream_partitions(
     finally:
         if isinstance(results, Generator):
             results.close()  # cancels what is still in flight
-    load = finish_load(
-        merge.accumulator.build(),
-        files=files,
-        quarantine=merge.quarantine,
-        voter_fields=merge.voter_fields,
-        formats=merge.formats,
-        unmapped_languages=merge.unmapped_languages,
-        rows_read=merge.rows_read,
-        quarantine_path=quarantine_path,
-    )
+    load = merge.load.finish()
     release_arrow_memory()
     found = (
         merge.detections.finish(load.battles, text_chunks=merge.text_chunks)
@@ -400,19 +392,19 @@ def stream_partitions(
 
 
 class _OrderedMerge:
-    """Takes partition results in input order and keeps what the sequential loader would."""
+    """Takes partition results in input order and keeps what the sequential loader would: the
+    load state in ``load`` (the loader's own :class:`LoadAccumulator`, fed chunk by chunk as the
+    sequential stream feeds it), the text detectors' parts in ``detections``."""
 
-    def __init__(self, rules: RulePack | None, detectors: Sequence[str]) -> None:
+    def __init__(
+        self, rules: RulePack | None, detectors: Sequence[str], load: LoadAccumulator
+    ) -> None:
         self.rules = rules
         self.names = tuple(detectors)
         self.detections = ChunkDetections(self.names, rules) if rules is not None else None
         self.index = VoteIdIndex()
-        self.accumulator = TableAccumulator()
-        self.quarantine: list[QuarantineRecord] = []
-        self.voter_fields: list[str] = []
-        self.formats: dict[str, str] = {}
-        self.unmapped_languages: Counter[str] = Counter()
-        self.rows_read = self.chunks = self.text_rows = self.text_chunks = self.redone = 0
+        self.load = load
+        self.chunks = self.text_rows = self.text_chunks = self.redone = 0
         self._with_rows: set[str] = set()  # files with a block of battle rows so far
 
     def add(self, part: Partition, result: PartitionResult) -> None:
@@ -439,20 +431,22 @@ class _OrderedMerge:
                 self.index.add(loaded, lines)
         if result.refused:
             raise NotABattleLogError(path=part.file)
-        if result.label is not None and part.file not in self._with_rows:
-            self.formats[part.file] = result.label
+        # A file's label is its first block with rows' (a later partition sniffs its own).
+        first = part.file not in self._with_rows
+        self.load.read(
+            part.file,
+            voter_fields=result.voter_fields,
+            source_format=result.label if first else None,
+            unmapped_languages=result.unmapped_languages,
+        )
         if result.saw_rows:
             self._with_rows.add(part.file)
         for chunk in result.chunks:
             self.chunks += 1
-            self.rows_read += chunk.rows_read
-            self.quarantine.extend(chunk.quarantine)
+            self.load.read(part.file, chunk.rows_read)
+            self.load.reject(chunk.quarantine, part.file)
             if chunk.normalised:
-                self.accumulator.add(chunk.frame)
-        for name in result.voter_fields:
-            if name not in self.voter_fields:
-                self.voter_fields.append(name)
-        self.unmapped_languages.update(result.unmapped_languages)
+                self.load.keep(chunk.frame)
         if self.detections is not None:
             for detected in result.detected:
                 self.detections.add(detected)

@@ -1,23 +1,33 @@
-"""The text-free battle table a streamed or partitioned load builds, chunk by chunk.
+"""The load state, defined once: every load path gathers its chunks in one :class:`LoadAccumulator`.
 
-Every reader of chunks — :func:`auditkit.streaming.stream_battles` in this process and the workers
-that read their own partitions (:mod:`auditkit.engine.partitions`) — cuts each chunk with
-:func:`text_free_chunk` and gathers the pieces in one :class:`TableAccumulator`, so all keep the
-same columns and build the same table.
+Three paths read chunks — :func:`auditkit.io.loader.load_battles` (files or an in-memory table, with
+text), :func:`auditkit.streaming.stream_battles` (chunks read in this process, text scanned and
+dropped) and the workers that read their own partitions (:mod:`auditkit.engine.partitions`). Each
+hands every normalised chunk to a :class:`LoadAccumulator`: it counts the rows read, keeps the
+quarantine (and stops a load that is mostly rejected), notes each file's format and voter field
+and the unmapped languages, gathers the rows column by column in a :class:`TableAccumulator`, and
+builds the final :class:`~auditkit.io.chunks.LoadResult` with the loader's last steps
+(:func:`~auditkit.io.chunks.finish_load`). The streamed paths cut each chunk with
+:func:`text_free_chunk` first, so they keep the same columns.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-from collections.abc import Sequence
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
-from auditkit.io.quarantine import QuarantineRecord
+from auditkit.errors import InputError
+from auditkit.io.chunks import CanonicalChunk, LoadResult, finish_load
+from auditkit.io.quarantine import QuarantineLog, QuarantineRecord, write_quarantine
 from auditkit.prompts import FINGERPRINT_COLUMNS, fingerprint_prompt_column
 from auditkit.schema import CORE_COLUMNS, OPTIONAL_COLUMNS, TAG_PREFIX, empty_frame
 
@@ -25,11 +35,15 @@ __all__ = [
     "NOT_KEPT",
     "TEXT_COLUMNS",
     "BattleChunk",
+    "LoadAccumulator",
     "TableAccumulator",
+    "collect_chunks",
     "release_arrow_memory",
     "release_memory",
     "text_free_chunk",
 ]
+
+log = logging.getLogger(__name__)
 
 TEXT_COLUMNS = ("conversation_a", "conversation_b")
 NOT_KEPT = (*TEXT_COLUMNS, "prompt")  # never in a streamed table
@@ -100,6 +114,123 @@ class TableAccumulator:
         rest = [c for c in frame.columns if c not in core]
         release_memory()  # the pieces' buffers, freed column by column, back to the OS
         return frame[core + rest]
+
+
+class LoadAccumulator:
+    """The state of one load while its chunks go by, and the :class:`LoadResult` it ends in.
+
+    Feed it in input order: :meth:`add` a normalised chunk, or — for a reader whose chunks arrive
+    in parts (the streamed and partitioned loads) — :meth:`read`, :meth:`reject` and :meth:`keep`
+    them. ``drop`` names columns never kept; ``voter_field_names`` renames the voter field a
+    chunk reports (a table loaded with ``columns={"voter": "user_hash"}`` reports ``user_hash``,
+    not the source field it was mapped to). With ``quarantine_path`` the quarantine is written
+    there by :meth:`finish`, and also when :meth:`reject` stops a mostly rejected load (the
+    examples tell the operator what went wrong).
+    """
+
+    def __init__(
+        self,
+        files: Sequence[str | Path],
+        *,
+        drop: Sequence[str] = (),
+        voter_field_names: Mapping[str, str] | None = None,
+        quarantine_path: Path | None = None,
+    ) -> None:
+        self.files = [Path(f) for f in files]
+        self.table = TableAccumulator(drop)
+        self.quarantine = QuarantineLog()
+        self.quarantine_path = quarantine_path
+        self.rows_read = 0
+        self.voter_fields: list[str] = []
+        self.formats: dict[str, str] = {}  # file → "<schema> (<container>[.gz])"
+        self.unmapped_languages: Counter[str] = Counter()
+        self._voter_names = dict(voter_field_names or {})
+
+    def read(
+        self,
+        file: str,
+        rows_read: int = 0,
+        *,
+        voter_fields: Iterable[str | None] = (),
+        source_format: str | None = None,
+        unmapped_languages: Mapping[str, int] | None = None,
+    ) -> None:
+        """Count rows read from ``file`` and note what its chunk said of the source: its voter
+        field(s), its format label (a file's label is the last one noted), unmapped languages."""
+        self.rows_read += rows_read
+        if unmapped_languages:
+            self.unmapped_languages.update(unmapped_languages)
+        for name in voter_fields:
+            renamed = self._voter_names.get(name or "", name)
+            if renamed and renamed not in self.voter_fields:
+                self.voter_fields.append(renamed)
+        if source_format is not None:
+            self.formats[file] = source_format
+
+    def reject(self, records: Iterable[QuarantineRecord], file: str) -> None:
+        """Quarantine a chunk's rejected rows (after :meth:`read` counted the chunk).
+
+        Raises :class:`~auditkit.errors.InputError` naming ``file`` when most of a large input
+        read so far was rejected (:meth:`QuarantineLog.check_meaningful`).
+        """
+        self.quarantine.extend(records)
+        try:
+            self.quarantine.check_meaningful(self.rows_read, file)
+        except InputError:
+            if self.quarantine_path is not None:
+                write_quarantine(self.quarantine.records, self.quarantine_path)
+            raise
+
+    def keep(self, frame: pd.DataFrame) -> None:
+        """Keep a chunk's canonical rows (empty frames too: they carry its columns)."""
+        self.table.add(frame)
+
+    def add(self, chunk: CanonicalChunk, file: str) -> None:
+        """One normalised chunk of ``file``, whole: counted, its rejects quarantined, rows kept."""
+        self.read(
+            file,
+            chunk.rows_read,
+            voter_fields=(chunk.voter_field,),
+            source_format=chunk.source_format,
+            unmapped_languages=chunk.unmapped_languages,
+        )
+        self.reject(chunk.quarantine, file)
+        if chunk.frame is not None:
+            self.keep(chunk.frame)
+
+    def finish(self) -> LoadResult:
+        """The kept rows as one table (built column by column) and the loader's last steps
+        (:func:`~auditkit.io.chunks.finish_load`); the kept pieces are consumed."""
+        return finish_load(
+            self.table.build(),
+            files=self.files,
+            quarantine=self.quarantine,
+            voter_fields=self.voter_fields,
+            formats=self.formats,
+            unmapped_languages=self.unmapped_languages,
+            rows_read=self.rows_read,
+            quarantine_path=self.quarantine_path,
+        )
+
+
+def collect_chunks(
+    sources: Sequence[tuple[Path, Iterable[CanonicalChunk]]],
+    *,
+    quarantine_path: Path | None = None,
+    voter_field_names: Mapping[str, str] | None = None,
+) -> LoadResult:
+    """Each source's canonical chunks (read in order) → one :class:`LoadResult`, with their text
+    (the in-memory load; ``voter_field_names`` as :class:`LoadAccumulator`)."""
+    load = LoadAccumulator(
+        [path for path, _ in sources],
+        voter_field_names=voter_field_names,
+        quarantine_path=quarantine_path,
+    )
+    for path, chunks in sources:
+        for chunk in chunks:
+            load.add(chunk, str(path))
+        log.debug("loaded %s as %s", path, load.formats.get(str(path)))
+    return load.finish()
 
 
 def release_memory() -> None:

@@ -2,14 +2,14 @@
 :func:`auditkit.io.loader.load_battles` and :func:`auditkit.io.frame.from_frame` share).
 
 Each file is sniffed (container, compression, arena schema), read as chunks of source columns,
-normalised chunk by chunk, and the canonical chunks are concatenated at the end. Vote ids are unique
+normalised chunk by chunk; every load path gathers the canonical chunks in one
+:class:`~auditkit.io.accumulate.LoadAccumulator`, which ends in :func:`finish_load`. Vote ids are unique
 across all files: a repeated id is quarantined as ``duplicate_vote_id`` (the first copy loads).
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from auditkit.io.jsonl import read_json_array, read_jsonl
 from auditkit.io.normalise import RawChunk, normalise_chunk
 from auditkit.io.parquet import read_parquet
 from auditkit.io.quarantine import QuarantineLog, QuarantineRecord, write_quarantine
-from auditkit.schema import TAG_PREFIX, BattleTable, VoterStatus, coerce_frame, empty_frame
+from auditkit.schema import BattleTable, VoterStatus
 
 __all__ = [
     "PLACEHOLDER_MIN_ROWS",
@@ -39,7 +39,6 @@ __all__ = [
     "CanonicalChunk",
     "LoadResult",
     "classify_voters",
-    "collect_chunks",
     "finish_load",
     "iter_chunks",
     "normalise_blocks",
@@ -104,55 +103,6 @@ class LoadResult:
             f"{self.rows_read:,} rows read, {self.rows_loaded:,} loaded, "
             f"{self.rows_quarantined:,} quarantined ({reasons})"
         )
-
-
-def collect_chunks(
-    sources: Sequence[tuple[Path, Iterable[CanonicalChunk]]],
-    *,
-    quarantine_path: Path | None = None,
-    voter_field_names: Mapping[str, str] | None = None,
-) -> LoadResult:
-    """Concatenate each source's canonical chunks (read in order) into one :class:`LoadResult`.
-
-    ``voter_field_names`` renames the voter field a chunk reports (a table loaded with
-    ``columns={"voter": "user_hash"}`` reports ``user_hash``, not the source name it was mapped to).
-    """
-    frames: list[pd.DataFrame] = []
-    quarantine = QuarantineLog()
-    voter_fields: list[str] = []
-    formats: dict[str, str] = {}
-    unmapped_languages: Counter[str] = Counter()
-    rows_read = 0
-    for path, chunks in sources:
-        for chunk in chunks:
-            rows_read += chunk.rows_read
-            quarantine.extend(chunk.quarantine)
-            unmapped_languages.update(chunk.unmapped_languages)
-            if chunk.frame is not None:
-                frames.append(chunk.frame)
-            try:
-                quarantine.check_meaningful(rows_read, str(path))
-            except InputError:
-                if quarantine_path is not None:  # the examples tell the operator what went wrong
-                    write_quarantine(quarantine.records, quarantine_path)
-                raise
-            voter_field = (voter_field_names or {}).get(chunk.voter_field or "", chunk.voter_field)
-            if voter_field and voter_field not in voter_fields:
-                voter_fields.append(voter_field)
-            formats[str(path)] = chunk.source_format
-        log.debug("loaded %s as %s", path, formats.get(str(path)))
-
-    frame = pd.concat(frames, ignore_index=True) if frames else empty_frame()
-    return finish_load(
-        _finish_dtypes(frame),
-        files=[path for path, _ in sources],
-        quarantine=quarantine,
-        voter_fields=voter_fields,
-        formats=formats,
-        unmapped_languages=unmapped_languages,
-        rows_read=rows_read,
-        quarantine_path=quarantine_path,
-    )
 
 
 def finish_load(
@@ -340,14 +290,6 @@ def normalise_blocks(
     if saw_objects and not saw_battle_columns:
         raise NotABattleLogError(path=file)
     return stopped
-
-
-def _finish_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = coerce_frame(frame)
-    for name in frame.columns:
-        if name.startswith(TAG_PREFIX):
-            frame[name] = frame[name].convert_dtypes()
-    return frame
 
 
 def classify_voters(

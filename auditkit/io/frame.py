@@ -28,7 +28,8 @@ import pandas as pd
 import pyarrow as pa
 
 from auditkit.errors import InputError
-from auditkit.io.chunks import LoadResult, collect_chunks, normalise_blocks
+from auditkit.io.accumulate import collect_chunks
+from auditkit.io.chunks import LoadResult, normalise_blocks
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, VOTER_FIELDS, RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS

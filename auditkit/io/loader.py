@@ -1,7 +1,7 @@
 """``load_battles``: any supported file(s), or an in-memory table, → one battle table + quarantine.
 
 Files are read by :mod:`auditkit.io.chunks`, tables by :mod:`auditkit.io.frame`; both end in the same
-chunk normalisation and concatenation. The chunk-level names are re-exported here for callers that
+chunk normalisation and one :class:`~auditkit.io.accumulate.LoadAccumulator`. The chunk-level names are re-exported here for callers that
 import them from this module.
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from auditkit.errors import InputError
+from auditkit.io.accumulate import collect_chunks
 from auditkit.io.chunks import (
     PLACEHOLDER_MIN_ROWS,
     PLACEHOLDER_SHARE,
@@ -18,7 +19,6 @@ from auditkit.io.chunks import (
     CanonicalChunk,
     LoadResult,
     classify_voters,
-    collect_chunks,
     finish_load,
     iter_chunks,
     normalise_blocks,
