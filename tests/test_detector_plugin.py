@@ -13,6 +13,7 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -199,6 +200,8 @@ def test_a_detector_in_its_own_module_is_discovered_run_cached_reported_and_diff
     html = (tmp_path / "n1" / "report.html").read_text(encoding="utf-8")
     assert '<h2 id="shouting">Shouting responses</h2>' in html
     assert "<p id='shouting-count'>3 shouting votes</p>" in html
+    markdown = (tmp_path / "n1" / "report.md").read_text(encoding="utf-8")
+    assert "## Shouting responses\n\nSee the section shouting in report.html." in markdown
     with sqlite3.connect(db) as con:
         cached = con.execute(
             "SELECT COUNT(DISTINCT vote_id) FROM detector_cache WHERE detector = 'shouting'"
@@ -304,3 +307,27 @@ def test_report_sections_come_from_the_detectors(probing_arena: Path, default_ru
     assert [n for _, n in section["data"]["repeat_voters"]] == sorted(
         probe.summary["repeat_voters"].values(), reverse=True
     )
+
+
+def test_a_detector_section_in_markdown_escapes_untrusted_text(default_rules: Any) -> None:
+    from auditkit.report.context import detector_sections
+    from auditkit.report.markdown import _detector_sections
+
+    probe = base.DetectorResult(
+        "identity_probe",
+        summary={
+            "ran": True,
+            "probing_votes": 7,
+            "probing_votes_anonymous": 6,
+            "probing_voters": 2,
+            "repeat_min": 3,
+            "repeat_voters": {"|evil*voter*<b>": 5, "plain": 2},
+        },
+    )
+
+    context = SimpleNamespace(detector_sections=detector_sections([probe]))
+    text = "\n".join(_detector_sections(context))  # type: ignore[arg-type]
+    assert "## Identity probes" in text
+    assert "7 votes asked a model who it is (6 in anonymous battles), by 2 voters." in text
+    assert "| \\|evil\\*voter\\*&lt;b&gt; | 5 |" in text
+    assert "<b>" not in text

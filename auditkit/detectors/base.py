@@ -71,6 +71,8 @@ class Detector(ABC):
         its own report section: a Jinja fragment (autoescaped) rendered with ``data`` (what
         :meth:`report_data` returns; no section when None) and ``plot(name, rows)`` for a figure
         of :mod:`auditkit.report.plots`.
+        ``report_markdown`` is the same section for ``report.md`` (Jinja, no autoescape: pass
+        untrusted text through the ``md`` filter); without it the Markdown report points to the HTML.
     ``diff_key``
         ``auditkit diff`` lists its new findings apart, as ``new_<diff_key>``.
     :meth:`summary_entries`
@@ -89,6 +91,7 @@ class Detector(ABC):
     order: ClassVar[int] = 100
     report_title: ClassVar[str | None] = None
     report_template: ClassVar[str] = ""
+    report_markdown: ClassVar[str] = ""
     diff_key: ClassVar[str | None] = None
 
     def __init__(self, random_state: int = 0) -> None:

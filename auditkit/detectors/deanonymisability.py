@@ -269,6 +269,16 @@ class DeanonymisabilityDetector(Detector):
 <p>Not measured (no responses with text, or fewer than two models with enough of them).</p>
 {% endif %}
 """
+    report_markdown: ClassVar[str] = """\
+{% if data.models %}
+Share of each model's held-out responses a cross-validated text classifier attributes to it, against chance.
+
+| model | responses | accuracy | 95% CI | chance | q | recognisable | giveaways |
+|---|---|---|---|---|---|---|---|
+{% for r in data.models %}| {{ r.model | md }} | {{ r.n | fmt }} | {{ r.accuracy | fmt(3) }} | {{ r.ci_low | fmt(3) }}–{{ r.ci_high | fmt(3) }} | {{ r.chance | fmt(3) }} | {{ "%.2g" | format(r.q_value) }} | {{ "yes" if r.recognisable else "no" }} | {{ r.giveaways[:4] | join(", ") | md }} |
+{% endfor %}{% else %}
+Not measured (no responses with text, or fewer than two models with enough of them).
+{% endif %}"""
 
     @classmethod
     def report_data(cls, result: DetectorResult) -> dict[str, Any]:

@@ -56,6 +56,15 @@ class IdentityProbeDetector(Detector):
 <p>No voter probed in {{ data.repeat_min | fmt }} or more votes.</p>
 {% endif %}
 """
+    report_markdown: ClassVar[str] = """\
+{{ data.probing_votes | fmt }} votes asked a model who it is ({{ data.probing_votes_anonymous | fmt }} in anonymous battles), by {{ data.probing_voters | fmt }} voters.
+{% if data.repeat_voters %}
+| voter | probing votes |
+|---|---|
+{% for voter, n in data.repeat_voters %}| {{ voter | md }} | {{ n | fmt }} |
+{% endfor %}{% else %}
+No voter probed in {{ data.repeat_min | fmt }} or more votes.
+{% endif %}"""
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:

@@ -446,6 +446,7 @@ def detector_sections(results: Sequence[DetectorResult]) -> list[dict[str, Any]]
                     "anchor": result.detector,
                     "title": cls.report_title or result.detector,
                     "template": cls.report_template,
+                    "markdown": cls.report_markdown,
                     "data": data,
                 }
             )

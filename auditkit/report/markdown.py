@@ -9,6 +9,8 @@ import html
 import re
 from typing import Any
 
+import jinja2
+
 from auditkit.report.render import RANK_RULE, ReportContext, leaderboard_order, rank_with_range
 from auditkit.report.robustness_md import robustness_markdown
 
@@ -77,6 +79,7 @@ def render_markdown(context: ReportContext) -> str:
             f"| {_num(row['battles_before'])} | {_num(row['battles_after'])} "
             f"| {'yes' if row['change_significant'] else ''} |"
         )
+    out += _detector_sections(context)
     out += ["", "## Invalidations by rule", ""]
     if context.counts_by_rule:
         out += ["| detector/rule | votes |", "|---|---:|"]
@@ -117,3 +120,24 @@ def render_markdown(context: ReportContext) -> str:
     out += ["", "## Run", ""]
     out += [f"- {md_escape(k)}: {md_escape(v)}" for k, v in context.run.items()]
     return "\n".join(out) + "\n"
+
+
+def _detector_sections(context: ReportContext) -> list[str]:
+    """The sections detectors bring themselves (``report_markdown``), in run order.
+
+    Rendered without autoescaping (Markdown has no such mode): a fragment passes every untrusted
+    string through the ``md`` filter, numbers through ``fmt``. A detector without a Markdown
+    fragment gets its title and a pointer to its HTML section, so no section silently disappears.
+    """
+    environment = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)
+    environment.filters["md"] = md_escape
+    environment.filters["fmt"] = _num
+    out: list[str] = []
+    for section in context.detector_sections:
+        out += ["", f"## {md_escape(section['title'])}", ""]
+        fragment = section.get("markdown") or ""
+        if fragment:
+            out.append(environment.from_string(fragment).render(data=section["data"]).strip())
+        else:
+            out.append(f"See the section {md_escape(section['anchor'])} in report.html.")
+    return out
