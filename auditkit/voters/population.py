@@ -50,7 +50,7 @@ from auditkit.codes import row_positions
 from auditkit.errors import RuleError
 from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
-from auditkit.schema import BattleTable
+from auditkit.schema import BattleTable, models_in
 from auditkit.stats.bradley_terry import fit_bt_pairs
 from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.voters.timeshift import time_shift_test
@@ -386,10 +386,7 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     frame = battles.frame
     # Integer codes over whole columns, then the usable rows by position: no copy of the table
     # and no Python object per row (10M votes were a 1.3 GiB copy and a dict lookup per name).
-    all_models = sorted(
-        {str(x) for x in pd.unique(frame["model_a"].dropna())}
-        | {str(x) for x in pd.unique(frame["model_b"].dropna())}
-    )
+    all_models = models_in(frame)
     a_all = row_positions(frame["model_a"], all_models)
     b_all = row_positions(frame["model_b"], all_models)
     winner_codes = np.asarray(frame["winner"].cat.codes, dtype=np.int64)

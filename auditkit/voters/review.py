@@ -29,6 +29,9 @@ from scipy import stats
 
 from auditkit.errors import RuleError
 from auditkit.rulepack import RulePack
+from auditkit.stats.betabinom import betabinom_sf
+from auditkit.stats.population_nulls import binomial_overdispersion
+from auditkit.stats.voter_tests import benjamini_hochberg
 
 __all__ = [
     "ReviewWeights",
@@ -66,8 +69,6 @@ def repeat_probers(
     are the honest tail, not suspects); one-sided, a repeat prober's upper-tail p is at most
     ``alpha``.
     """
-    from auditkit.stats.population_nulls import binomial_overdispersion
-
     k = np.asarray(probes, dtype=np.float64)
     n = np.asarray(n_votes, dtype=np.float64)
     if k.size == 0 or n.sum() <= 0:
@@ -79,7 +80,7 @@ def repeat_probers(
         upper = stats.binom.sf(k - 1, n_int, rate)
     else:
         scale = (1.0 - rho) / rho
-        upper = stats.betabinom.sf(k - 1, n_int, rate * scale, (1.0 - rate) * scale)
+        upper = betabinom_sf(k - 1, n_int, rate * scale, (1.0 - rate) * scale)
     return np.asarray((k >= max(repeat_min, 1)) & (upper <= alpha), dtype=bool)
 
 
@@ -122,8 +123,6 @@ def weighted_benjamini_hochberg(
     ``threshold[i] = fdr * R * w_i / m`` is the p-value at which voter ``i``'s evidence sufficed
     (``R`` rejections among ``m``); with all weights one this is plain BH (statsmodels ``fdr_bh``).
     """
-    from auditkit.stats.voter_tests import benjamini_hochberg
-
     p = np.asarray(p_values, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
     m = p.size
