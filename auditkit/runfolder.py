@@ -22,13 +22,15 @@ __all__ = [
     "check_complete",
     "mark_complete",
     "mark_incomplete",
+    "sha256_file",
 ]
 
 COMPLETE_MARKER = "run.complete"
 COMPARED_FILES = ("findings.jsonl", "invalidations.jsonl", "leaderboard.csv")
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes, streamed (run folders, and the audit's input hashes)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -44,7 +46,7 @@ def mark_incomplete(folder: str | Path) -> None:
 def mark_complete(folder: str | Path) -> Path:
     """Write the marker (atomically: a temporary file renamed into place) with the files' hashes."""
     base = Path(folder)
-    hashes = {name: _sha256(base / name) for name in COMPARED_FILES if (base / name).is_file()}
+    hashes = {name: sha256_file(base / name) for name in COMPARED_FILES if (base / name).is_file()}
     target = base / COMPLETE_MARKER
     partial = base / (COMPLETE_MARKER + ".tmp")
     with open(partial, "w", encoding="utf-8") as handle:
@@ -73,7 +75,7 @@ def check_complete(folder: str | Path) -> None:
         raise InputError(f"unreadable {COMPLETE_MARKER}: {exc}", path=str(base)) from None
     for name, expected in sorted(recorded.items()):
         path = base / name
-        if not path.is_file() or _sha256(path) != expected:
+        if not path.is_file() or sha256_file(path) != expected:
             raise InputError(
                 "file changed or truncated after the run finished (sha256 differs from "
                 f"{COMPLETE_MARKER})",

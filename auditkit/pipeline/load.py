@@ -7,7 +7,6 @@ dropped (:func:`auditkit.streaming.stream_battles`); their results come back wit
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, is_dataclass
@@ -18,6 +17,7 @@ from auditkit.clean import canonical_json
 from auditkit.detectors.base import DetectorResult, get_detector
 from auditkit.ledger import Ledger
 from auditkit.pipeline.cache import CacheWrites, VoteCache
+from auditkit.runfolder import sha256_file
 
 if TYPE_CHECKING:
     import logging
@@ -37,15 +37,6 @@ class Loaded:
     inputs: tuple[Mapping[str, Any], ...]  # path, sha256, bytes (summary.json → run.inputs)
     streamed: Mapping[str, DetectorResult]  # text detectors run chunk by chunk, by name
     notes: tuple[str, ...] = ()
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes, streamed."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _record_to_dict(record: Any) -> dict[str, Any]:
