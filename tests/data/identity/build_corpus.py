@@ -8,7 +8,10 @@ Three sources, each row carrying its provenance:
   /work/shared/data/real, labelled by reading; see README.md), re-split here;
 * ``public-code`` / ``public-rollouts``: real model outputs (and real hard negatives) found in public
   repositories, ``cases_public.py`` (added for issue 19's second session; ``public-rollouts`` rows are
-  all held out, see that module).
+  all held out, see that module);
+* ``public-cjk``: a third batch of real Chinese, Japanese and Korean outputs and hard negatives,
+  ``cases_cjk.py`` (issue 19, part A), split between ``dev`` and a second held-out split ``test2``
+  by a hash of each row's id with its own salt (``split_cjk``), fixed when the row was written.
 
 The split is a fixed hash of the row id (``sha256("identity-corpus-v1:" + id)``; the first 8 hex
 digits below 0x80000000 → ``test``), drawn before any rule was tuned on the corpus. The test split
@@ -30,14 +33,22 @@ sys.path.insert(0, str(HERE))
 
 from cases_generalise import CASES  # noqa: E402
 from cases_probe_answers import CASES2  # noqa: E402
+from cases_cjk import CJK_CASES  # noqa: E402
 from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
 
 SALT = "identity-corpus-v1:"
+CJK_SALT = "identity-corpus-cjk-v1:"
 
 
 def split_of(item_id: str) -> str:
     digest = hashlib.sha256((SALT + item_id).encode("utf-8")).hexdigest()
     return "test" if int(digest[:8], 16) < 0x80000000 else "dev"
+
+
+def split_cjk(item_id: str) -> str:
+    """``test2`` or ``dev`` for a ``cases_cjk.py`` row (its own salt: a second held-out split)."""
+    digest = hashlib.sha256((CJK_SALT + item_id).encode("utf-8")).hexdigest()
+    return "test2" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
 def _case_row(
@@ -87,6 +98,18 @@ def main() -> None:
             item_id = f"{prefix}-{i:04d}"
             split = "test" if source == "public-rollouts" else split_of(item_id)
             rows.append(_case_row(item_id, source, case[7], split, case))
+    # Third batch of real CJK outputs (cases_cjk.py): the id is the source ref, so a row keeps its
+    # split whatever is added around it; no source is used twice across the public batches.
+    public_refs = {case[7] for case in PUBLIC_CODE + PUBLIC_ROLLOUTS}
+    for case in CJK_CASES:
+        ref = case[7]
+        if ref.split("#")[0] in public_refs:
+            raise SystemExit(f"cases_cjk.py: {ref} is already a cases_public.py source")
+        item_id = f"cjk:{ref}"
+        rows.append(_case_row(item_id, "public-cjk", ref, split_cjk(item_id), case))
+    ids = [row["id"] for row in rows]
+    if len(ids) != len(set(ids)):
+        raise SystemExit("duplicate row ids in the corpus")
     with open(HERE / "corpus.jsonl", "w", encoding="utf-8", newline="\n") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
