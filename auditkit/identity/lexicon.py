@@ -58,6 +58,9 @@ class SelfReferenceRule:
     after_not: re.Pattern[str] | None
     targets: frozenset[str]
     in_code: bool
+    # The sentence has no subject of its own (it continues the previous sentence's): the rule does
+    # not apply after a sentence addressed to "you" (IdentityRules.elided_subject_not_after).
+    elided_subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,9 @@ class IdentityRules:
     not_self_before: re.Pattern[str] | None = None
     not_self_after: re.Pattern[str] | None = None
     other_topic: tuple[re.Pattern[str], ...] = ()
+    # Earlier text of the line that makes an elided subject "you" (a system prompt), see
+    # SelfReferenceRule.elided_subject.
+    elided_subject_not_after: re.Pattern[str] | None = None
 
     @property
     def n_names(self) -> int:
@@ -113,7 +119,13 @@ def _str_list(mapping: Mapping[str, Any], key: str, where: str) -> list[str]:
 
 
 def _load_names(section: Mapping[str, Any], where: str) -> dict[str, IdentityName]:
-    ambiguous = {n.lower() for n in _str_list(section, "ambiguous", where)}
+    # `ambiguous` and any `ambiguous_*` list (a language's additions live in their own entry).
+    ambiguous = {
+        n.lower()
+        for key in section
+        if key == "ambiguous" or str(key).startswith("ambiguous_")
+        for n in _str_list(section, key, where)
+    }
     names: dict[str, IdentityName] = {}
 
     def add(text: str, kind: str, family: str | None, maker: str) -> None:
@@ -185,6 +197,7 @@ def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRu
                 after_not=_compile(after_not, w, re.IGNORECASE) if after_not else None,
                 targets=targets,
                 in_code=bool(require(raw, "in_code", bool, where=w, default=False)),
+                elided_subject=bool(require(raw, "elided_subject", bool, where=w, default=False)),
             )
         )
     return tuple(out)
@@ -268,14 +281,30 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
         scorer=_load_scorer(learned, where_sr),
         learned_id=str(learned.get("id", "self_id.any.learned")),
         learned_max_names=int(learned.get("max_names", 6)),
-        not_self_before=_optional_pattern(not_self, "before", where_sr),
-        not_self_after=_optional_pattern(not_self, "after", where_sr),
+        not_self_before=_joined_patterns(not_self, "before", where_sr),
+        not_self_after=_joined_patterns(not_self, "after", where_sr),
+        elided_subject_not_after=_optional_pattern(selfref, "elided_subject_not_after", where_sr),
         other_topic=tuple(
             _compile(str(v), where_sr)
             for k, v in sorted(not_self.items())
             if k.startswith("other_topic")
         ),
     )
+
+
+def _joined_patterns(section: Mapping[str, Any], prefix: str, where: str) -> re.Pattern[str] | None:
+    """``prefix`` and every ``prefix_*`` key (e.g. ``after`` and ``after_cjk``) as one alternation,
+    so a language's additions live in their own entry."""
+    keys = sorted(k for k in section if k == prefix or k.startswith(prefix + "_"))
+    parts = [p for p in (_optional_pattern(section, k, where) for k in keys) if p is not None]
+    if len(parts) <= 1:
+        return parts[0] if parts else None
+    # Each part keeps its own case-insensitivity as a scoped flag: "(?i)x" becomes "(?i:x)".
+    scoped = [
+        f"(?i:{p.pattern.removeprefix('(?i)')})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
+        for p in parts
+    ]
+    return _compile("|".join(scoped), where)
 
 
 def _optional_pattern(section: Mapping[str, Any], key: str, where: str) -> re.Pattern[str] | None:

@@ -309,12 +309,28 @@ def not_self(text: str, hit: NameHit, rules: IdentityRules, self_near: bool | No
     before = text[lo : hit.start]
     if _negated_or_compared(text, hit, before, rules):
         return True
+    if (
+        rules.elided_subject_not_after is not None
+        and not has_self_marker(before, rules)
+        and _addressed_before(text, lo, rules)
+    ):
+        return True  # "あなたはChatGPTです。OpenAIによって…": the subject carried over is "you"
     if rules.other_topic and not has_self_marker(before, rules):
         if self_near is None:
             self_near = _self_near(text, hit, rules)
         if not self_near and any(p.search(before) for p in rules.other_topic):
             return True
     return False
+
+
+def _addressed_before(text: str, sent_start: int, rules: IdentityRules) -> bool:
+    """Did an earlier sentence of this line address "you" ("あなたはChatGPTです。OpenAIによって訓練
+    された…")? A following sentence with no subject of its own is then about "you", not the speaker."""
+    pattern = rules.elided_subject_not_after
+    if pattern is None or sent_start == 0:
+        return False
+    line_start = text.rfind("\n", 0, sent_start) + 1
+    return pattern.search(text, line_start, sent_start) is not None
 
 
 def _make_match(
@@ -488,6 +504,8 @@ def analyze_response(
             if in_code and not rule.in_code:
                 continue
             if not _rule_matches(rule, text, hit, before_text):
+                continue
+            if rule.elided_subject and _addressed_before(text, sent_start, rules):
                 continue
             if _negated_or_compared(text, hit, before_text, rules):
                 break
