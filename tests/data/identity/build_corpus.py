@@ -31,9 +31,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from cases_cjk import CJK_CASES  # noqa: E402
 from cases_generalise import CASES  # noqa: E402
 from cases_probe_answers import CASES2  # noqa: E402
-from cases_cjk import CJK_CASES  # noqa: E402
 from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
 
 SALT = "identity-corpus-v1:"
