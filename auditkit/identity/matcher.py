@@ -333,6 +333,34 @@ def _addressed_before(text: str, sent_start: int, rules: IdentityRules) -> bool:
     return pattern.search(text, line_start, sent_start) is not None
 
 
+def _elided_subject_elsewhere(
+    text: str,
+    sent_start: int,
+    hits: list[NameHit],
+    rules: IdentityRules,
+    *,
+    probed: bool,
+    user_text: str,
+) -> bool:
+    """Whose is a sentence with no subject of its own ("Anthropicが開発したAIアシスタントです。")?
+    Not the speaker's when the line addressed "you" before it, when the question just before it
+    names a model or product ("Q. Claude Code가 뭔가요? Anthropic에서 만든 …"), or when the user asked
+    about a named model or product rather than who the assistant is ("Claude Codeとは？")."""
+    if _addressed_before(text, sent_start, rules) or _named_in_question_before(
+        text, sent_start, hits
+    ):
+        return True
+    return not probed and bool(user_text) and has_name(user_text, rules)
+
+
+def _named_in_question_before(text: str, sent_start: int, hits: list[NameHit]) -> bool:
+    """Does a question naming a model or product end just before this sentence ("Q. Claude Code가
+    뭔가요?")? A following sentence without a subject of its own answers it."""
+    lo = max(0, sent_start - 80)
+    question = max(text.rfind("?", lo, sent_start), text.rfind("？", lo, sent_start))
+    return question >= 0 and any(lo <= h.start < question for h in hits)
+
+
 def _make_match(
     rule_id: str, lang: str, norm: NormalisedText, original: str, hit: NameHit
 ) -> SelfIdMatch:
@@ -452,6 +480,11 @@ def _gated(
             continue
         if not_self(text, hit, rules, near):
             continue
+        sent_start = _sentence_start(text, hit.start, rules.window)
+        if not has_self_marker(text[sent_start : hit.start], rules) and _named_in_question_before(
+            text, sent_start, hits
+        ):
+            continue  # the answer to a question about a named model, not the speaker
         ctx = _context(
             text, hit, rules, probed=probed, translate=translate, roleplay=roleplay, hits=hits
         )
@@ -505,7 +538,9 @@ def analyze_response(
                 continue
             if not _rule_matches(rule, text, hit, before_text):
                 continue
-            if rule.elided_subject and _addressed_before(text, sent_start, rules):
+            if rule.elided_subject and _elided_subject_elsewhere(
+                text, sent_start, hits, rules, probed=probed, user_text=user_text
+            ):
                 continue
             if _negated_or_compared(text, hit, before_text, rules):
                 break
