@@ -10,7 +10,7 @@ in the same run, so the ratio is meaningful on a shared machine. One core, no mu
     .venv/bin/python bench/bench_identity.py --devset   # precision / recall table on the dev set
     .venv/bin/python bench/bench_identity.py --corpus   # P / R per language, claim kind and source
                                                         # on the corpus's dev and held-out test
-                                                        # splits, beside FastChat's word list
+                                                        # and test2 splits, beside FastChat's list
     .venv/bin/python bench/bench_identity.py --quick --baseline 34d37c1
         # also scans with the auditkit of an older commit (exported to a temporary folder and run
         # in a subprocess on the same texts, interleaved): its ratio to FastChat beside today's

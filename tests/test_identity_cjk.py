@@ -53,6 +53,12 @@ def _rules_of(text: str, identity: IdentityRules, *, user_text: str = "") -> lis
             "self_id.ja.maker_made_ai",
         ),
         ("Anthropic에 의해 개발된 AI 모델입니다.", "self_id.ko.maker_made_ai"),
+        # A call-me answer in the imperative.
+        ("저를 Claude라고 부르세요.", "self_id.ko.call_me"),
+        # Descent: built upon a model.
+        ("我是基于通义千问的智能客服。", "self_id.zh.based_on"),
+        ("제 기반 모델은 Llama 3입니다.", "self_id.ko.base_model"),
+        ("저는 Llama 3를 기반으로 만들어졌어요.", "self_id.ko.based_on"),
     ],
 )
 def test_cjk_self_identifications_are_found_by_their_grammar(
@@ -78,6 +84,11 @@ def test_cjk_self_identifications_are_found_by_their_grammar(
         # "我是百度…" that is not a claim: "I searched Baidu", a person's role.
         "好吧，我也不知道，我是百度之后才知道的。",
         "我是百度搬运工",
+        # Building something upon a model is not being built upon it.
+        "我基于ChatGPT做了一个小工具。",
+        "저는 ChatGPT를 기반으로 서비스를 만들었습니다.",
+        # The answer to a question about a named product, not the speaker.
+        "### Q. Claude Code가 뭔가요?\n\nAnthropic에서 만든 AI 코딩 도우미입니다.",
         # The subject carried over from a sentence addressed to "you".
         "あなたはChatGPTです。OpenAIによって訓練された大規模な言語モデルです。",
         "당신은 ChatGPT입니다. OpenAI에 의해 훈련 된 대규모 언어 모델입니다.",
@@ -86,6 +97,15 @@ def test_cjk_self_identifications_are_found_by_their_grammar(
 )
 def test_cjk_hard_negatives_are_not_claims(text: str, identity: IdentityRules) -> None:
     assert analyze_response(text, identity) == []
+
+
+def test_an_answer_about_a_product_the_user_named_is_not_a_claim(identity: IdentityRules) -> None:
+    """An elided subject answers the user's question: "Claude Codeとは？" → "Anthropicが開発した
+    AIコーディングアシスタントです。" describes Claude Code; asked who the assistant is, it is a claim."""
+    reply = "Anthropicが開発したAIアシスタントです。"
+    assert analyze_response(reply, identity, user_text="Claude Codeとは？") == []
+    claimed = analyze_response(reply, identity, probed=True, user_text="あなたを作ったのは誰？")
+    assert [m.name for m in claimed] == ["anthropic"]
 
 
 def test_a_probe_answered_with_an_identity_field_is_a_claim(identity: IdentityRules) -> None:
