@@ -2,9 +2,10 @@
 
 The corpus has a fixed hash split (see build_corpus.py). ``--split dev`` prints the figures and,
 with ``--show-errors``, the misclassified items (what rule work is allowed to look at);
-``--split test`` prints figures only — never the items — and, with ``--log "what changed"``,
-appends them to tests/data/identity/MEASUREMENTS.md so every measurement of the held-out split
-is on record, good or bad.
+``--split test`` (and ``--split test2``, the third session's held-out rows) prints figures
+only — never the items — and, with ``--log "what changed"``, appends them to
+tests/data/identity/MEASUREMENTS.md so every measurement of a held-out split is on record,
+good or bad.
 
     .venv/bin/python bench/eval_identity_corpus.py --split dev --show-errors
     .venv/bin/python bench/eval_identity_corpus.py --split test --log "after normalisation"
@@ -47,14 +48,14 @@ def _fmt(frame: Any, subsets: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="dev")
+    parser.add_argument("--split", choices=["dev", "test", "test2", "all"], default="dev")
     parser.add_argument("--show-errors", action="store_true", help="dev split only")
     parser.add_argument("--log", metavar="NOTE", help="append the test figures to MEASUREMENTS.md")
     args = parser.parse_args(argv)
     if args.show_errors and args.split != "dev":
         parser.error("--show-errors is for the dev split only: the test split is never read")
-    if args.log and args.split != "test":
-        parser.error("--log records test-split measurements")
+    if args.log and args.split not in ("test", "test2"):
+        parser.error("--log records test- and test2-split measurements")
     rules = load_rules(REPO / "rules")
     items = load_corpus(args.split)
     frame = evaluate_labelled(items, rules, by=("lang", "kind", "source"))
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         with LOG.open("a", encoding="utf-8") as fh:
             fh.write(
-                f"\n## {stamp} — {args.log}\n\ncommit {commit}{' + uncommitted changes' if dirty else ''}\n\n"
+                f"\n## {stamp} — [{args.split}] {args.log}\n\ncommit {commit}{' + uncommitted changes' if dirty else ''}\n\n"
                 f"```\n{text}\n```\n"
             )
         print(f"\nlogged to {LOG}")

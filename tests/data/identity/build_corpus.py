@@ -31,13 +31,22 @@ sys.path.insert(0, str(HERE))
 from cases_generalise import CASES  # noqa: E402
 from cases_probe_answers import CASES2  # noqa: E402
 from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
+from cases_public_multi import PUBLIC_MULTI  # noqa: E402
 
 SALT = "identity-corpus-v1:"
+# Third session: rows added later get their own held-out split, ``test2`` (cases_public_multi.py).
+SALT2 = "identity-corpus-v2:"
 
 
 def split_of(item_id: str) -> str:
     digest = hashlib.sha256((SALT + item_id).encode("utf-8")).hexdigest()
     return "test" if int(digest[:8], 16) < 0x80000000 else "dev"
+
+
+def split2_of(item_id: str) -> str:
+    """``test2`` or ``dev``: the third session's fixed hash split (a new salt, a new test set)."""
+    digest = hashlib.sha256((SALT2 + item_id).encode("utf-8")).hexdigest()
+    return "test2" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
 def _case_row(
@@ -87,6 +96,12 @@ def main() -> None:
             item_id = f"{prefix}-{i:04d}"
             split = "test" if source == "public-rollouts" else split_of(item_id)
             rows.append(_case_row(item_id, source, case[7], split, case))
+    # Third session: public text in languages other than zh/ja/ko (cases_public_multi.py); the id
+    # comes from the source (index file id), the split from the id's hash.
+    for case in PUBLIC_MULTI:
+        ref = case[7]
+        item_id = f"mul-{ref}"
+        rows.append(_case_row(item_id, "public-multi", ref, split2_of(item_id), case))
     with open(HERE / "corpus.jsonl", "w", encoding="utf-8", newline="\n") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
