@@ -58,6 +58,9 @@ class SelfReferenceRule:
     after_not: re.Pattern[str] | None
     targets: frozenset[str]
     in_code: bool
+    # Must be found in the last non-empty line before the name's line (a sign-off under a
+    # closing formula: "Con cariño,\nClaude"); None: not checked.
+    prev_line: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRu
         before = _expand(require(raw, "before", str, where=w, default=""), placeholders)
         after = _expand(require(raw, "after", str, where=w, default=""), placeholders)
         after_not = _expand(require(raw, "after_not", str, where=w, default=""), placeholders)
+        prev_line = _expand(require(raw, "prev_line", str, where=w, default=""), placeholders)
         out.append(
             SelfReferenceRule(
                 id=rule_id,
@@ -185,6 +189,7 @@ def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRu
                 after_not=_compile(after_not, w, re.IGNORECASE) if after_not else None,
                 targets=targets,
                 in_code=bool(require(raw, "in_code", bool, where=w, default=False)),
+                prev_line=_compile(prev_line, w, re.IGNORECASE) if prev_line else None,
             )
         )
     return tuple(out)
@@ -279,12 +284,23 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
 
 
 def _optional_pattern(section: Mapping[str, Any], key: str, where: str) -> re.Pattern[str] | None:
-    value = section.get(key)
-    if value is None:
+    """``key`` and every ``key_<suffix>`` (e.g. ``before`` and ``before_more``: more languages
+    added as their own entry), as one alternation; None when there is none. A leading ``(?i)``
+    in any part makes the whole alternation case-insensitive."""
+    parts: list[str] = []
+    for name in sorted(k for k in section if k == key or k.startswith(key + "_")):
+        value = section[name]
+        if not isinstance(value, str):
+            raise RuleError(f"not_self.{name} must be a regular expression (a string)", path=where)
+        _compile(value, where)  # each part must compile on its own (a clear error names it)
+        parts.append(value)
+    if not parts:
         return None
-    if not isinstance(value, str):
-        raise RuleError(f"not_self.{key} must be a regular expression (a string)", path=where)
-    return _compile(value, where)
+    if len(parts) == 1:
+        return _compile(parts[0], where)
+    flags = re.IGNORECASE if any(p.startswith("(?i)") for p in parts) else 0
+    joined = "|".join(f"(?:{p.removeprefix('(?i)')})" for p in parts)
+    return _compile(joined, where, flags)
 
 
 def _load_scorer(learned: Mapping[str, Any], where: str) -> SelfIdScorer | None:

@@ -235,10 +235,27 @@ def _quoted(text: str, pos: int, end: int | None = None) -> bool:
         return True
     if prefix.count(_STRAIGHT_QUOTES) % 2 == 1 or prefix.count("`") % 2 == 1:
         return True  # inside "…" or inline `code` on this line
+    if _single_quoted(prefix):
+        return True
     for open_q, close_q in _OPEN_CLOSE.items():
         if prefix.count(open_q) > prefix.count(close_q) - (open_q == close_q):
             return True
     return False
+
+
+# Single quotes double as apostrophes ("I'm", "l'IA", "models' outputs"): only a quote that opens
+# after a space or punctuation and is followed by a letter counts as opening, only one closing
+# after a non-space and before a space, punctuation or the end counts as closing.
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[:;,]))['‘](?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=\S)['’](?=[\s.,;:!?)\]]|$)")
+
+
+def _single_quoted(prefix: str) -> bool:
+    """Inside '…' on this line (the prefix opens more single quotes than it closes)."""
+    if "'" not in prefix and "‘" not in prefix:
+        return False
+    opened = len(_SINGLE_OPEN.findall(prefix))
+    return opened > 0 and opened > len(_SINGLE_CLOSE.findall(prefix))
 
 
 def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
@@ -254,7 +271,23 @@ def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text:
         return False
     if rule.after_not is not None and rule.after_not.match(text, hit.end) is not None:
         return False
-    return rule.after is None or rule.after.match(text, hit.end) is not None
+    if rule.after is not None and rule.after.match(text, hit.end) is None:
+        return False
+    return (
+        rule.prev_line is None or rule.prev_line.search(_previous_line(text, hit.start)) is not None
+    )
+
+
+def _previous_line(text: str, pos: int) -> str:
+    """The last non-empty line before the line holding ``pos`` ("" when there is none)."""
+    end = text.rfind("\n", 0, pos)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            return line
+        end = start - 1
+    return ""
 
 
 def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules) -> bool:
