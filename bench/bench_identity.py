@@ -9,8 +9,8 @@ in the same run, so the ratio is meaningful on a shared machine. One core, no mu
     .venv/bin/python bench/bench_identity.py --quick    # 40 MB
     .venv/bin/python bench/bench_identity.py --devset   # precision / recall table on the dev set
     .venv/bin/python bench/bench_identity.py --corpus   # P / R per language, claim kind and source
-                                                        # on the corpus's dev and held-out test
-                                                        # splits, beside FastChat's word list
+                                                        # on the corpus's dev and held-out test /
+                                                        # test2 splits, beside FastChat's words
     .venv/bin/python bench/bench_identity.py --quick --baseline 34d37c1
         # also scans with the auditkit of an older commit (exported to a temporary folder and run
         # in a subprocess on the same texts, interleaved): its ratio to FastChat beside today's
@@ -83,7 +83,12 @@ def corpus_table() -> int:
 
     rules = load_rules(REPO / "rules")
     cols = ["subset", "method", "n", "positives", "tp", "fp", "fn", "precision", "recall"]
-    for split, what in (("dev", "rules and scorer tuned on it"), ("test", "never tuned on")):
+    splits = (
+        ("dev", "rules and scorer tuned on it"),
+        ("test", "never tuned on"),
+        ("test2", "third session's public rows in 11 non-CJK languages, never tuned on"),
+    )
+    for split, what in splits:
         frame = evaluate_labelled(load_corpus(split), rules, by=("lang", "kind", "source"))
         print(f"\n{split} split of tests/data/identity/corpus.jsonl ({what})")
         print(frame[cols].to_string(index=False))

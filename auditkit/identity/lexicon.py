@@ -250,7 +250,7 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
         rules=_load_rules(selfref, where_sr),
         probes=tuple(_compile(p, where_ctx) for p in _str_list(context, "probes", where_ctx)),
         roleplay=tuple(_compile(p, where_ctx) for p in _str_list(context, "roleplay", where_ctx)),
-        ai_context=_compile(require(selfref, "ai_context", str, where=where_sr), where_sr),
+        ai_context=_ai_context(selfref, where_sr),
         answer_to_probe_id=str(atp.get("id", "self_id.any.answer_to_probe")),
         answer_to_probe_offset=int(atp.get("max_offset", 40)),
         answer_to_probe_after=(
@@ -281,6 +281,14 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
             if k.startswith("other_topic")
         ),
     )
+
+
+def _ai_context(selfref: Mapping[str, Any], where: str) -> re.Pattern[str]:
+    """``ai_context`` (required) and any ``ai_context_<suffix>`` (more languages), as one pattern."""
+    require(selfref, "ai_context", str, where=where)
+    pattern = _optional_pattern(selfref, "ai_context", where)
+    assert pattern is not None
+    return pattern
 
 
 def _optional_pattern(section: Mapping[str, Any], key: str, where: str) -> re.Pattern[str] | None:

@@ -383,8 +383,8 @@ def _context(
     hits: list[NameHit],
 ) -> CandidateContext:
     sent_start = _sentence_start(text, hit.start, rules.window)
-    left = text[max(sent_start, hit.start - 60) : hit.start]
-    right = text[hit.end : hit.end + 40]
+    left = text[_word_start_after(text, max(sent_start, hit.start - 60), hit.start) : hit.start]
+    right = text[hit.end : _word_end_before(text, hit.end, min(len(text), hit.end + 40))]
     tail = _SENTENCE_TAIL.search(right)
     if tail is not None:
         right = right[: tail.end()]
@@ -420,10 +420,30 @@ def has_self_marker(text: str, rules: IdentityRules) -> bool:
 
 def _self_near(text: str, hit: NameHit, rules: IdentityRules) -> bool:
     """A first-person marker close to the name (the learned step's gate; a short, cheap window)."""
-    lo = max(0, hit.start - NEAR_LEFT)
+    lo = _word_start_after(text, max(0, hit.start - NEAR_LEFT), hit.start)
+    hi = _word_end_before(text, hit.end, min(len(text), hit.end + NEAR_RIGHT))
     return has_self_marker(text[lo : hit.start], rules) or has_self_marker(
-        text[hit.end : hit.end + NEAR_RIGHT], rules
+        text[hit.end : hi], rules
     )
+
+
+def _word_start_after(text: str, lo: int, limit: int) -> int:
+    """``lo``, moved past a word the window would cut in two ("Lla|ma 3" must not read "ma",
+    French "my")."""
+    if lo == 0 or not text[lo - 1].isalnum():
+        return lo
+    while lo < limit and text[lo].isalnum():
+        lo += 1
+    return lo
+
+
+def _word_end_before(text: str, hi: int, end: int) -> int:
+    """``end``, moved back before a word the window would cut in two."""
+    if end >= len(text) or not text[end].isalnum():
+        return end
+    while end > hi and text[end - 1].isalnum():
+        end -= 1
+    return end
 
 
 def candidate_contexts(
