@@ -111,7 +111,7 @@ def test_not_self_entries_with_a_suffix_join_the_base_entry(tmp_path: Path) -> N
         text.replace("  other_topic_ja:", '  before_zz: "(?i)(unclosed"\n  other_topic_ja:', 1),
         encoding="utf-8",
     )
-    with pytest.raises(RuleError, match="unclosed|regular expression"):
+    with pytest.raises(RuleError, match=r"unclosed|regular expression"):
         load_identity_rules(load_rules(pack))
 
 
