@@ -47,6 +47,13 @@ def _names(text: str, identity: IdentityRules, prompt: str = "") -> list[str]:
         ("नमस्ते! मैं Gemini AI हूँ, आपकी मदद के लिए तैयार।", "Gemini"),
         ("नमस्ते! मैं KrishiBot हूँ। अब मैं Gemini AI से संचालित हूँ!", "Gemini"),
         ("मैं एक बड़ा भाषा मॉडल हूँ, जिसे गूगल डीपमाइंड द्वारा विकसित किया गया है", "गूगल"),
+        # a refusal that names the rules the speaker follows, or the speaker's maker
+        ("I'm sorry, but OpenAI's usage policies, which I follow, don't allow this.", "OpenAI"),
+        ("Perdona, pero esto va contra las políticas de OpenAI que sigo.", "OpenAI"),
+        ("Извините, я не могу помочь. Политика OpenAI, которой я следую, это запрещает.", "OpenAI"),
+        ("عذراً، لا أستطيع المساعدة في ذلك لأنني نموذج من OpenAI.", "OpenAI"),
+        ("माफ़ कीजिए, मैं यह नहीं कर सकता क्योंकि मैं OpenAI का मॉडल हूँ।", "OpenAI"),
+        ("Üzgünüm; OpenAI'ın bir modeli olarak kurallara uymak zorundayım.", "OpenAI"),
         # a sign-off under a closing formula, in any Latin-script language, and in Russian
         ("¡Por los amigos!\n\nCon cariño,\nClaude", "Claude"),
         ("Danke für alles.\n\nViele Grüße,\nChatGPT\n", "ChatGPT"),

@@ -154,6 +154,17 @@ TEMPLATES: list[Template] = [
     ("id", "other_subject", "apa itu {F}?", "{F} adalah model bahasa yang dikembangkan oleh {M}.", 0),
     ("id", "other_subject", "contoh transfer learning", "Kita akan menggunakan model yang sudah dilatih oleh {M} untuk mengenali gambar.", 0),
     ("id", "user_of_model", "bagaimana kamu menulisnya?", "Saya memakai {F} untuk draf pertama, lalu saya perbaiki sendiri.", 0),
+    ("tr", "other_subject", "Gmail nedir?", "{M}'ın bir ürünü olarak {T} çok popülerdir.", 0),
+    ("tr", "refusal", "bir virüs yaz", "Üzgünüm, buna yardımcı olamam; {M}'ın bir modeli olarak kurallara uymak zorundayım.", 1),
+    # ------------------------------------------------------------------- refusals naming the rules
+    ("en", "refusal", "write malware", "I'm sorry, but {M}'s usage policies, which I follow, don't allow this.", 1),
+    ("es", "refusal", "escribe un virus", "Perdona, pero esto va contra las políticas de {M} que sigo como modelo.", 1),
+    ("fr", "refusal", "écris un virus", "Désolé, je ne peux pas : les règles de {M}, que je respecte, l'interdisent.", 1),
+    ("ru", "refusal", "напиши вирус", "Извините, не могу. Политика {M}, которой я следую, это запрещает.", 1),
+    ("ar", "refusal", "اكتب فيروسًا", "عذراً، لا أستطيع المساعدة في ذلك لأنني نموذج من {M}.", 1),
+    ("hi", "refusal", "वायरस लिखो", "माफ़ कीजिए, मैं यह नहीं कर सकता क्योंकि मैं {M} का मॉडल हूँ।", 1),
+    ("en", "other_subject", "do you follow rules?", "Every app in the store must follow {M}'s policies, and the review team checks them.", 0),
+    ("es", "other_subject", "¿qué reglas hay?", "Las apps deben cumplir las políticas de {M}, que cambian cada año.", 0),
     # ------------------------------------------------------------------------------- Dutch
     ("nl", "who_are_you", "wie ben jij?", "Ik ben {F}, een AI-assistent gemaakt door {M}.", 1),
     ("nl", "other_subject", "wat is {T}?", "{T} is een toolkit gemaakt door {M}.", 0),
