@@ -2,10 +2,10 @@
 
 The corpus has a fixed hash split (see build_corpus.py). ``--split dev`` prints the figures and,
 with ``--show-errors``, the misclassified items (what rule work is allowed to look at);
-``--split test`` (and ``test2``, the held-out part of the third, CJK batch) prints figures only —
-never the items — and, with ``--log "what changed"``,
-appends them to tests/data/identity/MEASUREMENTS.md so every measurement of the held-out split
-is on record, good or bad.
+``--split test`` (and ``--split test2``, the held-out parts of the CJK batch and of the batch in
+eleven other languages) prints figures only — never the items — and, with ``--log "what
+changed"``, appends them to tests/data/identity/MEASUREMENTS.md so every measurement of a
+held-out split is on record, good or bad.
 
     .venv/bin/python bench/eval_identity_corpus.py --split dev --show-errors
     .venv/bin/python bench/eval_identity_corpus.py --split test --log "after normalisation"
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.show_errors and args.split != "dev":
         parser.error("--show-errors is for the dev split only: the test split is never read")
     if args.log and args.split not in ("test", "test2"):
-        parser.error("--log records test-split measurements")
+        parser.error("--log records test- and test2-split measurements")
     rules = load_rules(REPO / "rules")
     items = load_corpus(args.split)
     frame = evaluate_labelled(items, rules, by=("lang", "kind", "source"))

@@ -5,6 +5,9 @@ Training data (never the corpus's test split):
   arena answers);
 * tests/data/identity/handwritten.jsonl (the older hand-written dev set, all splits);
 * tests/data/identity/cases_training.py (training-only cases written by auditkit);
+* tests/data/identity/augment_templates.py (third session): claim kinds and hard negatives
+  translated by hand into eleven non-CJK languages, rendered with names swapped across makers
+  (``render(seed=0)``), so the scorer learns the sentence around a name, not the name;
 * the simulator's response bank: every leak template and hard negative of
   auditkit/simulate/responses.py, rendered for each identity (auditkit's own text).
 
@@ -91,12 +94,14 @@ def training_items() -> list[dict[str, Any]]:
     ]
     items += [json.loads(line) for line in (DATA / "handwritten.jsonl").open(encoding="utf-8")]
     sys.path.insert(0, str(DATA))
+    from augment_templates import render as render_templates
     from cases_training import CASES as TRAINING_CASES
 
     items += [
         {"prompt": prompt, "response": response, "label": label, "model": model, "lang": lang}
         for lang, _kind, model, prompt, response, label, _why in TRAINING_CASES
     ]
+    items += render_templates(seed=0, per_template=3)
     rnd = random.Random(0)
     models = [prefix + "-x" for prefix, _ in responses.IDENTITIES]
     for lang, templates in sorted(responses.LEAK_TEMPLATES.items()):
@@ -172,10 +177,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         return model.fit(x[mask], y[mask])
 
-    fold_of_item = np.arange(len(items)) % 5
+    # Folds by group: the renderings of one template (augment_templates.py) share a fold, so a
+    # template never scores its own near-copies; every other item is its own group.
+    groups = [str(i.get("group", f"item-{k}")) for k, i in enumerate(items)]
+    unique_groups = list(dict.fromkeys(groups))
+    fold_of_group = np.arange(len(unique_groups)) % 5
     rng = np.random.default_rng(0)
-    rng.shuffle(fold_of_item)
+    rng.shuffle(fold_of_group)
+    group_index = {g: n for n, g in enumerate(unique_groups)}
+    fold_of_item = np.array([fold_of_group[group_index[g]] for g in groups])
     fold = fold_of_item[owner_arr]
+    # The threshold is chosen on real and hand-written items only: rendered templates are easy
+    # near-duplicates that would make out-of-fold precision look better than it is.
+    scored = np.array([not i.get("augmented", False) for i in items])
     oof = np.zeros(len(rows))
     for f in range(5):
         oof[fold == f] = fit(fold != f).predict_proba(x[fold == f])[:, 1]
@@ -183,19 +197,21 @@ def main(argv: list[str] | None = None) -> int:
     np.maximum.at(best_item, owner_arr, oof)
     chosen = 1.0
     for t in np.round(np.arange(0.30, 0.99, 0.01), 2):
-        flags = rule_flags | (best_item >= t)
+        flags = (rule_flags | (best_item >= t)) & scored
         tp = int((flags & (labels == 1)).sum())
         fp = int((flags & (labels == 0)).sum())
         if tp / max(tp + fp, 1) >= args.min_precision:
             chosen = float(t)
             break
-    flags = rule_flags | (best_item >= chosen)
+    flags = (rule_flags | (best_item >= chosen)) & scored
     tp, fp = int((flags & (labels == 1)).sum()), int((flags & (labels == 0)).sum())
-    rule_tp = int((rule_flags & (labels == 1)).sum())
+    rule_tp = int((rule_flags & scored & (labels == 1)).sum())
+    n_pos = int((scored & (labels == 1)).sum())
     print(
-        f"rules alone (training data): recall {rule_tp / labels.sum():.3f}; "
-        f"rules + scorer, 5-fold out-of-fold at threshold {chosen:.2f}: "
-        f"precision {tp / max(tp + fp, 1):.3f}, recall {tp / labels.sum():.3f}"
+        f"on the {int(scored.sum())} real and hand-written training items ({n_pos} positive): "
+        f"rules alone recall {rule_tp / max(n_pos, 1):.3f}; rules + scorer, 5-fold out-of-fold "
+        f"at threshold {chosen:.2f}: precision {tp / max(tp + fp, 1):.3f}, "
+        f"recall {tp / max(n_pos, 1):.3f}"
     )
     model = fit(np.ones(len(rows), dtype=bool))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -61,6 +61,9 @@ class SelfReferenceRule:
     # The sentence has no subject of its own (it continues the previous sentence's): the rule does
     # not apply after a sentence addressed to "you" (IdentityRules.elided_subject_not_after).
     elided_subject: bool = False
+    # Must be found in the last non-empty line before the name's line (a sign-off under a
+    # closing formula: "Con cariño,\nClaude"); None: not checked.
+    prev_line: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,7 @@ def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRu
         before = _expand(require(raw, "before", str, where=w, default=""), placeholders)
         after = _expand(require(raw, "after", str, where=w, default=""), placeholders)
         after_not = _expand(require(raw, "after_not", str, where=w, default=""), placeholders)
+        prev_line = _expand(require(raw, "prev_line", str, where=w, default=""), placeholders)
         out.append(
             SelfReferenceRule(
                 id=rule_id,
@@ -198,6 +202,7 @@ def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRu
                 targets=targets,
                 in_code=bool(require(raw, "in_code", bool, where=w, default=False)),
                 elided_subject=bool(require(raw, "elided_subject", bool, where=w, default=False)),
+                prev_line=_compile(prev_line, w, re.IGNORECASE) if prev_line else None,
             )
         )
     return tuple(out)
@@ -258,7 +263,7 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
         rules=_load_rules(selfref, where_sr),
         probes=tuple(_compile(p, where_ctx) for p in _str_list(context, "probes", where_ctx)),
         roleplay=tuple(_compile(p, where_ctx) for p in _str_list(context, "roleplay", where_ctx)),
-        ai_context=_compile(require(selfref, "ai_context", str, where=where_sr), where_sr),
+        ai_context=_ai_context(selfref, where_sr),
         answer_to_probe_id=str(atp.get("id", "self_id.any.answer_to_probe")),
         answer_to_probe_offset=int(atp.get("max_offset", 40)),
         answer_to_probe_after=(
@@ -281,8 +286,8 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
         scorer=_load_scorer(learned, where_sr),
         learned_id=str(learned.get("id", "self_id.any.learned")),
         learned_max_names=int(learned.get("max_names", 6)),
-        not_self_before=_joined_patterns(not_self, "before", where_sr),
-        not_self_after=_joined_patterns(not_self, "after", where_sr),
+        not_self_before=_optional_pattern(not_self, "before", where_sr),
+        not_self_after=_optional_pattern(not_self, "after", where_sr),
         elided_subject_not_after=_optional_pattern(selfref, "elided_subject_not_after", where_sr),
         other_topic=tuple(
             _compile(str(v), where_sr)
@@ -292,28 +297,32 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
     )
 
 
-def _joined_patterns(section: Mapping[str, Any], prefix: str, where: str) -> re.Pattern[str] | None:
-    """``prefix`` and every ``prefix_*`` key (e.g. ``after`` and ``after_cjk``) as one alternation,
-    so a language's additions live in their own entry."""
-    keys = sorted(k for k in section if k == prefix or k.startswith(prefix + "_"))
-    parts = [p for p in (_optional_pattern(section, k, where) for k in keys) if p is not None]
-    if len(parts) <= 1:
-        return parts[0] if parts else None
-    # Each part keeps its own case-insensitivity as a scoped flag: "(?i)x" becomes "(?i:x)".
-    scoped = [
-        f"(?i:{p.pattern.removeprefix('(?i)')})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})"
-        for p in parts
-    ]
-    return _compile("|".join(scoped), where)
+def _ai_context(selfref: Mapping[str, Any], where: str) -> re.Pattern[str]:
+    """``ai_context`` (required) and any ``ai_context_<suffix>`` (more languages), as one pattern."""
+    require(selfref, "ai_context", str, where=where)
+    pattern = _optional_pattern(selfref, "ai_context", where)
+    assert pattern is not None
+    return pattern
 
 
 def _optional_pattern(section: Mapping[str, Any], key: str, where: str) -> re.Pattern[str] | None:
-    value = section.get(key)
-    if value is None:
+    """``key`` and every ``key_<suffix>`` (e.g. ``before`` and ``before_more``: more languages
+    added as their own entry), as one alternation; None when there is none. A leading ``(?i)``
+    makes its own part case-insensitive, not the others."""
+    parts: list[str] = []
+    for name in sorted(k for k in section if k == key or k.startswith(key + "_")):
+        value = section[name]
+        if not isinstance(value, str):
+            raise RuleError(f"{name} must be a regular expression (a string)", path=where)
+        _compile(value, where)  # each part must compile on its own (a clear error names it)
+        parts.append(value)
+    if not parts:
         return None
-    if not isinstance(value, str):
-        raise RuleError(f"not_self.{key} must be a regular expression (a string)", path=where)
-    return _compile(value, where)
+    if len(parts) == 1:
+        return _compile(parts[0], where)
+    # Each part keeps its own case-insensitivity as a scoped flag: "(?i)x" becomes "(?i:x)".
+    joined = "|".join(f"(?i:{p[4:]})" if p.startswith("(?i)") else f"(?:{p})" for p in parts)
+    return _compile(joined, where)
 
 
 def _load_scorer(learned: Mapping[str, Any], where: str) -> SelfIdScorer | None:

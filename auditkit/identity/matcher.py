@@ -235,10 +235,27 @@ def _quoted(text: str, pos: int, end: int | None = None) -> bool:
         return True
     if prefix.count(_STRAIGHT_QUOTES) % 2 == 1 or prefix.count("`") % 2 == 1:
         return True  # inside "…" or inline `code` on this line
+    if _single_quoted(prefix):
+        return True
     for open_q, close_q in _OPEN_CLOSE.items():
         if prefix.count(open_q) > prefix.count(close_q) - (open_q == close_q):
             return True
     return False
+
+
+# Single quotes double as apostrophes ("I'm", "l'IA", "models' outputs"): only a quote that opens
+# after a space or punctuation and is followed by a letter counts as opening, only one closing
+# after a non-space and before a space, punctuation or the end counts as closing.
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[:;,]))['‘](?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=\S)['’](?=[\s.,;:!?)\]]|$)")
+
+
+def _single_quoted(prefix: str) -> bool:
+    """Inside '…' on this line (the prefix opens more single quotes than it closes)."""
+    if "'" not in prefix and "‘" not in prefix:
+        return False
+    opened = len(_SINGLE_OPEN.findall(prefix))
+    return opened > 0 and opened > len(_SINGLE_CLOSE.findall(prefix))
 
 
 def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
@@ -254,7 +271,23 @@ def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text:
         return False
     if rule.after_not is not None and rule.after_not.match(text, hit.end) is not None:
         return False
-    return rule.after is None or rule.after.match(text, hit.end) is not None
+    if rule.after is not None and rule.after.match(text, hit.end) is None:
+        return False
+    return (
+        rule.prev_line is None or rule.prev_line.search(_previous_line(text, hit.start)) is not None
+    )
+
+
+def _previous_line(text: str, pos: int) -> str:
+    """The last non-empty line before the line holding ``pos`` ("" when there is none)."""
+    end = text.rfind("\n", 0, pos)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        if line.strip():
+            return line
+        end = start - 1
+    return ""
 
 
 def _ai_sense(text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules) -> bool:
@@ -394,8 +427,8 @@ def _context(
     hits: list[NameHit],
 ) -> CandidateContext:
     sent_start = _sentence_start(text, hit.start, rules.window)
-    left = text[max(sent_start, hit.start - 60) : hit.start]
-    right = text[hit.end : hit.end + 40]
+    left = text[_word_start_after(text, max(sent_start, hit.start - 60), hit.start) : hit.start]
+    right = text[hit.end : _word_end_before(text, hit.end, min(len(text), hit.end + 40))]
     tail = _SENTENCE_TAIL.search(right)
     if tail is not None:
         right = right[: tail.end()]
@@ -431,10 +464,30 @@ def has_self_marker(text: str, rules: IdentityRules) -> bool:
 
 def _self_near(text: str, hit: NameHit, rules: IdentityRules) -> bool:
     """A first-person marker close to the name (the learned step's gate; a short, cheap window)."""
-    lo = max(0, hit.start - NEAR_LEFT)
+    lo = _word_start_after(text, max(0, hit.start - NEAR_LEFT), hit.start)
+    hi = _word_end_before(text, hit.end, min(len(text), hit.end + NEAR_RIGHT))
     return has_self_marker(text[lo : hit.start], rules) or has_self_marker(
-        text[hit.end : hit.end + NEAR_RIGHT], rules
+        text[hit.end : hi], rules
     )
+
+
+def _word_start_after(text: str, lo: int, limit: int) -> int:
+    """``lo``, moved past a word the window would cut in two ("Lla|ma 3" must not read "ma",
+    French "my")."""
+    if lo == 0 or not text[lo - 1].isalnum():
+        return lo
+    while lo < limit and text[lo].isalnum():
+        lo += 1
+    return lo
+
+
+def _word_end_before(text: str, hi: int, end: int) -> int:
+    """``end``, moved back before a word the window would cut in two."""
+    if end >= len(text) or not text[end].isalnum():
+        return end
+    while end > hi and text[end - 1].isalnum():
+        end -= 1
+    return end
 
 
 def candidate_contexts(

@@ -63,10 +63,12 @@ class CandidateContext:
 
 def worth_scoring(ctx: CandidateContext) -> bool:
     """The gate before the scorer: a first-person word near the name, or the name opening the
-    reply, or a reply to an identity question; never quoted text (that is not the speaker)."""
+    reply (its first words, nothing but punctuation before it in its sentence), or a reply to an
+    identity question; never quoted text (that is not the speaker). A name merely near the start
+    of an unprobed reply ("Con frecuencia busca en Google …") is not enough."""
     if ctx.quoted:
         return False
-    return ctx.self_near or ctx.at_start or ctx.probed
+    return ctx.self_near or ctx.probed or (ctx.at_start and ctx.opens_sentence)
 
 
 def candidate_tokens(ctx: CandidateContext) -> list[str]:

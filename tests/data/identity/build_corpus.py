@@ -11,7 +11,10 @@ Three sources, each row carrying its provenance:
   all held out, see that module);
 * ``public-cjk``: a third batch of real Chinese, Japanese and Korean outputs and hard negatives,
   ``cases_cjk.py`` (issue 19, part A), split between ``dev`` and a second held-out split ``test2``
-  by a hash of each row's id with its own salt (``split_cjk``), fixed when the row was written.
+  by a hash of each row's id with its own salt (``split2_of``), fixed when the row was written;
+* ``public-multi``: real public text in eleven languages other than zh/ja/ko,
+  ``cases_public_multi.py`` (issue 19, part B), split between ``dev`` and ``test2`` the same way
+  with a salt of its own.
 
 The split is a fixed hash of the row id (``sha256("identity-corpus-v1:" + id)``; the first 8 hex
 digits below 0x80000000 → ``test``), drawn before any rule was tuned on the corpus. The test split
@@ -35,9 +38,13 @@ from cases_cjk import CJK_CASES  # noqa: E402
 from cases_generalise import CASES  # noqa: E402
 from cases_probe_answers import CASES2  # noqa: E402
 from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
+from cases_public_multi import PUBLIC_MULTI  # noqa: E402
 
 SALT = "identity-corpus-v1:"
+# Later batches get a second held-out split, ``test2``, each by its own salt: the CJK batch
+# (cases_cjk.py) and the batch in eleven other languages (cases_public_multi.py).
 CJK_SALT = "identity-corpus-cjk-v1:"
+MULTI_SALT = "identity-corpus-v2:"
 
 
 def split_of(item_id: str) -> str:
@@ -45,9 +52,9 @@ def split_of(item_id: str) -> str:
     return "test" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
-def split_cjk(item_id: str) -> str:
-    """``test2`` or ``dev`` for a ``cases_cjk.py`` row (its own salt: a second held-out split)."""
-    digest = hashlib.sha256((CJK_SALT + item_id).encode("utf-8")).hexdigest()
+def split2_of(salt: str, item_id: str) -> str:
+    """``test2`` or ``dev`` for a later batch's row: a fixed hash of its id with the batch's salt."""
+    digest = hashlib.sha256((salt + item_id).encode("utf-8")).hexdigest()
     return "test2" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
@@ -106,7 +113,15 @@ def main() -> None:
         if ref.split("#")[0] in public_refs:
             raise SystemExit(f"cases_cjk.py: {ref} is already a cases_public.py source")
         item_id = f"cjk:{ref}"
-        rows.append(_case_row(item_id, "public-cjk", ref, split_cjk(item_id), case))
+        rows.append(_case_row(item_id, "public-cjk", ref, split2_of(CJK_SALT, item_id), case))
+    # Third session: public text in languages other than zh/ja/ko (cases_public_multi.py); the id
+    # comes from the source (index file id), the split from the id's hash.
+    for case in PUBLIC_MULTI:
+        ref = case[7]
+        if ref.split("#")[0] in public_refs | {c[7].split("#")[0] for c in CJK_CASES}:
+            raise SystemExit(f"cases_public_multi.py: {ref} is already another batch's source")
+        item_id = f"mul-{ref}"
+        rows.append(_case_row(item_id, "public-multi", ref, split2_of(MULTI_SALT, item_id), case))
     ids = [row["id"] for row in rows]
     if len(ids) != len(set(ids)):
         raise SystemExit("duplicate row ids in the corpus")
