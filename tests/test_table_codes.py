@@ -93,3 +93,19 @@ def test_primed_codes_must_cover_every_row() -> None:
     codes = TableCodes(pd.DataFrame({"voter": ["a", "b"]}))
     with pytest.raises(ValueError, match="3 voter codes for 2 rows"):
         codes.prime_voters(np.zeros(3, dtype=np.int64), pd.Index(["a"]))
+
+
+@pytest.mark.parametrize("rows", [None, [0, 2, 3, 6, 7, 9], [1, 5]])
+def test_sorted_voter_codes_of_some_rows_are_factorizing_those_rows_sorted(
+    tmp_path: Path, rows: list[int] | None
+) -> None:
+    battles = load_battles(_write_log(tmp_path / "log.jsonl")).battles
+    positions = None if rows is None else np.asarray(rows, dtype=np.int64)
+    codes, ids = battles.codes.sorted_voters(positions)
+    column = battles.frame["voter"]
+    expected_codes, expected_ids = pd.factorize(
+        column if rows is None else column.iloc[rows], sort=True
+    )
+    assert codes.dtype == np.int32
+    assert codes.tolist() == expected_codes.tolist()
+    assert ids.to_pylist() == [str(v) for v in expected_ids]
