@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 __all__ = ["TableCodes", "arrow_strings", "row_positions"]
 
 
-def arrow_strings(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+def arrow_strings(column: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
     """A string column as Arrow (zero-copy for the table's Arrow-backed strings)."""
     array = pa.array(column)
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):

@@ -173,11 +173,11 @@ class PairCounts:
         return self.counts.sum(axis=1)
 
 
-def pair_counts(frame: pd.DataFrame, codes: TableCodes | None = None) -> PairCounts:
+def pair_counts(frame: pd.DataFrame, table_codes: TableCodes | None = None) -> PairCounts:
     """Code ``model_a``/``model_b`` against the sorted model list and count battles per pair.
 
     Vectorised (factorize + bincount) so a few million battles take well under a second.
-    ``codes``: the table's own model codes (``BattleTable.codes``) when ``frame`` is its frame.
+    ``table_codes``: the table's own model codes (``BattleTable.codes``) when ``frame`` is its frame.
     """
     n = len(frame)
     if frame["model_a"].isna().any() or frame["model_b"].isna().any():
@@ -189,9 +189,10 @@ def pair_counts(frame: pd.DataFrame, codes: TableCodes | None = None) -> PairCou
     else:
         # Each side looked up in the sorted names over its Arrow buffers: no Python string per
         # row (the joined, stringified columns were 20M objects at 10M battles).
-        if codes is not None:
-            uniques = pd.Index(list(codes.models), dtype=object)
-            a, b = codes.model_a.astype(np.int64), codes.model_b.astype(np.int64)
+        if table_codes is not None:
+            uniques = pd.Index(list(table_codes.models), dtype=object)
+            a = table_codes.model_a.astype(np.int64)
+            b = table_codes.model_b.astype(np.int64)
         else:
             uniques = pd.Index(models_in(frame), dtype=object)
             a = row_positions(frame["model_a"], list(uniques))
