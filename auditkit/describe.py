@@ -136,7 +136,7 @@ def describe_battles(result: LoadResult) -> Description:
         voter_status=battles.voter_status.value,
         voter_field=battles.voter_field,
         voter_note=battles.voter_note,
-        n_voters=int(frame["voter"].nunique()) if battles.voters_usable else None,
+        n_voters=battles.codes.n_voters if battles.voters_usable else None,
         time_start=_iso(float(tstamp[has_time].min())) if has_time.any() else None,
         time_end=_iso(float(tstamp[has_time].max())) if has_time.any() else None,
         rows_with_time=int(has_time.sum()),

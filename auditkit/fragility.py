@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from auditkit.codes import row_positions
 from auditkit.jsontext import indented_json
 from auditkit.ratings.engine import RatingOptions, RatingResult, fit_ratings
 from auditkit.schema import BattleTable, Winner, outcome_for_a, take_values
@@ -202,9 +201,9 @@ def vote_cells(
     rated = ratings.table[ratings.table["rateable"]]
     models = tuple(str(m) for m in rated.sort_values("model")["model"])
     frame = battles.frame
-    # Each row's index among the rated models (-1: not rated or missing), over the column buffers.
-    ia = row_positions(frame["model_a"], models)
-    ib = row_positions(frame["model_b"], models)
+    # Each row's index among the rated models (-1: not rated or missing), from the table's codes.
+    ia = battles.codes.positions("model_a", models)
+    ib = battles.codes.positions("model_b", models)
     keep = (ia >= 0) & (ib >= 0) & (ia != ib)
     if rows is not None:
         keep &= np.asarray(rows, dtype=bool)

@@ -41,11 +41,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+
+from auditkit.codes import TableCodes
 
 __all__ = [
     "CORE_COLUMNS",
@@ -224,6 +227,12 @@ class BattleTable:
     def models(self) -> list[str]:
         """Every model that appears on either side, sorted."""
         return models_in(self.frame)
+
+    @cached_property
+    def codes(self) -> TableCodes:
+        """The model and voter codes of this table's rows, computed once for every stage
+        (:class:`~auditkit.codes.TableCodes`; a table from :meth:`with_frame` has its own)."""
+        return TableCodes(self.frame)
 
     @property
     def tag_columns(self) -> list[str]:

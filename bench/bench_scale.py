@@ -187,10 +187,19 @@ def child_audit(spec: dict[str, Any]) -> dict[str, Any]:
     stages: dict[str, dict[str, float]] = {}
     with _sampling() as sampler:
         sampler.take()
+        cpu = [time.process_time()]
 
         def on_stage(name: str, seconds: float) -> None:
             own, _ = sampler.take()
-            stages[name] = {"seconds": round(seconds, 3), "peak_mib": round(own / MiB, 1)}
+            # CPU seconds of this process (all its threads) since the last stage: on a shared
+            # machine wall seconds grow with the others' load, CPU seconds far less.
+            now = time.process_time()
+            stages[name] = {
+                "seconds": round(seconds, 3),
+                "cpu_seconds": round(now - cpu[0], 3),
+                "peak_mib": round(own / MiB, 1),
+            }
+            cpu[0] = now
 
         began = time.perf_counter()
         with tempfile.TemporaryDirectory() as out:
@@ -210,6 +219,8 @@ def child_audit(spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "stages": stages,
         "total_seconds": round(total, 2),
+        "total_cpu_seconds": round(time.process_time(), 2),
+        "load_average": round(os.getloadavg()[0], 1),
         "votes": votes,
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
@@ -344,6 +355,7 @@ def best_of(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     stages = {
         name: {
             "seconds": min(r["stages"][name]["seconds"] for r in runs),
+            "cpu_seconds": min(r["stages"][name].get("cpu_seconds", math.nan) for r in runs),
             "peak_mib": max(r["stages"][name]["peak_mib"] for r in runs),
         }
         for name in first["stages"]
@@ -352,6 +364,7 @@ def best_of(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         **first,
         "stages": stages,
         "total_seconds": min(r["total_seconds"] for r in runs),
+        "total_cpu_seconds": min(r.get("total_cpu_seconds", math.nan) for r in runs),
         "max_rss_mib": max(r["max_rss_mib"] for r in runs),
         "repeats": len(runs),
     }
@@ -394,10 +407,22 @@ def print_audit_table(results: dict[int, dict[str, Any]], label: str) -> None:
         for (a, ta), (b, tb) in itertools.pairwise(zip(sizes, times, strict=True)):
             row += f"{exponent(ta, tb, a, b):>16.2f}"
         print(row)
+    print("CPU seconds per stage (this process, all threads; less sensitive to a shared machine)")
+    for stage in [*stages, "total"]:
+        row = f"{stage:<16}"
+        for n in sizes:
+            r = results[n]
+            if stage == "total":
+                value = r.get("total_cpu_seconds", math.nan)
+            else:
+                value = r["stages"].get(stage, {}).get("cpu_seconds", math.nan)
+            row += f"{value:>10.1f}s {'':>8}"
+        print(row)
     for n in sizes:
         gib = results[n]["max_rss_mib"] / 1024
         print(
-            f"  {human(n)}: peak RSS {gib:.2f} GiB over the whole audit ({results[n]['votes']:,} votes)"
+            f"  {human(n)}: peak RSS {gib:.2f} GiB over the whole audit ({results[n]['votes']:,} "
+            f"votes), load average {results[n].get('load_average', math.nan)} at its end"
         )
 
 
@@ -497,7 +522,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     text_fractions = [float(f) for f in args.text_fractions.split(",")]
     volumes = args.text_volumes or ("10k,20k,40k" if args.quick else "25k,50k,100k,200k")
     text_volumes = [parse_size(v) for v in volumes.split(",")]
-    print(f"bench_scale: workdir {workdir}, {os.cpu_count()} CPUs, workers {args.workers}")
+    print(
+        f"bench_scale: workdir {workdir}, {os.cpu_count()} CPUs, workers {args.workers}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     summary: dict[str, Any] = {}
 
     if "audit" in parts:

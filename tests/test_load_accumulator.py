@@ -158,3 +158,36 @@ def test_the_accumulator_names_voter_fields_once_in_order_and_keeps_each_files_l
         "arena_human_preference_55k (csv)",
     )
     assert result.battles.extra["languages_unmapped"] == {"xx": 3}
+
+
+def _piece(file: str, ids: list[str], language: list[str | None] | None = None) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "vote_id": pd.array(ids, dtype="string"),
+            "language": pd.array(language or [None] * len(ids), dtype="string"),
+            "source_file": pd.Categorical([file] * len(ids), categories=[file]),
+            "source_line": list(range(1, len(ids) + 1)),
+        }
+    )
+
+
+def test_the_table_is_built_as_joining_the_chunks_as_objects_and_casting_would_build_it() -> None:
+    from auditkit.io.accumulate import TableAccumulator
+
+    pieces = [
+        _piece("b.jsonl", ["b1", "b2"], ["en", None]),
+        _piece("b.jsonl", ["b3"]),
+        _piece("a.jsonl", ["a1"], ["de"]),
+        _piece("c.jsonl", []),  # an empty chunk: its file is no category of the table
+    ]
+    table = TableAccumulator()
+    for piece in pieces:
+        table.add(piece)
+    built = table.build()
+    assert built["vote_id"].tolist() == ["b1", "b2", "b3", "a1"]
+    assert str(built["vote_id"].dtype) == "string"
+    assert built["language"].isna().tolist() == [False, True, True, False]
+    # Files as categories: sorted, only those with rows (as object → category would give).
+    assert built["source_file"].cat.categories.tolist() == ["a.jsonl", "b.jsonl"]
+    assert built["source_file"].tolist() == ["b.jsonl", "b.jsonl", "b.jsonl", "a.jsonl"]
+    assert built["source_line"].tolist() == [1, 2, 1, 1]

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditkit.io.ids import VoteIdIndex
+from auditkit.io.ids import VoteIdIndex, repeated
 
 
 def test_an_empty_index_knows_no_id() -> None:
@@ -55,3 +55,10 @@ def test_membership_matches_a_python_dict(ids: list[str], block: int) -> None:
         reference.update(zip(part, range(start, start + len(part)), strict=True))
     expected = [reference.get(i, -1) for i in ids]
     assert index.first_lines(ids).tolist() == expected
+
+
+@given(st.lists(st.integers(min_value=-5, max_value=5), max_size=40))
+def test_repeated_marks_every_row_whose_value_occurs_more_than_once(values: list[int]) -> None:
+    array = np.asarray(values, dtype=np.int64)
+    expected = [values.count(v) > 1 for v in values]
+    assert repeated(array).tolist() == expected

@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from auditkit.detectors.base import DetectorResult, get_detector
@@ -79,7 +80,14 @@ def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
         missing["anony"] = True
     missing |= {name: None for name in reads if name not in frame.columns and name != "anony"}
     if missing:
-        frame = frame.assign(**missing)
+        # One frame built from whole columns, as ``frame.assign(**missing)`` orders and types them
+        # (None → object, True → bool): assign inserts the columns one by one, which cost more
+        # than the identity scan of a text-free chunk.
+        n = len(frame)
+        columns: dict[str, Any] = {name: frame[name] for name in frame.columns}
+        for name, value in missing.items():
+            columns[name] = np.full(n, value, dtype=bool if value is True else object)
+        frame = pd.DataFrame(columns, index=frame.index, copy=False)
     return BattleTable(frame=frame)
 
 

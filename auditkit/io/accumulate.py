@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from pandas.api.types import union_categoricals
 
 from auditkit.errors import InputError
 from auditkit.io.chunks import CanonicalChunk, LoadResult, finish_load
@@ -95,14 +96,16 @@ class TableAccumulator:
             return empty_frame()
         built: dict[str, pd.Series] = {}
         for name in self._order:
-            parts = [
-                pd.DataFrame({name: piece.pop(name).reset_index(drop=True)})
-                if name in piece
-                else pd.DataFrame(index=pd.RangeIndex(n))
-                for piece, n in zip(self._pieces, self._lengths, strict=True)
-            ]
-            column = pd.concat(parts, ignore_index=True)[name]
-            del parts
+            column = _same_dtype_concat(name, self._pieces)
+            if column is None:  # a chunk without the column, or chunks of different dtypes
+                parts = [
+                    pd.DataFrame({name: piece.pop(name).reset_index(drop=True)})
+                    if name in piece
+                    else pd.DataFrame(index=pd.RangeIndex(n))
+                    for piece, n in zip(self._pieces, self._lengths, strict=True)
+                ]
+                column = pd.concat(parts, ignore_index=True)[name]
+                del parts
             built[name] = _final_dtype(name, column)
         self._pieces.clear()
         frame = pd.DataFrame(built, copy=False)
@@ -253,6 +256,28 @@ def release_arrow_memory() -> None:
     per million battles in our benchmark, resident but unused, on top of the table itself.
     """
     pa.default_memory_pool().release_unused()
+
+
+def _same_dtype_concat(name: str, pieces: list[dict[str, pd.Series]]) -> pd.Series | None:
+    """Column ``name`` of every piece joined, when every piece has it with one dtype (the pieces
+    give it up); None otherwise (the caller aligns the pieces as frames).
+
+    Why: joining the pieces as Series skips a one-column frame per piece and the frame-level
+    concat (a third of building a 3M-row table from 20k-row chunks); Arrow-backed strings are
+    joined by their chunks, without a copy. Categoricals over different categories (each file's
+    ``source_file``) are joined over the union of categories, sorted and only those used: what
+    joining them as objects and casting back to ``category`` gives, without an object per row.
+    """
+    if not pieces or any(name not in piece for piece in pieces):
+        return None
+    first = pieces[0][name].dtype
+    if any(piece[name].dtype != first for piece in pieces):
+        if not all(isinstance(piece[name].dtype, pd.CategoricalDtype) for piece in pieces):
+            return None
+        parts = [piece.pop(name) for piece in pieces]
+        joined = union_categoricals(parts, sort_categories=True).remove_unused_categories()
+        return pd.Series(joined)
+    return pd.concat([piece.pop(name) for piece in pieces], ignore_index=True)
 
 
 def _final_dtype(name: str, column: pd.Series) -> pd.Series:

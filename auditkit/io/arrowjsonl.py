@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids
+from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids, repeated
 from auditkit.io.languages import normalise_language
 from auditkit.io.lineblocks import LineBlock
 from auditkit.io.normalise import (
@@ -384,8 +384,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         table, n = self._table, self._table.num_rows
         ids = table.column("question_id").combine_chunks()
         hashed = self._hashed = hash_ids(ids.to_pylist())
-        _, inverse, counts = np.unique(hashed.first, return_inverse=True, return_counts=True)
-        failing = (counts[inverse] > 1) | (seen_ids.first_lines(hashed) >= 0)
+        failing = repeated(hashed.first) | (seen_ids.first_lines(hashed) >= 0)
         failing |= _mask(pc.equal(ids, ""))
         sides = self._stripped_sides()
         failing |= _mask(pc.equal(sides[0], "")) | _mask(pc.equal(sides[1], ""))

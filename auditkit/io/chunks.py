@@ -134,7 +134,7 @@ def finish_load(
     order = {path: i for i, path in enumerate(files)}
     records.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
     voter_field = ",".join(voter_fields) or None
-    frame, status, note, placeholder_rows = classify_voters(frame, voter_field)
+    frame, status, note, placeholder_rows, voter_codes = _classify_voters(frame, voter_field)
     extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
     if unmapped_languages:
         extra["languages_unmapped"] = dict(sorted(unmapped_languages.items()))
@@ -147,6 +147,8 @@ def finish_load(
         source_formats=tuple(formats.get(str(p), "empty") for p in files),
         extra=extra,
     )
+    if voter_codes is not None:  # computed to classify the field: every stage reuses them
+        battles.codes.prime_voters(*voter_codes)
     if quarantine_path is not None:
         write_quarantine(records, quarantine_path)
     return LoadResult(
@@ -301,9 +303,21 @@ def classify_voters(
     PLACEHOLDER: every value is a placeholder ("anonymous", "arena_user_" …) or one id sits on at
     least ``PLACEHOLDER_SHARE`` of at least ``PLACEHOLDER_MIN_ROWS`` rows. Otherwise USABLE.
     """
+    frame, status, note, placeholder_rows, _ = _classify_voters(frame, voter_field)
+    return frame, status, note, placeholder_rows
+
+
+_VoterCodes = tuple[np.ndarray, pd.Index]
+
+
+def _classify_voters(
+    frame: pd.DataFrame, voter_field: str | None
+) -> tuple[pd.DataFrame, VoterStatus, str, int, _VoterCodes | None]:
+    """:func:`classify_voters`, and the voter column's codes as ``pd.factorize`` gives them
+    (None when there is no voter column to code), computed on the way."""
     n = len(frame)
     if voter_field is None or n == 0:
-        return frame, VoterStatus.MISSING, "the source has no voter field", 0
+        return frame, VoterStatus.MISSING, "the source has no voter field", 0, None
     voters = frame["voter"]
     # Judged once per distinct id, not per row: 10M votes have a few million voters at most.
     codes, distinct = pd.factorize(voters, use_na_sentinel=True)
@@ -311,6 +325,7 @@ def classify_voters(
     is_placeholder = normalised.isin(PLACEHOLDER_VOTER_VALUES).fillna(False).to_numpy(dtype=bool)
     placeholder = np.append(is_placeholder, False)[codes]  # code -1 (missing) → index -1 → False
     placeholder_rows = int(placeholder.sum())
+    voter_codes = _without(codes, distinct, placeholder) if placeholder_rows else (codes, distinct)
     if placeholder_rows:
         # A new voter column on a shallow copy: the other columns are shared, not copied.
         frame = frame.copy(deep=False)
@@ -322,8 +337,8 @@ def classify_voters(
             note = (
                 f"all {placeholder_rows:,} {voter_field} values are placeholders (e.g. 'anonymous')"
             )
-            return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows
-        return frame, VoterStatus.MISSING, f"{voter_field} is empty on every row", 0
+            return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows, voter_codes
+        return frame, VoterStatus.MISSING, f"{voter_field} is empty on every row", 0, voter_codes
     kept = codes[(codes >= 0) & ~placeholder]
     per_voter = np.bincount(kept, minlength=len(distinct))
     top = int(np.argmax(per_voter))  # ties: the id seen first, as value_counts orders them
@@ -336,8 +351,19 @@ def classify_voters(
             f"({top_count / present:.1%}): one id for nearly every vote (a proxy or loopback address), "
             "not a voter"
         )
-        return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows
+        return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows, voter_codes
     note = f"{voter_field}: {n_voters:,} distinct voters on {present:,} of {n:,} rows"
     if placeholder_rows:
         note += f"; {placeholder_rows:,} placeholder values set to missing"
-    return frame, VoterStatus.USABLE, note, placeholder_rows
+    return frame, VoterStatus.USABLE, note, placeholder_rows, voter_codes
+
+
+def _without(codes: np.ndarray, distinct: pd.Index, dropped: np.ndarray) -> _VoterCodes:
+    """``pd.factorize`` codes with the ``dropped`` rows set missing, recoded as ``pd.factorize``
+    codes the column without them (ids no row keeps are removed; the order of first appearance
+    of the others is unchanged)."""
+    codes = np.where(dropped, -1, codes)
+    used = np.zeros(len(distinct), dtype=bool)
+    used[codes[codes >= 0]] = True
+    renumber = np.cumsum(used) - 1
+    return np.where(codes >= 0, renumber[codes], -1), distinct[used]

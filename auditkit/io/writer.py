@@ -31,6 +31,12 @@ import pyarrow.compute as pc
 
 from auditkit.schema import STYLE_COLUMNS, TAG_PREFIX, BattleTable, Winner
 
+_igzip: Any
+try:
+    from isal import igzip as _igzip
+except ImportError:  # pragma: no cover - isal is a dependency; zlib serves without it
+    _igzip = None
+
 __all__ = [
     "GZIP_LEVEL",
     "WRITE_CHUNK_ROWS",
@@ -339,9 +345,21 @@ def _lines_by_column(part: pd.DataFrame, has_style: bool, tag_names: list[str]) 
 # --- output -----------------------------------------------------------------------------------
 
 
+# At these gzip levels the cleaned output is compressed by ISA-L (``isal.igzip``) when installed:
+# its level 1 makes files the size of zlib's level 1 about four times faster (100 MB of battles:
+# 0.37 s against 1.45 s), and compression was most of the audit's write stage at 10M battles.
+# The stream is standard gzip; its bytes are ISA-L's, not zlib's (the decoded lines are the same).
+ISAL_MAX_LEVEL = 3
+
+
 def _open_output(target: Path, compresslevel: int = GZIP_LEVEL) -> IO[bytes] | gzip.GzipFile:
     if target.name.endswith(".gz"):
         # mtime=0: the same battles give the same bytes, run after run (determinism, diffable outputs).
+        if compresslevel <= ISAL_MAX_LEVEL and _igzip is not None:
+            handle: gzip.GzipFile = _igzip.IGzipFile(
+                target, "wb", compresslevel=compresslevel, mtime=0
+            )
+            return handle
         return gzip.GzipFile(target, "wb", compresslevel=compresslevel, mtime=0)
     return target.open("wb")
 

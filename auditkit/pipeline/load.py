@@ -8,6 +8,7 @@ dropped (:func:`auditkit.streaming.stream_battles`); their results come back wit
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
@@ -69,26 +70,49 @@ def load_stage(
     cache_writes: CacheWrites,
 ) -> Loaded:
     """Load (or stream) the inputs, write ``quarantine.jsonl``; raises when no vote loaded."""
-    from auditkit.io import load_battles
-
-    out = config.out_dir
-    inputs = [
-        {
-            "path": str(p),
-            "sha256": (config.input_hashes or {}).get(str(p)) or sha256_file(p),
-            "bytes": p.stat().st_size,
-        }
-        for p in config.paths
-    ]
-    quarantine_path = out / "quarantine.jsonl"
-    quarantine_path.unlink(missing_ok=True)
-    streamed: dict[str, DetectorResult] = {}
-    notes: list[str] = []
+    # The inputs are hashed on a second thread while they load (hashlib releases the GIL): at 10M
+    # battles that is 2 GiB read twice, and the hash need not wait for the parse or hold it up.
+    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="auditkit-hash")
+    try:
+        known = config.input_hashes or {}
+        digests = [hasher.submit(_input_hash, path, known.get(str(path))) for path in config.paths]
+        loaded, streamed, notes = _load_inputs(config, pack, names, runlog, cache_writes)
+        inputs: list[dict[str, Any]] = [
+            {"path": str(p), "sha256": digest.result(), "bytes": p.stat().st_size}
+            for p, digest in zip(config.paths, digests, strict=True)
+        ]
+    finally:
+        hasher.shutdown(wait=True, cancel_futures=True)
     if config.preloaded is not None:
         from auditkit.io.frame import table_sha256
 
         digest = table_sha256(config.preloaded)
         inputs = [{"path": f, "sha256": digest, "bytes": None} for f in config.preloaded.files]
+    runlog.info("loaded %d of %d rows", loaded.rows_loaded, loaded.rows_read)
+    loaded.require_votes()
+    return Loaded(loaded, tuple(inputs), streamed, tuple(notes))
+
+
+def _input_hash(path: Path, known: str | None) -> str:
+    return known or sha256_file(path)
+
+
+def _load_inputs(
+    config: AuditConfig,
+    pack: RulePack,
+    names: Sequence[str],
+    runlog: logging.Logger,
+    cache_writes: CacheWrites,
+) -> tuple[LoadResult, dict[str, DetectorResult], list[str]]:
+    """The battle table (loaded, streamed or given), the streamed detectors' results, notes;
+    ``quarantine.jsonl`` written."""
+    from auditkit.io import load_battles
+
+    quarantine_path = config.out_dir / "quarantine.jsonl"
+    quarantine_path.unlink(missing_ok=True)
+    streamed: dict[str, DetectorResult] = {}
+    notes: list[str] = []
+    if config.preloaded is not None:
         loaded = config.preloaded
     elif config.engine is None:
         loaded = load_battles(
@@ -109,9 +133,7 @@ def load_stage(
         with open(quarantine_path, "w", encoding="utf-8") as handle:
             for record in loaded.quarantine:
                 handle.write(canonical_json(_record_to_dict(record)) + "\n")
-    runlog.info("loaded %d of %d rows", loaded.rows_loaded, loaded.rows_read)
-    loaded.require_votes()
-    return Loaded(loaded, tuple(inputs), streamed, tuple(notes))
+    return loaded, streamed, notes
 
 
 def _stream_load(

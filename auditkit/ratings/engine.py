@@ -28,6 +28,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
+from auditkit.codes import TableCodes
 from auditkit.findings import jsonable
 from auditkit.schema import TAG_PREFIX, BattleTable, Winner
 from auditkit.stats.bootstrap import bootstrap_bt_cells, bootstrap_rank_bounds
@@ -473,7 +474,7 @@ def fit_ratings(
             battles = battles.with_frame(battles.frame.loc[rows].reset_index(drop=True))
         return _fit_per_component(battles, options, pair_weights)
     full = battles.frame
-    pos, all_models, ia, ib, y, dropped = _select_votes(full, options, rows)
+    pos, all_models, ia, ib, y, dropped = _select_votes(full, options, rows, battles.codes)
     n_all = len(all_models)
     weights = _vote_weights(full, pos, options, pair_weights)
     # From here on a "row" is a cell of identical votes (A, B, outcome, weight) with its count:
@@ -524,10 +525,14 @@ def fit_ratings(
 
 
 def _select_votes(
-    full: pd.DataFrame, options: RatingOptions, rows: np.ndarray | None
+    full: pd.DataFrame,
+    options: RatingOptions,
+    rows: np.ndarray | None,
+    codes: TableCodes | None = None,
 ) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
     """The votes to rate: the flagged ``rows`` less non-anonymous votes (by default), self-battles
-    and (when asked) ties.
+    and (when asked) ties. ``codes``: the table's shared model codes (``BattleTable.codes``, the
+    same codes :func:`_model_codes` computes), when ``full`` is that table's frame.
 
     Returns ``(pos, models, a, b, y, dropped)``: their row positions, the models they name, each
     vote's codes into ``models`` and A's score (1 win, 0.5 tie, 0 loss), and the votes left out
@@ -536,7 +541,11 @@ def _select_votes(
     # Work on integer codes and row positions; the (wide) frame is only sliced when a weight or
     # style column is needed, which keeps a 1M-row fit in numpy.
     n_rows = len(full)
-    ia_all, ib_all, uniques = _model_codes(full["model_a"], full["model_b"])
+    if codes is not None:
+        ia_all, ib_all = codes.model_a.astype(np.int64), codes.model_b.astype(np.int64)
+        uniques = np.asarray(codes.models, dtype=object)
+    else:
+        ia_all, ib_all, uniques = _model_codes(full["model_a"], full["model_b"])
     y_all = _outcome_codes(full["winner"])
     keep = np.ones(n_rows, dtype=bool) if rows is None else np.array(rows, dtype=bool)
     dropped: dict[str, int] = {}

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditkit.clean import CleaningResult
-from auditkit.codes import arrow_strings, row_positions
+from auditkit.codes import TableCodes, arrow_strings, row_positions
 from auditkit.detectors.base import DetectorResult, Finding, Severity, get_detector
 from auditkit.report.actions import ActionInputs, detector_section, next_actions
 from auditkit.report.render import EvidenceLine, ReportContext, split_span
@@ -37,7 +37,6 @@ REPORT_BLOCK_ROWS = 500_000
 
 
 # Each row's index in a short list of names, over the column's Arrow buffers.
-_arrow = arrow_strings
 _positions = row_positions
 
 
@@ -64,6 +63,12 @@ class _ModelSides:
         models = models_in(frame)
         a = _positions(frame["model_a"], models).astype(np.int32)
         return cls(models, a, _positions(frame["model_b"], models).astype(np.int32))
+
+    @classmethod
+    def of_table(cls, battles: BattleTable) -> _ModelSides:
+        """The table's own model codes (computed once per table, shared with other stages)."""
+        codes = battles.codes
+        return cls(list(codes.models), codes.model_a, codes.model_b)
 
     def block(self, start: int) -> tuple[np.ndarray, np.ndarray]:
         """Both sides' codes (int64) of the rows of the block starting at ``start``."""
@@ -126,71 +131,32 @@ def _sampling_table(
 _SCATTER_ORDER = [("flagged", "descending"), ("votes", "descending"), ("voter", "ascending")]
 
 
-def _top_voters(voters: pd.Series, flagged: set[str], k: int) -> pa.Table:
-    """The ``k`` voters the scatter shows (``voter``, ``votes``, ``flagged``), in its order.
+def _top_voters(codes: TableCodes, flagged: set[str], k: int) -> tuple[pa.Table, np.ndarray]:
+    """The ``k`` voters the scatter shows (``voter``, ``votes``, ``flagged``), in its order, and
+    each one's voter code.
 
     The order: flagged first, then most votes, then by name (names are distinct, so the top ``k``
     is unique; Arrow compares UTF-8 bytes, which orders as Python compares ``str``).
 
-    Why partitions: one Arrow hash table of 4.4M distinct voters took ~1 GiB at 10M votes. Rows
-    are split by a hash of their voter into partitions of about ``REPORT_BLOCK_ROWS`` rows, so
-    every voter's votes fall in one partition and are counted there; the top ``k`` overall is
-    the top ``k`` of the partitions' top ``k``.
+    Why the table's voter codes: the load factorized the voter column already (4.4M distinct
+    voters at 10M votes), so the votes per voter are one ``bincount`` over the codes, with no
+    hash table of voter strings built again here.
     """
-    n_parts = max(1, -(-len(voters) // REPORT_BLOCK_ROWS))
-    everyone = _arrow(voters)
-    part = _partition_of_each(everyone, n_parts)
+    ids = arrow_strings(codes.voter_ids)
+    present = codes.voter[codes.voter >= 0]
+    votes = np.bincount(present, minlength=len(ids)).astype(np.int64)
     wanted = pa.array(list(flagged), type=pa.large_string())
-    tops = []
-    for p in range(n_parts):
-        tallies = pc.value_counts(everyone.take(np.flatnonzero(part == p)))
-        names, votes = tallies.field("values"), tallies.field("counts")
-        if names.null_count:
-            known = names.is_valid()
-            names, votes = names.filter(known), votes.filter(known)
-        table = pa.table(
-            {
-                "voter": names.cast(pa.large_string()),
-                "votes": votes,
-                "flagged": pc.is_in(names, value_set=wanted),
-            }
-        )
-        tops.append(
-            table.take(pc.select_k_unstable(table, k=min(k, len(table)), sort_keys=_SCATTER_ORDER))
-        )
-    merged = pa.concat_tables(tops)
-    best = merged.take(
-        pc.select_k_unstable(merged, k=min(k, len(merged)), sort_keys=_SCATTER_ORDER)
+    table = pa.table(
+        {
+            "voter": ids,
+            "votes": votes,
+            "flagged": pc.is_in(ids, value_set=wanted),
+            "code": np.arange(len(ids), dtype=np.int64),
+        }
     )
-    return best.take(pc.sort_indices(best, sort_keys=_SCATTER_ORDER))
-
-
-def _partition_of_each(strings: pa.Array | pa.ChunkedArray, n_parts: int) -> np.ndarray:
-    """Each row's partition in ``range(n_parts)``, a function of its string's last (up to) eight
-    bytes and length read from the Arrow buffers with numpy: equal strings share a partition, and
-    no Python object is made per row."""
-    chunks = strings.chunks if isinstance(strings, pa.ChunkedArray) else [strings]
-    keys = []
-    for chunk in chunks:
-        n = len(chunk)
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[
-            chunk.offset : chunk.offset + n + 1
-        ]
-        starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
-        lengths = ends - starts
-        data_buffer = chunk.buffers()[2]
-        data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
-        key = lengths.astype(np.uint64)
-        for back in range(1, 9):
-            present = lengths >= back
-            if data is None or not present.any():
-                break
-            byte = np.where(present, data[np.where(present, ends - back, 0)], 0)
-            key = key * np.uint64(1_099_511_628_211) + byte.astype(np.uint64)  # wraps mod 2^64
-        keys.append(key)
-    key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
-    return (key % np.uint64(n_parts)).astype(np.int32)
+    best = table.take(pc.select_k_unstable(table, k=min(k, len(table)), sort_keys=_SCATTER_ORDER))
+    best = best.take(pc.sort_indices(best, sort_keys=_SCATTER_ORDER))
+    return best.drop_columns(["code"]), best.column("code").to_numpy()
 
 
 def _voter_table(
@@ -203,7 +169,7 @@ def _voter_table(
     # per-group objects. The shown voters are found first, then their shares are tallied block by
     # block for them alone.
     frame = battles.frame
-    top = _top_voters(frame["voter"], flagged, MAX_SCATTER_VOTERS)
+    top, shown_codes = _top_voters(battles.codes, flagged, MAX_SCATTER_VOTERS)
     shown = top.column("voter").combine_chunks()
     shown_votes = top.column("votes").to_numpy()
     shown_flagged = top.column("flagged").to_numpy()
@@ -213,9 +179,12 @@ def _voter_table(
     decisive = np.zeros(k, dtype=np.int64)
     a_wins = np.zeros(k, dtype=np.int64)
     per_model = np.zeros(k * n_models, dtype=np.int64)  # decisive wins per (voter, winning model)
+    # Each voter code's slot among the shown voters (-1: not shown; the last entry: no voter).
+    slot_of = np.full(len(battles.codes.voter_ids) + 1, -1, dtype=np.int64)
+    slot_of[shown_codes] = np.arange(k)
     for start, block in zip(range(0, len(frame), REPORT_BLOCK_ROWS), _blocks(frame), strict=True):
         side_a, side_b = sides.block(start)
-        slot = _positions(block["voter"], shown)
+        slot = slot_of[battles.codes.voter[start : start + REPORT_BLOCK_ROWS]]
         is_a = block["winner"].isin([Winner.MODEL_A.value]).to_numpy(dtype=bool)
         is_b = block["winner"].isin([Winner.MODEL_B.value]).to_numpy(dtype=bool)
         rows = np.flatnonzero((slot >= 0) & (is_a | is_b))
@@ -393,7 +362,7 @@ def report_context(
     # A detector that did not run has its reason in the detectors table: not again as a note.
     said = {f"{r.detector}: {n}" for r in results if not r.ran for n in r.notes}
     notes = [n for n in notes if n not in said]
-    sides = _ModelSides.of(battles.frame)
+    sides = _ModelSides.of_table(battles)
     sampling_table = _sampling_table(battles.frame, by_name.get("sampling"), sides)
     flagged_models = set(sampling_table.loc[sampling_table["flagged"], "model"].astype(str))
     flagged_models |= set(board.loc[board["change_significant"].astype(bool), "model"].astype(str))
