@@ -15,9 +15,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from langdetect import DetectorFactory, LangDetectException, detect
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
+from auditkit.identity.language import response_language as language_of
 from auditkit.identity.lexicon import IdentityRules, load_identity_rules
 from auditkit.identity.matcher import (
     SelfIdMatch,
@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["IdentityLeakDetector", "claim_is_true", "merge_identity_results", "message_text"]
 
-DetectorFactory.seed = 0  # langdetect is randomised; a fixed seed makes findings reproducible
-
 
 def claim_is_true(claimed_family: str | None, claimed_maker: str, actual: ModelInfo) -> bool | None:
     """Is the claimed identity the model's own? None when the model map does not know the model.
@@ -51,13 +49,6 @@ def claim_is_true(claimed_family: str | None, claimed_maker: str, actual: ModelI
             claimed_maker == actual.maker and actual.family not in (None, claimed_family)
         )
     return claimed_maker == actual.maker
-
-
-def _detect_language(text: str) -> str | None:
-    try:
-        return str(detect(text))
-    except LangDetectException:
-        return None
 
 
 @register
@@ -244,8 +235,8 @@ class IdentityLeakDetector(Detector):
             return None
         turn_no, match, text, probed, echo = first
         claim_true = claim_is_true(match.family, match.maker, model_map.lookup(model))
-        # langdetect is the scan's costliest call (milliseconds each): once per finding, not twice.
-        response_language = _detect_language(text)
+        # Once per finding: script first, then langdetect's profiles (auditkit.identity.language).
+        response_language = language_of(text)
         language = match.lang or response_language
         severity = identity.roleplay_severity if echo else identity.severity
         claimed = {"family": match.family, "maker": match.maker}
