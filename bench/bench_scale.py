@@ -524,6 +524,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if plain:
             print_audit_table(plain, "no conversations")
             summary["audit_no_text"] = plain
+        for n in sorted(set(with_text) & set(plain)):
+            # What the text costs, measured in one run (the machine's load cancels out).
+            ratio = with_text[n]["total_seconds"] / plain[n]["total_seconds"]
+            print(
+                f"  {human(n)}: text on {args.text_fraction:.0%} / no text, whole audit: "
+                f"{ratio:.2f}× ({with_text[n]['total_seconds']:.1f} s / "
+                f"{plain[n]['total_seconds']:.1f} s; load average {os.getloadavg()[0]:.1f})"
+            )
 
     if "text" in parts:
         print(

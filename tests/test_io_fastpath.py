@@ -264,8 +264,19 @@ RECORD = st.fixed_dictionaries(
         "judge": st.sampled_from(["u1", " u2 ", "", None]),
         "turn": st.sampled_from([1, 2, -1, None, 2.0]),
         "conversation_a": st.sampled_from(
-            [None, [], [{"role": "user", "content": "hi"}], [{"content": "x"}], "text"]
+            [
+                None,
+                [],
+                [{"role": "user", "content": "hi"}],
+                [{"content": "x"}],
+                "text",
+                # checked over the flattened turns: a null turn, role or content
+                [{"role": "user", "content": "hi"}, None],
+                [{"role": None, "content": "hi"}],
+                [{"role": "assistant", "content": None}, {"role": "user", "content": "x"}],
+            ]
         ),
+        "conversation_b": st.sampled_from([None, [{"role": "user", "content": "hi"}], [None]]),
         "conv_metadata": st.sampled_from(
             [None, {"header_count_a": {"total": 2}}, {"sum_assistant_a_tokens": 1.5}]
         ),

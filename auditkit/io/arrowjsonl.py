@@ -542,14 +542,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         failing = np.zeros(n, dtype=bool)
         stores: list[np.ndarray] = []
         for side in ("conversation_a", "conversation_b"):
-            store = np.empty(n, dtype=object)
-            values = table.column(side).to_pylist()
-            for i in np.flatnonzero(table.column(side).is_valid().to_numpy(zero_copy_only=False)):
-                conversation = _conversation(values[i])
-                if isinstance(conversation, str):
-                    failing[i] = True
-                else:
-                    store[i] = conversation
+            store, bad = _decoded_conversations(table.column(side))
+            failing |= bad
             stores.append(store)
         conv_a, conv_b = stores
         result: tuple[np.ndarray, _Conversations | None] = (failing, None)
@@ -564,3 +558,41 @@ class ArrowColumns(Mapping[str, list[Any]]):
             result = (failing, (conv_a, conv_b, prompt, turns))
         self._conversation_cache = result
         return result
+
+
+def _decoded_conversations(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(each row's conversation as ``[{role, content}]`` or None, rows the exact path rejects).
+
+    The schema already makes every turn a ``{role, content}`` struct of strings, so what
+    :func:`~auditkit.io.normalise._conversation` would still check per turn is checked here over
+    the flattened turns at once: a null turn or a null role rejects the row, a null content is
+    the empty text. Rows that need the per-turn path (rejected, or with a null content) take it,
+    for its exact message and value; the others are Arrow's own Python lists, decoded once.
+    """
+    n = len(column)
+    store = np.empty(n, dtype=object)
+    failing = np.zeros(n, dtype=bool)
+    lists = column.combine_chunks()
+    valid = np.flatnonzero(lists.is_valid().to_numpy(zero_copy_only=False))
+    if len(valid) == 0:
+        return store, failing
+    turns = lists.flatten()
+    parents = pc.list_parent_indices(lists).to_numpy()
+    odd = (
+        turns.is_null().to_numpy(zero_copy_only=False)
+        | turns.field("role").is_null().to_numpy(zero_copy_only=False)
+        | turns.field("content").is_null().to_numpy(zero_copy_only=False)
+    )
+    slow = np.zeros(n, dtype=bool)
+    slow[parents[odd]] = True
+    values = lists.take(pa.array(valid)).to_pylist()
+    for i, value in zip(valid.tolist(), values, strict=True):
+        if not slow[i]:
+            store[i] = value
+            continue
+        conversation = _conversation(value)
+        if isinstance(conversation, str):
+            failing[i] = True
+        else:
+            store[i] = conversation
+    return store, failing
