@@ -196,26 +196,30 @@ class IdentityLeakDetector(Detector):
             conversation = conversation.tolist()
         if not isinstance(conversation, list | tuple):
             return None
-        user_parts: list[str] = []
+        # The users' turns as given: their text is read only when a response names a model.
+        user_contents: list[Any] = []
         first: tuple[int, SelfIdMatch, str, bool, bool] | None = None
         others: list[dict[str, Any]] = []
         turn = 0
         for message in conversation:
-            if not isinstance(message, Mapping):
+            # dict first: what every loader gives; any other Mapping is read the same way.
+            if type(message) is not dict and not isinstance(message, Mapping):
                 continue
-            text = message_text(message.get("content"))
-            if message.get("role") == "user":
-                user_parts.append(text)
+            role = message.get("role")
+            if role == "user":
+                user_contents.append(message.get("content"))
                 continue
-            if message.get("role") != "assistant":
+            if role != "assistant":
                 continue
             turn += 1
-            stats["responses"] += 1
+            content = message.get("content")
+            text = content if type(content) is str else message_text(content)
             # Prefilter first: the probe / role-play regexes run only for the rare responses
             # that name a model or maker at all.
             if not has_name(text, identity):
                 continue
             stats["candidates"] += 1
+            user_parts = [message_text(c) for c in user_contents]
             probed = any(is_probe(u, identity) for u in user_parts)
             user_text = "\n".join(user_parts)
             matches = analyze_response(text, identity, probed=probed, user_text=user_text)
@@ -231,6 +235,7 @@ class IdentityLeakDetector(Detector):
                     others.append(
                         {"turn": turn, "rule": match.rule, "matched_text": match.matched_text}
                     )
+        stats["responses"] += turn
         if first is None:
             return None
         turn_no, match, text, probed, echo = first
