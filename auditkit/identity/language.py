@@ -174,25 +174,37 @@ def _word_rows(word: str, row: dict[str, int]) -> tuple[int, ...]:
     return tuple(found)
 
 
-_WORDS: dict[str, tuple[int, ...]] = {}  # normalised word (+ space) -> its n-gram rows
-_MAX_WORDS = 100_000  # forget them all past this (words repeat: a small cache serves most)
-
-
-def _ngram_rows(text: str, row: dict[str, int]) -> list[int]:
-    """Rows of every n-gram langdetect extracts from ``text``, word by word (cached)."""
+def _words(text: str) -> list[str]:
+    """``text``'s words as langdetect's n-gram buffer sees them: normalised, each with the space
+    that ends it (the last one only if the text ends in one)."""
     words = _normalised(text).split(" ")
-    found: list[int] = []
-    for i, word in enumerate(words):
-        if not word:
-            continue
-        key = word + " " if i < len(words) - 1 else word
-        rows = _WORDS.get(key)
-        if rows is None:
-            if len(_WORDS) >= _MAX_WORDS:
-                _WORDS.clear()
-            rows = _WORDS[key] = _word_rows(key, row)
-        found.extend(rows)
-    return found
+    last = len(words) - 1
+    return [word + " " if i < last else word for i, word in enumerate(words) if word]
+
+
+_WORD_SCORES: dict[str, np.ndarray | None] = {}  # word -> Σ of its n-grams' log-probabilities
+_MAX_WORDS = 20_000  # forget them all past this (~11 MB; words repeat, a small cache serves most)
+
+
+def _scores(text: str, profiles: _Profiles) -> np.ndarray | None:
+    """Σ over every n-gram of ``text`` of its log-probability per language; None without any.
+
+    Summed word by word: a word's n-grams do not depend on its neighbours, and a word's sum is
+    cached, so a frequent word costs one lookup. The sums do not depend on what is cached.
+    """
+    found: list[np.ndarray] = []
+    for word in _words(text):
+        if word in _WORD_SCORES:
+            score = _WORD_SCORES[word]
+        else:
+            if len(_WORD_SCORES) >= _MAX_WORDS:
+                _WORD_SCORES.clear()
+            rows = _word_rows(word, profiles.row)
+            score = profiles.log_probs[list(rows)].sum(axis=0) if rows else None
+            _WORD_SCORES[word] = score
+        if score is not None:
+            found.append(score)
+    return np.sum(found, axis=0) if found else None
 
 
 def _cleaned(text: str) -> str:
@@ -210,10 +222,9 @@ def _without_latin(text: str) -> str:
 def _language_of(prefix: str) -> str | None:
     """The profiles' answer on ``prefix`` (cached: canned answers repeat verbatim)."""
     profiles = _profiles()
-    rows = _ngram_rows(prefix, profiles.row)
-    if not rows:
+    scores = _scores(prefix, profiles)
+    if scores is None:
         return None
-    scores = profiles.log_probs[np.asarray(rows, dtype=np.int64)].sum(axis=0)
     return profiles.languages[int(np.argmax(scores))]
 
 
