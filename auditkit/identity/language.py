@@ -7,21 +7,23 @@ finding, and at a million battles that alone took half a minute. Here the same m
 fraction of a millisecond:
 
 1. **Script first.** A histogram of the letters' writing systems (numpy over the code points).
-   As langdetect's own cleaning does, Latin letters are set aside when the other letters outnumber
-   them more than twice. Where the letters left are in a script that only one of langdetect's
-   languages is written in (Hangul → ``ko``, kana → ``ja``, Thai, Greek, Hebrew, Bengali,
-   Gurmukhi, Gujarati, Tamil, Telugu, Kannada, Malayalam), the script decides: no other
-   language's profile could win on them.
+   The text's main non-Latin script decides unless the Latin letters (names, code, URLs around
+   it) outweigh it more than twice, a Han, kana or Hangul character counting as three letters
+   (a syllable or a word); kanji with at least 5 % kana are Japanese. Where that script is
+   written in only one of langdetect's languages (Hangul → ``ko``, kana → ``ja``, Thai, Greek,
+   Hebrew, Bengali, Gurmukhi, Gujarati, Tamil, Telugu, Kannada, Malayalam), it is the answer: no
+   other language's profile could win on it. Otherwise its letters alone (Latin ones dropped, as
+   langdetect's own cleaning does) go to step 2.
 2. **Otherwise the profiles decide** (Latin text; Han, Cyrillic, Arabic or Devanagari, shared by
    several languages): langdetect's own character normalisation and n-grams (1-3) of the first
    :data:`PREFIX_CHARS` characters, scored with langdetect's profiles and its smoothing (``α =
    0.5``): the language maximising ``Σ_w log(p_lang(w) + α / 10⁴)`` over every n-gram ``w``.
-   langdetect samples exactly these per-n-gram factors at random; summing all of them is the
-   expectation its trials approximate, so the answer no longer depends on a seed. Ties go to the
-   alphabetically first code. A text with no letters has no language (``None``).
+   langdetect multiplies these same factors for n-grams drawn at random until one language
+   dominates; counting every n-gram once gives the ranking its draws estimate, without a seed.
+   Ties go to the alphabetically first code. A text with no letters has no language (``None``).
 
-The result is a function of the text alone (cached per prefix, so repeated canned answers cost
-one lookup). Agreement with ``langdetect.detect`` on the full texts of the identity test corpus
+The result is a function of the text alone (cached per prefix, so a repeated canned answer costs
+one lookup, and each word's n-gram sum is cached). Agreement with ``langdetect.detect`` on the full texts of the identity test corpus
 is measured in ``tests/test_identity_language.py``.
 """
 
