@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_io_properties import _is_utf8
 
 from auditkit.errors import InputError
 from auditkit.io import LoadResult, load_battles, write_fastchat_jsonl
@@ -136,14 +137,6 @@ def test_a_line_that_is_not_utf8_stops_both_paths_naming_it(tmp_path: Path) -> N
             load_battles(path)
 
 
-def _decodes(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 @pytest.mark.parametrize(
     "data",
     [
@@ -162,14 +155,14 @@ def _decodes(data: bytes) -> bool:
     ],
 )
 def test_utf8_check_judges_as_python_decoding(data: bytes) -> None:
-    assert _valid_utf8(data) == _decodes(data)
+    assert _valid_utf8(data) == _is_utf8(data)
 
 
 def test_utf8_check_agrees_with_python_on_random_bytes() -> None:
     rng = random.Random(20261206)
     for _ in range(20_000):
         data = bytes(rng.randint(0x80 if rng.random() < 0.8 else 0, 255) for _ in range(5))
-        assert _valid_utf8(data) == _decodes(data), data
+        assert _valid_utf8(data) == _is_utf8(data), data
 
 
 def test_only_the_block_with_the_defect_is_slow(
