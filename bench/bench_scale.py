@@ -216,13 +216,15 @@ def child_audit(spec: dict[str, Any]) -> dict[str, Any]:
             votes = result.cleaning.votes_in
     import resource
 
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "stages": stages,
         "total_seconds": round(total, 2),
-        "total_cpu_seconds": round(time.process_time(), 2),
+        # CPU seconds of the whole child (all threads): steadier than wall time on a busy machine.
+        "total_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "load_average": round(os.getloadavg()[0], 1),
         "votes": votes,
-        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "max_rss_mib": round(usage.ru_maxrss / 1024, 1),
     }
 
 
@@ -552,6 +554,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if plain:
             print_audit_table(plain, "no conversations")
             summary["audit_no_text"] = plain
+        for n in sorted(set(with_text) & set(plain)):
+            # What the text costs, measured in one run (the machine's load cancels out).
+            ratio = with_text[n]["total_seconds"] / plain[n]["total_seconds"]
+            cpu_ratio = with_text[n]["total_cpu_seconds"] / plain[n]["total_cpu_seconds"]
+            print(
+                f"  {human(n)}: text on {args.text_fraction:.0%} / no text, whole audit: "
+                f"{ratio:.2f}× wall ({with_text[n]['total_seconds']:.1f} s / "
+                f"{plain[n]['total_seconds']:.1f} s), {cpu_ratio:.2f}× CPU "
+                f"({with_text[n]['total_cpu_seconds']:.1f} s / {plain[n]['total_cpu_seconds']:.1f} s); "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
 
     if "text" in parts:
         print(

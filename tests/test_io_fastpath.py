@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,12 +18,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_io_properties import _is_utf8
 
 from auditkit.errors import InputError
 from auditkit.io import LoadResult, load_battles, write_fastchat_jsonl
 from auditkit.io import jsonl as jsonl_module
 from auditkit.io import writer as writer_module
-from auditkit.io.arrowjsonl import ArrowColumns, parse_block
+from auditkit.io.arrowjsonl import ArrowColumns, _valid_utf8, parse_block
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.jsonl import read_jsonl
 
@@ -133,6 +135,34 @@ def test_a_line_that_is_not_utf8_stops_both_paths_naming_it(tmp_path: Path) -> N
         ):
             patch.setattr(jsonl_module, "_FAST", fast)
             load_battles(path)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "héllo 你好 😀".encode(),
+        b"\xed\xa0\x80",  # a surrogate
+        b"\xed\x9f\xbf",  # the last code point before the surrogates
+        b"\xc0\xaf",  # overlong "/"
+        b"\xe0\x80\xaf",  # overlong, three bytes
+        b"\xf4\x8f\xbf\xbf",  # U+10FFFF
+        b"\xf4\x90\x80\x80",  # past U+10FFFF
+        b"\xf8\x88\x80\x80\x80",  # five-byte form
+        b"\xe4\xbd",  # truncated
+        b"\x80",  # a lone continuation byte
+        b"\xff",
+        b"a\x00b",
+    ],
+)
+def test_utf8_check_judges_as_python_decoding(data: bytes) -> None:
+    assert _valid_utf8(data) == _is_utf8(data)
+
+
+def test_utf8_check_agrees_with_python_on_random_bytes() -> None:
+    rng = random.Random(20261206)
+    for _ in range(20_000):
+        data = bytes(rng.randint(0x80 if rng.random() < 0.8 else 0, 255) for _ in range(5))
+        assert _valid_utf8(data) == _is_utf8(data), data
 
 
 def test_only_the_block_with_the_defect_is_slow(
@@ -264,8 +294,19 @@ RECORD = st.fixed_dictionaries(
         "judge": st.sampled_from(["u1", " u2 ", "", None]),
         "turn": st.sampled_from([1, 2, -1, None, 2.0]),
         "conversation_a": st.sampled_from(
-            [None, [], [{"role": "user", "content": "hi"}], [{"content": "x"}], "text"]
+            [
+                None,
+                [],
+                [{"role": "user", "content": "hi"}],
+                [{"content": "x"}],
+                "text",
+                # checked over the flattened turns: a null turn, role or content
+                [{"role": "user", "content": "hi"}, None],
+                [{"role": None, "content": "hi"}],
+                [{"role": "assistant", "content": None}, {"role": "user", "content": "x"}],
+            ]
         ),
+        "conversation_b": st.sampled_from([None, [{"role": "user", "content": "hi"}], [None]]),
         "conv_metadata": st.sampled_from(
             [None, {"header_count_a": {"total": 2}}, {"sum_assistant_a_tokens": 1.5}]
         ),

@@ -96,6 +96,20 @@ def test_missing_prompts_have_no_fingerprint_and_empty_ones_only_the_repeat_key(
     assert table.loc[4, PROMPT_NEAR_LEN] == 0  # digits only: dedup falls back to the exact hash
 
 
+def test_a_prompt_has_the_same_fingerprints_among_missing_prompts_as_alone() -> None:
+    """Only present prompts are hashed (a mostly text-free chunk); the result is unchanged."""
+    prompts = pd.Series(
+        [None, "Hello there", pd.NA, "", "¿Qué tal? 42", None], index=[7, 3, 5, 0, 9, 1]
+    )
+    mixed = prompt_fingerprints(prompts)
+    assert list(mixed.index) == [7, 3, 5, 0, 9, 1]
+    assert mixed.loc[[7, 5, 1]].isna().all().all()
+    for label in (3, 0, 9):
+        alone = prompt_fingerprints(prompts.loc[[label]])
+        pd.testing.assert_frame_equal(mixed.loc[[label]], alone)
+    assert prompt_fingerprints(pd.Series([None, None], dtype=object)).isna().all().all()
+
+
 def test_normalise_prompts_still_imports_from_dedup() -> None:
     assert normalise_prompts is moved_normalise_prompts
 

@@ -15,9 +15,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from langdetect import DetectorFactory, LangDetectException, detect
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
+from auditkit.identity.language import response_language as language_of
 from auditkit.identity.lexicon import IdentityRules, load_identity_rules
 from auditkit.identity.matcher import (
     SelfIdMatch,
@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["IdentityLeakDetector", "claim_is_true", "merge_identity_results", "message_text"]
 
-DetectorFactory.seed = 0  # langdetect is randomised; a fixed seed makes findings reproducible
-
 
 def claim_is_true(claimed_family: str | None, claimed_maker: str, actual: ModelInfo) -> bool | None:
     """Is the claimed identity the model's own? None when the model map does not know the model.
@@ -51,13 +49,6 @@ def claim_is_true(claimed_family: str | None, claimed_maker: str, actual: ModelI
             claimed_maker == actual.maker and actual.family not in (None, claimed_family)
         )
     return claimed_maker == actual.maker
-
-
-def _detect_language(text: str) -> str | None:
-    try:
-        return str(detect(text))
-    except LangDetectException:
-        return None
 
 
 @register
@@ -205,26 +196,30 @@ class IdentityLeakDetector(Detector):
             conversation = conversation.tolist()
         if not isinstance(conversation, list | tuple):
             return None
-        user_parts: list[str] = []
+        # The users' turns as given: their text is read only when a response names a model.
+        user_contents: list[Any] = []
         first: tuple[int, SelfIdMatch, str, bool, bool] | None = None
         others: list[dict[str, Any]] = []
         turn = 0
         for message in conversation:
-            if not isinstance(message, Mapping):
+            # dict first: what every loader gives; any other Mapping is read the same way.
+            if type(message) is not dict and not isinstance(message, Mapping):
                 continue
-            text = message_text(message.get("content"))
-            if message.get("role") == "user":
-                user_parts.append(text)
+            role = message.get("role")
+            if role == "user":
+                user_contents.append(message.get("content"))
                 continue
-            if message.get("role") != "assistant":
+            if role != "assistant":
                 continue
             turn += 1
-            stats["responses"] += 1
+            content = message.get("content")
+            text = content if type(content) is str else message_text(content)
             # Prefilter first: the probe / role-play regexes run only for the rare responses
             # that name a model or maker at all.
             if not has_name(text, identity):
                 continue
             stats["candidates"] += 1
+            user_parts = [message_text(c) for c in user_contents]
             probed = any(is_probe(u, identity) for u in user_parts)
             user_text = "\n".join(user_parts)
             matches = analyze_response(text, identity, probed=probed, user_text=user_text)
@@ -240,12 +235,13 @@ class IdentityLeakDetector(Detector):
                     others.append(
                         {"turn": turn, "rule": match.rule, "matched_text": match.matched_text}
                     )
+        stats["responses"] += turn
         if first is None:
             return None
         turn_no, match, text, probed, echo = first
         claim_true = claim_is_true(match.family, match.maker, model_map.lookup(model))
-        # langdetect is the scan's costliest call (milliseconds each): once per finding, not twice.
-        response_language = _detect_language(text)
+        # Once per finding: script first, then langdetect's profiles (auditkit.identity.language).
+        response_language = language_of(text)
         language = match.lang or response_language
         severity = identity.roleplay_severity if echo else identity.severity
         claimed = {"family": match.family, "maker": match.maker}

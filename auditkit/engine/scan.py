@@ -10,7 +10,6 @@ of them and a new text detector needs no engine change.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -46,11 +45,9 @@ def warm_up() -> None:
 
     Engines call this once per worker, so a worker's first chunk costs what every chunk costs.
     """
-    from langdetect import DetectorFactory, LangDetectException, detect
+    from auditkit.identity.language import warm_up as load_language_profiles
 
-    DetectorFactory.seed = 0
-    with contextlib.suppress(LangDetectException):
-        detect("warm up the language profiles")
+    load_language_profiles()
 
 
 def chunk_columns(detectors: Iterable[str]) -> tuple[str, ...]:
