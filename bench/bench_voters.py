@@ -41,6 +41,8 @@ from auditkit.voters.population import audit_population  # noqa: E402
 
 TUNING_SEEDS = (1, 2, 3)
 HELD_OUT_SEEDS = (1001, 1002, 1003)
+# Run only to check that nothing honest is flagged (``--never-used``), never looked at while tuning.
+NEVER_USED_SEEDS = (2001, 2002, 2003)
 HONEST = ("honest", "honest_shared")
 
 
@@ -75,6 +77,20 @@ def attack_list(n_honest: int) -> dict[str, Any]:
         "camouflage": CamouflageStuffing(target=m[3], n_votes=n(400), n_voters=4),
         "identity_probe_voter": IdentityProbeStuffing(target=m[5], n_votes=n(300), n_voters=3),
         "new_account_swarm": NewAccountSwarm(target=m[11], n_votes=n(1500)),
+        # Camouflage as an attacker who read the docstrings would adapt it (reported, not tuned on):
+        # no extra visits to the target (target battles at their natural share, so concentration
+        # shows nothing), the rigged votes spread over three times as many accounts, a vote for
+        # the target on only 60 % of its battles (a smaller pull), and the three at once.
+        "camouflage_natural_share": CamouflageStuffing(
+            target=m[3], n_votes=n(400), n_voters=4, cover_ratio=5.0
+        ),
+        "camouflage_12_accounts": CamouflageStuffing(target=m[3], n_votes=n(400), n_voters=12),
+        "camouflage_60pct": CamouflageStuffing(
+            target=m[3], n_votes=n(400), n_voters=4, recognise=0.6
+        ),
+        "camouflage_all_three": CamouflageStuffing(
+            target=m[3], n_votes=n(400), n_voters=12, cover_ratio=5.0, recognise=0.6
+        ),
     }
 
 
@@ -149,18 +165,25 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
     return row
 
 
-def bench(n_honest: int, seeds: dict[str, tuple[int, ...]], rules: Any) -> None:
+def bench(
+    n_honest: int,
+    seeds: dict[str, tuple[int, ...]],
+    rules: Any,
+    only: set[str] | None = None,
+    attack_free: bool = True,
+) -> None:
     from auditkit.simulate import ArenaConfig, simulate_arena
     from auditkit.simulate.config import PRESET_MODELS
 
-    attacks = attack_list(n_honest)
+    attacks = {k: v for k, v in attack_list(n_honest).items() if only is None or k in only}
     free_rows = []
-    for split, group in seeds.items():
+    for split, group in seeds.items() if attack_free else ():
         for seed in group:
             arena = simulate_arena(ArenaConfig(n_battles=n_honest, models=PRESET_MODELS), seed)
             free_rows.append({"split": split, "seed": seed, **run_one(arena, rules, None)})
-    print(f"\n== attack-free arenas ({n_honest:,} votes each) ==")
-    print(pd.DataFrame(free_rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    if free_rows:
+        print(f"\n== attack-free arenas ({n_honest:,} votes each) ==")
+        print(pd.DataFrame(free_rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     for kind, attack in attacks.items():
         rows = []
         for split, group in seeds.items():
@@ -172,7 +195,7 @@ def bench(n_honest: int, seeds: dict[str, tuple[int, ...]], rules: Any) -> None:
                     n_battles=n_honest + n_attack + 10, models=PRESET_MODELS, attacks=(attack,)
                 )
                 arena = simulate_arena(config, seed)
-                rows.append({"split": split, "seed": seed, **run_one(arena, rules, kind)})
+                rows.append({"split": split, "seed": seed, **run_one(arena, rules, attack.kind)})
         print(f"\n== {kind} ==")
         print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
 
@@ -217,13 +240,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="30k-vote arenas, one seed per split")
     parser.add_argument("--no-timing", action="store_true", help="skip the 1M-vote timing run")
+    parser.add_argument("--attacks", default=None, help="comma-separated attack names to run")
+    parser.add_argument(
+        "--never-used", action="store_true", help="also the never-used seeds 2001-2003"
+    )
     args = parser.parse_args()
     rules = load_rules(ROOT / "rules")
+    only = set(args.attacks.split(",")) if args.attacks else None
     if args.quick:
         seeds = {"tuning": TUNING_SEEDS[:1], "held-out": HELD_OUT_SEEDS[:1]}
-        bench(30_000, seeds, rules)
+        bench(30_000, seeds, rules, only)
     else:
-        bench(100_000, {"tuning": TUNING_SEEDS, "held-out": HELD_OUT_SEEDS}, rules)
+        seeds = {"tuning": TUNING_SEEDS, "held-out": HELD_OUT_SEEDS}
+        if args.never_used:
+            seeds["never-used"] = NEVER_USED_SEEDS
+        bench(100_000, seeds, rules, only, attack_free=only is None or "attack_free" in only)
     if not args.no_timing:
         if args.quick:
             timing(100_000, 20_000, rules)

@@ -863,6 +863,7 @@ def _population_tests(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> dict[str,
         tail_dof=target.option("pull_tail_dof", 0.0),
         pull_alpha=target.option("pull_alpha", 0.0),
         pull_ceiling=target.option("pull_spread_ceiling", np.inf),
+        shift_votes=lambda voters, models: _cell_votes(ctx, voters, models),
     )
     cols["target_model_index"] = best_model.astype(np.float64)
     p_tie = np.divide(cols["expected_ties"], n_aud, out=np.zeros(m), where=n_aud > 0)
@@ -871,6 +872,40 @@ def _population_tests(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> dict[str,
     )
     p["tie_spam"] = pn.beta_binomial_two_sided(cols["ties"], n_aud, p_tie, rho_tie)
     return {"side_rho": round(rho_side, 9), "tie_rho": round(rho_tie, 9)}
+
+
+def _cell_votes(
+    ctx: _Context, voters: IntArray, models: IntArray
+) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """The votes of (audited voter, model) cells under the leave-voter-out null, for the logit pull.
+
+    ``voters`` are audited indices, ``(voters, models)`` in ascending row-major order. Returns per
+    vote row of a cell: the cell's index, the model's null mean score, its variance, its score.
+    """
+    k = ctx.n_models
+    keys = voters.astype(np.int64) * k + models
+    codes = ctx.audited[np.unique(voters)]
+    lengths = (ctx.voter_start[codes + 1] - ctx.voter_start[codes]).astype(np.int64)
+    rows = np.repeat(ctx.voter_start[codes], lengths) + (
+        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
+    rows = rows.astype(np.int64)
+    local = np.searchsorted(ctx.audited, ctx.voter[rows])
+    probs = ctx.loo_probs(rows, local)
+    mean, var, score = probs.mean, probs.var, ctx.score[rows]
+    parts: list[tuple[IntArray, FloatArray, FloatArray, FloatArray]] = []
+    for model, flip in ((ctx.model_a[rows], False), (ctx.model_b[rows], True)):
+        key = local * k + model
+        pos = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+        hit = keys[pos] == key
+        m, sc = (1.0 - mean[hit], 1.0 - score[hit]) if flip else (mean[hit], score[hit])
+        parts.append((pos[hit], m, var[hit], sc))
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+        np.concatenate([p[3] for p in parts]),
+    )
 
 
 def _evidence_table(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> pd.DataFrame:
