@@ -58,6 +58,7 @@ def attack_list(n_honest: int) -> dict[str, Any]:
     from auditkit.simulate.config import (
         PRESET_MODELS,
         CamouflageStuffing,
+        DevotedFans,
         IdentityProbeStuffing,
         NewAccountSwarm,
     )
@@ -91,6 +92,14 @@ def attack_list(n_honest: int) -> dict[str, Any]:
         "camouflage_all_three": CamouflageStuffing(
             target=m[3], n_votes=n(400), n_voters=12, cover_ratio=5.0, recognise=0.6
         ),
+        # The honest twin of camouflage (labelled honest): heavy users who see the camouflage
+        # target 60-150 Elo stronger, at the arena's natural share of its battles.
+        "honest_devoted_fans": DevotedFans(model=m[3], n_people=4, n_votes=n(300)),
+        # ... and far stronger fans (150-300 Elo), to show where the line between taste and harm
+        # falls (a pull that large moves the model's rating as much as stuffing does).
+        "honest_devoted_fans_150_300": DevotedFans(
+            model=m[3], n_people=4, n_votes=n(300), boost=(150.0, 300.0)
+        ),
     }
 
 
@@ -122,6 +131,7 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
     bad = set(ev.loc[ev["flagged"].astype(bool) | ev["flagged_group"].astype(bool), "voter"])
     heavy = voters[(voters["label"] == "honest") & (voters["n_votes"] >= 100)]["voter"]
     shared = voters[voters["role"] == "shared"]["voter"]
+    devoted = voters[voters["role"] == "devoted_fan"]["voter"]
     row: dict[str, Any] = {
         "votes": len(ids),
         "honest_invalidated_%": 100.0 * float((flagged & honest).sum()) / max(int(honest.sum()), 1),
@@ -129,7 +139,9 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
         "shared_flagged": f"{len(set(shared) & bad)}/{len(shared)}",
         "audit_s": seconds,
     }
-    if kind is None:
+    if len(devoted):
+        row["devoted_flagged"] = f"{len(set(devoted) & bad)}/{len(devoted)}"
+    if kind is None or kind.startswith("honest"):
         return row
     mine = label == kind
     attackish = ~honest
@@ -188,8 +200,10 @@ def bench(
         rows = []
         for split, group in seeds.items():
             for seed in group:
-                n_attack = int(getattr(attack, "n_votes", 0)) * (
-                    1 + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0)))
+                n_attack = (
+                    int(getattr(attack, "n_votes", 0))
+                    * (1 + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0))))
+                    * int(getattr(attack, "n_people", 1))
                 )
                 config = ArenaConfig(
                     n_battles=n_honest + n_attack + 10, models=PRESET_MODELS, attacks=(attack,)

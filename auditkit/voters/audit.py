@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from auditkit.findings import jsonable
@@ -215,9 +216,20 @@ def _expand(mask: NDArray[np.bool_], audited: IntArray, n_voters: int) -> NDArra
 def _sorted_codes(column: pd.Series, rows: IntArray) -> tuple[NDArray[np.int32], pa.Array]:
     """Codes of ``column[rows]`` in sorted order of the values (no Python string per row)."""
     values = column if rows.size == len(column) else column.iloc[rows]  # rows: ascending, unique
-    codes, uniques = pd.factorize(values, sort=True)
+    if not (isinstance(values.dtype, pd.StringDtype) or values.dtype == object):
+        codes, uniques = pd.factorize(values, sort=True)
+        return codes.astype(np.int32), pa.array(uniques, type=pa.large_string(), from_pandas=True)
+    # Millions of distinct voter ids: encode in order of appearance, then sort only the distinct
+    # names in Arrow (UTF-8 byte order is code-point order, Python's string order) and renumber.
+    codes, uniques = pd.factorize(values, sort=False)
     names = pa.array(uniques, type=pa.large_string(), from_pandas=True)
-    return codes.astype(np.int32), names
+    if len(names) < 2:
+        return codes.astype(np.int32), names
+    order = pc.sort_indices(names).to_numpy()
+    rank = np.empty(order.size, dtype=np.int32)
+    rank[order] = np.arange(order.size, dtype=np.int32)
+    sorted_codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1).astype(np.int32)
+    return sorted_codes, names.take(pa.array(order))
 
 
 # The evidence table's voter code while the audit runs (never in the returned table).
