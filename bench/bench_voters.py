@@ -9,9 +9,15 @@ side leans, topic specialists, provider fans, heavy users combining them, shared
 and rank are its own doing.
 
 Seeds. ``TUNING_SEEDS`` are the seeds the thresholds and floors were chosen on (attack-free seeds
-1-7 and the all-attacks arena of seed 1 were inspected while building the nulls);
+1-7 and the all-attacks arena of seed 1 were inspected while building the nulls; the logit-scale
+pull was checked on the camouflage arenas of seeds 1-3 and attack-free seeds 1-7);
 ``HELD_OUT_SEEDS`` were never run before the floors were fixed and must never be tuned on. Both are
-reported, separately.
+reported, separately; ``--never-used`` adds ``NEVER_USED_SEEDS``, run only as a final check.
+
+Besides the attacks of issue 14, the table has what an attacker who read the docstrings would do
+to camouflage (no extra visits to the target, more accounts, fewer rigged votes, all three; not
+tuned on, reported as they come out) and two honest checks labelled honest: devoted fans of the
+camouflage target (60-150 Elo, and 150-300 Elo to show where taste turns into harm).
 
 Per attack and seed the table prints: vote recall (attack votes invalidated / attack votes; for the
 adaptive attacks the rigged votes only), precision (attack-or-cover votes among invalidated votes),

@@ -238,8 +238,8 @@ class _GroupSearch:
     block_votes: int
     arena_start: float  # first timestamp, and the span the null's time shifts wrap around
     arena_period: float
-    # per target model: the vote rows it is in, the model's residual and variance in each
-    # (found once per target, read by member_pass)
+    # per target model: the voter of each vote it is in, the model's residual and variance in
+    # each (found once per target, read by member_pass)
     involved_rows: dict[int, tuple[IntArray, FloatArray, FloatArray]] = field(default_factory=dict)
 
     @classmethod
@@ -376,8 +376,9 @@ class _GroupSearch:
         return comps
 
     def target_votes(self, m: int) -> tuple[IntArray, FloatArray, FloatArray]:
-        """The vote rows with model ``m``, its residual score and null variance in each (found
-        once per target, in blocks of rows, and kept: the member test reads them repeatedly)."""
+        """The voter of each vote with model ``m``, the model's residual score and null variance
+        in it (found once per target, in blocks of rows, and kept: the member test reads them
+        repeatedly)."""
         if m not in self.involved_rows:
             rows_m = np.flatnonzero((self.model_a == m) | (self.model_b == m))
             pull_m, var_m = np.empty(rows_m.size), np.empty(rows_m.size)
@@ -387,7 +388,7 @@ class _GroupSearch:
                 probs_w = self.probs_of(rows)
                 pull_m[lo : lo + rows.size] = sign * (self.score[rows] - probs_w.mean)
                 var_m[lo : lo + rows.size] = probs_w.var
-            self.involved_rows[m] = (rows_m, pull_m, var_m)
+            self.involved_rows[m] = (self.voter[rows_m], pull_m, var_m)
         return self.involved_rows[m]
 
     def member_pass(self, who: IntArray, m: int, d: int) -> NDArray[np.bool_]:
@@ -402,18 +403,19 @@ class _GroupSearch:
         out = np.zeros(who.size, dtype=bool)
         if who.size == 0:
             return out
-        rows_m, pull_m, var_m = self.target_votes(m)
-        slot = np.full(self.n_votes.size, -1, dtype=np.int64)
-        slot[who] = np.arange(who.size)
-        owner_all = slot[self.voter[rows_m]]
-        del slot
-        keep = owner_all >= 0
-        owner_w = owner_all[keep]  # ascending rows: grouped by voter
-        del owner_all
+        voter_m, pull_m, var_m = self.target_votes(m)
+        # The target's votes are grouped by voter (ascending): each voter in ``who`` owns one
+        # contiguous range of them, found by two searches (no pass over every voter or vote).
+        lo = np.searchsorted(voter_m, who, side="left")
+        hits = np.searchsorted(voter_m, who, side="right") - lo
+        owner_w = np.repeat(np.arange(who.size), hits)
+        keep = np.repeat(lo, hits) + (
+            np.arange(owner_w.size) - np.repeat(np.cumsum(hits) - hits, hits)
+        )
         # Each voter's sums are formed in one bincount, in row order, as they always were.
         s_m = 0.0 + np.bincount(owner_w, weights=pull_m[keep], minlength=who.size)
         v_m = 0.0 + np.bincount(owner_w, weights=var_m[keep], minlength=who.size)
-        hits_m = np.bincount(owner_w, minlength=who.size).astype(np.float64)
+        hits_m = hits.astype(np.float64)
         z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
         pulled = np.flatnonzero(z_member >= self.member_min_z)  # the others fail whatever their p
         p_conc = stats.binom.sf(hits_m[pulled] - 1, self.n_votes[who][pulled], self.share[m])
