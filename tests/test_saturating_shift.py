@@ -25,12 +25,17 @@ def _cells(
     return cell, mean, mean * (1 - mean), won.astype(float)
 
 
+def _population(
+    seed: int, centre: float, tau: float, n: int, votes: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` honest cells whose logit shifts are drawn from N(centre, tau^2)."""
+    rng = np.random.default_rng(seed)
+    return _cells(rng, rng.normal(centre, tau, n), votes)
+
+
 def test_honest_logit_tastes_are_rejected_no_more_often_than_the_level() -> None:
-    rng = np.random.default_rng(0)
-    tau = 0.3
-    delta = rng.normal(0.0, tau, 4000)
-    cell, mean, var, score = _cells(rng, delta, 80)
-    n = delta.size
+    tau, n = 0.3, 4000
+    cell, mean, var, score = _population(0, 0.0, tau, n, 80)
     _, p = pn.saturating_shift_test(
         cell, mean, var, score, n, np.zeros(n), np.full(n, tau), tail_dof=0.0
     )
@@ -76,11 +81,8 @@ def test_cells_without_votes_get_one() -> None:
 
 
 def test_logit_spread_is_recovered_and_a_few_stuffers_do_not_widen_it() -> None:
-    rng = np.random.default_rng(2)
-    tau = 0.4
-    delta = rng.normal(0.1, tau, 3000)
-    cell, mean, var, score = _cells(rng, delta, 60)
-    n = delta.size
+    n = 3000
+    cell, mean, var, score = _population(2, 0.1, 0.4, n, 60)
     pull = np.bincount(cell, weights=score - mean, minlength=n)
     info = np.bincount(cell, weights=var, minlength=n)
     hits = np.bincount(cell, minlength=n).astype(float)
