@@ -9,9 +9,15 @@ side leans, topic specialists, provider fans, heavy users combining them, shared
 and rank are its own doing.
 
 Seeds. ``TUNING_SEEDS`` are the seeds the thresholds and floors were chosen on (attack-free seeds
-1-7 and the all-attacks arena of seed 1 were inspected while building the nulls);
+1-7 and the all-attacks arena of seed 1 were inspected while building the nulls; the logit-scale
+pull was checked on the camouflage arenas of seeds 1-3 and attack-free seeds 1-7);
 ``HELD_OUT_SEEDS`` were never run before the floors were fixed and must never be tuned on. Both are
-reported, separately.
+reported, separately; ``--never-used`` adds ``NEVER_USED_SEEDS``, run only as a final check.
+
+Besides the attacks of issue 14, the table has what an attacker who read the docstrings would do
+to camouflage (no extra visits to the target, more accounts, fewer rigged votes, all three; not
+tuned on, reported as they come out) and two honest checks labelled honest: devoted fans of the
+camouflage target (60-150 Elo, and 150-300 Elo to show where taste turns into harm).
 
 Per attack and seed the table prints: vote recall (attack votes invalidated / attack votes; for the
 adaptive attacks the rigged votes only), precision (attack-or-cover votes among invalidated votes),
@@ -41,6 +47,8 @@ from auditkit.voters.population import audit_population  # noqa: E402
 
 TUNING_SEEDS = (1, 2, 3)
 HELD_OUT_SEEDS = (1001, 1002, 1003)
+# Run only to check that nothing honest is flagged (``--never-used``), never looked at while tuning.
+NEVER_USED_SEEDS = (2001, 2002, 2003)
 HONEST = ("honest", "honest_shared")
 
 
@@ -56,6 +64,7 @@ def attack_list(n_honest: int) -> dict[str, Any]:
     from auditkit.simulate.config import (
         PRESET_MODELS,
         CamouflageStuffing,
+        DevotedFans,
         IdentityProbeStuffing,
         NewAccountSwarm,
     )
@@ -75,6 +84,28 @@ def attack_list(n_honest: int) -> dict[str, Any]:
         "camouflage": CamouflageStuffing(target=m[3], n_votes=n(400), n_voters=4),
         "identity_probe_voter": IdentityProbeStuffing(target=m[5], n_votes=n(300), n_voters=3),
         "new_account_swarm": NewAccountSwarm(target=m[11], n_votes=n(1500)),
+        # Camouflage as an attacker who read the docstrings would adapt it (reported, not tuned on):
+        # no extra visits to the target (target battles at their natural share, so concentration
+        # shows nothing), the rigged votes spread over three times as many accounts, a vote for
+        # the target on only 60 % of its battles (a smaller pull), and the three at once.
+        "camouflage_natural_share": CamouflageStuffing(
+            target=m[3], n_votes=n(400), n_voters=4, cover_ratio=5.0
+        ),
+        "camouflage_12_accounts": CamouflageStuffing(target=m[3], n_votes=n(400), n_voters=12),
+        "camouflage_60pct": CamouflageStuffing(
+            target=m[3], n_votes=n(400), n_voters=4, recognise=0.6
+        ),
+        "camouflage_all_three": CamouflageStuffing(
+            target=m[3], n_votes=n(400), n_voters=12, cover_ratio=5.0, recognise=0.6
+        ),
+        # The honest twin of camouflage (labelled honest): heavy users who see the camouflage
+        # target 60-150 Elo stronger, at the arena's natural share of its battles.
+        "honest_devoted_fans": DevotedFans(model=m[3], n_people=4, n_votes=n(300)),
+        # ... and far stronger fans (150-300 Elo), to show where the line between taste and harm
+        # falls (a pull that large moves the model's rating as much as stuffing does).
+        "honest_devoted_fans_150_300": DevotedFans(
+            model=m[3], n_people=4, n_votes=n(300), boost=(150.0, 300.0)
+        ),
     }
 
 
@@ -106,6 +137,7 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
     bad = set(ev.loc[ev["flagged"].astype(bool) | ev["flagged_group"].astype(bool), "voter"])
     heavy = voters[(voters["label"] == "honest") & (voters["n_votes"] >= 100)]["voter"]
     shared = voters[voters["role"] == "shared"]["voter"]
+    devoted = voters[voters["role"] == "devoted_fan"]["voter"]
     row: dict[str, Any] = {
         "votes": len(ids),
         "honest_invalidated_%": 100.0 * float((flagged & honest).sum()) / max(int(honest.sum()), 1),
@@ -113,7 +145,9 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
         "shared_flagged": f"{len(set(shared) & bad)}/{len(shared)}",
         "audit_s": seconds,
     }
-    if kind is None:
+    if len(devoted):
+        row["devoted_flagged"] = f"{len(set(devoted) & bad)}/{len(devoted)}"
+    if kind is None or kind.startswith("honest"):
         return row
     mine = label == kind
     attackish = ~honest
@@ -149,30 +183,39 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
     return row
 
 
-def bench(n_honest: int, seeds: dict[str, tuple[int, ...]], rules: Any) -> None:
+def bench(
+    n_honest: int,
+    seeds: dict[str, tuple[int, ...]],
+    rules: Any,
+    only: set[str] | None = None,
+    attack_free: bool = True,
+) -> None:
     from auditkit.simulate import ArenaConfig, simulate_arena
     from auditkit.simulate.config import PRESET_MODELS
 
-    attacks = attack_list(n_honest)
+    attacks = {k: v for k, v in attack_list(n_honest).items() if only is None or k in only}
     free_rows = []
-    for split, group in seeds.items():
+    for split, group in seeds.items() if attack_free else ():
         for seed in group:
             arena = simulate_arena(ArenaConfig(n_battles=n_honest, models=PRESET_MODELS), seed)
             free_rows.append({"split": split, "seed": seed, **run_one(arena, rules, None)})
-    print(f"\n== attack-free arenas ({n_honest:,} votes each) ==")
-    print(pd.DataFrame(free_rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    if free_rows:
+        print(f"\n== attack-free arenas ({n_honest:,} votes each) ==")
+        print(pd.DataFrame(free_rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     for kind, attack in attacks.items():
         rows = []
         for split, group in seeds.items():
             for seed in group:
-                n_attack = int(getattr(attack, "n_votes", 0)) * (
-                    1 + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0)))
+                n_attack = (
+                    int(getattr(attack, "n_votes", 0))
+                    * (1 + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0))))
+                    * int(getattr(attack, "n_people", 1))
                 )
                 config = ArenaConfig(
                     n_battles=n_honest + n_attack + 10, models=PRESET_MODELS, attacks=(attack,)
                 )
                 arena = simulate_arena(config, seed)
-                rows.append({"split": split, "seed": seed, **run_one(arena, rules, kind)})
+                rows.append({"split": split, "seed": seed, **run_one(arena, rules, attack.kind)})
         print(f"\n== {kind} ==")
         print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
 
@@ -202,10 +245,13 @@ def timing(n_votes: int, n_voters: int, rules: Any) -> None:
     )
     paper_s = time.perf_counter() - started
     started = time.perf_counter()
+    cpu_started = time.process_time()
     audit = audit_voters(table, rules)
     audit_s = time.perf_counter() - started
+    cpu_s = time.process_time() - cpu_started
     print(
         f"timing: {n_votes:,} votes, {n_voters:,} voters, 40 models: whole voter audit {audit_s:.1f} s "
+        f"wall, {cpu_s:.1f} s CPU (on a shared machine the CPU time is the steadier figure) "
         f"({audit.stats['voters_audited']:,} voters audited, {audit.stats['exact_refits']} exact "
         f"refits); baselines: pandas groupby pass {groupby_s:.2f} s (ratio {audit_s / groupby_s:.1f}x), "
         f"paper's test alone {paper_s:.2f} s (ratio {audit_s / paper_s:.1f}x); target < 60 s: "
@@ -217,15 +263,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="30k-vote arenas, one seed per split")
     parser.add_argument("--no-timing", action="store_true", help="skip the 1M-vote timing run")
+    parser.add_argument("--attacks", default=None, help="comma-separated attack names to run")
+    parser.add_argument(
+        "--timing-votes", default=None, help="votes in the timing run (e.g. 3e6; voters: a fifth)"
+    )
+    parser.add_argument(
+        "--never-used", action="store_true", help="also the never-used seeds 2001-2003"
+    )
     args = parser.parse_args()
     rules = load_rules(ROOT / "rules")
+    only = set(args.attacks.split(",")) if args.attacks else None
     if args.quick:
         seeds = {"tuning": TUNING_SEEDS[:1], "held-out": HELD_OUT_SEEDS[:1]}
-        bench(30_000, seeds, rules)
+        bench(30_000, seeds, rules, only)
     else:
-        bench(100_000, {"tuning": TUNING_SEEDS, "held-out": HELD_OUT_SEEDS}, rules)
+        seeds = {"tuning": TUNING_SEEDS, "held-out": HELD_OUT_SEEDS}
+        if args.never_used:
+            seeds["never-used"] = NEVER_USED_SEEDS
+        bench(100_000, seeds, rules, only, attack_free=only is None or "attack_free" in only)
     if not args.no_timing:
-        if args.quick:
+        if args.timing_votes:
+            n = int(float(args.timing_votes))
+            timing(n, n // 5, rules)
+        elif args.quick:
             timing(100_000, 20_000, rules)
         else:
             timing(1_000_000, 200_000, rules)

@@ -30,6 +30,7 @@ from auditkit.simulate.config import (
     ArenaConfig,
     Attack,
     CamouflageStuffing,
+    DevotedFans,
     DisconnectedGroup,
     IdentityLeak,
     IdentityProbeStuffing,
@@ -518,6 +519,9 @@ def _honest_vote_count(config: ArenaConfig) -> int:
     attack_votes = sum(
         int(getattr(a, "n_votes", 0)) for a in config.attacks if isinstance(a, _VOTE_ATTACKS)
     ) + sum(_cover_votes(a) for a in config.attacks)
+    attack_votes += sum(
+        a.n_people * a.n_votes for a in config.attacks if isinstance(a, DevotedFans)
+    )
     n_honest = config.n_battles - attack_votes
     if n_honest < 0:
         raise ValueError(
@@ -700,6 +704,31 @@ def _shared_address(
     record["n_people"] = attack.n_people
 
 
+def _devoted_fans(
+    rng: np.random.Generator,
+    arena: _Arena,
+    attack: DevotedFans,
+    attack_id: str,
+    record: dict[str, Any],
+) -> None:
+    """Honest heavy users who see one model ``boost`` Elo points stronger (see the config)."""
+    target = arena.check_model(attack.model, attack)
+    k = attack.n_people
+    counts = np.full(k, attack.n_votes, dtype=np.int64)
+    boost = rng.uniform(attack.boost[0], attack.boost[1], k)
+    owner = np.repeat(np.arange(k), counts)
+    a, b = _draw_pairs(rng, arena.pair_i, arena.pair_j, arena.pair_p, int(counts.sum()))
+    seen_a = arena.strengths[a] + np.where(a == target, boost[owner], 0.0)
+    seen_b = arena.strengths[b] + np.where(b == target, boost[owner], 0.0)
+    probs = tie_probabilities(seen_a, seen_b, arena.tie_c)
+    winner = _sample_outcomes(rng, probs, np.zeros(owner.size), arena.bothbad_share)
+    times = _session_times(rng, counts, HEAVY, arena.start, arena.end)
+    first = arena.voters.add(k, "honest", attack_id, "devoted_fan")
+    arena.rows.add(a, b, winner, first + owner, times, "honest", attack_id)
+    record["models"] = [attack.model]
+    record["boosts"] = [round(float(x), 1) for x in boost]
+
+
 def _record_policy_attack(arena: _Arena, attack: Attack, record: dict[str, Any]) -> None:
     """The record of an attack that casts no votes (it changes sampling or the text)."""
     models, index, weights, pair_i, pair_j = (
@@ -739,6 +768,8 @@ def _plant_attacks(
             _bot(rng, arena, attack, attack_id)
         elif isinstance(attack, SharedAddress):
             _shared_address(rng, arena, config, attack, attack_id, record)
+        elif isinstance(attack, DevotedFans):
+            _devoted_fans(rng, arena, attack, attack_id, record)
         elif isinstance(attack, CamouflageStuffing | IdentityProbeStuffing | NewAccountSwarm):
             _adaptive_attack(
                 rng,

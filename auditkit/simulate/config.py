@@ -21,6 +21,7 @@ __all__ = [
     "ArenaConfig",
     "Attack",
     "CamouflageStuffing",
+    "DevotedFans",
     "DisconnectedGroup",
     "IdentityLeak",
     "IdentityProbeStuffing",
@@ -154,6 +155,26 @@ class SharedAddress(Attack):
     kind: ClassVar[str] = "honest_shared"
     n_people: int = 4
     n_votes: int = 300
+
+
+@dataclass(frozen=True)
+class DevotedFans(Attack):
+    """Honest heavy users devoted to one model: NOT an attack, the honest twin of camouflage.
+
+    Each of ``n_people`` casts ``n_votes`` votes on battles served by the arena's own policy (an
+    anonymous voter cannot pick their battles) at a heavy user's pace over the whole period, and
+    judges like an average person except that ``model`` looks ``boost`` Elo points stronger to
+    them (drawn per person, uniform in the range) — a fan far beyond the default population's
+    provider fans, who still loses to clearly stronger models. Labelled ``honest`` (role
+    ``devoted_fan``): a voter audit must not flag them. Not in :data:`ATTACK_KINDS` (no attack
+    to plant in a self-test): benchmarks and tests add it to an arena's ``attacks`` directly.
+    """
+
+    kind: ClassVar[str] = "honest_devoted"
+    model: str
+    n_people: int = 4
+    n_votes: int = 300
+    boost: tuple[float, float] = (60.0, 150.0)
 
 
 @dataclass(frozen=True)

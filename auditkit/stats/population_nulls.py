@@ -41,8 +41,10 @@ __all__ = [
     "centred_heterogeneity",
     "decisive_surprise_sums",
     "leave_suspects_out",
+    "logit_shift_spread",
     "population_surprise_test",
     "random_effect_pull_test",
+    "saturating_shift_test",
     "score_heterogeneity",
     "slope_population_test",
     "slope_sums",
@@ -51,6 +53,10 @@ __all__ = [
 ]
 
 _Spread = TypeVar("_Spread")
+
+# (voters, models) of the cells asked for -> per vote row: cell index, the model's null mean score,
+# its null variance, its observed score (see :func:`target_population_test`).
+ShiftVotes = Callable[[IntArray, IntArray], tuple[IntArray, FloatArray, FloatArray, FloatArray]]
 
 # Two-sided level beyond which a voter is a suspect, left out of the spread estimate.
 TRIM_ALPHA = 1e-3
@@ -424,6 +430,7 @@ def target_population_test(
     tail_dof: float = 0.0,
     pull_alpha: float = 0.0,
     pull_ceiling: float = np.inf,
+    shift_votes: ShiftVotes | None = None,
 ) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
     """Is a voter concentrated on one model's battles *and* pulling it beyond honest taste?
 
@@ -446,13 +453,22 @@ def target_population_test(
     ``pull_alpha > 0`` the combination counts once the pull alone is at ``p <= pull_alpha``
     (1 otherwise) — still a valid test of the same null, as requiring the pull only rejects less.
     The smallest p over the models is Bonferroni-corrected.
+
+    With ``shift_votes`` (and ``pull_alpha > 0``) the pull's evidence on the cells that pass
+    ``pull_alpha`` is measured on the logit scale instead (:func:`saturating_shift_test` against
+    :func:`logit_shift_spread`, floors and ceiling times four: a pull of ``pull_floor`` in an even
+    battle is ``4 pull_floor`` logits): the same null, honest tastes as strengths, which sees that
+    a record no finite honest boost produces (the model wins whoever it meets) lies further out
+    than its summed residual says. ``shift_votes(voters, models)`` returns, for those cells, each
+    vote row's cell index, the model's null mean score, its null variance and its observed score.
     Returns (p, best model, z of the pull, concentration ratio).
     """
     m_voters, k = hits.shape
     if m_voters == 0:
         return np.ones(0), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
-    p_comb = np.ones((m_voters, k))
     z = np.zeros((m_voters, k))
+    p_conc_all = np.ones((m_voters, k))
+    p_side_all = np.ones((m_voters, k))
     q = np.clip(np.asarray(share, dtype=np.float64), 1e-9, 1 - 1e-9)
     for j in range(k):
         h = hits[:, j]
@@ -472,15 +488,148 @@ def target_population_test(
             min(max(tau2, pull_floor**2), max(pull_ceiling, pull_floor) ** 2),
             tail_dof=tail_dof,
         )
-        fisher = -2.0 * (np.log(np.maximum(p_conc, 1e-300)) + np.log(np.maximum(p_side, 1e-300)))
-        combined = stats.chi2.sf(fisher, 4)
-        if pull_alpha > 0:
-            combined = np.where(p_side <= pull_alpha, combined, 1.0)
-        else:
-            combined = np.maximum(combined, p_side)
-        p_comb[:, j] = np.where(h > 0, combined, 1.0)
+        p_conc_all[:, j], p_side_all[:, j] = p_conc, p_side
+    passed = p_side_all <= pull_alpha
+    evidence = p_side_all
+    if shift_votes is not None and pull_alpha > 0 and passed.any():
+        evidence = p_side_all.copy()
+        floors = (4.0 * pull_floor, 4.0 * max(pull_ceiling, pull_floor))
+        evidence[passed] = _logit_pull_p(
+            hits, pull, pull_var, passed, shift_votes, floors, min_hits, tail_dof
+        )
+    log_conc = np.log(np.maximum(p_conc_all, 1e-300))
+    fisher = -2.0 * (log_conc + np.log(np.maximum(evidence, 1e-300)))
+    combined = stats.chi2.sf(fisher, 4)
+    if pull_alpha > 0:
+        combined = np.where(passed, combined, 1.0)
+    else:
+        combined = np.maximum(combined, p_side_all)
+    p_comb = np.where(hits > 0, combined, 1.0)
     best = np.argmin(p_comb, axis=1).astype(np.int64)
     rows = np.arange(m_voters)
     p = np.minimum(1.0, p_comb[rows, best] * k)
     ratio = np.divide(hits[rows, best], n * q[best], out=np.zeros(m_voters), where=n > 0)
     return p, best, z[rows, best], ratio
+
+
+def logit_shift_spread(
+    pull: FloatArray, pull_var: FloatArray, hits: FloatArray, *, min_hits: int = 5
+) -> tuple[float, float]:
+    """The honest population's centre and spread of per-voter *logit* shifts about one model.
+
+    A voter who sees a model ``delta`` logits (Elo / 173.7) stronger than the consensus moves the
+    summed residual ``S`` of its score by about ``I delta`` (``I``: the summed null variance, the
+    Fisher information of ``delta``), so ``E (S - I m)^2 = I + I^2 tau^2`` and
+    :func:`centred_heterogeneity` with ``I`` as the scale gives ``(m, tau^2)`` on the logit scale,
+    where honest tastes live (a fan's boost is a strength, not a share of votes). Voters with fewer
+    than ``min_hits`` battles of the model are left out.
+    """
+    pull, pull_var, hits = (np.asarray(x, dtype=np.float64) for x in (pull, pull_var, hits))
+    ok = (hits >= min_hits) & (pull_var > 0)
+    if not ok.any():
+        return 0.0, 0.0
+    return centred_heterogeneity(pull[ok], pull_var[ok], pull_var[ok], min_n=0, robust_start=True)
+
+
+# Probability levels of the prior grid in :func:`saturating_shift_test`: dense in the middle,
+# geometric in both tails (the p-values that matter come from the prior's far tail).
+_TAIL_LEVELS = 10.0 ** -np.arange(1.0, 13.0, 0.5)
+_GRID_LEVELS = np.unique(np.r_[_TAIL_LEVELS, np.linspace(0.1, 0.9, 17), 1.0 - _TAIL_LEVELS])
+
+
+def saturating_shift_test(
+    cell: IntArray,
+    mean: FloatArray,
+    var: FloatArray,
+    score: FloatArray,
+    n_cells: int,
+    centre: FloatArray,
+    tau: FloatArray,
+    *,
+    tail_dof: float = 0.0,
+) -> tuple[FloatArray, FloatArray]:
+    """Two-sided test of a voter's record with one model against honest logit-scale tastes.
+
+    One *cell* is one (voter, model); each vote row belongs to ``cell`` and carries the model's
+    null mean score ``mean`` (leave-voter-out consensus, ties as half), its null variance ``var``
+    and the model's observed ``score``. Null hypothesis: the voter sees the model ``delta`` logits
+    away from the consensus, ``delta`` a draw from the honest population's law about that model,
+    ``centre + tau * T`` (``T`` standard normal, or a Student t with ``tail_dof > 2`` scaled to
+    variance one), and given ``delta`` the votes are independent with mean
+    ``sigma(logit(mean) + delta)`` and variance ``var`` scaled by the Bernoulli variance ratio.
+
+    Unlike the linear pull test this respects saturation: a fan's boost moves battles the model
+    would lose, barely the ones it wins anyway, so *winning whatever the opponent* (a vote for the
+    model whenever it is recognised) needs a boost far in the population's tail, while a summed
+    residual in score units cannot exceed ``sum(1 - mean)`` and so understates it. The summed
+    residual ``S`` is referred to ``P(S >= s) = E_delta P(S >= s | delta)`` (normal conditional law
+    with a half-lattice continuity correction), integrated over the prior by an upper Riemann sum
+    on a grid of its quantiles (``P(S >= s | delta)`` grows with ``delta``: the sum bounds the
+    integral from above; the mass beyond the grid counts as 1), and likewise the lower tail.
+    Returns (upper-tail p, two-sided p) per cell; cells without votes get 1.
+    """
+    cell = np.asarray(cell, dtype=np.int64)
+    mean = np.clip(np.asarray(mean, dtype=np.float64), 1e-9, 1.0 - 1e-9)
+    var = np.asarray(var, dtype=np.float64)
+    score = np.asarray(score, dtype=np.float64)
+    centre = np.asarray(centre, dtype=np.float64)
+    tau = np.asarray(tau, dtype=np.float64)
+    upper = np.ones(n_cells)
+    lower = np.ones(n_cells)
+    if cell.size == 0 or n_cells == 0:
+        return upper, lower
+    s_obs = np.bincount(cell, weights=score - mean, minlength=n_cells)
+    present = np.bincount(cell, minlength=n_cells) > 0
+    if tail_dof > 2.0:
+        quantiles = stats.t.ppf(_GRID_LEVELS, tail_dof) * np.sqrt((tail_dof - 2.0) / tail_dof)
+    else:
+        quantiles = stats.norm.ppf(_GRID_LEVELS)
+    # Mass of each interval between grid points; the outermost masses lie beyond the grid.
+    mass = np.diff(np.r_[0.0, _GRID_LEVELS, 1.0])
+    logit = np.log(mean) - np.log1p(-mean)
+    bern = mean * (1.0 - mean)
+    ratio = np.divide(var, bern, out=np.zeros_like(var), where=bern > 0)
+    cdf_at = np.empty((quantiles.size, n_cells))
+    sf_at = np.empty((quantiles.size, n_cells))
+    for g, q in enumerate(quantiles):
+        delta = centre[cell] + tau[cell] * q
+        shifted = 1.0 / (1.0 + np.exp(-(logit + delta)))
+        m_g = np.bincount(cell, weights=shifted - mean, minlength=n_cells)
+        w_g = np.bincount(cell, weights=ratio * shifted * (1.0 - shifted), minlength=n_cells)
+        sd = np.sqrt(np.maximum(w_g, 1e-12))
+        sf_at[g] = stats.norm.sf((s_obs - 0.25 - m_g) / sd)  # P(S >= s | delta)
+        cdf_at[g] = stats.norm.cdf((s_obs + 0.25 - m_g) / sd)  # P(S <= s | delta)
+    # Upper tail: P(S >= s | delta) grows with delta; bound each interval by its right end.
+    upper_sum = mass[1:-1, None] * sf_at[1:] if quantiles.size > 1 else np.zeros((0, n_cells))
+    upper = mass[0] * sf_at[0] + upper_sum.sum(axis=0) + mass[-1]
+    # Lower tail: P(S <= s | delta) falls with delta; bound each interval by its left end.
+    lower_sum = mass[1:-1, None] * cdf_at[:-1] if quantiles.size > 1 else np.zeros((0, n_cells))
+    lower = mass[0] + lower_sum.sum(axis=0) + mass[-1] * cdf_at[-1]
+    upper = np.where(present, np.minimum(upper, 1.0), 1.0)
+    two_sided = np.where(present, np.minimum(1.0, 2.0 * np.minimum(upper, lower)), 1.0)
+    return upper, two_sided
+
+
+def _logit_pull_p(
+    hits: FloatArray,
+    pull: FloatArray,
+    pull_var: FloatArray,
+    cells: BoolArray,
+    shift_votes: ShiftVotes,
+    floors: tuple[float, float],
+    min_hits: int,
+    tail_dof: float,
+) -> FloatArray:
+    """:func:`saturating_shift_test`'s two-sided p for the (voter, model) ``cells`` (row-major)."""
+    k = hits.shape[1]
+    centre = np.zeros(k)
+    tau = np.zeros(k)
+    for j in range(k):
+        c, tau2 = logit_shift_spread(pull[:, j], pull_var[:, j], hits[:, j], min_hits=min_hits)
+        centre[j], tau[j] = c, min(max(float(np.sqrt(tau2)), floors[0]), floors[1])
+    voters, models = np.nonzero(cells)
+    cell, mean, var, score = shift_votes(voters, models)
+    _, p = saturating_shift_test(
+        cell, mean, var, score, voters.size, centre[models], tau[models], tail_dof=tail_dof
+    )
+    return p

@@ -20,10 +20,12 @@ Chatbot Arena by Vote Rigging". Benjamini & Hochberg 1995. Ville 1939 / Ramdas e
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import special, stats
 
 from auditkit.stats.pvalues import benjamini_hochberg, binomial_two_sided
@@ -593,14 +595,36 @@ def sequential_mixture_test(
         for g in grid:
             lambdas.append(np.full(n_feat, g / np.sqrt(n_feat)))
     rows = np.arange(n)
-    feat = np.stack([np.asarray(f, dtype=np.float64) for f in features], axis=2)  # (n, O, F)
+    n_out = pi.shape[1]
+    # Per outcome column and feature; the observed outcome's feature values once for all lambdas.
+    cols = [
+        [np.ascontiguousarray(np.asarray(f, dtype=np.float64)[:, o]) for f in features]
+        for o in range(n_out)
+    ]
+    chosen = [np.asarray(f, dtype=np.float64)[rows, outcome_index] for f in features]
+    pi_cols = [np.ascontiguousarray(pi[:, o]) for o in range(n_out)]
     starts = np.r_[0, np.flatnonzero(np.diff(voter)) + 1]
     lengths = np.diff(np.r_[starts, n])
     log_paths = np.empty((len(lambdas), n))
+    # Features in {-1, 0, 1} (the usual case) make few distinct tilts: each is computed once per
+    # lambda on a small table and looked up (exp of the same value is the same value).
+    codes = _ternary_codes([*itertools.chain.from_iterable(cols), *chosen], n_feat)
     for i, lam in enumerate(lambdas):
-        tilt = feat @ lam  # (n, O)
-        log_norm = np.log(np.sum(pi * np.exp(tilt), axis=1))  # |tilt| is small: no overflow
-        step = tilt[rows, outcome_index] - log_norm
+        # tilt = f . lambda and the normaliser sum_o pi_o exp(tilt_o), both summed left to right
+        # over the nonzero terms: the same floating-point operations as ``feat @ lam`` and
+        # ``np.sum(..., axis=1)`` on these few columns (bit-identical), without the stacked arrays.
+        if codes is not None:
+            table, code_of = _dot_terms(_TERNARY, lam, _TERNARY[0].size), codes
+            exp_table = np.exp(table)
+            norm = _dot_terms([pi_cols[o] * exp_table[code_of[o]] for o in range(n_out)])
+            tilt_chosen = table[code_of[n_out]]
+        else:
+            norm = _dot_terms(
+                [pi_cols[o] * np.exp(_dot_terms(cols[o], lam, n)) for o in range(n_out)]
+            )
+            tilt_chosen = _dot_terms(chosen, lam, n)
+        log_norm = np.log(norm)  # |tilt| is small: no overflow
+        step = tilt_chosen - log_norm
         cum = np.cumsum(step)
         base = np.repeat(np.r_[0.0, cum[starts[1:] - 1]], lengths)
         log_paths[i] = cum - base
@@ -609,6 +633,44 @@ def sequential_mixture_test(
     np.maximum.at(log_max, voter, log_mix)
     p = np.minimum(1.0, np.exp(-log_max))
     return SequentialResult(log_max=log_max, p_value=p, log_path=log_mix)
+
+
+# Every combination of three features in {-1, 0, 1}: feature j of combination c is _TERNARY[j][c].
+_TERNARY = [np.array([(c // 3**j) % 3 - 1.0 for c in range(27)]) for j in range(3)]
+
+
+def _ternary_codes(groups: Sequence[FloatArray], n_feat: int) -> list[NDArray[np.int8]] | None:
+    """Per group of ``n_feat`` feature columns (flattened), each row's combination index into
+    ``_TERNARY``; None unless there are three features, all in {-1, 0, 1}."""
+    if n_feat != 3:
+        return None
+    for column in groups:
+        if not np.all((column == -1.0) | (column == 0.0) | (column == 1.0)):
+            return None
+    out: list[NDArray[np.int8]] = []
+    for lo in range(0, len(groups), n_feat):
+        f0, f1, f2 = groups[lo : lo + n_feat]
+        out.append(((f0 + 1.0) + 3.0 * (f1 + 1.0) + 9.0 * (f2 + 1.0)).astype(np.int8))
+    return out
+
+
+def _dot_terms(
+    terms: Sequence[FloatArray], weights: FloatArray | None = None, n: int = 0
+) -> FloatArray:
+    """``sum_j w_j terms_j`` (plain sum without weights), added left to right; zero weights skipped
+    (adding ``x * 0`` changes no bit of a finite sum)."""
+    pairs = [
+        (t, None if weights is None else float(w))
+        for t, w in zip(terms, terms if weights is None else weights, strict=True)
+        if weights is None or w != 0.0
+    ]
+    if not pairs:
+        return np.zeros(n)
+    first, w0 = pairs[0]
+    total = first * w0 if w0 is not None else first.copy()
+    for term, w in pairs[1:]:
+        total += term * w if w is not None else term
+    return total
 
 
 def group_score_test(

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from auditkit.findings import jsonable
@@ -215,9 +216,20 @@ def _expand(mask: NDArray[np.bool_], audited: IntArray, n_voters: int) -> NDArra
 def _sorted_codes(column: pd.Series, rows: IntArray) -> tuple[NDArray[np.int32], pa.Array]:
     """Codes of ``column[rows]`` in sorted order of the values (no Python string per row)."""
     values = column if rows.size == len(column) else column.iloc[rows]  # rows: ascending, unique
-    codes, uniques = pd.factorize(values, sort=True)
+    if not (isinstance(values.dtype, pd.StringDtype) or values.dtype == object):
+        codes, uniques = pd.factorize(values, sort=True)
+        return codes.astype(np.int32), pa.array(uniques, type=pa.large_string(), from_pandas=True)
+    # Millions of distinct voter ids: encode in order of appearance, then sort only the distinct
+    # names in Arrow (UTF-8 byte order is code-point order, Python's string order) and renumber.
+    codes, uniques = pd.factorize(values, sort=False)
     names = pa.array(uniques, type=pa.large_string(), from_pandas=True)
-    return codes.astype(np.int32), names
+    if len(names) < 2:
+        return codes.astype(np.int32), names
+    order = pc.sort_indices(names).to_numpy()
+    rank = np.empty(order.size, dtype=np.int32)
+    rank[order] = np.arange(order.size, dtype=np.int32)
+    sorted_codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1).astype(np.int32)
+    return sorted_codes, names.take(pa.array(order))
 
 
 # The evidence table's voter code while the audit runs (never in the returned table).
@@ -863,6 +875,7 @@ def _population_tests(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> dict[str,
         tail_dof=target.option("pull_tail_dof", 0.0),
         pull_alpha=target.option("pull_alpha", 0.0),
         pull_ceiling=target.option("pull_spread_ceiling", np.inf),
+        shift_votes=lambda voters, models: _cell_votes(ctx, voters, models),
     )
     cols["target_model_index"] = best_model.astype(np.float64)
     p_tie = np.divide(cols["expected_ties"], n_aud, out=np.zeros(m), where=n_aud > 0)
@@ -871,6 +884,40 @@ def _population_tests(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> dict[str,
     )
     p["tie_spam"] = pn.beta_binomial_two_sided(cols["ties"], n_aud, p_tie, rho_tie)
     return {"side_rho": round(rho_side, 9), "tie_rho": round(rho_tie, 9)}
+
+
+def _cell_votes(
+    ctx: _Context, voters: IntArray, models: IntArray
+) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
+    """The votes of (audited voter, model) cells under the leave-voter-out null, for the logit pull.
+
+    ``voters`` are audited indices, ``(voters, models)`` in ascending row-major order. Returns per
+    vote row of a cell: the cell's index, the model's null mean score, its variance, its score.
+    """
+    k = ctx.n_models
+    keys = voters.astype(np.int64) * k + models
+    codes = ctx.audited[np.unique(voters)]
+    lengths = (ctx.voter_start[codes + 1] - ctx.voter_start[codes]).astype(np.int64)
+    rows = np.repeat(ctx.voter_start[codes], lengths) + (
+        np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
+    rows = rows.astype(np.int64)
+    local = np.searchsorted(ctx.audited, ctx.voter[rows])
+    probs = ctx.loo_probs(rows, local)
+    mean, var, score = probs.mean, probs.var, ctx.score[rows]
+    parts: list[tuple[IntArray, FloatArray, FloatArray, FloatArray]] = []
+    for model, flip in ((ctx.model_a[rows], False), (ctx.model_b[rows], True)):
+        key = local * k + model
+        pos = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+        hit = keys[pos] == key
+        m, sc = (1.0 - mean[hit], 1.0 - score[hit]) if flip else (mean[hit], score[hit])
+        parts.append((pos[hit], m, var[hit], sc))
+    return (
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+        np.concatenate([p[3] for p in parts]),
+    )
 
 
 def _evidence_table(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> pd.DataFrame:

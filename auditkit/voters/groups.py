@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
@@ -239,8 +238,9 @@ class _GroupSearch:
     block_votes: int
     arena_start: float  # first timestamp, and the span the null's time shifts wrap around
     arena_period: float
-    # per target model: the vote rows it is in (found once per target, read by member_pass)
-    involved_rows: dict[int, IntArray] = field(default_factory=dict)
+    # per target model: the voter of each vote it is in, the model's residual and variance in
+    # each (found once per target, read by member_pass)
+    involved_rows: dict[int, tuple[IntArray, FloatArray, FloatArray]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -347,73 +347,75 @@ class _GroupSearch:
         overlapping pairs.
         """
         first, last = self.first, self.last
-        graph = nx.Graph()
         linked_c = np.abs(z_best_c) >= link_z
         nodes = cand_codes[linked_c]
         target_n = target_c[linked_c]
         direction_n = np.sign(z_best_c[linked_c]).astype(np.int64)
-        graph.add_nodes_from(nodes.tolist())
         bucket = target_n * 2 + (direction_n > 0)
         order = np.lexsort((nodes, first[nodes], bucket))
-        reach = -np.inf
-        prev_bucket = -1
-        prev_node = -1
-        for node, bkt in zip(nodes[order].tolist(), bucket[order].tolist(), strict=True):
-            if bkt != prev_bucket:
-                reach, prev_bucket, prev_node = -np.inf, bkt, -1
-            elif first[node] <= reach + self.window_slack and prev_node >= 0:
-                graph.add_edge(prev_node, node)
-            reach = max(reach, last[node])
-            prev_node = node
-        comps = [sorted(c) for c in nx.connected_components(graph) if len(c) >= min_group_size]
+        nodes, bucket = nodes[order], bucket[order]
+        if nodes.size == 0:
+            return []
+        # Each node links only to its predecessor in its bucket, so the components are the runs
+        # of consecutive linked nodes: a node starts a new run when its bucket changes or it
+        # starts after every earlier window of its bucket has closed (plus the slack).
+        last_n = last[nodes]
+        new_bucket = np.r_[True, bucket[1:] != bucket[:-1]]
+        bucket_start = np.flatnonzero(new_bucket)
+        reach = np.empty_like(last_n)
+        for lo, hi in itertools.pairwise([*bucket_start.tolist(), nodes.size]):
+            reach[lo:hi] = np.maximum.accumulate(last_n[lo:hi])
+        linked = np.r_[False, first[nodes[1:]] <= reach[:-1] + self.window_slack] & ~new_bucket
+        run_start = np.flatnonzero(~linked)
+        comps = [
+            sorted(nodes[lo:hi].tolist())
+            for lo, hi in itertools.pairwise([*run_start.tolist(), nodes.size])
+            if hi - lo >= min_group_size
+        ]
         comps.sort(key=lambda c: c[0])
         return comps
+
+    def target_votes(self, m: int) -> tuple[IntArray, FloatArray, FloatArray]:
+        """The voter of each vote with model ``m``, the model's residual score and null variance
+        in it (found once per target, in blocks of rows, and kept: the member test reads them
+        repeatedly)."""
+        if m not in self.involved_rows:
+            rows_m = np.flatnonzero((self.model_a == m) | (self.model_b == m))
+            pull_m, var_m = np.empty(rows_m.size), np.empty(rows_m.size)
+            for lo in range(0, rows_m.size, self.block_votes):
+                rows = rows_m[lo : lo + self.block_votes]
+                sign = np.where(self.model_a[rows] == m, 1.0, -1.0)
+                probs_w = self.probs_of(rows)
+                pull_m[lo : lo + rows.size] = sign * (self.score[rows] - probs_w.mean)
+                var_m[lo : lo + rows.size] = probs_w.var
+            self.involved_rows[m] = (self.voter[rows_m], pull_m, var_m)
+        return self.involved_rows[m]
 
     def member_pass(self, who: IntArray, m: int, d: int) -> NDArray[np.bool_]:
         """Concentration on the target's battles Fisher-combined with one-sidedness for it.
 
         Member evidence uses all of a voter's votes (any voter, not only candidates). The pool
         of accounts active in a group's window can be millions of voters, so the pass reads only
-        the votes on the target's battles (found once per target) whose voter is in ``who``, in
-        blocks of whole voters; the tail probabilities are computed only for voters whose pull
+        the votes on the target's battles (:meth:`target_votes`, found once per target) whose
+        voter is in ``who``; the tail probabilities are computed only for voters whose pull
         already passes ``member_min_z``. ``who``: distinct voter codes.
         """
         out = np.zeros(who.size, dtype=bool)
         if who.size == 0:
             return out
-        if m not in self.involved_rows:
-            self.involved_rows[m] = np.flatnonzero((self.model_a == m) | (self.model_b == m))
-        rows_m = self.involved_rows[m]
-        slot = np.full(self.n_votes.size, -1, dtype=np.int64)
-        slot[who] = np.arange(who.size)
-        owner_all = slot[self.voter[rows_m]]
-        del slot
-        keep = owner_all >= 0
-        rows_w, owner_w = rows_m[keep], owner_all[keep]  # ascending rows: grouped by voter
-        del owner_all, keep
-        s_m, v_m = np.zeros(who.size), np.zeros(who.size)
-        # Blocks end where a voter's rows end: every voter's sums are formed in one bincount.
-        voter_ends = np.flatnonzero(np.diff(owner_w)) + 1
-        cuts = (
-            np.unique(
-                voter_ends[
-                    np.searchsorted(
-                        voter_ends, np.arange(self.block_votes, rows_w.size, self.block_votes)
-                    ).clip(0, max(voter_ends.size - 1, 0))
-                ]
-            )
-            if voter_ends.size
-            else np.zeros(0, dtype=np.int64)
+        voter_m, pull_m, var_m = self.target_votes(m)
+        # The target's votes are grouped by voter (ascending): each voter in ``who`` owns one
+        # contiguous range of them, found by two searches (no pass over every voter or vote).
+        lo = np.searchsorted(voter_m, who, side="left")
+        hits = np.searchsorted(voter_m, who, side="right") - lo
+        owner_w = np.repeat(np.arange(who.size), hits)
+        keep = np.repeat(lo, hits) + (
+            np.arange(owner_w.size) - np.repeat(np.cumsum(hits) - hits, hits)
         )
-        for lo, hi in itertools.pairwise([0, *cuts.tolist(), rows_w.size]):
-            rows, owner = rows_w[lo:hi], owner_w[lo:hi]
-            sign = np.where(self.model_a[rows] == m, 1.0, -1.0)
-            probs_w = self.probs_of(rows)
-            s_m += np.bincount(
-                owner, weights=sign * (self.score[rows] - probs_w.mean), minlength=who.size
-            )
-            v_m += np.bincount(owner, weights=probs_w.var, minlength=who.size)
-        hits_m = np.bincount(owner_w, minlength=who.size).astype(np.float64)
+        # Each voter's sums are formed in one bincount, in row order, as they always were.
+        s_m = 0.0 + np.bincount(owner_w, weights=pull_m[keep], minlength=who.size)
+        v_m = 0.0 + np.bincount(owner_w, weights=var_m[keep], minlength=who.size)
+        hits_m = hits.astype(np.float64)
         z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
         pulled = np.flatnonzero(z_member >= self.member_min_z)  # the others fail whatever their p
         p_conc = stats.binom.sf(hits_m[pulled] - 1, self.n_votes[who][pulled], self.share[m])
