@@ -38,7 +38,7 @@ flagged models' battles (``down_weighted_ratings``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,7 @@ from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable, models_in
 from auditkit.stats.bradley_terry import fit_bt_pairs
+from auditkit.stats.cohort_excess import excess_votes
 from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.voters.timeshift import time_shift_test
 
@@ -65,7 +66,7 @@ __all__ = [
 ]
 
 POLICIES = ("report", "provisional", "down_weight")
-DOWN_WEIGHT_MODES = ("posterior", "cohort")
+DOWN_WEIGHT_MODES = ("excess", "posterior", "cohort")
 _ELO = 400.0 / np.log(10.0)
 _MEDIAN_CHI2_1 = 0.454936
 # Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
@@ -84,7 +85,7 @@ class PopulationConfig:
     policy: str = "provisional"
     down_weight: float = 0.0
     severity: str = "medium"
-    down_weight_mode: str = "posterior"
+    down_weight_mode: str = "excess"
     time_bins: int = 4
     time_min_shift_elo: float = 15.0
     time_min_battles: int = 50
@@ -102,7 +103,7 @@ class PopulationConfig:
             raise RuleError("key 'fdr' must be in (0, 1)", path=where)
         if not 0.0 <= weight <= 1.0:
             raise RuleError("key 'down_weight' must be in [0, 1]", path=where)
-        mode = str(require(section, "down_weight_mode", str, where=where, default="posterior"))
+        mode = str(require(section, "down_weight_mode", str, where=where, default="excess"))
         if mode not in DOWN_WEIGHT_MODES:
             raise RuleError(
                 f"key 'down_weight_mode' must be one of {', '.join(DOWN_WEIGHT_MODES)}", path=where
@@ -342,11 +343,14 @@ def _down_weights(
     b: NDArray[np.int64],
     score: NDArray[np.float64],
     theta_est: NDArray[np.float64],
+    lifted: NDArray[np.bool_],
 ) -> tuple[NDArray[np.float64], dict[str, Any]]:
     """Each vote's weight in the down-weighted refit, per ``down_weight_mode``; and its stats."""
     if cfg.down_weight_mode == "cohort":
         touched = new & (flagged[a] | flagged[b])
         return np.where(touched, cfg.down_weight, 1.0), {"down_weighted_votes": int(touched.sum())}
+    if cfg.down_weight_mode == "excess":
+        return _excess_weights(flagged, new, a, b, score, theta_est, lifted)
     k = flagged.size
     w = np.ones(a.size)
     rows = np.flatnonzero(new)
@@ -372,6 +376,59 @@ def _down_weights(
     return w, {
         "down_weighted_votes": int((w < 1.0).sum()),
         "swarm_accounts_estimated": round(swarm, 3),
+    }
+
+
+def _excess_weights(
+    flagged: NDArray[np.bool_],
+    new: NDArray[np.bool_],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    theta_est: NDArray[np.float64],
+    lifted: NDArray[np.bool_],
+) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    """Weights removing, per flagged model, its estimated excess of new-cohort votes.
+
+    :func:`auditkit.stats.cohort_excess.excess_votes` estimates how many of the new cohort's
+    wins (losses, when the cohort pulls the model down) of model m no honest newcomer would have
+    cast; each such new-cohort vote then weighs ``1 - excess / candidates``, so the refit keeps
+    in expectation the honest newcomers' share of them. Which account cast which vote is not
+    guessed: one-vote accounts are indistinguishable, and no vote is singled out.
+    """
+    w = np.ones(a.size)
+    na, nb, ns = a[new], b[new], score[new]
+    reference = ~flagged
+    est_a, est_b = a[~new], b[~new]
+    per_model: dict[int, Any] = {}
+    total = 0.0
+    for model in np.flatnonzero(flagged).tolist():
+        in_m = (na == model) | (nb == model)
+        mine = np.where(na == model, ns, 1.0 - ns)
+        lift = bool(lifted[model])
+        est = excess_votes(na, nb, ns, theta_est, model, reference, est_a, est_b, lift=lift)
+        kind = in_m & (mine == (1.0 if lift else 0.0))
+        # The swarm is served battles like everyone: its excess against each opponent follows the
+        # arena's pairing (the established cohort's share of m's battles against that opponent).
+        k = flagged.size
+        opponent = np.where(na == model, nb, na)
+        est_opp = np.where(est_a == model, est_b, est_a)[(est_a == model) | (est_b == model)]
+        pairing = np.bincount(est_opp, minlength=k) / max(est_opp.size, 1)
+        votes_per_opponent = np.bincount(opponent[kind], minlength=k).astype(np.float64)
+        weight = 1.0 - np.divide(
+            est.votes * pairing,
+            votes_per_opponent,
+            out=np.zeros(k),
+            where=votes_per_opponent > 0,
+        )
+        rows = np.flatnonzero(new)[kind]
+        w[rows] = np.minimum(w[rows], np.clip(weight, 0.0, 1.0)[opponent[kind]])
+        total += est.votes
+        per_model[int(model)] = {"direction": "lift" if lift else "sink", **asdict(est)}
+    return w, {
+        "down_weighted_votes": int((w < 1.0).sum()),
+        "swarm_votes_estimated": round(total, 3),
+        "excess": per_model,
     }
 
 
@@ -460,8 +517,10 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     weighted: dict[str, float] = {}
     if flagged.any():
         w, weight_stats = _down_weights(
-            cfg, flagged, new, voter_codes.astype(np.int64), a, b, score, theta_est
+            cfg, flagged, new, voter_codes.astype(np.int64), a, b, score, theta_est, z > 0
         )
+        if "excess" in weight_stats:
+            weight_stats["excess"] = {models[i]: e for i, e in weight_stats["excess"].items()}
         theta_w = _fit(a, b, score, w, k)
         weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
         stats_out.update(weight_stats)
