@@ -46,7 +46,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import special, stats
 
-from auditkit.codes import row_positions
+from auditkit.codes import dictionary_codes, row_positions
 from auditkit.errors import RuleError
 from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
@@ -180,13 +180,19 @@ def _fit(
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     score: NDArray[np.float64],
-    w: NDArray[np.float64],
+    w: NDArray[np.float64] | None,
     k: int,
 ) -> NDArray[np.float64]:
-    """BT strengths (natural log, mean zero) from weighted votes, aggregated per ordered pair."""
+    """BT strengths (natural log, mean zero) from weighted votes (``None``: weight one),
+    aggregated per ordered pair."""
     key = a * k + b
-    n = np.bincount(key, weights=w, minlength=k * k)
-    s = np.bincount(key, weights=w * score, minlength=k * k)
+    if w is None:
+        n = np.bincount(key, minlength=k * k).astype(np.float64)
+        s = np.bincount(key, weights=score, minlength=k * k)
+    else:
+        n = np.bincount(key, weights=w, minlength=k * k)
+        s = np.bincount(key, weights=w * score, minlength=k * k)
+    del key
     present = np.flatnonzero(n > 0)
     theta = fit_bt_pairs(present // k, present % k, s[present], n[present], k, l2=1e-4)
     return np.asarray(theta, dtype=np.float64)
@@ -338,7 +344,7 @@ def _down_weights(
     cfg: PopulationConfig,
     flagged: NDArray[np.bool_],
     new: NDArray[np.bool_],
-    voter_codes: NDArray[np.int64],
+    voter_codes: NDArray[np.int32],
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     score: NDArray[np.float64],
@@ -447,7 +453,8 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     a_all = row_positions(frame["model_a"], all_models)
     b_all = row_positions(frame["model_b"], all_models)
     winner_codes = np.asarray(frame["winner"].cat.codes, dtype=np.int64)
-    ok = frame["voter"].notna().to_numpy() & (a_all >= 0) & (b_all >= 0) & (a_all != b_all)
+    voter_all = dictionary_codes(frame["voter"])  # int32, -1 where missing; no per-row string
+    ok = (voter_all >= 0) & (a_all >= 0) & (b_all >= 0) & (a_all != b_all)
     ok &= winner_codes >= 0
     rows = np.flatnonzero(ok)
     del ok
@@ -464,7 +471,8 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     del a_all, b_all
     score = _SCORE_OF_WINNER[winner_codes[rows]]
     del winner_codes
-    voter_codes = np.asarray(pd.factorize(frame["voter"])[0], dtype=np.int64)[rows]
+    voter_codes = voter_all[rows]
+    del voter_all
     per_voter = np.bincount(voter_codes)
     new = per_voter[voter_codes] <= cfg.new_max_votes
     per_voter = per_voter[per_voter > 0]  # voters with usable votes only
@@ -478,13 +486,13 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     if new.sum() == 0 or (~new).sum() == 0:
         note = "one cohort is empty: nothing to compare"
         return PopulationAudit(False, pd.DataFrame(), stats=stats_out, notes=(note,))
-    ones = np.ones(a.size)
-    theta_all = _fit(a, b, score, ones, k)
+    theta_all = _fit(a, b, score, None, k)
+    tstamp = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)
     over_time = time_shift_test(
         a,
         b,
         score,
-        frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan),
+        tstamp if rows.size == tstamp.size else tstamp[rows],
         theta_all,
         models,
         n_bins=cfg.time_bins,
@@ -494,7 +502,9 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     )
     stats_out["time_phi"] = over_time.phi
     stats_out["time_flagged_models"] = len(over_time.flagged_models)
-    theta_est = _fit(a[~new], b[~new], score[~new], ones[~new], k)
+    del tstamp, rows
+    # The established cohort's fit: the new cohort weighs zero (no copy of the votes).
+    theta_est = _fit(a, b, score, (~new).astype(np.float64), k)
     z, p, h, phi = cohort_shift_test(a[new], b[new], score[new], theta_est, k)
     enough = h >= cfg.min_new_battles
     reject, q = benjamini_hochberg(np.where(enough, p, 1.0), cfg.fdr)
@@ -517,7 +527,7 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     weighted: dict[str, float] = {}
     if flagged.any():
         w, weight_stats = _down_weights(
-            cfg, flagged, new, voter_codes.astype(np.int64), a, b, score, theta_est, z > 0
+            cfg, flagged, new, voter_codes, a, b, score, theta_est, z > 0
         )
         if "excess" in weight_stats:
             weight_stats["excess"] = {models[i]: e for i, e in weight_stats["excess"].items()}
