@@ -186,12 +186,12 @@ def _fit(
     """BT strengths (natural log, mean zero) from weighted votes (``None``: weight one),
     aggregated per ordered pair."""
     key = a * k + b
-    if w is None:
-        n = np.bincount(key, minlength=k * k).astype(np.float64)
-        s = np.bincount(key, weights=score, minlength=k * k)
-    else:
-        n = np.bincount(key, weights=w, minlength=k * k)
-        s = np.bincount(key, weights=w * score, minlength=k * k)
+    n: NDArray[np.float64] = (
+        np.bincount(key, minlength=k * k).astype(np.float64)
+        if w is None
+        else np.bincount(key, weights=w, minlength=k * k)
+    )
+    s = np.bincount(key, weights=score if w is None else w * score, minlength=k * k)
     del key
     present = np.flatnonzero(n > 0)
     theta = fit_bt_pairs(present // k, present % k, s[present], n[present], k, l2=1e-4)
