@@ -186,11 +186,7 @@ def _fit(
     """BT strengths (natural log, mean zero) from weighted votes (``None``: weight one),
     aggregated per ordered pair."""
     key = a * k + b
-    n: NDArray[np.float64] = (
-        np.bincount(key, minlength=k * k).astype(np.float64)
-        if w is None
-        else np.bincount(key, weights=w, minlength=k * k)
-    )
+    n = np.asarray(np.bincount(key, weights=w, minlength=k * k), dtype=np.float64)
     s = np.bincount(key, weights=score if w is None else w * score, minlength=k * k)
     del key
     present = np.flatnonzero(n > 0)
