@@ -141,6 +141,8 @@ class PopulationAudit:
     down_weighted_ratings: dict[str, float] = field(default_factory=dict)
     # Per model: does its result depend on the period? (auditkit.voters.timeshift; report only)
     time_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Every vote with a weight below one in the down-weighted refit (vote id, models, weight).
+    vote_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def time_flagged_models(self) -> list[str]:
@@ -423,10 +425,21 @@ def _excess_weights(
             out=np.zeros(k),
             where=votes_per_opponent > 0,
         )
+        weight = np.clip(weight, 0.0, 1.0)
         rows = np.flatnonzero(new)[kind]
-        w[rows] = np.minimum(w[rows], np.clip(weight, 0.0, 1.0)[opponent[kind]])
+        w[rows] = np.minimum(w[rows], weight[opponent[kind]])
         total += est.votes
-        per_model[int(model)] = {"direction": "lift" if lift else "sink", **asdict(est)}
+        served = np.flatnonzero(votes_per_opponent > 0)
+        per_model[int(model)] = {
+            "direction": "lift" if lift else "sink",
+            **asdict(est),
+            # Which votes, and how much each counts: the new cohort's votes where the model won
+            # (lift) or lost (sink) against this opponent all weigh this much in the refit.
+            "by_opponent": [
+                (int(o), int(votes_per_opponent[o]), round(float(weight[o]), 6))
+                for o in served.tolist()
+            ],
+        }
     return w, {
         "down_weighted_votes": int((w < 1.0).sum()),
         "swarm_votes_estimated": round(total, 3),
@@ -498,6 +511,8 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     )
     stats_out["time_phi"] = over_time.phi
     stats_out["time_flagged_models"] = len(over_time.flagged_models)
+    # Each usable vote's row in the frame, kept only when some rows were left out.
+    positions = None if rows.size == len(frame) else rows
     del tstamp, rows
     # The established cohort's fit: the new cohort weighs zero (no copy of the votes).
     theta_est = _fit(a, b, score, (~new).astype(np.float64), k)
@@ -521,15 +536,35 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     )
     stats_out.update({"phi": phi, "flagged_models": int(flagged.sum())})
     weighted: dict[str, float] = {}
+    vote_weights = pd.DataFrame(columns=["vote_id", "model_a", "model_b", "weight"])
     if flagged.any():
         w, weight_stats = _down_weights(
             cfg, flagged, new, voter_codes, a, b, score, theta_est, z > 0
         )
+        for entry in weight_stats.get("excess", {}).values():
+            entry["by_opponent"] = [
+                {"opponent": models[o], "votes": n, "weight": x} for o, n, x in entry["by_opponent"]
+            ]
         if "excess" in weight_stats:
             weight_stats["excess"] = {models[i]: e for i, e in weight_stats["excess"].items()}
         theta_w = _fit(a, b, score, w, k)
         weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
         stats_out.update(weight_stats)
+        touched = np.flatnonzero(w < 1.0)
+        at = touched if positions is None else positions[touched]
+        vote_weights = pd.DataFrame(
+            {
+                "vote_id": frame["vote_id"].iloc[at].astype(str).to_numpy(),
+                "model_a": np.asarray(models, dtype=object)[a[touched]],
+                "model_b": np.asarray(models, dtype=object)[b[touched]],
+                "weight": w[touched],
+            }
+        )
     return PopulationAudit(
-        True, table, stats=stats_out, down_weighted_ratings=weighted, time_table=over_time.table
+        True,
+        table,
+        stats=stats_out,
+        down_weighted_ratings=weighted,
+        time_table=over_time.table,
+        vote_weights=vote_weights,
     )
