@@ -458,11 +458,13 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     frame = battles.frame
     # Integer codes over whole columns, then the usable rows by position: no copy of the table
     # and no Python object per row (10M votes were a 1.3 GiB copy and a dict lookup per name).
+    # The voter codes first: Arrow's hash table of the ids is gone before the other columns'
+    # codes exist.
+    voter_all = dictionary_codes(frame["voter"])  # int32, -1 where missing; no per-row string
     all_models = models_in(frame)
     a_all = row_positions(frame["model_a"], all_models)
     b_all = row_positions(frame["model_b"], all_models)
-    winner_codes = np.asarray(frame["winner"].cat.codes, dtype=np.int64)
-    voter_all = dictionary_codes(frame["voter"])  # int32, -1 where missing; no per-row string
+    winner_codes = np.asarray(frame["winner"].cat.codes)  # int8
     ok = (voter_all >= 0) & (a_all >= 0) & (b_all >= 0) & (a_all != b_all)
     ok &= winner_codes >= 0
     rows = np.flatnonzero(ok)
