@@ -18,15 +18,20 @@ different tastes explain. This module measures that signature:
    between the all-votes fit and the established-only fit (the effect-size floor: a shift smaller
    than that does not change what a leaderboard says).
 
-Down-weighting (``down_weight_mode``): ``cohort`` weighs every new-cohort vote in a flagged model's
-battles by ``down_weight``; but honest newcomers judge models a little differently from
-established voters, and dropping their votes moves the rating to the established voters' view,
-not the honest one. ``posterior`` (default) weighs each new *account* by the posterior chance that
-it is honest under a two-type mixture (:func:`swarm_posterior`): an honest newcomer meets the
-flagged model in a share ``s`` of battles and sees it win with the established fit's probability;
-a swarm account casts votes only in the model's battles, always for it. Accounts whose votes are
-not all wins of the model in its battles keep weight one; an account of ``k`` such votes has a
-likelihood ratio of about ``1 / (s p)^k`` and the swarm's share is fitted by EM.
+Down-weighting (``down_weight_mode``): honest newcomers judge models a little differently from
+established voters, so dropping the new cohort's votes (``cohort``: every new-cohort vote in a
+flagged model's battles weighs ``down_weight``) moves the rating to the established voters' view,
+not the honest one. ``excess`` (default) removes only what honest newcomers would not have cast:
+:func:`auditkit.stats.cohort_excess.excess_votes` estimates the number ``S`` of excess wins (losses,
+for a model pulled down) of the model among the new cohort's votes from two independent traces —
+its outcomes against the established fit, and its share of the cohort's battles against the
+arena's — each against the honest newcomers' spread measured on the unflagged models, combined by
+inverse variance; the excess against each opponent follows the arena's pairing, so the new
+cohort's wins of the model against opponent ``o`` weigh ``1 - S pi_o / wins_o``. No account is
+singled out (one-vote accounts cannot be told apart); in expectation the honest newcomers' votes
+are what remains. ``posterior`` weighs each new *account* by the posterior chance that it is
+honest under a two-type mixture (:func:`swarm_posterior`: a swarm account votes only in the model's
+battles, always for it); it removes honest all-wins accounts with the swarm and over-corrects.
 
 Null hypothesis (per model): new accounts' votes on m follow the established voters' model up to
 the overdispersion every model shows. The same audit asks the question over time too
