@@ -1,6 +1,7 @@
 """Peak memory of the population check's voter codes, and of the whole check, at 3M / 10M votes.
 
-Run: ``.venv/bin/python bench/bench_population_memory.py [--sizes 3M,10M] [--chunk 100000]``.
+Run: ``.venv/bin/python bench/bench_population_memory.py [--sizes 3M,10M] [--chunk 100000]``
+(``--quick``: 1M votes).
 
 Each measurement runs in a fresh subprocess: it builds a synthetic battle table (Arrow-backed string
 columns in chunks of ``--chunk`` rows, as the streamed load builds them; 20 models; one voter id per
@@ -146,6 +147,7 @@ def measure(kind: str, n: int, chunk: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="3M,10M")
+    parser.add_argument("--quick", action="store_true", help="1M votes only")
     parser.add_argument("--chunk", type=int, default=100_000)
     parser.add_argument("--kinds", default="codes/factorize,codes/arrow,check")
     parser.add_argument("--baseline-root", default="", help="older checkout for check@baseline")
@@ -155,6 +157,8 @@ def main() -> int:
         print(json.dumps(measure(args.one[0], int(args.one[1]), args.chunk)))
         return 0
     sizes = [int(float(s.rstrip("M")) * 1_000_000) for s in args.sizes.split(",")]
+    if args.quick:
+        sizes = [1_000_000]
     runs = [(kind, "") for kind in args.kinds.split(",")]
     if args.baseline_root:
         runs.append(("check", args.baseline_root))
