@@ -63,10 +63,11 @@ def test_down_weighting_the_new_cohort_brings_the_target_back(swarmed: Any) -> N
     winner = honest["winner"].astype(str).to_numpy()
     score = np.where(winner == "model_a", 1.0, np.where(winner == "model_b", 0.0, 0.5))
     clean = _fit(a, b, score, np.ones(a.size), len(models)) * 400 / np.log(10)
-    attacked = result.table.set_index("model").loc[TARGET, "rating_all"]
+    attacked = float(result.table.set_index("model").loc[TARGET, "rating_all"])
     weighted = result.down_weighted_ratings[TARGET]
     truth = clean[index[TARGET]]
-    assert abs(weighted - truth) < 0.5 * abs(attacked - truth)
+    # The swarm moved the target ~48 Elo; the down-weighted fit is back within a few.
+    assert abs(weighted - truth) < 0.15 * abs(attacked - truth)
 
 
 def test_attack_free_arenas_flag_no_model() -> None:
@@ -94,8 +95,28 @@ def test_unusable_voter_ids_are_not_compared() -> None:
     assert "voters unusable" in result.summary()
 
 
-def test_the_swarm_is_down_weighted_account_by_account(swarmed: Any) -> None:
+def test_the_excess_is_estimated_near_the_swarm_s_size_and_only_its_kind_of_vote_is_touched(
+    swarmed: Any,
+) -> None:
     result = audit_population(swarmed.battles, load_rules())
+    labels = swarmed.truth.vote_labels
+    true_votes = int((labels["label"] == "new_account_swarm").sum())
+    (excess,) = result.stats["excess"].values()
+    assert excess["direction"] == "lift"
+    assert abs(excess["votes"] - true_votes) <= max(3 * excess["se"], 0.2 * true_votes)
+    # Only the new cohort's wins of the target carry a weight below one; no vote is removed.
+    assert result.stats["down_weighted_votes"] == excess["candidates"]
+    assert result.stats["swarm_votes_estimated"] == pytest.approx(excess["votes"], abs=1e-3)
+
+
+def test_the_swarm_is_down_weighted_account_by_account(swarmed: Any) -> None:
+    from dataclasses import replace
+
+    rules = load_rules()
+    section = {**rules.sections["population"], "down_weight_mode": "posterior"}
+    result = audit_population(
+        swarmed.battles, replace(rules, sections={**rules.sections, "population": section})
+    )
     voters = swarmed.truth.voter_labels
     true_accounts = int((voters["label"] == "new_account_swarm").sum())
     estimated = result.stats["swarm_accounts_estimated"]

@@ -3,12 +3,18 @@
 The statistics are in :mod:`auditkit.voters.population`; this module turns each flagged model into
 one table-level finding (``vote_id`` None, so it can never invalidate a vote) whose evidence names
 the policy from ``rules/population.yaml``: ``report``, ``provisional`` (hold the rating as
-provisional) or ``down_weight`` (the summary carries ratings refitted with the new cohort's votes
-in that model's battles weighted by ``down_weight``). Models whose results depend on the period
+provisional) or ``down_weight`` (the rating refitted with the new cohort's excess votes down-
+weighted is the one to read). Whatever the policy, the finding, ``summary.json``
+(``population_flags``) and the report show the all-votes, established-only and down-weighted
+ratings, the estimated excess and which votes were down-weighted by how much (the new cohort's
+wins — losses, for a model pulled down — against each opponent, one weight per opponent; the vote
+ids: ``audit_population(...).vote_weights``). Models whose results depend on the period
 (:mod:`auditkit.voters.timeshift`) get a ``time_dependence`` finding at ``low``, for review.
 """
 
 from __future__ import annotations
+
+from typing import Any, ClassVar
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
 from auditkit.rulepack import RulePack
@@ -26,6 +32,45 @@ class PopulationShiftDetector(Detector):
     description = "Models whose rating depends on the votes of new, few-vote accounts."
     default = True
     order = 50
+    report_title: ClassVar[str | None] = "New accounts (population check)"
+    report_template: ClassVar[str] = """\
+{% if data.models %}
+<p>These models' ratings depend on accounts with at most {{ data.new_max_votes | fmt }} votes beyond
+what honest newcomers explain. No vote is invalidated on this evidence; the policy is
+<strong>{{ data.policy }}</strong>.</p>
+<table id="population-flags">
+<tr><th>model</th><th>status</th><th>rating, all votes</th><th>established voters only</th>
+<th>down-weighted</th><th>estimated excess votes</th><th>votes down-weighted</th></tr>
+{% for m in data.models %}
+<tr><td>{{ m.model }}</td><td>{{ m.status }}</td><td>{{ m.rating_all | fmt }}</td>
+<td>{{ m.rating_established | fmt }}</td><td>{{ m.rating_down_weighted | fmt }}</td>
+<td>{{ m.excess_votes | fmt }} ± {{ m.excess_se | fmt }} ({{ m.direction }})</td>
+<td>{{ m.down_weighted_votes | fmt }}</td></tr>
+{% endfor %}
+</table>
+<p>Down-weighted: the new cohort's votes in which the model won (lost, when it was pulled down)
+count less, one weight per opponent, so that the estimated excess is removed in expectation
+(ratings on the check's own mean-zero scale).</p>
+{% else %}
+<p>No model's rating depends on new accounts beyond chance
+({{ data.new_votes | fmt }} votes from accounts with at most {{ data.new_max_votes | fmt }}).</p>
+{% endif %}
+{% if data.time_models %}
+<p>Results that depend on the period (for review): {{ data.time_models | join(", ") }}.</p>
+{% endif %}
+"""
+    report_markdown: ClassVar[str] = """\
+{% if data.models %}
+Ratings that depend on accounts with at most {{ data.new_max_votes | fmt }} votes beyond what honest newcomers explain (no vote invalidated; policy: {{ data.policy | md }}).
+
+| model | status | rating, all votes | established only | down-weighted | estimated excess votes | votes down-weighted |
+|---|---|---|---|---|---|---|
+{% for m in data.models %}| {{ m.model | md }} | {{ m.status | md }} | {{ m.rating_all | fmt }} | {{ m.rating_established | fmt }} | {{ m.rating_down_weighted | fmt }} | {{ m.excess_votes | fmt }} ± {{ m.excess_se | fmt }} ({{ m.direction | md }}) | {{ m.down_weighted_votes | fmt }} |
+{% endfor %}{% else %}
+No model's rating depends on new accounts beyond chance ({{ data.new_votes | fmt }} votes from accounts with at most {{ data.new_max_votes | fmt }}).
+{% endif %}{% if data.time_models %}
+Results that depend on the period (for review): {% for m in data.time_models %}{{ m | md }}{% if not loop.last %}, {% endif %}{% endfor %}.
+{% endif %}"""
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:
@@ -34,6 +79,30 @@ class PopulationShiftDetector(Detector):
     @classmethod
     def rule_ids(cls, rules: RulePack) -> frozenset[str] | None:
         return frozenset({"new_account_dependence", "time_dependence"})
+
+    @classmethod
+    def summary_entries(cls, result: DetectorResult | None) -> dict[str, Any]:
+        """``population_flags``: each flagged model's ratings, status under the policy, excess."""
+        if result is None or not result.ran:
+            return {"population_flags": []}
+        return {"population_flags": _flag_rows(result)}
+
+    @classmethod
+    def report_data(cls, result: DetectorResult) -> dict[str, Any] | None:
+        if not result.ran:
+            return None
+        stats = result.summary.get("stats", {})
+        return {
+            "models": _flag_rows(result),
+            "policy": stats.get("policy", ""),
+            "new_max_votes": stats.get("new_max_votes", 0),
+            "new_votes": stats.get("new_votes", 0),
+            "time_models": sorted(
+                str(row["model"])
+                for row in result.summary.get("time_models", [])
+                if row.get("flagged")
+            ),
+        }
 
     def audit(self, battles: BattleTable, rules: RulePack) -> PopulationAudit:
         return audit_population(battles, rules)
@@ -48,8 +117,10 @@ class PopulationShiftDetector(Detector):
                 notes=result.notes,
             )
         findings = []
+        excess = result.stats.get("excess", {})
         for row in result.table[result.table["flagged"]].to_dict(orient="records"):
             model = str(row["model"])
+            weighted = result.down_weighted_ratings.get(model)
             findings.append(
                 Finding(
                     detector=self.name,
@@ -65,7 +136,12 @@ class PopulationShiftDetector(Detector):
                     evidence={
                         **{str(key): value for key, value in row.items()},
                         "policy": cfg.policy,
-                        "down_weighted_rating": result.down_weighted_ratings.get(model),
+                        "down_weighted_rating": weighted,
+                        "down_weight_change_elo": (
+                            None if weighted is None else weighted - float(row["rating_all"])
+                        ),
+                        "excess": excess.get(model),
+                        "new_max_votes": cfg.new_max_votes,
                     },
                 )
             )
@@ -98,3 +174,40 @@ class PopulationShiftDetector(Detector):
             summary=result.to_json(),
             notes=result.notes,
         )
+
+
+_STATUS = {"report": "reported", "provisional": "provisional", "down_weight": "down-weighted"}
+
+
+def _flag_rows(result: DetectorResult) -> list[dict[str, Any]]:
+    """One row per flagged model (from the detector's summary): what the report and summary show."""
+    summary = result.summary
+    policy = str(summary.get("stats", {}).get("policy", ""))
+    weighted = summary.get("down_weighted_ratings", {})
+    excess = summary.get("stats", {}).get("excess", {})
+    rows = []
+    for row in summary.get("models", []):
+        if not row.get("flagged"):
+            continue
+        model = str(row["model"])
+        est = excess.get(model, {})
+        down = weighted.get(model)
+        rows.append(
+            {
+                "model": model,
+                "status": _STATUS.get(policy, policy),
+                "rating_all": float(row["rating_all"]),
+                "rating_established": float(row["rating_established"]),
+                "rating_down_weighted": None if down is None else float(down),
+                "down_weight_change_elo": (
+                    None if down is None else float(down) - float(row["rating_all"])
+                ),
+                "direction": est.get("direction", "lift" if float(row["z"]) > 0 else "sink"),
+                "excess_votes": est.get("votes"),
+                "excess_se": est.get("se"),
+                "down_weighted_votes": sum(int(o["votes"]) for o in est.get("by_opponent", [])),
+                "p_value": float(row["p_value"]),
+                "q_value": float(row["q_value"]),
+            }
+        )
+    return rows

@@ -1148,7 +1148,7 @@ def _truth(
 
 def _cover_votes(attack: Attack) -> int:
     """Honest-looking votes an adaptive attack casts besides its ``n_votes`` rigged ones."""
-    if isinstance(attack, CamouflageStuffing):
+    if isinstance(attack, CamouflageStuffing | NewAccountSwarm):
         return round(attack.n_votes * attack.cover_ratio)
     if isinstance(attack, IdentityProbeStuffing):
         return round(attack.n_votes * attack.probe_cover)
@@ -1266,6 +1266,65 @@ def _heterogeneous_honest(
     }
 
 
+def _new_account_swarm(
+    rng: np.random.Generator,
+    attack: NewAccountSwarm,
+    attack_id: str,
+    target: int,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    outcome: tuple[np.ndarray, float, float],
+    period: tuple[float, float],
+    voters: _Voters,
+    rows: _Rows,
+) -> None:
+    """New accounts of 1..``max_votes_per_account`` votes each (see :class:`NewAccountSwarm`).
+
+    Rigged votes (in the target's battles, for it or, with ``direction="sink"``, against it)
+    carry the attack's kind; cover votes (battles without the target, judged like an average
+    person) carry ``<kind>_cover`` and are dealt at random among the same accounts.
+    """
+    if attack.direction not in ("lift", "sink"):
+        raise ValueError(f"{attack.kind}: direction must be 'lift' or 'sink'")
+    pair_i, pair_j, pair_p = pairs
+    start, end = period
+    has_target = (pair_i == target) | (pair_j == target)
+    n_cover = _cover_votes(attack)
+    total = attack.n_votes + n_cover
+    cap = max(1, int(attack.max_votes_per_account))
+    sizes: list[int] = []
+    while sum(sizes) < total:
+        sizes.append(int(rng.integers(1, cap + 1)))
+    sizes[-1] -= sum(sizes) - total
+    counts = np.asarray([x for x in sizes if x > 0], dtype=np.int64)
+    first = voters.add(counts.size, attack.kind, attack_id, "new_account")
+    a, b = _draw_pairs(rng, pair_i, pair_j, np.where(has_target, pair_p, 0.0), attack.n_votes)
+    lift = attack.direction == "lift"
+    winner = np.where((a == target) == lift, A_WINS, B_WINS)
+    is_rigged = np.ones(attack.n_votes, dtype=bool)
+    if n_cover:
+        strengths, tie_c, bothbad_share = outcome
+        ca, cb = _draw_pairs(rng, pair_i, pair_j, np.where(has_target, 0.0, pair_p), n_cover)
+        probs = tie_probabilities(strengths[ca], strengths[cb], tie_c)
+        cover_winner = _sample_outcomes(rng, probs, np.zeros(n_cover), bothbad_share)
+        shuffle = rng.permutation(total)
+        a = np.concatenate([a, ca])[shuffle]
+        b = np.concatenate([b, cb])[shuffle]
+        winner = np.concatenate([winner, cover_winner])[shuffle]
+        is_rigged = np.r_[is_rigged, np.zeros(n_cover, dtype=bool)][shuffle]
+    if attack.bursts > 0:
+        length = max(attack.burst_days, 0.1) * _DAY
+        windows = _windows(rng, attack.bursts, length, start, end)
+        times = _session_times(rng, counts, HUMAN, start, end, windows, length)
+    else:
+        times = _session_times(rng, counts, HUMAN, start, end)
+    owner = np.repeat(np.arange(counts.size), counts)
+    for mask, label in ((is_rigged, attack.kind), (~is_rigged, f"{attack.kind}_cover")):
+        if mask.any():
+            rows.add(
+                a[mask], b[mask], winner[mask], first + owner[mask], times[mask], label, attack_id
+            )
+
+
 def _adaptive_attack(
     rng: np.random.Generator,
     attack: CamouflageStuffing | IdentityProbeStuffing | NewAccountSwarm,
@@ -1291,18 +1350,8 @@ def _adaptive_attack(
     has_target = (pair_i == target) | (pair_j == target)
     record["models"] = [attack.target]
     if isinstance(attack, NewAccountSwarm):
-        cap = max(1, int(attack.max_votes_per_account))
-        sizes: list[int] = []
-        while sum(sizes) < attack.n_votes:
-            sizes.append(int(rng.integers(1, cap + 1)))
-        sizes[-1] -= sum(sizes) - attack.n_votes
-        counts = np.asarray([x for x in sizes if x > 0], dtype=np.int64)
-        first = voters.add(counts.size, attack.kind, attack_id, "new_account")
-        a, b = _draw_pairs(rng, pair_i, pair_j, np.where(has_target, pair_p, 0.0), attack.n_votes)
-        winner = np.where(a == target, A_WINS, B_WINS)
-        times = _session_times(rng, counts, HUMAN, start, end)
-        owner = np.repeat(np.arange(counts.size), counts)
-        rows.add(a, b, winner, first + owner, times, attack.kind, attack_id)
+        outcome = (strengths, tie_c, bothbad_share)
+        _new_account_swarm(rng, attack, attack_id, target, pairs, outcome, period, voters, rows)
         return
     k = attack.n_voters
     n_rigged = attack.n_votes

@@ -199,13 +199,24 @@ class CamouflageStuffing(Attack):
 class NewAccountSwarm(Attack):
     """Many brand-new accounts that each cast 1-4 votes, all for ``target``, spread over weeks.
 
-    No single account carries evidence; only the population of new accounts does.
+    No single account carries evidence; only the population of new accounts does. Variants an
+    attacker who has read the population check's docstring would try: ``direction="sink"`` votes
+    against ``target`` (pull a rival down) instead of for it; ``cover_ratio`` honest-looking votes
+    (judged like an average person, on battles without ``target``) per rigged vote are dealt to
+    the same accounts (labelled ``new_account_swarm_cover``), so no account is all wins;
+    ``max_votes_per_account=1`` with a small ``n_votes`` spreads the swarm thin; ``bursts`` > 0
+    brings the accounts in that many bursts of ``burst_days`` days (0: over the whole period, like
+    honest newcomers).
     """
 
     kind: ClassVar[str] = "new_account_swarm"
     target: str
     n_votes: int
     max_votes_per_account: int = 4
+    direction: str = "lift"
+    cover_ratio: float = 0.0
+    bursts: int = 0
+    burst_days: float = 2.0
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def audit_voters(
         notes.append(
             f"{int(voter_na.sum()):,} rows have no voter id: the voter audit cannot audit them"
         )
-    ctx = _Context.build(frame, in_scope & ~voter_na, cfg, block_votes)
+    ctx = _Context.build(battles, in_scope & ~voter_na, cfg, block_votes)
     if ctx is None:
         return _empty(tuple(notes), {"rows": n_rows, "rows_unaudited": n_rows}, usable=True)
     probe_votes, probe_repeat_min = probing_votes(frame, ctx.position, rules)
@@ -302,10 +302,11 @@ class _Context:
 
     @classmethod
     def build(
-        cls, frame: pd.DataFrame, candidate: NDArray[np.bool_], cfg: VoterConfig, block_votes: int
+        cls, battles: BattleTable, candidate: NDArray[np.bool_], cfg: VoterConfig, block_votes: int
     ) -> _Context | None:
         from auditkit.stats.bradley_terry import fit_bt_pairs
 
+        frame = battles.frame
         # Integer codes only, and every temporary freed as soon as it is used: at 10M votes each
         # int64 array is 80 MB.
         cand = np.flatnonzero(candidate)
@@ -331,7 +332,8 @@ class _Context:
             return None
         a_all, b_all, winner_code = a_all[ok], b_all[ok], winner_code[ok]
         del ok
-        voter_all, voter_names = _sorted_codes(frame["voter"], rows_kept)
+        # The table's shared voter codes (the loader computed them), renumbered in sorted order.
+        voter_all, voter_names = battles.codes.sorted_voters(rows_kept)
         t_all = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)[rows_kept]
         order = np.lexsort((np.where(np.isfinite(t_all), t_all, np.inf), voter_all))
         order = _break_ties_by_vote_id(order, voter_all, t_all, frame["vote_id"], rows_kept)

@@ -18,15 +18,20 @@ different tastes explain. This module measures that signature:
    between the all-votes fit and the established-only fit (the effect-size floor: a shift smaller
    than that does not change what a leaderboard says).
 
-Down-weighting (``down_weight_mode``): ``cohort`` weighs every new-cohort vote in a flagged model's
-battles by ``down_weight``; but honest newcomers judge models a little differently from
-established voters, and dropping their votes moves the rating to the established voters' view,
-not the honest one. ``posterior`` (default) weighs each new *account* by the posterior chance that
-it is honest under a two-type mixture (:func:`swarm_posterior`): an honest newcomer meets the
-flagged model in a share ``s`` of battles and sees it win with the established fit's probability;
-a swarm account casts votes only in the model's battles, always for it. Accounts whose votes are
-not all wins of the model in its battles keep weight one; an account of ``k`` such votes has a
-likelihood ratio of about ``1 / (s p)^k`` and the swarm's share is fitted by EM.
+Down-weighting (``down_weight_mode``): honest newcomers judge models a little differently from
+established voters, so dropping the new cohort's votes (``cohort``: every new-cohort vote in a
+flagged model's battles weighs ``down_weight``) moves the rating to the established voters' view,
+not the honest one. ``excess`` (default) removes only what honest newcomers would not have cast:
+:func:`auditkit.stats.cohort_excess.excess_votes` estimates the number ``S`` of excess wins (losses,
+for a model pulled down) of the model among the new cohort's votes from two independent traces —
+its outcomes against the established fit, and its share of the cohort's battles against the
+arena's — each against the honest newcomers' spread measured on the unflagged models, combined by
+inverse variance; the excess against each opponent follows the arena's pairing, so the new
+cohort's wins of the model against opponent ``o`` weigh ``1 - S pi_o / wins_o``. No account is
+singled out (one-vote accounts cannot be told apart); in expectation the honest newcomers' votes
+are what remains. ``posterior`` weighs each new *account* by the posterior chance that it is
+honest under a two-type mixture (:func:`swarm_posterior`: a swarm account votes only in the model's
+battles, always for it); it removes honest all-wins accounts with the swarm and over-corrects.
 
 Null hypothesis (per model): new accounts' votes on m follow the established voters' model up to
 the overdispersion every model shows. The same audit asks the question over time too
@@ -38,7 +43,7 @@ flagged models' battles (``down_weighted_ratings``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -52,6 +57,7 @@ from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable, models_in
 from auditkit.stats.bradley_terry import fit_bt_pairs
+from auditkit.stats.cohort_excess import excess_votes
 from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.voters.timeshift import time_shift_test
 
@@ -65,7 +71,7 @@ __all__ = [
 ]
 
 POLICIES = ("report", "provisional", "down_weight")
-DOWN_WEIGHT_MODES = ("posterior", "cohort")
+DOWN_WEIGHT_MODES = ("excess", "posterior", "cohort")
 _ELO = 400.0 / np.log(10.0)
 _MEDIAN_CHI2_1 = 0.454936
 # Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
@@ -84,7 +90,7 @@ class PopulationConfig:
     policy: str = "provisional"
     down_weight: float = 0.0
     severity: str = "medium"
-    down_weight_mode: str = "posterior"
+    down_weight_mode: str = "excess"
     time_bins: int = 4
     time_min_shift_elo: float = 15.0
     time_min_battles: int = 50
@@ -102,7 +108,7 @@ class PopulationConfig:
             raise RuleError("key 'fdr' must be in (0, 1)", path=where)
         if not 0.0 <= weight <= 1.0:
             raise RuleError("key 'down_weight' must be in [0, 1]", path=where)
-        mode = str(require(section, "down_weight_mode", str, where=where, default="posterior"))
+        mode = str(require(section, "down_weight_mode", str, where=where, default="excess"))
         if mode not in DOWN_WEIGHT_MODES:
             raise RuleError(
                 f"key 'down_weight_mode' must be one of {', '.join(DOWN_WEIGHT_MODES)}", path=where
@@ -140,6 +146,8 @@ class PopulationAudit:
     down_weighted_ratings: dict[str, float] = field(default_factory=dict)
     # Per model: does its result depend on the period? (auditkit.voters.timeshift; report only)
     time_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Every vote with a weight below one in the down-weighted refit (vote id, models, weight).
+    vote_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def time_flagged_models(self) -> list[str]:
@@ -179,13 +187,15 @@ def _fit(
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     score: NDArray[np.float64],
-    w: NDArray[np.float64],
+    w: NDArray[np.float64] | None,
     k: int,
 ) -> NDArray[np.float64]:
-    """BT strengths (natural log, mean zero) from weighted votes, aggregated per ordered pair."""
+    """BT strengths (natural log, mean zero) from weighted votes (``None``: weight one),
+    aggregated per ordered pair."""
     key = a * k + b
-    n = np.bincount(key, weights=w, minlength=k * k)
-    s = np.bincount(key, weights=w * score, minlength=k * k)
+    n = np.asarray(np.bincount(key, weights=w, minlength=k * k), dtype=np.float64)
+    s = np.bincount(key, weights=score if w is None else w * score, minlength=k * k)
+    del key
     present = np.flatnonzero(n > 0)
     theta = fit_bt_pairs(present // k, present % k, s[present], n[present], k, l2=1e-4)
     return np.asarray(theta, dtype=np.float64)
@@ -337,16 +347,19 @@ def _down_weights(
     cfg: PopulationConfig,
     flagged: NDArray[np.bool_],
     new: NDArray[np.bool_],
-    voter_codes: NDArray[np.int64],
+    voter_codes: NDArray[np.int32],
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     score: NDArray[np.float64],
     theta_est: NDArray[np.float64],
+    lifted: NDArray[np.bool_],
 ) -> tuple[NDArray[np.float64], dict[str, Any]]:
     """Each vote's weight in the down-weighted refit, per ``down_weight_mode``; and its stats."""
     if cfg.down_weight_mode == "cohort":
         touched = new & (flagged[a] | flagged[b])
         return np.where(touched, cfg.down_weight, 1.0), {"down_weighted_votes": int(touched.sum())}
+    if cfg.down_weight_mode == "excess":
+        return _excess_weights(flagged, new, a, b, score, theta_est, lifted)
     k = flagged.size
     w = np.ones(a.size)
     rows = np.flatnonzero(new)
@@ -375,6 +388,70 @@ def _down_weights(
     }
 
 
+def _excess_weights(
+    flagged: NDArray[np.bool_],
+    new: NDArray[np.bool_],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    theta_est: NDArray[np.float64],
+    lifted: NDArray[np.bool_],
+) -> tuple[NDArray[np.float64], dict[str, Any]]:
+    """Weights removing, per flagged model, its estimated excess of new-cohort votes.
+
+    :func:`auditkit.stats.cohort_excess.excess_votes` estimates how many of the new cohort's
+    wins (losses, when the cohort pulls the model down) of model m no honest newcomer would have
+    cast; each such new-cohort vote then weighs ``1 - excess / candidates``, so the refit keeps
+    in expectation the honest newcomers' share of them. Which account cast which vote is not
+    guessed: one-vote accounts are indistinguishable, and no vote is singled out.
+    """
+    w = np.ones(a.size)
+    na, nb, ns = a[new], b[new], score[new]
+    reference = ~flagged
+    est_a, est_b = a[~new], b[~new]
+    per_model: dict[int, Any] = {}
+    total = 0.0
+    for model in np.flatnonzero(flagged).tolist():
+        in_m = (na == model) | (nb == model)
+        mine = np.where(na == model, ns, 1.0 - ns)
+        lift = bool(lifted[model])
+        est = excess_votes(na, nb, ns, theta_est, model, reference, est_a, est_b, lift=lift)
+        kind = in_m & (mine == (1.0 if lift else 0.0))
+        # The swarm is served battles like everyone: its excess against each opponent follows the
+        # arena's pairing (the established cohort's share of m's battles against that opponent).
+        k = flagged.size
+        opponent = np.where(na == model, nb, na)
+        est_opp = np.where(est_a == model, est_b, est_a)[(est_a == model) | (est_b == model)]
+        pairing = np.bincount(est_opp, minlength=k) / max(est_opp.size, 1)
+        votes_per_opponent = np.bincount(opponent[kind], minlength=k).astype(np.float64)
+        weight = 1.0 - np.divide(
+            est.votes * pairing,
+            votes_per_opponent,
+            out=np.zeros(k),
+            where=votes_per_opponent > 0,
+        )
+        weight = np.clip(weight, 0.0, 1.0)
+        rows = np.flatnonzero(new)[kind]
+        w[rows] = np.minimum(w[rows], weight[opponent[kind]])
+        total += est.votes
+        served = np.flatnonzero(votes_per_opponent > 0)
+        per_model[int(model)] = {
+            "direction": "lift" if lift else "sink",
+            **asdict(est),
+            # Which votes, and how much each counts: the new cohort's votes where the model won
+            # (lift) or lost (sink) against this opponent all weigh this much in the refit.
+            "by_opponent": [
+                (int(o), int(votes_per_opponent[o]), round(float(weight[o]), 6))
+                for o in served.tolist()
+            ],
+        }
+    return w, {
+        "down_weighted_votes": int((w < 1.0).sum()),
+        "swarm_votes_estimated": round(total, 3),
+        "excess": per_model,
+    }
+
+
 def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     """Compare every model's results among new accounts with established voters' (module doc)."""
     cfg = PopulationConfig.from_rules(rules)
@@ -386,11 +463,14 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     frame = battles.frame
     # Integer codes over whole columns, then the usable rows by position: no copy of the table
     # and no Python object per row (10M votes were a 1.3 GiB copy and a dict lookup per name).
+    # The voter codes are the table's shared ones (int32, -1 where missing; the loader computed
+    # them already), so no second hash table of 10M voter ids is built here.
+    voter_all = battles.codes.voter
     all_models = models_in(frame)
     a_all = row_positions(frame["model_a"], all_models)
     b_all = row_positions(frame["model_b"], all_models)
-    winner_codes = np.asarray(frame["winner"].cat.codes, dtype=np.int64)
-    ok = frame["voter"].notna().to_numpy() & (a_all >= 0) & (b_all >= 0) & (a_all != b_all)
+    winner_codes = np.asarray(frame["winner"].cat.codes)  # int8
+    ok = (voter_all >= 0) & (a_all >= 0) & (b_all >= 0) & (a_all != b_all)
     ok &= winner_codes >= 0
     rows = np.flatnonzero(ok)
     del ok
@@ -407,7 +487,8 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     del a_all, b_all
     score = _SCORE_OF_WINNER[winner_codes[rows]]
     del winner_codes
-    voter_codes = np.asarray(pd.factorize(frame["voter"])[0], dtype=np.int64)[rows]
+    voter_codes = voter_all[rows]
+    del voter_all
     per_voter = np.bincount(voter_codes)
     new = per_voter[voter_codes] <= cfg.new_max_votes
     per_voter = per_voter[per_voter > 0]  # voters with usable votes only
@@ -421,13 +502,13 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     if new.sum() == 0 or (~new).sum() == 0:
         note = "one cohort is empty: nothing to compare"
         return PopulationAudit(False, pd.DataFrame(), stats=stats_out, notes=(note,))
-    ones = np.ones(a.size)
-    theta_all = _fit(a, b, score, ones, k)
+    theta_all = _fit(a, b, score, None, k)
+    tstamp = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)
     over_time = time_shift_test(
         a,
         b,
         score,
-        frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan),
+        tstamp if rows.size == tstamp.size else tstamp[rows],
         theta_all,
         models,
         n_bins=cfg.time_bins,
@@ -437,7 +518,11 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     )
     stats_out["time_phi"] = over_time.phi
     stats_out["time_flagged_models"] = len(over_time.flagged_models)
-    theta_est = _fit(a[~new], b[~new], score[~new], ones[~new], k)
+    # Each usable vote's row in the frame, kept only when some rows were left out.
+    positions = None if rows.size == len(frame) else rows
+    del tstamp, rows
+    # The established cohort's fit: the new cohort weighs zero (no copy of the votes).
+    theta_est = _fit(a, b, score, (~new).astype(np.float64), k)
     z, p, h, phi = cohort_shift_test(a[new], b[new], score[new], theta_est, k)
     enough = h >= cfg.min_new_battles
     reject, q = benjamini_hochberg(np.where(enough, p, 1.0), cfg.fdr)
@@ -458,13 +543,35 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     )
     stats_out.update({"phi": phi, "flagged_models": int(flagged.sum())})
     weighted: dict[str, float] = {}
+    vote_weights = pd.DataFrame(columns=["vote_id", "model_a", "model_b", "weight"])
     if flagged.any():
         w, weight_stats = _down_weights(
-            cfg, flagged, new, voter_codes.astype(np.int64), a, b, score, theta_est
+            cfg, flagged, new, voter_codes, a, b, score, theta_est, z > 0
         )
+        for entry in weight_stats.get("excess", {}).values():
+            entry["by_opponent"] = [
+                {"opponent": models[o], "votes": n, "weight": x} for o, n, x in entry["by_opponent"]
+            ]
+        if "excess" in weight_stats:
+            weight_stats["excess"] = {models[i]: e for i, e in weight_stats["excess"].items()}
         theta_w = _fit(a, b, score, w, k)
         weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
         stats_out.update(weight_stats)
+        touched = np.flatnonzero(w < 1.0)
+        at = touched if positions is None else positions[touched]
+        vote_weights = pd.DataFrame(
+            {
+                "vote_id": frame["vote_id"].iloc[at].astype(str).to_numpy(),
+                "model_a": np.asarray(models, dtype=object)[a[touched]],
+                "model_b": np.asarray(models, dtype=object)[b[touched]],
+                "weight": w[touched],
+            }
+        )
     return PopulationAudit(
-        True, table, stats=stats_out, down_weighted_ratings=weighted, time_table=over_time.table
+        True,
+        table,
+        stats=stats_out,
+        down_weighted_ratings=weighted,
+        time_table=over_time.table,
+        vote_weights=vote_weights,
     )

@@ -52,6 +52,40 @@ class TimeShift:
         return sorted(self.table.loc[self.table["flagged"], "model"].astype(str))
 
 
+def _period_sums(
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    period: NDArray[np.int64],
+    theta: NDArray[np.float64],
+    k: int,
+    n_bins: int,
+    block: int = 1 << 20,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """Per (model, period): summed score residual, its variance and the battles, block by block.
+
+    Blocks of ``block`` votes keep the temporaries (probabilities, residuals, cell codes) a few
+    megabytes whatever the log's size; the sums are added in vote order, as one pass would.
+    """
+    size = k * n_bins
+    s = np.zeros(size)
+    v = np.zeros(size)
+    h = np.zeros(size, dtype=np.int64)
+    for lo in range(0, a.size, block):
+        ba, bb = a[lo : lo + block], b[lo : lo + block]
+        p_a = special.expit(theta[ba] - theta[bb])
+        resid, var = score[lo : lo + block] - p_a, p_a * (1.0 - p_a)
+        cell_a = ba * n_bins + period[lo : lo + block]
+        cell_b = bb * n_bins + period[lo : lo + block]
+        s += np.bincount(cell_a, weights=resid, minlength=size)
+        s -= np.bincount(cell_b, weights=resid, minlength=size)
+        v += np.bincount(cell_a, weights=var, minlength=size)
+        v += np.bincount(cell_b, weights=var, minlength=size)
+        h += np.bincount(cell_a, minlength=size)
+        h += np.bincount(cell_b, minlength=size)
+    return s.reshape(k, n_bins), v.reshape(k, n_bins), h.reshape(k, n_bins)
+
+
 def time_shift_test(
     a: NDArray[np.int64],
     b: NDArray[np.int64],
@@ -75,25 +109,17 @@ def time_shift_test(
     empty = TimeShift(pd.DataFrame(), 1.0, n_bins)
     if n_bins < 2 or timed.sum() < n_bins or k < 3:
         return empty
-    a, b, score, t = a[timed], b[timed], score[timed], tstamp[timed]
-    # Periods of equal vote counts (ties in time go to the same period).
-    rank = pd.Series(t).rank(method="min").to_numpy()
-    period = np.minimum(((rank - 1) * n_bins / t.size).astype(np.int64), n_bins - 1)
-    p_a = special.expit(theta[a] - theta[b])
-    resid, var = score - p_a, p_a * (1.0 - p_a)
-    cell_a, cell_b = a * n_bins + period, b * n_bins + period
-    size = k * n_bins
-    s = (
-        np.bincount(cell_a, weights=resid, minlength=size)
-        - np.bincount(cell_b, weights=resid, minlength=size)
-    ).reshape(k, n_bins)
-    v = (
-        np.bincount(cell_a, weights=var, minlength=size)
-        + np.bincount(cell_b, weights=var, minlength=size)
-    ).reshape(k, n_bins)
-    h = (np.bincount(cell_a, minlength=size) + np.bincount(cell_b, minlength=size)).reshape(
-        k, n_bins
-    )
+    if not timed.all():
+        a, b, score, tstamp = a[timed], b[timed], score[timed], tstamp[timed]
+    del timed
+    # Periods of equal vote counts (ties in time go to the same period): a vote's period is
+    # floor(min-rank * n_bins / n), the min-rank found by one sort.
+    period = np.searchsorted(np.sort(tstamp), tstamp, side="left")
+    period *= n_bins
+    period //= tstamp.size
+    np.minimum(period, n_bins - 1, out=period)
+    s, v, h = _period_sums(a, b, score, period, theta, k, n_bins)
+    del period
     z = np.divide(s, np.sqrt(v), out=np.zeros_like(s), where=v > 0)
     q = np.sum(z**2, axis=1)
     tested = h.min(axis=1) >= min_battles

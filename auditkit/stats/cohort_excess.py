@@ -1,0 +1,154 @@
+"""How many of a cohort's votes on one model are beyond what honest voters would cast?
+
+A swarm of new accounts leaves two traces in the new cohort's votes on its model ``m``, and the
+two are independent of each other:
+
+- **outcomes**: ``m`` scores more (lift) or less (sink) in its new-cohort battles than the
+  established voters' Bradley-Terry fit predicts; every swarm vote is a win (a loss) of ``m``;
+- **counts**: ``m`` is in more of the new cohort's battles than the arena's sampling puts it in
+  (its share among the established voters' battles): a swarm casts votes only where ``m`` is.
+
+Each gives a method-of-moments estimate of the swarm's size ``S`` (votes). Honest newcomers are
+not established voters: as a cohort they judge every model a little differently (other topics,
+other tastes) and may meet models in a slightly different mix. How much, is estimated from the
+other models (the *reference* models, not flagged), on battles where no flagged model sits, so the
+swarm does not enter its own yardstick:
+
+- outcome offset per battle ``r_j = (W_j - E_j) / n_j`` (score minus its expectation, per battle):
+  ``r_j = delta_j + noise``, the cohort's honest taste offset ``delta_j ~ (0, tau^2)``;
+  ``tau^2`` is the reference models' variance of ``r_j`` beyond the binomial (DerSimonian-Laird);
+- count residual ``(n_j - s_j N) / sqrt(N s_j (1 - s_j))``: over-dispersed by ``phi`` (Efron's
+  empirical null: median of the squared residuals over the median of χ²₁, at least 1).
+
+Null hypothesis (``S = 0``): the cohort's votes on ``m`` are honest newcomers' — their outcome
+offset is a draw from the reference models' spread around zero and their share of ``m``'s battles
+is the arena's, up to the reference models' over-dispersion. Under that null each estimate is
+centred on zero with the variance given; the two are combined by inverse variance (the taste
+spread ``tau^2`` counts in the outcome estimate's variance, so an honest cohort's liking for ``m``
+is shrunk toward none). The result is clipped to ``[0, votes of the swarm's kind]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+__all__ = ["ExcessEstimate", "excess_votes"]
+
+_MEDIAN_CHI2_1 = 0.454936
+
+
+@dataclass(frozen=True)
+class ExcessEstimate:
+    """The swarm's estimated size in votes, its standard error and the two estimates it combines."""
+
+    votes: float
+    se: float
+    by_outcome: float
+    by_outcome_se: float
+    by_count: float
+    by_count_se: float
+    taste_sd: float  # tau: the honest cohort's per-battle outcome offset spread
+    count_phi: float
+    candidates: int  # votes of the swarm's kind (wins of m for a lift, losses for a sink)
+
+
+def _side_sums(
+    a: NDArray[np.int64], b: NDArray[np.int64], values: NDArray[np.float64], k: int
+) -> NDArray[np.float64]:
+    return np.asarray(
+        np.bincount(a, weights=values, minlength=k) + np.bincount(b, weights=values, minlength=k),
+        dtype=np.float64,
+    )
+
+
+def excess_votes(
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    theta: NDArray[np.float64],
+    model: int,
+    reference: NDArray[np.bool_],
+    other_a: NDArray[np.int64],
+    other_b: NDArray[np.int64],
+    *,
+    lift: bool = True,
+) -> ExcessEstimate:
+    """The cohort's excess votes for (``lift``) or against ``model`` (module docstring).
+
+    ``a, b, score``: the cohort's votes (model codes, A's score with ties as half); ``theta``:
+    strengths (natural log) fitted on the other cohort, whose battles are ``other_a, other_b``
+    (they give the arena's share of battles per model); ``reference``: models not flagged (their
+    battles calibrate the honest spread).
+    """
+    k = theta.size
+    n_all = a.size
+    share = _side_sums(other_a, other_b, np.ones(other_a.size), k) / max(other_a.size, 1)
+    other_clean = reference[other_a] & reference[other_b]
+    share_clean = _side_sums(
+        other_a[other_clean], other_b[other_clean], np.ones(int(other_clean.sum())), k
+    ) / max(int(other_clean.sum()), 1)
+    p_a = special.expit(theta[a] - theta[b])
+    # Outcome side: m's score, expectation and binomial variance in its battles.
+    in_m = (a == model) | (b == model)
+    mine = np.where(a == model, score, 1.0 - score)[in_m]
+    expect = np.where(a == model, p_a, 1.0 - p_a)[in_m]
+    n_m = float(in_m.sum())
+    candidates = int(np.sum(mine == (1.0 if lift else 0.0)))
+    # Reference calibration on battles without any flagged model.
+    clean = reference[a] & reference[b]
+    ca, cb = a[clean], b[clean]
+    resid = score[clean] - p_a[clean]
+    r_sum = np.bincount(ca, weights=resid, minlength=k) - np.bincount(
+        cb, weights=resid, minlength=k
+    )
+    pv = p_a[clean] * (1.0 - p_a[clean])
+    v_sum = _side_sums(ca, cb, pv, k)
+    n_ref = _side_sums(ca, cb, np.ones(ca.size), k)
+    usable = reference & (n_ref >= 30)
+    tau2 = 0.0
+    if usable.sum() >= 3:
+        r = r_sum[usable] / n_ref[usable]
+        noise = v_sum[usable] / n_ref[usable] ** 2
+        weight = 1.0 / noise
+        centre = float(np.sum(weight * r) / np.sum(weight))
+        q = float(np.sum(weight * (r - centre) ** 2))
+        c = float(np.sum(weight) - np.sum(weight**2) / np.sum(weight))
+        tau2 = max(0.0, (q - (usable.sum() - 1)) / c) if c > 0 else 0.0
+    # Outcome estimate: W - E = sum over swarm votes of (1 - p) (lift) or -p (sink).
+    gap = float(np.sum(mine - expect))
+    p_bar = float(np.mean(expect)) if n_m else 0.5
+    per_vote = (1.0 - p_bar) if lift else p_bar
+    sign = 1.0 if lift else -1.0
+    by_outcome = sign * gap / max(per_vote, 1e-6)
+    var_outcome = (float(np.sum(expect * (1.0 - expect))) + n_m**2 * tau2) / max(
+        per_vote, 1e-6
+    ) ** 2
+    # Count estimate: the cohort's share of m's battles against the arena's (share[model]).
+    s_m = float(share[model])
+    by_count = (n_m - s_m * n_all) / max(1.0 - s_m, 1e-6)
+    n_clean = float(clean.sum())
+    phi = 1.0
+    if usable.sum() >= 3 and n_clean > 0:
+        expected = share_clean[usable] * n_clean
+        spread = expected * (1.0 - share_clean[usable])
+        z2 = (n_ref[usable] - expected) ** 2 / np.maximum(spread, 1e-9)
+        phi = max(1.0, float(np.median(z2)) / _MEDIAN_CHI2_1)
+    var_count = phi * n_all * s_m * (1.0 - s_m) / max(1.0 - s_m, 1e-6) ** 2
+    precision = 1.0 / max(var_outcome, 1e-9) + 1.0 / max(var_count, 1e-9)
+    combined = (by_outcome / max(var_outcome, 1e-9) + by_count / max(var_count, 1e-9)) / precision
+    votes = float(np.clip(combined, 0.0, candidates))
+    return ExcessEstimate(
+        votes=votes,
+        se=float(np.sqrt(1.0 / precision)),
+        by_outcome=by_outcome,
+        by_outcome_se=float(np.sqrt(var_outcome)),
+        by_count=by_count,
+        by_count_se=float(np.sqrt(var_count)),
+        taste_sd=float(np.sqrt(tau2)),
+        count_phi=phi,
+        candidates=candidates,
+    )
