@@ -548,25 +548,10 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         w, weight_stats = _down_weights(
             cfg, flagged, new, voter_codes, a, b, score, theta_est, z > 0
         )
-        for entry in weight_stats.get("excess", {}).values():
-            entry["by_opponent"] = [
-                {"opponent": models[o], "votes": n, "weight": x} for o, n, x in entry["by_opponent"]
-            ]
-        if "excess" in weight_stats:
-            weight_stats["excess"] = {models[i]: e for i, e in weight_stats["excess"].items()}
+        stats_out.update(_named_weight_stats(weight_stats, models))
         theta_w = _fit(a, b, score, w, k)
         weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
-        stats_out.update(weight_stats)
-        touched = np.flatnonzero(w < 1.0)
-        at = touched if positions is None else positions[touched]
-        vote_weights = pd.DataFrame(
-            {
-                "vote_id": frame["vote_id"].iloc[at].astype(str).to_numpy(),
-                "model_a": np.asarray(models, dtype=object)[a[touched]],
-                "model_b": np.asarray(models, dtype=object)[b[touched]],
-                "weight": w[touched],
-            }
-        )
+        vote_weights = _vote_weights(frame, w, a, b, models, positions)
     return PopulationAudit(
         True,
         table,
@@ -574,4 +559,36 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         down_weighted_ratings=weighted,
         time_table=over_time.table,
         vote_weights=vote_weights,
+    )
+
+
+def _named_weight_stats(weight_stats: dict[str, Any], models: list[str]) -> dict[str, Any]:
+    """The down-weighting stats with model names for model codes (summary and report read them)."""
+    for entry in weight_stats.get("excess", {}).values():
+        entry["by_opponent"] = [
+            {"opponent": models[o], "votes": n, "weight": x} for o, n, x in entry["by_opponent"]
+        ]
+    if "excess" in weight_stats:
+        weight_stats["excess"] = {models[i]: e for i, e in weight_stats["excess"].items()}
+    return weight_stats
+
+
+def _vote_weights(
+    frame: pd.DataFrame,
+    w: NDArray[np.float64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    models: list[str],
+    positions: NDArray[np.int64] | None,
+) -> pd.DataFrame:
+    """Every down-weighted vote by id, with its models and weight (traceable to the votes)."""
+    touched = np.flatnonzero(w < 1.0)
+    at = touched if positions is None else positions[touched]
+    return pd.DataFrame(
+        {
+            "vote_id": frame["vote_id"].iloc[at].astype(str).to_numpy(),
+            "model_a": np.asarray(models, dtype=object)[a[touched]],
+            "model_b": np.asarray(models, dtype=object)[b[touched]],
+            "weight": w[touched],
+        }
     )
