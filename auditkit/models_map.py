@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from auditkit.errors import RuleError
-from auditkit.rulepack import require
+from auditkit.rulepack import compiled_once, require
 
 if TYPE_CHECKING:
     from auditkit.rulepack import RulePack
@@ -140,6 +140,11 @@ class ModelMap:
 
 
 def load_model_map(rules: RulePack) -> ModelMap:
-    """The model map of a rule pack (section ``models``); an empty map if the pack has none."""
+    """The model map of a rule pack (section ``models``); an empty map if the pack has none.
+    Compiled once per pack object (every streamed chunk asks for it)."""
+    return compiled_once(rules, "models", _compile_model_map)
+
+
+def _compile_model_map(rules: RulePack) -> ModelMap:
     section = rules.section("models", default={"patterns": []})
     return ModelMap.from_mapping(section, rules.where("models"))

@@ -17,16 +17,24 @@ path and bytes, so a report or ledger row that cites it pins the exact rules it 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from auditkit.errors import RuleError
 
-__all__ = ["RULE_SUFFIXES", "RulePack", "default_rules_dir", "parse_rule_file", "require"]
+__all__ = [
+    "RULE_SUFFIXES",
+    "RulePack",
+    "compiled_once",
+    "default_rules_dir",
+    "parse_rule_file",
+    "require",
+]
 
 RULE_SUFFIXES = (".yaml", ".yml", ".toml")
 
@@ -131,3 +139,21 @@ def require(
 
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
+
+
+_T = TypeVar("_T")
+_COMPILED: dict[tuple[int, str], tuple[weakref.ref[RulePack], Any]] = {}
+
+
+def compiled_once(rules: RulePack, what: str, build: Callable[[RulePack], _T]) -> _T:
+    """``build(rules)``, computed once per rule-pack object and kind (``what``) and kept for as
+    long as the pack lives. Why: a streamed audit asks for the same compiled rules (identity
+    lexicon, model map) in every chunk; compiling them again each time cost milliseconds a chunk.
+    """
+    key = (id(rules), what)
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0]() is rules:
+        return hit[1]  # type: ignore[no-any-return]
+    compiled = build(rules)
+    _COMPILED[key] = (weakref.ref(rules, lambda _: _COMPILED.pop(key, None)), compiled)
+    return compiled

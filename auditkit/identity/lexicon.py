@@ -8,7 +8,6 @@ single-pass prefilter) and compiled regexes, once per rule pack.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,7 @@ import ahocorasick_rs
 
 from auditkit.errors import RuleError
 from auditkit.identity.scorer import DEFAULT_SCORER_PATH, SelfIdScorer
-from auditkit.rulepack import require
+from auditkit.rulepack import compiled_once, require
 
 if TYPE_CHECKING:
     from auditkit.rulepack import RulePack
@@ -219,21 +218,12 @@ def _build_automaton(names: Sequence[str]) -> ahocorasick_rs.AhoCorasick:
 
 # Compiled rules per rule-pack object (keyed by identity, checked through a weak reference): the
 # streamed scan calls the detector once per chunk, and compiling the automata took ~35 ms a call.
-_COMPILED: dict[int, tuple[weakref.ref[RulePack], IdentityRules]] = {}
-
-
 def load_identity_rules(rules: RulePack) -> IdentityRules:
     """Compile the ``identity/*`` sections of a rule pack (lexicon, self_reference, context).
 
     The result is kept for as long as the ``rules`` object lives and returned again for it.
     """
-    hit = _COMPILED.get(id(rules))
-    if hit is not None and hit[0]() is rules:
-        return hit[1]
-    compiled = _compile_identity_rules(rules)
-    key = id(rules)
-    _COMPILED[key] = (weakref.ref(rules, lambda _: _COMPILED.pop(key, None)), compiled)
-    return compiled
+    return compiled_once(rules, "identity", _compile_identity_rules)
 
 
 def _compile_identity_rules(rules: RulePack) -> IdentityRules:
