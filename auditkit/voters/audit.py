@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from auditkit.findings import jsonable
@@ -213,25 +212,6 @@ def _expand(mask: NDArray[np.bool_], audited: IntArray, n_voters: int) -> NDArra
     return out
 
 
-def _sorted_codes(column: pd.Series, rows: IntArray) -> tuple[NDArray[np.int32], pa.Array]:
-    """Codes of ``column[rows]`` in sorted order of the values (no Python string per row)."""
-    values = column if rows.size == len(column) else column.iloc[rows]  # rows: ascending, unique
-    if not (isinstance(values.dtype, pd.StringDtype) or values.dtype == object):
-        codes, uniques = pd.factorize(values, sort=True)
-        return codes.astype(np.int32), pa.array(uniques, type=pa.large_string(), from_pandas=True)
-    # Millions of distinct voter ids: encode in order of appearance, then sort only the distinct
-    # names in Arrow (UTF-8 byte order is code-point order, Python's string order) and renumber.
-    codes, uniques = pd.factorize(values, sort=False)
-    names = pa.array(uniques, type=pa.large_string(), from_pandas=True)
-    if len(names) < 2:
-        return codes.astype(np.int32), names
-    order = pc.sort_indices(names).to_numpy()
-    rank = np.empty(order.size, dtype=np.int32)
-    rank[order] = np.arange(order.size, dtype=np.int32)
-    sorted_codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1).astype(np.int32)
-    return sorted_codes, names.take(pa.array(order))
-
-
 # The evidence table's voter code while the audit runs (never in the returned table).
 _CODE = "_voter_code"
 
@@ -310,20 +290,18 @@ class _Context:
         # Integer codes only, and every temporary freed as soon as it is used: at 10M votes each
         # int64 array is 80 MB.
         cand = np.flatnonzero(candidate)
-        a_codes, a_arrow = _sorted_codes(frame["model_a"], cand)
-        b_codes, b_arrow = _sorted_codes(frame["model_b"], cand)
-        a_names = np.asarray(a_arrow.to_pylist(), dtype=object)
-        b_names = np.asarray(b_arrow.to_pylist(), dtype=object)
-        models = sorted(set(a_names.tolist()) | set(b_names.tolist()))
-        index = np.asarray(models, dtype=object)
+        # The table's shared model codes (sorted names), renumbered over the models these rows use.
+        table_codes = battles.codes
+        a_codes, b_codes = table_codes.model_a[cand], table_codes.model_b[cand]
+        present = np.zeros(len(table_codes.models), dtype=bool)
+        present[a_codes[a_codes >= 0]] = True
+        present[b_codes[b_codes >= 0]] = True
+        models = [m for m, here in zip(table_codes.models, present, strict=True) if here]
+        recode = (np.cumsum(present) - 1).astype(np.int32)
         winner_code = np.asarray(frame["winner"].cat.codes, dtype=np.int8)[cand]
         ok = (a_codes >= 0) & (b_codes >= 0) & (winner_code >= 0)
-        a_all = (
-            np.searchsorted(index, a_names).astype(np.int32)[a_codes] if a_names.size else a_codes
-        )
-        b_all = (
-            np.searchsorted(index, b_names).astype(np.int32)[b_codes] if b_names.size else b_codes
-        )
+        a_all = recode[np.maximum(a_codes, 0)]
+        b_all = recode[np.maximum(b_codes, 0)]
         del a_codes, b_codes
         ok &= a_all != b_all
         rows_kept = cand[ok]
@@ -357,8 +335,8 @@ class _Context:
                 if PROMPT_REPEAT in frame.columns
                 else prompt_repeat_hashes(frame["prompt"].iloc[position])
             )
-            codes, _ = pd.factorize(repeat, use_na_sentinel=True)
-            prompt_code = codes.astype(np.int64)
+            repeat_codes, _ = pd.factorize(repeat, use_na_sentinel=True)
+            prompt_code = repeat_codes.astype(np.int64)
         n_voters = len(voter_names)
         k = len(models)
         n_votes = np.bincount(voter, minlength=n_voters).astype(np.float64)

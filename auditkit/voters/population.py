@@ -51,11 +51,10 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import special, stats
 
-from auditkit.codes import row_positions
 from auditkit.errors import RuleError
 from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
-from auditkit.schema import BattleTable, models_in
+from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
 from auditkit.stats.cohort_excess import excess_votes
 from auditkit.stats.voter_tests import benjamini_hochberg
@@ -466,9 +465,9 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     # The voter codes are the table's shared ones (int32, -1 where missing; the loader computed
     # them already), so no second hash table of 10M voter ids is built here.
     voter_all = battles.codes.voter
-    all_models = models_in(frame)
-    a_all = row_positions(frame["model_a"], all_models)
-    b_all = row_positions(frame["model_b"], all_models)
+    all_models = battles.codes.models  # sorted; the codes below index it (-1 where missing)
+    a_all = battles.codes.model_a
+    b_all = battles.codes.model_b
     winner_codes = np.asarray(frame["winner"].cat.codes)  # int8
     ok = (voter_all >= 0) & (a_all >= 0) & (b_all >= 0) & (a_all != b_all)
     ok &= winner_codes >= 0
