@@ -50,6 +50,16 @@ HELD_OUT_SEEDS = (1001, 1002, 1003)
 # Run only to check that nothing honest is flagged (``--never-used``), never looked at while tuning.
 NEVER_USED_SEEDS = (2001, 2002, 2003)
 HONEST = ("honest", "honest_shared")
+# People per unseen honest kind and votes per person at 100k (auditkit.simulate.unseen).
+UNSEEN_SIZES = {
+    "category_champion": (4, 300),
+    "drifting_taste": (4, 300),
+    "class_burst": (30, 8),
+    "few_categories": (4, 300),
+    "bothbad_heavy": (4, 300),
+    "length_lover": (4, 300),
+    "other_language": (300, 15),
+}
 
 
 def attack_list(n_honest: int) -> dict[str, Any]:
@@ -68,6 +78,7 @@ def attack_list(n_honest: int) -> dict[str, Any]:
         IdentityProbeStuffing,
         NewAccountSwarm,
     )
+    from auditkit.simulate.unseen import UnseenHonest
 
     m = PRESET_MODELS
     scale = max(n_honest / 100_000, 0.3)
@@ -106,6 +117,13 @@ def attack_list(n_honest: int) -> dict[str, Any]:
         "honest_devoted_fans_150_300": DevotedFans(
             model=m[3], n_people=4, n_votes=n(300), boost=(150.0, 300.0)
         ),
+        # Honest people of kinds the default layer does not draw (auditkit.simulate.unseen; never
+        # tuned on): each must keep every vote. The champion is the camouflage target, so the
+        # camouflage rows above are measured against the honest voter most like them.
+        **{
+            f"honest_{person}": UnseenHonest(person=person, model=m[3], n_people=k, n_votes=n(v))
+            for person, (k, v) in UNSEEN_SIZES.items()
+        },
     }
 
 
@@ -147,6 +165,13 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
     }
     if len(devoted):
         row["devoted_flagged"] = f"{len(set(devoted) & bad)}/{len(devoted)}"
+    unseen = voters[voters["role"].astype(str).str.startswith("unseen_")]["voter"]
+    if len(unseen):
+        theirs = np.isin(frame["voter"].astype(str).to_numpy(), unseen.astype(str).to_numpy())
+        row["unseen_flagged"] = f"{len(set(unseen) & bad)}/{len(unseen)}"
+        row["unseen_invalidated_%"] = (
+            100.0 * float((flagged & theirs).sum()) / max(int(theirs.sum()), 1)
+        )
     if kind is None or kind.startswith("honest"):
         return row
     mine = label == kind

@@ -67,6 +67,7 @@ from auditkit.simulate.truth import (
     GroundTruth,
     SimulatedArena,
 )
+from auditkit.simulate.unseen import UnseenHonest, plant_unseen_honest
 
 __all__ = ["DEFAULT_MODELS", "simulate_arena", "tie_probabilities"]
 
@@ -522,6 +523,7 @@ def _honest_vote_count(config: ArenaConfig) -> int:
     attack_votes += sum(
         a.n_people * a.n_votes for a in config.attacks if isinstance(a, DevotedFans)
     )
+    attack_votes += sum(a.total_votes() for a in config.attacks if isinstance(a, UnseenHonest))
     n_honest = config.n_battles - attack_votes
     if n_honest < 0:
         raise ValueError(
@@ -770,6 +772,8 @@ def _plant_attacks(
             _shared_address(rng, arena, config, attack, attack_id, record)
         elif isinstance(attack, DevotedFans):
             _devoted_fans(rng, arena, attack, attack_id, record)
+        elif isinstance(attack, UnseenHonest):
+            plant_unseen_honest(rng, arena, attack, attack_id, record)
         elif isinstance(attack, CamouflageStuffing | IdentityProbeStuffing | NewAccountSwarm):
             _adaptive_attack(
                 rng,
