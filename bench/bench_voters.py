@@ -24,7 +24,10 @@ adaptive attacks the rigged votes only), precision (attack-or-cover votes among 
 honest votes invalidated (%), honest heavy users (>= 100 votes) flagged, shared addresses flagged,
 and the target's rating and rank: true (fit on honest votes only, with its 95 % sandwich interval),
 attacked (all votes), cleaned (invalidated votes removed; for the new-account swarm also the
-``population_shift`` down-weighted rating) and whether the cleaned rating is inside the true interval.
+``population_shift`` down-weighted rating) and whether the cleaned rating is inside the true interval;
+the attack's shift of the target (attacked - true) against that interval's half-width, and
+"harmless at this size" when the shift is inside it. For the honest kinds of
+``auditkit.simulate.unseen`` it prints their people flagged and their votes invalidated (%).
 """
 
 from __future__ import annotations
@@ -109,6 +112,11 @@ def attack_list(n_honest: int) -> dict[str, Any]:
         "camouflage_all_three": CamouflageStuffing(
             target=m[3], n_votes=n(400), n_voters=12, cover_ratio=5.0, recognise=0.6
         ),
+        # ... and three times its size (36 accounts, same votes each): where "harmless at this
+        # size" ends, since per-account evidence does not grow with more accounts.
+        "camouflage_all_three_x3": CamouflageStuffing(
+            target=m[3], n_votes=n(1200), n_voters=36, cover_ratio=5.0, recognise=0.6
+        ),
         # The honest twin of camouflage (labelled honest): heavy users who see the camouflage
         # target 60-150 Elo stronger, at the arena's natural share of its battles.
         "honest_devoted_fans": DevotedFans(model=m[3], n_people=4, n_votes=n(300)),
@@ -172,6 +180,15 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
         row["unseen_invalidated_%"] = (
             100.0 * float((flagged & theirs).sum()) / max(int(theirs.sum()), 1)
         )
+        model = next((a.get("models") for a in arena.truth.attacks if a["kind"] == kind), None)
+        if model:
+            # What these honest people do to their model's rating (all votes against all votes
+            # but theirs): invalidating them would move it back by as much.
+            without = _ratings(arena.battles, ~theirs)
+            full = _ratings(arena.battles)
+            lo, hi = without.loc[model[0], "ci_lower"], without.loc[model[0], "ci_upper"]
+            pull = float(full.loc[model[0], "rating"] - without.loc[model[0], "rating"])
+            row["their_shift/half_width"] = f"{pull:+.1f}/{(hi - lo) / 2:.1f}"
     if kind is None or kind.startswith("honest"):
         return row
     mine = label == kind
@@ -186,12 +203,22 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
         cleaned = _ratings(arena.battles, ~flagged)
         lo, hi = true.loc[target, "ci_lower"], true.loc[target, "ci_upper"]
         after = float(cleaned.loc[target, "rating"])
+        # Harm at this size: how far the attack moves the target against the clean interval's
+        # half-width (a move inside it is "harmless at this size": the honest votes alone could
+        # have put the target there).
+        shift = float(dirty.loc[target, "rating"] - true.loc[target, "rating"])
+        half = float(hi - lo) / 2.0
         row.update(
             {
                 "true": f"{true.loc[target, 'rating']:+.0f} #{true.loc[target, 'rank']}",
                 "attacked": f"{dirty.loc[target, 'rating']:+.0f} #{dirty.loc[target, 'rank']}",
                 "cleaned": f"{after:+.0f} #{cleaned.loc[target, 'rank']}",
                 "in_CI": bool(lo <= after <= hi),
+                "shift/half_width": f"{shift:+.1f}/{half:.1f}",
+                # Omnipresent rigging lowers the target's rivals, not its own rating: see rank.
+                "harm": "see rank"
+                if kind == "omnipresent_stuffing"
+                else ("harmful" if abs(shift) > half else "harmless at this size"),
             }
         )
         if kind == "new_account_swarm":

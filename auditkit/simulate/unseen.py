@@ -8,15 +8,16 @@ for the class behind one address) with role ``unseen_<person>``, and a voter aud
 one of their votes. The kinds:
 
 ``category_champion``
-    All their prompts are in one category where one model (``model``) is genuinely best: they see
-    it 150-300 Elo stronger, so they pick it almost always; the category also serves that model
-    more often (1.5-2x its sampling weight) and judges the others by its own offsets (sd 60 Elo).
+    All their prompts are in one category where one model (``model``) is genuinely best: judged
+    there it is 100-250 Elo above the best other model (whatever its overall rank), so they pick it
+    almost always; the category also serves that model more often (1.5-2x its sampling weight)
+    and judges the others by its own offsets (sd 60 Elo).
 ``drifting_taste``
     Heavy users whose taste drifts over the weeks: each model's personal offset moves linearly
     from one N(0, 80) draw at the start of the period to another at its end.
 ``class_burst``
-    A class doing an assignment: ``n_people`` students behind one address, all in one hour of one
-    day, every prompt in one category (shared offsets, sd 60 Elo), small personal tastes.
+    A class doing an assignment: ``n_people`` students behind one address, in one lesson (their
+    sessions start within one hour of one day), every prompt in one category (shared offsets, sd 60 Elo), small personal tastes.
 ``few_categories``
     Heavy users who ask about only one or two categories, each with its own judging offsets
     (sd 80 Elo) and its own served pairs (log-sd 0.5 sampling multipliers).
@@ -166,7 +167,10 @@ def plant_unseen_honest(
         )
         pair_p = _category_pairs(rng, arena, 0.3, champion)
         offset += rng.normal(0.0, 60.0, n_models)
-        offset[:, champion] = rng.uniform(150.0, 300.0, k)
+        # Genuinely best in the category: 100-250 Elo above the best other model as judged there.
+        seen = arena.strengths[None, :] + offset
+        rival = np.delete(seen, champion, axis=1).max(axis=1)
+        offset[:, champion] = rival + rng.uniform(100.0, 250.0, k) - arena.strengths[champion]
         record["models"] = [arena.models[champion]]
     elif person == "class_burst":
         pair_p = _category_pairs(rng, arena, 0.4)
