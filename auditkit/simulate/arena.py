@@ -67,7 +67,7 @@ from auditkit.simulate.truth import (
     GroundTruth,
     SimulatedArena,
 )
-from auditkit.simulate.unseen import UnseenHonest, plant_unseen_honest
+from auditkit.simulate.unseen import ArenaTools, UnseenHonest, plant_unseen_honest
 
 __all__ = ["DEFAULT_MODELS", "simulate_arena", "tie_probabilities"]
 
@@ -773,7 +773,8 @@ def _plant_attacks(
         elif isinstance(attack, DevotedFans):
             _devoted_fans(rng, arena, attack, attack_id, record)
         elif isinstance(attack, UnseenHonest):
-            plant_unseen_honest(rng, arena, attack, attack_id, record)
+            tools = ArenaTools(_draw_pairs, _session_times, HEAVY, HUMAN)
+            plant_unseen_honest(rng, arena, attack, attack_id, record, tools)
         elif isinstance(attack, CamouflageStuffing | IdentityProbeStuffing | NewAccountSwarm):
             _adaptive_attack(
                 rng,

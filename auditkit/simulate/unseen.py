@@ -40,6 +40,7 @@ probability *they* judge by: their votes are honest opinions, not rigging.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -50,7 +51,7 @@ from auditkit.simulate.config import Attack
 if TYPE_CHECKING:
     from auditkit.simulate.arena import _Arena
 
-__all__ = ["UNSEEN_PERSONS", "UnseenHonest", "plant_unseen_honest"]
+__all__ = ["UNSEEN_PERSONS", "ArenaTools", "UnseenHonest", "plant_unseen_honest"]
 
 UNSEEN_PERSONS: tuple[str, ...] = (
     "category_champion",
@@ -130,16 +131,26 @@ def _judge(
     return winner
 
 
+@dataclass(frozen=True)
+class ArenaTools:
+    """The arena generator's pair drawing, session timing and paces (passed in by
+    :mod:`auditkit.simulate.arena`, so this module does not import it back)."""
+
+    draw_pairs: Callable[..., tuple[np.ndarray, np.ndarray]]
+    session_times: Callable[..., np.ndarray]
+    heavy: Any  # the arena's heavy-user pace
+    human: Any  # an ordinary person's pace
+
+
 def plant_unseen_honest(
     rng: np.random.Generator,
     arena: _Arena,
     spec: UnseenHonest,
     attack_id: str,
     record: dict[str, Any],
+    tools: ArenaTools,
 ) -> None:
     """Cast the votes of ``spec``'s people into ``arena`` (labelled honest; see the module doc)."""
-    from auditkit.simulate.arena import HEAVY, HUMAN, _draw_pairs, _session_times
-
     if spec.person not in UNSEEN_PERSONS:
         raise ValueError(f"{spec.kind}: person must be one of {', '.join(UNSEEN_PERSONS)}")
     if spec.n_people < 1 or spec.n_votes < 1:
@@ -157,7 +168,7 @@ def plant_unseen_honest(
     category_of = np.zeros(n, dtype=np.int64)
     windows: np.ndarray | None = None
     window_length = 0.0
-    timing = HEAVY
+    timing = tools.heavy
     person = spec.person
     if person == "category_champion":
         champion = (
@@ -178,7 +189,7 @@ def plant_unseen_honest(
         day = int(rng.integers(0, max(1, math.floor((arena.end - arena.start) / _DAY))))
         windows = np.array([arena.start + day * _DAY + float(rng.choice([9, 10, 14])) * 3600.0])
         window_length = 3600.0
-        timing = HUMAN
+        timing = tools.human
     elif person == "few_categories":
         offsets = rng.normal(0.0, 80.0, (2, k, n_models))
         cat_p = np.stack([_category_pairs(rng, arena, 0.5), _category_pairs(rng, arena, 0.5)])
@@ -194,7 +205,7 @@ def plant_unseen_honest(
         offset = gain[:, None] * (verbosity - verbosity.mean())[None, :]
     elif person == "other_language":
         offset += rng.normal(0.0, 100.0, n_models)
-        timing = HUMAN
+        timing = tools.human
     # drifting_taste: offsets depend on the vote's time (below).
 
     if person == "few_categories":
@@ -202,14 +213,16 @@ def plant_unseen_honest(
         b = np.zeros(n, dtype=np.int64)
         for c in (0, 1):
             rows = np.flatnonzero(category_of == c)
-            a[rows], b[rows] = _draw_pairs(rng, arena.pair_i, arena.pair_j, cat_p[c], rows.size)
+            a[rows], b[rows] = tools.draw_pairs(
+                rng, arena.pair_i, arena.pair_j, cat_p[c], rows.size
+            )
         seen_off_a = offsets[category_of, owner, a]
         seen_off_b = offsets[category_of, owner, b]
     else:
-        a, b = _draw_pairs(rng, arena.pair_i, arena.pair_j, pair_p, n)
+        a, b = tools.draw_pairs(rng, arena.pair_i, arena.pair_j, pair_p, n)
         seen_off_a = offset[owner, a]
         seen_off_b = offset[owner, b]
-    times = _session_times(rng, counts, timing, arena.start, arena.end, windows, window_length)
+    times = tools.session_times(rng, counts, timing, arena.start, arena.end, windows, window_length)
     if person == "drifting_taste":
         begin = rng.normal(0.0, 80.0, (k, n_models))
         finish = rng.normal(0.0, 80.0, (k, n_models))
