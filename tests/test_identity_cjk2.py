@@ -1,0 +1,105 @@
+"""Chinese, Japanese and Korean grammar added in the fourth session (issue 19, part A), and the
+fourth CJK batch of the corpus with its own held-out split (test3).
+
+The sentences here are written for these tests; none is a corpus text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from auditkit.identity import analyze_response, load_identity_rules
+from auditkit.identity.lexicon import IdentityRules
+
+DATA = Path(__file__).resolve().parent / "data" / "identity"
+
+
+@pytest.fixture(scope="module")
+def identity(default_rules: object) -> IdentityRules:
+    return load_identity_rules(default_rules)  # type: ignore[arg-type]
+
+
+def _rules_of(text: str, identity: IdentityRules, *, user_text: str = "") -> list[str]:
+    return [m.rule for m in analyze_response(text, identity, user_text=user_text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # Japanese descent: built on a model, then an AI noun and a copula (plain or polite).
+        ("僕はGPT-4をベースにしたチャットボットです。", "self_id.ja.based_on"),
+        (
+            "わたしはGeminiを基にした要約エージェントだ。今日の記事も一人で書いた。",
+            "self_id.ja.based_on",
+        ),
+        # The speaker's own name with "me" in brackets: a transcript's speaker label.
+        ("**Gemini（私）:**\nでは、次の案を出します。", "self_id.ja.name_paren_i"),
+        ("Claude（我）：那我先提一个方案。", "self_id.zh.name_paren_i"),
+        ("Claude(저): 그럼 제가 먼저 정리할게요.", "self_id.ko.name_paren_i"),
+        # OrionStar's model answers as ChatMax.
+        ("您好，我叫ChatMax，是猎户星空开发的AI助手。", "self_id.zh.i_am"),
+        ("저는 ChatMax입니다. 무엇을 도와드릴까요?", "self_id.ko.i_am"),
+    ],
+)
+def test_cjk_claims_of_the_fourth_session_are_found(
+    text: str, rule: str, identity: IdentityRules
+) -> None:
+    assert rule in _rules_of(text, identity)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The writer built something on a model: no AI noun with a copula follows.
+        "私はGeminiをベースにしてアプリを作りました。",
+        "わたしはClaudeをもとにした要約ツールを公開した。",
+        # The name is the topic of its own sentence: a third-person definition.
+        "Gemini는 구글이 개발한 AI 모델입니다. 멀티모달 입력을 지원합니다.",
+        "Claude 3은 Anthropic에서 만든 어시스턴트입니다.",
+        "Geminiは、Googleが開発した大規模言語モデルです。",
+        "ChatGPTとは、OpenAIが開発したAIアシスタントです。",
+        # Brackets that are not "me".
+        "Claude（有料版）: 月額20ドル",
+    ],
+)
+def test_cjk_hard_negatives_of_the_fourth_session_are_not_claims(
+    text: str, identity: IdentityRules
+) -> None:
+    assert analyze_response(text, identity) == []
+
+
+def test_an_opening_greeting_still_leads_an_elided_subject_claim(identity: IdentityRules) -> None:
+    """The opener before an elided-subject maker claim may be a greeting ("こんにちは、") but not a
+    topic ("Geminiは、": the sentence's own subject)."""
+    assert _rules_of("こんにちは、Anthropicが開発したAIアシスタントです。", identity) == [
+        "self_id.ja.maker_made_ai"
+    ]
+    assert _rules_of("はい、Googleによって訓練されました。", identity) == [
+        "self_id.ja.made_passive"
+    ]
+    assert _rules_of("Llamaは、Metaによって訓練されました。", identity) == []
+
+
+def test_the_fourth_cjk_batch_is_split_by_a_hash_of_its_source() -> None:
+    """public-cjk2 rows: id "cjk2:" + the index file id, dev / test3 by their own salted hash; no
+    source shared with an earlier batch; every language has dev rows of both labels."""
+    rows = [json.loads(line) for line in (DATA / "corpus.jsonl").open(encoding="utf-8")]
+    batch = [r for r in rows if r["source"] == "public-cjk2"]
+    assert len(batch) >= 150
+    for row in batch:
+        assert row["id"] == "cjk2:" + row["source_id"].removeprefix("code:")
+        digest = hashlib.sha256(("identity-corpus-cjk-v2:" + row["id"]).encode()).hexdigest()
+        assert row["split"] == ("test3" if int(digest[:8], 16) < 0x80000000 else "dev")
+        assert row["lang"] in {"zh", "ja", "ko"}
+    earlier = {
+        r["source_id"].split("#")[0]
+        for r in rows
+        if r["source"] in {"public-code", "public-rollouts", "public-cjk", "public-multi"}
+    }
+    assert not {r["source_id"].split("#")[0] for r in batch} & earlier
+    dev = {(r["lang"], r["label"]) for r in batch if r["split"] == "dev"}
+    assert dev == {(lang, label) for lang in ("zh", "ja", "ko") for label in (0, 1)}
+    assert {r["source"] for r in rows if r["split"] == "test3"} == {"public-cjk2"}
