@@ -39,6 +39,21 @@ def _rules_of(text: str, identity: IdentityRules, *, user_text: str = "") -> lis
         ("**Gemini（私）:**\nでは、次の案を出します。", "self_id.ja.name_paren_i"),
         ("Claude（我）：那我先提一个方案。", "self_id.zh.name_paren_i"),
         ("Claude(저): 그럼 제가 먼저 정리할게요.", "self_id.ko.name_paren_i"),
+        # Japanese descent by "に基づいて…されています", a colloquial quotative, a role noun before
+        # the name with no subject, a comparison that includes the speaker, "NAMEより" signing off.
+        ("私はGPT-4アーキテクチャに基づいて構築されています。", "self_id.ja.based_on"),
+        ("僕はChatGPTっていうAIだよ。", "self_id.ja.i_am"),
+        ("こんにちは！Anthropic製のAIアシスタント、Claudeです。", "self_id.ja.role_name_copula"),
+        ("ChatGPTも私もOpenAIによって訓練されています。", "self_id.ja.also_made_by"),
+        ("以上です。Claudeより", "self_id.ja.signoff_yori"),
+        # Korean: "as NAME" with a humble refusal, a one-hyphen sign-off, the speaker's maker,
+        # descent through an architecture, "NAME라는 AI".
+        ("AI 어시스턴트인 Claude로서 의료 조언은 드릴 수 없습니다.", "self_id.ko.as_name_refusal"),
+        ("감사합니다.\n- Claude 드림", "self_id.any.signoff_hangul"),
+        ("제 개발사는 OpenAI입니다.", "self_id.ko.my_maker"),
+        ("저를 만든 곳은 Anthropic입니다.", "self_id.ko.my_maker"),
+        ("저는 GPT-4 아키텍처를 기반으로 구축되었습니다.", "self_id.ko.based_on"),
+        ("나는 ChatGPT라는 AI야.", "self_id.ko.i_am"),
         # OrionStar's model answers as ChatMax.
         ("您好，我叫ChatMax，是猎户星空开发的AI助手。", "self_id.zh.i_am"),
         ("저는 ChatMax입니다. 무엇을 도와드릴까요?", "self_id.ko.i_am"),
@@ -61,6 +76,17 @@ def test_cjk_claims_of_the_fourth_session_are_found(
         "Claude 3은 Anthropic에서 만든 어시스턴트입니다.",
         "Geminiは、Googleが開発した大規模言語モデルです。",
         "ChatGPTとは、OpenAIが開発したAIアシスタントです。",
+        # What the maker made is the object or instrument of the writer's verb.
+        "私はOpenAIが開発したツールを使っています。",
+        "私もOpenAIが開発したツールを使っています。",
+        "저는 OpenAI가 만든 모델을 사용합니다.",
+        "저는 구글이 만든 크롬으로 검색했습니다.",
+        # A topic before the role noun, a person's own company, a non-humble "can't" about a name.
+        "今日紹介するのは話題のAIモデル、Geminiです。",
+        "제 회사는 Google입니다.",
+        "Claude로서 할 수 없는 작업은 Gemini에 맡기세요.",
+        "나는 ChatGPT라는 AI를 써 봤어.",
+        "GeminiよりClaudeの方が好きです。",
         # Brackets that are not "me".
         "Claude（有料版）: 月額20ドル",
     ],
