@@ -72,6 +72,15 @@ def _rules_of(text: str, identity: IdentityRules, *, user_text: str = "") -> lis
         ("我是「通义千问」。", "self_id.zh.i_am"),
         ("我由OpenAI的GPT-4驱动。", "self_id.zh.powered_by"),
         ("Claude为您解答：", "self_id.zh.name_humble"),
+        # Authorship notes and sign-off lines with a role noun.
+        (
+            "本ドキュメントは、AIアシスタントのGemini (Antigravity) によって作成されました。",
+            "self_id.ja.written_by",
+        ),
+        ("이 문서는 Claude가 작성했습니다.", "self_id.ko.written_by"),
+        ("本文由ChatGPT生成。", "self_id.zh.written_by"),
+        ("작업 완료 - AI 어시스턴트 Claude\n=====", "self_id.ko.signoff_role_line"),
+        ("以上、よろしくお願いします。\n— AIアシスタント Claude", "self_id.any.signoff_role_line"),
         # OrionStar's model answers as ChatMax.
         ("您好，我叫ChatMax，是猎户星空开发的AI助手。", "self_id.zh.i_am"),
         ("저는 ChatMax입니다. 무엇을 도와드릴까요?", "self_id.ko.i_am"),
@@ -112,6 +121,10 @@ def test_cjk_claims_of_the_fourth_session_are_found(
         '저는 "ChatGPT"를 씁니다.',
         "我们的产品由OpenAI的GPT-4驱动。",
         "Claude为我写了代码。",
+        "이 문서는 Claude가 작성한 코드를 설명합니다.",
+        "この記事はChatGPTを使って書きました。",
+        "本文介绍由ChatGPT生成的图片。",
+        "- AI 어시스턴트 Claude가 추천하는 책",
         # Brackets that are not "me".
         "Claude（有料版）: 月額20ドル",
     ],
