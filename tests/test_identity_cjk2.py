@@ -81,6 +81,13 @@ def _rules_of(text: str, identity: IdentityRules, *, user_text: str = "") -> lis
         ("本文由ChatGPT生成。", "self_id.zh.written_by"),
         ("작업 완료 - AI 어시스턴트 Claude\n=====", "self_id.ko.signoff_role_line"),
         ("以上、よろしくお願いします。\n— AIアシスタント Claude", "self_id.any.signoff_role_line"),
+        # The maker, the name and a copula with no subject; the speaker's developer; katakana ワタシ.
+        ("Anthropicが作ったClaudeというAIです。", "self_id.ja.maker_made_name"),
+        ("OpenAIによって作られた、ChatGPTです。", "self_id.ja.maker_made_name"),
+        ("開発元はOpenAIです。", "self_id.ja.developer_is"),
+        ("私はClaudeと言うAIアシスタントです。", "self_id.ja.i_am"),
+        ("ワタシはGeminiです。", "self_id.ja.i_am"),
+        ("私はOpenAIのChatGPTをもとに作られました。", "self_id.ja.based_on"),
         # OrionStar's model answers as ChatMax.
         ("您好，我叫ChatMax，是猎户星空开发的AI助手。", "self_id.zh.i_am"),
         ("저는 ChatMax입니다. 무엇을 도와드릴까요?", "self_id.ko.i_am"),
@@ -125,6 +132,13 @@ def test_cjk_claims_of_the_fourth_session_are_found(
         "この記事はChatGPTを使って書きました。",
         "本文介绍由ChatGPT生成的图片。",
         "- AI 어시스턴트 Claude가 추천하는 책",
+        "開発元はOpenAIですか？",
+        "このアプリの開発元はOpenAIです。",
+        "私はOpenAIが提供するAPIを使っています。",
+        "Googleが開発したGeminiは便利です。",
+        # Another topic right before the name (the learned step used to flag these).
+        "私の友達はChatGPTです。",
+        "今日のゲストはGeminiです。",
         # Brackets that are not "me".
         "Claude（有料版）: 月額20ドル",
     ],
