@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from test_identity_cjk import _rules_of
 
 from auditkit.identity import analyze_response, load_identity_rules
 from auditkit.identity.lexicon import IdentityRules
@@ -20,10 +21,6 @@ DATA = Path(__file__).resolve().parent / "data" / "identity"
 @pytest.fixture(scope="module")
 def identity(default_rules: object) -> IdentityRules:
     return load_identity_rules(default_rules)  # type: ignore[arg-type]
-
-
-def _rules_of(text: str, identity: IdentityRules, *, user_text: str = "") -> list[str]:
-    return [m.rule for m in analyze_response(text, identity, user_text=user_text)]
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,9 @@ was written down and before the detector was run on it. ``test3`` is measured on
 (``bench/eval_identity_corpus.py --split test3 --log …``, MEASUREMENTS.md) and never tuned on:
 rules were changed while reading only the ``dev`` errors. Caveat, as for the earlier batches: the
 rows were transcribed and labelled by hand, so test3 texts were read once when they were
-collected. One test3 row that repeated a dev row's text word for word (the same blog opening in
+collected; and the first dev run keyed the split on the id without its ``code:`` prefix, so it
+printed two test3 rows' errors (README.md, "Fourth session", says which and what was done). One
+test3 row that repeated a dev row's text word for word (the same blog opening in
 another post) was dropped, so test3 does not score what dev was tuned on.
 """
 
