@@ -9,8 +9,8 @@ in the same run, so the ratio is meaningful on a shared machine. One core, no mu
     .venv/bin/python bench/bench_identity.py --quick    # 40 MB
     .venv/bin/python bench/bench_identity.py --devset   # precision / recall table on the dev set
     .venv/bin/python bench/bench_identity.py --corpus   # P / R per language, claim kind and source
-                                                        # on the corpus's dev and held-out test
-                                                        # and test2 splits, beside FastChat's words
+                                                        # on the corpus's dev and held-out test,
+                                                        # test2 and test3 splits, beside FastChat's words
     .venv/bin/python bench/bench_identity.py --quick --baseline 34d37c1
         # also scans with the auditkit of an older commit (exported to a temporary folder and run
         # in a subprocess on the same texts, interleaved): its ratio to FastChat beside today's
@@ -90,6 +90,7 @@ def corpus_table() -> int:
             "test2",
             "held-out parts of the CJK batch and the batch in 11 other languages, never tuned on",
         ),
+        ("test3", "held-out part of the fourth session's CJK batch, never tuned on"),
     )
     for split, what in splits:
         frame = evaluate_labelled(load_corpus(split), rules, by=("lang", "kind", "source"))

@@ -14,7 +14,10 @@ Three sources, each row carrying its provenance:
   by a hash of each row's id with its own salt (``split2_of``), fixed when the row was written;
 * ``public-multi``: real public text in eleven languages other than zh/ja/ko,
   ``cases_public_multi.py`` (issue 19, part B), split between ``dev`` and ``test2`` the same way
-  with a salt of its own.
+  with a salt of its own;
+* ``public-cjk2``: a fourth batch of real Chinese, Japanese and Korean outputs and hard negatives,
+  ``cases_cjk2.py`` (issue 19, part A, fourth session), split between ``dev`` and a third held-out
+  split ``test3`` by a hash of each row's id with a salt of its own (``split3_of``).
 
 The split is a fixed hash of the row id (``sha256("identity-corpus-v1:" + id)``; the first 8 hex
 digits below 0x80000000 → ``test``), drawn before any rule was tuned on the corpus. The test split
@@ -35,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from cases_cjk import CJK_CASES  # noqa: E402
+from cases_cjk2 import CJK2_CASES  # noqa: E402
 from cases_generalise import CASES  # noqa: E402
 from cases_probe_answers import CASES2  # noqa: E402
 from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
@@ -45,6 +49,8 @@ SALT = "identity-corpus-v1:"
 # (cases_cjk.py) and the batch in eleven other languages (cases_public_multi.py).
 CJK_SALT = "identity-corpus-cjk-v1:"
 MULTI_SALT = "identity-corpus-v2:"
+# The fourth session's CJK batch (cases_cjk2.py) gets a third held-out split, ``test3``.
+CJK2_SALT = "identity-corpus-cjk-v2:"
 
 
 def split_of(item_id: str) -> str:
@@ -56,6 +62,12 @@ def split2_of(salt: str, item_id: str) -> str:
     """``test2`` or ``dev`` for a later batch's row: a fixed hash of its id with the batch's salt."""
     digest = hashlib.sha256((salt + item_id).encode("utf-8")).hexdigest()
     return "test2" if int(digest[:8], 16) < 0x80000000 else "dev"
+
+
+def split3_of(item_id: str) -> str:
+    """``test3`` or ``dev`` for a row of the fourth CJK batch: a fixed hash of its id."""
+    digest = hashlib.sha256((CJK2_SALT + item_id).encode("utf-8")).hexdigest()
+    return "test3" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
 def _case_row(
@@ -122,6 +134,15 @@ def main() -> None:
             raise SystemExit(f"cases_public_multi.py: {ref} is already another batch's source")
         item_id = f"mul-{ref}"
         rows.append(_case_row(item_id, "public-multi", ref, split2_of(MULTI_SALT, item_id), case))
+    # Fourth session: real CJK text (cases_cjk2.py), appended so no earlier row moves; its own
+    # salt and held-out split (test3), and no source shared with any earlier batch.
+    earlier_refs = public_refs | {c[7].split("#")[0] for c in CJK_CASES + PUBLIC_MULTI}
+    for case in CJK2_CASES:
+        ref = case[7]
+        if ref.split("#")[0] in earlier_refs:
+            raise SystemExit(f"cases_cjk2.py: {ref} is already an earlier batch's source")
+        item_id = f"cjk2:{ref.removeprefix('code:')}"
+        rows.append(_case_row(item_id, "public-cjk2", ref, split3_of(item_id), case))
     ids = [row["id"] for row in rows]
     if len(ids) != len(set(ids)):
         raise SystemExit("duplicate row ids in the corpus")
