@@ -106,7 +106,10 @@ def test_the_excess_is_estimated_near_the_swarm_s_size_and_only_its_kind_of_vote
     assert abs(excess["votes"] - true_votes) <= max(3 * excess["se"], 0.2 * true_votes)
     # Only the new cohort's wins of the target carry a weight below one; no vote is removed.
     assert result.stats["down_weighted_votes"] == excess["candidates"]
-    assert result.stats["swarm_votes_estimated"] == pytest.approx(excess["votes"], abs=1e-3)
+    # What is removed is the traces' estimate raised by the all-win floor (never below either).
+    assert result.stats["swarm_votes_estimated"] == pytest.approx(excess["removed"], abs=1e-3)
+    assert excess["removed"] >= max(excess["votes"], excess["all_win_floor"]) - 1e-9
+    assert abs(excess["removed"] - true_votes) <= max(3 * excess["se"], 0.2 * true_votes)
 
 
 def test_the_swarm_is_down_weighted_account_by_account(swarmed: Any) -> None:

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
+from scipy import special, stats
 
-__all__ = ["ExcessEstimate", "excess_votes"]
+__all__ = ["AllWinFloor", "ExcessEstimate", "all_win_floor", "excess_votes", "floored_excess"]
 
 _MEDIAN_CHI2_1 = 0.454936
 
@@ -152,3 +152,95 @@ def excess_votes(
         count_phi=phi,
         candidates=candidates,
     )
+
+
+@dataclass(frozen=True)
+class AllWinFloor:
+    """Votes in the cohort's multi-vote accounts whose every vote is a win (loss) of one model."""
+
+    votes: float  # observed - expected honest (at least 0): a floor under the swarm's size
+    observed: int
+    expected: float  # honest expectation, calibrated on the reference models
+
+
+def _hit_model(
+    a: NDArray[np.int64], b: NDArray[np.int64], score: NDArray[np.float64], lift: bool
+) -> NDArray[np.int64]:
+    """Per vote, the model that won it outright (``lift``) or lost it outright; -1 for a tie."""
+    first, second = (a, b) if lift else (b, a)
+    return np.asarray(
+        np.where(score == 1.0, first, np.where(score == 0.0, second, -1)), dtype=np.int64
+    )
+
+
+def all_win_floor(
+    account: NDArray[np.int64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    model: int,
+    reference: NDArray[np.bool_],
+    other_a: NDArray[np.int64],
+    other_b: NDArray[np.int64],
+    other_score: NDArray[np.float64],
+    *,
+    lift: bool = True,
+) -> AllWinFloor:
+    """A floor under a swarm's size from the accounts of two or more votes that all go one way.
+
+    ``account``: each cohort vote's account code (``0..n-1``); ``a, b, score``: the cohort's votes;
+    ``other_*``: the other (established) cohort's votes. An account of ``k >= 2`` votes that are
+    all outright wins of ``model`` (all losses, for a sink) is what a multi-vote swarm account
+    looks like, and rare for an honest newcomer.
+
+    Null hypothesis (honest newcomers): an account of ``k`` votes is all wins of model ``r`` with
+    chance ``c_k q_r^k``, where ``q_r`` is the share of the established cohort's votes that ``r``
+    wins outright (swarm-free), and ``c_k`` (people meet the same models again and keep their
+    tastes, so votes are not independent) is the ratio of observed to predicted such accounts
+    pooled over the reference models. The expected honest votes in all-win accounts of ``model``
+    are subtracted from the observed ones; what remains is swarm under the null, so the swarm has
+    at least that many votes (in expectation). A swarm using one-vote accounts, or mixing cover
+    votes into its accounts, leaves this floor near zero: it only ever raises an estimate.
+    """
+    k_models = reference.size
+    if account.size == 0:
+        return AllWinFloor(0.0, 0, 0.0)
+    hit = _hit_model(a, b, score, lift)
+    n_accounts = int(account.max()) + 1
+    size = np.bincount(account, minlength=n_accounts)
+    low = np.full(n_accounts, k_models, dtype=np.int64)
+    high = np.full(n_accounts, -1, dtype=np.int64)
+    np.minimum.at(low, account, hit)
+    np.maximum.at(high, account, hit)
+    all_one_way = (low == high) & (low >= 0) & (size >= 2)
+    top = int(size.max())
+    observed = np.zeros((k_models, top + 1))
+    np.add.at(observed, (low[all_one_way], size[all_one_way]), 1.0)
+    accounts_of_size = np.bincount(size, minlength=top + 1).astype(np.float64)
+    other_hit = _hit_model(other_a, other_b, other_score, lift)
+    q = np.bincount(other_hit[other_hit >= 0], minlength=k_models) / max(other_a.size, 1)
+    power = np.arange(top + 1)
+    predicted = accounts_of_size[None, :] * q[:, None] ** power[None, :]
+    calibration = np.divide(
+        observed[reference].sum(axis=0),
+        predicted[reference].sum(axis=0),
+        out=np.ones(top + 1),
+        where=predicted[reference].sum(axis=0) > 0,
+    )
+    seen = float(np.sum(power * observed[model]))
+    expected = float(np.sum(power * calibration * predicted[model]))
+    return AllWinFloor(max(0.0, seen - expected), int(seen), expected)
+
+
+def floored_excess(estimate: float, se: float, floor: float) -> float:
+    """The swarm's size given an estimate ``estimate ± se`` and a floor it cannot be below.
+
+    The posterior mean of ``S`` under a flat prior on ``[floor, inf)`` and a normal likelihood
+    centred on ``estimate``: the normal truncated to ``S >= floor``. Far above the floor it is the
+    estimate; at or below it, the floor plus what the estimate's own spread leaves above it (the
+    estimate's uncertainty is carried into the correction rather than cut off at the floor).
+    """
+    if floor <= 0.0 or se <= 0.0:
+        return max(estimate, floor)
+    alpha = (floor - estimate) / se
+    return float(estimate + se * np.exp(stats.norm.logpdf(alpha) - stats.norm.logsf(alpha)))

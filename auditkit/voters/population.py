@@ -56,7 +56,7 @@ from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
-from auditkit.stats.cohort_excess import excess_votes
+from auditkit.stats.cohort_excess import all_win_floor, excess_votes, floored_excess
 from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.voters.timeshift import time_shift_test
 
@@ -358,7 +358,7 @@ def _down_weights(
         touched = new & (flagged[a] | flagged[b])
         return np.where(touched, cfg.down_weight, 1.0), {"down_weighted_votes": int(touched.sum())}
     if cfg.down_weight_mode == "excess":
-        return _excess_weights(flagged, new, a, b, score, theta_est, lifted)
+        return _excess_weights(flagged, new, voter_codes, a, b, score, theta_est, lifted)
     k = flagged.size
     w = np.ones(a.size)
     rows = np.flatnonzero(new)
@@ -390,6 +390,7 @@ def _down_weights(
 def _excess_weights(
     flagged: NDArray[np.bool_],
     new: NDArray[np.bool_],
+    voter_codes: NDArray[np.int32],
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     score: NDArray[np.float64],
@@ -408,6 +409,7 @@ def _excess_weights(
     na, nb, ns = a[new], b[new], score[new]
     reference = ~flagged
     est_a, est_b = a[~new], b[~new]
+    account = pd.factorize(voter_codes[new])[0].astype(np.int64)
     per_model: dict[int, Any] = {}
     total = 0.0
     for model in np.flatnonzero(flagged).tolist():
@@ -415,7 +417,11 @@ def _excess_weights(
         mine = np.where(na == model, ns, 1.0 - ns)
         lift = bool(lifted[model])
         est = excess_votes(na, nb, ns, theta_est, model, reference, est_a, est_b, lift=lift)
+        floor = all_win_floor(
+            account, na, nb, ns, model, reference, est_a, est_b, score[~new], lift=lift
+        )
         kind = in_m & (mine == (1.0 if lift else 0.0))
+        removed = min(floored_excess(est.votes, est.se, floor.votes), float(est.candidates))
         # The swarm is served battles like everyone: its excess against each opponent follows the
         # arena's pairing (the established cohort's share of m's battles against that opponent).
         k = flagged.size
@@ -424,7 +430,7 @@ def _excess_weights(
         pairing = np.bincount(est_opp, minlength=k) / max(est_opp.size, 1)
         votes_per_opponent = np.bincount(opponent[kind], minlength=k).astype(np.float64)
         weight = 1.0 - np.divide(
-            est.votes * pairing,
+            removed * pairing,
             votes_per_opponent,
             out=np.zeros(k),
             where=votes_per_opponent > 0,
@@ -432,11 +438,16 @@ def _excess_weights(
         weight = np.clip(weight, 0.0, 1.0)
         rows = np.flatnonzero(new)[kind]
         w[rows] = np.minimum(w[rows], weight[opponent[kind]])
-        total += est.votes
+        total += removed
         served = np.flatnonzero(votes_per_opponent > 0)
         per_model[int(model)] = {
             "direction": "lift" if lift else "sink",
             **asdict(est),
+            # The traces' estimate (``votes``) and the all-win floor give what is removed.
+            "removed": removed,
+            "all_win_floor": floor.votes,
+            "all_win_observed": floor.observed,
+            "all_win_expected": floor.expected,
             # Which votes, and how much each counts: the new cohort's votes where the model won
             # (lift) or lost (sink) against this opponent all weigh this much in the refit.
             "by_opponent": [
