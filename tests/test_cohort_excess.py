@@ -6,9 +6,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-from scipy import special
+from scipy import special, stats
 
-from auditkit.stats.cohort_excess import all_win_floor, excess_votes, floored_excess
+from auditkit.stats.cohort_excess import (
+    all_win_floor,
+    cohort_count_test,
+    combine_traces,
+    excess_votes,
+    floored_excess,
+)
 
 K = 10
 THETA = np.linspace(-1.0, 1.0, K)
@@ -122,3 +128,28 @@ def test_the_floor_raises_an_estimate_below_it_and_carries_the_estimate_s_spread
     assert floored_excess(1_000.0, 100.0, 1_000.0) == pytest.approx(1_079.79, abs=0.01)
     assert 1_300.0 < floored_excess(900.0, 100.0, 1_300.0) < 1_330.0
     assert floored_excess(900.0, 100.0, 0.0) == 900.0
+
+
+def test_the_count_trace_is_calibrated_without_a_swarm_and_sees_one() -> None:
+    rng = np.random.default_rng(11)
+    new_a, new_b, _ = _honest(rng, 40_000)
+    est_a, est_b, _ = _honest(rng, 40_000)
+    z, phi = cohort_count_test(new_a, new_b, est_a, est_b, K)
+    # Both noises (the cohort's count and the share it is set against) are in the z's spread.
+    assert np.all(np.abs(z) < 3.5) and phi < 2.0
+    swarm_a, swarm_b, _ = _swarm(rng, 1_000, 4, True)
+    z, _ = cohort_count_test(np.r_[new_a, swarm_a], np.r_[new_b, swarm_b], est_a, est_b, K)
+    # With ten models the swarm's opponents lose share too, which widens the empirical null;
+    # the swarmed model still stands out, far beyond every other.
+    assert z[4] > 3.0 and z[4] > 2.0 * np.max(np.abs(np.delete(z, 4)))
+
+
+def test_combining_the_traces_keeps_the_null_standard_normal() -> None:
+    rng = np.random.default_rng(2)
+    z_outcome, z_count = rng.standard_normal(20_000), rng.standard_normal(20_000)
+    z, p = combine_traces(z_outcome, z_count)
+    assert abs(float(np.std(z)) - 1.0) < 0.02
+    assert stats.kstest(p, "uniform").pvalue > 0.01
+    # A lift (outcome up, count up) and a sink (outcome down, count up) both add up.
+    z, _ = combine_traces(np.array([3.0, -3.0]), np.array([3.0, 3.0]))
+    assert z[0] == pytest.approx(3.0 * np.sqrt(2.0)) and z[1] == pytest.approx(-3.0 * np.sqrt(2.0))

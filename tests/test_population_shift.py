@@ -110,6 +110,8 @@ def test_the_excess_is_estimated_near_the_swarm_s_size_and_only_its_kind_of_vote
     assert result.stats["swarm_votes_estimated"] == pytest.approx(excess["removed"], abs=1e-3)
     assert excess["removed"] >= max(excess["votes"], excess["all_win_floor"]) - 1e-9
     assert abs(excess["removed"] - true_votes) <= max(3 * excess["se"], 0.2 * true_votes)
+    # The estimate's uncertainty carried into the rating: a few Elo, not zero, not tens.
+    assert 0.0 < excess["rating_se_elo"] < 10.0
 
 
 def test_the_swarm_is_down_weighted_account_by_account(swarmed: Any) -> None:

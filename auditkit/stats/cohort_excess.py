@@ -36,7 +36,15 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special, stats
 
-__all__ = ["AllWinFloor", "ExcessEstimate", "all_win_floor", "excess_votes", "floored_excess"]
+__all__ = [
+    "AllWinFloor",
+    "ExcessEstimate",
+    "all_win_floor",
+    "cohort_count_test",
+    "combine_traces",
+    "excess_votes",
+    "floored_excess",
+]
 
 _MEDIAN_CHI2_1 = 0.454936
 
@@ -134,10 +142,14 @@ def excess_votes(
     phi = 1.0
     if usable.sum() >= 3 and n_clean > 0:
         expected = share_clean[usable] * n_clean
-        spread = expected * (1.0 - share_clean[usable])
+        # The cohort's binomial count and the noise of the share it is set against.
+        spread = (
+            expected * (1.0 - share_clean[usable]) * (1.0 + n_clean / max(other_clean.sum(), 1))
+        )
         z2 = (n_ref[usable] - expected) ** 2 / np.maximum(spread, 1e-9)
         phi = max(1.0, float(np.median(z2)) / _MEDIAN_CHI2_1)
-    var_count = phi * n_all * s_m * (1.0 - s_m) / max(1.0 - s_m, 1e-6) ** 2
+    share_noise = 1.0 + n_all / max(other_a.size, 1)
+    var_count = phi * n_all * s_m * (1.0 - s_m) * share_noise / max(1.0 - s_m, 1e-6) ** 2
     precision = 1.0 / max(var_outcome, 1e-9) + 1.0 / max(var_count, 1e-9)
     combined = (by_outcome / max(var_outcome, 1e-9) + by_count / max(var_count, 1e-9)) / precision
     votes = float(np.clip(combined, 0.0, candidates))
@@ -244,3 +256,52 @@ def floored_excess(estimate: float, se: float, floor: float) -> float:
         return max(estimate, floor)
     alpha = (floor - estimate) / se
     return float(estimate + se * np.exp(stats.norm.logpdf(alpha) - stats.norm.logsf(alpha)))
+
+
+def cohort_count_test(
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    other_a: NDArray[np.int64],
+    other_b: NDArray[np.int64],
+    n_models: int,
+) -> tuple[NDArray[np.float64], float]:
+    """Per model: does the cohort meet it more (or less) often than the other cohort does?
+
+    ``a, b``: the cohort's battles; ``other_a, other_b``: the other (established) cohort's. The
+    arena serves battles without regard to who votes, so each model's share of the cohort's
+    battles estimates the same sampling share as in the other cohort. ``z_m = (n_m - s_m N) /
+    sqrt(N s_m (1 - s_m) (1 + N / N_o))`` with ``s_m`` the share among the other cohort's ``N_o``
+    battles (the second term is the noise of ``s_m`` itself). Null hypothesis: the cohort's
+    battles are drawn with the other cohort's shares, up to a common over-dispersion ``phi``
+    (Efron's empirical null across models: ``max(1, median(z^2) / median(χ²₁))``: honest
+    newcomers' own topic mix). Returns (z / sqrt(phi), phi).
+    """
+    share = _side_sums(other_a, other_b, np.ones(other_a.size), n_models) / max(other_a.size, 1)
+    n = float(a.size)
+    count = _side_sums(a, b, np.ones(a.size), n_models)
+    # Two binomial noises: the cohort's own count and the other cohort's share it is set against.
+    spread = n * share * (1.0 - share) * (1.0 + n / max(other_a.size, 1))
+    z = np.divide(count - share * n, np.sqrt(spread), out=np.zeros(n_models), where=spread > 0)
+    informed = spread > 0
+    phi = 1.0
+    if informed.sum() >= 3:
+        phi = max(1.0, float(np.median(z[informed] ** 2)) / _MEDIAN_CHI2_1)
+    return np.asarray(z / np.sqrt(phi), dtype=np.float64), phi
+
+
+def combine_traces(
+    z_outcome: NDArray[np.float64], z_count: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """One z and two-sided p per model from the outcome and count traces (both null-scaled).
+
+    A swarm moves both: more of the model's battles (``z_count > 0``) whichever way its votes go,
+    and its outcomes up (lift) or down (sink). The count trace is therefore signed by the outcome
+    trace: ``z = (z_o + sign(z_o) z_c) / sqrt(2)`` (Stouffer). Null hypothesis: both are
+    independent standard normals; then ``sign(z_o) z_c`` is standard normal and independent of
+    ``z_o`` (``z_c`` is symmetric), so ``z`` is standard normal too. An honest cohort that merely
+    meets a model more often, or judges it differently, moves one trace, not both.
+    """
+    sign = np.where(z_outcome < 0, -1.0, 1.0)
+    z = (z_outcome + sign * z_count) / np.sqrt(2.0)
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    return np.asarray(z, dtype=np.float64), np.asarray(p, dtype=np.float64)

@@ -13,7 +13,12 @@ different tastes explain. This module measures that signature:
 4. honest newcomers differ from established voters as a whole (other tastes, other topics), so the
    ``z_m`` are compared with an *empirical null* across models (Efron 2004): their spread is
    inflated by ``phi = max(1, median(z^2) / 0.455)`` (0.455 = median of χ²₁) before the two-sided
-   p-value; Benjamini-Hochberg across models at ``fdr``;
+   p-value. A swarm also puts its model in more of the new cohort's battles than the arena's
+   sampling does (:func:`auditkit.stats.cohort_excess.cohort_count_test`, against the established
+   cohort's shares, its own empirical null); with ``count_trace`` (default) the two traces are
+   combined by Stouffer, the count signed by the outcome (a lift and a sink both add to the
+   model's battles), so a strong model lifted by a thin swarm — few surprising wins, but many
+   extra battles — is still seen. Benjamini-Hochberg across models at ``fdr``;
 5. a model is flagged when its p survives BH *and* its rating moves by at least ``min_shift_elo``
    between the all-votes fit and the established-only fit (the effect-size floor: a shift smaller
    than that does not change what a leaderboard says).
@@ -26,8 +31,13 @@ not the honest one. ``excess`` (default) removes only what honest newcomers woul
 for a model pulled down) of the model among the new cohort's votes from two independent traces —
 its outcomes against the established fit, and its share of the cohort's battles against the
 arena's — each against the honest newcomers' spread measured on the unflagged models, combined by
-inverse variance; the excess against each opponent follows the arena's pairing, so the new
-cohort's wins of the model against opponent ``o`` weigh ``1 - S pi_o / wins_o``. No account is
+inverse variance. Accounts of two or more votes that all went the model's way are rare for honest
+newcomers (their expected number is calibrated on the unflagged models), so what they show beyond
+chance is a floor under ``S`` (:func:`auditkit.stats.cohort_excess.all_win_floor`); the removed
+excess is the estimate's posterior mean above that floor (flat prior, normal likelihood). The
+excess against each opponent follows the arena's pairing, so the new cohort's wins of the model
+against opponent ``o`` weigh ``1 - S pi_o / wins_o``; the same refit with one standard error more
+and less removed gives the down-weighted rating's spread (``rating_se_elo``). No account is
 singled out (one-vote accounts cannot be told apart); in expectation the honest newcomers' votes
 are what remains. ``posterior`` weighs each new *account* by the posterior chance that it is
 honest under a two-type mixture (:func:`swarm_posterior`: a swarm account votes only in the model's
@@ -56,7 +66,13 @@ from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
-from auditkit.stats.cohort_excess import all_win_floor, excess_votes, floored_excess
+from auditkit.stats.cohort_excess import (
+    all_win_floor,
+    cohort_count_test,
+    combine_traces,
+    excess_votes,
+    floored_excess,
+)
 from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.voters.timeshift import time_shift_test
 
@@ -93,6 +109,7 @@ class PopulationConfig:
     time_bins: int = 4
     time_min_shift_elo: float = 15.0
     time_min_battles: int = 50
+    count_trace: bool = True
 
     @classmethod
     def from_rules(cls, rules: RulePack) -> PopulationConfig:
@@ -131,6 +148,7 @@ class PopulationConfig:
             time_min_battles=int(
                 require(section, "time_min_battles", int, where=where, default=50)
             ),
+            count_trace=bool(require(section, "count_trace", bool, where=where, default=True)),
         )
 
 
@@ -352,11 +370,13 @@ def _down_weights(
     score: NDArray[np.float64],
     theta_est: NDArray[np.float64],
     lifted: NDArray[np.bool_],
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
-    """Each vote's weight in the down-weighted refit, per ``down_weight_mode``; and its stats."""
+) -> tuple[NDArray[np.float64], dict[str, Any], _Bounds | None]:
+    """Each vote's weight in the down-weighted refit, per ``down_weight_mode``; its stats; and
+    (``excess`` only) the weights with one standard error less and more removed."""
     if cfg.down_weight_mode == "cohort":
         touched = new & (flagged[a] | flagged[b])
-        return np.where(touched, cfg.down_weight, 1.0), {"down_weighted_votes": int(touched.sum())}
+        weights = np.where(touched, cfg.down_weight, 1.0)
+        return weights, {"down_weighted_votes": int(touched.sum())}, None
     if cfg.down_weight_mode == "excess":
         return _excess_weights(flagged, new, voter_codes, a, b, score, theta_est, lifted)
     k = flagged.size
@@ -381,10 +401,27 @@ def _down_weights(
         )
         w[rows] = np.minimum(w[rows], 1.0 - posterior[account])
         swarm += float(posterior.sum())
-    return w, {
+    stats_w = {
         "down_weighted_votes": int((w < 1.0).sum()),
         "swarm_accounts_estimated": round(swarm, 3),
     }
+    return w, stats_w, None
+
+
+_Bounds = tuple[NDArray[np.float64], NDArray[np.float64]]
+
+
+def _opponent_weights(
+    removed: float, pairing: NDArray[np.float64], votes_per_opponent: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """One weight per opponent: ``removed`` votes spread by the arena's pairing."""
+    share = np.divide(
+        removed * pairing,
+        votes_per_opponent,
+        out=np.zeros(pairing.size),
+        where=votes_per_opponent > 0,
+    )
+    return np.asarray(np.clip(1.0 - share, 0.0, 1.0), dtype=np.float64)
 
 
 def _excess_weights(
@@ -396,16 +433,19 @@ def _excess_weights(
     score: NDArray[np.float64],
     theta_est: NDArray[np.float64],
     lifted: NDArray[np.bool_],
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
+) -> tuple[NDArray[np.float64], dict[str, Any], _Bounds]:
     """Weights removing, per flagged model, its estimated excess of new-cohort votes.
 
     :func:`auditkit.stats.cohort_excess.excess_votes` estimates how many of the new cohort's
     wins (losses, when the cohort pulls the model down) of model m no honest newcomer would have
     cast; each such new-cohort vote then weighs ``1 - excess / candidates``, so the refit keeps
     in expectation the honest newcomers' share of them. Which account cast which vote is not
-    guessed: one-vote accounts are indistinguishable, and no vote is singled out.
+    guessed: one-vote accounts are indistinguishable, and no vote is singled out. The estimate's
+    uncertainty is carried along: the same weights with one standard error less and more removed
+    (the third value) give the down-weighted rating's own spread.
     """
     w = np.ones(a.size)
+    w_less, w_more = np.ones(a.size), np.ones(a.size)
     na, nb, ns = a[new], b[new], score[new]
     reference = ~flagged
     est_a, est_b = a[~new], b[~new]
@@ -429,15 +469,14 @@ def _excess_weights(
         est_opp = np.where(est_a == model, est_b, est_a)[(est_a == model) | (est_b == model)]
         pairing = np.bincount(est_opp, minlength=k) / max(est_opp.size, 1)
         votes_per_opponent = np.bincount(opponent[kind], minlength=k).astype(np.float64)
-        weight = 1.0 - np.divide(
-            removed * pairing,
-            votes_per_opponent,
-            out=np.zeros(k),
-            where=votes_per_opponent > 0,
-        )
-        weight = np.clip(weight, 0.0, 1.0)
+        weight = _opponent_weights(removed, pairing, votes_per_opponent)
         rows = np.flatnonzero(new)[kind]
         w[rows] = np.minimum(w[rows], weight[opponent[kind]])
+        for bound, step in ((w_less, -est.se), (w_more, est.se)):
+            moved = float(np.clip(removed + step, 0.0, est.candidates))
+            bound[rows] = np.minimum(
+                bound[rows], _opponent_weights(moved, pairing, votes_per_opponent)[opponent[kind]]
+            )
         total += removed
         served = np.flatnonzero(votes_per_opponent > 0)
         per_model[int(model)] = {
@@ -455,11 +494,12 @@ def _excess_weights(
                 for o in served.tolist()
             ],
         }
-    return w, {
+    stats_w = {
         "down_weighted_votes": int((w < 1.0).sum()),
         "swarm_votes_estimated": round(total, 3),
         "excess": per_model,
     }
+    return w, stats_w, (w_less, w_more)
 
 
 def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
@@ -534,6 +574,10 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     # The established cohort's fit: the new cohort weighs zero (no copy of the votes).
     theta_est = _fit(a, b, score, (~new).astype(np.float64), k)
     z, p, h, phi = cohort_shift_test(a[new], b[new], score[new], theta_est, k)
+    z_count, count_phi = cohort_count_test(a[new], b[new], a[~new], b[~new], k)
+    z_both = z / np.sqrt(phi)
+    if cfg.count_trace:
+        z_both, p = combine_traces(z_both, z_count)
     enough = h >= cfg.min_new_battles
     reject, q = benjamini_hochberg(np.where(enough, p, 1.0), cfg.fdr)
     shift = (theta_all - theta_all.mean() - (theta_est - theta_est.mean())) * _ELO
@@ -543,6 +587,8 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
             "model": models,
             "new_battles": h.astype(np.int64),
             "z": z,
+            "z_count": z_count,
+            "z_combined": z_both,
             "p_value": p,
             "q_value": q,
             "rating_all": theta_all * _ELO,
@@ -551,15 +597,20 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
             "flagged": flagged,
         }
     )
-    stats_out.update({"phi": phi, "flagged_models": int(flagged.sum())})
+    stats_out.update({"phi": phi, "count_phi": count_phi, "flagged_models": int(flagged.sum())})
     weighted: dict[str, float] = {}
     vote_weights = pd.DataFrame(columns=["vote_id", "model_a", "model_b", "weight"])
     if flagged.any():
-        w, weight_stats = _down_weights(
+        w, weight_stats, bounds = _down_weights(
             cfg, flagged, new, voter_codes, a, b, score, theta_est, z > 0
         )
-        stats_out.update(_named_weight_stats(weight_stats, models))
         theta_w = _fit(a, b, score, w, k)
+        if bounds is not None:
+            # The down-weighted rating's spread from the excess estimate's own standard error.
+            less, more = (_fit(a, b, score, x, k) for x in bounds)
+            for model, entry in weight_stats["excess"].items():
+                entry["rating_se_elo"] = abs(float(more[model] - less[model])) * _ELO / 2.0
+        stats_out.update(_named_weight_stats(weight_stats, models))
         weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
         vote_weights = _vote_weights(frame, w, a, b, models, positions)
     return PopulationAudit(
