@@ -146,3 +146,18 @@ def test_a_campaign_bunched_in_time_is_reported_for_review_never_invalidated() -
     timed = [f for f in result.findings if f.rule == "time_dependence"]
     assert [f.subject for f in timed] == [target]
     assert timed[0].vote_id is None and timed[0].severity.value == "low"
+
+
+def test_a_swarm_split_across_two_targets_flags_both_and_no_opponent() -> None:
+    # Each swarm's wins are its opponents' losses: on the whole cohort every model's z widens and
+    # the empirical null with it (phi 3.2 here), which hid the smaller of two swarms. The null is
+    # measured again on the battles without the rejected model, and the others are tested there.
+    second = PRESET_MODELS[9]
+    attacks = (
+        NewAccountSwarm(target=TARGET, n_votes=750),
+        NewAccountSwarm(target=second, n_votes=750),
+    )
+    arena = simulate_arena(ArenaConfig(n_battles=101_500, models=PRESET_MODELS, attacks=attacks), 2)
+    result = audit_population(arena.battles, load_rules())
+    assert result.flagged_models == sorted([TARGET, second])
+    assert set(result.stats["excess"]) == {TARGET, second}

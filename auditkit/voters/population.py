@@ -573,14 +573,11 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     del tstamp, rows
     # The established cohort's fit: the new cohort weighs zero (no copy of the votes).
     theta_est = _fit(a, b, score, (~new).astype(np.float64), k)
-    z, p, h, phi = cohort_shift_test(a[new], b[new], score[new], theta_est, k)
-    z_count, count_phi = cohort_count_test(a[new], b[new], a[~new], b[~new], k)
-    z_both = z / np.sqrt(phi)
-    if cfg.count_trace:
-        z_both, p = combine_traces(z_both, z_count)
-    enough = h >= cfg.min_new_battles
-    reject, q = benjamini_hochberg(np.where(enough, p, 1.0), cfg.fdr)
     shift = (theta_all - theta_all.mean() - (theta_est - theta_est.mean())) * _ELO
+    z, z_count, z_both, p, q, h, phi, count_phi, reject = _cohort_evidence(
+        cfg, a, b, score, new, theta_est
+    )
+    enough = h >= cfg.min_new_battles
     flagged = reject & enough & (np.abs(shift) >= cfg.min_shift_elo)
     table = pd.DataFrame(
         {
@@ -621,6 +618,56 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         time_table=over_time.table,
         vote_weights=vote_weights,
     )
+
+
+def _cohort_evidence(
+    cfg: PopulationConfig,
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    new: NDArray[np.bool_],
+    theta_est: NDArray[np.float64],
+) -> tuple[Any, ...]:
+    """Per model: outcome z, count z, combined z, p, q, new battles, both nulls' phi, rejected.
+
+    The empirical nulls' spreads (``phi``) are first taken over every model. A swarm's wins are its
+    opponents' losses and its battles their battles too, so a swarm widens every model's z and
+    with it the null, hiding a second, smaller swarm. So the spreads are estimated again on the
+    battles without the rejected models, until the rejected set no longer changes (at most three
+    rounds): the null describes the honest models, as in :mod:`auditkit.stats.cohort_excess`.
+    With nothing rejected in the first round (an honest arena), nothing changes.
+    """
+    k = theta_est.size
+    na, nb, ns = a[new], b[new], score[new]
+    ea, eb = a[~new], b[~new]
+    z_all, _, h, phi = cohort_shift_test(na, nb, ns, theta_est, k)
+    z_count_scaled, count_phi = cohort_count_test(na, nb, ea, eb, k)
+    count_all = z_count_scaled * np.sqrt(count_phi)
+    z, count_raw = z_all, count_all
+    enough = h >= cfg.min_new_battles
+    suspects = np.zeros(k, dtype=bool)
+    for _ in range(3):
+        if suspects.any():
+            # The other models are tested, and the nulls' spreads measured, on their battles
+            # without the suspects; a suspect keeps its own whole-cohort z.
+            keep = ~(suspects[na] | suspects[nb])
+            keep_est = ~(suspects[ea] | suspects[eb])
+            z_clean, _, _, phi = cohort_shift_test(na[keep], nb[keep], ns[keep], theta_est, k)
+            scaled, count_phi = cohort_count_test(na[keep], nb[keep], ea[keep_est], eb[keep_est], k)
+            z = np.where(suspects, z_all, z_clean)
+            count_raw = np.where(suspects, count_all, scaled * np.sqrt(count_phi))
+        z_outcome = z / np.sqrt(phi)
+        z_count = count_raw / np.sqrt(count_phi)
+        if cfg.count_trace:
+            z_both, p = combine_traces(z_outcome, z_count)
+        else:
+            z_both, p = z_outcome, 2.0 * stats.norm.sf(np.abs(z_outcome))
+        reject, q = benjamini_hochberg(np.where(enough, p, 1.0), cfg.fdr)
+        rejected = np.asarray(reject & enough, dtype=bool)
+        if np.array_equal(rejected, suspects):
+            break
+        suspects = rejected
+    return z, z_count, z_both, p, q, h, phi, count_phi, reject
 
 
 def _named_weight_stats(weight_stats: dict[str, Any], models: list[str]) -> dict[str, Any]:
