@@ -18,7 +18,9 @@ different tastes explain. This module measures that signature:
    cohort's shares, its own empirical null); with ``count_trace`` (default) the two traces are
    combined by Stouffer, the count signed by the outcome (a lift and a sink both add to the
    model's battles), so a strong model lifted by a thin swarm — few surprising wins, but many
-   extra battles — is still seen. Benjamini-Hochberg across models at ``fdr``;
+   extra battles — is still seen. Benjamini-Hochberg across models at ``fdr``; once a model is
+   rejected, both nulls are measured again on the battles without it and the other models are
+   tested there (a swarm's wins are its opponents' losses; a second swarm stays visible);
 5. a model is flagged when its p survives BH *and* its rating moves by at least ``min_shift_elo``
    between the all-votes fit and the established-only fit (the effect-size floor: a shift smaller
    than that does not change what a leaderboard says).
