@@ -12,17 +12,22 @@ Every arena uses the simulator's default heterogeneous honest layer and one swar
 - ``mixed``: 1,500 rigged votes plus as many honest-looking votes on other battles in the same
   accounts (no account is all wins);
 - ``sink``: 1,500 votes *against* a rival (pull it down instead of lifting the target);
-- ``bursts``: the default swarm arriving in three two-day bursts.
+- ``bursts``: the default swarm arriving in three two-day bursts;
+- ``small``: 300 votes (a fifth of the default: is what goes unseen harmless?);
+- ``split``: two swarms of 750 votes each on two targets (half the size per model).
 
-``--coverage N`` adds N more held-out seeds (5001, ...) per variant and prints only the share of
-them with the down-weighted rating inside the clean interval: the corrected rating carries the
-excess estimate's own error (its standard error, ~100-150 votes here, is worth a few Elo, about the
-interval's half-width), so a rate over many seeds says more than six seeds do.
+``--coverage N`` adds N more held-out seeds (5001, ...) per variant, and N attack-free arenas of 30
+and of 90 days, and prints only the share of them with the down-weighted rating inside the clean
+interval (attack-free: flagged models): the corrected rating carries the excess estimate's own error
+(its standard error, ~60-150 votes here, is worth a few Elo, about the interval's half-width), so a
+rate over many seeds says more than six seeds do.
 
 Per arena: the target's true rating (fit on honest votes only) and its 95 % sandwich interval,
 the attacked rating (all votes), the ``population_shift`` verdict (flagged models) and the
-down-weighted rating (``down_weighted_ratings``; the attacked rating when nothing is flagged),
-whether it is inside the true interval, and the swarm's estimated size against the truth. Attack-
+down-weighted rating (``down_weighted_ratings``; the attacked rating when nothing is flagged) with
+its spread from the excess estimate's standard error (``±``), whether it is inside the true
+interval, the swarm's size removed against the truth and the all-win floor under it, and
+``harmless``: the attack moved the rating by less than the clean interval's half-width. Attack-
 free arenas: the flagged models (must be none) and the largest move of any model's rating by the
 check (must be zero). Ratings are centred on the mean over models.
 
@@ -57,20 +62,28 @@ HONEST = ("honest", "honest_shared")
 N_HONEST = 100_000
 
 
-def variants() -> dict[str, tuple[Any, dict[str, Any]]]:
-    """Each variant: the attack and extra ``ArenaConfig`` keywords."""
+def variants() -> dict[str, tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Each variant: its attacks and extra ``ArenaConfig`` keywords."""
     from auditkit.simulate.config import PRESET_MODELS, NewAccountSwarm
 
     m = PRESET_MODELS
     return {
-        "swarm": (NewAccountSwarm(target=m[11], n_votes=1500), {}),
+        "swarm": ((NewAccountSwarm(target=m[11], n_votes=1500),), {}),
         "thin": (
-            NewAccountSwarm(target=m[11], n_votes=750, max_votes_per_account=1),
+            (NewAccountSwarm(target=m[11], n_votes=750, max_votes_per_account=1),),
             {"days": 90.0},
         ),
-        "mixed": (NewAccountSwarm(target=m[11], n_votes=1500, cover_ratio=1.0), {}),
-        "sink": (NewAccountSwarm(target=m[10], n_votes=1500, direction="sink"), {}),
-        "bursts": (NewAccountSwarm(target=m[11], n_votes=1500, bursts=3), {}),
+        "mixed": ((NewAccountSwarm(target=m[11], n_votes=1500, cover_ratio=1.0),), {}),
+        "sink": ((NewAccountSwarm(target=m[10], n_votes=1500, direction="sink"),), {}),
+        "bursts": ((NewAccountSwarm(target=m[11], n_votes=1500, bursts=3),), {}),
+        "small": ((NewAccountSwarm(target=m[11], n_votes=300),), {}),
+        "split": (
+            (
+                NewAccountSwarm(target=m[11], n_votes=750),
+                NewAccountSwarm(target=m[9], n_votes=750),
+            ),
+            {},
+        ),
     }
 
 
@@ -90,13 +103,25 @@ def _labels(arena: Any) -> np.ndarray:
     return np.asarray(labels.reindex(ids).to_numpy())
 
 
-def attacked_row(arena: Any, rules: Any, target: str) -> dict[str, Any]:
+def attacked_rows(arena: Any, rules: Any, targets: list[str]) -> list[dict[str, Any]]:
     started = time.perf_counter()
     population = audit_population(arena.battles, rules)
     seconds = time.perf_counter() - started
     label = _labels(arena)
     true = _ratings(arena.battles, np.isin(label, HONEST))
     dirty = _ratings(arena.battles)
+    return [_target_row(arena, population, true, dirty, label, t, seconds) for t in targets]
+
+
+def _target_row(
+    arena: Any,
+    population: Any,
+    true: pd.DataFrame,
+    dirty: pd.DataFrame,
+    label: np.ndarray,
+    target: str,
+    seconds: float,
+) -> dict[str, Any]:
     t = true.loc[target]
     lo, hi, mid = float(t["ci_lower"]), float(t["ci_upper"]), float(t["rating"])
     weighted = population.down_weighted_ratings
@@ -105,16 +130,22 @@ def attacked_row(arena: Any, rules: Any, target: str) -> dict[str, Any]:
         after = float(values[target] - values.mean())
     else:
         after = float(dirty["rating"].loc[target])
-    voters = arena.truth.voter_labels
+    excess = population.stats.get("excess", {}).get(target, {})
+    attacked = float(dirty["rating"].loc[target])
+    # Swarm votes in this target's battles (a split arena has two swarms).
+    frame = arena.battles.frame
+    in_battles = (frame["model_a"].astype(str) == target) | (frame["model_b"].astype(str) == target)
     return {
+        "target": target,
         "true": f"{mid:+.0f} [{lo:+.0f},{hi:+.0f}]",
-        "attacked": f"{float(dirty['rating'].loc[target]):+.0f}",
+        "attacked": f"{attacked:+.0f}",
+        "harmless": bool(abs(attacked - mid) < (hi - lo) / 2.0),
         "flagged": ",".join(population.flagged_models) or "-",
-        "down_weighted": f"{after:+.0f}",
+        "down_weighted": f"{after:+.1f} ± {float(excess.get('rating_se_elo', 0.0)):.1f}",
         "in_CI": bool(lo <= after <= hi),
-        "swarm_votes": int((label == "new_account_swarm").sum()),
-        "est_votes": population.stats.get("swarm_votes_estimated", 0.0),
-        "swarm_accounts": int((voters["label"] == "new_account_swarm").sum()),
+        "swarm_votes": int(((label == "new_account_swarm") & in_battles.to_numpy()).sum()),
+        "removed": round(float(excess.get("removed", 0.0))),
+        "floor": round(float(excess.get("all_win_floor", 0.0))),
         "check_s": round(seconds, 2),
     }
 
@@ -132,6 +163,7 @@ def free_row(arena: Any, rules: Any) -> dict[str, Any]:
         "max_rating_move": round(moved, 2),
         "min_q": float(table["q_value"].min()) if len(table) else 1.0,
         "phi": round(float(population.stats.get("phi", 0.0)), 3),
+        "count_phi": round(float(population.stats.get("count_phi", 0.0)), 3),
     }
 
 
@@ -165,34 +197,50 @@ def main() -> int:
     if args.coverage:
         seeds["coverage"] = tuple(range(5001, 5001 + args.coverage))
     if args.attacked:
-        for name, (attack, extra) in chosen.items():
+        for name, (attacks, extra) in chosen.items():
             rows = []
             for split, group in seeds.items():
                 for seed in group:
-                    n = N_HONEST + attack.n_votes + round(attack.n_votes * attack.cover_ratio)
+                    n = N_HONEST + sum(
+                        x.n_votes + round(x.n_votes * x.cover_ratio) for x in attacks
+                    )
                     config = ArenaConfig(
-                        n_battles=n, models=PRESET_MODELS, attacks=(attack,), **extra
+                        n_battles=n, models=PRESET_MODELS, attacks=attacks, **extra
                     )
                     arena = simulate_arena(config, seed)
-                    row = attacked_row(arena, rules, attack.target)
-                    rows.append({"split": split, "seed": seed, **row})
-            print(f"\n== {name}: {attack} ==")
+                    targets = [x.target for x in attacks]
+                    for row in attacked_rows(arena, rules, targets):
+                        rows.append({"split": split, "seed": seed, **row})
+            print(f"\n== {name}: {'; '.join(str(x) for x in attacks)} ==")
             table = pd.DataFrame(rows)
             print(table[table["split"] != "coverage"].to_string(index=False))
             for split, group in table.groupby("split", sort=False):
                 print(
                     f"{split}: down-weighted (or unflagged) rating inside the clean 95 % interval "
-                    f"on {int(group['in_CI'].sum())}/{len(group)} seeds; flagged on "
-                    f"{int((group['flagged'] != '-').sum())}/{len(group)}"
+                    f"on {int(group['in_CI'].sum())}/{len(group)} targets; flagged on "
+                    f"{int((group['flagged'] != '-').sum())}/{len(group)}; outside but harmless "
+                    f"(moved less than the half-width) on "
+                    f"{int((~group['in_CI'] & group['harmless']).sum())}"
                 )
     if args.free:
         rows = []
-        for split, group in free.items():
-            for seed in group:
-                arena = simulate_arena(ArenaConfig(n_battles=N_HONEST, models=PRESET_MODELS), seed)
-                rows.append({"split": split, "seed": seed, **free_row(arena, rules)})
+        runs = [(split, seed, 30.0) for split, group in free.items() for seed in group]
+        if args.coverage:
+            cover = range(5001, 5001 + args.coverage)
+            runs += [("coverage", seed, days) for days in (30.0, 90.0) for seed in cover]
+        for split, seed, days in runs:
+            config = ArenaConfig(n_battles=N_HONEST, models=PRESET_MODELS, days=days)
+            arena = simulate_arena(config, seed)
+            rows.append({"split": split, "seed": seed, "days": days, **free_row(arena, rules)})
+        table = pd.DataFrame(rows)
         print(f"\n== attack-free arenas ({N_HONEST:,} votes each) ==")
-        print(pd.DataFrame(rows).to_string(index=False))
+        print(table[table["split"] != "coverage"].to_string(index=False))
+        for split, group in table.groupby("split", sort=False):
+            print(
+                f"{split}: a model flagged on {int((group['flagged'] != '-').sum())}/{len(group)}"
+                f" arenas; largest rating move {group['max_rating_move'].max():.2f}; lowest q "
+                f"{group['min_q'].min():.4f}"
+            )
     return 0
 
 

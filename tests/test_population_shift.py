@@ -106,7 +106,12 @@ def test_the_excess_is_estimated_near_the_swarm_s_size_and_only_its_kind_of_vote
     assert abs(excess["votes"] - true_votes) <= max(3 * excess["se"], 0.2 * true_votes)
     # Only the new cohort's wins of the target carry a weight below one; no vote is removed.
     assert result.stats["down_weighted_votes"] == excess["candidates"]
-    assert result.stats["swarm_votes_estimated"] == pytest.approx(excess["votes"], abs=1e-3)
+    # What is removed is the traces' estimate raised by the all-win floor (never below either).
+    assert result.stats["swarm_votes_estimated"] == pytest.approx(excess["removed"], abs=1e-3)
+    assert excess["removed"] >= max(excess["votes"], excess["all_win_floor"]) - 1e-9
+    assert abs(excess["removed"] - true_votes) <= max(3 * excess["se"], 0.2 * true_votes)
+    # The estimate's uncertainty carried into the rating: a few Elo, not zero, not tens.
+    assert 0.0 < excess["rating_se_elo"] < 10.0
 
 
 def test_the_swarm_is_down_weighted_account_by_account(swarmed: Any) -> None:
@@ -141,3 +146,18 @@ def test_a_campaign_bunched_in_time_is_reported_for_review_never_invalidated() -
     timed = [f for f in result.findings if f.rule == "time_dependence"]
     assert [f.subject for f in timed] == [target]
     assert timed[0].vote_id is None and timed[0].severity.value == "low"
+
+
+def test_a_swarm_split_across_two_targets_flags_both_and_no_opponent() -> None:
+    # Each swarm's wins are its opponents' losses: on the whole cohort every model's z widens and
+    # the empirical null with it (phi 3.2 here), which hid the smaller of two swarms. The null is
+    # measured again on the battles without the rejected model, and the others are tested there.
+    second = PRESET_MODELS[9]
+    attacks = (
+        NewAccountSwarm(target=TARGET, n_votes=750),
+        NewAccountSwarm(target=second, n_votes=750),
+    )
+    arena = simulate_arena(ArenaConfig(n_battles=101_500, models=PRESET_MODELS, attacks=attacks), 2)
+    result = audit_population(arena.battles, load_rules())
+    assert result.flagged_models == sorted([TARGET, second])
+    assert set(result.stats["excess"]) == {TARGET, second}

@@ -43,14 +43,16 @@ what honest newcomers explain. No vote is invalidated on this evidence; the poli
 <th>down-weighted</th><th>estimated excess votes</th><th>votes down-weighted</th></tr>
 {% for m in data.models %}
 <tr><td>{{ m.model }}</td><td>{{ m.status }}</td><td>{{ m.rating_all | fmt }}</td>
-<td>{{ m.rating_established | fmt }}</td><td>{{ m.rating_down_weighted | fmt }}</td>
+<td>{{ m.rating_established | fmt }}</td><td>{{ m.rating_down_weighted | fmt }}{% if m.down_weighted_se_elo is not none %} ± {{ m.down_weighted_se_elo | fmt }}{% endif %}</td>
 <td>{{ m.excess_votes | fmt }} ± {{ m.excess_se | fmt }} ({{ m.direction }})</td>
 <td>{{ m.down_weighted_votes | fmt }}</td></tr>
 {% endfor %}
 </table>
 <p>Down-weighted: the new cohort's votes in which the model won (lost, when it was pulled down)
 count less, one weight per opponent, so that the estimated excess is removed in expectation
-(ratings on the check's own mean-zero scale).</p>
+(ratings on the check's own mean-zero scale). The excess is at least what the accounts of two or
+more votes that all went the model's way show beyond honest chance; the ± after the down-weighted
+rating is how far it moves with one standard error more or less removed.</p>
 {% else %}
 <p>No model's rating depends on new accounts beyond chance
 ({{ data.new_votes | fmt }} votes from accounts with at most {{ data.new_max_votes | fmt }}).</p>
@@ -65,7 +67,7 @@ Ratings that depend on accounts with at most {{ data.new_max_votes | fmt }} vote
 
 | model | status | rating, all votes | established only | down-weighted | estimated excess votes | votes down-weighted |
 |---|---|---|---|---|---|---|
-{% for m in data.models %}| {{ m.model | md }} | {{ m.status | md }} | {{ m.rating_all | fmt }} | {{ m.rating_established | fmt }} | {{ m.rating_down_weighted | fmt }} | {{ m.excess_votes | fmt }} ± {{ m.excess_se | fmt }} ({{ m.direction | md }}) | {{ m.down_weighted_votes | fmt }} |
+{% for m in data.models %}| {{ m.model | md }} | {{ m.status | md }} | {{ m.rating_all | fmt }} | {{ m.rating_established | fmt }} | {{ m.rating_down_weighted | fmt }}{% if m.down_weighted_se_elo is not none %} ± {{ m.down_weighted_se_elo | fmt }}{% endif %} | {{ m.excess_votes | fmt }} ± {{ m.excess_se | fmt }} ({{ m.direction | md }}) | {{ m.down_weighted_votes | fmt }} |
 {% endfor %}{% else %}
 No model's rating depends on new accounts beyond chance ({{ data.new_votes | fmt }} votes from accounts with at most {{ data.new_max_votes | fmt }}).
 {% endif %}{% if data.time_models %}
@@ -203,7 +205,10 @@ def _flag_rows(result: DetectorResult) -> list[dict[str, Any]]:
                     None if down is None else float(down) - float(row["rating_all"])
                 ),
                 "direction": est.get("direction", "lift" if float(row["z"]) > 0 else "sink"),
-                "excess_votes": est.get("votes"),
+                # What is removed: the traces' estimate raised by the all-win floor.
+                "excess_votes": est.get("removed", est.get("votes")),
+                "excess_floor": est.get("all_win_floor"),
+                "down_weighted_se_elo": est.get("rating_se_elo"),
                 "excess_se": est.get("se"),
                 "down_weighted_votes": sum(int(o["votes"]) for o in est.get("by_opponent", [])),
                 "p_value": float(row["p_value"]),

@@ -34,9 +34,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
+from scipy import special, stats
 
-__all__ = ["ExcessEstimate", "excess_votes"]
+__all__ = [
+    "AllWinFloor",
+    "ExcessEstimate",
+    "all_win_floor",
+    "cohort_count_test",
+    "combine_traces",
+    "excess_votes",
+    "floored_excess",
+]
 
 _MEDIAN_CHI2_1 = 0.454936
 
@@ -134,10 +142,14 @@ def excess_votes(
     phi = 1.0
     if usable.sum() >= 3 and n_clean > 0:
         expected = share_clean[usable] * n_clean
-        spread = expected * (1.0 - share_clean[usable])
+        # The cohort's binomial count and the noise of the share it is set against.
+        spread = (
+            expected * (1.0 - share_clean[usable]) * (1.0 + n_clean / max(other_clean.sum(), 1))
+        )
         z2 = (n_ref[usable] - expected) ** 2 / np.maximum(spread, 1e-9)
         phi = max(1.0, float(np.median(z2)) / _MEDIAN_CHI2_1)
-    var_count = phi * n_all * s_m * (1.0 - s_m) / max(1.0 - s_m, 1e-6) ** 2
+    share_noise = 1.0 + n_all / max(other_a.size, 1)
+    var_count = phi * n_all * s_m * (1.0 - s_m) * share_noise / max(1.0 - s_m, 1e-6) ** 2
     precision = 1.0 / max(var_outcome, 1e-9) + 1.0 / max(var_count, 1e-9)
     combined = (by_outcome / max(var_outcome, 1e-9) + by_count / max(var_count, 1e-9)) / precision
     votes = float(np.clip(combined, 0.0, candidates))
@@ -152,3 +164,144 @@ def excess_votes(
         count_phi=phi,
         candidates=candidates,
     )
+
+
+@dataclass(frozen=True)
+class AllWinFloor:
+    """Votes in the cohort's multi-vote accounts whose every vote is a win (loss) of one model."""
+
+    votes: float  # observed - expected honest (at least 0): a floor under the swarm's size
+    observed: int
+    expected: float  # honest expectation, calibrated on the reference models
+
+
+def _hit_model(
+    a: NDArray[np.int64], b: NDArray[np.int64], score: NDArray[np.float64], lift: bool
+) -> NDArray[np.int64]:
+    """Per vote, the model that won it outright (``lift``) or lost it outright; -1 for a tie."""
+    first, second = (a, b) if lift else (b, a)
+    return np.asarray(
+        np.where(score == 1.0, first, np.where(score == 0.0, second, -1)), dtype=np.int64
+    )
+
+
+def all_win_floor(
+    account: NDArray[np.int64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    model: int,
+    reference: NDArray[np.bool_],
+    other_a: NDArray[np.int64],
+    other_b: NDArray[np.int64],
+    other_score: NDArray[np.float64],
+    *,
+    lift: bool = True,
+) -> AllWinFloor:
+    """A floor under a swarm's size from the accounts of two or more votes that all go one way.
+
+    ``account``: each cohort vote's account code (``0..n-1``); ``a, b, score``: the cohort's votes;
+    ``other_*``: the other (established) cohort's votes. An account of ``k >= 2`` votes that are
+    all outright wins of ``model`` (all losses, for a sink) is what a multi-vote swarm account
+    looks like, and rare for an honest newcomer.
+
+    Null hypothesis (honest newcomers): an account of ``k`` votes is all wins of model ``r`` with
+    chance ``c_k q_r^k``, where ``q_r`` is the share of the established cohort's votes that ``r``
+    wins outright (swarm-free), and ``c_k`` (people meet the same models again and keep their
+    tastes, so votes are not independent) is the ratio of observed to predicted such accounts
+    pooled over the reference models. The expected honest votes in all-win accounts of ``model``
+    are subtracted from the observed ones; what remains is swarm under the null, so the swarm has
+    at least that many votes (in expectation). A swarm using one-vote accounts, or mixing cover
+    votes into its accounts, leaves this floor near zero: it only ever raises an estimate.
+    """
+    k_models = reference.size
+    if account.size == 0:
+        return AllWinFloor(0.0, 0, 0.0)
+    hit = _hit_model(a, b, score, lift)
+    n_accounts = int(account.max()) + 1
+    size = np.bincount(account, minlength=n_accounts)
+    low = np.full(n_accounts, k_models, dtype=np.int64)
+    high = np.full(n_accounts, -1, dtype=np.int64)
+    np.minimum.at(low, account, hit)
+    np.maximum.at(high, account, hit)
+    all_one_way = (low == high) & (low >= 0) & (size >= 2)
+    top = int(size.max())
+    observed = np.zeros((k_models, top + 1))
+    np.add.at(observed, (low[all_one_way], size[all_one_way]), 1.0)
+    accounts_of_size = np.bincount(size, minlength=top + 1).astype(np.float64)
+    other_hit = _hit_model(other_a, other_b, other_score, lift)
+    q = np.bincount(other_hit[other_hit >= 0], minlength=k_models) / max(other_a.size, 1)
+    power = np.arange(top + 1)
+    predicted = accounts_of_size[None, :] * q[:, None] ** power[None, :]
+    calibration = np.divide(
+        observed[reference].sum(axis=0),
+        predicted[reference].sum(axis=0),
+        out=np.ones(top + 1),
+        where=predicted[reference].sum(axis=0) > 0,
+    )
+    seen = float(np.sum(power * observed[model]))
+    expected = float(np.sum(power * calibration * predicted[model]))
+    return AllWinFloor(max(0.0, seen - expected), int(seen), expected)
+
+
+def floored_excess(estimate: float, se: float, floor: float) -> float:
+    """The swarm's size given an estimate ``estimate ± se`` and a floor it cannot be below.
+
+    The posterior mean of ``S`` under a flat prior on ``[floor, inf)`` and a normal likelihood
+    centred on ``estimate``: the normal truncated to ``S >= floor``. Far above the floor it is the
+    estimate; at or below it, the floor plus what the estimate's own spread leaves above it (the
+    estimate's uncertainty is carried into the correction rather than cut off at the floor).
+    """
+    if floor <= 0.0 or se <= 0.0:
+        return max(estimate, floor)
+    alpha = (floor - estimate) / se
+    return float(estimate + se * np.exp(stats.norm.logpdf(alpha) - stats.norm.logsf(alpha)))
+
+
+def cohort_count_test(
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    other_a: NDArray[np.int64],
+    other_b: NDArray[np.int64],
+    n_models: int,
+) -> tuple[NDArray[np.float64], float]:
+    """Per model: does the cohort meet it more (or less) often than the other cohort does?
+
+    ``a, b``: the cohort's battles; ``other_a, other_b``: the other (established) cohort's. The
+    arena serves battles without regard to who votes, so each model's share of the cohort's
+    battles estimates the same sampling share as in the other cohort. ``z_m = (n_m - s_m N) /
+    sqrt(N s_m (1 - s_m) (1 + N / N_o))`` with ``s_m`` the share among the other cohort's ``N_o``
+    battles (the second term is the noise of ``s_m`` itself). Null hypothesis: the cohort's
+    battles are drawn with the other cohort's shares, up to a common over-dispersion ``phi``
+    (Efron's empirical null across models: ``max(1, median(z^2) / median(χ²₁))``: honest
+    newcomers' own topic mix). Returns (z / sqrt(phi), phi).
+    """
+    share = _side_sums(other_a, other_b, np.ones(other_a.size), n_models) / max(other_a.size, 1)
+    n = float(a.size)
+    count = _side_sums(a, b, np.ones(a.size), n_models)
+    # Two binomial noises: the cohort's own count and the other cohort's share it is set against.
+    spread = n * share * (1.0 - share) * (1.0 + n / max(other_a.size, 1))
+    z = np.divide(count - share * n, np.sqrt(spread), out=np.zeros(n_models), where=spread > 0)
+    informed = spread > 0
+    phi = 1.0
+    if informed.sum() >= 3:
+        phi = max(1.0, float(np.median(z[informed] ** 2)) / _MEDIAN_CHI2_1)
+    return np.asarray(z / np.sqrt(phi), dtype=np.float64), phi
+
+
+def combine_traces(
+    z_outcome: NDArray[np.float64], z_count: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """One z and two-sided p per model from the outcome and count traces (both null-scaled).
+
+    A swarm moves both: more of the model's battles (``z_count > 0``) whichever way its votes go,
+    and its outcomes up (lift) or down (sink). The count trace is therefore signed by the outcome
+    trace: ``z = (z_o + sign(z_o) z_c) / sqrt(2)`` (Stouffer). Null hypothesis: both are
+    independent standard normals; then ``sign(z_o) z_c`` is standard normal and independent of
+    ``z_o`` (``z_c`` is symmetric), so ``z`` is standard normal too. An honest cohort that merely
+    meets a model more often, or judges it differently, moves one trace, not both.
+    """
+    sign = np.where(z_outcome < 0, -1.0, 1.0)
+    z = (z_outcome + sign * z_count) / np.sqrt(2.0)
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    return np.asarray(z, dtype=np.float64), np.asarray(p, dtype=np.float64)

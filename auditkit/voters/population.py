@@ -13,7 +13,14 @@ different tastes explain. This module measures that signature:
 4. honest newcomers differ from established voters as a whole (other tastes, other topics), so the
    ``z_m`` are compared with an *empirical null* across models (Efron 2004): their spread is
    inflated by ``phi = max(1, median(z^2) / 0.455)`` (0.455 = median of χ²₁) before the two-sided
-   p-value; Benjamini-Hochberg across models at ``fdr``;
+   p-value. A swarm also puts its model in more of the new cohort's battles than the arena's
+   sampling does (:func:`auditkit.stats.cohort_excess.cohort_count_test`, against the established
+   cohort's shares, its own empirical null); with ``count_trace`` (default) the two traces are
+   combined by Stouffer, the count signed by the outcome (a lift and a sink both add to the
+   model's battles), so a strong model lifted by a thin swarm — few surprising wins, but many
+   extra battles — is still seen. Benjamini-Hochberg across models at ``fdr``; once a model is
+   rejected, both nulls are measured again on the battles without it and the other models are
+   tested there (a swarm's wins are its opponents' losses; a second swarm stays visible);
 5. a model is flagged when its p survives BH *and* its rating moves by at least ``min_shift_elo``
    between the all-votes fit and the established-only fit (the effect-size floor: a shift smaller
    than that does not change what a leaderboard says).
@@ -26,8 +33,13 @@ not the honest one. ``excess`` (default) removes only what honest newcomers woul
 for a model pulled down) of the model among the new cohort's votes from two independent traces —
 its outcomes against the established fit, and its share of the cohort's battles against the
 arena's — each against the honest newcomers' spread measured on the unflagged models, combined by
-inverse variance; the excess against each opponent follows the arena's pairing, so the new
-cohort's wins of the model against opponent ``o`` weigh ``1 - S pi_o / wins_o``. No account is
+inverse variance. Accounts of two or more votes that all went the model's way are rare for honest
+newcomers (their expected number is calibrated on the unflagged models), so what they show beyond
+chance is a floor under ``S`` (:func:`auditkit.stats.cohort_excess.all_win_floor`); the removed
+excess is the estimate's posterior mean above that floor (flat prior, normal likelihood). The
+excess against each opponent follows the arena's pairing, so the new cohort's wins of the model
+against opponent ``o`` weigh ``1 - S pi_o / wins_o``; the same refit with one standard error more
+and less removed gives the down-weighted rating's spread (``rating_se_elo``). No account is
 singled out (one-vote accounts cannot be told apart); in expectation the honest newcomers' votes
 are what remains. ``posterior`` weighs each new *account* by the posterior chance that it is
 honest under a two-type mixture (:func:`swarm_posterior`: a swarm account votes only in the model's
@@ -56,7 +68,13 @@ from auditkit.findings import jsonable
 from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
-from auditkit.stats.cohort_excess import excess_votes
+from auditkit.stats.cohort_excess import (
+    all_win_floor,
+    cohort_count_test,
+    combine_traces,
+    excess_votes,
+    floored_excess,
+)
 from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.voters.timeshift import time_shift_test
 
@@ -93,6 +111,7 @@ class PopulationConfig:
     time_bins: int = 4
     time_min_shift_elo: float = 15.0
     time_min_battles: int = 50
+    count_trace: bool = True
 
     @classmethod
     def from_rules(cls, rules: RulePack) -> PopulationConfig:
@@ -131,6 +150,7 @@ class PopulationConfig:
             time_min_battles=int(
                 require(section, "time_min_battles", int, where=where, default=50)
             ),
+            count_trace=bool(require(section, "count_trace", bool, where=where, default=True)),
         )
 
 
@@ -352,13 +372,15 @@ def _down_weights(
     score: NDArray[np.float64],
     theta_est: NDArray[np.float64],
     lifted: NDArray[np.bool_],
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
-    """Each vote's weight in the down-weighted refit, per ``down_weight_mode``; and its stats."""
+) -> tuple[NDArray[np.float64], dict[str, Any], _Bounds | None]:
+    """Each vote's weight in the down-weighted refit, per ``down_weight_mode``; its stats; and
+    (``excess`` only) the weights with one standard error less and more removed."""
     if cfg.down_weight_mode == "cohort":
         touched = new & (flagged[a] | flagged[b])
-        return np.where(touched, cfg.down_weight, 1.0), {"down_weighted_votes": int(touched.sum())}
+        weights = np.where(touched, cfg.down_weight, 1.0)
+        return weights, {"down_weighted_votes": int(touched.sum())}, None
     if cfg.down_weight_mode == "excess":
-        return _excess_weights(flagged, new, a, b, score, theta_est, lifted)
+        return _excess_weights(flagged, new, voter_codes, a, b, score, theta_est, lifted)
     k = flagged.size
     w = np.ones(a.size)
     rows = np.flatnonzero(new)
@@ -381,33 +403,55 @@ def _down_weights(
         )
         w[rows] = np.minimum(w[rows], 1.0 - posterior[account])
         swarm += float(posterior.sum())
-    return w, {
+    stats_w = {
         "down_weighted_votes": int((w < 1.0).sum()),
         "swarm_accounts_estimated": round(swarm, 3),
     }
+    return w, stats_w, None
+
+
+_Bounds = tuple[NDArray[np.float64], NDArray[np.float64]]
+
+
+def _opponent_weights(
+    removed: float, pairing: NDArray[np.float64], votes_per_opponent: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """One weight per opponent: ``removed`` votes spread by the arena's pairing."""
+    share = np.divide(
+        removed * pairing,
+        votes_per_opponent,
+        out=np.zeros(pairing.size),
+        where=votes_per_opponent > 0,
+    )
+    return np.asarray(np.clip(1.0 - share, 0.0, 1.0), dtype=np.float64)
 
 
 def _excess_weights(
     flagged: NDArray[np.bool_],
     new: NDArray[np.bool_],
+    voter_codes: NDArray[np.int32],
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     score: NDArray[np.float64],
     theta_est: NDArray[np.float64],
     lifted: NDArray[np.bool_],
-) -> tuple[NDArray[np.float64], dict[str, Any]]:
+) -> tuple[NDArray[np.float64], dict[str, Any], _Bounds]:
     """Weights removing, per flagged model, its estimated excess of new-cohort votes.
 
     :func:`auditkit.stats.cohort_excess.excess_votes` estimates how many of the new cohort's
     wins (losses, when the cohort pulls the model down) of model m no honest newcomer would have
     cast; each such new-cohort vote then weighs ``1 - excess / candidates``, so the refit keeps
     in expectation the honest newcomers' share of them. Which account cast which vote is not
-    guessed: one-vote accounts are indistinguishable, and no vote is singled out.
+    guessed: one-vote accounts are indistinguishable, and no vote is singled out. The estimate's
+    uncertainty is carried along: the same weights with one standard error less and more removed
+    (the third value) give the down-weighted rating's own spread.
     """
     w = np.ones(a.size)
+    w_less, w_more = np.ones(a.size), np.ones(a.size)
     na, nb, ns = a[new], b[new], score[new]
     reference = ~flagged
     est_a, est_b = a[~new], b[~new]
+    account = pd.factorize(voter_codes[new])[0].astype(np.int64)
     per_model: dict[int, Any] = {}
     total = 0.0
     for model in np.flatnonzero(flagged).tolist():
@@ -415,7 +459,11 @@ def _excess_weights(
         mine = np.where(na == model, ns, 1.0 - ns)
         lift = bool(lifted[model])
         est = excess_votes(na, nb, ns, theta_est, model, reference, est_a, est_b, lift=lift)
+        floor = all_win_floor(
+            account, na, nb, ns, model, reference, est_a, est_b, score[~new], lift=lift
+        )
         kind = in_m & (mine == (1.0 if lift else 0.0))
+        removed = min(floored_excess(est.votes, est.se, floor.votes), float(est.candidates))
         # The swarm is served battles like everyone: its excess against each opponent follows the
         # arena's pairing (the established cohort's share of m's battles against that opponent).
         k = flagged.size
@@ -423,20 +471,24 @@ def _excess_weights(
         est_opp = np.where(est_a == model, est_b, est_a)[(est_a == model) | (est_b == model)]
         pairing = np.bincount(est_opp, minlength=k) / max(est_opp.size, 1)
         votes_per_opponent = np.bincount(opponent[kind], minlength=k).astype(np.float64)
-        weight = 1.0 - np.divide(
-            est.votes * pairing,
-            votes_per_opponent,
-            out=np.zeros(k),
-            where=votes_per_opponent > 0,
-        )
-        weight = np.clip(weight, 0.0, 1.0)
+        weight = _opponent_weights(removed, pairing, votes_per_opponent)
         rows = np.flatnonzero(new)[kind]
         w[rows] = np.minimum(w[rows], weight[opponent[kind]])
-        total += est.votes
+        for bound, step in ((w_less, -est.se), (w_more, est.se)):
+            moved = float(np.clip(removed + step, 0.0, est.candidates))
+            bound[rows] = np.minimum(
+                bound[rows], _opponent_weights(moved, pairing, votes_per_opponent)[opponent[kind]]
+            )
+        total += removed
         served = np.flatnonzero(votes_per_opponent > 0)
         per_model[int(model)] = {
             "direction": "lift" if lift else "sink",
             **asdict(est),
+            # The traces' estimate (``votes``) and the all-win floor give what is removed.
+            "removed": removed,
+            "all_win_floor": floor.votes,
+            "all_win_observed": floor.observed,
+            "all_win_expected": floor.expected,
             # Which votes, and how much each counts: the new cohort's votes where the model won
             # (lift) or lost (sink) against this opponent all weigh this much in the refit.
             "by_opponent": [
@@ -444,11 +496,12 @@ def _excess_weights(
                 for o in served.tolist()
             ],
         }
-    return w, {
+    stats_w = {
         "down_weighted_votes": int((w < 1.0).sum()),
         "swarm_votes_estimated": round(total, 3),
         "excess": per_model,
     }
+    return w, stats_w, (w_less, w_more)
 
 
 def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
@@ -522,16 +575,19 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     del tstamp, rows
     # The established cohort's fit: the new cohort weighs zero (no copy of the votes).
     theta_est = _fit(a, b, score, (~new).astype(np.float64), k)
-    z, p, h, phi = cohort_shift_test(a[new], b[new], score[new], theta_est, k)
-    enough = h >= cfg.min_new_battles
-    reject, q = benjamini_hochberg(np.where(enough, p, 1.0), cfg.fdr)
     shift = (theta_all - theta_all.mean() - (theta_est - theta_est.mean())) * _ELO
+    z, z_count, z_both, p, q, h, phi, count_phi, reject = _cohort_evidence(
+        cfg, a, b, score, new, theta_est
+    )
+    enough = h >= cfg.min_new_battles
     flagged = reject & enough & (np.abs(shift) >= cfg.min_shift_elo)
     table = pd.DataFrame(
         {
             "model": models,
             "new_battles": h.astype(np.int64),
             "z": z,
+            "z_count": z_count,
+            "z_combined": z_both,
             "p_value": p,
             "q_value": q,
             "rating_all": theta_all * _ELO,
@@ -540,15 +596,20 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
             "flagged": flagged,
         }
     )
-    stats_out.update({"phi": phi, "flagged_models": int(flagged.sum())})
+    stats_out.update({"phi": phi, "count_phi": count_phi, "flagged_models": int(flagged.sum())})
     weighted: dict[str, float] = {}
     vote_weights = pd.DataFrame(columns=["vote_id", "model_a", "model_b", "weight"])
     if flagged.any():
-        w, weight_stats = _down_weights(
+        w, weight_stats, bounds = _down_weights(
             cfg, flagged, new, voter_codes, a, b, score, theta_est, z > 0
         )
-        stats_out.update(_named_weight_stats(weight_stats, models))
         theta_w = _fit(a, b, score, w, k)
+        if bounds is not None:
+            # The down-weighted rating's spread from the excess estimate's own standard error.
+            less, more = (_fit(a, b, score, x, k) for x in bounds)
+            for model, entry in weight_stats["excess"].items():
+                entry["rating_se_elo"] = abs(float(more[model] - less[model])) * _ELO / 2.0
+        stats_out.update(_named_weight_stats(weight_stats, models))
         weighted = {m: float(x) for m, x in zip(models, theta_w * _ELO, strict=True)}
         vote_weights = _vote_weights(frame, w, a, b, models, positions)
     return PopulationAudit(
@@ -559,6 +620,56 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         time_table=over_time.table,
         vote_weights=vote_weights,
     )
+
+
+def _cohort_evidence(
+    cfg: PopulationConfig,
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    new: NDArray[np.bool_],
+    theta_est: NDArray[np.float64],
+) -> tuple[Any, ...]:
+    """Per model: outcome z, count z, combined z, p, q, new battles, both nulls' phi, rejected.
+
+    The empirical nulls' spreads (``phi``) are first taken over every model. A swarm's wins are its
+    opponents' losses and its battles their battles too, so a swarm widens every model's z and
+    with it the null, hiding a second, smaller swarm. So the spreads are estimated again on the
+    battles without the rejected models, until the rejected set no longer changes (at most three
+    rounds): the null describes the honest models, as in :mod:`auditkit.stats.cohort_excess`.
+    With nothing rejected in the first round (an honest arena), nothing changes.
+    """
+    k = theta_est.size
+    na, nb, ns = a[new], b[new], score[new]
+    ea, eb = a[~new], b[~new]
+    z_all, _, h, phi = cohort_shift_test(na, nb, ns, theta_est, k)
+    z_count_scaled, count_phi = cohort_count_test(na, nb, ea, eb, k)
+    count_all = z_count_scaled * np.sqrt(count_phi)
+    z, count_raw = z_all, count_all
+    enough = h >= cfg.min_new_battles
+    suspects = np.zeros(k, dtype=bool)
+    for _ in range(3):
+        if suspects.any():
+            # The other models are tested, and the nulls' spreads measured, on their battles
+            # without the suspects; a suspect keeps its own whole-cohort z.
+            keep = ~(suspects[na] | suspects[nb])
+            keep_est = ~(suspects[ea] | suspects[eb])
+            z_clean, _, _, phi = cohort_shift_test(na[keep], nb[keep], ns[keep], theta_est, k)
+            scaled, count_phi = cohort_count_test(na[keep], nb[keep], ea[keep_est], eb[keep_est], k)
+            z = np.where(suspects, z_all, z_clean)
+            count_raw = np.where(suspects, count_all, scaled * np.sqrt(count_phi))
+        z_outcome = z / np.sqrt(phi)
+        z_count = count_raw / np.sqrt(count_phi)
+        if cfg.count_trace:
+            z_both, p = combine_traces(z_outcome, z_count)
+        else:
+            z_both, p = z_outcome, 2.0 * stats.norm.sf(np.abs(z_outcome))
+        reject, q = benjamini_hochberg(np.where(enough, p, 1.0), cfg.fdr)
+        rejected = np.asarray(reject & enough, dtype=bool)
+        if np.array_equal(rejected, suspects):
+            break
+        suspects = rejected
+    return z, z_count, z_both, p, q, h, phi, count_phi, reject
 
 
 def _named_weight_stats(weight_stats: dict[str, Any], models: list[str]) -> dict[str, Any]:
