@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from auditkit.identity.anypattern import any_pattern
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
 from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
 from auditkit.identity.scorer import NEAR_LEFT, NEAR_RIGHT, CandidateContext, worth_scoring
@@ -182,12 +183,12 @@ def scripts_of(text: str) -> set[str]:
 
 def is_probe(user_text: str, rules: IdentityRules) -> bool:
     """Does a user turn ask the assistant who it is?"""
-    return any(p.search(user_text) for p in rules.probes)
+    return any_pattern(rules.probes).search(user_text)
 
 
 def is_roleplay(user_text: str, rules: IdentityRules) -> bool:
     """Does a user turn ask for role-play, a script, a story or a joke?"""
-    return any(p.search(user_text) for p in rules.roleplay)
+    return any_pattern(rules.roleplay).search(user_text)
 
 
 def _sentence_start(text: str, pos: int, window: int) -> int:
@@ -512,8 +513,8 @@ def _gated(
 ) -> Iterator[tuple[NameHit, CandidateContext]]:
     """Name occurrences worth scoring: outside code, not an echo of a requested translation or
     role-play (the user wrote the name), an ambiguous name only in its AI sense, past the gate."""
-    translate = any(p.search(user_text) for p in rules.translate)
-    roleplay = any(p.search(user_text) for p in rules.roleplay)
+    translate = any_pattern(rules.translate).search(user_text)
+    roleplay = any_pattern(rules.roleplay).search(user_text)
     user_lower = user_text.lower()
     # The user asked about a named model or product ("Claude Code가 뭔가요?"): an answer whose
     # subject is left out ("Anthropic에서 만든 AI 코딩 도우미입니다") is about that, not the speaker.
