@@ -295,8 +295,8 @@ class AnyPattern:
             folded_patterns=tuple(sorted(folded)),
         )
 
-    def search(self, text: str) -> bool:
-        """Whether any pattern matches somewhere in ``text``."""
+    def possible(self, text: str) -> set[int]:
+        """Indexes of the patterns that may match ``text``: every other one cannot."""
         candidates = set(self.always)
         if self.exact is not None:
             self.exact.candidates(text, candidates)
@@ -306,6 +306,11 @@ class AnyPattern:
                 candidates.update(self.folded_patterns)
             else:
                 self.folded.candidates(lowered, candidates)
+        return candidates
+
+    def search(self, text: str) -> bool:
+        """Whether any pattern matches somewhere in ``text``."""
+        candidates = self.possible(text)
         if not candidates:
             return False
         patterns = self.patterns

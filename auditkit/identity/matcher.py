@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from auditkit.identity.anypattern import any_pattern
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
 from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
+from auditkit.identity.routing import rule_router
 from auditkit.identity.scorer import NEAR_LEFT, NEAR_RIGHT, CandidateContext, worth_scoring
 
 __all__ = [
@@ -576,6 +577,7 @@ def analyze_response(
         norm = unchanged(text)
     codes = _code_spans(text)
     user_lower = user_text.lower()
+    router = rule_router(rules.rules)
     matches: list[SelfIdMatch] = []
     for hit in hits:
         sent_start = _sentence_start(text, hit.start, rules.window)
@@ -585,9 +587,8 @@ def analyze_response(
         scripts = scripts_of(before_text + " " + text[hit.start : hit.end] + " " + after_text)
         in_code = _inside(codes, hit.start)
         quoted: bool | None = None
-        for rule in rules.rules:
-            if rule.script not in scripts or hit.name.kind not in rule.targets:
-                continue
+        # The rules of these scripts and this kind of name whose `before` could match, in order.
+        for rule in router.candidates(scripts, hit.name.kind, before_text):
             if in_code and not rule.in_code:
                 continue
             if not _rule_matches(rule, text, hit, before_text):
