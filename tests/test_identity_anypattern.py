@@ -29,7 +29,10 @@ def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
     [
         (r"(?i)\bwho\s+(?:are|r)\s+(?:you|u)\b", {"who"}),
         (r"(?i)\bintroduce\s+yourself\b", {"introduce"}),
-        (r"你是谁|你叫什么|谁(?:开发|创造)了你", {"你是谁", "你叫什么", "谁开发了你", "谁创造了你"}),
+        (
+            r"你是谁|你叫什么|谁(?:开发|创造)了你",
+            {"你是谁", "你叫什么", "谁开发了你", "谁创造了你"},
+        ),
         (r"(?i)qui[eé]n\s+eres", {"quien", "quién"}),
         (r"(?i)WHO", {"who"}),  # case-insensitive literals are folded as re folds them
     ],
@@ -67,7 +70,8 @@ def _pack_texts() -> list[str]:
     texts = []
     for line in CORPUS.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
-        texts += [case["prompt"], case["response"], case["prompt"].upper()]
+        # The patterns read user turns: every prompt (also in capitals), and answers' openings.
+        texts += [case["prompt"], case["prompt"].upper(), case["response"][:300]]
     return texts
 
 
@@ -154,3 +158,63 @@ def test_probing_rows_are_probing_turn_of_either_side(default_rules: Any) -> Non
     assert [e is not None for e in expected] == found.mask(len(frame)).tolist()
     # Asked again of the same table and patterns: the same object, not a second search.
     assert probing_rows(frame, probes) is found
+
+
+def test_the_rule_router_keeps_every_rule_that_matches_in_pack_order(default_rules: Any) -> None:
+    """Routing only drops rules that cannot match a name occurrence, so the first rule that
+    matches — the one analyze_response reports — is the same as trying every rule."""
+    from auditkit.identity.matcher import _rule_matches, _sentence_start, find_names, scripts_of
+    from auditkit.identity.routing import rule_router
+
+    identity = load_identity_rules(default_rules)
+    router = rule_router(identity.rules)
+    order = {id(rule): i for i, rule in enumerate(identity.rules)}
+    checked = matched = 0
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["response"]
+        for hit in find_names(text, identity):
+            sent_start = _sentence_start(text, hit.start, identity.window)
+            before = text[sent_start : hit.start]
+            after = text[hit.end : hit.end + 40]
+            scripts = scripts_of(before + " " + text[hit.start : hit.end] + " " + after)
+            kept = router.candidates(scripts, hit.name.kind, before)
+            positions = [order[id(rule)] for rule in kept]
+            assert positions == sorted(positions)
+            expected = [
+                rule
+                for rule in identity.rules
+                if rule.script in scripts
+                and hit.name.kind in rule.targets
+                and _rule_matches(rule, text, hit, before)
+            ]
+            assert all(any(rule is k for k in kept) for rule in expected)
+            checked += 1
+            matched += bool(expected)
+    assert checked > 1000 and matched > 200  # the corpus exercises the rules
+
+
+def _script_counts_by_character(text: str) -> dict[str, int]:
+    from auditkit.identity import language
+
+    counts: dict[str, int] = {}
+    for ch in text:
+        for lo, hi, script in language._RANGES:
+            if lo <= ord(ch) <= hi:
+                counts[script] = counts.get(script, 0) + 1
+                break
+    return counts
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(
+        st.one_of(
+            st.text(max_size=8), st.sampled_from(["Claude — 我是", "Привет", "ｆｕｌｌ", "é"])
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_script_counts_count_every_letter_once(text: str) -> None:
+    from auditkit.identity.language import script_counts
+
+    assert script_counts(text) == _script_counts_by_character(text)
