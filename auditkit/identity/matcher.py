@@ -114,13 +114,15 @@ def _raw_hits(lowered: str, rules: IdentityRules) -> list[NameHit]:
 
 def has_name(text: str, rules: IdentityRules) -> bool:
     """Prefilter: does any lexicon name stand as a word in ``text``? (one automaton pass)"""
-    lowered = lower_same_length(text)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = lower_same_length(text)
+    found = rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
+    if not found:  # almost every response: no name at all
+        return False
     keys = rules.automaton_keys
     names = rules.names
-    return any(
-        _boundary_ok(lowered, start, end, names[keys[index]])
-        for index, start, end in rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
-    )
+    return any(_boundary_ok(lowered, start, end, names[keys[index]]) for index, start, end in found)
 
 
 def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
