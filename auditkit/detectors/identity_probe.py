@@ -21,7 +21,7 @@ import pandas as pd
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
 from auditkit.errors import RuleError
 from auditkit.identity.lexicon import load_identity_rules
-from auditkit.identity.text import probing_turn
+from auditkit.identity.text import probing_rows, probing_turn
 from auditkit.rulepack import RulePack, require
 
 if TYPE_CHECKING:
@@ -123,25 +123,21 @@ Probe = tuple[str, int, str, bool, str]
 
 def _probing_votes(frame: pd.DataFrame, probes: Any) -> list[Probe]:
     """Every vote of ``frame`` (in row order) whose user asks the model who it is."""
+    found = probing_rows(frame, probes)
+    rows = found.rows
+    vote_ids = frame["vote_id"].astype(str).to_numpy(dtype=object)[rows].tolist()
+    anony = frame["anony"].to_numpy(dtype=bool)[rows].tolist()
     voters = (
-        frame["voter"].astype("string").fillna("").tolist()
+        frame["voter"].astype("string").fillna("").to_numpy(dtype=object)[rows].tolist()
         if "voter" in frame
-        else [""] * len(frame)
+        else [""] * len(rows)
     )
-    records = zip(
-        frame["vote_id"].astype(str).tolist(),
-        frame["conversation_a"].tolist(),
-        frame["conversation_b"].tolist(),
-        frame["anony"].to_numpy(dtype=bool).tolist(),
-        voters,
-        strict=True,
-    )
-    found: list[Probe] = []
-    for vote_id, conv_a, conv_b, anony, voter in records:
-        probing = probing_turn(conv_a, probes) or probing_turn(conv_b, probes)
-        if probing is not None:
-            found.append((vote_id, probing[0], probing[1], anony, voter))
-    return found
+    return [
+        (vote_id, turn, text, is_anony, voter)
+        for vote_id, turn, text, is_anony, voter in zip(
+            vote_ids, found.turns, found.texts, anony, voters, strict=True
+        )
+    ]
 
 
 def _result(probes: Sequence[Any], *, voters_usable: bool, rules: RulePack) -> DetectorResult:

@@ -29,6 +29,7 @@ is measured in ``tests/test_identity_language.py``.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -103,12 +104,28 @@ _ENDS = np.array([hi for _, hi, _ in _RANGES], dtype=np.int64)
 _RANGE_SCRIPT = np.array([SCRIPTS.index(s) for _, _, s in _RANGES], dtype=np.int64)
 
 
+# Every byte but the ASCII letters (in UTF-8 no other character has such a byte): deleting them
+# leaves a text's ASCII letters, which are all Latin.
+_NOT_ASCII_LETTERS = bytes(b for b in range(256) if not (b < 128 and chr(b).isalpha()))
+_ASCII_RUNS = re.compile("[\x00-\x7f]+")
+_LATIN = SCRIPTS.index("latin")
+
+
 def script_counts(text: str) -> dict[str, int]:
-    """How many letters of ``text`` are in each script (scripts with none are left out)."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    """How many letters of ``text`` are in each script (scripts with none are left out).
+
+    The ASCII letters are counted over the UTF-8 bytes; only the other characters (usually a
+    few dashes and quotes, or a whole text in another script) go through the code-point ranges.
+    """
+    ascii_letters = len(text.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII_LETTERS))
+    if text.isascii():
+        return {"latin": ascii_letters} if ascii_letters else {}
+    rest = _ASCII_RUNS.sub("", text)
+    points = np.frombuffer(rest.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     k = np.searchsorted(_STARTS, points.astype(np.int64), side="right") - 1
     inside = (k >= 0) & (points <= _ENDS[np.maximum(k, 0)])
     counts = np.bincount(_RANGE_SCRIPT[k[inside]], minlength=len(SCRIPTS))
+    counts[_LATIN] += ascii_letters
     return {SCRIPTS[i]: int(n) for i, n in enumerate(counts) if n}
 
 
@@ -211,8 +228,14 @@ def _scores(text: str, profiles: _Profiles) -> np.ndarray | None:
 
 def _cleaned(text: str) -> str:
     """langdetect's input handling: URLs and e-mail addresses out, Vietnamese marks composed."""
-    text = Detector.URL_RE.sub(" ", text)
-    text = Detector.MAIL_RE.sub(" ", text)
+    # Each substitution only where it can match (an address needs "@", a URL "://", a
+    # Vietnamese mark a non-ASCII character): MAIL_RE alone tries 64 characters at every letter.
+    if "://" in text:
+        text = Detector.URL_RE.sub(" ", text)
+    if "@" in text:
+        text = Detector.MAIL_RE.sub(" ", text)
+    if text.isascii():
+        return text
     return str(NGram.normalize_vi(text))
 
 

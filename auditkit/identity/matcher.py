@@ -12,8 +12,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from auditkit.identity.anypattern import any_pattern
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
 from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
+from auditkit.identity.routing import rule_router
 from auditkit.identity.scorer import NEAR_LEFT, NEAR_RIGHT, CandidateContext, worth_scoring
 
 __all__ = [
@@ -112,13 +114,15 @@ def _raw_hits(lowered: str, rules: IdentityRules) -> list[NameHit]:
 
 def has_name(text: str, rules: IdentityRules) -> bool:
     """Prefilter: does any lexicon name stand as a word in ``text``? (one automaton pass)"""
-    lowered = lower_same_length(text)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = lower_same_length(text)
+    found = rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
+    if not found:  # almost every response: no name at all
+        return False
     keys = rules.automaton_keys
     names = rules.names
-    return any(
-        _boundary_ok(lowered, start, end, names[keys[index]])
-        for index, start, end in rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
-    )
+    return any(_boundary_ok(lowered, start, end, names[keys[index]]) for index, start, end in found)
 
 
 def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
@@ -182,12 +186,12 @@ def scripts_of(text: str) -> set[str]:
 
 def is_probe(user_text: str, rules: IdentityRules) -> bool:
     """Does a user turn ask the assistant who it is?"""
-    return any(p.search(user_text) for p in rules.probes)
+    return any_pattern(rules.probes).search(user_text)
 
 
 def is_roleplay(user_text: str, rules: IdentityRules) -> bool:
     """Does a user turn ask for role-play, a script, a story or a joke?"""
-    return any(p.search(user_text) for p in rules.roleplay)
+    return any_pattern(rules.roleplay).search(user_text)
 
 
 def _sentence_start(text: str, pos: int, window: int) -> int:
@@ -512,8 +516,8 @@ def _gated(
 ) -> Iterator[tuple[NameHit, CandidateContext]]:
     """Name occurrences worth scoring: outside code, not an echo of a requested translation or
     role-play (the user wrote the name), an ambiguous name only in its AI sense, past the gate."""
-    translate = any(p.search(user_text) for p in rules.translate)
-    roleplay = any(p.search(user_text) for p in rules.roleplay)
+    translate = any_pattern(rules.translate).search(user_text)
+    roleplay = any_pattern(rules.roleplay).search(user_text)
     user_lower = user_text.lower()
     # The user asked about a named model or product ("Claude Code가 뭔가요?"): an answer whose
     # subject is left out ("Anthropic에서 만든 AI 코딩 도우미입니다") is about that, not the speaker.
@@ -575,6 +579,7 @@ def analyze_response(
         norm = unchanged(text)
     codes = _code_spans(text)
     user_lower = user_text.lower()
+    router = rule_router(rules.rules)
     matches: list[SelfIdMatch] = []
     for hit in hits:
         sent_start = _sentence_start(text, hit.start, rules.window)
@@ -584,9 +589,8 @@ def analyze_response(
         scripts = scripts_of(before_text + " " + text[hit.start : hit.end] + " " + after_text)
         in_code = _inside(codes, hit.start)
         quoted: bool | None = None
-        for rule in rules.rules:
-            if rule.script not in scripts or hit.name.kind not in rule.targets:
-                continue
+        # The rules of these scripts and this kind of name whose `before` could match, in order.
+        for rule in router.candidates(scripts, hit.name.kind, before_text):
             if in_code and not rule.in_code:
                 continue
             if not _rule_matches(rule, text, hit, before_text):

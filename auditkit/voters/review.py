@@ -19,7 +19,6 @@ of it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,14 +137,15 @@ def probing_votes(
 ) -> tuple[FloatArray | None, int]:
     """Whether each vote (rows ``positions`` of ``frame``) opens with an identity probe.
 
-    Uses the identity rules' probe patterns (``rules/identity/context.yaml``) exactly as the
-    ``identity_probe`` detector does. Returns (1.0/0.0 per vote, or None without conversation text
-    or identity rules; the pack's ``probe_repeat_min``).
+    The probing rows the ``identity_probe`` detector reports
+    (:func:`~auditkit.identity.text.probing_rows`: the table is searched once for both). Returns
+    (1.0/0.0 per vote, or None without conversation text or identity rules; the pack's
+    ``probe_repeat_min``).
     """
     if "conversation_a" not in frame.columns or not rules.sections_under("identity"):
         return None, 0
     from auditkit.identity.lexicon import load_identity_rules
-    from auditkit.identity.text import probing_turn
+    from auditkit.identity.text import probing_rows
 
     try:
         probes = load_identity_rules(rules).probes
@@ -154,12 +154,6 @@ def probing_votes(
     context = rules.sections_under("identity").get("identity/context", {})
     repeat_min = context.get("probe_repeat_min", 3)
     repeat_min = repeat_min if isinstance(repeat_min, int) and repeat_min >= 1 else 3
-    conv_a: Sequence[object] = frame["conversation_a"].to_numpy(dtype=object)[positions].tolist()
-    conv_b: Sequence[object] = frame["conversation_b"].to_numpy(dtype=object)[positions].tolist()
-    out = np.zeros(positions.size)
-    for i, (a, b) in enumerate(zip(conv_a, conv_b, strict=True)):
-        if a is None and b is None:
-            continue
-        if probing_turn(a, probes) or probing_turn(b, probes):
-            out[i] = 1.0
-    return out, repeat_min
+    # The same rows the identity_probe detector reports (one search of the table for both).
+    probing = probing_rows(frame, probes).mask(len(frame))
+    return probing[positions].astype(np.float64), repeat_min

@@ -1,0 +1,84 @@
+"""Which self-reference rules to try on a name occurrence, in the rule pack's order.
+
+Why: ``analyze_response`` tries every rule on every name occurrence it examines — over a hundred
+rules, each a script and target check and then a regex search of the sentence before the name.
+Almost all of them cannot apply: wrong script, wrong kind of name, or a ``before`` pattern whose
+required words (:mod:`auditkit.identity.anypattern`) are not in that sentence. A router answers
+the first two from a table built once per rule list and the third with one literal pass, and
+returns the rules left in their order, so the first rule that matches is the same one as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from auditkit.identity.anypattern import AnyPattern
+from auditkit.identity.lexicon import SelfReferenceRule
+
+__all__ = ["RuleRouter", "rule_router"]
+
+
+@dataclass(frozen=True, eq=False)
+class RuleRouter:
+    """The rules of a pack, routed by script, name kind and the words before the name."""
+
+    rules: tuple[SelfReferenceRule, ...]
+    befores: AnyPattern  # the ``before`` patterns; ``before_of[i]`` is rule i's index in it
+    before_of: tuple[int | None, ...]
+    _routes: dict[tuple[frozenset[str], str], tuple[int, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rules: Sequence[SelfReferenceRule]) -> RuleRouter:
+        rules = tuple(rules)
+        patterns: list[re.Pattern[str]] = []
+        before_of: list[int | None] = []
+        for rule in rules:
+            if rule.before is None:
+                before_of.append(None)
+            else:
+                before_of.append(len(patterns))
+                patterns.append(rule.before)
+        return cls(rules, AnyPattern.of(patterns), tuple(before_of))
+
+    def _route(self, scripts: frozenset[str], kind: str) -> tuple[int, ...]:
+        key = (scripts, kind)
+        route = self._routes.get(key)
+        if route is None:
+            route = tuple(
+                i
+                for i, rule in enumerate(self.rules)
+                if rule.script in scripts and kind in rule.targets
+            )
+            self._routes[key] = route
+        return route
+
+    def candidates(
+        self, scripts: set[str] | frozenset[str], kind: str, before_text: str
+    ) -> list[SelfReferenceRule]:
+        """The rules, in order, for a name of ``kind`` in text of ``scripts`` whose ``before``
+        pattern could match ``before_text`` (or that have none): every other rule cannot match."""
+        route = self._route(frozenset(scripts), kind)
+        if not route:
+            return []
+        possible = self.befores.possible(before_text)
+        before_of = self.before_of
+        rules = self.rules
+        return [rules[i] for i in route if before_of[i] is None or before_of[i] in possible]
+
+
+# One router per rule tuple object (the compiled rules keep theirs for the pack's life).
+_ROUTERS: dict[int, tuple[tuple[SelfReferenceRule, ...], RuleRouter]] = {}
+
+
+def rule_router(rules: tuple[SelfReferenceRule, ...]) -> RuleRouter:
+    """The :class:`RuleRouter` of ``rules``, built once per tuple object."""
+    hit = _ROUTERS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    if len(_ROUTERS) > 64:
+        _ROUTERS.clear()
+    router = RuleRouter.of(rules)
+    _ROUTERS[id(rules)] = (rules, router)
+    return router
