@@ -396,8 +396,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         """
         table, n = self._table, self._table.num_rows
         ids = table.column("question_id").combine_chunks()
-        hashed = self._hashed = hash_ids(ids.to_pylist())
-        failing = repeated(hashed.first) | (seen_ids.first_lines(hashed) >= 0)
+        hashed = self._hashed = hash_ids(ids)
+        failing = repeated(hashed.first, hashed.order()) | (seen_ids.first_lines(hashed) >= 0)
         failing |= _mask(pc.equal(ids, ""))
         sides = self._stripped_sides()
         failing |= _mask(pc.equal(sides[0], "")) | _mask(pc.equal(sides[1], ""))
@@ -467,7 +467,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         with_text = self._with_text
         hashed = self._hashed
         if hashed is None:
-            hashed = hash_ids(table.column("question_id").to_pylist())
+            hashed = hash_ids(table.column("question_id"))
         sides = dict(zip(("model_a", "model_b"), self._stripped_sides(), strict=True))
         winner = pd.Categorical.from_codes(self._winner_codes(), dtype=WINNER_DTYPE)
         tstamp = table.column("tstamp").to_numpy().astype(np.float64, copy=True)
