@@ -26,7 +26,7 @@ from auditkit.io.detect import decode_error, sniff_encoding
 from auditkit.io.lineblocks import LineBlock, line_blocks
 from auditkit.io.normalise import RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS, QuarantineRecord
-from auditkit.io.readahead import read_ahead
+from auditkit.io.readahead import READ_AHEAD_BYTES, read_ahead
 from auditkit.io.records import JSON_ERRORS as _JSON_ERRORS
 from auditkit.io.records import loads as _loads
 from auditkit.io.records import parse_records, to_columns
@@ -40,8 +40,22 @@ _FAST = True
 _FAST_MISSES = 2
 
 
+_igzip: Any
+_IsalError: type[Exception]
+try:  # ISA-L inflates gzip about 3× faster than zlib (the same bytes out)
+    from isal import igzip as _igzip
+    from isal import isal_zlib
+
+    _IsalError = isal_zlib.error  # type: ignore[assignment]
+except ImportError:  # pragma: no cover - isal is a dependency; zlib serves without it
+    _igzip, _IsalError = gzip, zlib.error
+
+# What reading a damaged gzip stream raises, by either inflater.
+_GZIP_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error, _IsalError)
+
+
 def _open_binary(path: Path, is_gzip: bool) -> Any:
-    return gzip.open(path, "rb") if is_gzip else path.open("rb")
+    return _igzip.open(path, "rb") if is_gzip else path.open("rb")
 
 
 _UTF8 = ("utf-8", "utf-8-sig")
@@ -144,9 +158,9 @@ def read_jsonl(
                 end=end,
                 at_top=line_no == 0,
             )
-            # Text-free blocks are small: the next one is read and parsed while this one is
-            # normalised (:mod:`auditkit.io.readahead`).
-            with contextlib.closing(produced if with_text else read_ahead(produced)) as parsed:
+            # The next block is read and parsed while this one is normalised, unless this one is
+            # large (long conversations): :mod:`auditkit.io.readahead`.
+            with contextlib.closing(read_ahead(produced, _small_block)) as parsed:
                 for block, block_start, fast in parsed:
                     base = line_no + 1  # the line number of block[0]
                     line_no += len(block)
@@ -163,7 +177,7 @@ def read_jsonl(
                         yield _exact_chunk(file, block, block_start, base, with_text)
     except UnicodeDecodeError:
         raise decode_error(path, text_encoding, is_gzip=is_gzip) from None
-    except (OSError, EOFError, zlib.error) as exc:
+    except _GZIP_ERRORS as exc:
         raise InputError(f"cannot read JSON Lines: {exc}", path=file) from exc
 
 
@@ -190,6 +204,10 @@ def _parsed_blocks(
         try_fast = try_fast and misses < _FAST_MISSES
         yield block, position, fast
         position += len(block.data)
+
+
+def _small_block(parsed: tuple[LineBlock, int, ArrowColumns | None]) -> bool:
+    return len(parsed[0].data) <= READ_AHEAD_BYTES
 
 
 def _exact_chunk(
@@ -262,7 +280,7 @@ def read_json_array(
     try:
         with _open_binary(path, is_gzip) as handle:
             data = handle.read()
-    except (OSError, EOFError, zlib.error) as exc:
+    except _GZIP_ERRORS as exc:
         raise InputError(f"cannot read JSON: {exc}", path=file) from exc
     try:
         data = data.decode(text_encoding).lstrip("\ufeff").encode("utf-8")
