@@ -21,9 +21,8 @@ from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from auditkit._version import __version__
-
 if TYPE_CHECKING:
+    from auditkit._version import __version__
     from auditkit.api import audit, compare, fragility, from_frame, graph, load, ratings
     from auditkit.ledger import Ledger
 
@@ -41,7 +40,12 @@ __all__ = [
 
 # Submodules whose name is also a function of auditkit.api.
 _CALLABLE_MODULES = frozenset({"audit", "compare", "fragility", "graph", "ratings"})
-_LAZY = {"from_frame": "auditkit.api", "load": "auditkit.api", "Ledger": "auditkit.ledger"}
+_LAZY = {
+    "from_frame": "auditkit.api",
+    "load": "auditkit.api",
+    "Ledger": "auditkit.ledger",
+    "__version__": "auditkit._version",  # read from the installed metadata on first use
+}
 
 
 class _CallableModule(ModuleType):

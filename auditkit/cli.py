@@ -9,7 +9,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from auditkit import __version__, commands
+from auditkit import commands
 from auditkit.errors import AuditkitError, ExitCode
 
 __all__ = ["build_parser", "main"]
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="auditkit",
         description="Audit the integrity of pairwise-vote leaderboards.",
     )
-    parser.add_argument("--version", action="version", version=f"auditkit {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
@@ -29,6 +29,21 @@ def build_parser() -> argparse.ArgumentParser:
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         module.register(subparsers)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: argparse's own action, with the version read only when it is asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings, dest, default=argparse.SUPPRESS, nargs=0, help="show the version"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from auditkit._version import __version__
+
+        print(f"auditkit {__version__}")  # on stdout, as argparse's version action prints
+        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

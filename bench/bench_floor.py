@@ -8,7 +8,9 @@ work, exit) with its own peak RSS (``os.wait4``), so a ratio compares what a use
 
 - **load**: ``auditkit describe --no-text FILE`` against ``pyarrow.json.read_json(FILE)`` (and, for
   the Parquet copy, against ``pyarrow.parquet.read_table``). auditkit also validates every field,
-  quarantines, checks id uniqueness and builds the canonical table; the floor only parses.
+  quarantines, checks id uniqueness and builds the canonical table; the floor only parses. Two
+  lines without a target show what the ratio is made of: the same on a gzip copy (inflating is
+  part of both), and the imports alone (``describe``'s against the floor's ``pyarrow.json``).
 - **ratings**: ``auditkit ratings --bootstrap 100 FILE`` against a plain loader (orjson, line by
   line, anonymous battles) that aggregates win counts per ordered pair (ties as half a win each)
   and fits ``choix.ilsr_pairwise_dense`` on them, plus 100 bootstrap refits on multinomially
@@ -46,6 +48,9 @@ MiB = 1024 * 1024
 # The floors, each a whole Python program run as ``python -c``; ``sys.argv[1]`` is the input.
 READ_JSON = "import sys, pyarrow.json as pj; print(pj.read_json(sys.argv[1]).num_rows)"
 READ_TABLE = "import sys, pyarrow.parquet as pq; print(pq.read_table(sys.argv[1]).num_rows)"
+# The fixed cost of a process: what ``describe`` imports against what the read_json floor imports.
+IMPORT_DESCRIBE = "import auditkit.cli, auditkit.commands.describe, auditkit.describe, auditkit.io"
+IMPORT_FLOOR = "import pyarrow.json"
 CHOIX_FLOOR = r"""
 import sys
 import choix, numpy as np, orjson
@@ -199,6 +204,18 @@ def ensure_inputs(workdir: Path, rows: int) -> tuple[Path, Path]:
     return jsonl, parquet
 
 
+def ensure_gzip(jsonl: Path) -> Path:
+    """A gzip copy of the JSON Lines file (level 1, made once and kept beside it)."""
+    target = jsonl.with_name(jsonl.name + ".gz")
+    if not target.exists():
+        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+        with jsonl.open("rb") as source, gzip.open(partial, "wb", compresslevel=1) as out:
+            while block := source.read(1 << 24):
+                out.write(block)
+        partial.rename(target)
+    return target
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1M", help="battles in the file (default 1M)")
@@ -234,8 +251,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         floor_pq = best(python("-c", READ_TABLE, str(parquet)), args.repeats)
         ours_pq = best(auditkit("describe", "--no-text", str(parquet)), args.repeats)
         print(line("describe Parquet / read_table", ours_pq, floor_pq, 2.0))
+        # Not targets: what the two describe lines are made of beside the parse.
+        gz = ensure_gzip(jsonl)
+        floor_gz = best(python("-c", READ_JSON, str(gz)), args.repeats)
+        ours_gz = best(auditkit("describe", "--no-text", str(gz)), args.repeats)
+        print(line("describe JSONL.gz / read_json", ours_gz, floor_gz, None))
+        imports = best(python("-c", IMPORT_DESCRIBE), args.repeats)
+        imports_floor = best(python("-c", IMPORT_FLOOR), args.repeats)
+        print(line("imports / pyarrow.json", imports, imports_floor, None))
         floors["load"] = floor["seconds"]
-        results["load"] = {"jsonl": [ours, floor], "parquet": [ours_pq, floor_pq]}
+        results["load"] = {
+            "jsonl": [ours, floor],
+            "parquet": [ours_pq, floor_pq],
+            "jsonl_gz": [ours_gz, floor_gz],
+            "imports": [imports, imports_floor],
+        }
 
     if "ratings" in parts:
         floor = best(python("-c", CHOIX_FLOOR, str(jsonl)), args.repeats)

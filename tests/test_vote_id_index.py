@@ -62,3 +62,42 @@ def test_repeated_marks_every_row_whose_value_occurs_more_than_once(values: list
     array = np.asarray(values, dtype=np.int64)
     expected = [values.count(v) > 1 for v in values]
     assert repeated(array).tolist() == expected
+
+
+def test_the_filter_grows_with_the_ids_and_forgets_none() -> None:
+    index = VoteIdIndex()
+    ids = [f"battle-{i:08d}" for i in range(150_000)]  # past the first bitmap's 65,536 ids
+    for start in range(0, len(ids), 10_000):
+        index.add(ids[start : start + 10_000], np.arange(start, start + 10_000) + 1)
+    assert index.first_lines(ids).tolist() == list(range(1, len(ids) + 1))
+    assert (index.first_lines([f"battle-{i:08d}x" for i in range(5_000)]) == -1).all()
+
+
+def test_hashing_a_list_and_an_arrow_column_agree() -> None:
+    import pyarrow as pa
+
+    from auditkit.io.ids import hash_ids
+
+    ids = ["a", "", "我是", "x" * 500, "a\x00"]
+    from_list, from_arrow = hash_ids(ids), hash_ids(pa.array(ids).slice(0))
+    assert from_list.first.tolist() == from_arrow.first.tolist()
+    assert from_list.second.tolist() == from_arrow.second.tolist()
+    assert len(set(from_list.first.tolist())) == len(ids)
+    sliced = hash_ids(pa.array(["zz", *ids]).slice(1))  # an array with an offset
+    assert sliced.first.tolist() == from_list.first.tolist()
+
+
+def test_an_id_with_a_lone_surrogate_is_still_an_id_of_its_own() -> None:
+    index = VoteIdIndex()
+    index.add(["a\ud800", "a"], [1, 2])  # a pandas column may hold what UTF-8 cannot encode
+    assert index.first_lines(["a", "a\ud800", "a\ud801"]).tolist() == [2, 1, -1]
+
+
+def test_ids_of_one_length_hash_as_they_do_among_ids_of_other_lengths() -> None:
+    from auditkit.io.ids import hash_ids
+
+    same = [f"v{i:06d}" for i in range(1_000)]  # one length: hashed a byte column at a time
+    mixed = hash_ids([*same, "longer-id"])  # several lengths: hashed over every byte
+    alone = hash_ids(same)
+    assert alone.first.tolist() == mixed.first[:-1].tolist()
+    assert alone.second.tolist() == mixed.second[:-1].tolist()

@@ -45,15 +45,18 @@ from auditkit.schema import STYLE_COLUMNS, WINNER_DTYPE
 
 __all__ = ["ArrowColumns", "parse_block"]
 
+# Top-level strings are parsed as large strings: the type the table's string columns have, so
+# no column is cast (copied) again on the way to the table.
+_TEXT = pa.large_string()
 _CONVERSATION_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
 _TYPED: dict[str, pa.DataType] = {
-    "question_id": pa.string(),
-    "model_a": pa.string(),
-    "model_b": pa.string(),
-    "winner": pa.string(),
-    "judge": pa.string(),
+    "question_id": _TEXT,
+    "model_a": _TEXT,
+    "model_b": _TEXT,
+    "winner": _TEXT,
+    "judge": _TEXT,
     "anony": pa.bool_(),
-    "language": pa.string(),
+    "language": _TEXT,
     "turn": pa.int64(),
     "tstamp": pa.float64(),
     "conversation_a": _CONVERSATION_TYPE,
@@ -190,7 +193,9 @@ def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 
 def _string_series(values: pa.Array) -> pd.arrays.ArrowStringArray:
-    return pd.arrays.ArrowStringArray(pa.chunked_array([values.cast(pa.large_string())]))
+    if values.type != pa.large_string():
+        values = values.cast(pa.large_string())
+    return pd.arrays.ArrowStringArray(pa.chunked_array([values]))
 
 
 # conv_metadata keys in STYLE_COLUMNS order (a: tokens, headers, lists, bold; then b).
@@ -277,9 +282,9 @@ class ArrowColumns(Mapping[str, list[Any]]):
 
         ``exact`` builds the reader's own per-value columns, which the exact path reads when the
         fast path declines. Only FastChat-shaped tables qualify: every field auditkit types must
-        have its JSON type (a dictionary or large string column is cast to string), none may be
-        null on every row (the exact path would see the field as present), the required ones
-        nowhere.
+        have its JSON type (a dictionary or plain string column is cast to a large string), none
+        may be null on every row (the exact path would see the field as present), the required
+        ones nowhere.
         """
         if _UNHANDLED & set(table.column_names):
             return None
@@ -289,9 +294,9 @@ class ArrowColumns(Mapping[str, list[Any]]):
             wanted = _TYPED.get(name)
             if wanted is not None and column.type != wanted:
                 if not (
-                    wanted == pa.string()
+                    wanted == _TEXT
                     and (
-                        pa.types.is_large_string(column.type)
+                        pa.types.is_string(column.type)
                         or (
                             pa.types.is_dictionary(column.type)
                             and pa.types.is_string(column.type.value_type)
@@ -363,7 +368,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
     def __getitem__(self, name: str) -> list[Any]:
         if name not in self._keys:
             raise KeyError(name)
-        if self._columns is None and _TYPED.get(name) == pa.string():
+        if self._columns is None and _TYPED.get(name) == _TEXT:
             # String values are the same whichever parser read them.
             return list(self._table.column(name).to_pylist())
         return self.materialise()[name]
@@ -396,8 +401,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         """
         table, n = self._table, self._table.num_rows
         ids = table.column("question_id").combine_chunks()
-        hashed = self._hashed = hash_ids(ids.to_pylist())
-        failing = repeated(hashed.first) | (seen_ids.first_lines(hashed) >= 0)
+        hashed = self._hashed = hash_ids(ids)
+        failing = repeated(hashed.first, hashed.order()) | (seen_ids.first_lines(hashed) >= 0)
         failing |= _mask(pc.equal(ids, ""))
         sides = self._stripped_sides()
         failing |= _mask(pc.equal(sides[0], "")) | _mask(pc.equal(sides[1], ""))
@@ -467,7 +472,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         with_text = self._with_text
         hashed = self._hashed
         if hashed is None:
-            hashed = hash_ids(table.column("question_id").to_pylist())
+            hashed = hash_ids(table.column("question_id"))
         sides = dict(zip(("model_a", "model_b"), self._stripped_sides(), strict=True))
         winner = pd.Categorical.from_codes(self._winner_codes(), dtype=WINNER_DTYPE)
         tstamp = table.column("tstamp").to_numpy().astype(np.float64, copy=True)
@@ -481,9 +486,9 @@ class ArrowColumns(Mapping[str, list[Any]]):
         voter_field = "judge" if "judge" in keys else None
         if voter_field is not None:
             judges = _stripped(table.column("judge"))
-            voters = pc.if_else(pc.equal(judges, ""), pa.scalar(None, pa.string()), judges)
+            voters = pc.if_else(pc.equal(judges, ""), pa.scalar(None, _TEXT), judges)
         else:
-            voters = pa.nulls(n, type=pa.string())
+            voters = pa.nulls(n, type=_TEXT)
 
         unmapped: dict[str, int] = {}
         language_column = table.column("language").combine_chunks()

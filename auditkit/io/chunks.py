@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +20,13 @@ import numpy as np
 import pandas as pd
 
 from auditkit.errors import InputError, NotABattleLogError
-from auditkit.io.csvfile import read_csv
 from auditkit.io.detect import (
     detect_container,
     detect_schema,
     file_stem,
 )
 from auditkit.io.ids import VoteIdIndex
-from auditkit.io.jsonl import read_json_array, read_jsonl
 from auditkit.io.normalise import RawChunk, normalise_chunk
-from auditkit.io.parquet import read_parquet
 from auditkit.io.quarantine import QuarantineLog, QuarantineRecord, write_quarantine
 from auditkit.schema import BattleTable, VoterStatus
 
@@ -57,12 +55,20 @@ PLACEHOLDER_VOTER_VALUES = frozenset(
 )
 
 Reader = Callable[..., Iterator[RawChunk]]
-_READERS: dict[str, Reader] = {
-    "json": read_json_array,
-    "jsonl": read_jsonl,
-    "csv": read_csv,
-    "parquet": read_parquet,
+# Each container's reader, imported when a file of that container is read (a JSON Lines load
+# does not import the Parquet or CSV readers and what they import).
+_READERS: dict[str, tuple[str, str]] = {
+    "json": ("auditkit.io.jsonl", "read_json_array"),
+    "jsonl": ("auditkit.io.jsonl", "read_jsonl"),
+    "csv": ("auditkit.io.csvfile", "read_csv"),
+    "parquet": ("auditkit.io.parquet", "read_parquet"),
 }
+
+
+def _reader(container: str) -> Reader:
+    module, name = _READERS[container]
+    reader: Reader = getattr(import_module(module), name)
+    return reader
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,7 +225,7 @@ def iter_chunks(
         part = {"row_groups": row_groups}
     if encoding is not None and container != "parquet":
         part["encoding"] = encoding
-    blocks = _READERS[container](
+    blocks = _reader(container)(
         path, is_gzip=is_gzip, with_text=with_text, block_rows=block_rows, **part
     )
     return (

@@ -5,10 +5,15 @@ their hashes and the table), more than the whole text-free battle table. Here an
 independent 64-bit hashes plus the line it was loaded from, in sorted numpy runs (merged like a
 binary counter, so there are O(log n) runs and each id is moved O(log n) times).
 
-Exactness: two different ids are taken for the same one only if both 64-bit hashes collide; with n
-ids loaded the chance of any such pair is about n² / 2¹²⁹ (≈ 10⁻²⁵ at 10M ids). The hashes are
-Python's own string hash (SipHash, keyed per process), so the index lives inside one load and is
-never written anywhere.
+The hashes are computed over a column's UTF-8 bytes at once (numpy over an Arrow string array's
+buffers; a list of ids is made such an array first), never a Python object per id: each is
+``sum((byte_i + 1) * w_i) mod 2**64`` with weights ``w_i`` drawn at random per process and per
+byte position (two independent weight tables give the two hashes). For two different ids some
+position has byte values differing by ``d`` with ``0 < |d| <= 256``, so the two agree on one hash
+with probability at most ``2**7 / 2**64`` over the weights, and on both at most ``2**-114``. With
+n ids loaded the chance that any two different ones are taken for the same is below
+``n**2 * 2**-115`` (about 10⁻²¹ at 10M ids). The weights live in this process only, so the index
+lives inside one load and is never written anywhere.
 """
 
 from __future__ import annotations
@@ -16,20 +21,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pyarrow as pa
 from numpy.typing import NDArray
 
 __all__ = ["HashedIds", "VoteIdIndex", "hash_ids", "repeated"]
 
-_SALT = "\x1f"  # a second, independent hash: the same keyed hash over the id plus one byte
+# Two rows of random weights, one per byte position (grown on demand), drawn once per process.
+_RANDOM = np.random.default_rng()
+_WEIGHTS = _RANDOM.integers(0, 2**64, size=(2, 64), dtype=np.uint64)
+_ONE = np.uint64(1)
+# The index's bitmap of loaded first hashes: at least this many bits per id, and at least this size.
+_BITS_PER_ID = 16
+_MIN_BITS = 1 << 20
 
 
 class HashedIds:
     """Two independent 64-bit hashes of each of a list of ids (hash once, look up and add)."""
 
-    __slots__ = ("first", "second")
+    __slots__ = ("_order", "first", "second")
 
     def __init__(self, first: NDArray[np.int64], second: NDArray[np.int64]) -> None:
         self.first, self.second = first, second
+        self._order: NDArray[np.intp] | None = None
 
     def __len__(self) -> int:
         return int(self.first.size)
@@ -37,25 +50,104 @@ class HashedIds:
     def take(self, rows: NDArray[np.intp] | Sequence[int]) -> HashedIds:
         return HashedIds(self.first[rows], self.second[rows])
 
+    def order(self) -> NDArray[np.intp]:
+        """The rows sorted by the first hash (computed once: the repeat check, the lookups and
+        the new run of the index all read it)."""
+        if self._order is None:
+            self._order = np.argsort(self.first)
+        return self._order
 
-def hash_ids(ids: Sequence[str] | HashedIds) -> HashedIds:
-    """Two independent 64-bit hashes of each id."""
+
+def hash_ids(ids: Sequence[str] | HashedIds | pa.Array | pa.ChunkedArray) -> HashedIds:
+    """Two independent 64-bit hashes of each id (see the module's note); ``ids`` may be an Arrow
+    string array (hashed over its buffers) or a sequence of strings (made one first)."""
     if isinstance(ids, HashedIds):
         return ids
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    if not isinstance(ids, pa.Array):
+        ids = _as_arrow(ids)
+    if pa.types.is_string(ids.type) or pa.types.is_binary(ids.type):
+        width: type[np.int32] | type[np.int64] = np.int32
+    elif pa.types.is_large_string(ids.type) or pa.types.is_large_binary(ids.type):
+        width = np.int64
+    else:
+        raise TypeError(f"vote ids must be strings, not {ids.type}")
     n = len(ids)
-    first = np.fromiter(map(hash, ids), dtype=np.int64, count=n)
-    second = np.fromiter(map(hash, map(_SALT.__add__, ids)), dtype=np.int64, count=n)
-    return HashedIds(first, second)
+    _, offsets_buffer, data_buffer = ids.buffers()[:3]
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return HashedIds(empty, empty.copy())
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[ids.offset : ids.offset + n + 1]
+    offsets = offsets.astype(np.int64) - int(offsets[0])
+    total = int(offsets[-1])
+    begin = int(np.frombuffer(offsets_buffer, dtype=width)[ids.offset])
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)[begin : begin + total]
+        if data_buffer is not None and total
+        else np.zeros(0, dtype=np.uint8)
+    )
+    lengths = np.diff(offsets)
+    longest = int(lengths.max())
+    weights = _weights(longest)
+    if longest and int(lengths.min()) == longest:  # ids of one length (hex, uuid …): a matrix
+        return _hash_matrix(data.reshape(n, longest), weights)
+    position = np.arange(total, dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+    values = data.astype(np.uint64) + _ONE
+    hashes = []
+    for row in weights:
+        sums = np.zeros(total + 1, dtype=np.uint64)
+        np.cumsum(values * row[position], out=sums[1:])
+        hashes.append((sums[offsets[1:]] - sums[offsets[:-1]]).view(np.int64))
+    return HashedIds(hashes[0], hashes[1])
 
 
-def repeated(values: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Rows whose value occurs more than once in ``values``.
+def _hash_matrix(matrix: NDArray[np.uint8], weights: NDArray[np.uint64]) -> HashedIds:
+    """The same two hashes of ids of one length, one byte position at a time (a column of the
+    ``n × length`` byte matrix): a few passes over ``n`` values, not over every byte."""
+    n, length = matrix.shape
+    first, second = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
+    column = np.empty(n, dtype=np.uint64)
+    term = np.empty(n, dtype=np.uint64)
+    for j in range(length):
+        np.add(matrix[:, j], _ONE, out=column, dtype=np.uint64)
+        np.multiply(column, weights[0, j], out=term)
+        first += term
+        np.multiply(column, weights[1, j], out=term)
+        second += term
+    return HashedIds(first.view(np.int64), second.view(np.int64))
+
+
+def _as_arrow(ids: Sequence[str]) -> pa.Array:
+    """A list of ids as an Arrow array of their UTF-8 bytes (a lone surrogate, which UTF-8 cannot
+    encode, as its ``surrogatepass`` bytes: still one distinct byte string per distinct id)."""
+    try:
+        return pa.array(ids, type=pa.large_string())
+    except (pa.ArrowException, UnicodeEncodeError):
+        encoded = [str(i).encode("utf-8", "surrogatepass") for i in ids]
+        return pa.array(encoded, type=pa.large_binary())
+
+
+def _weights(length: int) -> NDArray[np.uint64]:
+    """The weight tables, at least ``length`` positions long (grown with fresh random weights;
+    the weights of the positions already drawn never change)."""
+    global _WEIGHTS
+    have = _WEIGHTS.shape[1]
+    if length > have:
+        more = _RANDOM.integers(0, 2**64, size=(2, max(length, 2 * have) - have), dtype=np.uint64)
+        _WEIGHTS = np.concatenate([_WEIGHTS, more], axis=1)
+    return _WEIGHTS
+
+
+def repeated(values: NDArray[np.int64], order: NDArray[np.intp] | None = None) -> NDArray[np.bool_]:
+    """Rows whose value occurs more than once in ``values`` (``order``: rows sorted by value, if
+    the caller has them).
 
     Why not ``np.unique(..., return_inverse=True)``: that argsorts the whole array (0.8 s for a
     million hashes); a plain sort finds whether anything repeats at all in a twentieth of that, and
     only the repeated values (normally none) are looked up again.
     """
-    ordered = np.sort(values)
+    ordered = np.sort(values) if order is None else values[order]
     same = ordered[1:] == ordered[:-1]
     if not same.any():
         return np.zeros(values.size, dtype=bool)
@@ -68,46 +160,54 @@ class _Run:
     __slots__ = ("first", "line", "second")
 
     def __init__(
-        self, first: NDArray[np.int64], second: NDArray[np.int64], line: NDArray[np.int64]
+        self,
+        first: NDArray[np.int64],
+        second: NDArray[np.int64],
+        line: NDArray[np.int64],
+        order: NDArray[np.intp] | None = None,
     ) -> None:
         # Stable sort: on two concatenated sorted runs Timsort merges them in linear time.
-        order = np.argsort(first, kind="stable")
+        if order is None:
+            order = np.argsort(first, kind="stable")
         self.first, self.second, self.line = first[order], second[order], line[order]
 
     def __len__(self) -> int:
         return int(self.first.size)
 
-    def lookup(
-        self, first: NDArray[np.int64], second: NDArray[np.int64], order: NDArray[np.intp]
-    ) -> NDArray[np.int64]:
-        """The stored line of each (first, second) pair, -1 where it is absent; ``order`` sorts
-        ``first`` (computed once by the caller for every run)."""
+    def lookup(self, first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The stored line of each (first, second) pair, -1 where it is absent (``first`` sorted)."""
         out = np.full(first.size, -1, dtype=np.int64)
         if not len(self) or not first.size:
             return out
         # Sorted queries walk the run in order (numpy narrows each search from the last one).
-        ordered = first[order]
-        lo = np.empty(first.size, dtype=np.int64)
-        hi = np.empty(first.size, dtype=np.int64)
-        lo[order] = np.searchsorted(self.first, ordered, side="left")
-        hi[order] = np.searchsorted(self.first, ordered, side="right")
-        candidates = np.flatnonzero(hi > lo)
-        for i in candidates.tolist():  # a first-hash hit is (almost always) the id itself
-            block = slice(int(lo[i]), int(hi[i]))
-            match = np.flatnonzero(self.second[block] == second[i])
+        lo = np.searchsorted(self.first, first, side="left")
+        hit = self.first[np.minimum(lo, len(self) - 1)] == first
+        # A first-hash hit is (almost always) the id itself; its run of equal hashes is searched.
+        for j in np.flatnonzero(hit).tolist():
+            start = int(lo[j])
+            stop = int(np.searchsorted(self.first, first[j], side="right"))
+            match = np.flatnonzero(self.second[start:stop] == second[j])
             if match.size:
-                out[i] = self.line[block][match[0]]
+                out[j] = self.line[start + int(match[0])]
         return out
 
 
 class VoteIdIndex:
-    """A set of vote ids that also remembers the line each id was first loaded from."""
+    """A set of vote ids that also remembers the line each id was first loaded from.
+
+    Beside the runs, a bitmap of the first hashes' low bits (at least 16 bits per id, so under
+    one id in 16 not loaded passes it) answers most lookups of new ids without searching a run:
+    an id whose bit is clear was never added. The bitmap is rebuilt twice as large whenever the
+    ids outgrow it.
+    """
 
     def __init__(self) -> None:
         self._runs: list[_Run] = []
+        self._count = 0
+        self._bits = np.zeros(_MIN_BITS // 64, dtype=np.uint64)
 
     def __len__(self) -> int:
-        return sum(len(run) for run in self._runs)
+        return self._count
 
     def __contains__(self, vote_id: object) -> bool:
         return isinstance(vote_id, str) and bool(self.first_lines([vote_id])[0] >= 0)
@@ -118,10 +218,15 @@ class VoteIdIndex:
         out = np.full(len(hashed), -1, dtype=np.int64)
         if not self._runs:
             return out
-        order = np.argsort(hashed.first)  # once for all runs
+        order = hashed.order()  # once for all runs
+        rows = order[self._maybe_present(hashed.first[order])]  # sorted by the first hash
+        if not rows.size:
+            return out
+        first, second = hashed.first[rows], hashed.second[rows]
+        found = np.full(rows.size, -1, dtype=np.int64)
         for run in self._runs:
-            found = run.lookup(hashed.first, hashed.second, order)
-            out = np.where(out >= 0, out, found)
+            found = np.where(found >= 0, found, run.lookup(first, second))
+        out[rows] = found
         return out
 
     def add(self, ids: Sequence[str] | HashedIds, lines: Sequence[int] | NDArray[np.int64]) -> None:
@@ -129,7 +234,13 @@ class VoteIdIndex:
         if not len(ids):
             return
         hashed = hash_ids(ids)
-        self._runs.append(_Run(hashed.first, hashed.second, np.asarray(lines, dtype=np.int64)))
+        line = np.asarray(lines, dtype=np.int64)
+        self._runs.append(_Run(hashed.first, hashed.second, line, hashed.order()))
+        self._count += len(hashed)
+        if self._count * _BITS_PER_ID > self._bits.size * 64:
+            self._rebuild_bits()
+        else:
+            self._mark(hashed.first)
         # Merge while the newest run is at least half the size of the one before it.
         while len(self._runs) > 1 and 2 * len(self._runs[-1]) >= len(self._runs[-2]):
             newer, older = self._runs.pop(), self._runs.pop()
@@ -143,4 +254,26 @@ class VoteIdIndex:
 
     @property
     def nbytes(self) -> int:
+        """The runs' bytes (24 a vote; the bitmap adds 2 to 4 bytes a vote, at least 128 KiB)."""
         return sum(r.first.nbytes + r.second.nbytes + r.line.nbytes for r in self._runs)
+
+    def _where(self, first: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.uint64]]:
+        """Each first hash's bitmap word and the bit within it."""
+        low = first.view(np.uint64) & np.uint64(self._bits.size * 64 - 1)
+        return (low >> np.uint64(6)).astype(np.intp), np.left_shift(_ONE, low & np.uint64(63))
+
+    def _maybe_present(self, first: NDArray[np.int64]) -> NDArray[np.bool_]:
+        word, bit = self._where(first)
+        return (self._bits[word] & bit) != 0
+
+    def _mark(self, first: NDArray[np.int64]) -> None:
+        word, bit = self._where(first)
+        np.bitwise_or.at(self._bits, word, bit)
+
+    def _rebuild_bits(self) -> None:
+        size = self._bits.size * 64
+        while self._count * _BITS_PER_ID > size:
+            size *= 2
+        self._bits = np.zeros(size // 64, dtype=np.uint64)
+        for run in self._runs:
+            self._mark(run.first)

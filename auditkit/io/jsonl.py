@@ -9,11 +9,12 @@ read exactly, and every block after two such misses in a row, is parsed line by 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
 import io
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from auditkit.io.detect import decode_error, sniff_encoding
 from auditkit.io.lineblocks import LineBlock, line_blocks
 from auditkit.io.normalise import RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS, QuarantineRecord
+from auditkit.io.readahead import READ_AHEAD_BYTES, read_ahead
 from auditkit.io.records import JSON_ERRORS as _JSON_ERRORS
 from auditkit.io.records import loads as _loads
 from auditkit.io.records import parse_records, to_columns
@@ -38,8 +40,22 @@ _FAST = True
 _FAST_MISSES = 2
 
 
+_igzip: Any
+_IsalError: type[Exception]
+try:  # ISA-L inflates gzip about 3× faster than zlib (the same bytes out)
+    from isal import igzip as _igzip
+    from isal import isal_zlib
+
+    _IsalError = isal_zlib.error  # type: ignore[assignment]
+except ImportError:  # pragma: no cover - isal is a dependency; zlib serves without it
+    _igzip, _IsalError = gzip, zlib.error
+
+# What reading a damaged gzip stream raises, by either inflater.
+_GZIP_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error, _IsalError)
+
+
 def _open_binary(path: Path, is_gzip: bool) -> Any:
-    return gzip.open(path, "rb") if is_gzip else path.open("rb")
+    return _igzip.open(path, "rb") if is_gzip else path.open("rb")
 
 
 _UTF8 = ("utf-8", "utf-8-sig")
@@ -135,73 +151,101 @@ def read_jsonl(
                     break
                 line_no += 1
                 position += len(skipped)
-            try_fast, misses = _FAST, 0
-            blocks = line_blocks(handle, step)
-            while end is None or position < end:
-                block = next(blocks, None)
-                if block is None:
-                    break
-                if line_no == 0 and block.data.startswith(codecs.BOM_UTF8):
-                    # A BOM is not part of row 1.
-                    block = LineBlock(block.data[len(codecs.BOM_UTF8) :], len(block))
-                    position += len(codecs.BOM_UTF8)
-                block_start = position  # byte offset of block[0] (exact for UTF-8 files)
-                position += len(block.data)
-                base = line_no + 1  # the line number of block[0]
-                fast = ArrowColumns.from_lines(block, with_text) if try_fast else None
-                # Two blocks in a row the fast path refused: this file is not its kind.
-                misses = 0 if fast is not None else misses + 1
-                try_fast = try_fast and misses < _FAST_MISSES
-                if fast is not None:
+            produced = _parsed_blocks(
+                line_blocks(handle, step),
+                with_text=with_text,
+                position=position,
+                end=end,
+                at_top=line_no == 0,
+            )
+            # The next block is read and parsed while this one is normalised, unless this one is
+            # large (long conversations): :mod:`auditkit.io.readahead`.
+            with contextlib.closing(read_ahead(produced, _small_block)) as parsed:
+                for block, block_start, fast in parsed:
+                    base = line_no + 1  # the line number of block[0]
                     line_no += len(block)
-                    numbers = np.arange(base, base + len(block), dtype=np.int64)
-                    yield RawChunk(
-                        columns=fast,  # type: ignore[arg-type]
-                        n=len(block),
-                        lines=numbers,
-                        raw=lambda i, b=block: _decode(b[i]),  # type: ignore[misc]
-                        rows_read=len(block),
-                    )
-                    continue
-                records: list[dict[str, Any]] = []
-                lines: list[int] = []
-                rejected: list[QuarantineRecord] = []
-                line_start = block_start
-                for raw in block:
-                    line_no += 1
-                    line_start += len(raw)
-                    try:
-                        value = _loads(raw)
-                    except _JSON_ERRORS as exc:
-                        bad_text = _invalid_utf8(file, line_no, line_start - len(raw), raw)
-                        if bad_text is not None:
-                            raise bad_text from None
-                        if raw.strip():  # a blank line is not a row
-                            rejected.append(
-                                _reject(file, line_no, QuarantineReason.INVALID_JSON, exc, raw)
-                            )
-                        continue
-                    if type(value) is not dict:
-                        kind = type(value).__name__
-                        rejected.append(
-                            _reject(file, line_no, QuarantineReason.NOT_AN_OBJECT, kind, raw)
+                    if fast is not None:
+                        numbers = np.arange(base, base + len(block), dtype=np.int64)
+                        yield RawChunk(
+                            columns=fast,  # type: ignore[arg-type]
+                            n=len(block),
+                            lines=numbers,
+                            raw=lambda i, b=block: _decode(b[i]),  # type: ignore[misc]
+                            rows_read=len(block),
                         )
-                        continue
-                    records.append(value)
-                    lines.append(line_no)
-                line_array = np.asarray(lines, dtype=np.int64)
-                yield RawChunk(
-                    columns=to_columns(records, with_text),
-                    n=len(records),
-                    lines=line_array,
-                    raw=lambda i, b=block, ls=line_array, base=base: _decode(b[ls[i] - base]),  # type: ignore[misc]
-                    rejected=rejected,
-                    rows_read=len(records) + len(rejected),
-                )
+                    else:
+                        yield _exact_chunk(file, block, block_start, base, with_text)
     except UnicodeDecodeError:
         raise decode_error(path, text_encoding, is_gzip=is_gzip) from None
-    except (OSError, EOFError, zlib.error) as exc:
+    except _GZIP_ERRORS as exc:
         raise InputError(f"cannot read JSON Lines: {exc}", path=file) from exc
+
+
+def _parsed_blocks(
+    blocks: Iterator[LineBlock], *, with_text: bool, position: int, end: int | None, at_top: bool
+) -> Generator[tuple[LineBlock, int, ArrowColumns | None], None, None]:
+    """Each block of lines whose first line starts before ``end``, with its byte offset and its
+    pyarrow fast view (None: the block is read line by line).
+
+    ``position`` is the byte offset of the first block; ``at_top``: the first block is the file's
+    first (a UTF-8 byte-order mark there is not part of row 1). The fast path is tried on every
+    block until it refuses two blocks in a row: then the file is not its kind.
+    """
+    try_fast, misses = _FAST, 0
+    for block in blocks:
+        if end is not None and position >= end:
+            return
+        if at_top and block.data.startswith(codecs.BOM_UTF8):
+            block = LineBlock(block.data[len(codecs.BOM_UTF8) :], len(block))
+            position += len(codecs.BOM_UTF8)
+        at_top = False
+        fast = ArrowColumns.from_lines(block, with_text) if try_fast else None
+        misses = 0 if fast is not None else misses + 1
+        try_fast = try_fast and misses < _FAST_MISSES
+        yield block, position, fast
+        position += len(block.data)
+
+
+def _small_block(parsed: tuple[LineBlock, int, ArrowColumns | None]) -> bool:
+    return len(parsed[0].data) <= READ_AHEAD_BYTES
+
+
+def _exact_chunk(
+    file: str, block: LineBlock, block_start: int, base: int, with_text: bool
+) -> RawChunk:
+    """A block the fast path refused, parsed line by line with orjson (``base``: the number of
+    its first line; ``block_start``: that line's byte offset). Bad JSON and non-objects are
+    rejected with their line; a line that is not UTF-8 stops the load (:class:`InputError`)."""
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    rejected: list[QuarantineRecord] = []
+    line_start = block_start
+    for line_no, raw in enumerate(block, start=base):
+        line_start += len(raw)
+        try:
+            value = _loads(raw)
+        except _JSON_ERRORS as exc:
+            bad_text = _invalid_utf8(file, line_no, line_start - len(raw), raw)
+            if bad_text is not None:
+                raise bad_text from None
+            if raw.strip():  # a blank line is not a row
+                rejected.append(_reject(file, line_no, QuarantineReason.INVALID_JSON, exc, raw))
+            continue
+        if type(value) is not dict:
+            kind = type(value).__name__
+            rejected.append(_reject(file, line_no, QuarantineReason.NOT_AN_OBJECT, kind, raw))
+            continue
+        records.append(value)
+        lines.append(line_no)
+    line_array = np.asarray(lines, dtype=np.int64)
+    return RawChunk(
+        columns=to_columns(records, with_text),
+        n=len(records),
+        lines=line_array,
+        raw=lambda i: _decode(block[int(line_array[i]) - base]),
+        rejected=rejected,
+        rows_read=len(records) + len(rejected),
+    )
 
 
 def _reject(
@@ -236,7 +280,7 @@ def read_json_array(
     try:
         with _open_binary(path, is_gzip) as handle:
             data = handle.read()
-    except (OSError, EOFError, zlib.error) as exc:
+    except _GZIP_ERRORS as exc:
         raise InputError(f"cannot read JSON: {exc}", path=file) from exc
     try:
         data = data.decode(text_encoding).lstrip("\ufeff").encode("utf-8")

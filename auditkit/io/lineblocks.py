@@ -80,26 +80,30 @@ def line_blocks(handle: IO[bytes] | Any, lines: int) -> Iterator[LineBlock]:
 
     Lines end at ``\\n`` (kept, as iterating a binary file keeps it); a last line without one is
     a line. Reads ahead of the last block yielded by less than :data:`READ_BYTES`.
+
+    Each read is counted once (``bytes.count``); only a read in which a block ends is searched
+    for its newlines (once, however many blocks end in it), and a block's bytes are copied once,
+    when its parts are joined.
     """
-    carry = b""
-    while True:
-        pieces: list[bytes] = [carry] if carry else []
-        counts: list[int] = [carry.count(b"\n")] if carry else []
-        while sum(counts) < lines:
-            piece = handle.read(READ_BYTES)
-            if not piece:
-                break
-            pieces.append(piece)
-            counts.append(piece.count(b"\n"))
-        if not pieces:
-            return
-        total = sum(counts)
-        if total < lines:  # the end of the input: what is left
-            data = b"".join(pieces)
-            yield LineBlock(data, total + (not data.endswith(b"\n")))
-            return
-        last, needed = pieces[-1], lines - (total - counts[-1])
-        newlines = np.flatnonzero(np.frombuffer(last, dtype=np.uint8) == ord("\n"))
-        cut = int(newlines[needed - 1]) + 1
-        carry = last[cut:]
-        yield LineBlock(b"".join([*pieces[:-1], last[:cut]]), lines)
+    parts: list[memoryview] = []  # the current block's bytes read so far
+    have = 0  # lines in ``parts``
+    while piece := handle.read(READ_BYTES):
+        count = piece.count(b"\n")
+        if have + count < lines:
+            parts.append(memoryview(piece))
+            have += count
+            continue
+        newlines = np.flatnonzero(np.frombuffer(piece, dtype=np.uint8) == ord("\n"))
+        start = used = 0  # bytes and newlines of ``piece`` already in blocks
+        view = memoryview(piece)
+        while have + count - used >= lines:
+            used += lines - have
+            cut = int(newlines[used - 1]) + 1
+            yield LineBlock(b"".join([*parts, view[start:cut]]), lines)
+            parts, have, start = [], 0, cut
+        if start < len(piece):
+            parts.append(view[start:])
+            have = count - used
+    if parts:
+        data = b"".join(parts)
+        yield LineBlock(data, have + (not data.endswith(b"\n")))

@@ -6,8 +6,9 @@ touches the conversation columns (most of a file's bytes).
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from auditkit.errors import InputError
 from auditkit.io.arrowjsonl import ArrowColumns
 from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS
+from auditkit.io.readahead import READ_AHEAD_BYTES, read_ahead
 
 __all__ = ["read_parquet"]
 
@@ -59,25 +61,44 @@ def read_parquet(
             batches = parquet.iter_batches(batch_size=size, columns=wanted)
         else:
             offset, batches = _part_batches(parquet, row_groups, size, wanted)
-        for batch in batches:
-            n = batch.num_rows
-            exact = _PythonColumns(batch)
-            fast = ArrowColumns.from_table(pa.table(batch), with_text, exact)
+        viewed = _viewed(batches, with_text)
+        # The next batch is read while this one is normalised, unless this one is large (long
+        # conversations): :mod:`auditkit.io.readahead`.
+        with contextlib.closing(read_ahead(viewed, _small_batch)) as parts:
+            for n, _, exact, fast in parts:
 
-            def raw(i: int, exact: _PythonColumns = exact) -> str:
-                row = {name: values[i] for name, values in exact().items()}
-                return json.dumps(row, default=str, ensure_ascii=False)[:MAX_RAW_CHARS]
+                def raw(i: int, exact: _PythonColumns = exact) -> str:
+                    row = {name: values[i] for name, values in exact().items()}
+                    return json.dumps(row, default=str, ensure_ascii=False)[:MAX_RAW_CHARS]
 
-            yield RawChunk(
-                columns=fast if fast is not None else exact(),  # type: ignore[arg-type]
-                n=n,
-                lines=np.arange(offset + 1, offset + n + 1, dtype=np.int64),
-                raw=raw,
-                rows_read=n,
-            )
-            offset += n
+                yield RawChunk(
+                    columns=fast if fast is not None else exact(),  # type: ignore[arg-type]
+                    n=n,
+                    lines=np.arange(offset + 1, offset + n + 1, dtype=np.int64),
+                    raw=raw,
+                    rows_read=n,
+                )
+                offset += n
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"unreadable Parquet: {exc}", path=file) from exc
+
+
+_Viewed = tuple[int, int, "_PythonColumns", ArrowColumns | None]
+
+
+def _viewed(
+    batches: Iterator[pa.RecordBatch | pa.Table], with_text: bool
+) -> Generator[_Viewed, None, None]:
+    """Each batch's rows and bytes, its per-value columns (built on first use) and its fast view
+    (None: the exact path reads it)."""
+    for batch in batches:
+        exact = _PythonColumns(batch)
+        fast = ArrowColumns.from_table(pa.table(batch), with_text, exact)
+        yield batch.num_rows, batch.nbytes, exact, fast
+
+
+def _small_batch(viewed: _Viewed) -> bool:
+    return viewed[1] <= READ_AHEAD_BYTES
 
 
 class _PythonColumns:
