@@ -3,7 +3,8 @@
 The corpus has a fixed hash split (see build_corpus.py). ``--split dev`` prints the figures and,
 with ``--show-errors``, the misclassified items (what rule work is allowed to look at);
 ``--split test`` (and ``--split test2``, the held-out parts of the CJK batch and of the batch in
-eleven other languages) prints figures only — never the items — and, with ``--log "what
+eleven other languages, and ``--split test4``, the held-out part of the fourth session's
+non-CJK batch) prints figures only — never the items — and, with ``--log "what
 changed"``, appends them to tests/data/identity/MEASUREMENTS.md so every measurement of a
 held-out split is on record, good or bad.
 
@@ -48,14 +49,14 @@ def _fmt(frame: Any, subsets: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "test", "test2", "all"], default="dev")
+    parser.add_argument("--split", choices=["dev", "test", "test2", "test4", "all"], default="dev")
     parser.add_argument("--show-errors", action="store_true", help="dev split only")
     parser.add_argument("--log", metavar="NOTE", help="append the test figures to MEASUREMENTS.md")
     args = parser.parse_args(argv)
     if args.show_errors and args.split != "dev":
         parser.error("--show-errors is for the dev split only: the test split is never read")
-    if args.log and args.split not in ("test", "test2"):
-        parser.error("--log records test- and test2-split measurements")
+    if args.log and args.split not in ("test", "test2", "test4"):
+        parser.error("--log records held-out (test, test2, test4) measurements")
     rules = load_rules(REPO / "rules")
     items = load_corpus(args.split)
     frame = evaluate_labelled(items, rules, by=("lang", "kind", "source"))

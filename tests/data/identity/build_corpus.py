@@ -14,7 +14,9 @@ Three sources, each row carrying its provenance:
   by a hash of each row's id with its own salt (``split2_of``), fixed when the row was written;
 * ``public-multi``: real public text in eleven languages other than zh/ja/ko,
   ``cases_public_multi.py`` (issue 19, part B), split between ``dev`` and ``test2`` the same way
-  with a salt of its own.
+  with a salt of its own;
+* ``public-multi2``: a second batch of real public non-CJK text, ``cases_public_multi2.py``
+  (fourth session), split between ``dev`` and a third held-out split ``test4`` by its own salt.
 
 The split is a fixed hash of the row id (``sha256("identity-corpus-v1:" + id)``; the first 8 hex
 digits below 0x80000000 → ``test``), drawn before any rule was tuned on the corpus. The test split
@@ -39,12 +41,15 @@ from cases_generalise import CASES  # noqa: E402
 from cases_probe_answers import CASES2  # noqa: E402
 from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
 from cases_public_multi import PUBLIC_MULTI  # noqa: E402
+from cases_public_multi2 import PUBLIC_MULTI2  # noqa: E402
 
 SALT = "identity-corpus-v1:"
 # Later batches get a second held-out split, ``test2``, each by its own salt: the CJK batch
 # (cases_cjk.py) and the batch in eleven other languages (cases_public_multi.py).
 CJK_SALT = "identity-corpus-cjk-v1:"
 MULTI_SALT = "identity-corpus-v2:"
+# The fourth session's non-CJK batch (cases_public_multi2.py): held-out split ``test4``.
+MULTI2_SALT = "identity-corpus-v4:"
 
 
 def split_of(item_id: str) -> str:
@@ -52,10 +57,10 @@ def split_of(item_id: str) -> str:
     return "test" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
-def split2_of(salt: str, item_id: str) -> str:
-    """``test2`` or ``dev`` for a later batch's row: a fixed hash of its id with the batch's salt."""
+def split2_of(salt: str, item_id: str, held_out: str = "test2") -> str:
+    """``held_out`` or ``dev`` for a later batch's row: a fixed hash of its id with the batch's salt."""
     digest = hashlib.sha256((salt + item_id).encode("utf-8")).hexdigest()
-    return "test2" if int(digest[:8], 16) < 0x80000000 else "dev"
+    return held_out if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
 def _case_row(
@@ -122,6 +127,15 @@ def main() -> None:
             raise SystemExit(f"cases_public_multi.py: {ref} is already another batch's source")
         item_id = f"mul-{ref}"
         rows.append(_case_row(item_id, "public-multi", ref, split2_of(MULTI_SALT, item_id), case))
+    # Fourth session: a second non-CJK batch (cases_public_multi2.py), held-out split ``test4``.
+    earlier = public_refs | {c[7].split("#")[0] for c in CJK_CASES + PUBLIC_MULTI}
+    for case in PUBLIC_MULTI2:
+        ref = case[7]
+        if ref.split("#")[0] in earlier:
+            raise SystemExit(f"cases_public_multi2.py: {ref} is already another batch's source")
+        item_id = f"m4-{ref}"
+        split = split2_of(MULTI2_SALT, item_id, "test4")
+        rows.append(_case_row(item_id, "public-multi2", ref, split, case))
     ids = [row["id"] for row in rows]
     if len(ids) != len(set(ids)):
         raise SystemExit("duplicate row ids in the corpus")
