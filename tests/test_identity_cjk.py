@@ -75,14 +75,9 @@ def test_cjk_self_identifications_are_found_by_their_grammar(
         # A person: a user, an expert, the subject of another clause.
         "저는 ChatGPT 유저입니다.",
         "물론 저는 클로드 맥스 유저이고 코덱스는 플러스로 즐기고 있습니다.",
-        pytest.param(
-            "저는 가장 좋아하는 모델은 Claude입니다.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss: the learned step retrained on the merged dev split reads the speaker's "
-                "topic 저는 and scores the name; the rules reject it (another topic noun, 모델은, sits between)",
-            ),
-        ),
+        # Another topic noun (모델은) between the speaker's 저는 and the name: the speaker's taste.
+        # The learned step once flagged it; it now trains on such sentences (augment_templates.py).
+        "저는 가장 좋아하는 모델은 Claude입니다.",
         "전 세계에서 가장 많이 쓰는 챗봇은 ChatGPT입니다.",
         # The maker as the object or addressee of the writer's action.
         "以上の想いを土台として、私はAnthropic社へ以下の趣旨のフィードバックを送った。",

@@ -25,6 +25,7 @@ __all__ = [
     "has_name",
     "is_probe",
     "is_roleplay",
+    "is_translation_request",
     "lower_same_length",
     "scripts_of",
 ]
@@ -190,6 +191,11 @@ def is_roleplay(user_text: str, rules: IdentityRules) -> bool:
     return any(p.search(user_text) for p in rules.roleplay)
 
 
+def is_translation_request(user_text: str, rules: IdentityRules) -> bool:
+    """Does a user turn ask for a translation?"""
+    return any(p.search(user_text) for p in rules.translate)
+
+
 def _sentence_start(text: str, pos: int, window: int) -> int:
     lo = max(0, pos - window)
     start = lo
@@ -328,8 +334,15 @@ def _latin_word_in_other_script(text: str, hit: NameHit, lo: int) -> bool:
 
 
 def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRules) -> bool:
-    """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style"."""
+    """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style";
+    ``not_self.person_after``: a first name with a surname ("Claude Martin")."""
     if rules.not_self_before is not None and rules.not_self_before.search(before[-24:]):
+        return True
+    if (
+        rules.person_after is not None
+        and text[hit.start : hit.end].lower() in rules.person_names
+        and rules.person_after.match(text, hit.end) is not None
+    ):
         return True
     return rules.not_self_after is not None and (
         rules.not_self_after.match(text[hit.end : hit.end + 24]) is not None
@@ -512,8 +525,8 @@ def _gated(
 ) -> Iterator[tuple[NameHit, CandidateContext]]:
     """Name occurrences worth scoring: outside code, not an echo of a requested translation or
     role-play (the user wrote the name), an ambiguous name only in its AI sense, past the gate."""
-    translate = any(p.search(user_text) for p in rules.translate)
-    roleplay = any(p.search(user_text) for p in rules.roleplay)
+    translate = is_translation_request(user_text, rules)
+    roleplay = is_roleplay(user_text, rules)
     user_lower = user_text.lower()
     # The user asked about a named model or product ("Claude Code가 뭔가요?"): an answer whose
     # subject is left out ("Anthropic에서 만든 AI 코딩 도우미입니다") is about that, not the speaker.
@@ -602,7 +615,12 @@ def analyze_response(
                     quoted = _quoted(text, hit.start, hit.end)
                 if quoted:
                     break
-            if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
+            if (
+                hit.name.ambiguous
+                and not probed
+                and not rule.ambiguous_ok
+                and not _ai_sense(text, hit, hits, rules)
+            ):
                 break
             matches.append(_make_match(rule.id, rule.lang, norm, original, hit))
             break
