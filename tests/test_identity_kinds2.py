@@ -57,6 +57,10 @@ def _rules(text: str, identity: IdentityRules, prompt: str = "") -> list[str]:
         ("Merci,\nMistral", "self_id.any.signoff_farewell"),
         ("Cheers,\nGrok", "self_id.any.signoff_closing"),
         ("Cordialement,\nMistral", "self_id.any.signoff_closing"),
+        # the speaker's own "as a model of X", with another model named later in the clause
+        ("Als Sprachmodell von OpenAI kann ich das nicht, anders als ChatGPT.", "self_id.de.as_a"),
+        ("Ich bin ein Modell von OpenAI, ähnlich wie ChatGPT.", "self_id.de.i_am"),
+        ("Fui creado por OpenAI, la misma empresa que hizo ChatGPT.", "self_id.es.made_by"),
         # a model's own product names after "Claude" are not a surname
         ("I'm Claude Sonnet, a model by Anthropic.", "self_id.en.i_am"),
         ("Ich bin Claude Code und helfe dir.", "self_id.de.i_am"),
@@ -86,6 +90,12 @@ def test_more_claim_kinds_are_found_by_their_grammar(
         "Saya berbasis di Jakarta dan bekerja di Google.",
         # a third-person "as a model of X" with no first person
         "Sebagai model dari OpenAI, ChatGPT sangat populer.",
+        # an appositive whose name belongs to the clause's subject, another model
+        "Als Sprachmodell von OpenAI kann ChatGPT Fragen beantworten.",
+        "Como modelo de linguagem desenvolvido pela OpenAI, o ChatGPT pode responder perguntas.",
+        "Come modello linguistico sviluppato da OpenAI, ChatGPT può rispondere alle domande.",
+        "OpenAI tarafından geliştirilmiş bir dil modeli olarak ChatGPT soruları yanıtlayabilir.",
+        "OpenAI द्वारा विकसित भाषा मॉडल के रूप में, ChatGPT सवालों के जवाब दे सकता है।",
         # a wind, and a letter signed by a person
         "Le mistral souffle fort.\nCordialement,\nJean",
         "Gracias,\nla mistral",

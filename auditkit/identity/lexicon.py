@@ -108,6 +108,10 @@ class IdentityRules:
     # "Claude HENRY"), matched right after the name.
     person_names: frozenset[str] = frozenset()
     person_after: re.Pattern[str] | None = None
+    # An appositive of another subject (self_reference.yaml `not_self.appositive_gap`): the text
+    # between a name and a model name that follows it in the same sentence ("Como modelo
+    # desarrollado por OpenAI, ChatGPT puede …": OpenAI belongs to ChatGPT, not the speaker).
+    appositive_gap: re.Pattern[str] | None = None
 
     @property
     def n_names(self) -> int:
@@ -295,6 +299,7 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
         ),
         person_names=frozenset(n.lower() for n in _str_list(not_self, "person_names", where_sr)),
         person_after=_optional_pattern(not_self, "person_after", where_sr),
+        appositive_gap=_optional_pattern(not_self, "appositive_gap", where_sr),
     )
 
 

@@ -369,6 +369,26 @@ def not_self(text: str, hit: NameHit, rules: IdentityRules, self_near: bool | No
     return False
 
 
+def _appositive_of_another(
+    text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
+) -> bool:
+    """Does the phrase holding ``hit`` describe a model named right after it, the subject of the
+    clause ("Como modelo desarrollado por OpenAI, ChatGPT puede …", "Als Sprachmodell von OpenAI
+    kann ChatGPT …")? ``not_self.appositive_gap`` is matched on the text between the two."""
+    gap = rules.appositive_gap
+    if gap is None:
+        return False
+    for other in hits:
+        if other.start < hit.end or other.name.kind != "family" or other.name == hit.name:
+            continue
+        between = text[hit.end : other.start]
+        if len(between) > 80 or _SENTENCE_TAIL.search(between) is not None:
+            return False
+        if gap.search(between) is not None and not has_self_marker(between, rules):
+            return True
+    return False
+
+
 def _addressed_before(text: str, sent_start: int, rules: IdentityRules) -> bool:
     """Did an earlier sentence of this line address "you" ("あなたはChatGPTです。OpenAIによって訓練
     された…")? A following sentence with no subject of its own is then about "you", not the speaker."""
@@ -544,7 +564,7 @@ def _gated(
             continue
         if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
             continue
-        if not_self(text, hit, rules, near):
+        if not_self(text, hit, rules, near) or _appositive_of_another(text, hit, hits, rules):
             continue
         sent_start = _sentence_start(text, hit.start, rules.window)
         if not has_self_marker(text[sent_start : hit.start], rules) and _named_in_question_before(
@@ -609,6 +629,8 @@ def analyze_response(
             ):
                 continue
             if _negated_or_compared(text, hit, before_text, rules):
+                break
+            if _appositive_of_another(text, hit, hits, rules):
                 break
             if not rule.in_code:
                 if quoted is None:
