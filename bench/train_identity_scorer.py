@@ -128,6 +128,22 @@ def training_items() -> list[dict[str, Any]]:
     return items
 
 
+def _print_by_language(
+    items: list[dict[str, Any]], labels: np.ndarray, flags: np.ndarray, scored: np.ndarray
+) -> None:
+    """Out-of-fold precision and recall of rules + scorer per language (real and hand-written
+    items; a language without ``lang`` counts as en)."""
+    langs = np.array([str(i.get("lang") or "en") for i in items])
+    parts = []
+    for lang in sorted(set(langs[scored])):
+        mask = scored & (langs == lang)
+        tp = int((flags & mask & (labels == 1)).sum())
+        fp = int((flags & mask & (labels == 0)).sum())
+        pos = int((mask & (labels == 1)).sum())
+        parts.append(f"{lang} P {tp / max(tp + fp, 1):.2f} R {tp / max(pos, 1):.2f} ({pos}+)")
+    print("out-of-fold by language: " + "; ".join(parts))
+
+
 def main(argv: list[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression
 
@@ -216,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         f"at threshold {chosen:.2f}: precision {tp / max(tp + fp, 1):.3f}, "
         f"recall {tp / max(n_pos, 1):.3f}"
     )
+    _print_by_language(items, labels, flags, scored)
     model = fit(np.ones(len(rows), dtype=bool))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
