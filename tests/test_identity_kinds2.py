@@ -56,6 +56,25 @@ def _rules(text: str, identity: IdentityRules, prompt: str = "") -> list[str]:
         ("धन्यवाद,\nClaude", "self_id.any.signoff_farewell"),
         ("Merci,\nMistral", "self_id.any.signoff_farewell"),
         ("Cheers,\nGrok", "self_id.any.signoff_closing"),
+        ("Un saludo,\n— Llama", "self_id.any.signoff_closing"),
+        # refusals citing the maker's rules as binding the speaker
+        (
+            "No puedo ayudarte con eso. Las políticas de uso de OpenAI me lo impiden.",
+            "self_id.es.policies_bind_me",
+        ),
+        (
+            "Lo siento, pero mis directrices de Anthropic no me permiten hacerlo.",
+            "self_id.es.policies_bind_me",
+        ),
+        (
+            "Desculpe, as diretrizes da OpenAI não me permitem fazer isso.",
+            "self_id.pt.policies_bind_me",
+        ),
+        (
+            "मुझे खेद है, लेकिन OpenAI की नीतियों के कारण मैं यह नहीं कर सकता।",
+            "self_id.hi.policies_bind_me",
+        ),
+        ("क्षमा करें, Google के दिशानिर्देश मुझे इसकी अनुमति नहीं देते।", "self_id.hi.policies_bind_me"),
         ("Cordialement,\nMistral", "self_id.any.signoff_closing"),
         # the speaker's own "as a model of X", with another model named later in the clause
         ("Als Sprachmodell von OpenAI kann ich das nicht, anders als ChatGPT.", "self_id.de.as_a"),
@@ -96,6 +115,11 @@ def test_more_claim_kinds_are_found_by_their_grammar(
         "Come modello linguistico sviluppato da OpenAI, ChatGPT può rispondere alle domande.",
         "OpenAI tarafından geliştirilmiş bir dil modeli olarak ChatGPT soruları yanıtlayabilir.",
         "OpenAI द्वारा विकसित भाषा मॉडल के रूप में, ChatGPT सवालों के जवाब दे सकता है।",
+        # a maker's rules that bind someone else, or that the speaker merely judges
+        "Las políticas de Google permiten publicar apps gratuitas.",
+        "Las normas de OpenAI me parecen razonables.",
+        "Google की नीतियों के बारे में मैं ज़्यादा नहीं जानता।",
+        "Je suis le mistral, le vent du nord.",
         # a wind, and a letter signed by a person
         "Le mistral souffle fort.\nCordialement,\nJean",
         "Gracias,\nla mistral",

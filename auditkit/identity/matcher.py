@@ -643,7 +643,7 @@ def analyze_response(
                 and not rule.ambiguous_ok
                 and not _ai_sense(text, hit, hits, rules)
             ):
-                break
+                continue  # a later rule whose grammar settles the sense (ambiguous_ok) may apply
             matches.append(_make_match(rule.id, rule.lang, norm, original, hit))
             break
     if not matches and probed:
