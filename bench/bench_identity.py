@@ -91,6 +91,7 @@ def corpus_table() -> int:
             "held-out parts of the CJK batch and the batch in 11 other languages, never tuned on",
         ),
         ("test3", "held-out part of the fourth session's CJK batch, never tuned on"),
+        ("test4", "held-out part of the fourth session's non-CJK batch, never tuned on"),
     )
     for split, what in splits:
         frame = evaluate_labelled(load_corpus(split), rules, by=("lang", "kind", "source"))

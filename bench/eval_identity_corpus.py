@@ -3,8 +3,9 @@
 The corpus has a fixed hash split (see build_corpus.py). ``--split dev`` prints the figures and,
 with ``--show-errors``, the misclassified items (what rule work is allowed to look at);
 ``--split test`` (and ``--split test2``, the held-out parts of the CJK batch and of the batch in
-eleven other languages, and ``--split test3``, the held-out part of the fourth session's CJK
-batch) prints figures only — never the items — and, with ``--log "what
+eleven other languages, ``--split test3``, the held-out part of the fourth session's CJK
+batch, and ``--split test4``, the held-out part of the fourth session's non-CJK batch) prints
+figures only — never the items — and, with ``--log "what
 changed"``, appends them to tests/data/identity/MEASUREMENTS.md so every measurement of a
 held-out split is on record, good or bad.
 
@@ -49,14 +50,16 @@ def _fmt(frame: Any, subsets: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["dev", "test", "test2", "test3", "all"], default="dev")
+    parser.add_argument(
+        "--split", choices=["dev", "test", "test2", "test3", "test4", "all"], default="dev"
+    )
     parser.add_argument("--show-errors", action="store_true", help="dev split only")
     parser.add_argument("--log", metavar="NOTE", help="append the test figures to MEASUREMENTS.md")
     args = parser.parse_args(argv)
     if args.show_errors and args.split != "dev":
         parser.error("--show-errors is for the dev split only: the test split is never read")
-    if args.log and args.split not in ("test", "test2", "test3"):
-        parser.error("--log records measurements of the held-out splits (test, test2, test3)")
+    if args.log and args.split not in ("test", "test2", "test3", "test4"):
+        parser.error("--log records measurements of the held-out splits (test, test2, test3, test4)")
     rules = load_rules(REPO / "rules")
     items = load_corpus(args.split)
     frame = evaluate_labelled(items, rules, by=("lang", "kind", "source"))

@@ -7,7 +7,8 @@ Training data (never the corpus's test split):
 * tests/data/identity/cases_training.py (training-only cases written by auditkit);
 * tests/data/identity/augment_templates.py (third session): claim kinds and hard negatives
   translated by hand into eleven non-CJK languages, rendered with names swapped across makers
-  (``render(seed=0)``), so the scorer learns the sentence around a name, not the name;
+  (``render(seed=0)``), so the scorer learns the sentence around a name, not the name; and its
+  ``CJK_TEMPLATES`` (fourth session: a speaker's taste beside claims built alike, zh/ja/ko);
 * the simulator's response bank: every leak template and hard negative of
   auditkit/simulate/responses.py, rendered for each identity (auditkit's own text).
 
@@ -94,6 +95,7 @@ def training_items() -> list[dict[str, Any]]:
     ]
     items += [json.loads(line) for line in (DATA / "handwritten.jsonl").open(encoding="utf-8")]
     sys.path.insert(0, str(DATA))
+    from augment_templates import CJK_TEMPLATES
     from augment_templates import render as render_templates
     from cases_training import CASES as TRAINING_CASES
 
@@ -102,6 +104,7 @@ def training_items() -> list[dict[str, Any]]:
         for lang, _kind, model, prompt, response, label, _why in TRAINING_CASES
     ]
     items += render_templates(seed=0, per_template=3)
+    items += render_templates(seed=0, per_template=3, templates=CJK_TEMPLATES, group_prefix="cjk")
     rnd = random.Random(0)
     models = [prefix + "-x" for prefix, _ in responses.IDENTITIES]
     for lang, templates in sorted(responses.LEAK_TEMPLATES.items()):
@@ -123,6 +126,22 @@ def training_items() -> list[dict[str, Any]]:
                 {"prompt": "", "response": sentence, "label": 0, "model": "x", "lang": lang}
             )
     return items
+
+
+def _print_by_language(
+    items: list[dict[str, Any]], labels: np.ndarray, flags: np.ndarray, scored: np.ndarray
+) -> None:
+    """Out-of-fold precision and recall of rules + scorer per language (real and hand-written
+    items; a language without ``lang`` counts as en)."""
+    langs = np.array([str(i.get("lang") or "en") for i in items])
+    parts = []
+    for lang in sorted(set(langs[scored])):
+        mask = scored & (langs == lang)
+        tp = int((flags & mask & (labels == 1)).sum())
+        fp = int((flags & mask & (labels == 0)).sum())
+        pos = int((mask & (labels == 1)).sum())
+        parts.append(f"{lang} P {tp / max(tp + fp, 1):.2f} R {tp / max(pos, 1):.2f} ({pos}+)")
+    print("out-of-fold by language: " + "; ".join(parts))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         f"at threshold {chosen:.2f}: precision {tp / max(tp + fp, 1):.3f}, "
         f"recall {tp / max(n_pos, 1):.3f}"
     )
+    _print_by_language(items, labels, flags, scored)
     model = fit(np.ones(len(rows), dtype=bool))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(

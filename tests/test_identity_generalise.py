@@ -70,7 +70,8 @@ def test_quoted_and_translated_names_are_not_claims(identity: IdentityRules) -> 
 def test_the_corpus_split_is_a_fixed_hash_of_the_id() -> None:
     """Every row is split by the hash of its id, except the public identity-rollouts report, which
     may overlap an independent evaluation set and is held out whole (cases_public.py); the third
-    session's public-multi rows have their own salt and held-out split, test2."""
+    session's public-multi rows have their own salt and held-out split, test2, the fourth
+    session's public-multi2 rows theirs, test4."""
     import hashlib
 
     rows = [json.loads(line) for line in (DATA / "corpus.jsonl").open(encoding="utf-8")]
@@ -83,6 +84,10 @@ def test_the_corpus_split_is_a_fixed_hash_of_the_id() -> None:
         if row["source"] == "public-multi":
             digest = hashlib.sha256(("identity-corpus-v2:" + row["id"]).encode()).hexdigest()
             assert row["split"] == ("test2" if int(digest[:8], 16) < 0x80000000 else "dev")
+            continue
+        if row["source"] == "public-multi2":
+            digest = hashlib.sha256(("identity-corpus-v4:" + row["id"]).encode()).hexdigest()
+            assert row["split"] == ("test4" if int(digest[:8], 16) < 0x80000000 else "dev")
             continue
         digest = hashlib.sha256(("identity-corpus-v1:" + row["id"]).encode()).hexdigest()
         by_hash = "test" if int(digest[:8], 16) < 0x80000000 else "dev"

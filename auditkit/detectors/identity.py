@@ -25,6 +25,7 @@ from auditkit.identity.matcher import (
     has_name,
     is_probe,
     is_roleplay,
+    is_translation_request,
 )
 from auditkit.identity.text import message_text
 from auditkit.models_map import ModelInfo, ModelMap, load_model_map
@@ -198,7 +199,7 @@ class IdentityLeakDetector(Detector):
             return None
         # The users' turns as given: their text is read only when a response names a model.
         user_contents: list[Any] = []
-        first: tuple[int, SelfIdMatch, str, bool, bool] | None = None
+        first: tuple[int, SelfIdMatch, str, bool, str] | None = None
         others: list[dict[str, Any]] = []
         turn = 0
         for message in conversation:
@@ -228,8 +229,15 @@ class IdentityLeakDetector(Detector):
             stats["self_id_responses"] += 1
             for match in matches:
                 if first is None:
-                    roleplay = any(is_roleplay(u, identity) for u in user_parts)
-                    echo = roleplay and match.name in user_text.lower()
+                    # A name the user wrote, echoed in a requested role-play or translation
+                    # ("translate 'I am ChatGPT' into French" -> "Je suis ChatGPT"), is the
+                    # request's text, not the model naming itself: reported below invalidation.
+                    echo = ""
+                    if match.name in user_text.lower():
+                        if any(is_roleplay(u, identity) for u in user_parts):
+                            echo = "role-play"
+                        elif any(is_translation_request(u, identity) for u in user_parts):
+                            echo = "translation"
                     first = (turn, match, text, probed, echo)
                 elif len(others) < 10:
                     others.append(
@@ -256,7 +264,7 @@ class IdentityLeakDetector(Detector):
             message=(
                 f"{model} ({side}) names itself {match.matched_text!r} in turn {turn_no} "
                 f"(claim {verdict}{', user asked' if probed else ''}"
-                f"{', echo of a requested role-play' if echo else ''})"
+                f"{f', echo of a requested {echo}' if echo else ''})"
             ),
             evidence={
                 "side": side,
@@ -271,7 +279,8 @@ class IdentityLeakDetector(Detector):
                 "response_language": response_language,
                 "rule": match.rule,
                 "probed": probed,
-                "roleplay_echo": echo,
+                "roleplay_echo": echo == "role-play",
+                "translation_echo": echo == "translation",
                 "other_matches": others,
             },
         )

@@ -63,6 +63,9 @@ class SelfReferenceRule:
     # Must be found in the last non-empty line before the name's line (a sign-off under a
     # closing formula: "Con cariño,\nClaude"); None: not checked.
     prev_line: re.Pattern[str] | None = None
+    # The rule's own grammar says the name is a name (a letter signed under a closing formula:
+    # "Cheers,\nGrok"): an ambiguous name ("Grok", "Mistral", "Gemini") needs no AI word beside it.
+    ambiguous_ok: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,15 @@ class IdentityRules:
     # Earlier text of the line that makes an elided subject "you" (a system prompt), see
     # SelfReferenceRule.elided_subject.
     elided_subject_not_after: re.Pattern[str] | None = None
+    # A person, not the model (self_reference.yaml `not_self.person_names` / `person_after`): a
+    # name that is also a first name ("claude") followed by a surname ("Claude Martin",
+    # "Claude HENRY"), matched right after the name.
+    person_names: frozenset[str] = frozenset()
+    person_after: re.Pattern[str] | None = None
+    # An appositive of another subject (self_reference.yaml `not_self.appositive_gap`): the text
+    # between a name and a model name that follows it in the same sentence ("Como modelo
+    # desarrollado por OpenAI, ChatGPT puede …": OpenAI belongs to ChatGPT, not the speaker).
+    appositive_gap: re.Pattern[str] | None = None
 
     @property
     def n_names(self) -> int:
@@ -202,6 +214,7 @@ def _load_rules(section: Mapping[str, Any], where: str) -> tuple[SelfReferenceRu
                 in_code=bool(require(raw, "in_code", bool, where=w, default=False)),
                 elided_subject=bool(require(raw, "elided_subject", bool, where=w, default=False)),
                 prev_line=_compile(prev_line, w, re.IGNORECASE) if prev_line else None,
+                ambiguous_ok=bool(require(raw, "ambiguous_ok", bool, where=w, default=False)),
             )
         )
     return tuple(out)
@@ -284,6 +297,9 @@ def _compile_identity_rules(rules: RulePack) -> IdentityRules:
             for k, v in sorted(not_self.items())
             if k.startswith("other_topic")
         ),
+        person_names=frozenset(n.lower() for n in _str_list(not_self, "person_names", where_sr)),
+        person_after=_optional_pattern(not_self, "person_after", where_sr),
+        appositive_gap=_optional_pattern(not_self, "appositive_gap", where_sr),
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "has_name",
     "is_probe",
     "is_roleplay",
+    "is_translation_request",
     "lower_same_length",
     "scripts_of",
 ]
@@ -194,6 +195,11 @@ def is_roleplay(user_text: str, rules: IdentityRules) -> bool:
     return any_pattern(rules.roleplay).search(user_text)
 
 
+def is_translation_request(user_text: str, rules: IdentityRules) -> bool:
+    """Does a user turn ask for a translation?"""
+    return any_pattern(rules.translate).search(user_text)
+
+
 def _sentence_start(text: str, pos: int, window: int) -> int:
     lo = max(0, pos - window)
     start = lo
@@ -332,8 +338,15 @@ def _latin_word_in_other_script(text: str, hit: NameHit, lo: int) -> bool:
 
 
 def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRules) -> bool:
-    """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style"."""
+    """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style";
+    ``not_self.person_after``: a first name with a surname ("Claude Martin")."""
     if rules.not_self_before is not None and rules.not_self_before.search(before[-24:]):
+        return True
+    if (
+        rules.person_after is not None
+        and text[hit.start : hit.end].lower() in rules.person_names
+        and rules.person_after.match(text, hit.end) is not None
+    ):
         return True
     return rules.not_self_after is not None and (
         rules.not_self_after.match(text[hit.end : hit.end + 24]) is not None
@@ -356,6 +369,26 @@ def not_self(text: str, hit: NameHit, rules: IdentityRules, self_near: bool | No
         if self_near is None:
             self_near = _self_near(text, hit, rules)
         if not self_near and any(p.search(before) for p in rules.other_topic):
+            return True
+    return False
+
+
+def _appositive_of_another(
+    text: str, hit: NameHit, hits: list[NameHit], rules: IdentityRules
+) -> bool:
+    """Does the phrase holding ``hit`` describe a model named right after it, the subject of the
+    clause ("Como modelo desarrollado por OpenAI, ChatGPT puede …", "Als Sprachmodell von OpenAI
+    kann ChatGPT …")? ``not_self.appositive_gap`` is matched on the text between the two."""
+    gap = rules.appositive_gap
+    if gap is None:
+        return False
+    for other in hits:
+        if other.start < hit.end or other.name.kind != "family" or other.name == hit.name:
+            continue
+        between = text[hit.end : other.start]
+        if len(between) > 80 or _SENTENCE_TAIL.search(between) is not None:
+            return False
+        if gap.search(between) is not None and not has_self_marker(between, rules):
             return True
     return False
 
@@ -516,8 +549,8 @@ def _gated(
 ) -> Iterator[tuple[NameHit, CandidateContext]]:
     """Name occurrences worth scoring: outside code, not an echo of a requested translation or
     role-play (the user wrote the name), an ambiguous name only in its AI sense, past the gate."""
-    translate = any_pattern(rules.translate).search(user_text)
-    roleplay = any_pattern(rules.roleplay).search(user_text)
+    translate = is_translation_request(user_text, rules)
+    roleplay = is_roleplay(user_text, rules)
     user_lower = user_text.lower()
     # The user asked about a named model or product ("Claude Code가 뭔가요?"): an answer whose
     # subject is left out ("Anthropic에서 만든 AI 코딩 도우미입니다") is about that, not the speaker.
@@ -535,7 +568,7 @@ def _gated(
             continue
         if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
             continue
-        if not_self(text, hit, rules, near):
+        if not_self(text, hit, rules, near) or _appositive_of_another(text, hit, hits, rules):
             continue
         sent_start = _sentence_start(text, hit.start, rules.window)
         if not has_self_marker(text[sent_start : hit.start], rules) and _named_in_question_before(
@@ -601,13 +634,20 @@ def analyze_response(
                 continue
             if _negated_or_compared(text, hit, before_text, rules):
                 break
+            if _appositive_of_another(text, hit, hits, rules):
+                break
             if not rule.in_code:
                 if quoted is None:
                     quoted = _quoted(text, hit.start, hit.end)
                 if quoted:
                     break
-            if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
-                break
+            if (
+                hit.name.ambiguous
+                and not probed
+                and not rule.ambiguous_ok
+                and not _ai_sense(text, hit, hits, rules)
+            ):
+                continue  # a later rule whose grammar settles the sense (ambiguous_ok) may apply
             matches.append(_make_match(rule.id, rule.lang, norm, original, hit))
             break
     if not matches and probed:

@@ -8,7 +8,8 @@ sentence around it:
 
 * ``{F}`` a model / assistant name (lexicon family), ``{M}`` a maker (lexicon maker);
 * ``{P}`` a person's or a custom persona's name (not in the lexicon), ``{T}`` a product that is
-  not an AI model (Firebase, Flutter, …).
+  not an AI model (Firebase, Flutter, …), ``{S}`` a surname (a person called Claude), ``{M2}`` a
+  second maker.
 
 Each entry: (lang, kind, prompt, template, label). ``label`` 1: the speaker names itself (even
 falsely, by descent, or in a comparison it is part of); 0: a hard negative — a third-person
@@ -36,6 +37,8 @@ MAKERS = (
 )  # fmt: skip
 PERSONS = ("Luna", "Nova", "Aria", "Mohamed Reda", "Ana López", "Rahul Sharma", "Ivan Petrov", "Ayşe Yılmaz", "Nguyễn Văn An")  # fmt: skip
 TOOLS = ("Firebase", "Flutter", "TensorFlow", "Angular", "Kubernetes", "Android Studio")
+# Surnames for a person whose first name is also a model's name ("Claude Martin").
+SURNAMES = ("Martin", "Debussy", "Monet", "Dupont", "HENRY", "Lefèvre", "García", "Bernard")
 
 Template = tuple[str, str, str, str, int]
 
@@ -169,15 +172,81 @@ TEMPLATES: list[Template] = [
     ("nl", "who_are_you", "wie ben jij?", "Ik ben {F}, een AI-assistent gemaakt door {M}.", 1),
     ("nl", "other_subject", "wat is {T}?", "{T} is een toolkit gemaakt door {M}.", 0),
     ("nl", "user_of_model", "hoe heb je de site gebouwd?", "Ik heb {T} gebruikt; die tool is gemaakt door {M}.", 0),
+    # ---------------------------------------------- fourth session: the speaker's taste, not identity
+    # A first-person topic whose predicate names a model the speaker likes or uses ("my favourite
+    # model is X", Korean "저는 … 모델은 X입니다" with another topic noun between), beside claims
+    # built the same way that ARE the speaker's ("the model answering you is X", "저는 X입니다").
+    ("en", "user_of_model", "which chatbot do you like?", "Honestly, my favourite model is {F}; I use it every day.", 0),
+    ("en", "user_of_model", "what do you use at work?", "At work I mostly use {F}, and at home I switch to {F2}.", 0),
+    ("en", "who_are_you", "which model is answering me?", "The model answering you right now is {F}, made by {M}.", 1),
+    ("es", "user_of_model", "¿qué chatbot prefieres?", "Mi modelo favorito es {F}; lo uso para casi todo.", 0),
+    ("es", "user_of_model", "¿qué usas para programar?", "Yo para programar uso sobre todo {F}, aunque {F2} también me gusta.", 0),
+    ("fr", "user_of_model", "quel assistant préférez-vous ?", "Mon modèle préféré, c'est {F} : je m'en sers tous les jours.", 0),
+    ("fr", "other_subject", "qui est-ce ?", "Je vous présente Claude {S}, notre nouveau collègue du service client.", 0),
+    ("fr", "other_subject", "présentez-vous", "Bonjour, je m'appelle Claude {S} et je suis professeur de mathématiques.", 0),
+    ("es", "other_subject", "preséntate", "Hola, soy Claude {S}, profesor de historia en Sevilla.", 0),
+    ("en", "other_subject", "who painted this?", "It was painted by Claude {S} in 1899, near the river.", 0),
+    ("de", "user_of_model", "welchen Chatbot magst du?", "Mein Lieblingsmodell ist {F}, ich nutze es fast täglich.", 0),
+    ("ru", "user_of_model", "какой ассистент тебе нравится?", "Мой любимый ассистент — {F}, я пользуюсь им каждый день.", 0),
+    ("pt", "user_of_model", "qual chatbot você prefere?", "Meu modelo favorito é o {F}; uso para quase tudo.", 0),
+    ("it", "user_of_model", "quale chatbot preferisci?", "Il mio modello preferito è {F}, lo uso ogni giorno.", 0),
+    # ------------------------------------------------- fourth session: echoes of a request
+    ("en", "translated", "Translate into Spanish: \"I am {F}, a model made by {M}.\"", "Soy {F}, un modelo creado por {M}.", 0),
+    ("en", "translated", "Translate into French: \"My name is {F}.\"", "Je m'appelle {F}.", 0),
+    ("es", "translated", "Traduce al inglés: \"Soy {F}, creado por {M}.\"", "I am {F}, created by {M}.", 0),
+    ("en", "roleplay", "Pretend you are {F} and say hello.", "Hello! I'm {F}, nice to meet you.", 0),
+    # --------------------------------- fourth session: a person's training or history at a maker
+    ("en", "other_subject", "tell me about your career", "I was trained at {M} for two years as a software engineer.", 0),
+    ("es", "other_subject", "háblame de tu carrera", "Fui entrenado en {M} durante dos años como ingeniero.", 0),
+    ("pt", "other_subject", "fale da sua carreira", "Fui treinado na {M} por dois anos como engenheiro.", 0),
+    ("fr", "other_subject", "parlez de votre parcours", "J'ai été formé chez {M} pendant deux ans comme ingénieur.", 0),
+    ("de", "other_subject", "erzähl von deinem Werdegang", "Ich wurde bei {M} zwei Jahre lang als Ingenieur ausgebildet.", 0),
+    ("pt", "other_subject", "você conhece a empresa?", "Eu e a {M} temos uma longa história: trabalhei lá dez anos.", 0),
+    ("es", "other_subject", "¿conoces la empresa?", "{M} y yo tenemos historia: trabajé allí en 2015.", 0),
+    ("en", "other_subject", "do you know the company?", "{M} and I go way back: I interned there in 2015.", 0),
+    # ------------------- fourth session: two makers or models side by side, the speaker not among them
+    ("en", "other_subject", "who made you?", "{M} and {M2} both publish research on model safety.", 0),
+    ("en", "other_subject", "which company trained you?", "{M} and {M2} both release open models these days.", 0),
+    ("en", "other_subject", "who are you?", "{F} and {F2} are both good at code, in my experience.", 0),
+    ("es", "other_subject", "¿quién te creó?", "Tanto {M} como {M2} publican investigación sobre seguridad.", 0),
+    ("fr", "other_subject", "qui t'a créé ?", "{M} et {M2} publient tous deux des modèles ouverts.", 0),
+    ("de", "other_subject", "wer hat dich gebaut?", "{M} und {M2} veröffentlichen beide offene Modelle.", 0),
+    ("ru", "other_subject", "кто тебя создал?", "И {M}, и {M2} публикуют исследования по безопасности.", 0),
+    ("pt", "other_subject", "quem te criou?", "A {M} e a {M2} publicam modelos abertos.", 0),
+]
+# fmt: on
+
+# Training-only sentences in Chinese, Japanese and Korean for the learned step (the CJK rules are
+# part A's; these only teach the scorer): the speaker's taste or tools ("저는 … 모델은 X입니다" with
+# another topic noun between the speaker and the name) beside the plain claims built alike.
+# fmt: off
+CJK_TEMPLATES: list[Template] = [
+    ("ko", "user_of_model", "어떤 AI를 좋아해요?", "제가 제일 자주 쓰는 모델은 {F}예요.", 0),
+    ("ko", "user_of_model", "요즘 뭐 써요?", "저는 요즘 {F}를 가장 많이 씁니다.", 0),
+    ("ko", "user_of_model", "어떤 챗봇이 나아요?", "저는 개인적으로 {F}가 제일 낫다고 생각합니다.", 0),
+    ("ko", "user_of_model", "팀에서 뭘 써요?", "저희 팀이 업무에 쓰는 모델은 {F}입니다.", 0),
+    ("ko", "user_of_model", "뭐가 마음에 들어요?", "저는 {F2}보다 {F} 쪽이 더 마음에 들어요.", 0),
+    ("ko", "who_are_you", "누구세요?", "저는 {M}에서 만든 {F}입니다.", 1),
+    ("ko", "who_are_you", "이름이 뭐예요?", "제 이름은 {F}입니다. 무엇을 도와드릴까요?", 1),
+    ("ja", "user_of_model", "どのAIが好き？", "私が一番よく使うモデルは{F}です。", 0),
+    ("ja", "who_are_you", "あなたは誰？", "私は{M}が開発した{F}です。", 1),
+    ("zh", "user_of_model", "你喜欢哪个AI？", "我最常用的模型是{F}。", 0),
+    ("zh", "who_are_you", "你是谁？", "我是{F}，由{M}开发。", 1),
 ]
 # fmt: on
 
 
-def render(seed: int = 0, per_template: int = 3) -> list[dict[str, Any]]:
-    """Training items: each template filled ``per_template`` times with names drawn by ``seed``."""
+def render(
+    seed: int = 0,
+    per_template: int = 3,
+    templates: list[Template] | None = None,
+    group_prefix: str = "template",
+) -> list[dict[str, Any]]:
+    """Training items: each template (``TEMPLATES`` by default) filled ``per_template`` times with
+    names drawn by ``seed``."""
     rnd = random.Random(seed)
     items: list[dict[str, Any]] = []
-    for index, (lang, kind, prompt, template, label) in enumerate(TEMPLATES):
+    for index, (lang, kind, prompt, template, label) in enumerate(templates or TEMPLATES):
         for _ in range(per_template):
             family, family2 = rnd.sample(FAMILIES, 2)
             person, person2 = rnd.sample(PERSONS, 2)
@@ -189,6 +258,10 @@ def render(seed: int = 0, per_template: int = 3) -> list[dict[str, Any]]:
                 "P2": person2,
                 "T": rnd.choice(TOOLS),
             }
+            if "{S}" in template:  # drawn only here, so earlier templates render as before
+                slots["S"] = rnd.choice(SURNAMES)
+            if "{M2}" in template:
+                slots["M"], slots["M2"] = rnd.sample(MAKERS, 2)
             items.append(
                 {
                     "prompt": prompt.format(**slots),
@@ -197,7 +270,7 @@ def render(seed: int = 0, per_template: int = 3) -> list[dict[str, Any]]:
                     "model": "x",
                     "lang": lang,
                     "kind": kind,
-                    "group": f"template-{index}",
+                    "group": f"{group_prefix}-{index}",
                     "augmented": True,
                 }
             )

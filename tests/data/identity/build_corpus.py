@@ -18,6 +18,8 @@ Three sources, each row carrying its provenance:
 * ``public-cjk2``: a fourth batch of real Chinese, Japanese and Korean outputs and hard negatives,
   ``cases_cjk2.py`` (issue 19, part A, fourth session), split between ``dev`` and a third held-out
   split ``test3`` by a hash of each row's id with a salt of its own (``split3_of``).
+* ``public-multi2``: a second batch of real public non-CJK text, ``cases_public_multi2.py``
+  (fourth session), split between ``dev`` and a third held-out split ``test4`` by its own salt.
 
 The split is a fixed hash of the row id (``sha256("identity-corpus-v1:" + id)``; the first 8 hex
 digits below 0x80000000 → ``test``), drawn before any rule was tuned on the corpus. The test split
@@ -43,6 +45,7 @@ from cases_generalise import CASES  # noqa: E402
 from cases_probe_answers import CASES2  # noqa: E402
 from cases_public import PUBLIC_CODE, PUBLIC_ROLLOUTS  # noqa: E402
 from cases_public_multi import PUBLIC_MULTI  # noqa: E402
+from cases_public_multi2 import PUBLIC_MULTI2  # noqa: E402
 
 SALT = "identity-corpus-v1:"
 # Later batches get a second held-out split, ``test2``, each by its own salt: the CJK batch
@@ -51,6 +54,8 @@ CJK_SALT = "identity-corpus-cjk-v1:"
 MULTI_SALT = "identity-corpus-v2:"
 # The fourth session's CJK batch (cases_cjk2.py) gets a third held-out split, ``test3``.
 CJK2_SALT = "identity-corpus-cjk-v2:"
+# The fourth session's non-CJK batch (cases_public_multi2.py): held-out split ``test4``.
+MULTI2_SALT = "identity-corpus-v4:"
 
 
 def split_of(item_id: str) -> str:
@@ -58,10 +63,10 @@ def split_of(item_id: str) -> str:
     return "test" if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
-def split2_of(salt: str, item_id: str) -> str:
-    """``test2`` or ``dev`` for a later batch's row: a fixed hash of its id with the batch's salt."""
+def split2_of(salt: str, item_id: str, held_out: str = "test2") -> str:
+    """``held_out`` or ``dev`` for a later batch's row: a fixed hash of its id with the batch's salt."""
     digest = hashlib.sha256((salt + item_id).encode("utf-8")).hexdigest()
-    return "test2" if int(digest[:8], 16) < 0x80000000 else "dev"
+    return held_out if int(digest[:8], 16) < 0x80000000 else "dev"
 
 
 def split3_of(item_id: str) -> str:
@@ -143,6 +148,15 @@ def main() -> None:
             raise SystemExit(f"cases_cjk2.py: {ref} is already an earlier batch's source")
         item_id = f"cjk2:{ref.removeprefix('code:')}"
         rows.append(_case_row(item_id, "public-cjk2", ref, split3_of(item_id), case))
+    # Fourth session: a second non-CJK batch (cases_public_multi2.py), held-out split ``test4``.
+    earlier = earlier_refs | {c[7].split("#")[0] for c in CJK2_CASES}
+    for case in PUBLIC_MULTI2:
+        ref = case[7]
+        if ref.split("#")[0] in earlier:
+            raise SystemExit(f"cases_public_multi2.py: {ref} is already another batch's source")
+        item_id = f"m4-{ref}"
+        split = split2_of(MULTI2_SALT, item_id, "test4")
+        rows.append(_case_row(item_id, "public-multi2", ref, split, case))
     ids = [row["id"] for row in rows]
     if len(ids) != len(set(ids)):
         raise SystemExit("duplicate row ids in the corpus")
