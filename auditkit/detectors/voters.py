@@ -192,12 +192,15 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     keys = [str(key) for key in frame.columns]
     columns = []
     for key in frame.columns:
-        values = frame[key].tolist()
-        if (
-            frame[key].dtype == object
-        ):  # numpy scalars in objects become Python ones, as pandas does
-            values = [v.item() if isinstance(v, np.generic) else v for v in values]
-        columns.append(values)
+        column = frame[key]
+        kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
+        if kind and kind in "biuf":
+            columns.append(column.tolist())  # Python scalars, as pandas gives
+            continue
+        if kind == "O":  # numpy scalars among the objects become Python ones, as pandas does
+            columns.append([v.item() if isinstance(v, np.generic) else v for v in column.tolist()])
+        else:  # extension types (missing values become None): pandas' own conversion
+            columns.append(frame[[key]].to_dict(orient="list")[key])
     return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
 
 

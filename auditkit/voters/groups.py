@@ -155,9 +155,9 @@ def find_coordinated_groups(
     ps: list[float] = []
     for comp in comps:
         members = cand_index[np.asarray(comp, dtype=np.int64)]
-        m = int(target_c[members[0]])
         d = float(np.sign(z_best_c[members[0]]))
-        z, p = vt.group_score_test(s_held[members, m], v_held[members, m], d)
+        # Every member of a component targets the same model (components lie in one bucket).
+        z, p = vt.group_score_test(s_held[members], v_held[members], d)
         zs.append(z)
         ps.append(p)
     reject, q = vt.benjamini_hochberg(np.asarray(ps), fdr)
@@ -346,13 +346,15 @@ class _GroupSearch:
 
         Over blocks of candidates, so that only one block's probabilities exist at a time.
         Returns each candidate's most pushed model and its z on the selection half, and the
-        held-out per-model score sums and variances.
+        held-out score sum and variance for that model (the only model a group of the candidate
+        is tested on: a group's members share their target; all k per candidate cost ~0.2 GiB
+        at 10M votes).
         """
         k = self.n_models
         n_cand = cand_codes.size
         target_c = np.zeros(n_cand, dtype=np.int64)
         z_best_c = np.zeros(n_cand)
-        s_held, v_held = np.zeros((n_cand, k)), np.zeros((n_cand, k))
+        s_held, v_held = np.zeros(n_cand), np.zeros(n_cand)
         cand_votes = np.cumsum(self.n_votes[cand_codes])
         bounds = np.searchsorted(
             cand_votes, np.arange(0.0, cand_votes[-1], self.block_votes), side="right"
@@ -368,12 +370,12 @@ class _GroupSearch:
                 owner[even], a_c[even], b_c[even], resid[even], var[even], size, k
             )
             odd = ~even
-            s_held[lo:hi], v_held[lo:hi] = _per_model(
-                owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], size, k
-            )
+            s_odd, v_odd = _per_model(owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], size, k)
             z_sel = np.divide(s_sel, np.sqrt(v_sel), out=np.zeros_like(s_sel), where=v_sel > 0)
             target_c[lo:hi] = np.argmax(np.abs(z_sel), axis=1)
             z_best_c[lo:hi] = z_sel[np.arange(size), target_c[lo:hi]]
+            s_held[lo:hi] = s_odd[np.arange(size), target_c[lo:hi]]
+            v_held[lo:hi] = v_odd[np.arange(size), target_c[lo:hi]]
         return target_c, z_best_c, s_held, v_held
 
     def linked_components(
