@@ -64,9 +64,10 @@ def test_records_equal_pandas_records() -> None:
     ours, theirs = _records(frame), frame.to_dict(orient="records")
     assert [list(r) for r in ours] == [list(r) for r in theirs]
     for row, expected in zip(ours, theirs, strict=True):
-        for key, value in expected.items():
-            assert type(row[key]) is type(value), key
-            assert row[key] == value or (pd.isna(row[key]) and pd.isna(value)), key
+        for name, value in expected.items():
+            ours_value = row[str(name)]
+            assert type(ours_value) is type(value), name
+            assert ours_value == value or (pd.isna(ours_value) and pd.isna(value)), name
 
 
 @pytest.mark.parametrize("dtype", ["string", "string[pyarrow]", "object"])
