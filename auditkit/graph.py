@@ -1062,7 +1062,7 @@ def _next_pairs(
     from auditkit.schema import outcome_for_a
 
     k = len(pairs.models)
-    score = outcome_for_a(frame["winner"].astype(object).to_numpy())
+    score = outcome_for_a(frame["winner"])
     lo, hi = np.minimum(pairs.a, pairs.b), np.maximum(pairs.a, pairs.b)
     # orient every score to the lower-coded model, so a pair's outcomes share one direction
     oriented = np.where(pairs.a == lo, score, 1.0 - score)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
@@ -99,7 +100,7 @@ class VoterAnomalyDetector(Detector):
     def _vote_findings(self, audit: VoterAudit, cfg: VoterConfig) -> list[Finding]:
         out: list[Finding] = []
         flags = audit.vote_flags
-        for row in flags.to_dict(orient="records"):
+        for row in _records(flags):
             rule = str(row["rule"])
             severity = (
                 cfg.group.severity if rule == "coordinated_group" else cfg.test(rule).severity
@@ -140,7 +141,7 @@ class VoterAnomalyDetector(Detector):
         top = ev.head(cfg.evidence_top_n)
         chosen = pd.concat([chosen, top]).drop_duplicates("voter")
         out: list[Finding] = []
-        for record in chosen.to_dict(orient="records"):
+        for record in _records(chosen):
             flagged = bool(record.get("flagged")) or bool(record.get("flagged_group"))
             evidence = {key: record.get(key) for key in _EVIDENCE_KEYS if key in record}
             evidence["flagged"] = flagged
@@ -179,6 +180,28 @@ class VoterAnomalyDetector(Detector):
                 )
             )
         return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict(orient="records")``, the same Python values, built column by column.
+
+    Why: pandas boxes every cell on its own (about 40 µs a row of the evidence table: seconds
+    for the tens of thousands of voters a 10M-vote audit reports); a column's ``tolist`` is one
+    C loop, and rows are zipped from the lists.
+    """
+    keys = [str(key) for key in frame.columns]
+    columns = []
+    for key in frame.columns:
+        column = frame[key]
+        kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
+        if kind and kind in "biuf":
+            columns.append(column.tolist())  # Python scalars, as pandas gives
+            continue
+        if kind == "O":  # numpy scalars among the objects become Python ones, as pandas does
+            columns.append([v.item() if isinstance(v, np.generic) else v for v in column.tolist()])
+        else:  # extension types (missing values become None): pandas' own conversion
+            columns.append(frame[[key]].to_dict(orient="list")[key])
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _evidence_message(record: Mapping[Any, Any], flagged: bool) -> str:

@@ -41,6 +41,21 @@ _FASTCHAT_WINNER = [
 
 
 def _strings(series: pd.Series) -> pa.Array:
+    """A string column as one Arrow ``string`` array (missing values null).
+
+    An Arrow-backed column is cast from its own buffers: going through a Python object per
+    value made the Parquet writer 2.8× Arrow's ``write_table`` on the same table.
+    """
+    dtype = series.dtype
+    arrow_type = dtype.pyarrow_dtype if isinstance(dtype, pd.ArrowDtype) else None
+    if isinstance(dtype, pd.StringDtype) or (
+        arrow_type is not None
+        and (pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type))
+    ):
+        array = pa.array(series)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        return array.cast(pa.string())
     return pa.array(series.astype(object).where(series.notna(), None), type=pa.string())
 
 

@@ -1012,7 +1012,8 @@ def _merge_groups(
     """Add group membership to the evidence table (group members may have too few votes alone)."""
     evidence = evidence.copy()
     extra: list[dict[str, Any]] = []
-    position = {name: i for i, name in enumerate(evidence["voter"].tolist())}
+    # Rows are found by voter code (one per name, ascending here), not by a dict of every name.
+    row_codes = evidence[_CODE].to_numpy(dtype=np.int64)
     in_group = np.zeros(len(evidence), dtype=bool)
     group_ids = np.full(len(evidence), "", dtype=object)
     group_ps = np.full(len(evidence), np.nan)
@@ -1022,8 +1023,8 @@ def _merge_groups(
             continue
         for code in group.flagged_members:
             name = ctx.name_of(code)
-            if name in position:
-                i = position[name]
+            i = int(np.searchsorted(row_codes, code))
+            if i < row_codes.size and row_codes[i] == code:
                 in_group[i], group_ids[i], group_ps[i] = True, group.group_id, group.p_value
                 group_zs[i] = group.z
             else:

@@ -155,31 +155,39 @@ def find_coordinated_groups(
     ps: list[float] = []
     for comp in comps:
         members = cand_index[np.asarray(comp, dtype=np.int64)]
-        m = int(target_c[members[0]])
         d = float(np.sign(z_best_c[members[0]]))
-        z, p = vt.group_score_test(s_held[members, m], v_held[members, m], d)
+        # Every member of a component targets the same model (components lie in one bucket).
+        z, p = vt.group_score_test(s_held[members], v_held[members], d)
         zs.append(z)
         ps.append(p)
     reject, q = vt.benjamini_hochberg(np.asarray(ps), fdr)
     names = model_names or [str(i) for i in range(k)]
     recruitable = (n_votes >= 2) & ~exclude
+    targets = [int(target_c[cand_index[comp[0]]]) for comp in comps]
+    directions = [int(np.sign(z_best_c[cand_index[comp[0]]])) for comp in comps]
+    chosen_of: dict[int, IntArray] = {}
+    # Significant groups one target at a time, each target's votes dropped once its groups are
+    # done (each group's members depend on its own arguments only, so the order changes nothing;
+    # every target's votes kept at once cost ~0.5 GiB at 10M votes).
+    by_target = sorted((i for i in range(len(comps)) if reject[i]), key=lambda g: targets[g])
+    for j, i in enumerate(by_target):
+        chosen_of[i] = search.flagged_members(
+            np.asarray(comps[i], dtype=np.int64),
+            targets[i],
+            directions[i],
+            recruitable,
+            seed=i + 1,
+            member_window_share=member_window_share,
+            member_time_ratio=member_time_ratio,
+            min_group_size=min_group_size,
+        )
+        if j + 1 == len(by_target) or targets[by_target[j + 1]] != targets[i]:
+            search.involved_rows.pop(targets[i], None)
     out: list[GroupResult] = []
     for i, comp in enumerate(comps):
         members = np.asarray(comp, dtype=np.int64)
-        m = int(target_c[cand_index[members[0]]])
-        d = int(np.sign(z_best_c[cand_index[members[0]]]))
-        chosen = members[:0]
-        if reject[i]:
-            chosen = search.flagged_members(
-                members,
-                m,
-                d,
-                recruitable,
-                seed=i + 1,
-                member_window_share=member_window_share,
-                member_time_ratio=member_time_ratio,
-                min_group_size=min_group_size,
-            )
+        m, d = targets[i], directions[i]
+        chosen = chosen_of.get(i, members[:0])
         out.append(
             GroupResult(
                 group_id=f"g{i + 1:04d}:{names[m]}:{'up' if d > 0 else 'down'}",
@@ -214,6 +222,41 @@ def _near_others(times: FloatArray, owner: IntArray, window_slack: float) -> Flo
         sorted_key, key - window_slack, side="left"
     )
     return np.asarray(near_all - near_own, dtype=np.float64)
+
+
+def _owned_ranges(
+    sorted_voters: IntArray, who: IntArray, n_voters: int
+) -> tuple[IntArray, IntArray]:
+    """Where each voter of ``who`` starts in ``sorted_voters`` (ascending codes < ``n_voters``)
+    and how many entries it has: ``searchsorted`` left, and right minus left.
+
+    Why: with millions of voters asked (a group's recruit pool) two binary searches per voter
+    cost seconds; one count of every code and a cumulative sum give the same numbers in a pass.
+    """
+    if who.size * 8 < sorted_voters.size:  # few voters asked: the searches are cheaper
+        lo = np.searchsorted(sorted_voters, who, side="left")
+        return lo, np.searchsorted(sorted_voters, who, side="right") - lo
+    counts = np.bincount(sorted_voters, minlength=n_voters)
+    starts = np.cumsum(counts) - counts
+    return starts[who], counts[who]
+
+
+def _overlaps_any(
+    lo: FloatArray, hi: FloatArray, first: FloatArray, last: FloatArray
+) -> NDArray[np.bool_]:
+    """Whether each window [first, last] meets any window [lo_j, hi_j] (closed intervals).
+
+    The windows j are merged into their disjoint union first (a group's members overlap one
+    another, so a few intervals remain): then two searches in that short list answer each
+    window, where searching all members' ends costs seconds for millions of windows.
+    """
+    order = np.argsort(lo, kind="stable")
+    lo, hi = lo[order], np.maximum.accumulate(hi[order])
+    starts = np.r_[True, lo[1:] > hi[:-1]]  # a window starting after all before it closed
+    union_lo = lo[starts]
+    union_hi = hi[np.r_[np.flatnonzero(starts)[1:] - 1, lo.size - 1]]
+    met = np.searchsorted(union_lo, last, side="right") - np.searchsorted(union_hi, first)
+    return np.asarray(met > 0, dtype=bool)
 
 
 @dataclass
@@ -303,13 +346,15 @@ class _GroupSearch:
 
         Over blocks of candidates, so that only one block's probabilities exist at a time.
         Returns each candidate's most pushed model and its z on the selection half, and the
-        held-out per-model score sums and variances.
+        held-out score sum and variance for that model (the only model a group of the candidate
+        is tested on: a group's members share their target; all k per candidate cost ~0.2 GiB
+        at 10M votes).
         """
         k = self.n_models
         n_cand = cand_codes.size
         target_c = np.zeros(n_cand, dtype=np.int64)
         z_best_c = np.zeros(n_cand)
-        s_held, v_held = np.zeros((n_cand, k)), np.zeros((n_cand, k))
+        s_held, v_held = np.zeros(n_cand), np.zeros(n_cand)
         cand_votes = np.cumsum(self.n_votes[cand_codes])
         bounds = np.searchsorted(
             cand_votes, np.arange(0.0, cand_votes[-1], self.block_votes), side="right"
@@ -325,12 +370,12 @@ class _GroupSearch:
                 owner[even], a_c[even], b_c[even], resid[even], var[even], size, k
             )
             odd = ~even
-            s_held[lo:hi], v_held[lo:hi] = _per_model(
-                owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], size, k
-            )
+            s_odd, v_odd = _per_model(owner[odd], a_c[odd], b_c[odd], resid[odd], var[odd], size, k)
             z_sel = np.divide(s_sel, np.sqrt(v_sel), out=np.zeros_like(s_sel), where=v_sel > 0)
             target_c[lo:hi] = np.argmax(np.abs(z_sel), axis=1)
             z_best_c[lo:hi] = z_sel[np.arange(size), target_c[lo:hi]]
+            s_held[lo:hi] = s_odd[np.arange(size), target_c[lo:hi]]
+            v_held[lo:hi] = v_odd[np.arange(size), target_c[lo:hi]]
         return target_c, z_best_c, s_held, v_held
 
     def linked_components(
@@ -405,9 +450,8 @@ class _GroupSearch:
             return out
         voter_m, pull_m, var_m = self.target_votes(m)
         # The target's votes are grouped by voter (ascending): each voter in ``who`` owns one
-        # contiguous range of them, found by two searches (no pass over every voter or vote).
-        lo = np.searchsorted(voter_m, who, side="left")
-        hits = np.searchsorted(voter_m, who, side="right") - lo
+        # contiguous range of them (no pass over every vote per voter).
+        lo, hits = _owned_ranges(voter_m, who, self.n_votes.size)
         owner_w = np.repeat(np.arange(who.size), hits)
         keep = np.repeat(lo, hits) + (
             np.arange(owner_w.size) - np.repeat(np.cumsum(hits) - hits, hits)
@@ -481,14 +525,13 @@ class _GroupSearch:
             return chosen
         # Recruit accounts active in the core members' windows that pass the same member
         # test (too few votes to be linked from half their votes, e.g. 3-vote sybils).
-        lo = np.sort(first[chosen] - slack)
-        hi = np.sort(last[chosen] + slack)
+        lo, hi = first[chosen] - slack, last[chosen] + slack
         # Only voters active between the first window's start and the last one's end can
         # overlap a window: the others are dropped by two comparisons, not two searches.
-        near = np.flatnonzero(recruitable & (last >= lo[0]) & (first <= hi[-1]))
-        overlaps = np.searchsorted(lo, last[near], side="right") - np.searchsorted(hi, first[near])
+        near = np.flatnonzero(recruitable & (last >= lo.min()) & (first <= hi.max()))
+        meets = _overlaps_any(lo, hi, first[near], last[near])
         in_pool = np.zeros(first.size, dtype=bool)
-        in_pool[near[overlaps > 0]] = True
+        in_pool[near[meets]] = True
         in_pool[chosen] = False
         pool = np.flatnonzero(in_pool)  # ascending, without the members already chosen
         if pool.size:
