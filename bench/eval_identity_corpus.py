@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.show_errors and args.split != "dev":
         parser.error("--show-errors is for the dev split only: the test split is never read")
     if args.log and args.split not in ("test", "test2", "test3", "test4"):
-        parser.error("--log records measurements of the held-out splits (test, test2, test3, test4)")
+        parser.error(
+            "--log records measurements of the held-out splits (test, test2, test3, test4)"
+        )
     rules = load_rules(REPO / "rules")
     items = load_corpus(args.split)
     frame = evaluate_labelled(items, rules, by=("lang", "kind", "source"))
