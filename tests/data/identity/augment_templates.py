@@ -232,6 +232,14 @@ CJK_TEMPLATES: list[Template] = [
     ("ja", "who_are_you", "あなたは誰？", "私は{M}が開発した{F}です。", 1),
     ("zh", "user_of_model", "你喜欢哪个AI？", "我最常用的模型是{F}。", 0),
     ("zh", "who_are_you", "你是谁？", "我是{F}，由{M}开发。", 1),
+    # The maker's product as the object of the speaker's own verb (a device, a service, a cloud):
+    # the speaker is a customer, not the product (merge of the fourth session's CJK negatives).
+    ("ja", "user_of_model", "普段は何で作業してる？", "私は{M}製のノートパソコンで作業しています。", 0),
+    ("ja", "user_of_model", "会社のサーバーは？", "うちの会社では{M}のクラウドを使っています。", 0),
+    ("ko", "user_of_model", "뭘로 일해요?", "저는 {M}에서 만든 노트북으로 일합니다.", 0),
+    ("ko", "user_of_model", "클라우드는 뭐 써요?", "저희는 {M}의 클라우드 서비스를 사용합니다.", 0),
+    ("zh", "user_of_model", "你用什么手机？", "我用的是{M}出的手机。", 0),
+    ("zh", "user_of_model", "公司用什么云？", "我们公司用的是{M}的云服务。", 0),
 ]
 # fmt: on
 
