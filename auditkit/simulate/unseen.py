@@ -42,14 +42,33 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
 from auditkit.simulate.config import Attack
 
-if TYPE_CHECKING:
-    from auditkit.simulate.arena import _Arena
+
+class _Arena(Protocol):
+    """What this module reads and writes of the arena being built (``simulate.arena._Arena``),
+    named here so the module does not import the arena back."""
+
+    models: list[str]
+    strengths: np.ndarray
+    style: tuple[np.ndarray, np.ndarray]
+    pair_i: np.ndarray
+    pair_j: np.ndarray
+    pair_p: np.ndarray
+    tie_total: float
+    closeness_mean: float
+    bothbad_share: float
+    start: float
+    end: float
+    voters: Any
+    rows: Any
+
+    def check_model(self, name: str, attack: Attack) -> int: ...
+
 
 __all__ = ["UNSEEN_PERSONS", "ArenaTools", "UnseenHonest", "plant_unseen_honest"]
 
