@@ -20,7 +20,7 @@ import pandas as pd
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
 from auditkit.errors import RuleError
-from auditkit.identity.lexicon import load_identity_rules
+from auditkit.identity.lexicon import load_identity_rules, probe_repeat_min
 from auditkit.identity.text import probing_rows, probing_turn
 from auditkit.rulepack import RulePack, require
 
@@ -205,7 +205,4 @@ def _probe_options(rules: RulePack) -> tuple[Severity, int]:
         raise RuleError(
             "key 'probe_severity' must be info/low/medium/high/critical", path=where
         ) from None
-    repeat_min = require(context, "probe_repeat_min", int, where=where, default=3)
-    if repeat_min < 1:
-        raise RuleError("key 'probe_repeat_min' must be at least 1", path=where)
-    return severity, int(repeat_min)
+    return severity, probe_repeat_min(rules)

@@ -27,6 +27,7 @@ __all__ = [
     "IdentityRules",
     "SelfReferenceRule",
     "load_identity_rules",
+    "probe_repeat_min",
 ]
 
 SCRIPTS = ("latin", "cjk", "hangul", "cyrillic", "hebrew", "arabic", "devanagari")
@@ -227,6 +228,17 @@ def _build_automaton(names: Sequence[str]) -> ahocorasick_rs.AhoCorasick:
         matchkind=ahocorasick_rs.MatchKind.Standard,
         implementation=ahocorasick_rs.Implementation.DFA,
     )
+
+
+def probe_repeat_min(rules: RulePack) -> int:
+    """``probe_repeat_min`` of ``identity/context.yaml`` (default 3), validated: how many probing
+    votes make a repeat prober, for the ``identity_probe`` detector and the voter audit alike."""
+    context = rules.sections_under("identity").get("identity/context", {})
+    where = rules.where("identity/context")
+    repeat_min = require(context, "probe_repeat_min", int, where=where, default=3)
+    if repeat_min < 1:
+        raise RuleError("key 'probe_repeat_min' must be at least 1", path=where)
+    return int(repeat_min)
 
 
 # Compiled rules per rule-pack object (keyed by identity, checked through a weak reference): the

@@ -144,16 +144,14 @@ def probing_votes(
     """
     if "conversation_a" not in frame.columns or not rules.sections_under("identity"):
         return None, 0
-    from auditkit.identity.lexicon import load_identity_rules
+    from auditkit.identity.lexicon import load_identity_rules, probe_repeat_min
     from auditkit.identity.text import probing_rows
 
     try:
         probes = load_identity_rules(rules).probes
+        repeat_min = probe_repeat_min(rules)
     except RuleError:
         return None, 0
-    context = rules.sections_under("identity").get("identity/context", {})
-    repeat_min = context.get("probe_repeat_min", 3)
-    repeat_min = repeat_min if isinstance(repeat_min, int) and repeat_min >= 1 else 3
     # The same rows the identity_probe detector reports (one search of the table for both).
     probing = probing_rows(frame, probes).mask(len(frame))
     return probing[positions].astype(np.float64), repeat_min
