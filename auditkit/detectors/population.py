@@ -10,6 +10,11 @@ ratings, the estimated excess and which votes were down-weighted by how much (th
 wins — losses, for a model pulled down — against each opponent, one weight per opponent; the vote
 ids: ``audit_population(...).vote_weights``). Models whose results depend on the period
 (:mod:`auditkit.voters.timeshift`) get a ``time_dependence`` finding at ``low``, for review.
+Models whose rating rests on a few established voters who pull for it beyond the honest spread
+(:mod:`auditkit.voters.pullers`) get a ``rating_rests_on_pullers`` finding (table-level, never an
+invalidation) under ``puller_policy``; ``summary.json`` lists them as ``puller_flags`` with the
+down-weighted rating, and every down-weighted vote is in ``audit_population(...).
+puller_vote_weights`` with its weight.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity,
 from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable
 from auditkit.voters.population import PopulationAudit, PopulationConfig, audit_population
+from auditkit.voters.pullers import PullerConfig
 
 __all__ = ["PopulationShiftDetector"]
 
@@ -60,6 +66,20 @@ rating is how far it moves with one standard error more or less removed.</p>
 {% if data.time_models %}
 <p>Results that depend on the period (for review): {{ data.time_models | join(", ") }}.</p>
 {% endif %}
+{% if data.pullers %}
+<p>These models' ratings rest on a few established voters who pull for (or against) them beyond
+the honest spread of pulls every model shows. No vote is invalidated; those voters' votes in the
+model's battles are down-weighted in the refit below.</p>
+<table id="puller-flags">
+<tr><th>model</th><th>status</th><th>direction</th><th>voters pulling</th><th>rating, all votes</th>
+<th>down-weighted</th><th>their votes' weight</th><th>votes down-weighted</th></tr>
+{% for m in data.pullers %}
+<tr><td>{{ m.model }}</td><td>{{ m.status }}</td><td>{{ m.direction }}</td><td>{{ m.pullers | fmt }}</td>
+<td>{{ m.rating_all | fmt }}</td><td>{{ m.rating_down_weighted | fmt }}</td>
+<td>{{ m.weight | fmt }}</td><td>{{ m.down_weighted_votes | fmt }}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
 """
     report_markdown: ClassVar[str] = """\
 {% if data.models %}
@@ -72,22 +92,29 @@ Ratings that depend on accounts with at most {{ data.new_max_votes | fmt }} vote
 No model's rating depends on new accounts beyond chance ({{ data.new_votes | fmt }} votes from accounts with at most {{ data.new_max_votes | fmt }}).
 {% endif %}{% if data.time_models %}
 Results that depend on the period (for review): {% for m in data.time_models %}{{ m | md }}{% if not loop.last %}, {% endif %}{% endfor %}.
-{% endif %}"""
+{% endif %}{% if data.pullers %}
+Ratings that rest on a few established voters who pull for (or against) the model beyond the honest spread (no vote invalidated).
+
+| model | status | direction | voters pulling | rating, all votes | down-weighted | their votes' weight | votes down-weighted |
+|---|---|---|---|---|---|---|---|
+{% for m in data.pullers %}| {{ m.model | md }} | {{ m.status | md }} | {{ m.direction | md }} | {{ m.pullers | fmt }} | {{ m.rating_all | fmt }} | {{ m.rating_down_weighted | fmt }} | {{ m.weight | fmt }} | {{ m.down_weighted_votes | fmt }} |
+{% endfor %}{% endif %}"""
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:
         PopulationConfig.from_rules(rules)
+        PullerConfig.from_rules(rules)
 
     @classmethod
     def rule_ids(cls, rules: RulePack) -> frozenset[str] | None:
-        return frozenset({"new_account_dependence", "time_dependence"})
+        return frozenset({"new_account_dependence", "time_dependence", "rating_rests_on_pullers"})
 
     @classmethod
     def summary_entries(cls, result: DetectorResult | None) -> dict[str, Any]:
         """``population_flags``: each flagged model's ratings, status under the policy, excess."""
         if result is None or not result.ran:
-            return {"population_flags": []}
-        return {"population_flags": _flag_rows(result)}
+            return {"population_flags": [], "puller_flags": []}
+        return {"population_flags": _flag_rows(result), "puller_flags": _puller_rows(result)}
 
     @classmethod
     def report_data(cls, result: DetectorResult) -> dict[str, Any] | None:
@@ -104,6 +131,7 @@ Results that depend on the period (for review): {% for m in data.time_models %}{
                 for row in result.summary.get("time_models", [])
                 if row.get("flagged")
             ),
+            "pullers": _puller_rows(result),
         }
 
     def audit(self, battles: BattleTable, rules: RulePack) -> PopulationAudit:
@@ -170,6 +198,7 @@ Results that depend on the period (for review): {% for m in data.time_models %}{
                     evidence={str(key): value for key, value in row.items()},
                 )
             )
+        findings.extend(_puller_findings(self.name, result, PullerConfig.from_rules(rules)))
         return DetectorResult(
             detector=self.name,
             findings=tuple(findings),
@@ -216,3 +245,69 @@ def _flag_rows(result: DetectorResult) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _puller_findings(detector: str, result: PopulationAudit, cfg: PullerConfig) -> list[Finding]:
+    """One table-level finding per model whose rating rests on a few pullers (never a vote)."""
+    if result.pullers is None:
+        return []
+    findings = []
+    table = result.pullers.table
+    weights = result.puller_vote_weights
+    for row in table[table["flagged"]].to_dict(orient="records"):
+        model = str(row["model"])
+        mine = (
+            int(((weights["model_a"] == model) | (weights["model_b"] == model)).sum())
+            if len(weights)
+            else 0
+        )
+        findings.append(
+            Finding(
+                detector=detector,
+                rule="rating_rests_on_pullers",
+                severity=Severity(cfg.severity),
+                subject=model,
+                score=float(row["z"]),
+                p_value=float(row["p_value"]),
+                message=(
+                    f"rating rests on {int(row['pullers'])} voters pulling {row['direction']} it "
+                    f"beyond the honest spread: {float(row['shift_elo']):+.1f} rating points "
+                    f"with their votes down-weighted (policy: {cfg.policy})"
+                ),
+                evidence={
+                    **{str(key): value for key, value in row.items()},
+                    "policy": cfg.policy,
+                    "down_weighted_rating": result.pullers.down_weighted_ratings.get(model),
+                    "down_weighted_votes": mine,
+                },
+            )
+        )
+    return findings
+
+
+def _puller_rows(result: DetectorResult) -> list[dict[str, Any]]:
+    """One row per model flagged by the puller check (from the detector's summary)."""
+    part = result.summary.get("pullers") or {}
+    policy = str(part.get("policy", ""))
+    counts = {
+        f.subject: f.evidence.get("down_weighted_votes")
+        for f in result.findings
+        if f.rule == "rating_rests_on_pullers"
+    }
+    return [
+        {
+            "model": str(row["model"]),
+            "status": _STATUS.get(policy, policy),
+            "direction": str(row["direction"]),
+            "pullers": int(row["pullers"]),
+            "rating_all": float(row["rating_all"]),
+            "rating_down_weighted": float(row["rating_down_weighted"]),
+            "shift_elo": float(row["shift_elo"]),
+            "weight": float(row["puller_weight"]),
+            "down_weighted_votes": counts.get(str(row["model"])),
+            "p_value": float(row["p_value"]),
+            "q_value": float(row["q_value"]),
+        }
+        for row in part.get("models", [])
+        if row.get("flagged")
+    ]

@@ -76,6 +76,7 @@ from auditkit.stats.cohort_excess import (
     floored_excess,
 )
 from auditkit.stats.voter_tests import benjamini_hochberg
+from auditkit.voters.pullers import PullerAudit, PullerConfig, audit_pullers
 from auditkit.voters.timeshift import time_shift_test
 
 __all__ = [
@@ -167,6 +168,13 @@ class PopulationAudit:
     time_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     # Every vote with a weight below one in the down-weighted refit (vote id, models, weight).
     vote_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Does a model's rating rest on a few established voters who pull for it? (voters/pullers.py)
+    pullers: PullerAudit | None = None
+    puller_vote_weights: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def puller_flagged_models(self) -> list[str]:
+        return [] if self.pullers is None else self.pullers.flagged_models
 
     @property
     def time_flagged_models(self) -> list[str]:
@@ -199,6 +207,14 @@ class PopulationAudit:
             "models": jsonable(self.table.to_dict(orient="records")),
             "down_weighted_ratings": jsonable(self.down_weighted_ratings),
             "time_models": jsonable(self.time_table.to_dict(orient="records")),
+            "pullers": None
+            if self.pullers is None
+            else {
+                "models": jsonable(self.pullers.table.to_dict(orient="records")),
+                "down_weighted_ratings": jsonable(self.pullers.down_weighted_ratings),
+                "down_weighted_votes": len(self.puller_vote_weights),
+                "policy": self.pullers.policy,
+            },
         }
 
 
@@ -555,6 +571,7 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         note = "one cohort is empty: nothing to compare"
         return PopulationAudit(False, pd.DataFrame(), stats=stats_out, notes=(note,))
     theta_all = _fit(a, b, score, None, k)
+    pullers, puller_weights = _puller_check(rules, voter_codes, a, b, score, theta_all, models)
     tstamp = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)
     over_time = time_shift_test(
         a,
@@ -619,7 +636,37 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         down_weighted_ratings=weighted,
         time_table=over_time.table,
         vote_weights=vote_weights,
+        pullers=pullers,
+        puller_vote_weights=_vote_weights(frame, puller_weights, a, b, models, positions),
     )
+
+
+def _puller_check(
+    rules: RulePack,
+    voter_codes: NDArray[np.int32],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    theta_all: NDArray[np.float64],
+    models: list[str],
+) -> tuple[PullerAudit | None, NDArray[np.float64]]:
+    """The puller check (:mod:`auditkit.voters.pullers`) on the usable votes, and each vote's
+    weight in its down-weighted refit (all one when it is off or flags nothing)."""
+    cfg = PullerConfig.from_rules(rules)
+    if not cfg.enabled:
+        return None, np.ones(a.size)
+    k = len(models)
+    result = audit_pullers(
+        voter_codes.astype(np.int64),
+        a,
+        b,
+        score,
+        theta_all,
+        models,
+        lambda w: _fit(a, b, score, w, k),
+        cfg,
+    )
+    return result, result.weights
 
 
 def _cohort_evidence(

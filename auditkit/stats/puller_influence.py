@@ -1,0 +1,243 @@
+"""Does a model's rating rest on a few voters who pull for it? (pure functions on arrays)
+
+Per voter ``v`` and model ``m``, the Bradley-Terry score of ``m``'s strength carried by ``v``'s
+votes is ``g[v, m] = sum over v's votes in m's battles of (m's score - P(m wins))`` under the
+all-votes fit (ties as half a win). Removing ``v`` moves ``m``'s strength by about
+``g[v, m] / I[m]`` (the influence function: score over information, ``I[m]`` the summed
+``p (1 - p)`` of ``m``'s battles), so ``g`` is each voter's pull on ``m`` in votes' worth of wins.
+Standardised by its own noise under the fit, ``z[v, m] = g / sqrt(sum of p (1 - p))``, it says
+how far the voter's judgement of ``m`` lies from the consensus; only voters with at least
+``min_variance`` of that noise (some 8-10 votes in ``m``'s battles) are counted, where the sum is
+close to normal.
+
+An honest arena spreads those pulls both ways: some people like ``m`` more than the consensus,
+others less. A campaign of accounts that vote for ``m`` whenever they recognise it, with honest-
+looking votes elsewhere, leaves a tail on one side only. For a cut ``c`` (a ladder 1.5 ... 3),
+
+    T_c(m) = sum over counted voters of sign(z) * (|z| - c)+,
+
+after the ``fans`` largest ``z`` on each side are set aside (a few strong fans, such as the people
+for whom ``m`` is genuinely best in their category, are taste, not a crowd; setting the same number
+aside on both sides keeps the null's symmetry).
+
+Null hypothesis (per model ``m``): the counted voters' standardised pulls on ``m`` are independent
+draws from one distribution symmetric about zero, whose tail beyond each cut is the honest tail
+every model shows. Under it ``E[T_c] = 0`` and ``Var[T_c] = n_m * E[((|z| - c)+)^2]``; the per-voter
+term is estimated across models (the median over every model's two sides, so a campaign on one
+side of one model does not widen it), floored at the normal tail of the voters' robust spread
+(what the fit's own noise gives). ``z_c = T_c / sd`` is set against the empirical null across
+models (Efron 2004: ``phi_c = max(1, median_m z_c(m)^2 / median(chi2_1))``) before the two-sided
+p-value; the ladder is Bonferroni-corrected (one test per cut), and Benjamini-Hochberg across
+models runs in the caller. The test is not conditional on the model's own magnitudes (a sign-flip
+test of them could never reject fewer than about ten accounts: ``z <= sqrt(accounts)``).
+
+Effect size: the caller down-weights the voters beyond the best cut on the flagged side until
+their pull matches the other side's tail, refits, and reads how far the rating moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special, stats
+
+__all__ = [
+    "DEFAULT_CUTS",
+    "PullerTest",
+    "normal_tail_square",
+    "puller_test",
+    "top_pulls",
+    "voter_model_pulls",
+]
+
+DEFAULT_CUTS: tuple[float, ...] = (1.5, 2.0, 2.5, 3.0)
+_MEDIAN_CHI2_1 = 0.454936
+
+
+@dataclass(frozen=True)
+class PullerTest:
+    """Per model (index = model code): the strongest rung of the ladder and its evidence."""
+
+    cut: NDArray[np.float64]  # the rung with the smallest p (nan: model not tested)
+    k_pullers: NDArray[np.int64]  # voters beyond that cut the flagged way
+    n_regular: NDArray[np.int64]  # voters with enough votes on the model to be tested
+    z: NDArray[np.float64]  # signed: > 0 when the largest pulls are mostly for the model
+    p_value: NDArray[np.float64]  # two-sided, Bonferroni over the ladder
+    pull_for: NDArray[np.float64]  # the sum of the k largest pulls the flagged way
+    pull_against: NDArray[np.float64]  # the sum of the k largest pulls the other way (by size)
+    information: NDArray[np.float64]  # I[m]
+    phi: NDArray[np.float64]  # the empirical null's inflation per rung of the ladder
+    cuts: tuple[float, ...]
+
+
+def voter_model_pulls(
+    voter: NDArray[np.int64],
+    a: NDArray[np.int64],
+    b: NDArray[np.int64],
+    score: NDArray[np.float64],
+    theta: NDArray[np.float64],
+    n_models: int,
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]:
+    """Each (voter, model) pair's pull ``g`` and its variance ``v`` (sparse); each model's ``I``.
+
+    ``voter, a, b, score``: one entry per vote (codes; A's score, ties 0.5); ``theta`` the fit's
+    strengths (natural log). ``v`` is the pull's variance under the fit (the summed ``p (1 - p)``
+    of the voter's votes in the model's battles). Returns (voter of each pair, model of each pair,
+    g, v, I per model); pairs sorted by model, then voter.
+    """
+    p_a = special.expit(theta[a] - theta[b])
+    resid = score - p_a
+    var = p_a * (1.0 - p_a)
+    info = np.bincount(a, weights=var, minlength=n_models) + np.bincount(
+        b, weights=var, minlength=n_models
+    )
+    n_voters = max(int(voter.max()) + 1 if voter.size else 0, 1)
+    key = np.concatenate([a * n_voters + voter, b * n_voters + voter])
+    uniq, inverse = np.unique(key, return_inverse=True)
+    g = np.bincount(inverse, weights=np.concatenate([resid, -resid]), minlength=uniq.size)
+    v = np.bincount(inverse, weights=np.concatenate([var, var]), minlength=uniq.size)
+    return (
+        (uniq % n_voters).astype(np.int64),
+        (uniq // n_voters).astype(np.int64),
+        np.asarray(g, dtype=np.float64),
+        np.asarray(v, dtype=np.float64),
+        np.asarray(info, dtype=np.float64),
+    )
+
+
+def _tail_asymmetry(
+    z: NDArray[np.float64], cuts: tuple[float, ...], fans: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """For each cut ``c``, over the ``z`` left after the ``fans`` largest on each side are set
+    aside: ``T_c = sum sign(z) (|z| - c)+`` and the summed ``((|z| - c)+)^2`` above and below."""
+    ordered = np.sort(z)
+    kept = ordered[fans : ordered.size - fans] if ordered.size > 2 * fans else ordered[:0]
+    t = np.empty(len(cuts))
+    upper = np.empty(len(cuts))
+    lower = np.empty(len(cuts))
+    for j, c in enumerate(cuts):
+        up = np.maximum(kept - c, 0.0)
+        down = np.maximum(-kept - c, 0.0)
+        t[j] = float(up.sum() - down.sum())
+        upper[j] = float(np.sum(up**2))
+        lower[j] = float(np.sum(down**2))
+    return t, upper, lower
+
+
+def normal_tail_square(tau: float, cut: float) -> float:
+    """``E[((|tau Z| - cut)+)^2]`` for a standard normal ``Z`` (the tail's floor per voter)."""
+    c = cut / tau
+    tail = stats.norm.sf(c)
+    return float(2.0 * tau**2 * ((1.0 + c**2) * tail - c * stats.norm.pdf(c)))
+
+
+def top_pulls(pulls: NDArray[np.float64], k: int) -> tuple[float, float]:
+    """The sum of the ``k`` largest pulls for the model and of the ``k`` largest against it
+    (by size)."""
+    up = np.sort(pulls[pulls > 0])[::-1][:k]
+    down = np.sort(-pulls[pulls < 0])[::-1][:k]
+    return float(up.sum()), float(down.sum())
+
+
+def _honest_tail(
+    std: NDArray[np.float64],
+    upper: NDArray[np.float64],
+    lower: NDArray[np.float64],
+    n_regular: NDArray[np.int64],
+    min_voters: int,
+    cuts: tuple[float, ...],
+) -> NDArray[np.float64]:
+    """Per cut: the honest voter's ``E[((|z| - c)+)^2]`` (the variance ``T_c`` gets per voter).
+
+    Each side of each tested model gives an estimate (twice its mean square beyond the cut); the
+    median of those ``2 K`` keeps a campaign (one side of one model) out. Where honest tails are
+    too sparse for the median to see anything, a normal tail of the voters' robust spread ``tau``
+    (1.4826 MAD of every standardised pull, at least one: the fit's own noise) is the floor.
+    """
+    tested = n_regular >= min_voters
+    tau = 1.0
+    if std.size:
+        tau = max(1.0, 1.4826 * float(np.median(np.abs(std - np.median(std)))))
+    floor = np.array([normal_tail_square(tau, c) for c in cuts])
+    if not tested.any():
+        return floor
+    n = n_regular[tested, None].astype(np.float64)
+    sides = np.concatenate([2.0 * upper[tested] / n, 2.0 * lower[tested] / n])
+    return np.asarray(np.maximum(np.median(sides, axis=0), floor), dtype=np.float64)
+
+
+def puller_test(
+    model: NDArray[np.int64],
+    g: NDArray[np.float64],
+    variance: NDArray[np.float64],
+    information: NDArray[np.float64],
+    n_models: int,
+    *,
+    cuts: tuple[float, ...] = DEFAULT_CUTS,
+    min_voters: int = 50,
+    min_variance: float = 2.0,
+    fans: int = 5,
+) -> PullerTest:
+    """Per model: are the largest pulls on it mostly *for* it (or mostly against)? (module doc).
+
+    ``model, g``: the sparse pulls of :func:`voter_model_pulls`; models with fewer than
+    ``min_voters`` voters are not tested (p 1). A rung ``n`` is used only where the model has at
+    least ``8 n`` voters, so the tail is a small minority of them.
+    """
+    t = np.zeros((n_models, len(cuts)))
+    upper = np.zeros((n_models, len(cuts)))
+    lower = np.zeros((n_models, len(cuts)))
+    order = np.argsort(model, kind="stable")
+    bounds = np.searchsorted(model[order], np.arange(n_models + 1))
+    regular = variance >= min_variance
+    std = np.divide(g, np.sqrt(variance), out=np.zeros_like(g), where=regular)
+    n_regular = np.zeros(n_models, dtype=np.int64)
+    for m in range(n_models):
+        here = order[bounds[m] : bounds[m + 1]]
+        n_regular[m] = int(regular[here].sum())
+        if n_regular[m] >= min_voters:
+            t[m], upper[m], lower[m] = _tail_asymmetry(std[here[regular[here]]], cuts, fans)
+    per_voter = _honest_tail(std[regular], upper, lower, n_regular, min_voters, cuts)
+    sd = np.sqrt(n_regular[:, None] * per_voter[None, :])
+    tested = (n_regular >= min_voters)[:, None] & (sd > 0)
+    z_raw = np.divide(t, sd, out=np.zeros_like(t), where=tested)
+    phi = np.ones(len(cuts))
+    for j in range(len(cuts)):
+        col = tested[:, j]
+        if col.sum() >= 3:
+            phi[j] = max(1.0, float(np.median(z_raw[col, j] ** 2)) / _MEDIAN_CHI2_1)
+    z = np.where(tested, z_raw / np.sqrt(phi), 0.0)
+    p_c = np.where(tested, 2.0 * stats.norm.sf(np.abs(z)), 1.0)
+    best = np.argmin(p_c, axis=1)
+    rows = np.arange(n_models)
+    any_tested = tested.any(axis=1)
+    n_rungs = np.maximum(tested.sum(axis=1), 1)
+    p = np.where(any_tested, np.minimum(1.0, p_c[rows, best] * n_rungs), 1.0)
+    k_for = np.zeros(n_models, dtype=np.int64)
+    pull_for, pull_against = np.zeros(n_models), np.zeros(n_models)
+    for m in np.flatnonzero(any_tested).tolist():
+        here = order[bounds[m] : bounds[m + 1]]
+        direction = 1.0 if z[m, best[m]] >= 0 else -1.0
+        mine = here[regular[here]]
+        k_for[m] = int((direction * std[mine] > cuts[best[m]]).sum())
+        pull_for[m], pull_against[m] = top_pulls(direction * g[here], int(k_for[m]))
+    return PullerTest(
+        cut=np.where(any_tested, np.asarray(cuts)[best], np.nan),
+        k_pullers=k_for,
+        n_regular=n_regular,
+        z=np.where(any_tested, z[rows, best], 0.0),
+        p_value=np.asarray(p, dtype=np.float64),
+        pull_for=pull_for,
+        pull_against=pull_against,
+        information=np.asarray(information, dtype=np.float64),
+        phi=phi,
+        cuts=cuts,
+    )
