@@ -191,6 +191,9 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
             lo, hi = without.loc[model[0], "ci_lower"], without.loc[model[0], "ci_upper"]
             pull = float(full.loc[model[0], "rating"] - without.loc[model[0], "rating"])
             row["their_shift/half_width"] = f"{pull:+.1f}/{(hi - lo) / 2:.1f}"
+    population = audit_population(arena.battles, rules)
+    provisional = population.puller_flagged_models
+    row["puller_flags"] = ",".join(m[:12] for m in provisional) if provisional else "-"
     if kind is None or kind.startswith("honest"):
         return row
     mine = label == kind
@@ -223,8 +226,16 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
                 else ("harmful" if abs(shift) > half else "harmless at this size"),
             }
         )
+        if population.pullers is not None and target in population.puller_flagged_models:
+            # The puller check's down-weighted rating (voters/pullers.py), on its own.
+            values = pd.Series(population.pullers.down_weighted_ratings)
+            pw = float(values[target] - values.mean())
+            row["puller_dw"] = f"{pw:+.0f}"
+            row["pdw_in_CI"] = bool(lo <= pw <= hi)
+        elif kind.startswith("camouflage"):
+            row["puller_dw"] = "not flagged"
+            row["pdw_in_CI"] = bool(lo <= after <= hi)
         if kind == "new_account_swarm":
-            population = audit_population(arena.battles, rules)
             weighted = population.down_weighted_ratings
             if weighted:
                 values = pd.Series(weighted)

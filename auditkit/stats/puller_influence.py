@@ -14,7 +14,7 @@ An honest arena spreads those pulls both ways: some people like ``m`` more than 
 others less. A campaign of accounts that vote for ``m`` whenever they recognise it, with honest-
 looking votes elsewhere, leaves a tail on one side only. For a cut ``c`` (a ladder 1.5 ... 3),
 
-    T_c(m) = sum over counted voters of sign(z) * (|z| - c)+,
+    T_c(m) = sum over counted voters of sign(z) * min((|z| - c)+, cap),
 
 after the ``fans`` largest ``z`` on each side are set aside (a few strong fans, such as the people
 for whom ``m`` is genuinely best in their category, are taste, not a crowd; setting the same number
@@ -22,9 +22,9 @@ aside on both sides keeps the null's symmetry).
 
 Null hypothesis (per model ``m``): the counted voters' standardised pulls on ``m`` are independent
 draws from one distribution symmetric about zero, whose tail beyond each cut is the honest tail
-every model shows. Under it ``E[T_c] = 0`` and ``Var[T_c] = n_m * E[((|z| - c)+)^2]``; the per-voter
-term is estimated across models (the median over every model's two sides, so a campaign on one
-side of one model does not widen it), floored at the normal tail of the voters' robust spread
+every model shows. Under it ``E[T_c] = 0`` and ``Var[T_c] = n_m * E[min((|z| - c)+, cap)^2]``; the per-voter
+term is estimated across models (the mean over every model's two sides without the largest
+tenth, so a campaign on one side of one model does not widen it), floored at the normal tail of the voters' robust spread
 (what the fit's own noise gives). ``z_c = T_c / sd`` is set against the empirical null across
 models (Efron 2004: ``phi_c = max(1, median_m z_c(m)^2 / median(chi2_1))``) before the two-sided
 p-value; the ladder is Bonferroni-corrected (one test per cut), and Benjamini-Hochberg across
@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 from scipy import special, stats
 
 __all__ = [
+    "DEFAULT_CAP",
     "DEFAULT_CUTS",
     "PullerTest",
     "normal_tail_square",
@@ -53,6 +54,9 @@ __all__ = [
 ]
 
 DEFAULT_CUTS: tuple[float, ...] = (1.5, 2.0, 2.5, 3.0)
+# No voter adds more than this to T_c: the test counts a crowd, and sums of bounded terms are
+# close to normal even when honest tastes are heavy-tailed.
+DEFAULT_CAP = 1.5
 _MEDIAN_CHI2_1 = 0.454936
 
 
@@ -114,29 +118,40 @@ def voter_model_pulls(
 
 
 def _tail_asymmetry(
-    z: NDArray[np.float64], cuts: tuple[float, ...], fans: int
+    z: NDArray[np.float64], cuts: tuple[float, ...], fans: int, cap: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """For each cut ``c``, over the ``z`` left after the ``fans`` largest on each side are set
-    aside: ``T_c = sum sign(z) (|z| - c)+`` and the summed ``((|z| - c)+)^2`` above and below."""
+    aside: ``T_c = sum sign(z) min((|z| - c)+, cap)``; above and below, the summed ``((|z| - c)+)^2`` and
+    the number beyond the cut (one row per cut)."""
     ordered = np.sort(z)
     kept = ordered[fans : ordered.size - fans] if ordered.size > 2 * fans else ordered[:0]
     t = np.empty(len(cuts))
-    upper = np.empty(len(cuts))
-    lower = np.empty(len(cuts))
+    upper = np.empty((len(cuts), 2))
+    lower = np.empty((len(cuts), 2))
     for j, c in enumerate(cuts):
-        up = np.maximum(kept - c, 0.0)
-        down = np.maximum(-kept - c, 0.0)
+        up = np.clip(kept - c, 0.0, cap)
+        down = np.clip(-kept - c, 0.0, cap)
         t[j] = float(up.sum() - down.sum())
-        upper[j] = float(np.sum(up**2))
-        lower[j] = float(np.sum(down**2))
+        upper[j] = float(np.sum(up**2)), float((up > 0).sum())
+        lower[j] = float(np.sum(down**2)), float((down > 0).sum())
     return t, upper, lower
 
 
-def normal_tail_square(tau: float, cut: float) -> float:
-    """``E[((|tau Z| - cut)+)^2]`` for a standard normal ``Z`` (the tail's floor per voter)."""
-    c = cut / tau
-    tail = stats.norm.sf(c)
-    return float(2.0 * tau**2 * ((1.0 + c**2) * tail - c * stats.norm.pdf(c)))
+def normal_tail_square(tau: float, cut: float, cap: float = np.inf) -> float:
+    """``E[min((|tau Z| - cut)+, cap)^2]`` for a standard normal ``Z`` (the tail's floor)."""
+
+    def square(c: float) -> float:  # E[((|tau Z| - c)+)^2]
+        x = c / tau
+        return float(2.0 * tau**2 * ((1.0 + x**2) * stats.norm.sf(x) - x * stats.norm.pdf(x)))
+
+    if not np.isfinite(cap):
+        return square(cut)
+    # min(X, cap)^2 = X^2 - (X - cap)^2 - 2 cap (X - cap) on X > cap, with X = |tau Z| - cut.
+    x = (cut + cap) / tau
+    beyond_mean = (
+        2.0 * tau * (stats.norm.pdf(x) - x * stats.norm.sf(x))
+    )  # E[(|tau Z| - cut - cap)+]
+    return square(cut) - square(cut + cap) - 2.0 * cap * beyond_mean
 
 
 def top_pulls(pulls: NDArray[np.float64], k: int) -> tuple[float, float]:
@@ -152,26 +167,35 @@ def _honest_tail(
     upper: NDArray[np.float64],
     lower: NDArray[np.float64],
     n_regular: NDArray[np.int64],
-    min_voters: int,
+    tested: NDArray[np.bool_],
     cuts: tuple[float, ...],
-) -> NDArray[np.float64]:
-    """Per cut: the honest voter's ``E[((|z| - c)+)^2]`` (the variance ``T_c`` gets per voter).
+    cap: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per cut: the honest voter's ``E[((|z| - c)+)^2]`` (the variance ``T_c`` gets per voter)
+    and chance of lying beyond the cut on either side.
 
-    Each side of each tested model gives an estimate (twice its mean square beyond the cut); the
-    median of those ``2 K`` keeps a campaign (one side of one model) out. Where honest tails are
-    too sparse for the median to see anything, a normal tail of the voters' robust spread ``tau``
-    (1.4826 MAD of every standardised pull, at least one: the fit's own noise) is the floor.
+    Each side of each tested model gives an estimate (twice its mean beyond the cut); their mean
+    without the largest tenth keeps a campaign (one side of one model) out. Where honest tails are
+    sparse, a normal tail of the voters' robust spread ``tau`` (1.4826 MAD of every standardised
+    pull, at least one: the fit's own noise) is the floor of both.
     """
-    tested = n_regular >= min_voters
     tau = 1.0
     if std.size:
         tau = max(1.0, 1.4826 * float(np.median(np.abs(std - np.median(std)))))
-    floor = np.array([normal_tail_square(tau, c) for c in cuts])
+    floor = np.array([normal_tail_square(tau, c, cap) for c in cuts])
+    floor_rate = np.array([2.0 * stats.norm.sf(c / tau) for c in cuts])
     if not tested.any():
-        return floor
-    n = n_regular[tested, None].astype(np.float64)
+        return floor, floor_rate
+    n = n_regular[tested, None, None].astype(np.float64)
     sides = np.concatenate([2.0 * upper[tested] / n, 2.0 * lower[tested] / n])
-    return np.asarray(np.maximum(np.median(sides, axis=0), floor), dtype=np.float64)
+    # The largest tenth of the side estimates (at least one) is left out before averaging: a
+    # campaign widens one side of one model; the median would understate a right-skewed mean.
+    drop = max(1, sides.shape[0] // 10) if sides.shape[0] > 2 else 0
+    kept = np.sort(sides, axis=0)[: sides.shape[0] - drop].mean(axis=0)
+    return (
+        np.asarray(np.maximum(kept[:, 0], floor), dtype=np.float64),
+        np.asarray(np.maximum(kept[:, 1], floor_rate), dtype=np.float64),
+    )
 
 
 def puller_test(
@@ -185,16 +209,19 @@ def puller_test(
     min_voters: int = 50,
     min_variance: float = 2.0,
     fans: int = 5,
+    min_beyond: float = 5.0,
+    cap: float = DEFAULT_CAP,
 ) -> PullerTest:
     """Per model: are the largest pulls on it mostly *for* it (or mostly against)? (module doc).
 
-    ``model, g``: the sparse pulls of :func:`voter_model_pulls`; models with fewer than
-    ``min_voters`` voters are not tested (p 1). A rung ``n`` is used only where the model has at
-    least ``8 n`` voters, so the tail is a small minority of them.
+    ``model, g, variance``: the sparse pulls of :func:`voter_model_pulls`; only pulls with at
+    least ``min_variance`` are counted, and models with fewer than ``min_voters`` counted voters
+    are not tested (p 1). A cut is used only where the honest tail puts at least ``min_beyond``
+    of the model's counted voters beyond it (the normal approximation of ``T_c`` needs them).
     """
     t = np.zeros((n_models, len(cuts)))
-    upper = np.zeros((n_models, len(cuts)))
-    lower = np.zeros((n_models, len(cuts)))
+    upper = np.zeros((n_models, len(cuts), 2))
+    lower = np.zeros((n_models, len(cuts), 2))
     order = np.argsort(model, kind="stable")
     bounds = np.searchsorted(model[order], np.arange(n_models + 1))
     regular = variance >= min_variance
@@ -204,10 +231,14 @@ def puller_test(
         here = order[bounds[m] : bounds[m + 1]]
         n_regular[m] = int(regular[here].sum())
         if n_regular[m] >= min_voters:
-            t[m], upper[m], lower[m] = _tail_asymmetry(std[here[regular[here]]], cuts, fans)
-    per_voter = _honest_tail(std[regular], upper, lower, n_regular, min_voters, cuts)
+            t[m], upper[m], lower[m] = _tail_asymmetry(std[here[regular[here]]], cuts, fans, cap)
+    enough = n_regular >= min_voters
+    per_voter, rate = _honest_tail(std[regular], upper, lower, n_regular, enough, cuts, cap)
     sd = np.sqrt(n_regular[:, None] * per_voter[None, :])
-    tested = (n_regular >= min_voters)[:, None] & (sd > 0)
+    # A cut is used only where the honest tail puts some voters beyond it: with fewer, T_c is a
+    # sum of rare jumps, far from normal, and one honest extreme would pass for a campaign.
+    expected = n_regular[:, None] * rate[None, :]
+    tested = enough[:, None] & (sd > 0) & (expected >= min_beyond)
     z_raw = np.divide(t, sd, out=np.zeros_like(t), where=tested)
     phi = np.ones(len(cuts))
     for j in range(len(cuts)):
