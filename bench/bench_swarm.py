@@ -28,7 +28,8 @@ down-weighted rating (``down_weighted_ratings``; the attacked rating when nothin
 its spread from the excess estimate's standard error (``±``), whether it is inside the true
 interval, the swarm's size removed against the truth and the all-win floor under it, and
 ``harmless``: the attack moved the rating by less than the clean interval's half-width. Attack-
-free arenas: the flagged models (must be none) and the largest move of any model's rating by the
+free arenas: the flagged models (must be none; ``pullers``: the puller check of
+:mod:`auditkit.voters.pullers`, must be none too) and the largest move of any model's rating by the
 check (must be zero). Ratings are centred on the mean over models.
 
 Seeds: the estimator was built looking at tuning seeds 1-3 only; 1001-1003 and the attack-free
@@ -141,6 +142,8 @@ def _target_row(
         "attacked": f"{attacked:+.0f}",
         "harmless": bool(abs(attacked - mid) < (hi - lo) / 2.0),
         "flagged": ",".join(population.flagged_models) or "-",
+        # The puller check (voters/pullers.py) must stay quiet: swarm accounts have too few votes.
+        "pullers": ",".join(population.puller_flagged_models) or "-",
         "down_weighted": f"{after:+.1f} ± {float(excess.get('rating_se_elo', 0.0)):.1f}",
         "in_CI": bool(lo <= after <= hi),
         "swarm_votes": int(((label == "new_account_swarm") & in_battles.to_numpy()).sum()),
@@ -160,6 +163,8 @@ def free_row(arena: Any, rules: Any) -> dict[str, Any]:
         moved = float(((w - w.mean()) - (r - r.mean())).abs().max())
     return {
         "flagged": ",".join(population.flagged_models) or "-",
+        # The puller check (voters/pullers.py) on the same honest arena: must flag no model.
+        "pullers": ",".join(population.puller_flagged_models) or "-",
         "max_rating_move": round(moved, 2),
         "min_q": float(table["q_value"].min()) if len(table) else 1.0,
         "phi": round(float(population.stats.get("phi", 0.0)), 3),
@@ -238,7 +243,8 @@ def main() -> int:
         for split, group in table.groupby("split", sort=False):
             print(
                 f"{split}: a model flagged on {int((group['flagged'] != '-').sum())}/{len(group)}"
-                f" arenas; largest rating move {group['max_rating_move'].max():.2f}; lowest q "
+                f" arenas (puller check: {int((group['pullers'] != '-').sum())}/{len(group)})"
+                f"; largest rating move {group['max_rating_move'].max():.2f}; lowest q "
                 f"{group['min_q'].min():.4f}"
             )
     return 0

@@ -7,13 +7,13 @@ import pytest
 from scipy import special
 
 from auditkit.stats.bradley_terry import fit_bt_pairs
-from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.stats.puller_influence import (
     normal_tail_square,
     puller_test,
     top_pulls,
     voter_model_pulls,
 )
+from auditkit.stats.voter_tests import benjamini_hochberg
 
 
 def _votes(rng: np.random.Generator, n: int, k: int, n_voters: int):
