@@ -30,6 +30,13 @@ attacked (all votes), cleaned (invalidated votes removed; for the new-account sw
 the attack's shift of the target (attacked - true) against that interval's half-width, and
 "harmless at this size" when the shift is inside it. For the honest kinds of
 ``auditkit.simulate.unseen`` it prints their people flagged and their votes invalidated (%).
+
+Every row also runs the population check (``audit_population``) and prints ``puller_flags``: the
+models the puller check (:mod:`auditkit.voters.pullers`: a rating resting on a crowd of established
+voters who pull for it) holds as provisional; on attack-free and honest rows it must be ``-``. For
+the camouflage rows ``puller_dw`` is the target's down-weighted rating under that check and
+``pdw_in_CI`` whether it is inside the true interval (the cleaned rating's verdict when the check
+flags nothing).
 """
 
 from __future__ import annotations

@@ -51,6 +51,11 @@ the overdispersion every model shows. The same audit asks the question over time
 every model shows is reported, ``time_dependence``). The result never invalidates a vote: policy decides between
 reporting, holding the rating as provisional, or down-weighting the new cohort's votes in the
 flagged models' battles (``down_weighted_ratings``).
+
+For established voters the same audit asks whether a model's rating rests on a crowd of voters who
+pull for (or against) it beyond the honest spread (:mod:`auditkit.voters.pullers`, keys
+``puller_*``; ``pullers`` and ``puller_vote_weights``), with the same policies and never an
+invalidation.
 """
 
 from __future__ import annotations
