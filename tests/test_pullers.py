@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from auditkit.audit import run_audit
 from auditkit.detectors import get_detector
 from auditkit.errors import RuleError
 from auditkit.rules import load_rules
@@ -16,7 +17,9 @@ from auditkit.simulate.config import PRESET_MODELS, CamouflageStuffing
 from auditkit.voters.population import audit_population
 from auditkit.voters.pullers import PullerConfig
 
-TARGET = PRESET_MODELS[3]
+# Untrusted model name: markup and a Markdown table separator.
+TARGET = "<b onmouseover=x>|llama"
+MODELS = (*PRESET_MODELS[:3], TARGET, *PRESET_MODELS[4:])
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +29,7 @@ def crowd() -> Any:
     attack = CamouflageStuffing(
         target=TARGET, n_votes=1_000, n_voters=30, cover_ratio=5.0, recognise=0.6
     )
-    config = ArenaConfig(n_battles=66_000, models=PRESET_MODELS, attacks=(attack,))
+    config = ArenaConfig(n_battles=66_000, models=MODELS, attacks=(attack,))
     return simulate_arena(config, 4)
 
 
@@ -115,3 +118,30 @@ def test_findings_are_table_level_and_never_invalidate(crowd: Any) -> None:
     summary = get_detector("population_shift").summary_entries(result)
     assert [row["model"] for row in summary["puller_flags"]] == [TARGET]
     assert summary["puller_flags"][0]["status"] == "provisional"
+
+
+def test_summary_and_reports_show_the_provisional_rating_escaped(
+    crowd: Any, tmp_path: Path
+) -> None:
+    import json
+
+    crowd.write(tmp_path / "battles.jsonl", tmp_path / "truth.json")
+    run_audit(
+        tmp_path / "battles.jsonl",
+        rules=load_rules(),
+        out_dir=tmp_path / "run",
+        db_path=None,
+        detectors=["population_shift"],
+        quiet=True,
+    )
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text("utf-8"))
+    (flag,) = summary["puller_flags"]
+    assert flag["model"] == TARGET and flag["status"] == "provisional"
+    assert flag["rating_down_weighted"] < flag["rating_all"] and 0.0 <= flag["weight"] < 1.0
+    assert summary["invalidations"]["votes_invalidated"] == 0
+    html = (tmp_path / "run" / "report.html").read_text("utf-8")
+    assert 'id="puller-flags"' in html
+    assert "<b onmouseover" not in html and "&lt;b onmouseover=x&gt;|llama" in html
+    markdown = (tmp_path / "run" / "report.md").read_text("utf-8")
+    row = next(line for line in markdown.splitlines() if "| provisional | for |" in line)
+    assert "\\|llama" in row and "<b " not in row
