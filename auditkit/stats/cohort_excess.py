@@ -42,11 +42,20 @@ __all__ = [
     "all_win_floor",
     "cohort_count_test",
     "combine_traces",
+    "empirical_null_phi",
     "excess_votes",
     "floored_excess",
 ]
 
 _MEDIAN_CHI2_1 = 0.454936
+
+
+def empirical_null_phi(z2: NDArray[np.float64]) -> float:
+    """Efron's (2004) empirical-null inflation from squared z-statistics across models:
+    ``max(1, median(z^2) / median(chi2_1))``; one when fewer than three are given."""
+    if z2.size < 3:
+        return 1.0
+    return max(1.0, float(np.median(z2)) / _MEDIAN_CHI2_1)
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,7 @@ def excess_votes(
             expected * (1.0 - share_clean[usable]) * (1.0 + n_clean / max(other_clean.sum(), 1))
         )
         z2 = (n_ref[usable] - expected) ** 2 / np.maximum(spread, 1e-9)
-        phi = max(1.0, float(np.median(z2)) / _MEDIAN_CHI2_1)
+        phi = empirical_null_phi(z2)
     share_noise = 1.0 + n_all / max(other_a.size, 1)
     var_count = phi * n_all * s_m * (1.0 - s_m) * share_noise / max(1.0 - s_m, 1e-6) ** 2
     precision = 1.0 / max(var_outcome, 1e-9) + 1.0 / max(var_count, 1e-9)
@@ -282,10 +291,7 @@ def cohort_count_test(
     # Two binomial noises: the cohort's own count and the other cohort's share it is set against.
     spread = n * share * (1.0 - share) * (1.0 + n / max(other_a.size, 1))
     z = np.divide(count - share * n, np.sqrt(spread), out=np.zeros(n_models), where=spread > 0)
-    informed = spread > 0
-    phi = 1.0
-    if informed.sum() >= 3:
-        phi = max(1.0, float(np.median(z[informed] ** 2)) / _MEDIAN_CHI2_1)
+    phi = empirical_null_phi(z[spread > 0] ** 2)
     return np.asarray(z / np.sqrt(phi), dtype=np.float64), phi
 
 

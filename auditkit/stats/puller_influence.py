@@ -43,6 +43,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special, stats
 
+from auditkit.stats.cohort_excess import empirical_null_phi
+
 __all__ = [
     "DEFAULT_CAP",
     "DEFAULT_CUTS",
@@ -57,7 +59,6 @@ DEFAULT_CUTS: tuple[float, ...] = (1.5, 2.0, 2.5, 3.0)
 # No voter adds more than this to T_c: the test counts a crowd, and sums of bounded terms are
 # close to normal even when honest tastes are heavy-tailed.
 DEFAULT_CAP = 1.5
-_MEDIAN_CHI2_1 = 0.454936
 
 
 @dataclass(frozen=True)
@@ -240,11 +241,7 @@ def puller_test(
     expected = n_regular[:, None] * rate[None, :]
     tested = enough[:, None] & (sd > 0) & (expected >= min_beyond)
     z_raw = np.divide(t, sd, out=np.zeros_like(t), where=tested)
-    phi = np.ones(len(cuts))
-    for j in range(len(cuts)):
-        col = tested[:, j]
-        if col.sum() >= 3:
-            phi[j] = max(1.0, float(np.median(z_raw[col, j] ** 2)) / _MEDIAN_CHI2_1)
+    phi = np.array([empirical_null_phi(z_raw[tested[:, j], j] ** 2) for j in range(len(cuts))])
     z = np.where(tested, z_raw / np.sqrt(phi), 0.0)
     p_c = np.where(tested, 2.0 * stats.norm.sf(np.abs(z)), 1.0)
     best = np.argmin(p_c, axis=1)

@@ -77,6 +77,7 @@ from auditkit.stats.cohort_excess import (
     all_win_floor,
     cohort_count_test,
     combine_traces,
+    empirical_null_phi,
     excess_votes,
     floored_excess,
 )
@@ -96,7 +97,6 @@ __all__ = [
 POLICIES = ("report", "provisional", "down_weight")
 DOWN_WEIGHT_MODES = ("excess", "posterior", "cohort")
 _ELO = 400.0 / np.log(10.0)
-_MEDIAN_CHI2_1 = 0.454936
 # Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
 _SCORE_OF_WINNER = np.array([1.0, 0.0, 0.5, 0.5])
 
@@ -267,9 +267,7 @@ def cohort_shift_test(
     h = (np.bincount(a, minlength=n_models) + np.bincount(b, minlength=n_models)).astype(float)
     z = np.divide(s, np.sqrt(v), out=np.zeros(n_models), where=v > 0)
     informed = v > 0
-    phi = 1.0
-    if informed.sum() >= 3:
-        phi = max(1.0, float(np.median(z[informed] ** 2)) / _MEDIAN_CHI2_1)
+    phi = empirical_null_phi(z[informed] ** 2)
     p = np.where(informed, 2.0 * stats.norm.sf(np.abs(z) / np.sqrt(phi)), 1.0)
     return z, np.asarray(p, dtype=np.float64), h, phi
 
