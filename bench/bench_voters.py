@@ -107,6 +107,8 @@ def attack_list(n_honest: int) -> dict[str, Any]:
         "camouflage": CamouflageStuffing(target=m[3], n_votes=n(400), n_voters=4),
         "identity_probe_voter": IdentityProbeStuffing(target=m[5], n_votes=n(300), n_voters=3),
         "new_account_swarm": NewAccountSwarm(target=m[11], n_votes=n(1500)),
+        # The small swarm (a fifth of the size): is what goes unseen harmless? (bench_swarm `small`)
+        "new_account_swarm_small": NewAccountSwarm(target=m[11], n_votes=n(300)),
         # Camouflage as an attacker who read the docstrings would adapt it (reported, not tuned on):
         # no extra visits to the target (target battles at their natural share, so concentration
         # shows nothing), the rigged votes spread over three times as many accounts, a vote for
@@ -242,7 +244,7 @@ def run_one(arena: Any, rules: Any, kind: str | None) -> dict[str, Any]:
         elif kind.startswith("camouflage"):
             row["puller_dw"] = "not flagged"
             row["pdw_in_CI"] = bool(lo <= after <= hi)
-        if kind == "new_account_swarm":
+        if kind.startswith("new_account_swarm"):
             weighted = population.down_weighted_ratings
             if weighted:
                 values = pd.Series(weighted)
