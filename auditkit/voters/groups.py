@@ -24,7 +24,8 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from auditkit.stats import voter_tests as vt
-from auditkit.typing import FloatArray, IntArray
+from auditkit.typing import Codes, FloatArray, IntArray
+from auditkit.voters.scores import RowScores
 
 __all__ = ["GroupResult", "find_coordinated_groups"]
 
@@ -97,13 +98,14 @@ def _rows_of(voters: IntArray, voter_start: IntArray) -> tuple[IntArray, IntArra
 
 def find_coordinated_groups(
     *,
-    voter: IntArray,
+    voter: Codes,
     model_a: IntArray,
     model_b: IntArray,
-    score: FloatArray,
+    score: FloatArray | RowScores,
     probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs],
     tstamp: FloatArray,
     n_votes: FloatArray,
+    voter_start: IntArray | None = None,
     exclude: NDArray[np.bool_],
     min_votes: int,
     link_z: float,
@@ -124,6 +126,9 @@ def find_coordinated_groups(
     (``probs``: per vote, or a function giving them for vote rows, so that millions of votes never
     need all their probabilities at once), so the pooled score for the shared target is
     approximately standard normal. Per-voter sums are formed only for the voters that need them.
+    ``score[rows]`` gives the scores of vote rows (an array, or the audit's one-byte
+    :class:`~auditkit.voters.scores.WinnerScores`); ``voter_start``: where each voter's rows
+    begin (``n_voters + 1`` entries), when the caller has it already.
     """
     k = n_models
     if voter.size == 0 or k < 2:
@@ -136,6 +141,7 @@ def find_coordinated_groups(
         probs=probs,
         tstamp=tstamp,
         n_votes=n_votes,
+        voter_start=voter_start,
         n_models=k,
         window_slack=window_slack,
         member_min_z=member_min_z,
@@ -263,11 +269,11 @@ def _overlaps_any(
 class _GroupSearch:
     """The votes (sorted by voter, then time) and settings the group search shares."""
 
-    voter: IntArray  # per vote, its voter's code (ascending)
+    voter: Codes  # per vote, its voter's code (ascending)
     voter_start: IntArray
     model_a: IntArray
     model_b: IntArray
-    score: FloatArray
+    score: FloatArray | RowScores
     probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs]
     tstamp: FloatArray
     n_votes: FloatArray
@@ -289,13 +295,14 @@ class _GroupSearch:
     def build(
         cls,
         *,
-        voter: IntArray,
+        voter: Codes,
         model_a: IntArray,
         model_b: IntArray,
-        score: FloatArray,
+        score: FloatArray | RowScores,
         probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs],
         tstamp: FloatArray,
         n_votes: FloatArray,
+        voter_start: IntArray | None = None,
         n_models: int,
         window_slack: float,
         member_min_z: float,
@@ -303,7 +310,8 @@ class _GroupSearch:
         block_votes: int,
     ) -> _GroupSearch:
         k = n_models
-        voter_start = np.searchsorted(voter, np.arange(n_votes.size + 1))
+        if voter_start is None:
+            voter_start = np.searchsorted(voter, np.arange(n_votes.size + 1))
         share = (np.bincount(model_a, minlength=k) + np.bincount(model_b, minlength=k)) / voter.size
         t = np.where(np.isfinite(tstamp), tstamp, np.nan)
         with np.errstate(invalid="ignore"):
