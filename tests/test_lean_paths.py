@@ -121,7 +121,7 @@ def test_sorted_voter_positions_name_what_factorize_sorted_names(subset: bool) -
     assert sorted_ids.to_pylist() == [str(v) for v in expected_ids]
 
 
-def test_group_search_with_one_byte_scores_and_given_starts_equals_the_plain_arrays() -> None:
+def _attacked_context() -> Any:
     from auditkit.voters.audit import _Context
     from auditkit.voters.config import VoterConfig
 
@@ -131,7 +131,11 @@ def test_group_search_with_one_byte_scores_and_given_starts_equals_the_plain_arr
     frame = arena.battles.frame
     ctx = _Context.build(arena.battles, frame["voter"].notna().to_numpy(), cfg, 10**9)
     assert ctx is not None
-    common: dict[str, Any] = {
+    return ctx
+
+
+def _group_inputs(ctx: Any) -> dict[str, Any]:
+    return {
         "model_a": ctx.model_a,
         "model_b": ctx.model_b,
         "probs": ctx.full_probs,
@@ -147,6 +151,11 @@ def test_group_search_with_one_byte_scores_and_given_starts_equals_the_plain_arr
         "n_models": ctx.n_models,
         "member_time_ratio": 3.0,
     }
+
+
+def test_group_search_with_one_byte_scores_and_given_starts_equals_the_plain_arrays() -> None:
+    ctx = _attacked_context()
+    common = _group_inputs(ctx)
     lean = find_coordinated_groups(
         voter=ctx.voter, score=ctx.score, voter_start=ctx.voter_start, **common
     )
@@ -155,3 +164,14 @@ def test_group_search_with_one_byte_scores_and_given_starts_equals_the_plain_arr
     )
     assert any(g.flagged for g in plain), "the attacked arena must have a flagged group"
     assert lean == plain
+
+
+def test_member_pass_in_blocks_of_voters_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditkit.voters import groups
+
+    ctx = _attacked_context()
+    whole = find_coordinated_groups(voter=ctx.voter, score=ctx.score, **_group_inputs(ctx))
+    monkeypatch.setattr(groups, "_MEMBER_BLOCK", 7)
+    blocked = find_coordinated_groups(voter=ctx.voter, score=ctx.score, **_group_inputs(ctx))
+    assert any(len(g.flagged_members) for g in whole)
+    assert blocked == whole

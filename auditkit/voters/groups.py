@@ -230,6 +230,22 @@ def _near_others(times: FloatArray, owner: IntArray, window_slack: float) -> Flo
     return np.asarray(near_all - near_own, dtype=np.float64)
 
 
+# Voters whose target votes the member pass gathers at once.
+_MEMBER_BLOCK = 262_144
+
+
+def _pulls(lo: IntArray, hits: IntArray, pull: FloatArray, var: FloatArray) -> FloatArray:
+    """Per voter owning entries ``lo[i] : lo[i] + hits[i]`` of ``pull`` / ``var``: the summed
+    pull over the root of its summed variance (0 without variance)."""
+    owner = np.repeat(np.arange(lo.size), hits)
+    keep = np.repeat(lo, hits) + (np.arange(owner.size) - np.repeat(np.cumsum(hits) - hits, hits))
+    # Each voter's sums are formed in one bincount, in row order, as they always were.
+    s_m = 0.0 + np.bincount(owner, weights=pull[keep], minlength=lo.size)
+    v_m = 0.0 + np.bincount(owner, weights=var[keep], minlength=lo.size)
+    del owner, keep
+    return np.divide(s_m, np.sqrt(v_m), out=np.zeros(lo.size), where=v_m > 0)
+
+
 def _owned_ranges(
     sorted_voters: IntArray, who: IntArray, n_voters: int
 ) -> tuple[IntArray, IntArray]:
@@ -243,7 +259,8 @@ def _owned_ranges(
         lo = np.searchsorted(sorted_voters, who, side="left")
         return lo, np.searchsorted(sorted_voters, who, side="right") - lo
     counts = np.bincount(sorted_voters, minlength=n_voters)
-    starts = np.cumsum(counts) - counts
+    starts = np.cumsum(counts)
+    starts -= counts
     return starts[who], counts[who]
 
 
@@ -460,15 +477,13 @@ class _GroupSearch:
         # The target's votes are grouped by voter (ascending): each voter in ``who`` owns one
         # contiguous range of them (no pass over every vote per voter).
         lo, hits = _owned_ranges(voter_m, who, self.n_votes.size)
-        owner_w = np.repeat(np.arange(who.size), hits)
-        keep = np.repeat(lo, hits) + (
-            np.arange(owner_w.size) - np.repeat(np.cumsum(hits) - hits, hits)
-        )
-        # Each voter's sums are formed in one bincount, in row order, as they always were.
-        s_m = 0.0 + np.bincount(owner_w, weights=pull_m[keep], minlength=who.size)
-        v_m = 0.0 + np.bincount(owner_w, weights=var_m[keep], minlength=who.size)
+        z_member = np.empty(who.size)
+        # Over blocks of voters: a pool of millions of voters gathers its votes a block at a
+        # time (each voter's sums are its own, so blocks change nothing).
+        for first in range(0, who.size, _MEMBER_BLOCK):
+            part = slice(first, first + _MEMBER_BLOCK)
+            z_member[part] = d * _pulls(lo[part], hits[part], pull_m, var_m)
         hits_m = hits.astype(np.float64)
-        z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
         pulled = np.flatnonzero(z_member >= self.member_min_z)  # the others fail whatever their p
         p_conc = stats.binom.sf(hits_m[pulled] - 1, self.n_votes[who][pulled], self.share[m])
         p_side = stats.norm.sf(z_member[pulled])
