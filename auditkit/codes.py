@@ -107,6 +107,18 @@ class TableCodes:
         sorted ids present there, and those ids: ``pd.factorize(frame["voter"].iloc[rows],
         sort=True)`` (int32 codes, -1 where missing; ids as Arrow strings, which sort by UTF-8
         bytes as Python sorts ``str``), from the shared codes with no hash table built again."""
+        codes, where = self.sorted_voter_positions(rows)
+        return codes, arrow_strings(self.voter_ids).take(pa.array(where))
+
+    def sorted_voter_positions(
+        self, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`sorted_voters` without copying the ids: the codes, and where each sorted id
+        is in :attr:`voter_ids` (int32), so ``voter_ids[where[code]]`` names a code.
+
+        Why: millions of voter ids copied in sorted order cost about 0.1 GiB at 10M votes for
+        the whole voter audit, which names only the voters it reports.
+        """
         codes = self.voter if rows is None else self.voter[rows]
         ids = arrow_strings(self.voter_ids)
         order = np.asarray(pc.sort_indices(ids).to_numpy(), dtype=np.int64)
@@ -116,7 +128,7 @@ class TableCodes:
         index_in_sorted = np.empty(len(ids), dtype=np.int64)
         index_in_sorted[order] = np.cumsum(kept) - 1
         out = np.where(codes >= 0, index_in_sorted[np.maximum(codes, 0)], -1).astype(np.int32)
-        return out, ids.take(pa.array(order[kept]))
+        return out, order[kept].astype(np.int32)
 
     @property
     def n_voters(self) -> int:

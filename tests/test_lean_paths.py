@@ -1,20 +1,28 @@
 """The lean paths of the 10M audit give exactly what the plain ones give.
 
 Each faster or leaner path (member ranges by one count, recruit windows against their merged
-union, findings' rows built column-wise, Parquet strings cast from Arrow buffers) is checked
+union, findings' rows built column-wise, Parquet strings cast from Arrow buffers, scores held as
+one byte a vote, voter names by position, the group search on int32 voter codes) is checked
 against the straightforward computation it replaces, on random inputs including edge cases.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
+from auditkit.codes import TableCodes, arrow_strings
 from auditkit.detectors.voters import _records
 from auditkit.io.parquet_writer import _strings
-from auditkit.voters.groups import _overlaps_any, _owned_ranges
+from auditkit.rules import load_rules
+from auditkit.simulate import preset_config, simulate_arena
+from auditkit.voters.groups import _overlaps_any, _owned_ranges, find_coordinated_groups
+from auditkit.voters.scores import WinnerScores
 
 
 @pytest.mark.parametrize("n_asked", [3, 50, 2_000])
@@ -77,3 +85,93 @@ def test_parquet_strings_equal_the_object_path(dtype: str) -> None:
     got = _strings(series)
     assert got.type == pa.string()
     assert got.equals(expected)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [slice(None), slice(3, 40, 2), np.array([5, 0, 5, 99]), np.zeros(0, dtype=np.int64)],
+    ids=["all", "slice", "positions", "none"],
+)
+def test_winner_scores_give_the_float_scores(rows: slice | np.ndarray) -> None:
+    codes = np.random.default_rng(0).integers(0, 4, size=100).astype(np.int8)
+    plain = np.array([1.0, 0.0, 0.5, 0.5])[codes]  # model A's score per winner code
+    got = WinnerScores(codes)[rows]
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, plain[rows])
+    assert WinnerScores(codes).size == len(WinnerScores(codes)) == 100
+
+
+@pytest.mark.parametrize("subset", [False, True])
+def test_sorted_voter_positions_name_what_factorize_sorted_names(subset: bool) -> None:
+    rng = np.random.default_rng(7)
+    names = np.array(["zoë", "b", "a", "é", "B", "a1", "", "10", "9"], dtype=object)
+    voters = pd.Series(names[rng.integers(0, names.size, size=400)], dtype="string")
+    voters[rng.random(400) < 0.1] = pd.NA
+    frame = pd.DataFrame({"voter": voters, "model_a": "m", "model_b": "n"})
+    rows = np.flatnonzero(rng.random(400) < 0.5) if subset else None
+    codes = TableCodes(frame)
+    got_codes, where = codes.sorted_voter_positions(rows)
+    picked = voters if rows is None else voters.iloc[rows]
+    expected_codes, expected_ids = pd.factorize(picked, sort=True, use_na_sentinel=True)
+    np.testing.assert_array_equal(got_codes, expected_codes)
+    ids = arrow_strings(codes.voter_ids)
+    assert ids.take(pa.array(where)).to_pylist() == [str(v) for v in expected_ids]
+    same_codes, sorted_ids = codes.sorted_voters(rows)
+    np.testing.assert_array_equal(same_codes, got_codes)
+    assert sorted_ids.to_pylist() == [str(v) for v in expected_ids]
+
+
+def _attacked_context() -> Any:
+    from auditkit.voters.audit import _Context
+    from auditkit.voters.config import VoterConfig
+
+    arena = simulate_arena(preset_config("attacks", n_battles=20_000, text_fraction=0.0), seed=5)
+    rules = load_rules(Path(__file__).resolve().parents[1] / "rules")
+    cfg = VoterConfig.from_rules(rules)
+    frame = arena.battles.frame
+    ctx = _Context.build(arena.battles, frame["voter"].notna().to_numpy(), cfg, 10**9)
+    assert ctx is not None
+    return ctx
+
+
+def _group_inputs(ctx: Any) -> dict[str, Any]:
+    return {
+        "model_a": ctx.model_a,
+        "model_b": ctx.model_b,
+        "probs": ctx.full_probs,
+        "tstamp": ctx.tstamp,
+        "n_votes": ctx.n_votes,
+        "exclude": np.zeros(ctx.n_voters, dtype=bool),
+        "min_votes": 4,
+        "link_z": 1.5,
+        "window_slack": 3600.0,
+        "member_min_z": 2.0,
+        "member_alpha": 0.005,
+        "fdr": 0.05,
+        "n_models": ctx.n_models,
+        "member_time_ratio": 3.0,
+    }
+
+
+def test_group_search_with_one_byte_scores_and_given_starts_equals_the_plain_arrays() -> None:
+    ctx = _attacked_context()
+    common = _group_inputs(ctx)
+    lean = find_coordinated_groups(
+        voter=ctx.voter, score=ctx.score, voter_start=ctx.voter_start, **common
+    )
+    plain = find_coordinated_groups(
+        voter=ctx.voter.astype(np.int64), score=ctx.score[:], voter_start=None, **common
+    )
+    assert any(g.flagged for g in plain), "the attacked arena must have a flagged group"
+    assert lean == plain
+
+
+def test_member_pass_in_blocks_of_voters_equals_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditkit.voters import groups
+
+    ctx = _attacked_context()
+    whole = find_coordinated_groups(voter=ctx.voter, score=ctx.score, **_group_inputs(ctx))
+    monkeypatch.setattr(groups, "_MEMBER_BLOCK", 7)
+    blocked = find_coordinated_groups(voter=ctx.voter, score=ctx.score, **_group_inputs(ctx))
+    assert any(len(g.flagged_members) for g in whole)
+    assert blocked == whole

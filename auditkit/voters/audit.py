@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from auditkit.codes import arrow_strings
 from auditkit.findings import jsonable
 from auditkit.prompts import PROMPT_REPEAT, prompt_repeat_hashes
 from auditkit.rulepack import RulePack
@@ -39,6 +40,7 @@ from auditkit.voters.review import (
     review_weights,
     weighted_benjamini_hochberg,
 )
+from auditkit.voters.scores import WinnerScores
 
 __all__ = ["DEFAULT_BLOCK_VOTES", "VoterAudit", "audit_voters", "statistic_columns"]
 
@@ -147,6 +149,10 @@ def audit_voters(
         cfg = dataclasses.replace(cfg, probe_repeat_min=probe_repeat_min)
     evidence, seq_path, spread = _individual_tests(ctx, cfg, random_state, probes)
     flagged_ind = evidence["flagged"].to_numpy(dtype=bool)
+    # Only where each flagged voter's e-path first crosses is read from the per-vote path: kept
+    # as that, so the path (80 MB at 10M votes) is gone before the group search.
+    crossings = _first_crossings(ctx, cfg, evidence, seq_path)
+    del seq_path
 
     groups: tuple[GroupResult, ...] = ()
     if cfg.group.enabled:
@@ -158,6 +164,7 @@ def audit_voters(
             probs=ctx.full_probs,
             tstamp=ctx.tstamp,
             n_votes=ctx.n_votes,
+            voter_start=ctx.voter_start,
             exclude=_expand(flagged_ind, ctx.audited, ctx.n_voters),
             min_votes=int(cfg.group.option("min_votes", 4)),
             link_z=cfg.group.option("link_z", 1.5),
@@ -172,7 +179,7 @@ def audit_voters(
             block_votes=ctx.block_votes,
         )
     evidence = _merge_groups(evidence, ctx, groups)
-    vote_flags = _vote_flags(ctx, cfg, evidence, seq_path, frame["vote_id"])
+    vote_flags = _vote_flags(ctx, cfg, evidence, crossings, frame["vote_id"])
     evidence = evidence.drop(columns=_CODE)
     stats: dict[str, Any] = {
         "rows": n_rows,
@@ -215,9 +222,6 @@ def _expand(mask: NDArray[np.bool_], audited: IntArray, n_voters: int) -> NDArra
 # The evidence table's voter code while the audit runs (never in the returned table).
 _CODE = "_voter_code"
 
-# Model A's score per ``Winner`` category code (model_a, model_b, tie, tie_bothbad).
-_SCORE_OF_WINNER = np.array([1.0, 0.0, 0.5, 0.5])
-
 
 @dataclass
 class _Context:
@@ -225,15 +229,18 @@ class _Context:
 
     Per-vote arrays only (``position`` maps a vote back to its row in the battle frame); outcome
     probabilities are computed per block of voters when needed, never for all votes at once.
+    Lean at 10M votes: rows and voter codes as int32 where they fit, scores as one byte a vote
+    (:class:`~auditkit.voters.scores.WinnerScores`), each giving exactly the values as before.
     """
 
-    position: IntArray  # row in the battle frame
-    voter: IntArray
-    voter_names: pa.Array  # sorted; kept in Arrow (millions of voters: no Python string each)
+    position: Codes  # row in the battle frame (int32 below 2**31 rows)
+    voter: Codes  # int32
+    voter_ids: pa.Array  # the table's voter ids (Arrow, not copied: millions of voters)
+    voter_where: Codes  # per voter code (sorted ids), its id's index in ``voter_ids``
     models: list[str]
     model_a: Codes
     model_b: Codes
-    score: FloatArray
+    score: WinnerScores  # score[rows]: float64, model A's score
     tstamp: FloatArray
     prompt_code: IntArray | None
     n_voters: int
@@ -311,21 +318,23 @@ class _Context:
         a_all, b_all, winner_code = a_all[ok], b_all[ok], winner_code[ok]
         del ok
         # The table's shared voter codes (the loader computed them), renumbered in sorted order.
-        voter_all, voter_names = battles.codes.sorted_voters(rows_kept)
+        voter_all, voter_where = battles.codes.sorted_voter_positions(rows_kept)
         t_all = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)[rows_kept]
         order = np.lexsort((np.where(np.isfinite(t_all), t_all, np.inf), voter_all))
         order = _break_ties_by_vote_id(order, voter_all, t_all, frame["vote_id"], rows_kept)
-        voter = voter_all[order].astype(np.int64)
+        voter = voter_all[order]  # int32: 40 MB less than int64 at 10M votes, same codes
         del voter_all
         position = rows_kept[order]
         del rows_kept
+        if len(frame) < 2**31:
+            position = position.astype(np.int32)
         a = a_all[order]
         del a_all
         b = b_all[order]
         del b_all
         t = t_all[order]
         del t_all
-        score = _SCORE_OF_WINNER[winner_code[order]]
+        score = WinnerScores(winner_code[order])
         del winner_code, order
         prompt_code: IntArray | None = None
         if PROMPT_REPEAT in frame.columns or "prompt" in frame.columns:
@@ -337,7 +346,7 @@ class _Context:
             )
             repeat_codes, _ = pd.factorize(repeat, use_na_sentinel=True)
             prompt_code = repeat_codes.astype(np.int64)
-        n_voters = len(voter_names)
+        n_voters = len(voter_where)
         k = len(models)
         n_votes = np.bincount(voter, minlength=n_voters).astype(np.float64)
         voter_start = np.r_[0, np.cumsum(n_votes.astype(np.int64))]
@@ -345,15 +354,18 @@ class _Context:
         n_cells = k * k
         pair = np.minimum(a, b).astype(np.int64) * k + np.maximum(a, b)
         pair_n = np.bincount(pair, minlength=n_cells).astype(np.float64)
+        score_all = score[:]
         pair_w = np.asarray(
-            np.bincount(pair, weights=np.where(a < b, score, 1.0 - score), minlength=n_cells),
+            np.bincount(
+                pair, weights=np.where(a < b, score_all, 1.0 - score_all), minlength=n_cells
+            ),
             dtype=np.float64,
         )
         pair_t = np.asarray(
-            np.bincount(pair, weights=(score == 0.5).astype(np.float64), minlength=n_cells),
+            np.bincount(pair, weights=(score_all == 0.5).astype(np.float64), minlength=n_cells),
             dtype=np.float64,
         )
-        del pair
+        del pair, score_all
         present = np.flatnonzero(pair_n > 0)
         p_lo, p_hi = present // k, present % k
         theta = np.asarray(
@@ -367,7 +379,8 @@ class _Context:
         ctx = cls(
             position=position,
             voter=voter,
-            voter_names=voter_names,
+            voter_ids=arrow_strings(battles.codes.voter_ids),
+            voter_where=voter_where,
             models=models,
             model_a=a,
             model_b=b,
@@ -394,10 +407,11 @@ class _Context:
         return ctx
 
     def name_of(self, code: int) -> str:
-        return str(self.voter_names[code].as_py())
+        return str(self.voter_ids[int(self.voter_where[code])].as_py())
 
     def names_of(self, codes: IntArray) -> NDArray[np.object_]:
-        return np.asarray(self.voter_names.take(pa.array(codes)).to_pylist(), dtype=object)
+        where = pa.array(self.voter_where[codes])
+        return np.asarray(self.voter_ids.take(where).to_pylist(), dtype=object)
 
     def audited_rows(self, lo: int, hi: int) -> IntArray:
         """Vote rows of the audited voters with codes in [lo, hi)."""
@@ -412,7 +426,7 @@ class _Context:
         """
         k = self.n_models
         pair = self.pair(rows)
-        key = self.voter[rows] * (k * k) + pair
+        key = self.voter[rows].astype(np.int64) * (k * k) + pair
         _, inv = np.unique(key, return_inverse=True)
         is_tie = (self.score[rows] == 0.5).astype(np.float64)
         own_n = np.bincount(inv).astype(np.float64)[inv]
@@ -1067,14 +1081,35 @@ _STATISTIC_OF: dict[str, str] = {
 }
 
 
+def _first_crossings(
+    ctx: _Context, cfg: VoterConfig, evidence: pd.DataFrame, log_path: FloatArray
+) -> dict[int, int]:
+    """Per individually flagged voter (by code), the offset of its first vote whose sequential
+    e-path reaches its BH threshold (``after_detection``: the votes from there on are invalid).
+    Voters whose path never crosses are absent (all their votes are invalid)."""
+    if cfg.invalidate != "after_detection":
+        return {}
+    flagged = evidence[evidence["flagged"].astype(bool)]
+    out: dict[int, int] = {}
+    codes = flagged[_CODE].to_numpy(dtype=np.int64).tolist()
+    thresholds = flagged["bh_threshold"].to_numpy(dtype=np.float64).tolist()
+    for code, threshold in zip(codes, thresholds, strict=True):
+        lo, hi = int(ctx.voter_start[code]), int(ctx.voter_start[code + 1])
+        crossed = np.flatnonzero(log_path[lo:hi] >= -np.log(float(threshold)))
+        if crossed.size:
+            out[code] = int(crossed[0])
+    return out
+
+
 def _vote_flags(
     ctx: _Context,
     cfg: VoterConfig,
     evidence: pd.DataFrame,
-    log_path: FloatArray,
+    crossings: dict[int, int],
     vote_ids: pd.Series,
 ) -> pd.DataFrame:
-    """Which votes to invalidate, per the ``invalidate`` policy, each citing its test."""
+    """Which votes to invalidate, per the ``invalidate`` policy, each citing its test
+    (``crossings``: :func:`_first_crossings`)."""
     chosen = evidence[evidence["flagged"].astype(bool) | evidence["flagged_group"].astype(bool)]
     codes = chosen[_CODE].to_numpy(dtype=np.int64)
     # One row per flagged voter here; the per-vote table is built once at the end by repeating
@@ -1084,10 +1119,8 @@ def _vote_flags(
     for code, row in zip(codes.tolist(), chosen.to_dict(orient="records"), strict=True):
         individual = bool(row["flagged"])
         lo, hi = int(ctx.voter_start[code]), int(ctx.voter_start[code + 1])
-        if individual and cfg.invalidate == "after_detection":
-            crossed = np.flatnonzero(log_path[lo:hi] >= -np.log(float(row["bh_threshold"])))
-            if crossed.size:
-                lo = lo + int(crossed[0])
+        if individual and code in crossings:
+            lo = lo + crossings[code]
         rule = str(row["best_test"]) if individual else "coordinated_group"
         column = _STATISTIC_OF.get(rule)
         value = row.get(column) if column else None

@@ -24,7 +24,8 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from auditkit.stats import voter_tests as vt
-from auditkit.typing import FloatArray, IntArray
+from auditkit.typing import Codes, FloatArray, IntArray
+from auditkit.voters.scores import RowScores
 
 __all__ = ["GroupResult", "find_coordinated_groups"]
 
@@ -97,13 +98,14 @@ def _rows_of(voters: IntArray, voter_start: IntArray) -> tuple[IntArray, IntArra
 
 def find_coordinated_groups(
     *,
-    voter: IntArray,
+    voter: Codes,
     model_a: IntArray,
     model_b: IntArray,
-    score: FloatArray,
+    score: FloatArray | RowScores,
     probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs],
     tstamp: FloatArray,
     n_votes: FloatArray,
+    voter_start: IntArray | None = None,
     exclude: NDArray[np.bool_],
     min_votes: int,
     link_z: float,
@@ -124,6 +126,9 @@ def find_coordinated_groups(
     (``probs``: per vote, or a function giving them for vote rows, so that millions of votes never
     need all their probabilities at once), so the pooled score for the shared target is
     approximately standard normal. Per-voter sums are formed only for the voters that need them.
+    ``score[rows]`` gives the scores of vote rows (an array, or the audit's one-byte
+    :class:`~auditkit.voters.scores.WinnerScores`); ``voter_start``: where each voter's rows
+    begin (``n_voters + 1`` entries), when the caller has it already.
     """
     k = n_models
     if voter.size == 0 or k < 2:
@@ -136,6 +141,7 @@ def find_coordinated_groups(
         probs=probs,
         tstamp=tstamp,
         n_votes=n_votes,
+        voter_start=voter_start,
         n_models=k,
         window_slack=window_slack,
         member_min_z=member_min_z,
@@ -224,6 +230,22 @@ def _near_others(times: FloatArray, owner: IntArray, window_slack: float) -> Flo
     return np.asarray(near_all - near_own, dtype=np.float64)
 
 
+# Voters whose target votes the member pass gathers at once.
+_MEMBER_BLOCK = 262_144
+
+
+def _pulls(lo: IntArray, hits: IntArray, pull: FloatArray, var: FloatArray) -> FloatArray:
+    """Per voter owning entries ``lo[i] : lo[i] + hits[i]`` of ``pull`` / ``var``: the summed
+    pull over the root of its summed variance (0 without variance)."""
+    owner = np.repeat(np.arange(lo.size), hits)
+    keep = np.repeat(lo, hits) + (np.arange(owner.size) - np.repeat(np.cumsum(hits) - hits, hits))
+    # Each voter's sums are formed in one bincount, in row order, as they always were.
+    s_m = 0.0 + np.bincount(owner, weights=pull[keep], minlength=lo.size)
+    v_m = 0.0 + np.bincount(owner, weights=var[keep], minlength=lo.size)
+    del owner, keep
+    return np.divide(s_m, np.sqrt(v_m), out=np.zeros(lo.size), where=v_m > 0)
+
+
 def _owned_ranges(
     sorted_voters: IntArray, who: IntArray, n_voters: int
 ) -> tuple[IntArray, IntArray]:
@@ -237,7 +259,8 @@ def _owned_ranges(
         lo = np.searchsorted(sorted_voters, who, side="left")
         return lo, np.searchsorted(sorted_voters, who, side="right") - lo
     counts = np.bincount(sorted_voters, minlength=n_voters)
-    starts = np.cumsum(counts) - counts
+    starts = np.cumsum(counts)
+    starts -= counts
     return starts[who], counts[who]
 
 
@@ -263,11 +286,11 @@ def _overlaps_any(
 class _GroupSearch:
     """The votes (sorted by voter, then time) and settings the group search shares."""
 
-    voter: IntArray  # per vote, its voter's code (ascending)
+    voter: Codes  # per vote, its voter's code (ascending)
     voter_start: IntArray
     model_a: IntArray
     model_b: IntArray
-    score: FloatArray
+    score: FloatArray | RowScores
     probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs]
     tstamp: FloatArray
     n_votes: FloatArray
@@ -289,13 +312,14 @@ class _GroupSearch:
     def build(
         cls,
         *,
-        voter: IntArray,
+        voter: Codes,
         model_a: IntArray,
         model_b: IntArray,
-        score: FloatArray,
+        score: FloatArray | RowScores,
         probs: vt.OutcomeProbs | Callable[[IntArray], vt.OutcomeProbs],
         tstamp: FloatArray,
         n_votes: FloatArray,
+        voter_start: IntArray | None = None,
         n_models: int,
         window_slack: float,
         member_min_z: float,
@@ -303,7 +327,8 @@ class _GroupSearch:
         block_votes: int,
     ) -> _GroupSearch:
         k = n_models
-        voter_start = np.searchsorted(voter, np.arange(n_votes.size + 1))
+        if voter_start is None:
+            voter_start = np.searchsorted(voter, np.arange(n_votes.size + 1))
         share = (np.bincount(model_a, minlength=k) + np.bincount(model_b, minlength=k)) / voter.size
         t = np.where(np.isfinite(tstamp), tstamp, np.nan)
         with np.errstate(invalid="ignore"):
@@ -452,15 +477,13 @@ class _GroupSearch:
         # The target's votes are grouped by voter (ascending): each voter in ``who`` owns one
         # contiguous range of them (no pass over every vote per voter).
         lo, hits = _owned_ranges(voter_m, who, self.n_votes.size)
-        owner_w = np.repeat(np.arange(who.size), hits)
-        keep = np.repeat(lo, hits) + (
-            np.arange(owner_w.size) - np.repeat(np.cumsum(hits) - hits, hits)
-        )
-        # Each voter's sums are formed in one bincount, in row order, as they always were.
-        s_m = 0.0 + np.bincount(owner_w, weights=pull_m[keep], minlength=who.size)
-        v_m = 0.0 + np.bincount(owner_w, weights=var_m[keep], minlength=who.size)
+        z_member = np.empty(who.size)
+        # Over blocks of voters: a pool of millions of voters gathers its votes a block at a
+        # time (each voter's sums are its own, so blocks change nothing).
+        for first in range(0, who.size, _MEMBER_BLOCK):
+            part = slice(first, first + _MEMBER_BLOCK)
+            z_member[part] = d * _pulls(lo[part], hits[part], pull_m, var_m)
         hits_m = hits.astype(np.float64)
-        z_member = d * np.divide(s_m, np.sqrt(v_m), out=np.zeros(who.size), where=v_m > 0)
         pulled = np.flatnonzero(z_member >= self.member_min_z)  # the others fail whatever their p
         p_conc = stats.binom.sf(hits_m[pulled] - 1, self.n_votes[who][pulled], self.share[m])
         p_side = stats.norm.sf(z_member[pulled])

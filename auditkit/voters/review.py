@@ -31,6 +31,7 @@ from auditkit.rulepack import RulePack
 from auditkit.stats.betabinom import betabinom_sf
 from auditkit.stats.population_nulls import binomial_overdispersion
 from auditkit.stats.voter_tests import benjamini_hochberg
+from auditkit.typing import Codes
 
 __all__ = [
     "ReviewWeights",
@@ -133,7 +134,7 @@ def weighted_benjamini_hochberg(
 
 
 def probing_votes(
-    frame: pd.DataFrame, positions: NDArray[np.int64], rules: RulePack
+    frame: pd.DataFrame, positions: Codes, rules: RulePack
 ) -> tuple[FloatArray | None, int]:
     """Whether each vote (rows ``positions`` of ``frame``) opens with an identity probe.
 
