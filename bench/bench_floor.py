@@ -52,7 +52,10 @@ MiB = 1024 * 1024
 READ_JSON = "import sys, pyarrow.json as pj; print(pj.read_json(sys.argv[1]).num_rows)"
 READ_TABLE = "import sys, pyarrow.parquet as pq; print(pq.read_table(sys.argv[1]).num_rows)"
 # The fixed cost of a process: what ``describe`` imports against what the read_json floor imports.
-IMPORT_DESCRIBE = "import auditkit.cli, auditkit.commands.describe, auditkit.describe, auditkit.io"
+IMPORT_DESCRIBE = (
+    "import auditkit.cli, auditkit.commands.describe, auditkit.describe, auditkit.io.profile, "
+    "auditkit.io.jsonl"
+)
 IMPORT_FLOOR = "import pyarrow.json"
 CHOIX_FLOOR = r"""
 import sys
