@@ -60,10 +60,15 @@ def test_describe_and_ratings_do_not_import_report_graph_or_plot_libraries(
     assert not loaded & set(HEAVY)
 
 
-def test_describe_of_a_clean_file_without_text_imports_no_pandas() -> None:
+def test_describe_of_a_clean_file_without_text_imports_no_pandas(tmp_path: Path) -> None:
     """A clean file is counted with Arrow and numpy alone (``auditkit.io.profile``): pyarrow
     imports pandas at its first conversion from Python or numpy, so none may happen on the way."""
-    for path in (FASTCHAT, GZIPPED):
+    import pyarrow.json as pj
+    import pyarrow.parquet as pq
+
+    parquet = tmp_path / "fastchat.parquet"
+    pq.write_table(pj.read_json(FASTCHAT).drop(["conversation_a", "conversation_b"]), parquet)
+    for path in (FASTCHAT, GZIPPED, parquet):
         code = (
             "from auditkit.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
