@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -49,6 +48,15 @@ import pandas as pd
 import pyarrow as pa
 
 from auditkit.codes import TableCodes
+from auditkit.vocabulary import (
+    OPTIONAL_COLUMNS,
+    STYLE_COLUMNS,
+    TAG_PREFIX,
+    WINNER_VALUES,
+    QuarantineReason,
+    VoterStatus,
+    Winner,
+)
 
 __all__ = [
     "CORE_COLUMNS",
@@ -68,40 +76,7 @@ __all__ = [
 ]
 
 
-class Winner(StrEnum):
-    """Outcome of one battle, as stable strings."""
-
-    MODEL_A = "model_a"
-    MODEL_B = "model_b"
-    TIE = "tie"
-    TIE_BOTHBAD = "tie_bothbad"
-
-
-WINNER_DTYPE = pd.CategoricalDtype([w.value for w in Winner], ordered=False)
-
-
-class QuarantineReason(StrEnum):
-    """Why a row was not loaded. Stable strings: they appear in quarantine files and summaries."""
-
-    INVALID_JSON = "invalid_json"
-    NOT_AN_OBJECT = "not_an_object"
-    MISSING_MODEL = "missing_model"
-    MISSING_WINNER = "missing_winner"
-    UNKNOWN_WINNER = "unknown_winner"
-    SELF_BATTLE = "self_battle"
-    DUPLICATE_VOTE_ID = "duplicate_vote_id"
-    BAD_TIMESTAMP = "bad_timestamp"
-    BAD_FIELD = "bad_field"
-    BAD_CONVERSATION = "bad_conversation"
-    CSV_MALFORMED = "csv_malformed"
-
-
-class VoterStatus(StrEnum):
-    """Whether the voter column can support voter audits."""
-
-    USABLE = "usable"
-    PLACEHOLDER = "placeholder"  # one id on (nearly) every row, e.g. a proxy's loopback address
-    MISSING = "missing"  # the source has no voter field or it is empty
+WINNER_DTYPE = pd.CategoricalDtype(list(WINNER_VALUES), ordered=False)
 
 
 # (column, pandas dtype) for the columns every battle table has, in order.
@@ -118,23 +93,6 @@ CORE_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("source_file", "category"),
     ("source_line", "int64"),
 )
-
-STYLE_COLUMNS: tuple[str, ...] = tuple(
-    f"style_{side}_{feature}"
-    for side in ("a", "b")
-    for feature in ("tokens", "headers", "lists", "bold")
-)
-
-OPTIONAL_COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("conversation_a", "object"),
-    ("conversation_b", "object"),
-    ("prompt", "string"),
-    ("dedup_tag", "string"),
-    ("is_code", "boolean"),
-    *((name, "float64") for name in STYLE_COLUMNS),
-)
-
-TAG_PREFIX = "tag."
 
 
 def empty_frame() -> pd.DataFrame:

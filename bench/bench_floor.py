@@ -23,7 +23,10 @@ work, exit) with its own peak RSS (``os.wait4``), so a ratio compares what a use
 - **audit**: ``auditkit audit --engine local`` (streamed) against the sum of the three floors.
 
 Targets (issue 18): load ≤ 2× its floor, ratings ≤ 1.5×. The machine is shared; ratios measured in
-the same run are the figures to quote, absolute seconds are not.
+the same run are the figures to quote, absolute seconds are not. The load and ratings lines run their
+processes interleaved — floor, auditkit, floor, auditkit … (``--repeats`` rounds) — and quote the
+median of each, so both sides of a ratio see the same machine state: the multi-threaded
+``read_json`` floor alone moved between 1.0 and 2.0 s from one quiet run to the next.
 """
 
 from __future__ import annotations
@@ -49,7 +52,10 @@ MiB = 1024 * 1024
 READ_JSON = "import sys, pyarrow.json as pj; print(pj.read_json(sys.argv[1]).num_rows)"
 READ_TABLE = "import sys, pyarrow.parquet as pq; print(pq.read_table(sys.argv[1]).num_rows)"
 # The fixed cost of a process: what ``describe`` imports against what the read_json floor imports.
-IMPORT_DESCRIBE = "import auditkit.cli, auditkit.commands.describe, auditkit.describe, auditkit.io"
+IMPORT_DESCRIBE = (
+    "import auditkit.cli, auditkit.commands.describe, auditkit.describe, auditkit.io.profile, "
+    "auditkit.io.jsonl"
+)
 IMPORT_FLOOR = "import pyarrow.json"
 CHOIX_FLOOR = r"""
 import sys
@@ -116,6 +122,27 @@ def best(argv: Sequence[str], repeats: int) -> dict[str, Any]:
     """The fastest of ``repeats`` runs (the least disturbed by other work on the machine)."""
     runs = [run_measured(argv) for _ in range(repeats)]
     return min(runs, key=lambda r: r["seconds"])
+
+
+def interleaved(commands: dict[str, Sequence[str]], repeats: int) -> dict[str, dict[str, Any]]:
+    """Each command run ``repeats`` times in rounds (every command once per round, in the given
+    order), and its median run (by seconds; peak RSS of that run) with every run's seconds.
+
+    Why rounds: the machine's state (other work, page cache, CPU frequency) drifts over minutes;
+    a floor measured in one minute and auditkit in the next compare two machines. In rounds both
+    sides of a ratio sample the same drift, and the median ignores a disturbed round.
+    """
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in commands}
+    for _ in range(max(repeats, 1)):
+        for name, argv in commands.items():
+            runs[name].append(run_measured(argv))
+    out: dict[str, dict[str, Any]] = {}
+    for name, measured in runs.items():
+        ordered = sorted(measured, key=lambda r: r["seconds"])
+        median = dict(ordered[(len(ordered) - 1) // 2])  # the lower median: a run that happened
+        median["runs"] = [r["seconds"] for r in measured]
+        out[name] = median
+    return out
 
 
 def python(*args: str) -> list[str]:
@@ -220,7 +247,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1M", help="battles in the file (default 1M)")
     parser.add_argument("--workdir", default=None, help="data cache (bench_scale's by default)")
-    parser.add_argument("--repeats", type=int, default=1, help="runs per line (the fastest counts)")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="rounds of the interleaved load and ratings lines (their medians count; the write "
+        "and audit lines: runs, the fastest counts)",
+    )
     parser.add_argument("--parts", default="load,ratings,write,audit")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -238,41 +271,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"bench_floor: {bench_scale.human(rows)} battles, {jsonl.stat().st_size / MiB:,.0f} MiB "
         f"JSON Lines / {parquet.stat().st_size / MiB:,.0f} MiB Parquet, {os.cpu_count()} CPUs, "
-        f"load {os.getloadavg()[0]:.1f}"
+        f"load {os.getloadavg()[0]:.1f}, {args.repeats} interleaved rounds (medians)"
     )
     print(f"{'stage':<28} {'auditkit':>9} {'MiB':>8}  {'floor':>9} {'MiB':>8}  {'ratio':>7}")
     floors: dict[str, float] = {}
     results: dict[str, Any] = {}
 
     if "load" in parts:
-        floor = best(python("-c", READ_JSON, str(jsonl)), args.repeats)
-        ours = best(auditkit("describe", "--no-text", str(jsonl)), args.repeats)
-        print(line("describe JSONL / read_json", ours, floor, 2.0))
-        floor_pq = best(python("-c", READ_TABLE, str(parquet)), args.repeats)
-        ours_pq = best(auditkit("describe", "--no-text", str(parquet)), args.repeats)
-        print(line("describe Parquet / read_table", ours_pq, floor_pq, 2.0))
-        # Not targets: what the two describe lines are made of beside the parse.
         gz = ensure_gzip(jsonl)
-        floor_gz = best(python("-c", READ_JSON, str(gz)), args.repeats)
-        ours_gz = best(auditkit("describe", "--no-text", str(gz)), args.repeats)
-        print(line("describe JSONL.gz / read_json", ours_gz, floor_gz, None))
-        imports = best(python("-c", IMPORT_DESCRIBE), args.repeats)
-        imports_floor = best(python("-c", IMPORT_FLOOR), args.repeats)
-        print(line("imports / pyarrow.json", imports, imports_floor, None))
-        floors["load"] = floor["seconds"]
+        load = interleaved(
+            {
+                "floor": python("-c", READ_JSON, str(jsonl)),
+                "jsonl": auditkit("describe", "--no-text", str(jsonl)),
+                "floor_pq": python("-c", READ_TABLE, str(parquet)),
+                "parquet": auditkit("describe", "--no-text", str(parquet)),
+                "floor_gz": python("-c", READ_JSON, str(gz)),
+                "jsonl_gz": auditkit("describe", "--no-text", str(gz)),
+                "imports_floor": python("-c", IMPORT_FLOOR),
+                "imports": python("-c", IMPORT_DESCRIBE),
+            },
+            args.repeats,
+        )
+        print(line("describe JSONL / read_json", load["jsonl"], load["floor"], 2.0))
+        print(line("describe Parquet / read_table", load["parquet"], load["floor_pq"], 2.0))
+        # Not targets: what the two describe lines are made of beside the parse.
+        print(line("describe JSONL.gz / read_json", load["jsonl_gz"], load["floor_gz"], None))
+        print(line("imports / pyarrow.json", load["imports"], load["imports_floor"], None))
+        floors["load"] = load["floor"]["seconds"]
         results["load"] = {
-            "jsonl": [ours, floor],
-            "parquet": [ours_pq, floor_pq],
-            "jsonl_gz": [ours_gz, floor_gz],
-            "imports": [imports, imports_floor],
+            "jsonl": [load["jsonl"], load["floor"]],
+            "parquet": [load["parquet"], load["floor_pq"]],
+            "jsonl_gz": [load["jsonl_gz"], load["floor_gz"]],
+            "imports": [load["imports"], load["imports_floor"]],
         }
 
     if "ratings" in parts:
-        floor = best(python("-c", CHOIX_FLOOR, str(jsonl)), args.repeats)
-        ours = best(auditkit("ratings", "--bootstrap", "100", str(jsonl)), args.repeats)
-        print(line("ratings --bootstrap 100", ours, floor, 1.5))
-        floors["ratings"] = floor["seconds"]
-        results["ratings"] = [ours, floor]
+        rated = interleaved(
+            {
+                "floor": python("-c", CHOIX_FLOOR, str(jsonl)),
+                "ours": auditkit("ratings", "--bootstrap", "100", str(jsonl)),
+            },
+            args.repeats,
+        )
+        print(line("ratings --bootstrap 100", rated["ours"], rated["floor"], 1.5))
+        floors["ratings"] = rated["floor"]["seconds"]
+        results["ratings"] = [rated["ours"], rated["floor"]]
 
     if "write" in parts:
         spec = json.dumps({"file": str(jsonl)})
@@ -306,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     target = workdir / "bench_floor_results.json"
     target.write_text(json.dumps(_without_stdout(results), indent=2, sort_keys=True))
-    print(f"raw results: {target}")
+    print(f"raw results: {target} (load average at the end {os.getloadavg()[0]:.1f})")
     return 0
 
 

@@ -1,6 +1,6 @@
 """The CLI imports only what a command uses: ``describe`` and ``ratings`` never load the plotting,
 reporting, graph or multiple-testing libraries, nor ``scipy.stats`` (seconds of docstring parsing
-at import), and building the parser loads no pandas.
+at import), building the parser loads no pandas, and ``describe --no-text`` of a clean file none.
 
 Each check runs in a fresh interpreter (``sys.modules`` of the test process is already full).
 """
@@ -18,6 +18,7 @@ from auditkit.commands._choices import SEVERITY_CHOICES
 from auditkit.detectors.base import Severity
 
 FASTCHAT = Path(__file__).resolve().parent / "data" / "io" / "fastchat.jsonl"
+GZIPPED = FASTCHAT.with_name("fastchat.jsonl.gz")
 HEAVY = ("statsmodels", "networkx", "matplotlib", "jinja2", "scipy.stats")
 
 
@@ -55,8 +56,27 @@ def test_describe_and_ratings_do_not_import_report_graph_or_plot_libraries(
         f"    assert main({argv!r}) == 0\n"
     )
     loaded = modules_after(code)
-    assert "auditkit" in loaded and "pandas" in loaded  # the command did run
+    assert "auditkit" in loaded and "pyarrow" in loaded  # the command did run
     assert not loaded & set(HEAVY)
+
+
+def test_describe_of_a_clean_file_without_text_imports_no_pandas(tmp_path: Path) -> None:
+    """A clean file is counted with Arrow and numpy alone (``auditkit.io.profile``): pyarrow
+    imports pandas at its first conversion from Python or numpy, so none may happen on the way."""
+    import pyarrow.json as pj
+    import pyarrow.parquet as pq
+
+    parquet = tmp_path / "fastchat.parquet"
+    pq.write_table(pj.read_json(FASTCHAT).drop(["conversation_a", "conversation_b"]), parquet)
+    for path in (FASTCHAT, GZIPPED, parquet):
+        code = (
+            "from auditkit.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    assert main(['describe', '--no-text', {str(path)!r}]) == 0\n"
+        )
+        loaded = modules_after(code)
+        assert "pandas" not in loaded, path
+        assert not loaded & set(HEAVY)
 
 
 def test_the_spelled_out_severity_choices_are_the_severities() -> None:

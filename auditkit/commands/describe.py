@@ -36,16 +36,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from auditkit.describe import describe_battles
-    from auditkit.io import load_battles
+    from auditkit.describe import describe_files
 
-    result = load_battles(
+    description = describe_files(
         args.files,
         quarantine_path=args.quarantine,
         fmt=args.fmt,
         with_text=not args.no_text,
         encoding=args.encoding,
     )
-    description = describe_battles(result)
     print(description.to_json() if args.json else description.summary())
     return int(ExitCode.CLEAN)

@@ -17,15 +17,16 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
+from auditkit.io.arrownp import bools, floats, integers, string_array, string_scalar, valid
 from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids, repeated
 from auditkit.io.languages import normalise_language
 from auditkit.io.lineblocks import LineBlock
@@ -41,9 +42,15 @@ from auditkit.io.normalise import (
     _style,
 )
 from auditkit.io.records import parse_records, to_columns
-from auditkit.schema import STYLE_COLUMNS, WINNER_DTYPE
+from auditkit.lazy import lazy_module
+from auditkit.vocabulary import STYLE_COLUMNS, WINNER_VALUES
 
-__all__ = ["ArrowColumns", "parse_block"]
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")  # only to build a chunk's frame; the column checks need none
+
+__all__ = ["ArrowChunk", "ArrowColumns", "parse_block"]
 
 # Top-level strings are parsed as large strings: the type the table's string columns have, so
 # no column is cast (copied) again on the way to the table.
@@ -63,6 +70,9 @@ _TYPED: dict[str, pa.DataType] = {
     "conversation_b": _CONVERSATION_TYPE,
 }
 _SCHEMA = pa.schema(list(_TYPED.items()))
+# Arrow scalars made from buffers (a Python value handed to pyarrow would import pandas).
+_EMPTY = string_scalar("", _TEXT)
+_NULL_TEXT = string_scalar(None, _TEXT)
 _REQUIRED = ("question_id", "model_a", "model_b", "winner")
 # Fields read from pyarrow's inferred columns as Python values (per-value helpers of the exact path).
 _INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag"})
@@ -161,11 +171,11 @@ def _may_strip(array: pa.Array) -> np.ndarray:
     starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
     empty = ends <= starts
     if data is None or not data.size:
-        return empty & array.is_valid().to_numpy(zero_copy_only=False)
+        return empty & valid(array)
     first = data[np.where(empty, 0, starts)]
     last = data[np.where(empty, 0, ends - 1)]
     printable = (first >= 0x21) & (first <= 0x7E) & (last >= 0x21) & (last <= 0x7E)
-    return (empty | ~printable) & array.is_valid().to_numpy(zero_copy_only=False)
+    return (empty | ~printable) & valid(array)
 
 
 def _stripped(column: pa.ChunkedArray) -> pa.Array:
@@ -179,17 +189,18 @@ def _stripped(column: pa.ChunkedArray) -> pa.Array:
     return pc.replace_with_mask(array, pa.array(suspects), pa.array(fixed, type=array.type))
 
 
-def _turn_counts(column: pa.ChunkedArray) -> pd.arrays.IntegerArray:
-    """``turn`` as Int16: missing, negative or ≥ 32,768 → NA (as the exact path reads it)."""
+def _turn_counts(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """``turn`` as Int16 values and their validity: missing, negative or ≥ 32,768 → not valid (NA,
+    as the exact path reads it)."""
     counts = column.combine_chunks()
-    values = counts.fill_null(0).to_numpy(zero_copy_only=False)
-    valid = _mask(counts.is_valid()) & (values >= 0) & (values < 32_768)
-    return pd.arrays.IntegerArray(np.where(valid, values, 0).astype(np.int16), ~valid)
+    values = integers(counts, fill=0)
+    present = valid(counts) & (values >= 0) & (values < 32_768)
+    return np.where(present, values, 0).astype(np.int16), present
 
 
 def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A boolean Arrow result as a numpy mask (null → False)."""
-    return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    return bools(values)
 
 
 def _string_series(values: pa.Array) -> pd.arrays.ArrowStringArray:
@@ -245,6 +256,28 @@ def _style_columns(meta: pa.ChunkedArray) -> np.ndarray | None:
                 total = np.where(present, stacked, 0.0).sum(axis=0)
                 out[j] = np.where(present.any(axis=0), total, np.nan)
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class ArrowChunk:
+    """The canonical text-free columns of one clean block, before they become a frame.
+
+    ``winner``: codes of :data:`~auditkit.vocabulary.WINNER_VALUES`; ``voter``: stripped ids,
+    null where empty; ``language``: ISO codes (null where unknown); ``turns``: (Int16 values,
+    valid) when the block has ``turn``, else None; ``keys``: the source fields present.
+    """
+
+    keys: frozenset[str]
+    model_a: pa.Array
+    model_b: pa.Array
+    winner: np.ndarray
+    voter_field: str | None
+    voter: pa.Array
+    tstamp: np.ndarray
+    anony: np.ndarray
+    language: pa.Array
+    unmapped_languages: dict[str, int]
+    turns: tuple[np.ndarray, np.ndarray] | None
 
 
 class ArrowColumns(Mapping[str, list[Any]]):
@@ -403,12 +436,12 @@ class ArrowColumns(Mapping[str, list[Any]]):
         ids = table.column("question_id").combine_chunks()
         hashed = self._hashed = hash_ids(ids)
         failing = repeated(hashed.first, hashed.order()) | (seen_ids.first_lines(hashed) >= 0)
-        failing |= _mask(pc.equal(ids, ""))
+        failing |= _mask(pc.equal(ids, _EMPTY))
         sides = self._stripped_sides()
-        failing |= _mask(pc.equal(sides[0], "")) | _mask(pc.equal(sides[1], ""))
+        failing |= _mask(pc.equal(sides[0], _EMPTY)) | _mask(pc.equal(sides[1], _EMPTY))
         failing |= _mask(pc.equal(sides[0], sides[1]))
         failing |= self._winner_codes() < 0
-        tstamp = table.column("tstamp").to_numpy()
+        tstamp = floats(table.column("tstamp"))
         with np.errstate(invalid="ignore"):
             failing |= (tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)
         if self._with_text:
@@ -460,33 +493,29 @@ class ArrowColumns(Mapping[str, list[Any]]):
         """Each row's winner as a code of ``WINNER_DTYPE`` (-1: not a known spelling)."""
         if self._winners is None:
             encoded = self._table.column("winner").combine_chunks().dictionary_encode()
-            categories = list(WINNER_DTYPE.categories)
+            categories = list(WINNER_VALUES)
             mapped = [_WINNERS.get(u.strip().lower()) for u in encoded.dictionary.to_pylist()]
             codes = np.asarray([categories.index(w) if w else -1 for w in mapped], dtype=np.int8)
-            self._winners = codes[encoded.indices.to_numpy(zero_copy_only=False)]
+            self._winners = codes[integers(encoded.indices)]
         return self._winners
 
-    def build(self, *, lines: np.ndarray, file: str, seen_ids: VoteIdIndex) -> ChunkResult:
-        """The canonical chunk of a block whose rows all passed :meth:`failing_rows`."""
+    def arrow_chunk(self, *, lines: np.ndarray, seen_ids: VoteIdIndex) -> ArrowChunk:
+        """The canonical columns of a block whose rows all passed :meth:`failing_rows`, as Arrow
+        and numpy (no text): its ids are committed to ``seen_ids`` (every row loads)."""
         table, keys, n = self._table, set(self._keys), self._table.num_rows
-        with_text = self._with_text
         hashed = self._hashed
         if hashed is None:
             hashed = hash_ids(table.column("question_id"))
-        sides = dict(zip(("model_a", "model_b"), self._stripped_sides(), strict=True))
-        winner = pd.Categorical.from_codes(self._winner_codes(), dtype=WINNER_DTYPE)
-        tstamp = table.column("tstamp").to_numpy().astype(np.float64, copy=True)
-        turn_present = "turn" in keys
-        conversations = self._conversations(n)[1] if with_text else None
-
-        # Every row loads from here on: commit the ids.
+        model_a, model_b = self._stripped_sides()
+        tstamp = floats(table.column("tstamp"))
         seen_ids.add(hashed, lines)
-        anony = table.column("anony").fill_null(True).to_numpy().astype(bool)
+        anony_column = table.column("anony")
+        anony = bools(anony_column) | ~valid(anony_column)  # missing: anonymous
 
         voter_field = "judge" if "judge" in keys else None
         if voter_field is not None:
             judges = _stripped(table.column("judge"))
-            voters = pc.if_else(pc.equal(judges, ""), pa.scalar(None, _TEXT), judges)
+            voters = pc.if_else(pc.equal(judges, _EMPTY), _NULL_TEXT, judges)
         else:
             voters = pa.nulls(n, type=_TEXT)
 
@@ -495,7 +524,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         encoded = language_column.dictionary_encode()
         codes_list: list[str | None] = []
         counts = np.bincount(
-            encoded.indices.drop_null().to_numpy(zero_copy_only=False),
+            integers(encoded.indices.drop_null()),
             minlength=len(encoded.dictionary),
         )
         for value, count in zip(encoded.dictionary.to_pylist(), counts.tolist(), strict=True):
@@ -503,10 +532,30 @@ class ArrowColumns(Mapping[str, list[Any]]):
             codes_list.append(code)
             if not recognised:
                 unmapped[str(value)] = int(count)
-        languages = pa.array(codes_list, type=pa.string()).take(encoded.indices)
+        languages = string_array(codes_list, pa.string()).take(encoded.indices)
+        return ArrowChunk(
+            keys=frozenset(keys),
+            model_a=model_a,
+            model_b=model_b,
+            winner=self._winner_codes(),
+            voter_field=voter_field,
+            voter=voters,
+            tstamp=tstamp,
+            anony=anony,
+            language=languages,
+            unmapped_languages=unmapped,
+            turns=_turn_counts(table.column("turn")) if "turn" in keys else None,
+        )
 
-        if turn_present:
-            turns: Any = _turn_counts(table.column("turn"))
+    def build(self, *, lines: np.ndarray, file: str, seen_ids: VoteIdIndex) -> ChunkResult:
+        """The canonical chunk of a block whose rows all passed :meth:`failing_rows`."""
+        from auditkit.schema import WINNER_DTYPE
+
+        table, keys, n = self._table, set(self._keys), self._table.num_rows
+        conversations = self._conversations(n)[1] if self._with_text else None
+        part = self.arrow_chunk(lines=lines, seen_ids=seen_ids)
+        if part.turns is not None:
+            turns: Any = pd.arrays.IntegerArray(part.turns[0], ~part.turns[1])
         elif conversations is not None:
             turns = pd.array(conversations[3], dtype="Int16")
         else:
@@ -514,13 +563,13 @@ class ArrowColumns(Mapping[str, list[Any]]):
 
         data: dict[str, Any] = {
             "vote_id": _string_series(table.column("question_id").combine_chunks()),
-            "model_a": _string_series(sides["model_a"]),
-            "model_b": _string_series(sides["model_b"]),
-            "winner": winner,
-            "voter": _string_series(voters),
-            "tstamp": tstamp,
-            "anony": anony,
-            "language": _string_series(languages),
+            "model_a": _string_series(part.model_a),
+            "model_b": _string_series(part.model_b),
+            "winner": pd.Categorical.from_codes(part.winner, dtype=WINNER_DTYPE),
+            "voter": _string_series(part.voter),
+            "tstamp": part.tstamp,
+            "anony": part.anony,
+            "language": _string_series(part.language),
             "turns": turns,
             "source_file": pd.Categorical.from_codes(
                 np.zeros(n, dtype=np.int8), categories=pd.Index([file])
@@ -545,8 +594,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         return ChunkResult(
             frame=pd.DataFrame(data),
             quarantine=[],
-            voter_field=voter_field,
-            unmapped_languages=unmapped,
+            voter_field=part.voter_field,
+            unmapped_languages=part.unmapped_languages,
         )
 
     def _conversations(self, n: int) -> tuple[np.ndarray, _Conversations | None]:

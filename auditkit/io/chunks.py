@@ -14,12 +14,14 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditkit.errors import InputError, NotABattleLogError
+from auditkit.io.arrownp import bools, string_array
 from auditkit.io.detect import (
     detect_container,
     detect_schema,
@@ -28,7 +30,15 @@ from auditkit.io.detect import (
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.normalise import RawChunk, normalise_chunk
 from auditkit.io.quarantine import QuarantineLog, QuarantineRecord, write_quarantine
-from auditkit.schema import BattleTable, VoterStatus
+from auditkit.lazy import lazy_module
+from auditkit.vocabulary import VoterStatus
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from auditkit.schema import BattleTable
+else:
+    pd = lazy_module("pandas")  # to build the table; a clean file described needs none
 
 __all__ = [
     "PLACEHOLDER_MIN_ROWS",
@@ -36,10 +46,13 @@ __all__ = [
     "PLACEHOLDER_VOTER_VALUES",
     "CanonicalChunk",
     "LoadResult",
+    "VoterVerdict",
     "classify_voters",
     "finish_load",
     "iter_chunks",
+    "judge_voters",
     "normalise_blocks",
+    "reader_for",
 ]
 
 log = logging.getLogger(__name__)
@@ -65,7 +78,8 @@ _READERS: dict[str, tuple[str, str]] = {
 }
 
 
-def _reader(container: str) -> Reader:
+def reader_for(container: str) -> Reader:
+    """The reader of ``container`` (``json``, ``jsonl``, ``csv``, ``parquet``), imported now."""
     module, name = _READERS[container]
     reader: Reader = getattr(import_module(module), name)
     return reader
@@ -139,6 +153,8 @@ def finish_load(
     records = quarantine.records
     order = {path: i for i, path in enumerate(files)}
     records.sort(key=lambda r: (order.get(Path(r.file), 0), r.line))
+    from auditkit.schema import BattleTable
+
     voter_field = ",".join(voter_fields) or None
     frame, status, note, placeholder_rows, voter_codes = _classify_voters(frame, voter_field)
     extra: dict[str, Any] = {"voter_placeholder_rows": placeholder_rows}
@@ -225,7 +241,7 @@ def iter_chunks(
         part = {"row_groups": row_groups}
     if encoding is not None and container != "parquet":
         part["encoding"] = encoding
-    blocks = _reader(container)(
+    blocks = reader_for(container)(
         path, is_gzip=is_gzip, with_text=with_text, block_rows=block_rows, **part
     )
     return (
@@ -313,7 +329,7 @@ def classify_voters(
     return frame, status, note, placeholder_rows
 
 
-_VoterCodes = tuple[np.ndarray, pd.Index]
+_VoterCodes = tuple[np.ndarray, "pd.Index"]
 
 
 def _classify_voters(
@@ -327,28 +343,58 @@ def _classify_voters(
     voters = frame["voter"]
     # Judged once per distinct id, not per row: 10M votes have a few million voters at most.
     codes, distinct = pd.factorize(voters, use_na_sentinel=True)
-    normalised = pd.Series(distinct).str.strip().str.lower()
-    is_placeholder = normalised.isin(PLACEHOLDER_VOTER_VALUES).fillna(False).to_numpy(dtype=bool)
-    placeholder = np.append(is_placeholder, False)[codes]  # code -1 (missing) → index -1 → False
-    placeholder_rows = int(placeholder.sum())
+    verdict = judge_voters(codes, _arrow_strings(distinct), voter_field)
+    placeholder, placeholder_rows = verdict.placeholder, verdict.placeholder_rows
     voter_codes = _without(codes, distinct, placeholder) if placeholder_rows else (codes, distinct)
     if placeholder_rows:
         # A new voter column on a shallow copy: the other columns are shared, not copied.
         frame = frame.copy(deep=False)
         frame["voter"] = voters.mask(placeholder)
-        voters = frame["voter"]
-    present = int(voters.notna().sum())
+    return frame, verdict.status, verdict.note, placeholder_rows, voter_codes
+
+
+@dataclass(frozen=True, eq=False)
+class VoterVerdict:
+    """What :func:`judge_voters` found: the status and note of a voter field, the rows holding a
+    placeholder value (set missing in the table), and the distinct voters left."""
+
+    status: VoterStatus
+    note: str
+    placeholder: np.ndarray
+    placeholder_rows: int
+    n_voters: int
+
+
+def judge_voters(codes: np.ndarray, distinct: pa.Array, voter_field: str) -> VoterVerdict:
+    """Judge a voter column given as codes (``pd.factorize``'s: -1 missing) of ``distinct`` ids.
+
+    Placeholder values (:data:`PLACEHOLDER_VOTER_VALUES`, compared stripped and lower-cased as
+    Arrow's ``utf8_trim_whitespace`` and ``utf8_lower`` do) are not voters; then the verdict of
+    :func:`classify_voters`. Numpy and Arrow only: ``auditkit describe`` judges a clean file's
+    voters without building a table.
+    """
+    n = len(codes)
+    normalised = pc.utf8_lower(pc.utf8_trim_whitespace(distinct))
+    values = string_array(sorted(PLACEHOLDER_VOTER_VALUES), normalised.type)
+    is_placeholder = bools(pc.is_in(normalised, value_set=values))  # null: False
+    placeholder = np.append(is_placeholder, False)[codes]  # code -1 (missing) → index -1 → False
+    placeholder_rows = int(placeholder.sum())
+    kept = codes[(codes >= 0) & ~placeholder]
+    present = int(kept.size)
+
+    def verdict(status: VoterStatus, note: str, n_voters: int = 0) -> VoterVerdict:
+        return VoterVerdict(status, note, placeholder, placeholder_rows, n_voters)
+
     if present == 0:
         if placeholder_rows:
             note = (
                 f"all {placeholder_rows:,} {voter_field} values are placeholders (e.g. 'anonymous')"
             )
-            return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows, voter_codes
-        return frame, VoterStatus.MISSING, f"{voter_field} is empty on every row", 0, voter_codes
-    kept = codes[(codes >= 0) & ~placeholder]
+            return verdict(VoterStatus.PLACEHOLDER, note)
+        return verdict(VoterStatus.MISSING, f"{voter_field} is empty on every row")
     per_voter = np.bincount(kept, minlength=len(distinct))
     top = int(np.argmax(per_voter))  # ties: the id seen first, as value_counts orders them
-    top_id, top_count = str(distinct[top]), int(per_voter[top])
+    top_id, top_count = str(distinct[top].as_py()), int(per_voter[top])
     n_voters = int(np.count_nonzero(per_voter))
     # The share is over rows that carry a voter id, so mixing in a voter-less source cannot hide it.
     if present >= PLACEHOLDER_MIN_ROWS and top_count >= PLACEHOLDER_SHARE * present:
@@ -357,11 +403,21 @@ def _classify_voters(
             f"({top_count / present:.1%}): one id for nearly every vote (a proxy or loopback address), "
             "not a voter"
         )
-        return frame, VoterStatus.PLACEHOLDER, note, placeholder_rows, voter_codes
+        return verdict(VoterStatus.PLACEHOLDER, note, n_voters)
     note = f"{voter_field}: {n_voters:,} distinct voters on {present:,} of {n:,} rows"
     if placeholder_rows:
         note += f"; {placeholder_rows:,} placeholder values set to missing"
-    return frame, VoterStatus.USABLE, note, placeholder_rows, voter_codes
+    return verdict(VoterStatus.USABLE, note, n_voters)
+
+
+def _arrow_strings(values: pd.Index) -> pa.Array:
+    """Distinct ids as an Arrow string array (zero-copy for the table's Arrow-backed strings)."""
+    array = pa.array(values, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        array = array.cast(pa.large_string())
+    return array
 
 
 def _without(codes: np.ndarray, distinct: pd.Index, dropped: np.ndarray) -> _VoterCodes:

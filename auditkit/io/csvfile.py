@@ -21,7 +21,7 @@ from auditkit.errors import InputError
 from auditkit.io.detect import decode_error, open_text, sniff_encoding
 from auditkit.io.normalise import CONVERSATION_FIELDS, KNOWN_FIELDS, Problem, RawChunk
 from auditkit.io.quarantine import MAX_RAW_CHARS
-from auditkit.schema import QuarantineReason
+from auditkit.vocabulary import QuarantineReason
 
 __all__ = ["RUNAWAY_LINES", "read_csv"]
 

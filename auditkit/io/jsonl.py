@@ -30,7 +30,7 @@ from auditkit.io.readahead import READ_AHEAD_BYTES, read_ahead
 from auditkit.io.records import JSON_ERRORS as _JSON_ERRORS
 from auditkit.io.records import loads as _loads
 from auditkit.io.records import parse_records, to_columns
-from auditkit.schema import QuarantineReason
+from auditkit.vocabulary import QuarantineReason
 
 __all__ = ["BLOCK_ROWS", "parse_records", "read_json_array", "read_jsonl", "to_columns"]
 

@@ -15,15 +15,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import zip_longest
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from auditkit.io.ids import VoteIdIndex, hash_ids
 from auditkit.io.languages import normalise_language
 from auditkit.io.quarantine import QuarantineRecord
-from auditkit.schema import STYLE_COLUMNS, TAG_PREFIX, WINNER_DTYPE, QuarantineReason, Winner
+from auditkit.lazy import lazy_module
+from auditkit.vocabulary import STYLE_COLUMNS, TAG_PREFIX, QuarantineReason, Winner
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")  # the exact path's; a clean block read column-wise needs none
 
 __all__ = [
     "CONVERSATION_FIELDS",
@@ -724,6 +729,8 @@ def _canonical_frame(
     texts: tuple[list[Any], ...],
 ) -> pd.DataFrame:
     """The kept rows as the canonical chunk, with the optional columns the source has."""
+    from auditkit.schema import WINNER_DTYPE
+
     n = len(ids)
     none_column: list[Any] = [None] * n
     conv_a, conv_b, prompt, turns = texts

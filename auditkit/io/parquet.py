@@ -93,7 +93,8 @@ def _viewed(
     (None: the exact path reads it)."""
     for batch in batches:
         exact = _PythonColumns(batch)
-        fast = ArrowColumns.from_table(pa.table(batch), with_text, exact)
+        table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        fast = ArrowColumns.from_table(table, with_text, exact)
         yield batch.num_rows, batch.nbytes, exact, fast
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from auditkit.schema import QuarantineReason
+from auditkit.vocabulary import QuarantineReason
 
 __all__ = [
     "MAX_EXAMPLES_PER_REASON",

@@ -1,0 +1,169 @@
+"""A clean battle log counted without building the battle table: what ``auditkit describe`` prints.
+
+Why: ``describe --no-text`` should cost about what parsing the file costs. Loading builds a pandas
+table (importing pandas alone is about 0.4 s), gathers it column by column and factorises it; to
+print counts none of that is needed. Here each block goes through the same reader and the same
+column checks as the load (:meth:`~auditkit.io.arrowjsonl.ArrowColumns.failing_rows`, vote ids
+committed to the same :class:`~auditkit.io.ids.VoteIdIndex`), its canonical columns are built as
+the load builds them (:meth:`~auditkit.io.arrowjsonl.ArrowColumns.arrow_chunk`), and only their
+counts are kept; the voter field is judged by the loader's own :func:`~auditkit.io.chunks.judge_voters`.
+
+Only the plain case is counted: every block read column-wise with nothing to quarantine, no text.
+At the first block that is not so (a row to quarantine, a field only the per-value path reads, an
+empty block) :func:`count_files` returns None and the caller loads the files as usual, so the counts
+are always those of the table the load would build.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from auditkit.io.arrowjsonl import ArrowChunk, ArrowColumns
+from auditkit.io.arrownp import integers
+from auditkit.io.chunks import VoterVerdict, judge_voters, reader_for
+from auditkit.io.detect import detect_container, detect_schema
+from auditkit.io.ids import VoteIdIndex
+from auditkit.io.normalise import RawChunk
+from auditkit.vocabulary import OPTIONAL_COLUMNS, STYLE_COLUMNS, WINNER_VALUES
+
+__all__ = ["TableCounts", "count_files"]
+
+# Optional table columns a clean text-free block adds, by the source field that brings them.
+_OPTIONAL_FROM: dict[str, tuple[str, ...]] = {
+    "conv_metadata": STYLE_COLUMNS,
+    "dedup_tag": ("dedup_tag",),
+    "is_code": ("is_code",),
+}
+
+
+@dataclass(eq=False)
+class TableCounts:
+    """The counts of the battle table a load of ``files`` would build (text-free).
+
+    ``models``: battles per model (either side); ``winners``: rows per label of
+    :data:`~auditkit.vocabulary.WINNER_VALUES`; ``languages``: rows per language code in order of
+    first appearance; ``turns``: rows per valid turn count; ``voters``: the voter field's verdict
+    (None: no voter field).
+    """
+
+    files: list[str] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    models: Counter[str] = field(default_factory=Counter)
+    winners: np.ndarray = field(default_factory=lambda: np.zeros(len(WINNER_VALUES), np.int64))
+    voter_field: str | None = None
+    voters: VoterVerdict | None = None
+    time_min: float = math.inf
+    time_max: float = -math.inf
+    rows_with_time: int = 0
+    anonymous: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    turns: Counter[int] = field(default_factory=Counter)
+    columns: set[str] = field(default_factory=set)
+
+    @property
+    def optional_columns(self) -> list[str]:
+        """The optional table columns present, in the table's order."""
+        return [name for name, _ in OPTIONAL_COLUMNS if name in self.columns]
+
+    def add(self, part: ArrowChunk) -> None:
+        """Count one block's canonical columns."""
+        self.rows += len(part.tstamp)
+        for side in (part.model_a, part.model_b):
+            counted = pc.value_counts(side)
+            names = counted.field("values").to_pylist()
+            self.models.update(dict(zip(names, counted.field("counts").to_pylist(), strict=True)))
+        self.winners += np.bincount(part.winner, minlength=len(WINNER_VALUES))
+        tstamp = part.tstamp[~np.isnan(part.tstamp)]
+        if tstamp.size:
+            self.time_min = min(self.time_min, float(tstamp.min()))
+            self.time_max = max(self.time_max, float(tstamp.max()))
+            self.rows_with_time += int(tstamp.size)
+        self.anonymous += int(np.count_nonzero(part.anony))
+        counted = pc.value_counts(part.language.drop_null())
+        names = counted.field("values").to_pylist()
+        for name, count in zip(names, counted.field("counts").to_pylist(), strict=True):
+            self.languages[name] = self.languages.get(name, 0) + count
+        if part.turns is not None:
+            values, valid = part.turns
+            per_count = np.bincount(values[valid].astype(np.int64))
+            self.turns.update({t: int(c) for t, c in enumerate(per_count.tolist()) if c})
+        for key, columns in _OPTIONAL_FROM.items():
+            if key in part.keys:
+                self.columns.update(columns)
+
+
+def count_files(
+    paths: Sequence[Path], *, fmt: str | None = None, encoding: str | None = None
+) -> TableCounts | None:
+    """The counts of the text-free table :func:`~auditkit.io.loader.load_battles` would build
+    from ``paths``, or None when a block is not plain (see the module docstring): then load."""
+    paths = [Path(p) for p in paths]
+    counts = TableCounts(files=[str(p) for p in paths])
+    seen_ids = VoteIdIndex()
+    voters: list[pa.Array] = []
+    voter_fields: list[str] = []
+    for path in paths:
+        container, is_gzip = detect_container(path)
+        container = fmt or container
+        options = {"encoding": encoding} if encoding is not None and container != "parquet" else {}
+        blocks = reader_for(container)(
+            path, is_gzip=is_gzip, with_text=False, block_rows=None, **options
+        )
+        try:
+            schema = _count_blocks(blocks, counts, seen_ids, voters, voter_fields)
+        finally:  # stop the reader (and its read-ahead) when the count ends early
+            close = getattr(blocks, "close", None)
+            if close is not None:
+                close()
+        if not schema:  # a block not plain, or no rows at all (the load names that file "empty")
+            return None
+        counts.formats[str(path)] = f"{schema} ({container}{'.gz' if is_gzip else ''})"
+    counts.voter_field = ",".join(voter_fields) or None
+    if counts.voter_field is not None:
+        column = pa.chunked_array(voters).combine_chunks().dictionary_encode()
+        codes = integers(column.indices, fill=-1)
+        counts.voters = judge_voters(codes, column.dictionary, counts.voter_field)
+    return counts
+
+
+def _count_blocks(
+    blocks: Iterable[RawChunk],
+    counts: TableCounts,
+    seen_ids: VoteIdIndex,
+    voters: list[pa.Array],
+    voter_fields: list[str],
+) -> str | Literal[False] | None:
+    """Count one file's blocks; the arena schema the load names it by (None: no block), or False
+    at the first block that is not plain."""
+    schema: str | None = None
+    for raw in blocks:
+        columns = raw.columns
+        if (
+            not isinstance(columns, ArrowColumns)
+            or raw.n == 0
+            or raw.rejected
+            or raw.pre_problems
+            or not {"model_a", "model_b"} <= set(columns)
+            or not columns.column_wise(False)
+            or columns.failing_rows(seen_ids).any()
+        ):
+            return False
+        if schema is None:  # as the load names it: on the first block with rows
+            winners = set(columns.get("winner", [])[:1000]) - {None}
+            schema = detect_schema(columns, winners)
+        part = columns.arrow_chunk(lines=raw.lines, seen_ids=seen_ids)
+        counts.add(part)
+        voters.append(part.voter)
+        if part.voter_field is not None and part.voter_field not in voter_fields:
+            voter_fields.append(part.voter_field)
+    return schema
