@@ -9,6 +9,8 @@ What it measures, each in a fresh subprocess (so every peak RSS belongs to one m
    with conversations on ``--text-fraction`` of the battles. Per stage: seconds and peak RSS; then
    the growth exponent ``log(t₂/t₁) / log(n₂/n₁)`` between sizes (1.0 = linear). Sizes listed in
    ``--no-text-sizes`` run without conversations (the 10M target: peak < 4 GiB).
+   ``--audit-engine processes`` runs the text scan in ``--workers`` processes while the audit's
+   own process reads (both audits, with and without text, on that engine).
 2. **text** — a fixed number of battles with conversations on 0 … 100 % of them, and **volume** —
    conversations on every battle, 25k … 200k battles: peak RSS of the streaming load + scan against
    the in-memory loader (``load_battles`` + detector) measured in the same run. The streamed peak is
@@ -210,7 +212,9 @@ def child_audit(spec: dict[str, Any]) -> dict[str, Any]:
                 "on_stage": on_stage,
             }
             if spec.get("streaming", True):
-                kwargs["engine"] = "local"
+                kwargs["engine"] = spec.get("engine", "local")
+                if kwargs["engine"] != "local":
+                    kwargs["workers"] = spec.get("workers")
             result = run_audit([Path(p) for p in spec["files"]], **kwargs)
             total = time.perf_counter() - began
             votes = result.cleaning.votes_in
@@ -372,8 +376,10 @@ def best_of(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def audit_child(files: Sequence[Path], repeats: int) -> dict[str, Any]:
-    spec = {"files": [str(f) for f in files]}
+def audit_child(
+    files: Sequence[Path], repeats: int, engine: str = "local", workers: int | None = None
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {"files": [str(f) for f in files], "engine": engine, "workers": workers}
     return best_of([run_child("audit", spec) for _ in range(max(1, repeats))])
 
 
@@ -487,6 +493,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--parts", default="audit,text,volume,engines", help="which parts to run")
     parser.add_argument("--baseline", action="store_true", help="also the in-memory audit")
+    parser.add_argument(
+        "--audit-engine",
+        choices=("local", "processes"),
+        default="local",
+        help="engine of the streamed audits (processes: the text scan in --workers processes "
+        "while this process reads; local: all in this process)",
+    )
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -535,8 +548,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n in sizes:
             files = arena_files(workdir, n, shard_rows, args.text_fraction)
             print(f"  audit {human(n)} (text on {args.text_fraction:.0%}) …", flush=True)
-            with_text[n] = audit_child(files, args.repeats)
-        print_audit_table(with_text, f"streaming, conversations on {args.text_fraction:.0%}")
+            with_text[n] = audit_child(files, args.repeats, args.audit_engine, args.workers)
+        print_audit_table(
+            with_text,
+            f"streaming on the {args.audit_engine} engine, conversations on {args.text_fraction:.0%}",
+        )
         summary["audit_text"] = with_text
         if args.baseline:
             n = sizes[0]
@@ -550,9 +566,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n in no_text:
             files = arena_files(workdir, n, shard_rows, 0.0)
             print(f"  audit {human(n)} without text …", flush=True)
-            plain[n] = audit_child(files, args.repeats)
+            plain[n] = audit_child(files, args.repeats, args.audit_engine, args.workers)
         if plain:
-            print_audit_table(plain, "no conversations")
+            print_audit_table(plain, f"{args.audit_engine} engine, no conversations")
             summary["audit_no_text"] = plain
         for n in sorted(set(with_text) & set(plain)):
             # What the text costs, measured in one run (the machine's load cancels out).

@@ -95,37 +95,44 @@ class IdentityLeakDetector(Detector):
         stats: Counter[str] = Counter()
         by_rule: Counter[str] = Counter()
         by_lang: Counter[str] = Counter()
-        records = zip(
-            frame["vote_id"].astype(str).tolist(),
-            frame["model_a"].astype(str).tolist(),
-            frame["model_b"].astype(str).tolist(),
-            frame["conversation_a"].tolist(),
-            frame["conversation_b"].tolist(),
-            anony.tolist(),
-            strict=True,
-        )
-        for vote_id, model_a, model_b, conv_a, conv_b, is_anon in records:
-            stats["rows"] += 1
-            if not is_anon:
-                stats["non_anonymous_skipped"] += 1
-                continue
-            for side, model, conversation in (
-                ("model_a", model_a, conv_a),
-                ("model_b", model_b, conv_b),
-            ):
-                finding = self.check_side(
-                    vote_id=vote_id,
-                    side=side,
-                    model=model,
-                    conversation=conversation,
-                    identity=identity,
-                    model_map=model_map,
-                    stats=stats,
-                )
-                if finding is not None:
-                    findings.append(finding)
-                    by_rule[finding.rule] += 1
-                    by_lang[str(finding.evidence.get("language"))] += 1
+        stats["rows"] = len(frame)
+        stats["non_anonymous_skipped"] = int((~anony).sum())
+        sides = (("model_a", "conversation_a"), ("model_b", "conversation_b"))
+        # Rows without a conversation on either side hold no response (check_side reads none).
+        present = frame[sides[0][1]].notna().to_numpy() | frame[sides[1][1]].notna().to_numpy()
+        rows = np.flatnonzero(anony & present)
+        # Both sides of those anonymous rows, interleaved (row-major, a before b): the order in
+        # which findings are listed.
+        conversations = np.empty(2 * len(rows), dtype=object)
+        for k, (_, column) in enumerate(sides):
+            conversations[k::2] = frame[column].to_numpy(dtype=object)[rows]
+        texts, owners, responses = _assistant_texts(conversations)
+        # The name prefilter over every response at once; check_side reads only the
+        # conversations in which some response names a model or maker (it asks has_name again,
+        # response by response, and counts their responses itself); the others add only their
+        # number of responses.
+        named = np.zeros(len(conversations), dtype=bool)
+        named[owners[[has_name(text, identity) for text in texts]]] = True
+        stats["responses"] += int(responses[~named].sum())
+        picked = np.flatnonzero(named)
+        at = rows[picked // 2]
+        vote_ids = frame["vote_id"].take(at).astype(str).tolist()
+        models = [frame[side].take(at).astype(str).tolist() for side, _ in sides]
+        for j, k in enumerate(picked.tolist()):
+            side = sides[k % 2][0]
+            finding = self.check_side(
+                vote_id=vote_ids[j],
+                side=side,
+                model=models[k % 2][j],
+                conversation=conversations[k],
+                identity=identity,
+                model_map=model_map,
+                stats=stats,
+            )
+            if finding is not None:
+                findings.append(finding)
+                by_rule[finding.rule] += 1
+                by_lang[str(finding.evidence.get("language"))] += 1
         n_votes = len({f.vote_id for f in findings if f.severity >= Severity.MEDIUM})
         summary = {
             "ran": True,
@@ -284,6 +291,32 @@ class IdentityLeakDetector(Detector):
                 "other_matches": others,
             },
         )
+
+
+def _assistant_texts(conversations: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(every assistant response's text, the conversation it is in, responses per conversation),
+    each read as :meth:`IdentityLeakDetector.check_side` reads it: a conversation is a list or
+    tuple (or an array of messages) of mappings, a response one whose ``role`` is ``assistant``.
+    """
+    texts: list[str] = []
+    owners: list[int] = []
+    counts = np.zeros(len(conversations), dtype=np.int64)
+    for k, conversation in enumerate(conversations.tolist()):
+        if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
+            conversation = conversation.tolist()
+        if not isinstance(conversation, list | tuple):
+            continue
+        before = len(texts)
+        for message in conversation:
+            if type(message) is not dict and not isinstance(message, Mapping):
+                continue
+            if message.get("role") != "assistant":
+                continue
+            content = message.get("content")
+            texts.append(content if type(content) is str else message_text(content))
+        counts[k] = len(texts) - before
+        owners.extend([k] * (len(texts) - before))
+    return texts, np.asarray(owners, dtype=np.int64), counts
 
 
 # Summary keys that describe the rule pack, not the rows: equal in every part, never summed.
