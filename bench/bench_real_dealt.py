@@ -13,15 +13,19 @@ simulated people; this script does the same with a design that shares nothing wi
   (1,500-3,000 votes each);
 * topics: a person is a generalist or a specialist in one of the log's tags (math, creative
   writing, instruction following, technical accuracy); a specialist is dealt battles of their tag
-  four times as readily (which battle goes to whom depends only on its tags, never its outcome);
+  four times as readily;
+* habits and tastes, by which real votes a person is dealt (:func:`deal`): 20 % tie-lovers, 10 %
+  who skip close calls (no ties), 10 % with a left-side habit, 10 % fans of one provider (its wins
+  1.1-1.3x as readily, its losses 0.7-0.9x). The log here has no style features (length, markdown),
+  so judging by style is not dealt;
 * time: 60 days; sessions of geometric length (mean 6 votes, 30 for the heavy users) at
   20-400 s gaps (median 45 s), hours from a two-peak day (12:00 and 21:00); 15 % of people vote
   only on Saturdays and Sundays;
 * addresses: 40 NAT addresses, each the shared id of 3-30 light people, and 200 accounts shared by
   two people (a couple, a family).
 
-Every vote is honest by construction (a real crowd vote, dealt by its tags alone), so every
-invalidated vote is a false positive. Per seed the script prints: people and ids, audited voters,
+Every vote is a real crowd vote and each person's votes show only honest habits (a topic, a tie
+habit, a side habit, a mild provider taste), so every invalidated vote is a false positive. Per seed the script prints: people and ids, audited voters,
 flagged voters, honest votes invalidated (%), heavy ids (>= 100 votes) flagged, shared ids flagged,
 specialists flagged, weekend voters flagged, and which test flagged them.
 """
@@ -84,27 +88,58 @@ def load_log(path: Path = LOG) -> pd.DataFrame:
     return frame[frame["model_a"] != frame["model_b"]].reset_index(drop=True)
 
 
-def _people(rng: np.random.Generator) -> pd.DataFrame:
-    """Who the people are: activity weight, topic, weekend habit, heavy or not."""
+def _provider(model: str) -> str:
+    """A model's provider family: the first word of its name (claude, gemini, gpt, qwen3, ...)."""
+    return model.lower().split("-", 1)[0]
+
+
+def _people(rng: np.random.Generator, providers: np.ndarray) -> pd.DataFrame:
+    """Who the people are: activity, topic, weekend habit, heavy or not, and their habits."""
     n = N_PEOPLE + N_HEAVY
     weight = rng.pareto(1.1, n) + 1.0
     heavy = np.zeros(n, dtype=bool)
     heavy[:N_HEAVY] = True
     topics = np.array(["general", *TAGS], dtype=object)
     topic = np.where(rng.random(n) < 0.35, rng.choice(topics[1:], n), "general")  # 35 % specialists
+    habit = rng.random(n)
+    tie = np.where(habit < 0.2, 2.0, np.where(habit < 0.3, 0.0, 1.0))  # tie-lovers, skippers
+    fan = rng.random(n) < 0.1
     return pd.DataFrame(
         {
             "weight": weight,
             "heavy": heavy,
             "topic": topic,
             "weekend": rng.random(n) < 0.15,
+            "tie_weight": tie,
+            "left_weight": np.where(rng.random(n) < 0.1, 1.3, 1.0),
+            "fan_of": np.where(fan, rng.choice(providers, n), ""),
+            "fan_weight": np.where(fan, rng.uniform(0.1, 0.3, n), 0.0),
         }
     )
 
 
 def deal(log: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Give every vote of the log to one person (by its topic only); returns (votes, people)."""
-    people = _people(rng)
+    """Give every vote of the log to one person; returns (votes, people).
+
+    A person is dealt a vote as readily as their activity and taste say: their topic (x4 for a
+    specialist's tag, x0.5 for another specialist's), their tie habit (ties x2 for tie-lovers, x0
+    for skippers), a side habit (left wins x1.3, right wins /1.3) and, for a provider fan, wins of
+    the provider's models x(1 + b) and losses x(1 - b), b in 0.1-0.3. Selecting real votes by a
+    person's taste gives people whose votes show that taste with real crowd noise: honest people
+    with habits, as an arena of real people has them.
+    """
+    winner_provider = np.where(
+        log["winner"] == "model_a",
+        log["model_a"].map(_provider),
+        np.where(log["winner"] == "model_b", log["model_b"].map(_provider), ""),
+    )
+    loser_provider = np.where(
+        log["winner"] == "model_a",
+        log["model_b"].map(_provider),
+        np.where(log["winner"] == "model_b", log["model_a"].map(_provider), ""),
+    )
+    providers = np.unique(np.r_[log["model_a"].map(_provider), log["model_b"].map(_provider)])
+    people = _people(rng, providers)
     n_votes = len(log)
     heavy_votes = rng.integers(1_500, 3_001, N_HEAVY)
     # Activity weights scaled so the light people share what the heavy ones leave.
@@ -112,17 +147,28 @@ def deal(log: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.
     w = people["weight"].to_numpy().copy()
     w[light] *= (n_votes - heavy_votes.sum()) / w[light].sum()
     w[~light] = heavy_votes
-    person = np.empty(n_votes, dtype=np.int64)
-    topics = log["topic"].to_numpy()
     their_topic = people["topic"].to_numpy()
-    for topic in np.unique(topics):
-        rows = np.flatnonzero(topics == topic)
+    fan_of = people["fan_of"].to_numpy()
+    fan_weight = people["fan_weight"].to_numpy()
+    key = pd.DataFrame(
+        {
+            "topic": log["topic"],
+            "winner": log["winner"],
+            "won": winner_provider,
+            "lost": loser_provider,
+        }
+    )
+    person = np.empty(n_votes, dtype=np.int64)
+    for (topic, winner, won, lost), rows in key.groupby(list(key.columns)).indices.items():
         mine = 4.0 if topic != "general" else 1.0
-        affinity = np.where(
-            their_topic == topic, mine, np.where(their_topic == "general", 1.0, 0.5)
-        )
-        p = w * affinity
-        person[rows] = rng.choice(len(w), size=rows.size, p=p / p.sum())
+        p = w * np.where(their_topic == topic, mine, np.where(their_topic == "general", 1.0, 0.5))
+        if winner in ("tie", "tie_bothbad"):
+            p = p * people["tie_weight"].to_numpy()
+        else:
+            p = p * (people["left_weight"].to_numpy() ** (1 if winner == "model_a" else -1))
+            p = p * np.where(fan_of == won, 1.0 + fan_weight, 1.0)
+            p = p * np.where(fan_of == lost, 1.0 - fan_weight, 1.0)
+        person[rows] = rng.choice(len(w), size=len(rows), p=p / p.sum())
     votes = log.assign(person=person)
     votes = votes.sample(frac=1.0, random_state=int(rng.integers(2**31))).reset_index(drop=True)
     return votes, people
@@ -212,6 +258,11 @@ def run(log: pd.DataFrame, seed: int, rules: Any) -> dict[str, Any]:
     shared_ids = set(per_id.index[per_id["id_kind"] != "own"])
     special = set(per_id.index[~per_id["topic"].isin(["general", "mixed"])])
     weekend = set(per_id.index[per_id["weekend"]])
+    habits = people.groupby("voter").agg(
+        skipper=("tie_weight", lambda t: bool((t == 0).all())),
+        lefty=("left_weight", lambda t: bool((t > 1).all())),
+        fan=("fan_weight", lambda t: bool((t > 0).all())),
+    )
     invalidated = votes["vote_id"].isin(set(audit.vote_flags["vote_id"].astype(str)))
     tests = bad["best_test"].where(bad["flagged"].astype(bool), "coordinated_group").value_counts()
     return {
@@ -224,6 +275,11 @@ def run(log: pd.DataFrame, seed: int, rules: Any) -> dict[str, Any]:
         "shared_flagged": f"{len(flagged_ids & shared_ids)}/{len(shared_ids & set(ev['voter']))}",
         "specialists_flagged": f"{len(flagged_ids & special)}/{len(special & set(ev['voter']))}",
         "weekend_flagged": f"{len(flagged_ids & weekend)}/{len(weekend & set(ev['voter']))}",
+        **{
+            f"{name}_flagged": f"{len(flagged_ids & who)}/{len(who & set(ev['voter']))}"
+            for name in ("skipper", "lefty", "fan")
+            for who in [set(habits.index[habits[name]])]
+        },
         "by_test": ",".join(f"{k}:{v}" for k, v in tests.items()) or "-",
         "audit_s": seconds,
     }

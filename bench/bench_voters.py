@@ -29,7 +29,10 @@ attacked (all votes), cleaned (invalidated votes removed; for the new-account sw
 ``population_shift`` down-weighted rating) and whether the cleaned rating is inside the true interval;
 the attack's shift of the target (attacked - true) against that interval's half-width, and
 "harmless at this size" when the shift is inside it. For the honest kinds of
-``auditkit.simulate.unseen`` it prints their people flagged and their votes invalidated (%).
+``auditkit.simulate.unseen`` (``UNSEEN_PERSONS`` and the habits that move no model,
+``HABIT_PERSONS``) it prints their people flagged and their votes invalidated (%). ``--splits``
+runs chosen seed splits only. ``bench/bench_real_dealt.py`` is the same check on the real 140k
+log's votes dealt to people of another design.
 """
 
 from __future__ import annotations

@@ -78,6 +78,17 @@ def test_an_unknown_kind_of_person_is_refused() -> None:
         _arena("astrologer", 2, 10)
 
 
+def _audited(specs: tuple[UnseenHonest, ...], seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """A 60k-vote arena with ``specs`` audited by the default pack: (evidence with roles,
+    invalidated per vote)."""
+    arena = simulate_arena(ArenaConfig(n_battles=60_000, models=M, attacks=specs), seed)
+    audit = audit_voters(arena.battles, load_rules())
+    evidence = audit.evidence.merge(arena.truth.voter_labels[["voter", "role"]], on="voter")
+    frame = arena.battles.frame
+    flagged = frame["vote_id"].astype(str).isin(set(audit.vote_flags["vote_id"].astype(str)))
+    return evidence, flagged.to_numpy()
+
+
 @pytest.fixture(scope="module")
 def mixed_arena_audit() -> tuple[pd.DataFrame, np.ndarray]:
     specs = (
@@ -87,12 +98,7 @@ def mixed_arena_audit() -> tuple[pd.DataFrame, np.ndarray]:
         UnseenHonest(person="length_lover", n_people=3, n_votes=300),
         UnseenHonest(person="other_language", n_people=150, n_votes=15),
     )
-    arena = simulate_arena(ArenaConfig(n_battles=60_000, models=M, attacks=specs), 77)
-    audit = audit_voters(arena.battles, load_rules())
-    evidence = audit.evidence.merge(arena.truth.voter_labels[["voter", "role"]], on="voter")
-    frame = arena.battles.frame
-    flagged = frame["vote_id"].astype(str).isin(set(audit.vote_flags["vote_id"].astype(str)))
-    return evidence, flagged.to_numpy()
+    return _audited(specs, 77)
 
 
 def test_unseen_honest_people_keep_every_vote(
@@ -158,12 +164,7 @@ def habits_arena_audit() -> tuple[pd.DataFrame, np.ndarray]:
         UnseenHonest(person="nat_lab", n_people=10, n_votes=30),
         UnseenHonest(person="shared_account", n_people=2, n_votes=200),
     )
-    arena = simulate_arena(ArenaConfig(n_battles=60_000, models=M, attacks=specs), 78)
-    audit = audit_voters(arena.battles, load_rules())
-    evidence = audit.evidence.merge(arena.truth.voter_labels[["voter", "role"]], on="voter")
-    frame = arena.battles.frame
-    flagged = frame["vote_id"].astype(str).isin(set(audit.vote_flags["vote_id"].astype(str)))
-    return evidence, flagged.to_numpy()
+    return _audited(specs, 78)
 
 
 def test_habits_that_move_no_model_keep_every_vote(
