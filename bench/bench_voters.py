@@ -29,7 +29,10 @@ attacked (all votes), cleaned (invalidated votes removed; for the new-account sw
 ``population_shift`` down-weighted rating) and whether the cleaned rating is inside the true interval;
 the attack's shift of the target (attacked - true) against that interval's half-width, and
 "harmless at this size" when the shift is inside it. For the honest kinds of
-``auditkit.simulate.unseen`` it prints their people flagged and their votes invalidated (%).
+``auditkit.simulate.unseen`` (``UNSEEN_PERSONS`` and the habits that move no model,
+``HABIT_PERSONS``) it prints their people flagged and their votes invalidated (%). ``--splits``
+runs chosen seed splits only. ``bench/bench_real_dealt.py`` is the same check on the real 140k
+log's votes dealt to people of another design.
 
 Every row also runs the population check (``audit_population``) and prints ``puller_flags``: the
 models the puller check (:mod:`auditkit.voters.pullers`: a rating resting on a crowd of established
@@ -71,6 +74,16 @@ UNSEEN_SIZES = {
     "bothbad_heavy": (4, 300),
     "length_lover": (4, 300),
     "other_language": (300, 15),
+    # Habits that do not say which model is better (auditkit.simulate.unseen.HABIT_PERSONS):
+    "tie_drift": (4, 300),
+    "never_tie": (4, 300),
+    "fast_sessions": (4, 300),
+    "shared_account": (4, 200),  # 4 accounts of two people, 400 votes each
+    "nat_lab": (10, 30),  # one address, 300 votes in one working day
+    "launch_chaser": (60, 10),
+    "phone_lefty": (4, 300),
+    "style_recogniser": (4, 300),
+    "weekend_heavy": (3, 1500),
 }
 
 
@@ -284,6 +297,7 @@ def bench(
                     int(getattr(attack, "n_votes", 0))
                     * (1 + round(getattr(attack, "cover_ratio", getattr(attack, "probe_cover", 0))))
                     * int(getattr(attack, "n_people", 1))
+                    * (2 if getattr(attack, "person", "") == "shared_account" else 1)
                 )
                 config = ArenaConfig(
                     n_battles=n_honest + n_attack + 10, models=PRESET_MODELS, attacks=(attack,)
@@ -344,6 +358,12 @@ def main() -> int:
     parser.add_argument(
         "--never-used", action="store_true", help="also the never-used seeds 2001-2003"
     )
+    parser.add_argument(
+        "--splits",
+        default=None,
+        help="comma-separated seed splits to run (tuning, held-out, never-used); default: "
+        "tuning and held-out (plus never-used with --never-used)",
+    )
     args = parser.parse_args()
     rules = load_rules(ROOT / "rules")
     only = set(args.attacks.split(",")) if args.attacks else None
@@ -354,6 +374,14 @@ def main() -> int:
         seeds = {"tuning": TUNING_SEEDS, "held-out": HELD_OUT_SEEDS}
         if args.never_used:
             seeds["never-used"] = NEVER_USED_SEEDS
+        if args.splits:
+            every = {"tuning": TUNING_SEEDS, "held-out": HELD_OUT_SEEDS}
+            every["never-used"] = NEVER_USED_SEEDS
+            wanted = args.splits.split(",")
+            unknown = sorted(set(wanted) - set(every))
+            if unknown:
+                parser.error(f"--splits: unknown split(s) {', '.join(unknown)}")
+            seeds = {name: every[name] for name in wanted}
         bench(100_000, seeds, rules, only, attack_free=only is None or "attack_free" in only)
     if not args.no_timing:
         if args.timing_votes:

@@ -98,7 +98,9 @@ def test_registered_under_its_contract_name() -> None:
 def test_rules_file_parses_with_policy_family(rules: RulePack) -> None:
     cfg = VoterConfig.from_rules(rules)
     assert cfg.fdr == 0.01 and cfg.invalidate == "all"
-    assert cfg.invalidating("consensus_loo") and cfg.invalidating("position_bias")
+    assert cfg.invalidating("consensus_loo") and cfg.invalidating("position_clicking")
+    # A side habit moves no model (sides are random): reported, never invalidated.
+    assert not cfg.invalidating("position_bias")
     # Speed is evidence for review, never invalidation: shared addresses shorten gaps honestly.
     assert not cfg.invalidating("speed")
 

@@ -31,6 +31,7 @@ from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable, take_values
 from auditkit.stats import population_nulls as pn
 from auditkit.stats import voter_tests as vt
+from auditkit.stats.own_habits import own_tie_probs
 from auditkit.typing import Codes, FloatArray, IntArray
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
@@ -673,7 +674,16 @@ def _block_tests(
         out = slice(first, last)
         v, mb = local - first, last - first
         probs = ctx.loo_probs(rows, local)
-        _consensus_block(ctx, cfg, sums, rows, local, v, mb, out, probs, tau2_taste)
+        # The consensus tests measure taste against the voter's own tie habit (own_habits).
+        own = own_tie_probs(
+            probs,
+            v,
+            ctx.score[rows],
+            mb,
+            prior_ties=cfg.test("consensus_loo").option("own_tie_prior", 10.0),
+        )
+        _consensus_block(ctx, cfg, sums, rows, local, v, mb, out, own, tau2_taste)
+        del own
         _sequential_block(ctx, sums, rows, v, mb, out, probs)
         _pull_block(ctx, sums, rows, v, mb, out, probs)
         del probs
@@ -835,6 +845,9 @@ def _population_tests(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> dict[str,
     cols["slope_z"], p_slope = pn.slope_population_test(
         *sums.slope, floor=loo_cfg.option("slope_floor", 0.1)
     )
+    # Harm is following the consensus less than honest people (random or contrarian clicking);
+    # following it more steeply (a sure voter, one who skips close calls) is reported in slope_z.
+    p_slope = np.where(cols["slope_z"] < 0.0, p_slope / 2.0, 1.0)
     # consensus_loo: the random-effects score test (a taste of one's own, in any direction) and
     # the slope test (random or favourite-only clicking). The decisive-vote surprise test asks
     # the slope's question less sharply (every taste adds surprise too): reported, not counted.
@@ -847,6 +860,14 @@ def _population_tests(ctx: _Context, cfg: VoterConfig, sums: _Sums) -> dict[str,
     )
     p["position_bias"] = pn.beta_binomial_two_sided(
         k_a, n_dec, 0.5, rho_side, tolerance=position.option("tolerance", 0.05)
+    )
+    # The same side counts at a harm floor: beyond it the side decides more votes than the answers.
+    p["position_clicking"] = pn.beta_binomial_two_sided(
+        k_a,
+        n_dec,
+        0.5,
+        rho_side,
+        tolerance=cfg.test("position_clicking").option("tolerance", 0.25),
     )
     target = cfg.test("target_concentration")
     share = (np.bincount(ctx.model_a, minlength=k) + np.bincount(ctx.model_b, minlength=k)) / max(
@@ -1073,6 +1094,7 @@ _STATISTIC_OF: dict[str, str] = {
     "consensus_loo": "consensus_stat",
     "consensus_sequential": "sequential_log_e",
     "position_bias": "picked_a",
+    "position_clicking": "picked_a",
     "target_concentration": "target_z",
     "tie_spam": "ties",
     "speed": "fast_gaps",

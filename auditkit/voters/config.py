@@ -23,6 +23,7 @@ INDIVIDUAL_TESTS: tuple[str, ...] = (
     "speed",
     "repeated_prompt",
     "arena_consistency",
+    "position_clicking",
 )
 
 
@@ -41,6 +42,7 @@ OPTION_NAMES = frozenset(
         "min_votes",
         "n_checks",
         "null_fast_rate",
+        "own_tie_prior",
         "null_repeat_rate",
         "pace_alpha",
         "pull_alpha",
