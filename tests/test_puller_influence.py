@@ -45,6 +45,32 @@ def test_pulls_are_each_voters_score_and_sum_to_zero_at_the_fit() -> None:
     assert info.sum() == pytest.approx(2.0 * np.sum(p * (1 - p)))
 
 
+def test_pulls_keep_only_pairs_with_enough_variance_and_match_one_pass_over_all_votes() -> None:
+    """The per-model computation returns exactly (bit for bit) what one sort over every
+    (model, voter) key gives, in model-then-voter order; ``min_variance`` only drops pairs."""
+    rng = np.random.default_rng(11)
+    voter, a, b, score = _votes(rng, 20_000, 7, 300)
+    score[rng.random(score.size) < 0.1] = 0.5
+    theta = rng.normal(size=7)
+    pair_voter, pair_model, g, var, info = voter_model_pulls(
+        voter.astype(np.int32), a, b, score, theta, 7
+    )
+    p = special.expit(theta[a] - theta[b])
+    key = np.concatenate([a * 300 + voter, b * 300 + voter])
+    uniq, inverse = np.unique(key, return_inverse=True)
+    resid = np.concatenate([score - p, -(score - p)])
+    spread = np.concatenate([p * (1 - p), p * (1 - p)])
+    assert np.array_equal(pair_model * 300 + pair_voter, uniq)
+    assert np.array_equal(g, np.bincount(inverse, weights=resid))
+    assert np.array_equal(var, np.bincount(inverse, weights=spread))
+    kept = voter_model_pulls(voter, a, b, score, theta, 7, min_variance=2.0)
+    heavy = var >= 2.0
+    assert 0 < heavy.sum() < heavy.size
+    for got, full in zip(kept[:4], (pair_voter, pair_model, g, var), strict=True):
+        assert np.array_equal(got, full[heavy])
+    assert np.array_equal(kept[4], info)
+
+
 def _pulls(rng: np.random.Generator, k: int, per_model: int, tau: float):
     """Standardised-like pulls (variance one each) drawn symmetric with spread ``tau``."""
     model = np.repeat(np.arange(k), per_model)

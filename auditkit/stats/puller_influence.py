@@ -70,20 +70,21 @@ class PullerTest:
     n_regular: NDArray[np.int64]  # voters with enough votes on the model to be tested
     z: NDArray[np.float64]  # signed: > 0 when the largest pulls are mostly for the model
     p_value: NDArray[np.float64]  # two-sided, Bonferroni over the ladder
-    pull_for: NDArray[np.float64]  # the sum of the k largest pulls the flagged way
-    pull_against: NDArray[np.float64]  # the sum of the k largest pulls the other way (by size)
+    pull_for: NDArray[np.float64]  # the sum of the k largest counted pulls the flagged way
+    pull_against: NDArray[np.float64]  # ... and of the k largest counted pulls the other way
     information: NDArray[np.float64]  # I[m]
     phi: NDArray[np.float64]  # the empirical null's inflation per rung of the ladder
     cuts: tuple[float, ...]
 
 
 def voter_model_pulls(
-    voter: NDArray[np.int64],
+    voter: NDArray[np.int32] | NDArray[np.int64],
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     score: NDArray[np.float64],
     theta: NDArray[np.float64],
     n_models: int,
+    min_variance: float = 0.0,
 ) -> tuple[
     NDArray[np.int64],
     NDArray[np.int64],
@@ -96,26 +97,62 @@ def voter_model_pulls(
     ``voter, a, b, score``: one entry per vote (codes; A's score, ties 0.5); ``theta`` the fit's
     strengths (natural log). ``v`` is the pull's variance under the fit (the summed ``p (1 - p)``
     of the voter's votes in the model's battles). Returns (voter of each pair, model of each pair,
-    g, v, I per model); pairs sorted by model, then voter.
+    g, v, I per model); pairs sorted by model, then voter. Only pairs with ``v >= min_variance``
+    are returned (the test counts no other; at 10M votes the light voters' pairs were most of
+    the memory).
     """
     p_a = special.expit(theta[a] - theta[b])
-    resid = score - p_a
     var = p_a * (1.0 - p_a)
     info = np.bincount(a, weights=var, minlength=n_models) + np.bincount(
         b, weights=var, minlength=n_models
     )
-    n_voters = max(int(voter.max()) + 1 if voter.size else 0, 1)
-    key = np.concatenate([a * n_voters + voter, b * n_voters + voter])
-    uniq, inverse = np.unique(key, return_inverse=True)
-    g = np.bincount(inverse, weights=np.concatenate([resid, -resid]), minlength=uniq.size)
-    v = np.bincount(inverse, weights=np.concatenate([var, var]), minlength=uniq.size)
+    del p_a, var
+    # One model at a time (its battles found through a stable sort of each side), so the pairs
+    # never need a key per vote and side: the temporaries are one model's battles, not 2 x n.
+    # Each pair's sums run over its A-side votes, then its B-side votes, each in vote order: the
+    # same order, and so the same float sums, as one bincount over both sides concatenated.
+    side_a, bounds_a = _by_model(a, n_models)
+    side_b, bounds_b = _by_model(b, n_models)
+    parts: list[tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]] = []
+    for m in range(n_models):
+        rows_a = side_a[bounds_a[m] : bounds_a[m + 1]]
+        rows_b = side_b[bounds_b[m] : bounds_b[m + 1]]
+        p_a_m = special.expit(theta[a[rows_a]] - theta[b[rows_a]])
+        p_b_m = special.expit(theta[a[rows_b]] - theta[b[rows_b]])
+        who, inverse = np.unique(
+            np.concatenate([voter[rows_a], voter[rows_b]]), return_inverse=True
+        )
+        resid = np.concatenate([score[rows_a] - p_a_m, -(score[rows_b] - p_b_m)])
+        spread = np.concatenate([p_a_m * (1.0 - p_a_m), p_b_m * (1.0 - p_b_m)])
+        g = np.bincount(inverse, weights=resid, minlength=who.size)
+        v = np.bincount(inverse, weights=spread, minlength=who.size)
+        keep = v >= min_variance
+        parts.append(
+            (
+                who[keep].astype(np.int64),
+                g[keep].astype(np.float64, copy=False),
+                v[keep].astype(np.float64, copy=False),
+            )
+        )
+    counts = [who.size for who, _, _ in parts]
     return (
-        (uniq % n_voters).astype(np.int64),
-        (uniq // n_voters).astype(np.int64),
-        np.asarray(g, dtype=np.float64),
-        np.asarray(v, dtype=np.float64),
+        np.concatenate([who for who, _, _ in parts]) if parts else np.zeros(0, np.int64),
+        np.repeat(np.arange(n_models, dtype=np.int64), counts),
+        np.asarray(np.concatenate([g for _, g, _ in parts]) if parts else (), dtype=np.float64),
+        np.asarray(np.concatenate([v for _, _, v in parts]) if parts else (), dtype=np.float64),
         np.asarray(info, dtype=np.float64),
     )
+
+
+def _by_model(
+    side: NDArray[np.integer], n_models: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Vote rows ordered by ``side``'s model code (stable: vote order within a model), and each
+    model's bounds in that order."""
+    narrow = side.astype(np.int16) if n_models < 2**15 else side  # a radix sort for small codes
+    order = np.argsort(narrow, kind="stable")
+    bounds = np.searchsorted(narrow[order], np.arange(n_models + 1))
+    return order, bounds
 
 
 def _tail_asymmetry(

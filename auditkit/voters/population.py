@@ -660,7 +660,7 @@ def _puller_check(
         return None, np.ones(a.size)
     k = len(models)
     result = audit_pullers(
-        voter_codes.astype(np.int64),
+        voter_codes,
         a,
         b,
         score,

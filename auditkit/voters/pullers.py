@@ -48,6 +48,7 @@ __all__ = ["PULLER_POLICIES", "PullerAudit", "PullerConfig", "audit_pullers"]
 
 PULLER_POLICIES = ("report", "provisional", "down_weight")
 _ELO = 400.0 / np.log(10.0)
+VoterCodes = NDArray[np.int32] | NDArray[np.int64]
 Fit = Callable[[NDArray[np.float64] | None], NDArray[np.float64]]
 
 
@@ -144,7 +145,7 @@ def _settled_weight(
     model: int,
     lift: bool,
     pullers: NDArray[np.int64],
-    votes: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
+    votes: tuple[VoterCodes, NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
     theta: NDArray[np.float64],
     fit: Fit,
     cut: float,
@@ -181,7 +182,7 @@ def _settled_weight(
 
 
 def audit_pullers(
-    voter: NDArray[np.int64],
+    voter: VoterCodes,
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     score: NDArray[np.float64],
@@ -197,7 +198,7 @@ def audit_pullers(
     """
     k_models = len(models)
     pair_voter, pair_model, g, var, info = voter_model_pulls(
-        voter, a, b, score, theta_all, k_models
+        voter, a, b, score, theta_all, k_models, cfg.min_variance
     )
     test = puller_test(
         pair_model,
@@ -269,7 +270,7 @@ def _vote_weights(
     model: int,
     top: NDArray[np.int64],
     weight: float,
-    voter: NDArray[np.int64],
+    voter: VoterCodes,
     a: NDArray[np.int64],
     b: NDArray[np.int64],
 ) -> NDArray[np.float64]:
