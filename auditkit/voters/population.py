@@ -652,12 +652,12 @@ def _puller_check(
     score: NDArray[np.float64],
     theta_all: NDArray[np.float64],
     models: list[str],
-) -> tuple[PullerAudit | None, NDArray[np.float64]]:
+) -> tuple[PullerAudit | None, NDArray[np.float64] | None]:
     """The puller check (:mod:`auditkit.voters.pullers`) on the usable votes, and each vote's
-    weight in its down-weighted refit (all one when it is off or flags nothing)."""
+    weight in its down-weighted refit (``None``, all one, when it is off or flags nothing)."""
     cfg = PullerConfig.from_rules(rules)
     if not cfg.enabled:
-        return None, np.ones(a.size)
+        return None, None
     k = len(models)
     result = audit_pullers(
         voter_codes,
@@ -735,20 +735,21 @@ def _named_weight_stats(weight_stats: dict[str, Any], models: list[str]) -> dict
 
 def _vote_weights(
     frame: pd.DataFrame,
-    w: NDArray[np.float64],
+    w: NDArray[np.float64] | None,
     a: NDArray[np.int64],
     b: NDArray[np.int64],
     models: list[str],
     positions: NDArray[np.int64] | None,
 ) -> pd.DataFrame:
-    """Every down-weighted vote by id, with its models and weight (traceable to the votes)."""
-    touched = np.flatnonzero(w < 1.0)
+    """Every down-weighted vote by id, with its models and weight (traceable to the votes);
+    ``w`` None: none is."""
+    touched = np.flatnonzero(w < 1.0) if w is not None else np.zeros(0, dtype=np.intp)
     at = touched if positions is None else positions[touched]
     return pd.DataFrame(
         {
             "vote_id": frame["vote_id"].iloc[at].astype(str).to_numpy(),
             "model_a": np.asarray(models, dtype=object)[a[touched]],
             "model_b": np.asarray(models, dtype=object)[b[touched]],
-            "weight": w[touched],
+            "weight": w[touched] if w is not None else np.zeros(0),
         }
     )

@@ -109,10 +109,12 @@ class PullerConfig:
 
 @dataclass(frozen=True)
 class PullerAudit:
-    """Per model (``table``), the down-weighted ratings and each vote's weight (usable rows)."""
+    """Per model (``table``), the down-weighted ratings and each vote's weight (usable rows;
+    ``None`` when no model is flagged: every weight is one, and at 10M votes an array of ones
+    would be 80 MB held for nothing)."""
 
     table: pd.DataFrame
-    weights: NDArray[np.float64]
+    weights: NDArray[np.float64] | None
     down_weighted_ratings: dict[str, float]
     policy: str = "provisional"
 
@@ -236,12 +238,13 @@ def audit_pullers(
         )
         shift[m] = centred[m] - (refit[m] - refit.mean()) * _ELO
     flagged = np.asarray(reject, dtype=bool) & (np.abs(shift) >= cfg.min_shift_se * se_elo)
-    w = np.ones(a.size)
+    w: NDArray[np.float64] | None = None
     for m in np.flatnonzero(flagged).tolist():
-        w = np.minimum(w, _vote_weights(m, chosen[m], float(weight_of[m]), voter, a, b))
+        mine = _vote_weights(m, chosen[m], float(weight_of[m]), voter, a, b)
+        w = mine if w is None else np.minimum(w, mine)
     down: dict[str, float] = {}
-    theta_w = fit(w) if flagged.any() else theta_all
-    if flagged.any():
+    theta_w = theta_all if w is None else fit(w)
+    if w is not None:
         down = {name: float(x) for name, x in zip(models, theta_w * _ELO, strict=True)}
     table = pd.DataFrame(
         {
@@ -263,7 +266,7 @@ def audit_pullers(
             "flagged": flagged,
         }
     )
-    return PullerAudit(table, np.asarray(w, dtype=np.float64), down, cfg.policy)
+    return PullerAudit(table, w, down, cfg.policy)
 
 
 def _vote_weights(
