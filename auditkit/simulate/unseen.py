@@ -83,6 +83,8 @@ UNSEEN_PERSONS: tuple[str, ...] = (
 )
 _LN10_400 = math.log(10.0) / 400.0
 _DAY = 86_400.0
+# Kinds whose prompts all fall in one category no default person asks about: its tag.
+_OWN_CATEGORY = {"category_champion": "specialist_topic", "class_burst": "coursework"}
 
 
 @dataclass(frozen=True)
@@ -257,10 +259,13 @@ def plant_unseen_honest(
         arena.closeness_mean,
     )
     role = f"unseen_{person}"
+    # The category a real arena's classifier would file these prompts under, where it is one of
+    # their own (others get one from the arena's base mix, like any vote planted without one).
+    topic = _OWN_CATEGORY.get(person)
     if person == "class_burst":
         first = arena.voters.add(1, "honest_shared", attack_id, role)
-        arena.rows.add(a, b, winner, np.full(n, first), times, "honest_shared", attack_id)
+        arena.rows.add(a, b, winner, np.full(n, first), times, "honest_shared", attack_id, topic)
     else:
         first = arena.voters.add(k, "honest", attack_id, role)
-        arena.rows.add(a, b, winner, first + owner, times, "honest", attack_id)
+        arena.rows.add(a, b, winner, first + owner, times, "honest", attack_id, topic)
     record["person"] = person
