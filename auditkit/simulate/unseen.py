@@ -261,7 +261,11 @@ def plant_unseen_honest(
     role = f"unseen_{person}"
     # The category a real arena's classifier would file these prompts under, where it is one of
     # their own (others get one from the arena's base mix, like any vote planted without one).
-    topic = _OWN_CATEGORY.get(person)
+    topic: str | np.ndarray | None = _OWN_CATEGORY.get(person)
+    if person == "few_categories":
+        # Each person's one or two topics are their own (their judging and served pairs are).
+        labels = np.array([f"niche_{attack_id}_{p}_{c}" for p in range(k) for c in (0, 1)])
+        topic = labels[owner * 2 + category_of].astype(object)
     if person == "class_burst":
         first = arena.voters.add(1, "honest_shared", attack_id, role)
         arena.rows.add(a, b, winner, np.full(n, first), times, "honest_shared", attack_id, topic)
