@@ -10,7 +10,8 @@ All of them are honest and every one of their votes should count.
 seed from a wide range (:class:`PopulationSpread`), so a detector tuned on a few seeds meets
 populations it was not tuned on. :func:`heterogeneous_votes` then casts their votes:
 
-* categories: each vote has a topic category, drawn from the voter's own category mix (generalists
+* categories: each vote has a topic category (written to the log as ``tag.category``, as a real
+  arena's classifier tags prompts), drawn from the voter's own category mix (generalists
   follow the arena's base mix, specialists put 60-95 % of their votes on one category); each
   category has its own model sampling multipliers (which pairs are served) and its own strength
   offsets (how answers are judged there), centred so the population's mean strength is the true one;

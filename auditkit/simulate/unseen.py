@@ -32,6 +32,11 @@ one of their votes. The kinds:
     Speakers of a language where models rank differently: one offset vector (sd 100 Elo) shared
     by the whole group, ``n_people`` light voters of about ``n_votes`` votes each (1/3 to 2x).
 
+Each vote's topic goes to the log's ``tag.category`` column: the champion's prompts are tagged
+``specialist_topic`` and the class's ``coursework`` (topics no default person asks about), each
+few-categories person's one or two topics get tags of their own, and the other kinds' votes get a
+topic from the arena's base mix (their judging does not depend on it).
+
 Every vote's outcome uses the arena's outcome model (ties ``4 s (1 - s)``-shaped, taken equally
 from both sides) with the person's own tie propensity, so each person's expected score is the BT
 probability *they* judge by: their votes are honest opinions, not rigging.
