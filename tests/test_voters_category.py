@@ -187,8 +187,8 @@ def test_without_the_category_the_same_champions_look_like_riggers(champions: ob
 def test_camouflage_in_the_targets_best_category_is_still_caught_where_it_is_harm() -> None:
     # Every vote of four camouflaged accounts filed under the category where the target is
     # strongest (coding here, +38 Elo): their pull is measured against that category's strength
-    # and is still far beyond it. (Where the target is 90-110 Elo stronger in its category the
-    # accounts escape under pull_alpha 0.01: see docs/voter_threats.md.)
+    # and is still far beyond it. (Where the target is 90-110 Elo stronger in its category, recall
+    # falls to .52-.75 at 100k votes: see docs/voter_threats.md, 4f.)
     attack = CamouflageStuffing(target=M[3], n_votes=400, n_voters=4)
     arena = simulate_arena(ArenaConfig(n_battles=101_210, models=M, attacks=(attack,)), 1001)
     arena, category, _ = in_best_category(arena, M[3])
