@@ -18,7 +18,9 @@ reported, separately; ``--never-used`` adds ``NEVER_USED_SEEDS``, run only as a 
 
 Besides the attacks of issue 14, the table has what an attacker who read the docstrings would do
 to camouflage (no extra visits to the target, more accounts, fewer rigged votes, all three; not
-tuned on, reported as they come out) and two honest checks labelled honest: devoted fans of the
+tuned on, reported as they come out; and every vote in the category where the target is strongest,
+``camouflage_one_category``, whose ``category`` column names it and the target's offset there) and
+two honest checks labelled honest: devoted fans of the
 camouflage target (60-150 Elo, and 150-300 Elo to show where taste turns into harm).
 
 Per attack and seed the table prints: vote recall (attack votes invalidated / attack votes; for the
@@ -141,6 +143,10 @@ def attack_list(n_honest: int) -> dict[str, Any]:
         "camouflage_all_three_x3": CamouflageStuffing(
             target=m[3], n_votes=n(1200), n_voters=36, cover_ratio=5.0, recognise=0.6
         ),
+        # Camouflage whose every vote (rigged and cover) is filed under the category where the
+        # target is genuinely strongest (see ONE_CATEGORY): the category-conditioned expectation
+        # must not excuse its pull as that category's taste.
+        "camouflage_one_category": CamouflageStuffing(target=m[3], n_votes=n(400), n_voters=4),
         # The honest twin of camouflage (labelled honest): heavy users who see the camouflage
         # target 60-150 Elo stronger, at the arena's natural share of its battles.
         "honest_devoted_fans": DevotedFans(model=m[3], n_people=4, n_votes=n(300)),
@@ -157,6 +163,11 @@ def attack_list(n_honest: int) -> dict[str, Any]:
             for person, (k, v) in UNSEEN_SIZES.items()
         },
     }
+
+
+# Attacks whose votes are re-filed under the target's best category after the arena is drawn
+# (auditkit.simulate.recategorise).
+ONE_CATEGORY = {"camouflage_one_category"}
 
 
 def _ratings(battles: Any, keep: np.ndarray | None = None) -> pd.DataFrame:
@@ -279,6 +290,7 @@ def bench(
 ) -> None:
     from auditkit.simulate import ArenaConfig, simulate_arena
     from auditkit.simulate.config import PRESET_MODELS
+    from auditkit.simulate.recategorise import in_best_category
 
     attacks = {k: v for k, v in attack_list(n_honest).items() if only is None or k in only}
     free_rows = []
@@ -303,7 +315,12 @@ def bench(
                     n_battles=n_honest + n_attack + 10, models=PRESET_MODELS, attacks=(attack,)
                 )
                 arena = simulate_arena(config, seed)
-                rows.append({"split": split, "seed": seed, **run_one(arena, rules, attack.kind)})
+                extra: dict[str, Any] = {}
+                if kind in ONE_CATEGORY:
+                    arena, category, offset = in_best_category(arena, attack.target)
+                    extra = {"category": f"{category} ({offset:+.0f} Elo)"}
+                row = run_one(arena, rules, attack.kind)
+                rows.append({"split": split, "seed": seed, **extra, **row})
         print(f"\n== {kind} ==")
         print(pd.DataFrame(rows).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
 

@@ -44,6 +44,9 @@ from auditkit.simulate.config import (
     TargetStuffing,
 )
 from auditkit.simulate.people import (
+    BASE_MIX,
+    CATEGORIES,
+    CATEGORY_TAG,
     draw_categories,
     draw_population,
     draw_spread,
@@ -142,6 +145,9 @@ class _Rows:
     tstamp: list[np.ndarray] = field(default_factory=list)
     label: list[np.ndarray] = field(default_factory=list)
     attack: list[np.ndarray] = field(default_factory=list)
+    # The topic category of each vote ("" where the planting code set none: drawn from the
+    # arena's base mix at the end, so every vote carries one as a real arena's classifier gives).
+    category: list[np.ndarray] = field(default_factory=list)
 
     def add(
         self,
@@ -152,8 +158,14 @@ class _Rows:
         tstamp: np.ndarray,
         label: str,
         attack_id: str | None,
+        category: np.ndarray | str | None = None,
     ) -> None:
         n = len(a)
+        self.category.append(
+            np.asarray(category, dtype=object)
+            if isinstance(category, np.ndarray)
+            else np.full(n, category or "", dtype=object)
+        )
         self.a.append(a)
         self.b.append(b)
         self.winner.append(winner.astype(np.int8))
@@ -808,6 +820,7 @@ class _Votes:
     label: np.ndarray
     attack_of: np.ndarray
     vote_id: np.ndarray
+    category: np.ndarray
 
 
 def _ordered_votes(rows: _Rows) -> _Votes:
@@ -819,14 +832,29 @@ def _ordered_votes(rows: _Rows) -> _Votes:
     tstamp = np.round(np.concatenate(rows.tstamp), 4)
     label = np.concatenate(rows.label)
     attack_of = np.concatenate(rows.attack)
+    category = np.concatenate(rows.category)
     order = np.argsort(tstamp, kind="stable")
-    a, b, winner, voter, tstamp, label, attack_of = (
-        x[order] for x in (a, b, winner, voter, tstamp, label, attack_of)
+    a, b, winner, voter, tstamp, label, attack_of, category = (
+        x[order] for x in (a, b, winner, voter, tstamp, label, attack_of, category)
     )
     n = len(a)
     width = max(7, len(str(n)))
     vote_id = np.array([f"v{k:0{width}d}" for k in range(1, n + 1)], dtype=object)
-    return _Votes(a, b, winner, voter, tstamp, label, attack_of, vote_id)
+    return _Votes(a, b, winner, voter, tstamp, label, attack_of, vote_id, category)
+
+
+def _vote_categories(votes: _Votes, seed: int) -> np.ndarray:
+    """Each vote's topic category (``tag.category``); votes planted without one (attackers, the
+    homogeneous layer) get one from the arena's base mix, drawn from a stream of their own so no
+    other draw of the arena moves."""
+    category = votes.category.copy()
+    missing = np.flatnonzero(category == "")
+    if missing.size:
+        rng = np.random.default_rng([seed, 8191])
+        category[missing] = np.asarray(CATEGORIES, dtype=object)[
+            rng.choice(len(CATEGORIES), missing.size, p=BASE_MIX)
+        ]
+    return category
 
 
 def _vote_metadata(
@@ -903,6 +931,7 @@ def simulate_arena(config: ArenaConfig | None = None, seed: int = 0) -> Simulate
         dtype=object,
     )
     frame = _battle_frame(arena.models, votes, voter_names, anony, language, turns)
+    frame[CATEGORY_TAG] = pd.array(_vote_categories(votes, seed), dtype="string")
 
     leak_attacks = [
         (arena.index[x.model], x.rate, attack_id)
@@ -1212,7 +1241,7 @@ def _heterogeneous_honest(
         heavy=is_heavy,
     )
     person = np.repeat(np.arange(n_people), counts)
-    a, b, winner, _ = heterogeneous_votes(
+    a, b, winner, category_index = heterogeneous_votes(
         rng_people,
         people,
         person,
@@ -1224,6 +1253,7 @@ def _heterogeneous_honest(
         closeness_mean,
         tie_total,
     )
+    topic = np.asarray(CATEGORIES, dtype=object)[category_index]
     bounds = np.r_[0, np.cumsum(counts)]
     n_regular = regular_counts.size
     groups = (
@@ -1236,7 +1266,9 @@ def _heterogeneous_honest(
         first = voters.add(hi - lo, "honest", None, role)
         sl = slice(int(bounds[lo]), int(bounds[hi]))
         times = _session_times(rng_votes, counts[lo:hi], timing, start, end)
-        rows.add(a[sl], b[sl], winner[sl], first + person[sl] - lo, times, "honest", None)
+        rows.add(
+            a[sl], b[sl], winner[sl], first + person[sl] - lo, times, "honest", None, topic[sl]
+        )
     # Each shared id: its people vote in the same few 2-hour windows (a class, a lab, an office).
     lo = heavy + n_regular
     for size in people_per_id.tolist():
@@ -1255,6 +1287,7 @@ def _heterogeneous_honest(
             times,
             "honest_shared",
             None,
+            topic[sl],
         )
         lo = hi
     return {

@@ -10,7 +10,8 @@ All of them are honest and every one of their votes should count.
 seed from a wide range (:class:`PopulationSpread`), so a detector tuned on a few seeds meets
 populations it was not tuned on. :func:`heterogeneous_votes` then casts their votes:
 
-* categories: each vote has a topic category, drawn from the voter's own category mix (generalists
+* categories: each vote has a topic category (written to the log as ``tag.category``, as a real
+  arena's classifier tags prompts), drawn from the voter's own category mix (generalists
   follow the arena's base mix, specialists put 60-95 % of their votes on one category); each
   category has its own model sampling multipliers (which pairs are served) and its own strength
   offsets (how answers are judged there), centred so the population's mean strength is the true one;
@@ -34,7 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "BASE_MIX",
     "CATEGORIES",
+    "CATEGORY_TAG",
     "HonestPeople",
     "PopulationSpread",
     "draw_population",
@@ -45,7 +48,10 @@ __all__ = [
 
 # Topic categories and the arena's base mix over them (roughly the public arena's category shares).
 CATEGORIES: tuple[str, ...] = ("general", "coding", "math", "creative", "multilingual")
-_BASE_MIX = np.array([0.45, 0.2, 0.1, 0.15, 0.1])
+BASE_MIX = np.array([0.45, 0.2, 0.1, 0.15, 0.1])
+# The battle-table column the simulator writes each vote's category to (a ``tag.*`` column, as the
+# real logs' ``category_tag`` is flattened).
+CATEGORY_TAG = "tag.category"
 _LN10_400 = math.log(10.0) / 400.0
 
 
@@ -141,8 +147,8 @@ def draw_population(
     specialist |= heavy
     fan |= heavy & (rng.random(n) < 0.6)
     n_cat = len(CATEGORIES)
-    specialty = np.where(specialist, rng.choice(n_cat, n, p=_BASE_MIX), -1)
-    mix = rng.dirichlet(_BASE_MIX * 20.0, n)
+    specialty = np.where(specialist, rng.choice(n_cat, n, p=BASE_MIX), -1)
+    mix = rng.dirichlet(BASE_MIX * 20.0, n)
     focus = rng.uniform(0.6, 0.95, n)
     rows = np.flatnonzero(specialist)
     mix[rows] *= (1 - focus[rows])[:, None]
@@ -194,11 +200,11 @@ def draw_categories(
     p = pair_p[None, :] * ratio
     for _ in range(50):
         p /= p.sum(axis=1, keepdims=True)
-        mixed = (_BASE_MIX[:, None] * p).sum(axis=0, keepdims=True)
+        mixed = (BASE_MIX[:, None] * p).sum(axis=0, keepdims=True)
         p *= np.divide(pair_p[None, :], mixed, out=np.zeros_like(mixed), where=mixed > 0)
     p /= p.sum(axis=1, keepdims=True)
     offset = rng.normal(0.0, spread.category_strength_sd, (n_cat, n_models))
-    offset -= (_BASE_MIX[:, None] * offset).sum(axis=0, keepdims=True)
+    offset -= (BASE_MIX[:, None] * offset).sum(axis=0, keepdims=True)
     return CategoryModel(pair_p=p, offset=offset)
 
 

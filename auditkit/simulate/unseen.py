@@ -64,6 +64,11 @@ strengths plus a personal taste, sd 30 Elo per model, unless said):
     Very heavy users (``n_votes`` in the thousands) who vote only on Saturdays and Sundays, in
     long sessions (about 40 votes), with a category mix and a taste (sd 40 Elo).
 
+Each vote's topic goes to the log's ``tag.category`` column: the champion's prompts are tagged
+``specialist_topic`` and the class's ``coursework`` (topics no default person asks about), each
+few-categories person's one or two topics get tags of their own, and the other kinds' votes get a
+topic from the arena's base mix (their judging does not depend on it).
+
 Every vote's outcome uses the arena's outcome model (ties ``4 s (1 - s)``-shaped, taken equally
 from both sides) with the person's own tie propensity, so each person's expected score is the BT
 probability *they* judge by: their votes are honest opinions, not rigging.
@@ -127,6 +132,8 @@ HABIT_PERSONS: tuple[str, ...] = (
 )
 _LN10_400 = math.log(10.0) / 400.0
 _DAY = 86_400.0
+# Kinds whose prompts all fall in one category no default person asks about: its tag.
+_OWN_CATEGORY = {"category_champion": "specialist_topic", "class_burst": "coursework"}
 
 
 @dataclass(frozen=True)
@@ -310,12 +317,19 @@ def plant_unseen_honest(
         arena.closeness_mean,
     )
     role = f"unseen_{person}"
+    # The category a real arena's classifier would file these prompts under, where it is one of
+    # their own (others get one from the arena's base mix, like any vote planted without one).
+    topic: str | np.ndarray | None = _OWN_CATEGORY.get(person)
+    if person == "few_categories":
+        # Each person's one or two topics are their own (their judging and served pairs are).
+        labels = np.array([f"niche_{attack_id}_{p}_{c}" for p in range(k) for c in (0, 1)])
+        topic = labels[owner * 2 + category_of].astype(object)
     if person == "class_burst":
         first = arena.voters.add(1, "honest_shared", attack_id, role)
-        arena.rows.add(a, b, winner, np.full(n, first), times, "honest_shared", attack_id)
+        arena.rows.add(a, b, winner, np.full(n, first), times, "honest_shared", attack_id, topic)
     else:
         first = arena.voters.add(k, "honest", attack_id, role)
-        arena.rows.add(a, b, winner, first + owner, times, "honest", attack_id)
+        arena.rows.add(a, b, winner, first + owner, times, "honest", attack_id, topic)
     record["person"] = person
 
 

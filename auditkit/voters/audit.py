@@ -33,6 +33,7 @@ from auditkit.stats import population_nulls as pn
 from auditkit.stats import voter_tests as vt
 from auditkit.stats.own_habits import own_tie_probs
 from auditkit.typing import Codes, FloatArray, IntArray
+from auditkit.voters.category import CategoryExpectation, vote_categories
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
 from auditkit.voters.review import (
@@ -196,6 +197,8 @@ def audit_voters(
         "votes_invalidated": len(vote_flags),
         "exact_refits": ctx.exact_refits,
         "population_spread": spread,
+        # The per-category strengths the expectations used ({} without category columns).
+        "category_model": ctx.categories.stats() if ctx.categories is not None else {},
         "models": len(ctx.models),
         "baseline_arena_consistency_flagged": int(
             (
@@ -258,6 +261,8 @@ class _Context:
     min_votes: int
     exact_refits: int
     block_votes: int
+    # Per-category strengths where the log names each vote's category (auditkit.voters.category).
+    categories: CategoryExpectation | None = None
 
     @property
     def n_models(self) -> int:
@@ -404,6 +409,7 @@ class _Context:
             block_votes=max(1, int(block_votes)),
         )
         if audited.size:
+            ctx.categories = _category_expectation(ctx, frame, cfg)
             ctx.theta_loo, ctx.exact_refits = _loo_strengths(ctx, cfg, pair_w, fit_bt_pairs)
         return ctx
 
@@ -436,7 +442,35 @@ class _Context:
         tie_loo = (self.pair_t[pair] - own_t + prior * base) / (self.pair_n[pair] - own_n + prior)
         a, b = self.model_a[rows], self.model_b[rows]
         diff = self.theta_loo[local, a] - self.theta_loo[local, b]
+        if self.categories is not None:
+            # The strengths of each vote's own category, without the voter's votes in it.
+            diff += self.categories.shift(rows, self.voter[rows], a, b, self.score[rows])
         return vt.outcome_probs(diff, tie_loo)
+
+
+def _category_expectation(
+    ctx: _Context, frame: pd.DataFrame, cfg: VoterConfig
+) -> CategoryExpectation | None:
+    """Per-category strengths where the log carries each vote's category (else None)."""
+    found = vote_categories(frame, ctx.position, cfg.categories)
+    if found is None:
+        return None
+    code, names = found
+    tie = ctx.tie_full[ctx.pair(slice(None))]
+    # Each voter counts at most like one person of the honest taste spread's floor.
+    taste = cfg.test("consensus_loo").option("taste_floor", 0.25)
+    return CategoryExpectation.build(
+        code,
+        names,
+        ctx.model_a,
+        ctx.model_b,
+        ctx.score,
+        ctx.theta,
+        tie,
+        ctx.voter,
+        taste**2,
+        cfg.categories,
+    )
 
 
 def _break_ties_by_vote_id(

@@ -11,7 +11,7 @@ from auditkit.errors import RuleError
 from auditkit.findings import Severity
 from auditkit.rulepack import RulePack, require
 
-__all__ = ["INDIVIDUAL_TESTS", "OPTION_NAMES", "TestConfig", "VoterConfig"]
+__all__ = ["INDIVIDUAL_TESTS", "OPTION_NAMES", "CategoryConfig", "TestConfig", "VoterConfig"]
 
 # Per-voter tests in a fixed order (the order of columns in the evidence table).
 INDIVIDUAL_TESTS: tuple[str, ...] = (
@@ -75,6 +75,37 @@ class TestConfig:
 
 
 @dataclass(frozen=True)
+class CategoryConfig:
+    """Where a vote's category is read from and how per-category strengths are shrunk
+    (``voters.categories``; :mod:`auditkit.voters.category`)."""
+
+    enabled: bool = True
+    # Columns whose values (combined) are a vote's category; a ``tag.<leaf>`` entry also matches
+    # any ``tag.*`` column whose last dotted part is ``<leaf>`` (``tag.math_v0.1.math``).
+    columns: tuple[str, ...] = ("tag.category", "is_code", "tag.math", "tag.creative_writing")
+    prior_sd_floor: float = 0.5
+    max_categories: int = 32
+
+
+def _category_config(section: Mapping[str, Any], where: str) -> CategoryConfig:
+    raw = require(section, "categories", Mapping, where=where, default={})
+    here = f"{where} categories"
+    columns = require(raw, "columns", list, where=here, default=list(CategoryConfig.columns))
+    if not all(isinstance(c, str) and c for c in columns):
+        raise RuleError("key 'columns' must be a list of column names", path=here)
+    floor = float(require(raw, "prior_sd_floor", (int, float), where=here, default=0.5))
+    most = int(require(raw, "max_categories", int, where=here, default=32))
+    if not floor > 0.0 or most < 2:
+        raise RuleError("prior_sd_floor must be > 0 and max_categories >= 2", path=here)
+    return CategoryConfig(
+        enabled=bool(require(raw, "enabled", bool, where=here, default=True)),
+        columns=tuple(columns),
+        prior_sd_floor=floor,
+        max_categories=most,
+    )
+
+
+@dataclass(frozen=True)
 class VoterConfig:
     """Everything ``rules/voters.yaml`` says, with defaults for omitted keys."""
 
@@ -96,6 +127,7 @@ class VoterConfig:
     # the one-sided level at which their probing rate is beyond the honest population's.
     probe_repeat_min: int = 3
     probe_alpha: float = 1e-3
+    categories: CategoryConfig = CategoryConfig()
 
     def test(self, name: str) -> TestConfig:
         return self.tests.get(name, TestConfig(False, Severity.INFO))
@@ -151,6 +183,7 @@ class VoterConfig:
                 require(section, "probe_alpha", (int, float), where=where, default=1e-3)
             ),
             invalidating_severity=_policy_severity(rules),
+            categories=_category_config(section, where),
         )
 
 
