@@ -29,7 +29,7 @@ from auditkit.stats.category_strengths import (
     voter_weights,
 )
 from auditkit.voters import audit_voters
-from auditkit.voters.category import category_columns, vote_categories
+from auditkit.voters.category import CategoryExpectation, category_columns, vote_categories
 from auditkit.voters.config import CategoryConfig, VoterConfig
 
 # -- which columns name a category --------------------------------------------------------------
@@ -57,12 +57,57 @@ def test_a_category_is_one_combination_of_the_columns_values_and_rare_ones_are_p
             "tag.math_v0.1.math": [False, True, False, False, True, False],
         }
     )
-    code, names = vote_categories(frame, np.arange(6), CategoryConfig())  # type: ignore[misc]
+    code, names, known = vote_categories(frame, np.arange(6), CategoryConfig())  # type: ignore[misc]
     assert code[0] == code[5] and code[1] == code[4]
-    assert len(set(code.tolist())) == 4 and len(names) == 4
-    assert "is_code=NA" in names[int(code[3])]
+    assert len(set(code[known].tolist())) == 3 and len(names) == 3
+    # A vote with a missing value has no category (code len(names)): it keeps the global strengths.
+    assert known.tolist() == [True, True, True, False, True, True] and code[3] == len(names)
     pooled = vote_categories(frame, np.arange(6), CategoryConfig(max_categories=2))
-    assert pooled is not None and pooled[1][-1] == "other" and set(pooled[0].tolist()) == {0, 1}
+    assert pooled is not None and pooled[1][-1] == "other"
+    assert set(pooled[0][pooled[2]].tolist()) == {0, 1}
+
+
+def test_votes_without_a_category_cannot_set_strengths_for_one_another() -> None:
+    """Rows a classifier never tagged (or injected by another program) are not a topic of their
+    own: however one-sided they are, they are measured against the global strengths, and the
+    tagged votes' offsets are fitted without them."""
+    rng = np.random.default_rng(5)
+    n = 4000
+    a = rng.integers(0, 4, n)
+    b = (a + rng.integers(1, 4, n)) % 4
+    score = (rng.random(n) < 0.5).astype(np.float64)
+    topic = np.where(rng.random(n) < 0.5, "maths", "poetry").astype(object)
+    injected = np.arange(n) >= n - 400
+    topic[injected] = None
+    # The injected rows all vote for model 0 whenever it plays.
+    score[injected & (a == 0)] = 1.0
+    score[injected & (b == 0)] = 0.0
+    frame = pd.DataFrame({"tag.category": topic})
+    found = vote_categories(frame, np.arange(n), CategoryConfig())
+    assert found is not None
+    code, names, known = found
+    assert sorted(names) == ["tag.category=maths", "tag.category=poetry"] and known is not None and not known[injected].any()
+    voter = np.arange(n) // 10
+    theta = np.zeros(4)
+    expectation = CategoryExpectation.build(
+        code, names, a, b, score, theta, np.full(n, 0.1), voter, 0.16, CategoryConfig(), known
+    )
+    rows = np.arange(n)
+    shift = expectation.shift(rows, voter, a, b, score)
+    assert np.all(shift[injected] == 0.0)
+    tagged_only = CategoryExpectation.build(
+        code[~injected],
+        names,
+        a[~injected],
+        b[~injected],
+        score[~injected],
+        theta,
+        np.full(n - 400, 0.1),
+        voter[~injected],
+        0.16,
+        CategoryConfig(),
+    )
+    assert np.allclose(expectation.fit.offset, tagged_only.fit.offset)
 
 
 def test_without_category_columns_the_expectation_is_the_global_one() -> None:

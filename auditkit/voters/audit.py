@@ -455,7 +455,7 @@ def _category_expectation(
     found = vote_categories(frame, ctx.position, cfg.categories)
     if found is None:
         return None
-    code, names = found
+    code, names, known = found
     tie = ctx.tie_full[ctx.pair(slice(None))]
     # Each voter counts at most like one person of the honest taste spread's floor.
     taste = cfg.test("consensus_loo").option("taste_floor", 0.25)
@@ -464,12 +464,13 @@ def _category_expectation(
         names,
         ctx.model_a,
         ctx.model_b,
-        ctx.score,
+        ctx.score[slice(None)],
         ctx.theta,
         tie,
         ctx.voter,
         taste**2,
         cfg.categories,
+        known,
     )
 
 

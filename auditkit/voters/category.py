@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from auditkit.schema import TAG_PREFIX
 from auditkit.stats.category_strengths import (
@@ -57,23 +58,34 @@ def category_columns(columns: list[str], wanted: tuple[str, ...]) -> list[str]:
 
 def vote_categories(
     frame: pd.DataFrame, position: IntArray, cfg: CategoryConfig
-) -> tuple[IntArray, list[str]] | None:
-    """Each vote's category code (rows ``position`` of ``frame``) and the categories' names.
+) -> tuple[IntArray, list[str], NDArray[np.bool_] | None] | None:
+    """Each vote's category code (rows ``position`` of ``frame``), the categories' names, and
+    which votes have one (None: all do).
 
-    A category is one combination of the configured columns' values (a missing value is a value
-    of its own). The ``max_categories - 1`` most common combinations are kept and the rest pooled
-    as ``other``. None without such columns or with fewer than two categories.
+    A category is one combination of the configured columns' values. A vote with a missing value
+    in any of them has no category: it gets code ``len(names)`` and is measured against the global
+    strengths. (A missing tag is not a topic: rows a classifier did not reach, or rows written by
+    another program, such as injected votes, would otherwise form a "category" of their own whose
+    strengths those rows set for one another.) The ``max_categories - 1`` most common combinations
+    are kept and the rest pooled as ``other``. None without such columns or with fewer than two
+    categories among the votes that have one.
     """
     columns = category_columns(list(frame.columns), cfg.columns)
     if not cfg.enabled or not columns or position.size == 0:
         return None
     key = np.zeros(position.size, dtype=np.int64)
+    missing = np.zeros(position.size, dtype=bool)
     parts: list[tuple[str, np.ndarray]] = []
     for column in columns:
         codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-        key = key * (len(uniques) + 1) + (codes[position].astype(np.int64) + 1)
+        here = codes[position].astype(np.int64)
+        missing |= here < 0
+        key = key * (len(uniques) + 1) + (here + 1)
         parts.append((column, np.asarray(uniques, dtype=object)))
-    combos, code, counts = np.unique(key, return_inverse=True, return_counts=True)
+    known = ~missing if missing.any() else None
+    combos, code, counts = np.unique(
+        key if known is None else key[known], return_inverse=True, return_counts=True
+    )
     if combos.size < 2:
         return None
     names = [_combination_name(int(c), parts) for c in combos.tolist()]
@@ -83,7 +95,11 @@ def vote_categories(
         remap[np.sort(kept)] = np.arange(kept.size)
         code = remap[code]
         names = [names[i] for i in np.sort(kept).tolist()] + ["other"]
-    return code.astype(np.int64), names
+    if known is None:
+        return code.astype(np.int64), names, None
+    every = np.full(position.size, len(names), dtype=np.int64)
+    every[known] = code
+    return every, names, known
 
 
 def _combination_name(key: int, parts: list[tuple[str, np.ndarray]]) -> str:
@@ -102,6 +118,7 @@ class CategoryExpectation:
     names: tuple[str, ...]
     fit: CategoryStrengths
     theta: FloatArray  # the global all-votes strengths the offsets are fitted around
+    known: NDArray[np.bool_] | None = None  # votes with a category (None: all)
 
     @classmethod
     def build(
@@ -116,26 +133,41 @@ class CategoryExpectation:
         voter: IntArray,
         taste_var: float,
         cfg: CategoryConfig,
+        known: NDArray[np.bool_] | None = None,
     ) -> CategoryExpectation:
+        """Fit the offsets on the votes that have a category (``known``; None: all)."""
+        rows = slice(None) if known is None else np.flatnonzero(known)
         fit = fit_category_offsets(
-            code,
-            a,
-            b,
-            score,
+            code[rows],
+            a[rows],
+            b[rows],
+            score[rows],
             theta,
             len(names),
-            unit=voter,
+            unit=voter[rows],
             taste_var=taste_var,
-            tie=tie,
+            tie=tie[rows],
             prior_sd_floor=cfg.prior_sd_floor,
         )
-        return cls(code=code, names=tuple(names), fit=fit, theta=theta)
+        return cls(code=code, names=tuple(names), fit=fit, theta=theta, known=known)
 
     def shift(
         self, rows: IntArray, voter: IntArray, a: IntArray, b: IntArray, score: FloatArray
     ) -> FloatArray:
         """Per vote of ``rows`` (all votes of their voters): the leave-voter-out category offset
         of model A minus model B, to add to the voter's global strength gap."""
+        if self.known is not None:
+            # Votes without a category keep the global strengths (no offset).
+            has = np.flatnonzero(self.known[rows])
+            out = np.zeros(len(a))
+            if has.size:
+                out[has] = self._shift(rows[has], voter[has], a[has], b[has], score[has])
+            return out
+        return self._shift(rows, voter, a, b, score)
+
+    def _shift(
+        self, rows: IntArray, voter: IntArray, a: IntArray, b: IntArray, score: FloatArray
+    ) -> FloatArray:
         category = self.code[rows]
         cell, offsets = leave_out_offsets(
             self.fit, voter, category, a, b, score, self.theta[a] - self.theta[b]
