@@ -86,7 +86,11 @@ def test_votes_without_a_category_cannot_set_strengths_for_one_another() -> None
     found = vote_categories(frame, np.arange(n), CategoryConfig())
     assert found is not None
     code, names, known = found
-    assert sorted(names) == ["tag.category=maths", "tag.category=poetry"] and known is not None and not known[injected].any()
+    assert (
+        sorted(names) == ["tag.category=maths", "tag.category=poetry"]
+        and known is not None
+        and not known[injected].any()
+    )
     voter = np.arange(n) // 10
     theta = np.zeros(4)
     expectation = CategoryExpectation.build(
