@@ -575,12 +575,24 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         return PopulationAudit(False, pd.DataFrame(), stats=stats_out, notes=(note,))
     theta_all = _fit(a, b, score, None, k)
     pullers, puller_weights = _puller_check(rules, voter_codes, a, b, score, theta_all, models)
-    tstamp = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)
+    # Each usable vote's row in the frame, kept only when some rows were left out (so that at
+    # 10M votes the time test below runs without a second 80 MB array of row numbers).
+    positions = None if rows.size == len(frame) else rows
+    del rows
+    column = frame["tstamp"]
+    # A float64 column is read in place (the test only reads it); others become float64, NaN
+    # where missing.
+    tstamp = (
+        column.to_numpy()
+        if column.dtype == np.float64
+        else column.to_numpy(dtype=np.float64, na_value=np.nan)
+    )
+    del column
     over_time = time_shift_test(
         a,
         b,
         score,
-        tstamp if rows.size == tstamp.size else tstamp[rows],
+        tstamp if positions is None else tstamp[positions],
         theta_all,
         models,
         n_bins=cfg.time_bins,
@@ -590,9 +602,7 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     )
     stats_out["time_phi"] = over_time.phi
     stats_out["time_flagged_models"] = len(over_time.flagged_models)
-    # Each usable vote's row in the frame, kept only when some rows were left out.
-    positions = None if rows.size == len(frame) else rows
-    del tstamp, rows
+    del tstamp
     # The established cohort's fit: the new cohort weighs zero (no copy of the votes).
     theta_est = _fit(a, b, score, (~new).astype(np.float64), k)
     shift = (theta_all - theta_all.mean() - (theta_est - theta_est.mean())) * _ELO
