@@ -101,29 +101,27 @@ def voter_model_pulls(
     are returned (the test counts no other; at 10M votes the light voters' pairs were most of
     the memory).
     """
-    p_a = special.expit(theta[a] - theta[b])
-    var = p_a * (1.0 - p_a)
-    info = np.bincount(a, weights=var, minlength=n_models) + np.bincount(
-        b, weights=var, minlength=n_models
-    )
-    del p_a, var
-    # One model at a time (its battles found through a stable sort of each side), so the pairs
-    # never need a key per vote and side: the temporaries are one model's battles, not 2 x n.
-    # Each pair's sums run over its A-side votes, then its B-side votes, each in vote order: the
-    # same order, and so the same float sums, as one bincount over both sides concatenated.
-    side_a, bounds_a = _by_model(a, n_models)
-    side_b, bounds_b = _by_model(b, n_models)
+    info = np.zeros(n_models)
+    # One model at a time, so the pairs never need a key per vote and side: the temporaries are
+    # one model's battles, not 2 x n (a model's rows are found by one comparison per side over
+    # narrow codes: no argsort of n rows held through the loop). Each pair's sums run over its
+    # A-side votes, then its B-side votes, each in vote order: the same order, and so the same
+    # float sums, as one bincount over both sides concatenated.
+    narrow_a, narrow_b = _narrow(a, n_models), _narrow(b, n_models)
     parts: list[tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]] = []
     for m in range(n_models):
-        rows_a = side_a[bounds_a[m] : bounds_a[m + 1]]
-        rows_b = side_b[bounds_b[m] : bounds_b[m + 1]]
+        rows_a = np.flatnonzero(narrow_a == m)
+        rows_b = np.flatnonzero(narrow_b == m)
         p_a_m = special.expit(theta[a[rows_a]] - theta[b[rows_a]])
         p_b_m = special.expit(theta[a[rows_b]] - theta[b[rows_b]])
         who, inverse = np.unique(
             np.concatenate([voter[rows_a], voter[rows_b]]), return_inverse=True
         )
         resid = np.concatenate([score[rows_a] - p_a_m, -(score[rows_b] - p_b_m)])
-        spread = np.concatenate([p_a_m * (1.0 - p_a_m), p_b_m * (1.0 - p_b_m)])
+        var_a, var_b = p_a_m * (1.0 - p_a_m), p_b_m * (1.0 - p_b_m)
+        # Summed in vote order per side, as a bincount over every vote sums each model's bin.
+        info[m] = _in_order(var_a) + _in_order(var_b)
+        spread = np.concatenate([var_a, var_b])
         g = np.bincount(inverse, weights=resid, minlength=who.size)
         v = np.bincount(inverse, weights=spread, minlength=who.size)
         keep = v >= min_variance
@@ -144,15 +142,15 @@ def voter_model_pulls(
     )
 
 
-def _by_model(
-    side: NDArray[np.integer], n_models: int
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Vote rows ordered by ``side``'s model code (stable: vote order within a model), and each
-    model's bounds in that order."""
-    narrow = side.astype(np.int16) if n_models < 2**15 else side  # a radix sort for small codes
-    order = np.argsort(narrow, kind="stable")
-    bounds = np.searchsorted(narrow[order], np.arange(n_models + 1))
-    return order, bounds
+def _in_order(values: NDArray[np.float64]) -> float:
+    """The sum of ``values`` added one by one in order (as ``np.bincount`` adds a bin's weights;
+    ``np.sum``'s pairwise order would round differently)."""
+    return float(np.bincount(np.zeros(values.size, dtype=np.intp), weights=values, minlength=1)[0])
+
+
+def _narrow(side: NDArray[np.integer], n_models: int) -> NDArray[np.integer]:
+    """Model codes in the narrowest type that holds them (a quarter of int64's memory to scan)."""
+    return side.astype(np.int16) if n_models < 2**15 else side
 
 
 def _tail_asymmetry(
