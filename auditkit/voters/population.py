@@ -579,20 +579,11 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     # 10M votes the time test below runs without a second 80 MB array of row numbers).
     positions = None if rows.size == len(frame) else rows
     del rows
-    column = frame["tstamp"]
-    # A float64 column is read in place (the test only reads it); others become float64, NaN
-    # where missing.
-    tstamp = (
-        column.to_numpy()
-        if column.dtype == np.float64
-        else column.to_numpy(dtype=np.float64, na_value=np.nan)
-    )
-    del column
     over_time = time_shift_test(
         a,
         b,
         score,
-        tstamp if positions is None else tstamp[positions],
+        _usable_times(frame, positions),
         theta_all,
         models,
         n_bins=cfg.time_bins,
@@ -602,7 +593,6 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
     )
     stats_out["time_phi"] = over_time.phi
     stats_out["time_flagged_models"] = len(over_time.flagged_models)
-    del tstamp
     # The established cohort's fit: the new cohort weighs zero (no copy of the votes).
     theta_est = _fit(a, b, score, (~new).astype(np.float64), k)
     shift = (theta_all - theta_all.mean() - (theta_est - theta_est.mean())) * _ELO
@@ -652,6 +642,17 @@ def audit_population(battles: BattleTable, rules: RulePack) -> PopulationAudit:
         pullers=pullers,
         puller_vote_weights=_vote_weights(frame, puller_weights, a, b, models, positions),
     )
+
+
+def _usable_times(frame: pd.DataFrame, positions: NDArray[np.int64] | None) -> NDArray[np.float64]:
+    """The usable votes' timestamps (NaN where missing). A float64 column is read in place (the
+    time test only reads it): no NaN-filled copy of 10M timestamps."""
+    column = frame["tstamp"]
+    if column.dtype == np.float64:
+        tstamp = column.to_numpy()
+    else:
+        tstamp = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    return tstamp if positions is None else tstamp[positions]
 
 
 def _puller_check(
