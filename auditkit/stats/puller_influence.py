@@ -38,6 +38,7 @@ their pull matches the other side's tail, refits, and reads how far the rating m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,6 +52,7 @@ __all__ = [
     "PullerTest",
     "normal_tail_square",
     "puller_test",
+    "standardised_pulls",
     "top_pulls",
     "voter_model_pulls",
 ]
@@ -173,6 +175,15 @@ def _tail_asymmetry(
     return t, upper, lower
 
 
+def standardised_pulls(
+    g: NDArray[Any], variance: NDArray[Any], min_variance: float
+) -> NDArray[np.float64]:
+    """``g / sqrt(variance)`` where ``variance >= min_variance``; zero (not counted) elsewhere."""
+    return np.divide(
+        g, np.sqrt(variance), out=np.zeros(np.shape(g)), where=variance >= min_variance
+    )
+
+
 def normal_tail_square(tau: float, cut: float, cap: float = np.inf) -> float:
     """``E[min((|tau Z| - cut)+, cap)^2]`` for a standard normal ``Z`` (the tail's floor)."""
 
@@ -261,7 +272,7 @@ def puller_test(
     order = np.argsort(model, kind="stable")
     bounds = np.searchsorted(model[order], np.arange(n_models + 1))
     regular = variance >= min_variance
-    std = np.divide(g, np.sqrt(variance), out=np.zeros_like(g), where=regular)
+    std = standardised_pulls(g, variance, min_variance)
     n_regular = np.zeros(n_models, dtype=np.int64)
     for m in range(n_models):
         here = order[bounds[m] : bounds[m + 1]]

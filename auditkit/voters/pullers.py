@@ -40,6 +40,7 @@ from auditkit.rulepack import RulePack, require
 from auditkit.stats.puller_influence import (
     DEFAULT_CUTS,
     puller_test,
+    standardised_pulls,
     voter_model_pulls,
 )
 from auditkit.stats.voter_tests import benjamini_hochberg
@@ -137,9 +138,7 @@ def _pullers(
 ) -> NDArray[np.int64]:
     """The voters whose standardised pull on ``model`` lies beyond ``cut`` the flagged way."""
     mine = pair_model == model
-    pulls = g[mine] if lift else -g[mine]
-    regular = var[mine] >= min_variance
-    std = np.divide(pulls, np.sqrt(var[mine]), out=np.zeros(pulls.size), where=regular)
+    std = standardised_pulls(g[mine] if lift else -g[mine], var[mine], min_variance)
     return pair_voter[mine][std > cut]
 
 
@@ -176,7 +175,7 @@ def _settled_weight(
         pull_for = float(per_voter[is_puller].sum())
         # The other side's tail beyond the same cut: what the pullers' side would hold if the
         # pulls were symmetric.
-        std = np.divide(per_voter, np.sqrt(spread), out=np.zeros(who.size), where=spread >= floor)
+        std = standardised_pulls(per_voter, spread, floor)
         against = float(-per_voter[~is_puller & (std < -cut)].sum())
         weight = float(np.clip(against / pull_for, 0.0, 1.0)) if pull_for > 0 else 1.0
         refit = fit(_vote_weights(model, pullers, weight, voter, a, b))
