@@ -82,6 +82,10 @@ class VoteCells:
     alpha: float
     l2: float
     ratings: RatingResult
+    # Exact refits already made, by the changes that produced them (see :func:`_apply`).
+    _refits: dict[tuple[tuple[_Unit, int], ...], np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def n_votes(self) -> int:
@@ -130,25 +134,32 @@ def _refit(
     """
     theta = init.copy()
     gauge = l2 * np.eye(n) if l2 > 0 else np.full((n, n), 1.0 / n)
+    # The information matrix as :func:`bt_hessian` builds it, with its cell keys and diagonal
+    # positions computed once (this loop runs thousands of times per audit, on small arrays).
+    key = a * n + b
+    diagonal = np.arange(n) * (n + 1)
     previous = np.inf
     for _ in range(30):
         p = expit(theta[a] - theta[b])
         resid = wins - totals * p
         grad = np.bincount(a, resid, n) - np.bincount(b, resid, n) - l2 * theta
-        info = bt_hessian(theta, a, b, totals, n) + gauge
+        off = np.bincount(key, totals * p * (1.0 - p), n * n).reshape(n, n)
+        off = off + off.T
+        laplacian = -off
+        laplacian.reshape(-1)[diagonal] += off.sum(axis=1)
         try:
-            step = np.linalg.solve(info, grad)
+            step = np.linalg.solve(laplacian + gauge, grad)
         except np.linalg.LinAlgError:
             break  # a model lost all its votes: the safe fit centres each component
         if l2 <= 0:
-            step -= step.mean()
-        size = float(np.max(np.abs(step), initial=0.0))
+            step -= step.sum() / n  # the mean, as ndarray.mean computes it
+        size = float(np.abs(step).max(initial=0.0))
         if not np.isfinite(size) or (size > previous and size > 1e-8):
             break  # not the quadratic convergence a nearby start gives: use the safe fit
         theta = theta + step
         previous = size
         if size < 1e-11:
-            return theta if l2 > 0 else theta - theta.mean()
+            return theta if l2 > 0 else theta - theta.sum() / n
     return fit_bt_pairs(a, b, wins, totals, n, l2=l2, init=init)
 
 
@@ -285,7 +296,20 @@ def _apply(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
     """Exact refit after the changes; all-NaN when a model would be left without a vote.
 
     A model with no votes has no rating at all, so such a state never counts as a reversal.
+    The searches ask for the same changes more than once (the greedy's last state is the
+    bisection's first; pairs share challengers): each distinct list of changes is refitted once
+    per ``cells`` and its strengths returned read-only.
     """
+    key = tuple(steps)
+    known = cells._refits.get(key)
+    if known is None:
+        known = _refitted(cells, key)
+        known.setflags(write=False)
+        cells._refits[key] = known
+    return known
+
+
+def _refitted(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
     count = cells.count.astype(np.float64).copy()
     extra: list[tuple[int, int, float, float]] = []
     for unit, k in steps:
@@ -327,21 +351,41 @@ def _win_units(pairs: Sequence[tuple[int, int, int]]) -> list[_Unit]:
     return [_Unit(-1, a, b, 1.0 if w == a else 0.0, 1 << 40) for a, b, w in pairs]
 
 
+@dataclass(frozen=True)
+class _UnitColumns:
+    """The units of one search as arrays (built once per search, not once per step)."""
+
+    a: np.ndarray
+    b: np.ndarray
+    cell: np.ndarray
+    y_old: np.ndarray
+    y_new: np.ndarray  # NaN: removal
+    available: np.ndarray
+
+
+def _unit_columns(cells: VoteCells, units: Sequence[_Unit]) -> _UnitColumns:
+    cell = np.array([u.cell for u in units], dtype=np.int64)
+    return _UnitColumns(
+        a=np.array([u.a for u in units], dtype=np.int64),
+        b=np.array([u.b for u in units], dtype=np.int64),
+        cell=cell,
+        y_old=np.where(cell >= 0, cells.y[np.maximum(cell, 0)], 0.0),
+        y_new=np.array([np.nan if u.y_new is None else u.y_new for u in units]),
+        available=np.array([u.available for u in units]),
+    )
+
+
 def _gains(
-    cells: VoteCells, theta: np.ndarray, count: np.ndarray, units: Sequence[_Unit], c: np.ndarray
+    cells: VoteCells, theta: np.ndarray, count: np.ndarray, units: _UnitColumns, c: np.ndarray
 ) -> np.ndarray:
     """First-order decrease of ``c @ theta`` per vote of each unit, at ``theta``."""
     n = len(theta)
     info = bt_hessian(theta, cells.a, cells.b, count, n)
     info += cells.l2 * np.eye(n) if cells.l2 > 0 else 1.0 / n
     v = np.linalg.lstsq(info, c, rcond=None)[0]
-    ua = np.array([u.a for u in units], dtype=np.int64)
-    ub = np.array([u.b for u in units], dtype=np.int64)
+    ua, ub, cell, y_old, y_new = units.a, units.b, units.cell, units.y_old, units.y_new
     d = v[ua] - v[ub]
     p = expit(theta[ua] - theta[ub])
-    cell = np.array([u.cell for u in units], dtype=np.int64)
-    y_old = np.where(cell >= 0, cells.y[np.maximum(cell, 0)], 0.0)
-    y_new = np.array([np.nan if u.y_new is None else u.y_new for u in units])
     # Removal: the score (y - p) leaves the gradient; flip: y_old -> y_new; add: (y_new - p) joins.
     effect = np.where(
         np.isnan(y_new),
@@ -368,6 +412,7 @@ def _greedy(
     """
     if not units:
         return None
+    columns = _unit_columns(cells, units)
     used = np.zeros(len(units), dtype=np.int64)
     used_cell = np.zeros(len(cells.y), dtype=np.int64)
     plan = _Plan()
@@ -379,12 +424,12 @@ def _greedy(
             return None  # the changes so far left a model without votes
         count = cells.count - used_cell
         c = objective(theta)
-        gains = _gains(cells, theta, count.astype(np.float64), units, c)
-        cell_idx = np.array([u.cell for u in units])
+        gains = _gains(cells, theta, count.astype(np.float64), columns, c)
+        cell_idx = columns.cell
         left = np.where(
             cell_idx >= 0,
             count[np.maximum(cell_idx, 0)],
-            np.array([u.available for u in units]) - used,
+            columns.available - used,
         )
         useful = (gains > 0) & (left > 0)
         if not useful.any() or plan.total() >= cap:
@@ -690,7 +735,8 @@ def _midpoint_order(
     if k < 4:
         return None
     theta_mid = _apply(cells, _Plan(list(steps)).prefix(k // 2))
-    gains = _gains(cells, theta_mid, cells.count.astype(np.float64), units, objective(theta_mid))
+    columns = _unit_columns(cells, units)
+    gains = _gains(cells, theta_mid, cells.count.astype(np.float64), columns, objective(theta_mid))
     left_cell = cells.count.astype(np.int64).copy()
     plan = _Plan()
     budget = k
@@ -733,10 +779,11 @@ def _votes(
         winners.extend([_WINNER_OF[y_new]] * len(chosen))
     # One read of the id column for every changed vote (not one per vote).
     ids = cells.vote_ids.take(np.concatenate(picked)) if picked else np.empty(0, dtype=object)
-    out: list[tuple[Any, ...]] = [
-        (str(vid),) if measure == "drop" else (str(vid), winner)
-        for vid, winner in zip(ids.tolist(), winners, strict=True)
-    ]
+    names = map(str, ids.tolist())
+    # (vote id,) for a removal, (vote id, new winner) for a flip; zip builds the tuples.
+    out: list[tuple[Any, ...]] = (
+        list(zip(names)) if measure == "drop" else list(zip(names, winners, strict=True))
+    )
     return out + [(*key, k) for key, k in added.items()]
 
 
@@ -873,11 +920,18 @@ def fragility(
     wanted = [(head[k], head[k + 1], "adjacent") for k in range(len(head) - 1)]
     wanted += [(a, b, "requested") for a, b in pairs]
     computed: dict[tuple[str, str], PairFragility] = {}
+    drops: dict[tuple[str, str], FlipCount] = {}  # removal counts of the #1 spot's challengers
 
     def get(a: str, b: str, label: str) -> PairFragility:
         key = (a, b) if ranks[a] < ranks[b] else (b, a)
         if key not in computed:
-            computed[key] = pair_fragility(cells, *key, ranks=ranks, measures=measures)
+            if key in drops and "drop" in measures:
+                # The search is deterministic: the removal count already found is the same.
+                rest = tuple(m for m in measures if m != "drop")
+                found = pair_fragility(cells, *key, ranks=ranks, measures=rest)
+                computed[key] = replace(found, drop=drops[key])
+            else:
+                computed[key] = pair_fragility(cells, *key, ranks=ranks, measures=measures)
         return replace(computed[key], label=label)
 
     result_pairs = tuple(get(a, b, label) for a, b, label in wanted)
@@ -889,7 +943,8 @@ def fragility(
             if key in computed:
                 count = computed[key].drop.count
             else:
-                count = pair_fragility(cells, *key, ranks=ranks, measures=("drop",)).drop.count
+                drops[key] = pair_fragility(cells, *key, ranks=ranks, measures=("drop",)).drop
+                count = drops[key].count
             return math.inf if count is None else float(count)
 
         costs = {m: drop_cost(m) for m in head[1:]}

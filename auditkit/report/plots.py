@@ -11,15 +11,12 @@ import base64
 import io
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-
-import matplotlib
-
-matplotlib.use("Agg")
+from typing import Any
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 
 __all__ = [
@@ -84,12 +81,23 @@ def figure_to_data_uri(fig: MplFigure, dpi: int = 96) -> str:
     """Render and close ``fig``; return ``data:image/png;base64,…`` (metadata stripped for determinism)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[MplFigure, Any]:
+    """A figure on its own Agg canvas and its axes, as ``pyplot.subplots`` makes them.
+
+    Not through pyplot: its figure manager (a global registry of open figures) is not needed to
+    render a PNG, and each figure here is dropped once rendered.
+    """
+    figsize = kwargs.pop("figsize", None)
+    fig = MplFigure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
+
+
 def _empty(message: str) -> str:
-    fig, ax = plt.subplots(figsize=(6, 1.2))
+    fig, ax = _subplots(figsize=(6, 1.2))
     ax.axis("off")
     ax.text(0.5, 0.5, plain_label(message, 120), ha="center", va="center", color="#555")
     return figure_to_data_uri(fig)
@@ -119,7 +127,7 @@ def rating_forest(leaderboard: pd.DataFrame, flagged: Collection[str] = ()) -> F
     if frame.empty:
         return Figure(_empty("no rateable models"), caption)
     n = len(frame)
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * n + 1.2))
+    fig, ax = _subplots(figsize=(7.5, 0.32 * n + 1.2))
     y = np.arange(n)[::-1].astype(float)
     for column, offset, color, label in (
         ("before", 0.17, BEFORE_COLOR, "before cleaning"),
@@ -159,7 +167,7 @@ def battle_heatmap(pair_counts: pd.DataFrame, flagged: Collection[str] = ()) -> 
     matrix = pair_counts.loc[keep, keep].to_numpy(dtype=float)
     n = len(keep)
     size = max(4.0, 0.28 * n + 2.0)
-    fig, ax = plt.subplots(figsize=(size + 1.0, size))
+    fig, ax = _subplots(figsize=(size + 1.0, size))
     shown = np.where(matrix > 0, matrix, np.nan)
     image = ax.imshow(shown, cmap="viridis", interpolation="nearest")
     ticks = [plain_label(m, 24) for m in keep]
@@ -186,7 +194,7 @@ def sampling_shares(sampling: pd.DataFrame) -> Figure:
     )
     frame = ordered.iloc[keep]
     n = len(frame)
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * n + 1.2))
+    fig, ax = _subplots(figsize=(7.5, 0.3 * n + 1.2))
     y = np.arange(n)[::-1].astype(float)
     colors = [FLAG_COLOR if f else AFTER_COLOR for f in frame["flagged"]]
     ax.barh(y, frame["observed_share"].to_numpy(dtype=float), color=colors, alpha=0.85)
@@ -203,7 +211,7 @@ def voter_scatter(voters: pd.DataFrame) -> str:
     """Per voter: votes cast vs. share of decisive votes for side A and for their favourite model."""
     if voters.empty:
         return _empty("voter ids unusable or absent: no voter evidence")
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharex=True)
+    fig, axes = _subplots(1, 2, figsize=(9, 3.6), sharex=True)
     flagged = voters["flagged"].to_numpy(dtype=bool)
     x = voters["votes"].to_numpy(dtype=float)
     for ax, column, title in (
@@ -235,7 +243,7 @@ def invalidations_over_time(events: pd.DataFrame, detectors: Sequence[str] = ())
         c for c in table.columns if c not in detectors
     )
     table = table[order]
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = _subplots(figsize=(8, 3.2))
     bottom = np.zeros(len(table))
     for column in table.columns:
         values = table[column].to_numpy(dtype=float)
@@ -255,7 +263,7 @@ def recognisability_bars(models: Sequence[dict[str, object]]) -> str:
         return _empty("recognisability not measured (no responses with text)")
     rows = sorted(models, key=lambda r: -float(str(r["accuracy"])))[:MAX_FOREST_MODELS]
     n = len(rows)
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * n + 1.2))
+    fig, ax = _subplots(figsize=(7.5, 0.3 * n + 1.2))
     y = np.arange(n)[::-1].astype(float)
     acc = np.array([float(str(r["accuracy"])) for r in rows])
     low = np.array([float(str(r["ci_low"])) for r in rows])

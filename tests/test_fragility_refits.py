@@ -1,0 +1,109 @@
+"""Votes-to-flip refits: each distinct set of changes is refitted once, and the fast Newton refit
+gives the strengths of the reference Newton on the observed information, bit for bit."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+from planted_logs import vote_log
+from scipy.special import expit
+
+import auditkit.fragility as fragility_module
+from auditkit.fragility import fragility, pair_fragility, vote_cells
+from auditkit.schema import BattleTable
+from auditkit.stats.bradley_terry import bt_hessian, fit_bt_pairs
+
+
+def _arena(seed: int = 7) -> BattleTable:
+    """Five models of close strength, every pair played both ways with wins, losses and ties."""
+    rng = np.random.default_rng(seed)
+    models = ["m-a", "m-b", "m-c", "m-d", "m-e"]
+    cells = {}
+    for a, b in itertools.permutations(models, 2):
+        for winner in ("model_a", "model_b", "tie"):
+            cells[(a, b, winner)] = int(rng.integers(3, 40))
+    return vote_log(cells)
+
+
+def _reference_refit(
+    a: np.ndarray, b: np.ndarray, wins: np.ndarray, totals: np.ndarray, n: int, init: np.ndarray
+) -> np.ndarray:
+    """The refit as first written: Newton steps on ``bt_hessian`` plus the gauge, no shortcuts."""
+    theta = init.copy()
+    gauge = np.full((n, n), 1.0 / n)
+    previous = np.inf
+    for _ in range(30):
+        p = expit(theta[a] - theta[b])
+        resid = wins - totals * p
+        grad = np.bincount(a, resid, n) - np.bincount(b, resid, n)
+        info = bt_hessian(theta, a, b, totals, n) + gauge
+        step = np.linalg.solve(info, grad)
+        step -= step.mean()
+        size = float(np.max(np.abs(step), initial=0.0))
+        if size > previous and size > 1e-8:
+            break
+        theta = theta + step
+        previous = size
+        if size < 1e-11:
+            return theta - theta.mean()
+    return fit_bt_pairs(a, b, wins, totals, n, init=init)
+
+
+def test_refit_equals_the_reference_newton_bit_for_bit() -> None:
+    cells = vote_cells(_arena())
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        # Remove a few votes here and there: the states the searches refit.
+        count = cells.count.astype(np.float64)
+        count -= np.minimum(count - 1, rng.integers(0, 6, size=count.size))
+        got = cells.fit(count)
+        want = _reference_refit(
+            cells.a, cells.b, count * cells.y, count, len(cells.models), cells.theta
+        )
+        assert np.array_equal(got, want)
+
+
+def test_each_distinct_set_of_changes_is_refitted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    battles = _arena()
+    uncached = fragility_module._refitted
+    seen: Counter[tuple[Any, ...]] = Counter()
+
+    def counting(cells: Any, steps: Any) -> np.ndarray:
+        seen[tuple(steps)] += 1
+        return uncached(cells, steps)
+
+    monkeypatch.setattr(fragility_module, "_refitted", counting)
+    cached = fragility(battles, top=5)
+    assert seen and max(seen.values()) == 1
+
+    # The same searches with every refit made afresh give the same counts and the same votes.
+    monkeypatch.setattr(fragility_module, "_apply", lambda cells, steps: uncached(cells, steps))
+    fresh = fragility(battles, top=5)
+
+    def everything(result: fragility_module.FragilityResult) -> list[Any]:
+        rows = [*result.pairs, *([result.top_spot] if result.top_spot else [])]
+        return [[p.to_json() for p in rows], [p.votes_json() for p in rows]]
+
+    assert everything(cached) == everything(fresh)
+
+
+def test_remembered_strengths_cannot_be_changed_by_a_caller() -> None:
+    cells = vote_cells(_arena())
+    pair = pair_fragility(cells, "m-a", "m-b")
+    assert pair.drop.count is not None
+    remembered = next(iter(cells._refits.values()))
+    with pytest.raises(ValueError):
+        remembered[0] = 0.0
+
+
+def test_top_spot_reuses_the_removal_count_of_its_challenger_search() -> None:
+    battles = _arena(11)
+    result = fragility(battles, top=5)
+    assert result.top_spot is not None
+    direct = pair_fragility(vote_cells(battles), result.top_spot.higher, result.top_spot.lower)
+    assert result.top_spot.drop == direct.drop
+    assert (result.top_spot.flip, result.top_spot.add) == (direct.flip, direct.add)
