@@ -39,7 +39,6 @@ def audit_robustness(
 ) -> dict[str, Any]:
     """``{"fragility": ..., "selftest": ...}`` for the summary; appends a note for what failed."""
     from auditkit.fragility import fragility
-    from auditkit.selftest import selftest as run_selftest
 
     out: dict[str, Any] = {}
     frag_options = RatingOptions(
@@ -64,6 +63,9 @@ def audit_robustness(
         # The section is information, not the audit: say why it is missing and go on.
         notes.append(f"votes-to-flip not computed: {exc}")
     if selftest:
+        # Imported only when asked for: it brings the simulator (and its data) with it.
+        from auditkit.selftest import selftest as run_selftest
+
         try:
             result = run_selftest(battles, rules, seed=seed, detectors=detectors, top=top)
             out["selftest"] = result.to_json()

@@ -102,12 +102,29 @@ class RulePack:
         return policy if isinstance(policy, Mapping) else {}
 
 
+# libyaml's parser when PyYAML was built with it: the same safe constructors, about ten times
+# faster on the pack's 120 kB (the identity lexicon), which every audit reads at start-up.
+_FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: bytes) -> Any:
+    """``yaml.safe_load(text)``, parsed by libyaml when available.
+
+    On an error the pure-Python parser reads the text again, so the message (with its excerpt
+    and caret) is the one ``safe_load`` gives, and a text only it accepts is still read.
+    """
+    try:
+        return yaml.load(text, Loader=_FAST_SAFE_LOADER)  # a safe loader (C or Python)
+    except yaml.YAMLError:
+        if _FAST_SAFE_LOADER is yaml.SafeLoader:
+            raise
+        return yaml.safe_load(text)
+
+
 def parse_rule_file(path: Path, relative: str) -> Mapping[str, Any]:
     text = path.read_bytes()
     try:
-        data = (
-            tomllib.loads(text.decode("utf-8")) if path.suffix == ".toml" else yaml.safe_load(text)
-        )
+        data = tomllib.loads(text.decode("utf-8")) if path.suffix == ".toml" else _load_yaml(text)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot parse rule file: {exc}", path=str(path)) from None
     if data is None:
