@@ -312,23 +312,15 @@ def report_context(
     )
     voter_flags = _flagged_voters(battles, cleaning, by_name.get("voter_anomaly"))
     outcome = _policy_by_subject(findings, cleaning)
-    rows_by_id = {
-        f.finding_id: _table_row(f, outcome.get((f.detector, f.subject)))
-        for f in findings
-        if f.vote_id is None
+    # Each table-level finding by id (the last of an id, as a dict of rows keeps it) and the
+    # severity its row will show; the rows themselves are built for the shown findings only.
+    by_id = {f.finding_id: f for f in findings if f.vote_id is None}
+    shown_severity = {
+        key: _row_severity(f, outcome.get((f.detector, f.subject))) for key, f in by_id.items()
     }
     table_level = sorted(
-        (
-            f
-            for f in findings
-            if f.vote_id is None and Severity(rows_by_id[f.finding_id]["severity"]) >= Severity.LOW
-        ),
-        key=lambda f: (
-            -Severity(rows_by_id[f.finding_id]["severity"]).rank,
-            f.detector,
-            f.rule,
-            f.subject,
-        ),
+        (f for f in findings if f.vote_id is None and shown_severity[f.finding_id] >= Severity.LOW),
+        key=lambda f: (-shown_severity[f.finding_id].rank, f.detector, f.rule, f.subject),
     )
     hidden = sum(1 for f in findings if f.vote_id is None) - len(table_level)
     if len(table_level) > MAX_TABLE_FINDINGS:
@@ -385,7 +377,10 @@ def report_context(
         voters=_voter_table(battles, voter_flags, sides),
         invalidation_events=pd.DataFrame(events, columns=["tstamp", "detector"]),
         counts_by_rule=cleaning.counts_by_rule(),
-        table_findings=[rows_by_id[f.finding_id] for f in table_level],
+        table_findings=[
+            _table_row(f, outcome.get((f.detector, f.subject)))
+            for f in (by_id[g.finding_id] for g in table_level)
+        ],
         evidence=_top_evidence(findings, invalidated),
         quarantine_counts=dict(sorted(dict(loaded.quarantine_counts).items())),
         notes=list(notes),
@@ -515,5 +510,12 @@ def _table_row(finding: Finding, outcome: tuple[int, Severity, str] | None) -> d
     row["policy"] = (
         f"{count:,} vote{'s' if count != 1 else ''} invalidated ({rule}, {severity.value})"
     )
-    row["severity"] = max(finding.severity, severity, key=lambda s: s.rank).value
+    row["severity"] = _row_severity(finding, outcome).value
     return row
+
+
+def _row_severity(finding: Finding, outcome: tuple[int, Severity, str] | None) -> Severity:
+    """The severity a table row shows: the finding's, or the policy's on its subject if worse."""
+    if outcome is None:
+        return finding.severity
+    return max(finding.severity, outcome[1], key=lambda s: s.rank)
