@@ -310,7 +310,10 @@ def report_context(
         quarantined=int(loaded.rows_read) - int(loaded.rows_loaded),
         significant=int(board["change_significant"].sum()),
     )
-    voter_flags = _flagged_voters(battles, cleaning, by_name.get("voter_anomaly"))
+    # The invalidated votes' rows, found once (one pass of the id column serves both uses).
+    frame = battles.frame
+    rows = np.flatnonzero(frame["vote_id"].isin(list(invalidated)).to_numpy(dtype=bool))
+    voter_flags = _flagged_voters(battles, cleaning, by_name.get("voter_anomaly"), rows)
     outcome = _policy_by_subject(findings, cleaning)
     # Each table-level finding by id (the last of an id, as a dict of rows keeps it) and the
     # severity its row will show; the rows themselves are built for the shown findings only.
@@ -333,8 +336,6 @@ def report_context(
         ]
     events = []
     # Only the invalidated votes' timestamps: a dict over every vote held ~150 bytes a vote.
-    frame = battles.frame
-    rows = np.flatnonzero(frame["vote_id"].isin(list(invalidated)).to_numpy(dtype=bool))
     tstamps = dict(
         zip(frame["vote_id"].take(rows).tolist(), frame["tstamp"].take(rows).tolist(), strict=True)
     )
@@ -418,10 +419,16 @@ def detector_sections(results: Sequence[DetectorResult]) -> list[dict[str, Any]]
 
 
 def _flagged_voters(
-    battles: BattleTable, cleaning: CleaningResult, voters: DetectorResult | None
+    battles: BattleTable,
+    cleaning: CleaningResult,
+    voters: DetectorResult | None,
+    invalidated_rows: np.ndarray,
 ) -> set[str]:
     """The voters the scatter marks: the policy dropped votes of theirs for a voter reason, or a
-    table-level voter finding of at least medium severity names them."""
+    table-level voter finding of at least medium severity names them.
+
+    ``invalidated_rows``: the rows of every invalidated vote (the voter-reason ones among them).
+    """
     if not battles.voters_usable:
         return set()
     name = voters.detector if voters is not None else "voter_anomaly"
@@ -430,8 +437,10 @@ def _flagged_voters(
         for inv in cleaning.invalidations
         if inv.status == "invalidated" and any(r.detector == name for r in inv.reasons)
     }
-    mask = battles.frame["vote_id"].isin(voter_votes)
-    flagged = set(battles.frame.loc[mask, "voter"].dropna().astype(str))
+    frame = battles.frame
+    ids = frame["vote_id"].take(invalidated_rows)
+    picked = invalidated_rows[ids.isin(voter_votes).to_numpy(dtype=bool)]
+    flagged = set(frame["voter"].take(picked).dropna().astype(str))
     for finding in voters.findings if voters is not None else ():
         if finding.vote_id is None and finding.severity >= Severity.MEDIUM:
             flagged.add(finding.subject)
