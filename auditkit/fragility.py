@@ -690,6 +690,53 @@ def _served_pairs(cells: VoteCells) -> set[tuple[int, int]]:
     }
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A verified search: these ``k`` changes (``steps``) reverse the order; ``theta`` there."""
+
+    k: int
+    theta: np.ndarray
+    one_less: bool
+    steps: tuple[tuple[_Unit, int], ...]
+
+
+def _search(
+    cells: VoteCells,
+    units: Sequence[_Unit],
+    objective: Objective,
+    reversed_at: Callable[[np.ndarray], bool],
+    cap: int,
+) -> _Found | None:
+    """Greedy search, bisection to the shortest reversing prefix, exact refits throughout."""
+    reversed_at = _checked(reversed_at)
+    plan = _greedy(cells, units, objective, reversed_at, cap)
+    if plan is None:
+        return None
+    k, theta, one_less = _shortest(cells, plan, reversed_at)
+    steps = plan.prefix(k)
+    second = _midpoint_order(cells, units, objective, steps, k)
+    if second is not None and reversed_at(_apply(cells, second.steps)):
+        k2, theta2, one_less2 = _shortest(cells, second, reversed_at)
+        if k2 < k:
+            k, theta, one_less, steps = k2, theta2, one_less2, second.prefix(k2)
+    return _Found(k, theta, one_less, tuple(steps))
+
+
+def _flip_count(
+    cells: VoteCells, measure: Measure, objective: Objective, found: _Found | None
+) -> FlipCount:
+    """The count of a search with the concrete votes behind it (None: nothing reverses it)."""
+    if found is None:
+        return FlipCount(measure, None, None, False)
+    return FlipCount(
+        measure,
+        found.k,
+        float(cells.alpha * (objective(found.theta) @ found.theta)),
+        found.one_less,
+        votes=tuple(_votes(cells, measure, found.steps)),
+    )
+
+
 def _count(
     cells: VoteCells,
     measure: Measure,
@@ -698,24 +745,9 @@ def _count(
     reversed_at: Callable[[np.ndarray], bool],
     cap: int,
 ) -> FlipCount:
-    """Greedy search, bisection to the shortest reversing prefix, exact refits throughout."""
-    reversed_at = _checked(reversed_at)
-    plan = _greedy(cells, units, objective, reversed_at, cap)
-    if plan is None:
-        return FlipCount(measure, None, None, False)
-    k, theta, one_less = _shortest(cells, plan, reversed_at)
-    steps = plan.prefix(k)
-    second = _midpoint_order(cells, units, objective, steps, k)
-    if second is not None and reversed_at(_apply(cells, second.steps)):
-        k2, theta2, one_less2 = _shortest(cells, second, reversed_at)
-        if k2 < k:
-            k, theta, one_less, steps = k2, theta2, one_less2, second.prefix(k2)
-    return FlipCount(
-        measure,
-        k,
-        float(cells.alpha * (objective(theta) @ theta)),
-        one_less,
-        votes=tuple(_votes(cells, measure, steps)),
+    """:func:`_search`, verified, as a :class:`FlipCount` with its votes."""
+    return _flip_count(
+        cells, measure, objective, _search(cells, units, objective, reversed_at, cap)
     )
 
 
@@ -787,6 +819,38 @@ def _votes(
     return out + [(*key, k) for key, k in added.items()]
 
 
+def _ordered(cells: VoteCells, higher: str, lower: str) -> tuple[int, int, str, str]:
+    """The pair's model indices and names, the higher rated first."""
+    h, lo = cells.index(higher), cells.index(lower)
+    if h == lo:
+        raise ValueError("a pair needs two different models")
+    if cells.theta[h] < cells.theta[lo]:
+        h, lo, higher, lower = lo, h, lower, higher
+    return h, lo, higher, lower
+
+
+def _pair_goal(cells: VoteCells, h: int, lo: int) -> tuple[Objective, Callable[[np.ndarray], bool]]:
+    """The gap ``theta_h - theta_l`` to push below zero, and the test that it is reversed."""
+    c = np.zeros(len(cells.models))
+    c[h], c[lo] = 1.0, -1.0
+
+    def objective(theta: np.ndarray) -> np.ndarray:
+        return c
+
+    def reversed_at(theta: np.ndarray) -> bool:
+        return bool(theta[h] - theta[lo] < -_EPS)
+
+    return objective, reversed_at
+
+
+def _drop_search(cells: VoteCells, higher: str, lower: str) -> tuple[Objective, _Found | None]:
+    """:func:`pair_fragility`'s removal search alone, its votes not yet read."""
+    h, lo, _, _ = _ordered(cells, higher, lower)
+    objective, reversed_at = _pair_goal(cells, h, lo)
+    units = _removal_units(cells)
+    return objective, _search(cells, units, objective, reversed_at, cells.n_votes)
+
+
 def pair_fragility(
     cells: VoteCells,
     higher: str,
@@ -801,20 +865,8 @@ def pair_fragility(
     ``add`` uses only pairs the log served: the lower model beats an opponent it met, or an
     opponent the higher model met beats it (the direct pair included when it was served).
     """
-    h, lo = cells.index(higher), cells.index(lower)
-    if h == lo:
-        raise ValueError("a pair needs two different models")
-    if cells.theta[h] < cells.theta[lo]:
-        h, lo, higher, lower = lo, h, lower, higher
-    c = np.zeros(len(cells.models))
-    c[h], c[lo] = 1.0, -1.0
-
-    def objective(theta: np.ndarray) -> np.ndarray:
-        return c
-
-    def reversed_at(theta: np.ndarray) -> bool:
-        return bool(theta[h] - theta[lo] < -_EPS)
-
+    h, lo, higher, lower = _ordered(cells, higher, lower)
+    objective, reversed_at = _pair_goal(cells, h, lo)
     results: dict[str, FlipCount] = {}
     for measure in MEASURES:
         if measure not in measures:
@@ -920,7 +972,8 @@ def fragility(
     wanted = [(head[k], head[k + 1], "adjacent") for k in range(len(head) - 1)]
     wanted += [(a, b, "requested") for a, b in pairs]
     computed: dict[tuple[str, str], PairFragility] = {}
-    drops: dict[tuple[str, str], FlipCount] = {}  # removal counts of the #1 spot's challengers
+    # The removal searches of the #1 spot's challengers (only the chosen one's votes are read).
+    drops: dict[tuple[str, str], tuple[Objective, _Found | None]] = {}
 
     def get(a: str, b: str, label: str) -> PairFragility:
         key = (a, b) if ranks[a] < ranks[b] else (b, a)
@@ -928,8 +981,8 @@ def fragility(
             if key in drops and "drop" in measures:
                 # The search is deterministic: the removal count already found is the same.
                 rest = tuple(m for m in measures if m != "drop")
-                found = pair_fragility(cells, *key, ranks=ranks, measures=rest)
-                computed[key] = replace(found, drop=drops[key])
+                pair = pair_fragility(cells, *key, ranks=ranks, measures=rest)
+                computed[key] = replace(pair, drop=_flip_count(cells, "drop", *drops[key]))
             else:
                 computed[key] = pair_fragility(cells, *key, ranks=ranks, measures=measures)
         return replace(computed[key], label=label)
@@ -943,8 +996,9 @@ def fragility(
             if key in computed:
                 count = computed[key].drop.count
             else:
-                drops[key] = pair_fragility(cells, *key, ranks=ranks, measures=("drop",)).drop
-                count = drops[key].count
+                drops[key] = _drop_search(cells, *key)
+                found = drops[key][1]
+                count = None if found is None else found.k
             return math.inf if count is None else float(count)
 
         costs = {m: drop_cost(m) for m in head[1:]}
