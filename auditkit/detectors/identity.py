@@ -27,6 +27,7 @@ from auditkit.identity.matcher import (
     is_roleplay,
     is_translation_request,
 )
+from auditkit.identity.prefilter import names_in
 from auditkit.identity.text import message_text
 from auditkit.models_map import ModelInfo, ModelMap, load_model_map
 
@@ -107,14 +108,17 @@ class IdentityLeakDetector(Detector):
         for k, (_, column) in enumerate(sides):
             conversations[k::2] = frame[column].to_numpy(dtype=object)[rows]
         texts, owners, responses = _assistant_texts(conversations)
-        # The name prefilter over every response at once; check_side reads only the
-        # conversations in which some response names a model or maker (it asks has_name again,
-        # response by response, and counts their responses itself); the others add only their
-        # number of responses.
+        # The name prefilter over every response at once (one automaton pass, prefilter.py);
+        # check_side reads only the conversations in which some response names a model or maker
+        # (told which of their responses do, and counting their responses itself); the others
+        # add only their number of responses.
+        with_name = names_in(texts, identity)
         named = np.zeros(len(conversations), dtype=bool)
-        named[owners[[has_name(text, identity) for text in texts]]] = True
+        named[owners[with_name]] = True
         stats["responses"] += int(responses[~named].sum())
         picked = np.flatnonzero(named)
+        first_response = np.zeros(len(conversations) + 1, dtype=np.int64)
+        np.cumsum(responses, out=first_response[1:])
         at = rows[picked // 2]
         vote_ids = frame["vote_id"].take(at).astype(str).tolist()
         models = [frame[side].take(at).astype(str).tolist() for side, _ in sides]
@@ -128,6 +132,7 @@ class IdentityLeakDetector(Detector):
                 identity=identity,
                 model_map=model_map,
                 stats=stats,
+                named=with_name[first_response[k] : first_response[k + 1]].tolist(),
             )
             if finding is not None:
                 findings.append(finding)
@@ -197,9 +202,15 @@ class IdentityLeakDetector(Detector):
         identity: IdentityRules,
         model_map: ModelMap,
         stats: Counter[str],
+        named: Sequence[bool] | None = None,
     ) -> Finding | None:
         """The finding for one side's conversation, or None: what the audit and ``auditkit scan``
-        (a file of responses, no battles) both judge with."""
+        (a file of responses, no battles) both judge with.
+
+        ``named``: the prefilter's answer (:func:`~auditkit.identity.matcher.has_name`) for each
+        response of the conversation in order, when the caller has it (:meth:`detect` asks it of
+        a whole chunk at once); None asks it here, response by response.
+        """
         if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
             conversation = conversation.tolist()
         if not isinstance(conversation, list | tuple):
@@ -224,7 +235,7 @@ class IdentityLeakDetector(Detector):
             text = content if type(content) is str else message_text(content)
             # Prefilter first: the probe / role-play regexes run only for the rare responses
             # that name a model or maker at all.
-            if not has_name(text, identity):
+            if not (has_name(text, identity) if named is None else named[turn - 1]):
                 continue
             stats["candidates"] += 1
             user_parts = [message_text(c) for c in user_contents]
@@ -299,24 +310,26 @@ def _assistant_texts(conversations: np.ndarray) -> tuple[list[str], np.ndarray, 
     tuple (or an array of messages) of mappings, a response one whose ``role`` is ``assistant``.
     """
     texts: list[str] = []
-    owners: list[int] = []
-    counts = np.zeros(len(conversations), dtype=np.int64)
+    append = texts.append
+    counts = [0] * len(conversations)
     for k, conversation in enumerate(conversations.tolist()):
-        if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
-            conversation = conversation.tolist()
-        if not isinstance(conversation, list | tuple):
-            continue
+        if type(conversation) is not list:
+            if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
+                conversation = conversation.tolist()
+            if not isinstance(conversation, list | tuple):
+                continue
         before = len(texts)
         for message in conversation:
+            # dict first (what every loader gives), then any other Mapping.
             if type(message) is not dict and not isinstance(message, Mapping):
                 continue
             if message.get("role") != "assistant":
                 continue
             content = message.get("content")
-            texts.append(content if type(content) is str else message_text(content))
+            append(content if type(content) is str else message_text(content))
         counts[k] = len(texts) - before
-        owners.extend([k] * (len(texts) - before))
-    return texts, np.asarray(owners, dtype=np.int64), counts
+    responses = np.array(counts, dtype=np.int64)
+    return texts, np.repeat(np.arange(len(conversations), dtype=np.int64), responses), responses
 
 
 # Summary keys that describe the rule pack, not the rows: equal in every part, never summed.
