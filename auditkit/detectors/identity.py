@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -164,26 +163,14 @@ class IdentityLeakDetector(Detector):
 
     @classmethod
     def detect_chunk(cls, battles: BattleTable, rules: RulePack) -> DetectorResult:
-        """:meth:`detect` on one chunk, judging in Python only the rows it would read.
+        """:meth:`detect` on one chunk (what the streamed scan runs on each).
 
-        Why: a row without a conversation on either side, or a non-anonymous one, only adds to the
-        ``rows`` / ``anonymous_rows`` counts. Those rows are counted here over whole columns and the
-        detector sees the others, so a chunk of a text-free (or mostly text-free) log costs a
-        column scan instead of a Python loop over its rows. :meth:`merge` recomputes what is derived
-        from counts, so the merged result equals :meth:`detect` on the whole table.
+        :meth:`detect` itself finds the anonymous rows with a conversation over whole columns
+        and reads only those, so a text-free (or mostly text-free) chunk costs a column scan and
+        no copy of the chunk is made. :meth:`merge` recomputes what is derived from counts, so
+        the merged result equals :meth:`detect` on the whole table.
         """
-        frame = battles.frame
-        anony = frame["anony"].to_numpy(dtype=bool)
-        with_text = anony & (
-            frame["conversation_a"].notna().to_numpy() | frame["conversation_b"].notna().to_numpy()
-        )
-        if with_text.all():
-            return cls().detect(battles, rules)
-        scanned = cls().detect(
-            type(battles)(frame=frame.loc[with_text].reset_index(drop=True)), rules
-        )
-        counts = {"rows": len(frame), "anonymous_rows": int(anony.sum())}
-        return merge_identity_results([replace(scanned, summary={**scanned.summary, **counts})])
+        return cls().detect(battles, rules)
 
     @classmethod
     def merge(

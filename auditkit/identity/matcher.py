@@ -200,12 +200,19 @@ def is_translation_request(user_text: str, rules: IdentityRules) -> bool:
     return any_pattern(rules.translate).search(user_text)
 
 
+# _SENTENCE_END read backwards: its first match in the reversed window is its last match in the
+# window (each match is one character; the lookahead becomes a lookbehind).
+_SENTENCE_END_REVERSED = re.compile(r"(?:(?<=\s)[.!?]|[。！？\n])")
+
+
 def _sentence_start(text: str, pos: int, window: int) -> int:
+    """Where the sentence holding ``pos`` starts: just after the last sentence end (``.!?``
+    before a space, ``。！？`` or a line break) in the ``window`` characters before ``pos``, or the
+    window's start. The same as the end of the last ``_SENTENCE_END.finditer(text, lo, pos)``
+    match, found with one backward search instead of a loop over every match."""
     lo = max(0, pos - window)
-    start = lo
-    for m in _SENTENCE_END.finditer(text, lo, pos):
-        start = m.end()
-    return start
+    m = _SENTENCE_END_REVERSED.search(text[lo:pos][::-1])
+    return lo if m is None else pos - m.start()
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
