@@ -212,3 +212,11 @@ def test_detect_chunk_equals_detect_on_a_mixed_chunk(default_rules: RulePack) ->
 def test_prefilter_joins_with_a_character_no_name_holds(identity: IdentityRules) -> None:
     assert not any("\n" in key for key in identity.automaton_keys)
     assert re.fullmatch(r"\s", "\n")
+
+
+def test_prefilter_rejects_a_lone_surrogate_as_has_name_does(identity: IdentityRules) -> None:
+    text = "broken \ud800 text"
+    with pytest.raises(UnicodeEncodeError):
+        has_name(text, identity)
+    with pytest.raises(UnicodeEncodeError):
+        names_in(["fine", text], identity)

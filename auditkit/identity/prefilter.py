@@ -70,10 +70,11 @@ def _group_names(texts: list[str], rules: IdentityRules, *, ascii: bool) -> np.n
         if len(lowered) != len(joined):
             # Some character lower-cases to several (has_name then goes character by character).
             return np.fromiter((has_name(t, rules) for t in texts), dtype=bool, count=len(texts))
-        data = lowered.encode("utf-8", "surrogatepass")
+        # Strict, as has_name's automaton: a lone surrogate is an error here as there.
+        data = lowered.encode("utf-8")
         if len(data) != len(lowered):
             # Character offsets to byte offsets: each character's UTF-8 length, summed.
-            points = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            points = np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32)
             width = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
             offsets = np.zeros(len(points) + 1, dtype=np.int64)
             np.cumsum(width, out=offsets[1:])
