@@ -204,6 +204,8 @@ class IdentityLeakDetector(Detector):
             return None
         # The users' turns as given: their text is read only when a response names a model.
         user_contents: list[Any] = []
+        user_parts: list[str] = []
+        probed = False
         first: tuple[int, SelfIdMatch, str, bool, str] | None = None
         others: list[dict[str, Any]] = []
         turn = 0
@@ -225,8 +227,10 @@ class IdentityLeakDetector(Detector):
             if not (has_name(text, identity) if named is None else named[turn - 1]):
                 continue
             stats["candidates"] += 1
-            user_parts = [message_text(c) for c in user_contents]
-            probed = any(is_probe(u, identity) for u in user_parts)
+            # The users' turns so far, each read (and asked whether it probes) once.
+            for content in user_contents[len(user_parts) :]:
+                user_parts.append(message_text(content))
+                probed = probed or is_probe(user_parts[-1], identity)
             user_text = "\n".join(user_parts)
             matches = analyze_response(text, identity, probed=probed, user_text=user_text)
             if not matches:
