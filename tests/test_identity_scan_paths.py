@@ -4,7 +4,8 @@
   pass, boundaries checked with numpy) equals ``has_name`` asked text by text, on multilingual
   text, code, role-play, quoted names, names touching letters, digits and other scripts, and
   characters whose lower case changes length or depends on context;
-- the sentence start found by one backward search equals the last forward match;
+- the sentence start found by one backward search equals the last forward match; an ASCII text
+  run through the byte automaton gives the character automaton's matches;
 - the language scores summed from one cached matrix of word sums are bit for bit the sums of the
   words' arrays, whatever the cache holds; dropping "A" to "z" by regex equals the character loop;
 - ``detect_chunk`` on a chunk with text-free and non-anonymous rows equals ``detect``.
@@ -220,3 +221,17 @@ def test_prefilter_rejects_a_lone_surrogate_as_has_name_does(identity: IdentityR
         has_name(text, identity)
     with pytest.raises(UnicodeEncodeError):
         names_in(["fine", text], identity)
+
+
+def test_ascii_text_through_the_byte_automaton_gives_the_same_matches(
+    identity: IdentityRules,
+) -> None:
+    from auditkit.identity.matcher import _name_matches
+
+    texts = [t.lower() for t in _corpus_texts() + EDGE_TEXTS]
+    ascii_texts = [t for t in texts if t.isascii()]
+    assert len(ascii_texts) > 500
+    for text in ascii_texts:
+        assert _name_matches(text, identity) == identity.automaton.find_matches_as_indexes(
+            text, overlapping=True
+        ), text
