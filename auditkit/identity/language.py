@@ -290,8 +290,8 @@ class _WordSums:
                     if r == -2:
                         found[i] = self._add(parts[i], " ", self.spaced, profiles)
             if last:
-                r = self.final.get(last)
-                found.append(self._add(last, "", self.final, profiles) if r is None else r)
+                known = self.final.get(last)
+                found.append(self._add(last, "", self.final, profiles) if known is None else known)
             rows = np.array(found, dtype=np.intp)
             rows = rows[rows >= 0]
             # The rows stacked in text order and summed down the columns: the same float
