@@ -14,13 +14,14 @@ the merged result (findings and summary): equal hashes across commits mean ident
     .venv/bin/python bench/bench_identity_scan.py FILE --repeat 3
 
 Measured on /tmp/auditkit-bench-scale/arena2-1M-text0.1-000.jsonl (1M battles, 100,162 with
-text; ``bench_scale --text-fraction 0.1`` writes it), first scan, the machine shared (load average
-7, 2 cores; CPU seconds still vary by ±15 % run to run). Main at e628fb9 and this branch, run
-alternately three times each in one window (main exported with ``git archive`` and run with the
-same script):
+text; ``bench_scale --text-fraction 0.1`` writes it), first scan, on a shared machine (load
+average 3-9 on 2 cores: CPU seconds of the same code vary by up to ±25 % run to run). Main at
+e628fb9 (exported with ``git archive``, run with this script) against this branch:
 
-- main e628fb9: 7.68 / 9.04 / 7.92 s CPU (median 79 µs per text battle);
-- this branch: 6.51 / 6.49 / 5.87 s CPU (median 65 µs per text battle);
+- run at the same time, three pairs: main 8.77 / 6.63 / 5.97 s, branch 7.69 / 5.94 / 5.33 s
+  (11-12 % less in every pair);
+- run one after the other, eight pairs: medians main 7.45 s, branch 6.2 s (17 % less; the
+  fastest runs 5.60 against 5.78 s);
 - both: 12,236 candidates of 210,140 responses, 9,325 findings, the same result hash.
 
 Most of what is left is per candidate (a response naming a model or maker): the self-reference
