@@ -92,7 +92,7 @@ def test_deterministic_whatever_the_cache_and_the_call_order() -> None:
     texts = [row["response"] for row in _rows()[::7]]
     first = [response_language(t) for t in texts]
     language._language_of.cache_clear()
-    language._WORD_SCORES.clear()
+    language._forget_words()
     again = [response_language(t) for t in reversed(texts)][::-1]
     assert again == first
 

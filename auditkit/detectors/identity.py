@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -27,6 +26,7 @@ from auditkit.identity.matcher import (
     is_roleplay,
     is_translation_request,
 )
+from auditkit.identity.prefilter import names_in
 from auditkit.identity.text import message_text
 from auditkit.models_map import ModelInfo, ModelMap, load_model_map
 
@@ -107,14 +107,17 @@ class IdentityLeakDetector(Detector):
         for k, (_, column) in enumerate(sides):
             conversations[k::2] = frame[column].to_numpy(dtype=object)[rows]
         texts, owners, responses = _assistant_texts(conversations)
-        # The name prefilter over every response at once; check_side reads only the
-        # conversations in which some response names a model or maker (it asks has_name again,
-        # response by response, and counts their responses itself); the others add only their
-        # number of responses.
+        # The name prefilter over every response at once (one automaton pass, prefilter.py);
+        # check_side reads only the conversations in which some response names a model or maker
+        # (told which of their responses do, and counting their responses itself); the others
+        # add only their number of responses.
+        with_name = names_in(texts, identity)
         named = np.zeros(len(conversations), dtype=bool)
-        named[owners[[has_name(text, identity) for text in texts]]] = True
+        named[owners[with_name]] = True
         stats["responses"] += int(responses[~named].sum())
         picked = np.flatnonzero(named)
+        first_response = np.zeros(len(conversations) + 1, dtype=np.int64)
+        np.cumsum(responses, out=first_response[1:])
         at = rows[picked // 2]
         vote_ids = frame["vote_id"].take(at).astype(str).tolist()
         models = [frame[side].take(at).astype(str).tolist() for side, _ in sides]
@@ -128,6 +131,7 @@ class IdentityLeakDetector(Detector):
                 identity=identity,
                 model_map=model_map,
                 stats=stats,
+                named=with_name[first_response[k] : first_response[k + 1]].tolist(),
             )
             if finding is not None:
                 findings.append(finding)
@@ -159,26 +163,14 @@ class IdentityLeakDetector(Detector):
 
     @classmethod
     def detect_chunk(cls, battles: BattleTable, rules: RulePack) -> DetectorResult:
-        """:meth:`detect` on one chunk, judging in Python only the rows it would read.
+        """:meth:`detect` on one chunk (what the streamed scan runs on each).
 
-        Why: a row without a conversation on either side, or a non-anonymous one, only adds to the
-        ``rows`` / ``anonymous_rows`` counts. Those rows are counted here over whole columns and the
-        detector sees the others, so a chunk of a text-free (or mostly text-free) log costs a
-        column scan instead of a Python loop over its rows. :meth:`merge` recomputes what is derived
-        from counts, so the merged result equals :meth:`detect` on the whole table.
+        :meth:`detect` itself finds the anonymous rows with a conversation over whole columns
+        and reads only those, so a text-free (or mostly text-free) chunk costs a column scan and
+        no copy of the chunk is made. :meth:`merge` recomputes what is derived from counts, so
+        the merged result equals :meth:`detect` on the whole table.
         """
-        frame = battles.frame
-        anony = frame["anony"].to_numpy(dtype=bool)
-        with_text = anony & (
-            frame["conversation_a"].notna().to_numpy() | frame["conversation_b"].notna().to_numpy()
-        )
-        if with_text.all():
-            return cls().detect(battles, rules)
-        scanned = cls().detect(
-            type(battles)(frame=frame.loc[with_text].reset_index(drop=True)), rules
-        )
-        counts = {"rows": len(frame), "anonymous_rows": int(anony.sum())}
-        return merge_identity_results([replace(scanned, summary={**scanned.summary, **counts})])
+        return cls().detect(battles, rules)
 
     @classmethod
     def merge(
@@ -197,15 +189,23 @@ class IdentityLeakDetector(Detector):
         identity: IdentityRules,
         model_map: ModelMap,
         stats: Counter[str],
+        named: Sequence[bool] | None = None,
     ) -> Finding | None:
         """The finding for one side's conversation, or None: what the audit and ``auditkit scan``
-        (a file of responses, no battles) both judge with."""
+        (a file of responses, no battles) both judge with.
+
+        ``named``: the prefilter's answer (:func:`~auditkit.identity.matcher.has_name`) for each
+        response of the conversation in order, when the caller has it (:meth:`detect` asks it of
+        a whole chunk at once); None asks it here, response by response.
+        """
         if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
             conversation = conversation.tolist()
         if not isinstance(conversation, list | tuple):
             return None
         # The users' turns as given: their text is read only when a response names a model.
         user_contents: list[Any] = []
+        user_parts: list[str] = []
+        probed = False
         first: tuple[int, SelfIdMatch, str, bool, str] | None = None
         others: list[dict[str, Any]] = []
         turn = 0
@@ -224,11 +224,13 @@ class IdentityLeakDetector(Detector):
             text = content if type(content) is str else message_text(content)
             # Prefilter first: the probe / role-play regexes run only for the rare responses
             # that name a model or maker at all.
-            if not has_name(text, identity):
+            if not (has_name(text, identity) if named is None else named[turn - 1]):
                 continue
             stats["candidates"] += 1
-            user_parts = [message_text(c) for c in user_contents]
-            probed = any(is_probe(u, identity) for u in user_parts)
+            # The users' turns so far, each read (and asked whether it probes) once.
+            for content in user_contents[len(user_parts) :]:
+                user_parts.append(message_text(content))
+                probed = probed or is_probe(user_parts[-1], identity)
             user_text = "\n".join(user_parts)
             matches = analyze_response(text, identity, probed=probed, user_text=user_text)
             if not matches:
@@ -299,24 +301,26 @@ def _assistant_texts(conversations: np.ndarray) -> tuple[list[str], np.ndarray, 
     tuple (or an array of messages) of mappings, a response one whose ``role`` is ``assistant``.
     """
     texts: list[str] = []
-    owners: list[int] = []
-    counts = np.zeros(len(conversations), dtype=np.int64)
+    append = texts.append
+    counts = [0] * len(conversations)
     for k, conversation in enumerate(conversations.tolist()):
-        if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
-            conversation = conversation.tolist()
-        if not isinstance(conversation, list | tuple):
-            continue
+        if type(conversation) is not list:
+            if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
+                conversation = conversation.tolist()
+            if not isinstance(conversation, list | tuple):
+                continue
         before = len(texts)
         for message in conversation:
+            # dict first (what every loader gives), then any other Mapping.
             if type(message) is not dict and not isinstance(message, Mapping):
                 continue
             if message.get("role") != "assistant":
                 continue
             content = message.get("content")
-            texts.append(content if type(content) is str else message_text(content))
+            append(content if type(content) is str else message_text(content))
         counts[k] = len(texts) - before
-        owners.extend([k] * (len(texts) - before))
-    return texts, np.asarray(owners, dtype=np.int64), counts
+    responses = np.array(counts, dtype=np.int64)
+    return texts, np.repeat(np.arange(len(conversations), dtype=np.int64), responses), responses
 
 
 # Summary keys that describe the rule pack, not the rows: equal in every part, never summed.

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 from langdetect.detector import Detector
@@ -204,12 +205,16 @@ def _profiles() -> _Profiles:
 
 
 _NORMAL: dict[int, str] = {}  # code point -> langdetect's normalised character (NGram.normalize)
+_NORMAL_KNOWN: set[str] = set()  # the characters _NORMAL maps
 
 
 def _normalised(text: str) -> str:
     """``text`` with every character as langdetect's ``NGram.normalize`` maps it (memoised)."""
-    for ch in [ch for ch in set(text) if ord(ch) not in _NORMAL]:
+    new = set(text)
+    new.difference_update(_NORMAL_KNOWN)
+    for ch in new:
         _NORMAL[ord(ch)] = NGram.normalize(ch)
+        _NORMAL_KNOWN.add(ch)
     return text.translate(_NORMAL)
 
 
@@ -247,8 +252,74 @@ def _words(text: str) -> list[str]:
     return [word + " " if i < last else word for i, word in enumerate(words) if word]
 
 
-_WORD_SCORES: dict[str, np.ndarray | None] = {}  # word -> Σ of its n-grams' log-probabilities
-_MAX_WORDS = 20_000  # forget them all past this (~11 MB; words repeat, a small cache serves most)
+_MAX_WORDS = 20_000  # forget them all past this (~9 MB; words repeat, a small cache serves most)
+
+
+class _WordSums:
+    """Each word's Σ of its n-grams' log-probabilities (per language), one row of a matrix per
+    word seen; a word without any known n-gram has row -1. Forgotten all at once when full.
+
+    A word's n-grams depend on whether a space ends it (:func:`_words`), so a word followed by a
+    space and the text's last word are looked up in two tables.
+    """
+
+    def __init__(self, languages: int) -> None:
+        self.spaced: dict[str, int] = {}
+        self.final: dict[str, int] = {}
+        self.sums = np.empty((_MAX_WORDS, languages), dtype=np.float64)
+        self.used = 0
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self) -> None:
+        self.spaced.clear()
+        self.final.clear()
+        self.spaced[""] = -1  # two spaces in a row: no word (langdetect reads none)
+        self.used = 0
+
+    def scores(self, normalised: str, profiles: _Profiles) -> np.ndarray | None:
+        """The sum of :func:`_words` of ``normalised`` (a text as :func:`_normalised` gives it)."""
+        parts = normalised.split(" ")
+        last = parts.pop()
+        with self.lock:
+            if self.used + len(parts) + 1 > _MAX_WORDS:
+                self.forget()
+            found = list(map(self.spaced.get, parts, repeat(-2)))
+            if -2 in found:
+                for i, r in enumerate(found):
+                    if r == -2:
+                        found[i] = self._add(parts[i], " ", self.spaced, profiles)
+            if last:
+                known = self.final.get(last)
+                found.append(self._add(last, "", self.final, profiles) if known is None else known)
+            rows = np.array(found, dtype=np.intp)
+            rows = rows[rows >= 0]
+            # The rows stacked in text order and summed down the columns: the same float
+            # additions, in the same order, as summing the list of the words' arrays.
+            return self.sums[rows].sum(axis=0) if len(rows) else None
+
+    def _add(self, word: str, end: str, table: dict[str, int], profiles: _Profiles) -> int:
+        r = table.get(word)  # the same word twice in one text
+        if r is not None:
+            return r
+        grams = _word_rows(word + end, profiles.row)
+        r = -1
+        if grams:
+            r = self.used
+            self.sums[r] = profiles.log_probs[list(grams)].sum(axis=0)
+            self.used += 1
+        table[word] = r
+        return r
+
+
+_WORD_SUMS: _WordSums | None = None
+
+
+def _forget_words() -> None:
+    """Empty the per-word cache (the answers never depend on it; tests check that)."""
+    if _WORD_SUMS is not None:
+        with _WORD_SUMS.lock:
+            _WORD_SUMS.forget()
 
 
 def _scores(text: str, profiles: _Profiles) -> np.ndarray | None:
@@ -257,19 +328,12 @@ def _scores(text: str, profiles: _Profiles) -> np.ndarray | None:
     Summed word by word: a word's n-grams do not depend on its neighbours, and a word's sum is
     cached, so a frequent word costs one lookup. The sums do not depend on what is cached.
     """
-    found: list[np.ndarray] = []
-    for word in _words(text):
-        if word in _WORD_SCORES:
-            score = _WORD_SCORES[word]
-        else:
-            if len(_WORD_SCORES) >= _MAX_WORDS:
-                _WORD_SCORES.clear()
-            rows = _word_rows(word, profiles.row)
-            score = profiles.log_probs[list(rows)].sum(axis=0) if rows else None
-            _WORD_SCORES[word] = score
-        if score is not None:
-            found.append(score)
-    return np.sum(found, axis=0) if found else None
+    global _WORD_SUMS
+    if _WORD_SUMS is None:
+        with _LOCK:
+            if _WORD_SUMS is None:
+                _WORD_SUMS = _WordSums(len(profiles.languages))
+    return _WORD_SUMS.scores(_normalised(text), profiles)
 
 
 def _cleaned(text: str) -> str:
@@ -285,8 +349,12 @@ def _cleaned(text: str) -> str:
     return str(NGram.normalize_vi(text))
 
 
+_A_TO_Z = re.compile("[A-z]+")  # "A" to "z": the ASCII letters and the six signs between them
+
+
 def _without_latin(text: str) -> str:
-    return "".join(ch for ch in text if not ("A" <= ch <= "z"))
+    """``text`` without any character from "A" to "z" (what langdetect's cleaning drops)."""
+    return _A_TO_Z.sub("", text)
 
 
 @lru_cache(maxsize=4096)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
+import numpy as np
 
 from auditkit.errors import RuleError
 from auditkit.identity.scorer import DEFAULT_SCORER_PATH, SelfIdScorer
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SCRIPTS",
+    "ByteNames",
     "IdentityName",
     "IdentityRules",
     "SelfReferenceRule",
@@ -44,6 +47,19 @@ class IdentityName:
     maker: str
     ambiguous: bool
     latin: bool  # ASCII-only: needs word boundaries
+
+
+@dataclass(frozen=True, eq=False)
+class ByteNames:
+    """The lexicon's automaton over UTF-8 bytes, for the prefilter of many responses at once
+    (:mod:`auditkit.identity.prefilter`): pattern ``i`` is ``automaton_keys[i]`` encoded, with the
+    word-boundary check ``matcher.has_name`` applies to it (``latin[i]``: ASCII letters or digits
+    must not touch it; else ``cyrillic[i]``: a Cyrillic letter must not precede it).
+    """
+
+    automaton: ahocorasick_rs.BytesAhoCorasick
+    latin: np.ndarray
+    cyrillic: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,28 @@ class IdentityRules:
     @property
     def n_names(self) -> int:
         return len(self.names)
+
+    @cached_property
+    def byte_names(self) -> ByteNames:
+        """The same names as :attr:`automaton`, over UTF-8 bytes (built on first use, then kept).
+
+        A byte automaton reports byte offsets without mapping them back to characters, which is
+        most of the character automaton's time on long texts; UTF-8 is self-synchronising, so a
+        name's bytes match exactly where its characters do.
+        """
+        names = [self.names[key] for key in self.automaton_keys]
+        return ByteNames(
+            automaton=ahocorasick_rs.BytesAhoCorasick(
+                [key.encode("utf-8") for key in self.automaton_keys],
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+                implementation=ahocorasick_rs.Implementation.DFA,
+            ),
+            latin=np.array([name.latin for name in names], dtype=bool),
+            cyrillic=np.array(
+                [not name.latin and "\u0400" <= name.text[0] <= "\u04ff" for name in names],
+                dtype=bool,
+            ),
+        )
 
 
 def _compile(pattern: str, where: str, flags: int = 0) -> re.Pattern[str]:

@@ -102,11 +102,25 @@ def _boundary_ok(text: str, start: int, end: int, name: IdentityName) -> bool:
     return True
 
 
+def _name_matches(lowered: str, rules: IdentityRules) -> list[tuple[int, int, int]]:
+    """Every (pattern, start, end) of the lexicon automaton in ``lowered``, overlapping ones too.
+
+    An ASCII text goes to the byte automaton (the same patterns in the same order, see
+    ``IdentityRules.byte_names``): its byte offsets are its character offsets, so the answer is
+    the same list without mapping UTF-8 offsets back to characters.
+    """
+    if lowered.isascii():
+        return rules.byte_names.automaton.find_matches_as_indexes(
+            lowered.encode("ascii"), overlapping=True
+        )
+    return rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
+
+
 def _raw_hits(lowered: str, rules: IdentityRules) -> list[NameHit]:
     hits = []
     keys = rules.automaton_keys
     names = rules.names
-    for index, start, end in rules.automaton.find_matches_as_indexes(lowered, overlapping=True):
+    for index, start, end in _name_matches(lowered, rules):
         name = names[keys[index]]
         if _boundary_ok(lowered, start, end, name):
             hits.append(NameHit(start, end, name))
@@ -118,7 +132,7 @@ def has_name(text: str, rules: IdentityRules) -> bool:
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = lower_same_length(text)
-    found = rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
+    found = _name_matches(lowered, rules)
     if not found:  # almost every response: no name at all
         return False
     keys = rules.automaton_keys
@@ -200,12 +214,19 @@ def is_translation_request(user_text: str, rules: IdentityRules) -> bool:
     return any_pattern(rules.translate).search(user_text)
 
 
+# _SENTENCE_END read backwards: its first match in the reversed window is its last match in the
+# window (each match is one character; the lookahead becomes a lookbehind).
+_SENTENCE_END_REVERSED = re.compile(r"(?:(?<=\s)[.!?]|[。！？\n])")
+
+
 def _sentence_start(text: str, pos: int, window: int) -> int:
+    """Where the sentence holding ``pos`` starts: just after the last sentence end (``.!?``
+    before a space, ``。！？`` or a line break) in the ``window`` characters before ``pos``, or the
+    window's start. The same as the end of the last ``_SENTENCE_END.finditer(text, lo, pos)``
+    match, found with one backward search instead of a loop over every match."""
     lo = max(0, pos - window)
-    start = lo
-    for m in _SENTENCE_END.finditer(text, lo, pos):
-        start = m.end()
-    return start
+    m = _SENTENCE_END_REVERSED.search(text[lo:pos][::-1])
+    return lo if m is None else pos - m.start()
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
@@ -462,6 +483,7 @@ def _context(
     translate: bool,
     roleplay: bool,
     hits: list[NameHit],
+    self_near: bool,
 ) -> CandidateContext:
     sent_start = _sentence_start(text, hit.start, rules.window)
     left = text[_word_start_after(text, max(sent_start, hit.start - 60), hit.start) : hit.start]
@@ -481,7 +503,7 @@ def _context(
         translate=translate,
         roleplay=roleplay,
         opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
-        self_near=_self_near(text, hit, rules),
+        self_near=self_near,  # _self_near(text, hit, rules), which the gate has asked
         several_names=any(
             other is not hit and sent_start <= other.start < hit.end + len(right) for other in hits
         ),
@@ -576,7 +598,14 @@ def _gated(
         ):
             continue  # the answer to a question about a named model, not the speaker
         ctx = _context(
-            text, hit, rules, probed=probed, translate=translate, roleplay=roleplay, hits=hits
+            text,
+            hit,
+            rules,
+            probed=probed,
+            translate=translate,
+            roleplay=roleplay,
+            hits=hits,
+            self_near=near,
         )
         if worth_scoring(ctx):
             yield hit, ctx
