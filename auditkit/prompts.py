@@ -53,6 +53,7 @@ __all__ = [
     "normalise_prompts",
     "prompt_fingerprints",
     "prompt_repeat_hashes",
+    "reference_fingerprints",
 ]
 
 PROMPT_EXACT = "prompt_exact"
@@ -218,6 +219,46 @@ def prompt_fingerprints(prompts: pd.Series) -> pd.DataFrame:
         PROMPT_PREVIEW: pd.arrays.ArrowStringArray(pa.chunked_array([preview])),
     }
     return pd.DataFrame(columns, index=prompts.index)
+
+
+def reference_fingerprints(prompts: pd.Series) -> pd.DataFrame:
+    """:func:`prompt_fingerprints` by pandas string methods and :func:`normalise_prompts`: the
+    definition the Arrow path must match, value for value and dtype for dtype (the tests and
+    ``bench/bench_text_paths.py`` compare them; it is not used otherwise)."""
+    text = prompts.astype("string")
+    present = text.notna().to_numpy(dtype=bool)
+    if present.all():
+        return _reference_present(text)
+    positions = np.full(len(text), -1, dtype=np.intp)
+    positions[present] = np.arange(int(present.sum()))
+    found = _reference_present(text[present])
+    columns = {name: found[name].array.take(positions, allow_fill=True) for name in found}
+    return pd.DataFrame(columns, index=prompts.index)
+
+
+def _reference_hashes(text: pd.Series, rows: np.ndarray, key: str) -> pd.arrays.IntegerArray:
+    values = np.zeros(len(text), dtype=np.int64)
+    if rows.any():
+        chosen = text[rows].to_numpy(dtype=object)
+        values[rows] = pd.util.hash_array(chosen, hash_key=key, categorize=False).view(np.int64)
+    return pd.arrays.IntegerArray(values, ~rows)
+
+
+def _reference_present(text: pd.Series) -> pd.DataFrame:
+    present = text.notna().to_numpy(dtype=bool)
+    nonempty = present & (text.str.len().fillna(0).to_numpy(dtype=np.int64) > 0)
+    near = normalise_prompts(text)
+    near_len = np.zeros(len(text), dtype=np.int32)
+    near_len[nonempty] = near[nonempty].str.len().to_numpy(dtype=np.int32)
+    repeat = text.str.strip().str.lower()
+    columns = {
+        PROMPT_EXACT: _reference_hashes(text, nonempty, _EXACT_KEY),
+        PROMPT_NEAR: _reference_hashes(near, nonempty, _NEAR_KEY),
+        PROMPT_NEAR_LEN: pd.arrays.IntegerArray(near_len, ~nonempty),
+        PROMPT_REPEAT: _reference_hashes(repeat, present, _REPEAT_KEY),
+        PROMPT_PREVIEW: text.str.slice(0, PREVIEW_CHARS).where(nonempty).astype("string").array,
+    }
+    return pd.DataFrame(columns, index=text.index)
 
 
 def fingerprints_of(frame: pd.DataFrame) -> pd.DataFrame | None:

@@ -4,8 +4,9 @@ Specification: :func:`auditkit.prompts.prompt_fingerprints` computes the near-du
 RE2 and Arrow's string kernels (NFKC by :mod:`unicodedata` on non-ASCII prompts only). For any
 prompts — ASCII and not, every whitespace and case, code, digits of other scripts, empty, missing,
 characters Python's ``re`` and RE2 classify differently — every column (values, missing cells and
-dtypes) equals the plain path kept below: :func:`auditkit.prompts.normalise_prompts` (pandas and
-Python's ``re``) and the pandas string methods it was written with.
+dtypes) equals the plain path: :func:`auditkit.prompts.normalise_prompts` (pandas and
+Python's ``re``) and the pandas string methods it was written with, kept as
+:func:`auditkit.prompts.reference_fingerprints`.
 """
 
 from __future__ import annotations
@@ -21,59 +22,17 @@ from hypothesis import strategies as st
 
 from auditkit import prompts
 from auditkit.prompts import (
-    PREVIEW_CHARS,
-    PROMPT_EXACT,
-    PROMPT_NEAR,
-    PROMPT_NEAR_LEN,
     PROMPT_PREVIEW,
     PROMPT_REPEAT,
-    normalise_prompts,
     prompt_fingerprints,
     prompt_repeat_hashes,
+    reference_fingerprints,
 )
-
-
-def _plain_hashes(text: pd.Series, rows: np.ndarray, key: str) -> pd.arrays.IntegerArray:
-    values = np.zeros(len(text), dtype=np.int64)
-    if rows.any():
-        chosen = text[rows].to_numpy(dtype=object)
-        values[rows] = pd.util.hash_array(chosen, hash_key=key, categorize=False).view(np.int64)
-    return pd.arrays.IntegerArray(values, ~rows)
-
-
-def _plain_present(text: pd.Series) -> pd.DataFrame:
-    present = text.notna().to_numpy(dtype=bool)
-    nonempty = present & (text.str.len().fillna(0).to_numpy(dtype=np.int64) > 0)
-    near = normalise_prompts(text)
-    near_len = np.zeros(len(text), dtype=np.int32)
-    near_len[nonempty] = near[nonempty].str.len().to_numpy(dtype=np.int32)
-    repeat = text.str.strip().str.lower()
-    columns = {
-        PROMPT_EXACT: _plain_hashes(text, nonempty, prompts._EXACT_KEY),
-        PROMPT_NEAR: _plain_hashes(near, nonempty, prompts._NEAR_KEY),
-        PROMPT_NEAR_LEN: pd.arrays.IntegerArray(near_len, ~nonempty),
-        PROMPT_REPEAT: _plain_hashes(repeat, present, prompts._REPEAT_KEY),
-        PROMPT_PREVIEW: text.str.slice(0, PREVIEW_CHARS).where(nonempty).astype("string").array,
-    }
-    return pd.DataFrame(columns, index=text.index)
-
-
-def plain_fingerprints(values: pd.Series) -> pd.DataFrame:
-    """The fingerprints as the pandas string methods compute them (the previous implementation)."""
-    text = values.astype("string")
-    present = text.notna().to_numpy(dtype=bool)
-    if present.all():
-        return _plain_present(text)
-    positions = np.full(len(text), -1, dtype=np.intp)
-    positions[present] = np.arange(int(present.sum()))
-    found = _plain_present(text[present])
-    columns = {name: found[name].array.take(positions, allow_fill=True) for name in found}
-    return pd.DataFrame(columns, index=values.index)
 
 
 def assert_same(values: list[Any], *, index: list[int] | None = None, dtype: Any = object) -> None:
     series = pd.Series(values, index=index, dtype=dtype)
-    fast, plain = prompt_fingerprints(series), plain_fingerprints(series)
+    fast, plain = prompt_fingerprints(series), reference_fingerprints(series)
     pd.testing.assert_frame_equal(fast, plain)
     preview_types = [frame[PROMPT_PREVIEW].array._pa_array.type for frame in (fast, plain)]
     assert preview_types[0] == preview_types[1]
