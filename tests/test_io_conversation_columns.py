@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_io_columnar import row
 
 import auditkit.io.jsonl as jsonl_module
 from auditkit.io import load_battles
@@ -27,17 +28,9 @@ from auditkit.io.loader import LoadResult
 
 
 def battle(i: int, **fields: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "question_id": f"q{i}",
-        "model_a": "gpt-4",
-        "model_b": "claude-2",
-        "winner": "model_a",
-        "judge": f"user{i % 3}",
-        "anony": True,
-        "language": "English",
-        "tstamp": 1_700_000_000.0 + i,
-    }
-    base.update(fields)
+    """A clean FastChat row without ``turn``: its turns come from ``conversation_a``."""
+    base = row(i, **fields)
+    del base["turn"]
     return base
 
 
