@@ -32,10 +32,13 @@ with probability 2⁻⁶⁴; among n distinct prompts the chance of any collisio
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "FINGERPRINT_COLUMNS",
@@ -50,6 +53,7 @@ __all__ = [
     "normalise_prompts",
     "prompt_fingerprints",
     "prompt_repeat_hashes",
+    "reference_fingerprints",
 ]
 
 PROMPT_EXACT = "prompt_exact"
@@ -76,7 +80,11 @@ _REPEAT_KEY = "auditkit-repeat1"
 
 
 def normalise_prompts(prompts: pd.Series) -> pd.Series:
-    """Near-duplicate key per prompt: NFKC, lower case, digits and punctuation removed, spaces collapsed."""
+    """Near-duplicate key per prompt: NFKC, lower case, digits and punctuation removed, spaces collapsed.
+
+    The reference definition (pandas and Python's ``re``); :func:`prompt_fingerprints` computes
+    the same keys over a whole column with Arrow kernels (:func:`_near_keys`).
+    """
     text = prompts.astype("string").fillna("")
     return (
         text.str.normalize("NFKC")
@@ -87,8 +95,148 @@ def normalise_prompts(prompts: pd.Series) -> pd.Series:
     )
 
 
-def _hash_strings(text: pd.Series, rows: np.ndarray, key: str) -> pd.arrays.IntegerArray:
-    """SipHash of ``text`` at ``rows`` (a boolean mask) as Int64; missing elsewhere."""
+# normalise_prompts' two patterns for RE2 (Arrow's regex engine). In Python's ``re`` ``\d`` is
+# ``str.isdecimal`` and ``[\W_]`` is "not ``str.isalnum``"; RE2 reads its Unicode classes from its
+# own tables, possibly of another Unicode version than Python's, so every character is checked
+# (once per process) before a key holding it is computed with them.
+_DIGITS = r"\p{Nd}+"
+_NOT_WORD = r"[^\p{L}\p{N}]+"
+_IS_DIGIT = r"^\p{Nd}$"
+_IS_WORD = r"^[\p{L}\p{N}]$"
+# Character → whether RE2's classes put it where Python's ``re`` does (ASCII: by construction).
+_AGREES: dict[str, bool] = {chr(code): True for code in range(128)}
+
+
+def _disagreeing(characters: set[str]) -> set[str]:
+    """The ``characters`` that RE2's classes and Python's ``re`` classify differently."""
+    new = sorted(characters - _AGREES.keys())
+    if new:
+        probe = pa.array(new, type=pa.large_string())
+        digit = pc.match_substring_regex(probe, _IS_DIGIT).to_pylist()
+        word = pc.match_substring_regex(probe, _IS_WORD).to_pylist()
+        for character, is_digit, is_word in zip(new, digit, word, strict=True):
+            _AGREES[character] = (
+                is_digit == character.isdecimal() and is_word == character.isalnum()
+            )
+    return {character for character in characters if not _AGREES[character]}
+
+
+def _mask(n: int, rows: np.ndarray | list[int]) -> pa.Array:
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    return pa.array(mask)
+
+
+def _near_keys(text: pa.Array) -> pa.Array:
+    """:func:`normalise_prompts` of each value of ``text`` (a large string array without nulls).
+
+    The reference's steps in its order, each by the implementation the reference uses where that
+    is Arrow (pandas lowers and strips Arrow strings with ``utf8_lower``/``utf8_trim_whitespace``):
+    NFKC by :mod:`unicodedata` on the non-ASCII values only (ASCII is its own NFKC), the two
+    regular expressions by RE2 on every value whose characters RE2 classifies as Python does;
+    a value holding any other character takes the reference path whole.
+    """
+    not_ascii = np.flatnonzero(~pc.string_is_ascii(text).to_numpy(zero_copy_only=False))
+    originals: list[str] = []
+    folded = text
+    if len(not_ascii):
+        originals = text.take(pa.array(not_ascii)).to_pylist()
+        nfkc = [unicodedata.normalize("NFKC", value) for value in originals]
+        folded = pc.replace_with_mask(text, _mask(len(text), not_ascii), pa.array(nfkc, text.type))
+    lowered = pc.utf8_lower(folded)
+    keys = pc.utf8_trim_whitespace(
+        pc.replace_substring_regex(pc.replace_substring_regex(lowered, _DIGITS, ""), _NOT_WORD, " ")
+    )
+    if len(not_ascii):
+        lowered_values = lowered.take(pa.array(not_ascii)).to_pylist()
+        odd = _disagreeing(set().union(*map(set, lowered_values)))
+        slow = [k for k, value in enumerate(lowered_values) if odd and not odd.isdisjoint(value)]
+        if slow:
+            reference = normalise_prompts(pd.Series([originals[k] for k in slow], dtype=object))
+            replaced = pa.array(reference.tolist(), type=keys.type)
+            keys = pc.replace_with_mask(keys, _mask(len(text), not_ascii[slow]), replaced)
+    return keys
+
+
+def _arrow_text(prompts: pd.Series) -> pa.Array:
+    """``prompts`` as one large string array (missing → null), read as ``astype("string")`` reads them."""
+    values = pa.array(prompts.astype("string").array)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values if values.type == pa.large_string() else values.cast(pa.large_string())
+
+
+def _hashes(values: pa.Array, rows: np.ndarray, key: str) -> pd.arrays.IntegerArray:
+    """SipHash of ``values`` (the strings at ``rows``, a boolean mask, in order) as Int64; missing
+    elsewhere."""
+    hashed = np.zeros(len(rows), dtype=np.int64)
+    if len(values):
+        chosen = values.to_numpy(zero_copy_only=False)
+        hashed[rows] = pd.util.hash_array(chosen, hash_key=key, categorize=False).view(np.int64)
+    return pd.arrays.IntegerArray(hashed, ~rows)
+
+
+def _repeat_keys(present: pa.Array) -> pa.Array:
+    """The voter test's key: the prompt stripped, then lower-cased (pandas' own Arrow kernels)."""
+    return pc.utf8_lower(pc.utf8_trim_whitespace(present))
+
+
+def prompt_repeat_hashes(prompts: pd.Series) -> pd.Series:
+    """``prompt_repeat`` alone (the voter test needs only this): hash of the stripped, lower-cased prompt."""
+    text = _arrow_text(prompts)
+    present = text.is_valid().to_numpy(zero_copy_only=False)
+    keys = _repeat_keys(text.filter(pa.array(present)))
+    return pd.Series(_hashes(keys, present, _REPEAT_KEY), index=prompts.index)
+
+
+def prompt_fingerprints(prompts: pd.Series) -> pd.DataFrame:
+    """The fingerprint columns of ``prompts`` (same index); see the module docstring.
+
+    Computed with Arrow kernels over the whole column, on the rows with a prompt only (a streamed
+    arena with text on a tenth of its battles would otherwise normalise nine missing prompts for
+    every real one); the keys are :func:`normalise_prompts`' (:func:`_near_keys`).
+    """
+    text = _arrow_text(prompts)
+    n = len(text)
+    present = text.is_valid().to_numpy(zero_copy_only=False)
+    lengths = pc.utf8_length(text).fill_null(0).to_numpy(zero_copy_only=False)
+    nonempty = present & (lengths > 0)
+    chosen = text.filter(pa.array(nonempty))
+    near = _near_keys(chosen)
+    near_len = np.zeros(n, dtype=np.int32)
+    near_len[nonempty] = pc.utf8_length(near).to_numpy(zero_copy_only=False)
+    # The preview of each non-empty prompt, null elsewhere.
+    positions = np.full(n, -1, dtype=np.int64)
+    positions[nonempty] = np.arange(len(chosen))
+    preview = pc.utf8_slice_codeunits(chosen, 0, PREVIEW_CHARS).take(
+        pa.array(positions, mask=~nonempty)
+    )
+    columns = {
+        PROMPT_EXACT: _hashes(chosen, nonempty, _EXACT_KEY),
+        PROMPT_NEAR: _hashes(near, nonempty, _NEAR_KEY),
+        PROMPT_NEAR_LEN: pd.arrays.IntegerArray(near_len, ~nonempty),
+        PROMPT_REPEAT: _hashes(_repeat_keys(text.filter(pa.array(present))), present, _REPEAT_KEY),
+        PROMPT_PREVIEW: pd.arrays.ArrowStringArray(pa.chunked_array([preview])),
+    }
+    return pd.DataFrame(columns, index=prompts.index)
+
+
+def reference_fingerprints(prompts: pd.Series) -> pd.DataFrame:
+    """:func:`prompt_fingerprints` by pandas string methods and :func:`normalise_prompts`: the
+    definition the Arrow path must match, value for value and dtype for dtype (the tests and
+    ``bench/bench_text_paths.py`` compare them; it is not used otherwise)."""
+    text = prompts.astype("string")
+    present = text.notna().to_numpy(dtype=bool)
+    if present.all():
+        return _reference_present(text)
+    positions = np.full(len(text), -1, dtype=np.intp)
+    positions[present] = np.arange(int(present.sum()))
+    found = _reference_present(text[present])
+    columns = {name: found[name].array.take(positions, allow_fill=True) for name in found}
+    return pd.DataFrame(columns, index=prompts.index)
+
+
+def _reference_hashes(text: pd.Series, rows: np.ndarray, key: str) -> pd.arrays.IntegerArray:
     values = np.zeros(len(text), dtype=np.int64)
     if rows.any():
         chosen = text[rows].to_numpy(dtype=object)
@@ -96,45 +244,19 @@ def _hash_strings(text: pd.Series, rows: np.ndarray, key: str) -> pd.arrays.Inte
     return pd.arrays.IntegerArray(values, ~rows)
 
 
-def prompt_repeat_hashes(prompts: pd.Series) -> pd.Series:
-    """``prompt_repeat`` alone (the voter test needs only this): hash of the stripped, lower-cased prompt."""
-    text = prompts.astype("string")
-    present = text.notna().to_numpy(dtype=bool)
-    normal = text.str.strip().str.lower()
-    return pd.Series(_hash_strings(normal, present, _REPEAT_KEY), index=prompts.index)
-
-
-def prompt_fingerprints(prompts: pd.Series) -> pd.DataFrame:
-    """The fingerprint columns of ``prompts`` (same index); see the module docstring.
-
-    Only the rows with a prompt are hashed: a streamed arena with text on a tenth of its battles
-    would otherwise normalise nine missing prompts for every real one.
-    """
-    text = prompts.astype("string")
-    present = text.notna().to_numpy(dtype=bool)
-    if present.all():
-        return _fingerprints(text)
-    positions = np.full(len(text), -1, dtype=np.intp)
-    positions[present] = np.arange(int(present.sum()))
-    found = _fingerprints(text[present])
-    # Every fingerprint of a missing prompt is missing: take -1 fills the nullable NA.
-    columns = {name: found[name].array.take(positions, allow_fill=True) for name in found}
-    return pd.DataFrame(columns, index=prompts.index)
-
-
-def _fingerprints(text: pd.Series) -> pd.DataFrame:
+def _reference_present(text: pd.Series) -> pd.DataFrame:
     present = text.notna().to_numpy(dtype=bool)
     nonempty = present & (text.str.len().fillna(0).to_numpy(dtype=np.int64) > 0)
     near = normalise_prompts(text)
     near_len = np.zeros(len(text), dtype=np.int32)
     near_len[nonempty] = near[nonempty].str.len().to_numpy(dtype=np.int32)
-    preview = text.str.slice(0, PREVIEW_CHARS).where(nonempty)
+    repeat = text.str.strip().str.lower()
     columns = {
-        PROMPT_EXACT: _hash_strings(text, nonempty, _EXACT_KEY),
-        PROMPT_NEAR: _hash_strings(near, nonempty, _NEAR_KEY),
+        PROMPT_EXACT: _reference_hashes(text, nonempty, _EXACT_KEY),
+        PROMPT_NEAR: _reference_hashes(near, nonempty, _NEAR_KEY),
         PROMPT_NEAR_LEN: pd.arrays.IntegerArray(near_len, ~nonempty),
-        PROMPT_REPEAT: prompt_repeat_hashes(text).array,
-        PROMPT_PREVIEW: preview.astype("string").array,
+        PROMPT_REPEAT: _reference_hashes(repeat, present, _REPEAT_KEY),
+        PROMPT_PREVIEW: text.str.slice(0, PREVIEW_CHARS).where(nonempty).astype("string").array,
     }
     return pd.DataFrame(columns, index=text.index)
 

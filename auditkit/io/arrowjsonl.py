@@ -73,6 +73,8 @@ _SCHEMA = pa.schema(list(_TYPED.items()))
 # Arrow scalars made from buffers (a Python value handed to pyarrow would import pandas).
 _EMPTY = string_scalar("", _TEXT)
 _NULL_TEXT = string_scalar(None, _TEXT)
+_USER = string_scalar("user", pa.string())
+_EMPTY_TURN = string_scalar("", pa.string())
 _REQUIRED = ("question_id", "model_a", "model_b", "winner")
 # Fields read from pyarrow's inferred columns as Python values (per-value helpers of the exact path).
 _INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag"})
@@ -83,7 +85,8 @@ _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
 # pyarrow parses 1 MiB blocks (in parallel) about 3× faster than a few large ones; a block must still
 # hold the longest line whole, so it grows to twice that when a line is longer.
 _PARSE_BLOCK = 1 << 20
-_Conversations = tuple[np.ndarray, np.ndarray, np.ndarray, list[int | None]]
+# (conversation_a, conversation_b as Python lists, prompt (Arrow), user turns (int16), turns valid)
+_Conversations = tuple[np.ndarray, np.ndarray, pa.Array, np.ndarray, np.ndarray]
 
 
 def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table | None:
@@ -466,10 +469,10 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if self._conversation_cache is not None:
             failing, conversations = self._conversation_cache
             if conversations is not None:
-                conv_a, conv_b, prompt, turns = conversations
-                turns_part = [turns[i] for i in rows.tolist()]
+                conv_a, conv_b, prompt, turns, has_turns = conversations
                 if part._table.column("conversation_a").null_count < len(rows):
-                    sliced = (conv_a[rows], conv_b[rows], prompt[rows], turns_part)
+                    prompt_part = prompt.take(pa.array(rows))
+                    sliced = (conv_a[rows], conv_b[rows], prompt_part, turns[rows], has_turns[rows])
                     part._conversation_cache = (failing[rows], sliced)
         return part
 
@@ -557,7 +560,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if part.turns is not None:
             turns: Any = pd.arrays.IntegerArray(part.turns[0], ~part.turns[1])
         elif conversations is not None:
-            turns = pd.array(conversations[3], dtype="Int16")
+            turns = pd.arrays.IntegerArray(conversations[3], ~conversations[4])
         else:
             turns = pd.arrays.IntegerArray(np.zeros(n, np.int16), np.ones(n, dtype=bool))
 
@@ -577,7 +580,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
             "source_line": lines.astype(np.int64),
         }
         if conversations is not None:
-            data["conversation_a"], data["conversation_b"], data["prompt"] = conversations[:3]
+            data["conversation_a"], data["conversation_b"] = conversations[:2]
+            data["prompt"] = _prompt_column(conversations[2])
         if "conv_metadata" in keys:
             style_matrix = _style_columns(table.column("conv_metadata"))
             if style_matrix is None:  # an unusual shape: the exact per-value reading
@@ -614,14 +618,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         conv_a, conv_b = stores
         result: tuple[np.ndarray, _Conversations | None] = (failing, None)
         if table.column("conversation_a").null_count < n:
-            prompt = np.empty(n, dtype=object)
-            turns: list[int | None] = [None] * n
-            for row, conversation in enumerate(conv_a):
-                if conversation:
-                    users = [t["content"] for t in conversation if t["role"] == "user"]
-                    prompt[row] = users[0] if users else None
-                    turns[row] = len(users)
-            result = (failing, (conv_a, conv_b, prompt, turns))
+            prompt, turns, has_turns = _user_turns(table.column("conversation_a"))
+            result = (failing, (conv_a, conv_b, prompt, turns, has_turns))
         self._conversation_cache = result
         return result
 
@@ -662,3 +660,53 @@ def _decoded_conversations(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndar
         else:
             store[i] = conversation
     return store, failing
+
+
+def _user_turns(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """(each row's prompt: the text of its first user turn, null without one; its number of user
+    turns as int16; whether that number is known: the row has a non-empty conversation).
+
+    What the per-row reading of a decoded conversation gives (``users = [t["content"] for t in
+    conversation if t["role"] == "user"]``, ``users[0]``, ``len(users)``), over the flattened
+    turns at once: a null content is the empty text, as :func:`_decoded_conversations` decodes it.
+    Rows the checks reject (a null turn or role) are never read.
+    """
+    lists = column.combine_chunks()
+    n = len(lists)
+    turns = lists.flatten()
+    parents = pc.list_parent_indices(lists).to_numpy()
+    is_user = bools(pc.and_kleene(turns.is_valid(), pc.equal(turns.field("role"), _USER)))
+    user_rows = parents[is_user]
+    counts = np.bincount(user_rows, minlength=n)
+    first = np.flatnonzero(np.r_[True, user_rows[1:] != user_rows[:-1]][: len(user_rows)])
+    position = np.full(n, -1, dtype=np.int64)
+    position[user_rows[first]] = np.flatnonzero(is_user)[first]
+    contents = turns.field("content").fill_null(_EMPTY_TURN)
+    prompt = contents.take(pa.array(position, mask=position < 0))
+    lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+    return prompt, counts.astype(np.int16), lengths > 0
+
+
+def _prompt_column(prompt: pa.Array) -> Any:
+    """The ``prompt`` column as a frame built from a Python object per row would type it: pandas'
+    inferred string dtype when some row has a prompt (Arrow's array, no Python strings), else
+    objects (all missing)."""
+    if prompt.null_count == len(prompt):
+        return np.full(len(prompt), None, dtype=object)
+    dtype = _inferred_string_dtype()
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return prompt.to_numpy(zero_copy_only=False)
+    if prompt.type != pa.large_string():
+        prompt = prompt.cast(pa.large_string())
+    # pandas-stubs lacks the ``dtype`` keyword pandas 3 has (the ``str`` dtype, NaN for missing)
+    return pd.arrays.ArrowStringArray(pa.chunked_array([prompt]), dtype=dtype)  # type: ignore[call-arg]
+
+
+_STRING_DTYPE: list[Any] = []
+
+
+def _inferred_string_dtype() -> Any:
+    """The dtype pandas gives a frame column of Python strings (its ``str`` dtype since 3.0)."""
+    if not _STRING_DTYPE:
+        _STRING_DTYPE.append(pd.DataFrame({"x": np.array(["x"], dtype=object)})["x"].dtype)
+    return _STRING_DTYPE[0]

@@ -157,6 +157,8 @@ _QUOTE = pa.scalar(b'"', _BINARY)
 _NOTHING = pa.scalar(b"", _BINARY)
 # What orjson escapes inside a string; rows holding any of these go through orjson itself.
 _NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
+# ``conv_metadata`` of a row without any style value (as the row-by-row path writes it).
+_EMPTY_METADATA = _dumps(_metadata((None,) * 8))
 
 # A record as JSON pieces: constant text, or an array with one piece of JSON text per row.
 Pieces = list[bytes | pa.Array]
@@ -308,6 +310,35 @@ def _join_rows(pieces: Pieces) -> pa.Array:
     return pc.binary_join_element_wise(*args, _NOTHING)
 
 
+def _metadata_fragments(part: pd.DataFrame) -> pa.Array:
+    """Each row's ``conv_metadata`` object as JSON, built from the style columns.
+
+    Only rows with a style value are built column-wise; the others (every row without text, most
+    of an arena) get the constant object the row-by-row path splices in for them. Its eight
+    columns are joined for the styled rows alone, so they add one piece to the chunk's join.
+    """
+    present = np.zeros(len(part), dtype=bool)
+    for name in STYLE_COLUMNS:
+        present |= part[name].notna().to_numpy(dtype=bool)
+    styled = np.flatnonzero(present)  # any value that is not missing, as the row-by-row path asks
+    if len(styled) == 0:
+        return pa.array([_EMPTY_METADATA], _BINARY).take(pa.array(np.zeros(len(part), np.int64)))
+    style = {name: _value_pieces(part[name].iloc[styled]) for name in STYLE_COLUMNS}
+    metadata: list[tuple[str, Pieces]] = []
+    for side in ("a", "b"):
+        metadata.append((f"sum_assistant_{side}_tokens", style[f"style_{side}_tokens"]))
+        for count, feature in (("header", "headers"), ("list", "lists"), ("bold", "bold")):
+            total = _json_object([("total", style[f"style_{side}_{feature}"])])
+            metadata.append((f"{count}_count_{side}", total))
+    built = _join_rows(_json_object(metadata))
+    if len(styled) == len(part):
+        return built
+    positions = np.full(len(part), -1, dtype=np.int64)
+    positions[styled] = np.arange(len(styled))
+    spread = built.take(pa.array(positions, mask=positions < 0))
+    return spread.fill_null(pa.scalar(_EMPTY_METADATA, _BINARY))
+
+
 def _lines_by_column(part: pd.DataFrame, has_style: bool, tag_names: list[str]) -> pa.Buffer:
     """The chunk's lines, byte for byte those of :func:`_lines_row_by_row`, built column-wise."""
     fields: list[tuple[str, Pieces]] = [
@@ -325,14 +356,7 @@ def _lines_by_column(part: pd.DataFrame, has_style: bool, tag_names: list[str]) 
         if name in part.columns:
             fields.append((name, _value_pieces(part[name])))
     if has_style:
-        style = {name: _value_pieces(part[name]) for name in STYLE_COLUMNS}
-        metadata: list[tuple[str, Pieces]] = []
-        for side in ("a", "b"):
-            metadata.append((f"sum_assistant_{side}_tokens", style[f"style_{side}_tokens"]))
-            for count, feature in (("header", "headers"), ("list", "lists"), ("bold", "bold")):
-                total = _json_object([("total", style[f"style_{side}_{feature}"])])
-                metadata.append((f"{count}_count_{side}", total))
-        fields.append(("conv_metadata", _json_object(metadata)))
+        fields.append(("conv_metadata", [_metadata_fragments(part)]))
     if tag_names:
         tags = [(name[len(TAG_PREFIX) :], _value_pieces(part[name])) for name in tag_names]
         fields.append(("category_tag", _json_object(tags)))
