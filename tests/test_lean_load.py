@@ -186,3 +186,21 @@ def test_readers_by_codes_equal_the_string_columns(seed: int) -> None:
         got_pieces = writer_module._join_rows(writer_module._value_pieces(coded[side]))
         want_pieces = writer_module._join_rows(writer_module._value_pieces(strings[side]))
         assert got_pieces.equals(want_pieces)
+
+
+def test_pair_counts_on_the_shared_int32_codes_equal_the_plain_lookup() -> None:
+    from auditkit.graph import pair_counts
+    from auditkit.simulate import preset_config, simulate_arena
+
+    frame = simulate_arena(preset_config("demo"), seed=3).battles.frame
+    rng = np.random.default_rng(3)
+    frame = frame.iloc[rng.permutation(len(frame))[:5_000]].reset_index(drop=True)
+    accumulator = TableAccumulator()
+    accumulator.add(frame[["model_a", "model_b"]])
+    coded = accumulator.build()  # the loader's categorical columns
+    assert isinstance(coded["model_a"].dtype, pd.CategoricalDtype)
+    lean, plain = pair_counts(coded, TableCodes(coded)), pair_counts(frame)
+    assert lean.a.dtype == np.int32 and lean.models == plain.models
+    np.testing.assert_array_equal(lean.a, plain.a)
+    np.testing.assert_array_equal(lean.b, plain.b)
+    np.testing.assert_array_equal(lean.counts, plain.counts)
