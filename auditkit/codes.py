@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["TableCodes", "arrow_strings", "row_positions"]
+__all__ = ["TableCodes", "arrow_strings", "distinct_strings", "row_positions"]
 
 
 def arrow_strings(column: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
@@ -27,9 +27,29 @@ def arrow_strings(column: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
 
 
 def row_positions(column: pd.Series, values: Sequence[str] | pa.Array) -> np.ndarray:
-    """Each row's index in ``values`` (-1 where absent or missing), as int64."""
-    found = pc.index_in(arrow_strings(column), value_set=pa.array(values, type=pa.large_string()))
+    """Each row's index in ``values`` (-1 where absent or missing), as int64.
+
+    A categorical column (the loader's model columns) is looked up once per category and its
+    codes mapped: no string per row is made or compared."""
+    wanted = pa.array(values, type=pa.large_string())
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = arrow_strings(column.cat.categories)
+        found = pc.index_in(categories, value_set=wanted).fill_null(-1).to_numpy()
+        lookup = np.append(np.asarray(found, dtype=np.int64), -1)  # the last slot: code -1
+        return lookup[np.asarray(column.cat.codes)]
+    found = pc.index_in(arrow_strings(column), value_set=wanted)
     return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int64)
+
+
+def distinct_strings(column: pd.Series) -> list[str]:
+    """The distinct non-missing values of a string or categorical column (a categorical's used
+    categories only), in no particular order."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = np.asarray(column.cat.codes)
+        used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+        return [str(v) for v in column.cat.categories[used]]
+    distinct = pc.unique(arrow_strings(column))
+    return [str(v) for v in distinct.drop_null().to_pylist()]
 
 
 class TableCodes:
@@ -37,7 +57,9 @@ class TableCodes:
     every stage that groups rows by model or voter (``BattleTable.codes``).
 
     - ``models``: every model on either side, sorted; ``model_a`` / ``model_b``: each row's index
-      in it (int32, -1 where missing) — what :func:`row_positions` gives for ``models``;
+      in it (int32, -1 where missing) — what :func:`row_positions` gives for ``models`` (from
+      the categories and codes of the loader's categorical model columns, see
+      :mod:`auditkit.io.models`; over the strings' Arrow buffers otherwise);
     - ``voter_ids``: the distinct voter ids in order of first appearance; ``voter``: each row's
       index in it (int32, -1 where missing) — ``pd.factorize(frame["voter"])`` as int32;
     - :meth:`positions`: each row's index in any other list of model names, from the codes;
@@ -58,8 +80,7 @@ class TableCodes:
     def models(self) -> tuple[str, ...]:
         names: set[str] = set()
         for side in ("model_a", "model_b"):
-            distinct = pc.unique(arrow_strings(self._frame[side]))
-            names.update(str(v) for v in distinct.drop_null().to_pylist())
+            names.update(distinct_strings(self._frame[side]))
         return tuple(sorted(names))
 
     @cached_property

@@ -191,8 +191,11 @@ def pair_counts(frame: pd.DataFrame, table_codes: TableCodes | None = None) -> P
         # row (the joined, stringified columns were 20M objects at 10M battles).
         if table_codes is not None:
             uniques = pd.Index(list(table_codes.models), dtype=object)
-            a = table_codes.model_a.astype(np.int64)
-            b = table_codes.model_b.astype(np.int64)
+            # The shared int32 codes themselves (read only here): every key made of them below
+            # (``a * k + b`` and the like) stays under k² < 2³¹; past that, int64 copies.
+            small = len(uniques) ** 2 < 2**31
+            a = table_codes.model_a if small else table_codes.model_a.astype(np.int64)
+            b = table_codes.model_b if small else table_codes.model_b.astype(np.int64)
         else:
             uniques = pd.Index(models_in(frame), dtype=object)
             a = row_positions(frame["model_a"], list(uniques))

@@ -10,7 +10,9 @@ column         dtype                      meaning and origin
 ============== ========================== ==============================================================
 vote_id        string, unique             FastChat ``question_id`` / HF ``id`` / ``question_id``; else
                                           ``<file stem>:<line>`` (the row's position in its file)
-model_a/_b     string                     ``model_a`` / ``model_b`` of every format
+model_a/_b     string (the loader: a      ``model_a`` / ``model_b`` of every format; a loaded table
+               category of the sorted     holds them as categoricals, one code a vote
+               names, see ``io.models``)  (:mod:`auditkit.io.models`): the same values
 winner         category (``Winner``)      FastChat ``winner``; 140k ``both_bad`` → ``tie_bothbad``;
                                           55k one-hot ``winner_model_a/_b/_tie``; Copilot
                                           ``acceptedIndex`` 0/1

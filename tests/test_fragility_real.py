@@ -42,8 +42,8 @@ def _plain_bt(frame: pd.DataFrame, models: list[str]) -> dict[str, float]:
     keep = frame["model_a"].isin(index) & frame["model_b"].isin(index)
     keep &= frame["model_a"] != frame["model_b"]
     f = frame[keep]
-    a = f["model_a"].map(index).to_numpy()
-    b = f["model_b"].map(index).to_numpy()
+    a = f["model_a"].map(index).to_numpy(dtype=np.int64)
+    b = f["model_b"].map(index).to_numpy(dtype=np.int64)
     w = f["winner"].astype(str)
     y = np.where(w == "model_a", 1.0, np.where(w == "model_b", 0.0, 0.5))
     n = len(models)

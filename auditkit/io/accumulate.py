@@ -28,6 +28,12 @@ from pandas.api.types import union_categoricals
 
 from auditkit.errors import InputError
 from auditkit.io.chunks import CanonicalChunk, LoadResult, finish_load
+from auditkit.io.models import (
+    MODEL_COLUMNS,
+    join_categories,
+    model_categories,
+    shared_categories,
+)
 from auditkit.io.quarantine import QuarantineLog, QuarantineRecord, write_quarantine
 from auditkit.prompts import FINGERPRINT_COLUMNS, fingerprint_prompt_column
 from auditkit.schema import CORE_COLUMNS, OPTIONAL_COLUMNS, TAG_PREFIX, empty_frame
@@ -48,6 +54,7 @@ log = logging.getLogger(__name__)
 
 TEXT_COLUMNS = ("conversation_a", "conversation_b")
 NOT_KEPT = (*TEXT_COLUMNS, "prompt")  # never in a streamed table
+_NONE = pd.Series([], dtype=object)  # a column a frame lacks (not categorical)
 _DTYPES: dict[str, Any] = dict((*CORE_COLUMNS, *OPTIONAL_COLUMNS, *FINGERPRINT_COLUMNS))
 
 
@@ -83,7 +90,10 @@ class TableAccumulator:
 
     def add(self, frame: pd.DataFrame) -> None:
         keep = [c for c in frame.columns if c not in self.drop]
-        columns = {name: frame[name] for name in keep}
+        columns = {
+            name: model_categories(frame[name]) if name in MODEL_COLUMNS else frame[name]
+            for name in keep
+        }
         for name in keep:
             self._order.setdefault(name, None)
         self._pieces.append(columns)
@@ -96,7 +106,11 @@ class TableAccumulator:
             return empty_frame()
         built: dict[str, pd.Series] = {}
         for name in self._order:
-            column = _same_dtype_concat(name, self._pieces)
+            column = (
+                join_categories([piece.pop(name) for piece in self._pieces])
+                if name in MODEL_COLUMNS and _all_categorical(name, self._pieces)
+                else _same_dtype_concat(name, self._pieces)
+            )
             if column is None:  # a chunk without the column, or chunks of different dtypes
                 parts = [
                     pd.DataFrame({name: piece.pop(name).reset_index(drop=True)})
@@ -108,6 +122,10 @@ class TableAccumulator:
                 del parts
             built[name] = _final_dtype(name, column)
         self._pieces.clear()
+        if all(isinstance(built.get(m, _NONE).dtype, pd.CategoricalDtype) for m in MODEL_COLUMNS):
+            built["model_a"], built["model_b"] = shared_categories(
+                built["model_a"], built["model_b"]
+            )
         frame = pd.DataFrame(built, copy=False)
         del built
         core = [name for name, _ in CORE_COLUMNS]
@@ -280,9 +298,17 @@ def _same_dtype_concat(name: str, pieces: list[dict[str, pd.Series]]) -> pd.Seri
     return pd.concat([piece.pop(name) for piece in pieces], ignore_index=True)
 
 
+def _all_categorical(name: str, pieces: list[dict[str, pd.Series]]) -> bool:
+    return bool(pieces) and all(
+        name in piece and isinstance(piece[name].dtype, pd.CategoricalDtype) for piece in pieces
+    )
+
+
 def _final_dtype(name: str, column: pd.Series) -> pd.Series:
     if name.startswith(TAG_PREFIX):
         return column.convert_dtypes()
+    if name in MODEL_COLUMNS and isinstance(column.dtype, pd.CategoricalDtype):
+        return column  # given one sorted category list with the other side in build
     dtype = _DTYPES.get(name)
     if dtype is None or dtype == "object":
         return column

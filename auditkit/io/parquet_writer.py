@@ -56,7 +56,16 @@ def _strings(series: pd.Series) -> pa.Array:
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks()
         return array.cast(pa.string())
+    if isinstance(dtype, pd.CategoricalDtype) and _string_categories(dtype):
+        # The table's model columns: each name cast once, then taken by the codes.
+        names = pa.array(list(dtype.categories), type=pa.string())
+        codes = np.asarray(series.cat.codes)
+        return names.take(pa.array(codes, mask=codes < 0))
     return pa.array(series.astype(object).where(series.notna(), None), type=pa.string())
+
+
+def _string_categories(dtype: pd.CategoricalDtype) -> bool:
+    return all(isinstance(name, str) for name in dtype.categories)
 
 
 def _winners(series: pd.Series) -> pa.Array:

@@ -264,6 +264,11 @@ def _value_pieces(series: pd.Series) -> Pieces:
     dtype = series.dtype
     if _is_string(dtype):
         return _string_pieces(series)
+    if isinstance(dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in dtype.categories):
+        # The table's model columns: each name written once, then taken by the codes.
+        spelled = _dumped_each(str(name) for name in dtype.categories)
+        codes = np.asarray(series.cat.codes)
+        return [spelled.take(pa.array(codes, mask=codes < 0)).fill_null(_NULL)]
     if not isinstance(dtype, pd.CategoricalDtype) and dtype.kind in "biuf":
         return [_numeric_fragments(series)]
     return [_dumped_each(_plain_list(series))]  # objects (conversations, mixed tags), dates, …

@@ -28,7 +28,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
-from auditkit.codes import TableCodes
+from auditkit.codes import TableCodes, distinct_strings, row_positions
 from auditkit.findings import jsonable
 from auditkit.schema import TAG_PREFIX, BattleTable, Winner
 from auditkit.stats.bootstrap import bootstrap_bt_cells, bootstrap_rank_bounds
@@ -437,6 +437,13 @@ def _model_codes(
     Each side is dictionary-encoded on its own and the two small name lists merged: joining the
     two columns first would copy 2 × n strings (about 0.5 GiB at 10M votes).
     """
+    if isinstance(model_a.dtype, pd.CategoricalDtype) and isinstance(
+        model_b.dtype, pd.CategoricalDtype
+    ):  # the loader's model columns: looked up by category, no string per row
+        models = np.asarray(
+            sorted(set(distinct_strings(model_a)) | set(distinct_strings(model_b))), dtype=object
+        )
+        return row_positions(model_a, models), row_positions(model_b, models), models
     codes_a, names_a = pd.factorize(model_a.astype("string"), sort=True)
     codes_b, names_b = pd.factorize(model_b.astype("string"), sort=True)
     list_a = [str(m) for m in names_a]
