@@ -13,6 +13,7 @@ from auditkit._version import __version__
 from auditkit.clean import CleaningResult, apply_policy
 from auditkit.detectors.base import default_detectors
 from auditkit.gate import Gate
+from auditkit.gcscope import fewer_collections
 from auditkit.ledger import Ledger, RunRecord, utc_now
 from auditkit.pipeline.cache import CacheWrites
 from auditkit.pipeline.config import AuditConfig
@@ -75,7 +76,7 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
     pack, out = plan.pack, config.out_dir
     check_outputs(out, config.db_path)
     cache_writes: CacheWrites = {}
-    with run_log(out) as logger:
+    with run_log(out) as logger, fewer_collections():
         progress = StageProgress(6 + len(plan.names), "audit", quiet=config.quiet)
         run = RunLog(logger, progress, config.on_stage)
         logger.info(
