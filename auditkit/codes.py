@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["TableCodes", "arrow_strings", "distinct_strings", "row_positions"]
+__all__ = ["TableCodes", "arrow_strings", "distinct_strings", "row_positions", "sorted_models"]
 
 
 def arrow_strings(column: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
@@ -52,6 +52,11 @@ def distinct_strings(column: pd.Series) -> list[str]:
     return [str(v) for v in distinct.drop_null().to_pylist()]
 
 
+def sorted_models(model_a: pd.Series, model_b: pd.Series) -> tuple[str, ...]:
+    """Every model named on either side, sorted."""
+    return tuple(sorted(set(distinct_strings(model_a)) | set(distinct_strings(model_b))))
+
+
 class TableCodes:
     """Integer codes of one battle table's model and voter columns, computed once and shared by
     every stage that groups rows by model or voter (``BattleTable.codes``).
@@ -78,10 +83,7 @@ class TableCodes:
 
     @cached_property
     def models(self) -> tuple[str, ...]:
-        names: set[str] = set()
-        for side in ("model_a", "model_b"):
-            names.update(distinct_strings(self._frame[side]))
-        return tuple(sorted(names))
+        return sorted_models(self._frame["model_a"], self._frame["model_b"])
 
     @cached_property
     def model_a(self) -> np.ndarray:

@@ -16,12 +16,13 @@ the writers' string columns).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from auditkit.codes import distinct_strings
 from auditkit.lazy import lazy_module
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ __all__ = [
     "model_categories",
     "shared_categories",
     "sorted_categories",
+    "string_categories",
+    "taken_by_codes",
 ]
 
 MODEL_COLUMNS = frozenset({"model_a", "model_b"})
@@ -87,9 +90,21 @@ def sorted_categories(column: pd.Series) -> pd.Series:
 
 
 def _used(column: pd.Series) -> set[str]:
+    return set(distinct_strings(column))
+
+
+def string_categories(dtype: object) -> TypeGuard[pd.CategoricalDtype]:
+    """Whether ``dtype`` is a categorical of strings (the loader's model columns)."""
+    return isinstance(dtype, pd.CategoricalDtype) and all(
+        isinstance(name, str) for name in dtype.categories
+    )
+
+
+def taken_by_codes(per_category: pa.Array, column: pd.Series) -> pa.Array:
+    """A categorical column's rows as ``per_category``'s entries (one per category, in order),
+    null where the row is missing: each category's value made once, then taken by the codes."""
     codes = np.asarray(column.cat.codes)
-    present = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
-    return {str(name) for name in column.cat.categories[present]}
+    return per_category.take(pa.array(codes, mask=codes < 0))
 
 
 def _recoded(parts: Sequence[pd.Series], names: list[str]) -> pd.Series:

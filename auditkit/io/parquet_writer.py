@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from auditkit.io.models import string_categories, taken_by_codes
 from auditkit.io.writer import WRITE_CHUNK_ROWS
 from auditkit.schema import STYLE_COLUMNS, TAG_PREFIX, WINNER_DTYPE, BattleTable, Winner
 
@@ -56,16 +57,9 @@ def _strings(series: pd.Series) -> pa.Array:
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks()
         return array.cast(pa.string())
-    if isinstance(dtype, pd.CategoricalDtype) and _string_categories(dtype):
-        # The table's model columns: each name cast once, then taken by the codes.
-        names = pa.array(list(dtype.categories), type=pa.string())
-        codes = np.asarray(series.cat.codes)
-        return names.take(pa.array(codes, mask=codes < 0))
+    if string_categories(dtype):  # the table's model columns: each name cast once
+        return taken_by_codes(pa.array(list(dtype.categories), type=pa.string()), series)
     return pa.array(series.astype(object).where(series.notna(), None), type=pa.string())
-
-
-def _string_categories(dtype: pd.CategoricalDtype) -> bool:
-    return all(isinstance(name, str) for name in dtype.categories)
 
 
 def _winners(series: pd.Series) -> pa.Array:

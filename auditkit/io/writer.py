@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from auditkit.io.models import string_categories, taken_by_codes
 from auditkit.schema import STYLE_COLUMNS, TAG_PREFIX, BattleTable, Winner
 
 _igzip: Any
@@ -264,11 +265,9 @@ def _value_pieces(series: pd.Series) -> Pieces:
     dtype = series.dtype
     if _is_string(dtype):
         return _string_pieces(series)
-    if isinstance(dtype, pd.CategoricalDtype) and all(isinstance(c, str) for c in dtype.categories):
-        # The table's model columns: each name written once, then taken by the codes.
+    if string_categories(dtype):  # the table's model columns: each name written once
         spelled = _dumped_each(str(name) for name in dtype.categories)
-        codes = np.asarray(series.cat.codes)
-        return [spelled.take(pa.array(codes, mask=codes < 0)).fill_null(_NULL)]
+        return [taken_by_codes(spelled, series).fill_null(_NULL)]
     if not isinstance(dtype, pd.CategoricalDtype) and dtype.kind in "biuf":
         return [_numeric_fragments(series)]
     return [_dumped_each(_plain_list(series))]  # objects (conversations, mixed tags), dates, …

@@ -28,7 +28,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.special import ndtri
 
-from auditkit.codes import TableCodes, distinct_strings, row_positions
+from auditkit.codes import TableCodes, row_positions, sorted_models
 from auditkit.findings import jsonable
 from auditkit.schema import TAG_PREFIX, BattleTable, Winner
 from auditkit.stats.bootstrap import bootstrap_bt_cells, bootstrap_rank_bounds
@@ -440,9 +440,7 @@ def _model_codes(
     if isinstance(model_a.dtype, pd.CategoricalDtype) and isinstance(
         model_b.dtype, pd.CategoricalDtype
     ):  # the loader's model columns: looked up by category, no string per row
-        models = np.asarray(
-            sorted(set(distinct_strings(model_a)) | set(distinct_strings(model_b))), dtype=object
-        )
+        models = np.asarray(sorted_models(model_a, model_b), dtype=object)
         return row_positions(model_a, models), row_positions(model_b, models), models
     codes_a, names_a = pd.factorize(model_a.astype("string"), sort=True)
     codes_b, names_b = pd.factorize(model_b.astype("string"), sort=True)
