@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
 from auditkit.identity.language import response_language as language_of
+from auditkit.identity.language import response_languages as languages_of
 from auditkit.identity.lexicon import IdentityRules, load_identity_rules
 from auditkit.identity.matcher import (
     SelfIdMatch,
@@ -121,22 +123,26 @@ class IdentityLeakDetector(Detector):
         at = rows[picked // 2]
         vote_ids = frame["vote_id"].take(at).astype(str).tolist()
         models = [frame[side].take(at).astype(str).tolist() for side, _ in sides]
+        judged: list[_Judged] = []
         for j, k in enumerate(picked.tolist()):
-            side = sides[k % 2][0]
-            finding = self.check_side(
+            found = _judge_side(
                 vote_id=vote_ids[j],
-                side=side,
+                side=sides[k % 2][0],
                 model=models[k % 2][j],
                 conversation=conversations[k],
                 identity=identity,
-                model_map=model_map,
                 stats=stats,
                 named=with_name[first_response[k] : first_response[k + 1]].tolist(),
             )
-            if finding is not None:
-                findings.append(finding)
-                by_rule[finding.rule] += 1
-                by_lang[str(finding.evidence.get("language"))] += 1
+            if found is not None:
+                judged.append(found)
+        # The responses' languages all at once (the same answers as one by one, language.py).
+        languages = languages_of([found.text for found in judged])
+        for found, response_language in zip(judged, languages, strict=True):
+            finding = self._finding(found, response_language, identity, model_map)
+            findings.append(finding)
+            by_rule[finding.rule] += 1
+            by_lang[str(finding.evidence.get("language"))] += 1
         n_votes = len({f.vote_id for f in findings if f.severity >= Severity.MEDIUM})
         summary = {
             "ran": True,
@@ -198,67 +204,37 @@ class IdentityLeakDetector(Detector):
         response of the conversation in order, when the caller has it (:meth:`detect` asks it of
         a whole chunk at once); None asks it here, response by response.
         """
-        if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
-            conversation = conversation.tolist()
-        if not isinstance(conversation, list | tuple):
+        found = _judge_side(
+            vote_id=vote_id,
+            side=side,
+            model=model,
+            conversation=conversation,
+            identity=identity,
+            stats=stats,
+            named=named,
+        )
+        if found is None:
             return None
-        # The users' turns as given: their text is read only when a response names a model.
-        user_contents: list[Any] = []
-        user_parts: list[str] = []
-        probed = False
-        first: tuple[int, SelfIdMatch, str, bool, str] | None = None
-        others: list[dict[str, Any]] = []
-        turn = 0
-        for message in conversation:
-            # dict first: what every loader gives; any other Mapping is read the same way.
-            if type(message) is not dict and not isinstance(message, Mapping):
-                continue
-            role = message.get("role")
-            if role == "user":
-                user_contents.append(message.get("content"))
-                continue
-            if role != "assistant":
-                continue
-            turn += 1
-            content = message.get("content")
-            text = content if type(content) is str else message_text(content)
-            # Prefilter first: the probe / role-play regexes run only for the rare responses
-            # that name a model or maker at all.
-            if not (has_name(text, identity) if named is None else named[turn - 1]):
-                continue
-            stats["candidates"] += 1
-            # The users' turns so far, each read (and asked whether it probes) once.
-            for content in user_contents[len(user_parts) :]:
-                user_parts.append(message_text(content))
-                probed = probed or is_probe(user_parts[-1], identity)
-            user_text = "\n".join(user_parts)
-            matches = analyze_response(text, identity, probed=probed, user_text=user_text)
-            if not matches:
-                continue
-            stats["self_id_responses"] += 1
-            for match in matches:
-                if first is None:
-                    # A name the user wrote, echoed in a requested role-play or translation
-                    # ("translate 'I am ChatGPT' into French" -> "Je suis ChatGPT"), is the
-                    # request's text, not the model naming itself: reported below invalidation.
-                    echo = ""
-                    if match.name in user_text.lower():
-                        if any(is_roleplay(u, identity) for u in user_parts):
-                            echo = "role-play"
-                        elif any(is_translation_request(u, identity) for u in user_parts):
-                            echo = "translation"
-                    first = (turn, match, text, probed, echo)
-                elif len(others) < 10:
-                    others.append(
-                        {"turn": turn, "rule": match.rule, "matched_text": match.matched_text}
-                    )
-        stats["responses"] += turn
-        if first is None:
-            return None
-        turn_no, match, text, probed, echo = first
-        claim_true = claim_is_true(match.family, match.maker, model_map.lookup(model))
         # Once per finding: script first, then langdetect's profiles (auditkit.identity.language).
-        response_language = language_of(text)
+        return self._finding(found, language_of(found.text), identity, model_map)
+
+    def _finding(
+        self,
+        found: _Judged,
+        response_language: str | None,
+        identity: IdentityRules,
+        model_map: ModelMap,
+    ) -> Finding:
+        """The finding of a judged side, its response being in ``response_language``."""
+        vote_id, side, model = found.vote_id, found.side, found.model
+        turn_no, match, probed, echo, others = (
+            found.turn,
+            found.match,
+            found.probed,
+            found.echo,
+            found.others,
+        )
+        claim_true = claim_is_true(match.family, match.maker, model_map.lookup(model))
         language = match.lang or response_language
         severity = identity.roleplay_severity if echo else identity.severity
         claimed = {"family": match.family, "maker": match.maker}
@@ -293,6 +269,95 @@ class IdentityLeakDetector(Detector):
                 "other_matches": others,
             },
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """A side whose response names itself: its first self-identification and what the finding
+    says about it (all but the response's language, which :meth:`detect` asks for many at once)."""
+
+    vote_id: str
+    side: str
+    model: str
+    turn: int
+    match: SelfIdMatch
+    text: str
+    probed: bool
+    echo: str
+    others: list[dict[str, Any]]
+
+
+def _judge_side(
+    *,
+    vote_id: str,
+    side: str,
+    model: str,
+    conversation: Any,
+    identity: IdentityRules,
+    stats: Counter[str],
+    named: Sequence[bool] | None,
+) -> _Judged | None:
+    """What :meth:`IdentityLeakDetector.check_side` finds in one side's conversation, before its
+    finding is made (the counts go to ``stats`` as it counts them)."""
+    if isinstance(conversation, np.ndarray):  # e.g. read back from Parquet
+        conversation = conversation.tolist()
+    if not isinstance(conversation, list | tuple):
+        return None
+    # The users' turns as given: their text is read only when a response names a model.
+    user_contents: list[Any] = []
+    user_parts: list[str] = []
+    probed = False
+    first: tuple[int, SelfIdMatch, str, bool, str] | None = None
+    others: list[dict[str, Any]] = []
+    turn = 0
+    for message in conversation:
+        # dict first: what every loader gives; any other Mapping is read the same way.
+        if type(message) is not dict and not isinstance(message, Mapping):
+            continue
+        role = message.get("role")
+        if role == "user":
+            user_contents.append(message.get("content"))
+            continue
+        if role != "assistant":
+            continue
+        turn += 1
+        content = message.get("content")
+        text = content if type(content) is str else message_text(content)
+        # Prefilter first: the probe / role-play regexes run only for the rare responses
+        # that name a model or maker at all.
+        if not (has_name(text, identity) if named is None else named[turn - 1]):
+            continue
+        stats["candidates"] += 1
+        # The users' turns so far, each read (and asked whether it probes) once.
+        for content in user_contents[len(user_parts) :]:
+            user_parts.append(message_text(content))
+            probed = probed or is_probe(user_parts[-1], identity)
+        user_text = "\n".join(user_parts)
+        matches = analyze_response(text, identity, probed=probed, user_text=user_text)
+        if not matches:
+            continue
+        stats["self_id_responses"] += 1
+        for match in matches:
+            if first is None:
+                # A name the user wrote, echoed in a requested role-play or translation
+                # ("translate 'I am ChatGPT' into French" -> "Je suis ChatGPT"), is the
+                # request's text, not the model naming itself: reported below invalidation.
+                echo = ""
+                if match.name in user_text.lower():
+                    if any(is_roleplay(u, identity) for u in user_parts):
+                        echo = "role-play"
+                    elif any(is_translation_request(u, identity) for u in user_parts):
+                        echo = "translation"
+                first = (turn, match, text, probed, echo)
+            elif len(others) < 10:
+                others.append(
+                    {"turn": turn, "rule": match.rule, "matched_text": match.matched_text}
+                )
+    stats["responses"] += turn
+    if first is None:
+        return None
+    turn_no, match, text, probed, echo = first
+    return _Judged(vote_id, side, model, turn_no, match, text, probed, echo, others)
 
 
 def _assistant_texts(conversations: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:

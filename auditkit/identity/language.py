@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import repeat
 
@@ -39,7 +40,14 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.utils.ngram import NGram
 
-__all__ = ["PREFIX_CHARS", "SCRIPTS", "response_language", "script_counts", "warm_up"]
+__all__ = [
+    "PREFIX_CHARS",
+    "SCRIPTS",
+    "response_language",
+    "response_languages",
+    "script_counts",
+    "warm_up",
+]
 
 PREFIX_CHARS = 400  # characters of the (cleaned) text the profiles score
 _ALPHA = 0.5  # langdetect's ALPHA_DEFAULT
@@ -204,17 +212,20 @@ def _profiles() -> _Profiles:
     return _PROFILES
 
 
-_NORMAL: dict[int, str] = {}  # code point -> langdetect's normalised character (NGram.normalize)
-_NORMAL_KNOWN: set[str] = set()  # the characters _NORMAL maps
+class _Normal(dict[int, str]):
+    """Code point -> langdetect's normalised character (``NGram.normalize``), each character
+    computed the first time ``str.translate`` asks for it (``__missing__``)."""
+
+    def __missing__(self, point: int) -> str:
+        normal = self[point] = NGram.normalize(chr(point))
+        return normal
+
+
+_NORMAL = _Normal()
 
 
 def _normalised(text: str) -> str:
     """``text`` with every character as langdetect's ``NGram.normalize`` maps it (memoised)."""
-    new = set(text)
-    new.difference_update(_NORMAL_KNOWN)
-    for ch in new:
-        _NORMAL[ord(ch)] = NGram.normalize(ch)
-        _NORMAL_KNOWN.add(ch)
     return text.translate(_NORMAL)
 
 
@@ -280,23 +291,61 @@ class _WordSums:
     def scores(self, normalised: str, profiles: _Profiles) -> np.ndarray | None:
         """The sum of :func:`_words` of ``normalised`` (a text as :func:`_normalised` gives it)."""
         parts = normalised.split(" ")
-        last = parts.pop()
         with self.lock:
-            if self.used + len(parts) + 1 > _MAX_WORDS:
+            if self.used + len(parts) > _MAX_WORDS:
                 self.forget()
-            found = list(map(self.spaced.get, parts, repeat(-2)))
-            if -2 in found:
-                for i, r in enumerate(found):
-                    if r == -2:
-                        found[i] = self._add(parts[i], " ", self.spaced, profiles)
-            if last:
-                known = self.final.get(last)
-                found.append(self._add(last, "", self.final, profiles) if known is None else known)
-            rows = np.array(found, dtype=np.intp)
+            rows = np.array(self._rows(parts, profiles), dtype=np.intp)
             rows = rows[rows >= 0]
             # The rows stacked in text order and summed down the columns: the same float
             # additions, in the same order, as summing the list of the words' arrays.
             return self.sums[rows].sum(axis=0) if len(rows) else None
+
+    def many_languages(self, texts: Sequence[str], profiles: _Profiles) -> list[str | None]:
+        """The profiles' answer on each of ``texts`` (:func:`_language_of` of each, uncached):
+        every text's word rows looked up as :meth:`scores` looks them up, then all the texts'
+        rows gathered at once and each text's summed down the columns in text order (the same
+        float additions as :meth:`scores`), in batches the cache can hold."""
+        out: list[str | None] = []
+        with self.lock:
+            batch: list[list[int]] = []
+            for text in texts:
+                parts = _normalised(text).split(" ")
+                if self.used + len(parts) > _MAX_WORDS:
+                    # What scores would forget: first answer the texts whose rows are cached.
+                    out += self._argmax(batch, profiles)
+                    batch = []
+                    self.forget()
+                batch.append(self._rows(parts, profiles))
+            out += self._argmax(batch, profiles)
+        return out
+
+    def _rows(self, parts: list[str], profiles: _Profiles) -> list[int]:
+        """The rows of the words of a normalised text split at its spaces (the last part is
+        the text's final word), -1 for a word without any known n-gram; the lock is held."""
+        last = parts.pop()
+        found = list(map(self.spaced.get, parts, repeat(-2)))
+        if -2 in found:
+            for i, r in enumerate(found):
+                if r == -2:
+                    found[i] = self._add(parts[i], " ", self.spaced, profiles)
+        if last:
+            known = self.final.get(last)
+            found.append(self._add(last, "", self.final, profiles) if known is None else known)
+        return found
+
+    def _argmax(self, batch: list[list[int]], profiles: _Profiles) -> list[str | None]:
+        """Each text's language from its rows (None without any row), the lock held: its rows
+        stacked in text order and summed down the columns, as :meth:`scores` sums them (numpy
+        adds the rows one after the other; a segmented reduction would add them in another
+        order and could round differently)."""
+        sums = self.sums
+        languages = profiles.languages
+        out: list[str | None] = []
+        for found in batch:
+            rows = np.array(found, dtype=np.intp)
+            rows = rows[rows >= 0]
+            out.append(languages[int(sums[rows].sum(axis=0).argmax())] if len(rows) else None)
+        return out
 
     def _add(self, word: str, end: str, table: dict[str, int], profiles: _Profiles) -> int:
         r = table.get(word)  # the same word twice in one text
@@ -322,18 +371,23 @@ def _forget_words() -> None:
             _WORD_SUMS.forget()
 
 
+def _word_sums(profiles: _Profiles) -> _WordSums:
+    """The per-word sums, made on first use."""
+    global _WORD_SUMS
+    if _WORD_SUMS is None:
+        with _LOCK:
+            if _WORD_SUMS is None:
+                _WORD_SUMS = _WordSums(len(profiles.languages))
+    return _WORD_SUMS
+
+
 def _scores(text: str, profiles: _Profiles) -> np.ndarray | None:
     """Σ over every n-gram of ``text`` of its log-probability per language; None without any.
 
     Summed word by word: a word's n-grams do not depend on its neighbours, and a word's sum is
     cached, so a frequent word costs one lookup. The sums do not depend on what is cached.
     """
-    global _WORD_SUMS
-    if _WORD_SUMS is None:
-        with _LOCK:
-            if _WORD_SUMS is None:
-                _WORD_SUMS = _WordSums(len(profiles.languages))
-    return _WORD_SUMS.scores(_normalised(text), profiles)
+    return _word_sums(profiles).scores(_normalised(text), profiles)
 
 
 def _cleaned(text: str) -> str:
@@ -380,7 +434,17 @@ def response_language(text: str) -> str | None:
     langdetect's profiles (summed, not sampled) decide otherwise. Deterministic.
     """
     text = _cleaned(text)
-    counts = script_counts(text)
+    decided = _by_script(text, script_counts(text))
+    return _language_of(decided) if isinstance(decided, _Prefix) else decided
+
+
+class _Prefix(str):
+    """What :func:`_by_script` leaves to the profiles: the text they score."""
+
+
+def _by_script(text: str, counts: dict[str, int]) -> str | None:
+    """The language the scripts of a cleaned ``text`` (``counts``: :func:`script_counts`) decide,
+    None for a text without letters, or the :class:`_Prefix` the profiles must score."""
     latin = counts.pop("latin", 0)
     if not counts and not latin:
         return None
@@ -396,8 +460,53 @@ def response_language(text: str) -> str | None:
         if 2 * counts[script] * _weight(script) >= latin:
             if script in _ONE_LANGUAGE:
                 return _ONE_LANGUAGE[script]
-            return _language_of(_without_latin(text)[:PREFIX_CHARS])
-    return _language_of(text[:PREFIX_CHARS])
+            return _Prefix(_without_latin(text)[:PREFIX_CHARS])
+    return _Prefix(text[:PREFIX_CHARS])
+
+
+def response_languages(texts: Sequence[str]) -> list[str | None]:
+    """``[response_language(text) for text in texts]``, with the per-text numpy work done once
+    for all of them (what the identity scan asks of a chunk's findings).
+
+    The same answers, bit for bit: the letters of every text are classified in one pass over
+    their code points (:func:`_script_counts_of`), and the n-gram sums of the texts the
+    profiles decide are gathered from the same per-word rows and added in the same order
+    (:meth:`_WordSums.many_scores`). Each distinct text the profiles score is scored once.
+    """
+    cleaned = [_cleaned(text) for text in texts]
+    decided = [
+        _by_script(text, counts)
+        for text, counts in zip(cleaned, _script_counts_of(cleaned), strict=True)
+    ]
+    prefixes = list(dict.fromkeys(d for d in decided if isinstance(d, _Prefix)))
+    if not prefixes:
+        return [None if d is None else str(d) for d in decided]
+    profiles = _profiles()
+    scored = dict(
+        zip(prefixes, _word_sums(profiles).many_languages(prefixes, profiles), strict=True)
+    )
+    return [scored[d] if isinstance(d, _Prefix) else d for d in decided]
+
+
+def _script_counts_of(texts: Sequence[str]) -> list[dict[str, int]]:
+    """``[script_counts(text) for text in texts]`` from one pass over all their code points.
+
+    Every code point goes through the letter ranges (an ASCII letter lands in a Latin range, any
+    other ASCII character and a lone surrogate in none), which counts what :func:`script_counts`
+    counts over the bytes and the ranges.
+    """
+    if not texts:
+        return []
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    k = np.searchsorted(_STARTS, points.astype(np.int64), side="right") - 1
+    inside = (k >= 0) & (points <= _ENDS[np.maximum(k, 0)])
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    scripts = len(SCRIPTS)
+    counts = np.bincount(
+        owner[inside] * scripts + _RANGE_SCRIPT[k[inside]], minlength=len(texts) * scripts
+    ).reshape(len(texts), scripts)
+    return [{SCRIPTS[i]: int(n) for i, n in enumerate(row) if n} for row in counts.tolist()]
 
 
 def warm_up() -> None:
