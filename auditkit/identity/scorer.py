@@ -134,8 +134,10 @@ class SelfIdScorer:
 
     def score(self, ctx: CandidateContext) -> float:
         """Probability that the candidate is the response naming itself."""
-        weights = self._weight_list
-        z = self.intercept + sum(weights[_bucket(t)] for t in candidate_tokens(ctx))
+        # The tokens' weights added left to right (as a generator would give them to sum).
+        z = self.intercept + sum(
+            map(self._weight_list.__getitem__, map(_bucket, candidate_tokens(ctx)))
+        )
         return 1.0 / (1.0 + math.exp(-z))
 
     @cached_property
