@@ -25,6 +25,7 @@ Exactly :func:`has_name` of each text:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress, repeat
 
 import numpy as np
 
@@ -48,11 +49,12 @@ def names_in(texts: Sequence[str], rules: IdentityRules) -> np.ndarray:
     found = np.zeros(n, dtype=bool)
     if n == 0:
         return found
-    ascii_texts = np.fromiter((text.isascii() for text in texts), dtype=bool, count=n)
-    for rows in (np.flatnonzero(ascii_texts), np.flatnonzero(~ascii_texts)):
+    ascii_texts = np.fromiter(map(str.isascii, texts), dtype=bool, count=n)
+    for mask in (ascii_texts, ~ascii_texts):
+        rows = np.flatnonzero(mask)
         if len(rows) == 0:
             continue
-        group = [texts[i] for i in rows.tolist()]
+        group = list(compress(texts, mask.tolist()))
         found[rows] = _group_names(group, rules, ascii=bool(ascii_texts[rows[0]]))
     return found
 
@@ -72,13 +74,16 @@ def _group_names(texts: list[str], rules: IdentityRules, *, ascii: bool) -> np.n
             return np.fromiter((has_name(t, rules) for t in texts), dtype=bool, count=len(texts))
         # Strict, as has_name's automaton: a lone surrogate is an error here as there.
         data = lowered.encode("utf-8")
-        if len(data) != len(lowered):
-            # Character offsets to byte offsets: each character's UTF-8 length, summed.
-            points = np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32)
-            width = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
-            offsets = np.zeros(len(points) + 1, dtype=np.int64)
-            np.cumsum(width, out=offsets[1:])
-            starts = offsets[starts]
+        if len(data) != len(lowered) and len(texts) > 1:
+            # Byte offsets: text k starts after the separator that follows every line break of
+            # the texts before it and k - 1 separators ("\n" is the byte 0x0A and no other
+            # character's UTF-8 holds that byte; lower-casing keeps every line break).
+            breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord(_SEPARATOR))
+            inside = np.fromiter(
+                map(str.count, texts, repeat(_SEPARATOR)), dtype=np.int64, count=len(texts)
+            )
+            before = np.cumsum(inside[:-1]) + np.arange(len(texts) - 1)
+            starts[1:] = breaks[before] + 1
     return _owners_named(data, starts, rules)
 
 
