@@ -116,17 +116,6 @@ def _name_matches(lowered: str, rules: IdentityRules) -> list[tuple[int, int, in
     return rules.automaton.find_matches_as_indexes(lowered, overlapping=True)
 
 
-def _raw_hits(lowered: str, rules: IdentityRules) -> list[NameHit]:
-    hits = []
-    keys = rules.automaton_keys
-    names = rules.names
-    for index, start, end in _name_matches(lowered, rules):
-        name = names[keys[index]]
-        if _boundary_ok(lowered, start, end, name):
-            hits.append(NameHit(start, end, name))
-    return hits
-
-
 def has_name(text: str, rules: IdentityRules) -> bool:
     """Prefilter: does any lexicon name stand as a word in ``text``? (one automaton pass)"""
     lowered = text.lower()
@@ -142,22 +131,31 @@ def has_name(text: str, rules: IdentityRules) -> bool:
 
 def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
     """Every lexicon name in ``text``, longest at each place, non-overlapping, in text order."""
-    hits = _raw_hits(lower_same_length(text), rules)
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    lowered = lower_same_length(text)
+    keys = rules.automaton_keys
+    names = rules.names
+    # (start, minus length, automaton order, end, name) of each occurrence standing as a word:
+    # sorted, the longest first at each place, ties in the automaton's order.
+    hits: list[tuple[int, int, int, int, IdentityName]] = []
+    for index, start, end in _name_matches(lowered, rules):
+        name = names[keys[index]]
+        if _boundary_ok(lowered, start, end, name):
+            hits.append((start, start - end, len(hits), end, name))
+    hits.sort()
     out: list[NameHit] = []
     last_end = -1
-    for hit in hits:
-        if hit.start < last_end:
+    for start, _, _, hit_end, name in hits:
+        if start < last_end:
             continue
-        end = hit.end
-        if hit.name.latin and end < len(text) and text[end] in "-.+0123456789":
+        end = hit_end
+        if name.latin and end < len(text) and text[end] in "-.+0123456789":
             tail = _VERSION_TAIL.match(text, end)
             if tail is not None:
                 adjective = _ADJECTIVE_SUFFIX.search(text, end, tail.end())
                 end = adjective.start() if adjective is not None else tail.end()
-                while end > hit.end and text[end - 1] in ".-+":
+                while end > hit_end and text[end - 1] in ".-+":
                     end -= 1
-        out.append(NameHit(hit.start, end, hit.name))
+        out.append(NameHit(start, end, name))
         last_end = end
     return out
 
@@ -571,21 +569,30 @@ def _gated(
 ) -> Iterator[tuple[NameHit, CandidateContext]]:
     """Name occurrences worth scoring: outside code, not an echo of a requested translation or
     role-play (the user wrote the name), an ambiguous name only in its AI sense, past the gate."""
-    translate = is_translation_request(user_text, rules)
-    roleplay = is_roleplay(user_text, rules)
+    # What the user's text says is asked once, and only when a hit gets that far.
+    translate: bool | None = None
+    roleplay: bool | None = None
+    user_names_one: bool | None = None
     user_lower = user_text.lower()
-    # The user asked about a named model or product ("Claude Code가 뭔가요?"): an answer whose
-    # subject is left out ("Anthropic에서 만든 AI 코딩 도우미입니다") is about that, not the speaker.
-    user_names_one = not probed and bool(user_text) and has_name(user_text, rules)
     for hit in hits:
         # Cheap superset of the gate first: most mentions have no first-person word near them.
         near = _self_near(text, hit, rules)
         if not probed and hit.start > rules.answer_to_probe_offset and not near:
             continue
-        if user_names_one and not near:
-            continue
+        if not near:
+            if user_names_one is None:
+                # The user asked about a named model or product ("Claude Code가 뭔가요?"): an
+                # answer whose subject is left out ("Anthropic에서 만든 AI 코딩 도우미입니다") is
+                # about that, not the speaker.
+                user_names_one = not probed and bool(user_text) and has_name(user_text, rules)
+            if user_names_one:
+                continue
         if _inside(codes, hit.start):
             continue
+        if translate is None:
+            translate = is_translation_request(user_text, rules)
+        if roleplay is None:
+            roleplay = is_roleplay(user_text, rules)
         if (translate or roleplay) and hit.name.text in user_lower:
             continue
         if hit.name.ambiguous and not probed and not _ai_sense(text, hit, hits, rules):
