@@ -111,6 +111,12 @@ _ONE_LANGUAGE = {
 _STARTS = np.array([lo for lo, _, _ in _RANGES], dtype=np.int64)
 _ENDS = np.array([hi for _, hi, _ in _RANGES], dtype=np.int64)
 _RANGE_SCRIPT = np.array([SCRIPTS.index(s) for _, _, s in _RANGES], dtype=np.int64)
+# The script of each code point below 0x10000 (_NONE: no letter); above it there is one range.
+_NONE = len(SCRIPTS)
+_BMP_SCRIPT = np.full(0x10000, _NONE, dtype=np.int64)
+for _lo, _hi, _script in _RANGES:
+    if _lo <= 0xFFFF:
+        _BMP_SCRIPT[_lo : min(_hi, 0xFFFF) + 1] = SCRIPTS.index(_script)
 
 
 # Every byte but the ASCII letters (in UTF-8 no other character has such a byte): deleting them
@@ -493,20 +499,25 @@ def _script_counts_of(texts: Sequence[str]) -> list[dict[str, int]]:
 
     Every code point goes through the letter ranges (an ASCII letter lands in a Latin range, any
     other ASCII character and a lone surrogate in none), which counts what :func:`script_counts`
-    counts over the bytes and the ranges.
+    counts over the bytes and the ranges; the ranges are read from a table of the first 65,536
+    code points (:data:`_BMP_SCRIPT`) and, for the few above, searched.
     """
     if not texts:
         return []
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    k = np.searchsorted(_STARTS, points.astype(np.int64), side="right") - 1
-    inside = (k >= 0) & (points <= _ENDS[np.maximum(k, 0)])
+    script = _BMP_SCRIPT[np.minimum(points, 0xFFFF)]
+    astral = points > 0xFFFF
+    if astral.any():  # the few code points past the table: through the ranges
+        high = points[astral].astype(np.int64)
+        k = np.searchsorted(_STARTS, high, side="right") - 1
+        inside = (k >= 0) & (high <= _ENDS[np.maximum(k, 0)])
+        script[astral] = np.where(inside, _RANGE_SCRIPT[k], _NONE)
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    scripts = len(SCRIPTS)
-    counts = np.bincount(
-        owner[inside] * scripts + _RANGE_SCRIPT[k[inside]], minlength=len(texts) * scripts
-    ).reshape(len(texts), scripts)
-    return [{SCRIPTS[i]: int(n) for i, n in enumerate(row) if n} for row in counts.tolist()]
+    width = _NONE + 1
+    counts = np.bincount(owner * width + script, minlength=len(texts) * width)
+    rows = counts.reshape(len(texts), width)[:, :_NONE].tolist()
+    return [{SCRIPTS[i]: n for i, n in enumerate(row) if n} for row in rows]
 
 
 def warm_up() -> None:
