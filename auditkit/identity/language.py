@@ -25,6 +25,11 @@ fraction of a millisecond:
 The result is a function of the text alone (cached per prefix, so a repeated canned answer costs
 one lookup, and each word's n-gram sum is cached). Agreement with ``langdetect.detect`` on the full texts of the identity test corpus
 is measured in ``tests/test_identity_language.py``.
+
+:func:`response_languages` answers the same for many texts at once (the identity scan asks it of
+a chunk's findings): the scripts of all of them from one pass over their code points, each
+distinct prefix scored once, each text's word rows summed in the same order as one at a time
+(``tests/test_identity_batch_paths.py`` checks the answers are equal).
 """
 
 from __future__ import annotations
