@@ -15,14 +15,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
 from langdetect.utils.ngram import NGram
+from test_identity_scan_paths import _corpus_texts
 
 from auditkit.identity import language
 from auditkit.identity.lexicon import IdentityRules, load_identity_rules
@@ -31,8 +30,6 @@ from auditkit.identity.prefilter import names_in
 from auditkit.identity.routing import RuleRouter
 from auditkit.identity.scorer import _bucket, candidate_tokens
 from auditkit.rules import RulePack
-
-CORPUS = Path(__file__).parent / "data" / "identity" / "corpus.jsonl"
 
 EDGE_TEXTS = [
     "",
@@ -74,15 +71,6 @@ def identity(default_rules: RulePack) -> IdentityRules:
 def _encodable(texts: list[str]) -> list[str]:
     """The texts without a lone surrogate (the name automaton reads UTF-8 and refuses them)."""
     return [text for text in texts if "\ud800" not in text and "\udfff" not in text]
-
-
-def _corpus_texts() -> list[str]:
-    texts: list[str] = []
-    with CORPUS.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            texts.extend(str(row[key]) for key in ("response", "prompt") if row.get(key))
-    return texts
 
 
 def test_languages_of_many_equal_each_language_on_edge_texts() -> None:
