@@ -28,10 +28,6 @@ class RuleRouter:
     befores: AnyPattern  # the ``before`` patterns; ``before_of[i]`` is rule i's index in it
     before_of: tuple[int | None, ...]
     _routes: dict[tuple[frozenset[str], str], tuple[int, ...]] = field(default_factory=dict)
-    # Per route: (its rules without a ``before``, the rule of each of its ``before`` patterns).
-    _split: dict[tuple[int, ...], tuple[frozenset[int], dict[int, int]]] = field(
-        default_factory=dict
-    )
 
     @classmethod
     def of(cls, rules: Sequence[SelfReferenceRule]) -> RuleRouter:
@@ -67,19 +63,9 @@ class RuleRouter:
         if not route:
             return []
         possible = self.befores.possible(before_text)
-        split = self._split.get(route)
-        if split is None:
-            split = self._split[route] = (
-                frozenset(i for i in route if self.before_of[i] is None),
-                {b: i for i in route if (b := self.before_of[i]) is not None},
-            )
-        # The route's rules without a `before` and those whose `before` is possible, in rule
-        # order: a set union of the few, not a pass over the whole route.
-        always, rule_of = split
-        chosen = set(always)
-        chosen.update(rule_of[b] for b in possible if b in rule_of)
+        before_of = self.before_of
         rules = self.rules
-        return [rules[i] for i in sorted(chosen)]
+        return [rules[i] for i in route if before_of[i] is None or before_of[i] in possible]
 
 
 # One router per rule tuple object (the compiled rules keep theirs for the pack's life).

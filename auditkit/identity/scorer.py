@@ -110,6 +110,23 @@ def hash_tokens(tokens: Iterable[str]) -> np.ndarray:
     return np.fromiter((_bucket(t) for t in tokens), dtype=np.int64)
 
 
+_MAX_TOKENS = 1 << 17  # token weights remembered (forgotten all at once past this)
+
+
+class _TokenWeights(dict[str, float]):
+    """Token -> its bucket's weight, each token's looked up the first time it is asked."""
+
+    def __init__(self, weights: list[float]) -> None:
+        super().__init__()
+        self.weights = weights
+
+    def __missing__(self, token: str) -> float:
+        if len(self) >= _MAX_TOKENS:
+            self.clear()
+        weight = self[token] = self.weights[_bucket(token)]
+        return weight
+
+
 @dataclass(frozen=True, eq=False)
 class SelfIdScorer:
     """Logistic-regression weights over hashed features; ``score`` is a probability."""
@@ -135,10 +152,12 @@ class SelfIdScorer:
     def score(self, ctx: CandidateContext) -> float:
         """Probability that the candidate is the response naming itself."""
         # The tokens' weights added left to right (as a generator would give them to sum).
-        z = self.intercept + sum(
-            map(self._weight_list.__getitem__, map(_bucket, candidate_tokens(ctx)))
-        )
+        z = self.intercept + sum(map(self._weight_of.__getitem__, candidate_tokens(ctx)))
         return 1.0 / (1.0 + math.exp(-z))
+
+    @cached_property
+    def _weight_of(self) -> _TokenWeights:
+        return _TokenWeights(self._weight_list)
 
     @cached_property
     def _weight_list(self) -> list[float]:
