@@ -21,7 +21,12 @@ from auditkit.detectors.voters import _records
 from auditkit.io.parquet_writer import _strings
 from auditkit.rules import load_rules
 from auditkit.simulate import preset_config, simulate_arena
-from auditkit.voters.groups import _overlaps_any, _owned_ranges, find_coordinated_groups
+from auditkit.voters.groups import (
+    _overlaps_any,
+    _owned_bounds,
+    _owned_ranges,
+    find_coordinated_groups,
+)
 from auditkit.voters.scores import WinnerScores
 
 
@@ -36,6 +41,23 @@ def test_owned_ranges_equal_two_searches(n_asked: int) -> None:
     expected_hi = np.searchsorted(sorted_voters, who, side="right")
     np.testing.assert_array_equal(lo, expected_lo)
     np.testing.assert_array_equal(hits, expected_hi - expected_lo)
+
+
+@pytest.mark.parametrize("n_asked", [3, 2_000])
+def test_owned_ranges_from_kept_bounds_equal_two_searches(n_asked: int) -> None:
+    """The group search keeps one target's bounds for all its groups: the same ranges."""
+    rng = np.random.default_rng(n_asked + 1)
+    n_voters = 1_000
+    sorted_voters = np.sort(rng.integers(0, n_voters, size=4_000))
+    who = np.unique(rng.integers(0, n_voters, size=n_asked))
+    bounds = _owned_bounds(sorted_voters, n_voters)
+    lo, hits = _owned_ranges(sorted_voters, who, n_voters, bounds)
+    expected_lo = np.searchsorted(sorted_voters, who, side="left")
+    np.testing.assert_array_equal(lo, expected_lo)
+    np.testing.assert_array_equal(
+        hits, np.searchsorted(sorted_voters, who, side="right") - expected_lo
+    )
+    assert bounds[-1] == sorted_voters.size
 
 
 def test_owned_ranges_of_voters_without_entries_are_empty() -> None:
