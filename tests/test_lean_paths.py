@@ -66,10 +66,14 @@ def test_owned_ranges_of_voters_without_entries_are_empty() -> None:
     np.testing.assert_array_equal(lo, [0, 2, 2, 3])
 
 
+@pytest.mark.parametrize("windows", [1, 3, 30])
 @pytest.mark.parametrize("seed", range(5))
-def test_overlaps_any_equals_every_pair(seed: int) -> None:
+def test_overlaps_any_equals_every_pair(seed: int, windows: int) -> None:
+    """Few disjoint windows are compared directly, many searched: both answer every pair."""
     rng = np.random.default_rng(seed)
     starts = rng.uniform(0, 1_000, size=30)
+    if windows < 30:  # 30 windows in `windows` clusters far apart: that many disjoint windows
+        starts = rng.choice(np.arange(windows) * 300.0, size=30) + rng.uniform(0, 40, size=30)
     lo, hi = starts, starts + rng.exponential(20, size=30)
     first = rng.uniform(-100, 1_100, size=3_000)
     last = first + rng.exponential(5, size=3_000)
