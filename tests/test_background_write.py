@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_faults import _one_line_error
 
 from auditkit.cli import main
 from auditkit.io.writer import FastChatWriter
@@ -50,14 +51,6 @@ def _input(path: Path, n: int = 400) -> Path:
 def _audit(path: Path, out: Path) -> int:
     args = ["audit", str(path), "--out", str(out), "--db", "", "--quiet"]
     return main([*args, "--rules", str(REPO / "rules")])
-
-
-def _one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err.strip()
-    assert "Traceback" not in err
-    assert len(err.splitlines()) == 1, err
-    assert err.startswith("auditkit: error: ")
-    return err
 
 
 def _no_writer_thread() -> bool:
