@@ -15,7 +15,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["TableCodes", "arrow_strings", "distinct_strings", "row_positions", "sorted_models"]
+__all__ = [
+    "TableCodes",
+    "arrow_strings",
+    "distinct_strings",
+    "row_positions",
+    "sorted_models",
+    "string_sort_indices",
+]
 
 
 def arrow_strings(column: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
@@ -144,7 +151,7 @@ class TableCodes:
         """
         codes = self.voter if rows is None else self.voter[rows]
         ids = arrow_strings(self.voter_ids)
-        order = np.asarray(pc.sort_indices(ids).to_numpy(), dtype=np.int64)
+        order = string_sort_indices(ids)
         present = np.zeros(len(ids), dtype=bool)
         present[codes[codes >= 0]] = True
         kept = present[order]  # in sorted order: the ids these rows use
@@ -157,3 +164,63 @@ class TableCodes:
     def n_voters(self) -> int:
         """Distinct voter ids (missing not counted): ``frame["voter"].nunique()``."""
         return len(self.voter_ids)
+
+
+# Per count of a word's bytes that belong to the string (0-8): the mask keeping those bytes.
+_WORD_MASKS = np.array(
+    [0, *(((1 << 64) - 1) ^ ((1 << (8 * (8 - r))) - 1) for r in range(1, 9))], dtype=np.uint64
+)
+
+
+def string_sort_indices(strings: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """``pc.sort_indices(strings)`` (stable, by UTF-8 bytes) as int64, sorting integers, not strings.
+
+    Each string is cut into 8-byte words read big-endian (zero past its end), so comparing the
+    words in turn, then the lengths, orders two strings as comparing their bytes does (a string
+    that ends where another has zero bytes left is the shorter: the length decides). Arrow sorts
+    those integer columns; words every string shares (a common prefix such as ``arena_user_``) are
+    left out. Why: Arrow's string sort compares variable-length values one pair at a time, 4-5 s
+    for the 4.4M voter ids of a 10M-vote log; the integer sort takes about a third of that.
+    With nulls the plain string sort runs (nulls last, as it puts them).
+    """
+    array = strings.combine_chunks() if isinstance(strings, pa.ChunkedArray) else strings
+    if array.null_count or not (
+        pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+    ):
+        return np.asarray(pc.sort_indices(array).to_numpy(), dtype=np.int64)
+    n = len(array)
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    offset_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    _, offsets_buffer, data_buffer = array.buffers()
+    assert offsets_buffer is not None
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[array.offset : array.offset + n + 1]
+    starts = offsets[:-1].astype(np.int64)
+    lengths = np.diff(offsets).astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.empty(0)
+    columns: dict[str, np.ndarray] = {}
+    for word in range((int(lengths.max()) + 7) // 8):
+        key = _string_words(data, starts + 8 * word, lengths - 8 * word)
+        if key[0] != key[-1] or not (key == key[0]).all():
+            columns[f"w{word}"] = key
+    columns["length"] = lengths
+    table = pa.table(columns)
+    order = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in columns])
+    return np.asarray(order.to_numpy(), dtype=np.int64)
+
+
+def _string_words(data: np.ndarray, at: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """The 8 bytes of ``data`` from each ``at`` as a big-endian integer, only the first ``left``
+    of them kept (the rest zero)."""
+    keep = np.clip(left, 0, 8)
+    at = np.where(keep > 0, at, 0)
+    key = np.zeros(at.size, dtype=np.uint64)
+    whole = at + 8 <= data.size  # all but the last few strings: read 8 bytes at once
+    if data.size >= 8:
+        words = np.ndarray(buffer=data, dtype=">u8", shape=(data.size - 7,), strides=(1,))
+        key[whole] = words[at[whole]]
+    for i in np.flatnonzero(~whole).tolist():
+        tail = bytes(data[at[i] : at[i] + 8]).ljust(8, b"\0")
+        key[i] = int.from_bytes(tail, "big")
+    key &= _WORD_MASKS[keep]
+    return key

@@ -21,7 +21,12 @@ from auditkit.detectors.voters import _records
 from auditkit.io.parquet_writer import _strings
 from auditkit.rules import load_rules
 from auditkit.simulate import preset_config, simulate_arena
-from auditkit.voters.groups import _overlaps_any, _owned_ranges, find_coordinated_groups
+from auditkit.voters.groups import (
+    _overlaps_any,
+    _owned_bounds,
+    _owned_ranges,
+    find_coordinated_groups,
+)
 from auditkit.voters.scores import WinnerScores
 
 
@@ -38,16 +43,37 @@ def test_owned_ranges_equal_two_searches(n_asked: int) -> None:
     np.testing.assert_array_equal(hits, expected_hi - expected_lo)
 
 
+@pytest.mark.parametrize("n_asked", [3, 2_000])
+def test_owned_ranges_from_kept_bounds_equal_two_searches(n_asked: int) -> None:
+    """The group search keeps one target's bounds for all its groups: the same ranges."""
+    rng = np.random.default_rng(n_asked + 1)
+    n_voters = 1_000
+    sorted_voters = np.sort(rng.integers(0, n_voters, size=4_000))
+    who = np.unique(rng.integers(0, n_voters, size=n_asked))
+    bounds = _owned_bounds(sorted_voters, n_voters)
+    lo, hits = _owned_ranges(sorted_voters, who, n_voters, bounds)
+    expected_lo = np.searchsorted(sorted_voters, who, side="left")
+    np.testing.assert_array_equal(lo, expected_lo)
+    np.testing.assert_array_equal(
+        hits, np.searchsorted(sorted_voters, who, side="right") - expected_lo
+    )
+    assert bounds[-1] == sorted_voters.size
+
+
 def test_owned_ranges_of_voters_without_entries_are_empty() -> None:
     lo, hits = _owned_ranges(np.array([1, 1, 4]), np.array([0, 2, 3, 5]), 6)
     np.testing.assert_array_equal(hits, [0, 0, 0, 0])
     np.testing.assert_array_equal(lo, [0, 2, 2, 3])
 
 
+@pytest.mark.parametrize("windows", [1, 3, 30])
 @pytest.mark.parametrize("seed", range(5))
-def test_overlaps_any_equals_every_pair(seed: int) -> None:
+def test_overlaps_any_equals_every_pair(seed: int, windows: int) -> None:
+    """Few disjoint windows are compared directly, many searched: both answer every pair."""
     rng = np.random.default_rng(seed)
     starts = rng.uniform(0, 1_000, size=30)
+    if windows < 30:  # 30 windows in `windows` clusters far apart: that many disjoint windows
+        starts = rng.choice(np.arange(windows) * 300.0, size=30) + rng.uniform(0, 40, size=30)
     lo, hi = starts, starts + rng.exponential(20, size=30)
     first = rng.uniform(-100, 1_100, size=3_000)
     last = first + rng.exponential(5, size=3_000)

@@ -18,10 +18,13 @@ from auditkit.ledger import Ledger, RunRecord
 from auditkit.pipeline.summary import AuditSummary
 
 if TYPE_CHECKING:
+    import threading
+
     import pandas as pd
 
     from auditkit.detectors.base import DetectorResult, Finding
     from auditkit.io.loader import LoadResult
+    from auditkit.pipeline.background import BackgroundWrite
     from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
 
@@ -61,14 +64,15 @@ def cleaned_format_for(paths: Sequence[Path], requested: str | None) -> str:
     return "parquet" if parquet else "jsonl.gz"
 
 
-def write_cleaned(cleaning: CleaningResult, path: Path) -> int:
+def write_cleaned(cleaning: CleaningResult, path: Path, stop: threading.Event | None = None) -> int:
     """Write the kept votes as FastChat JSON Lines (gzip) or Parquet (by ``path``'s suffix),
     copying ``CLEANED_BLOCK_ROWS`` at a time.
 
     Why blocks: ``cleaning.cleaned`` copies the whole table (≈130 bytes a vote, 1.3 GiB at 10M).
     Each block's kept rows are appended to one :class:`~auditkit.io.writer.FastChatWriter`, which
     compresses on a second thread; the file holds exactly what
-    ``write_fastchat_jsonl(cleaning.cleaned, path)`` writes.
+    ``write_fastchat_jsonl(cleaning.cleaned, path)`` writes. ``stop`` (set by another thread)
+    ends the writing after the current block, leaving the file incomplete.
     """
     from auditkit.io.parquet_writer import FastChatParquetWriter
     from auditkit.io.writer import FastChatWriter
@@ -81,8 +85,10 @@ def write_cleaned(cleaning: CleaningResult, path: Path) -> int:
         writer = FastChatWriter(path, compresslevel=CLEANED_GZIP_LEVEL)
     with writer as out:
         for start in range(0, len(battles), CLEANED_BLOCK_ROWS):
-            stop = start + CLEANED_BLOCK_ROWS
-            out.write(battles.with_frame(battles.frame.iloc[start:stop].loc[keep[start:stop]]))
+            if stop is not None and stop.is_set():
+                break
+            end = start + CLEANED_BLOCK_ROWS
+            out.write(battles.with_frame(battles.frame.iloc[start:end].loc[keep[start:end]]))
     return out.rows
 
 
@@ -95,14 +101,22 @@ def write_outputs(
     findings: Sequence[Finding],
     summary: AuditSummary,
     previous_dir: str | Path | None,
+    background: BackgroundWrite | None = None,
 ) -> tuple[AuditSummary, dict[str, Any] | None]:
     """Write ``invalidations.jsonl``, the cleaned battles, ``leaderboard.csv``, ``findings.jsonl``
     and ``summary.json`` (with the diff against ``previous_dir``); return the summary as written
-    and the whole diff."""
+    and the whole diff.
+
+    With ``background`` the cleaned battles are written on its thread
+    (:mod:`auditkit.pipeline.background`), started right after ``invalidations.jsonl``; the
+    caller waits for it."""
     from auditkit.csvsafe import write_csv
 
     cleaning.write_jsonl(out / "invalidations.jsonl")
-    write_cleaned(cleaning, out / cleaned_name)
+    if background is None:
+        write_cleaned(cleaning, out / cleaned_name)
+    else:
+        background.start(lambda stop: write_cleaned(cleaning, out / cleaned_name, stop))
     write_csv(board, out / "leaderboard.csv", index=False, float_format="%.4f")
     with open(out / "findings.jsonl", "w", encoding="utf-8", newline="\n") as handle:
         for finding in findings:

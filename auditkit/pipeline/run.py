@@ -15,6 +15,7 @@ from auditkit.detectors.base import default_detectors
 from auditkit.gate import Gate
 from auditkit.gcscope import fewer_collections
 from auditkit.ledger import Ledger, RunRecord, utc_now
+from auditkit.pipeline.background import BackgroundWrite
 from auditkit.pipeline.cache import CacheWrites
 from auditkit.pipeline.config import AuditConfig
 from auditkit.pipeline.detect import Detected, detect_stage
@@ -155,7 +156,10 @@ def _report(
         quarantined=loaded.loaded.rows_quarantined,
         rows_read=loaded.loaded.rows_read,
     )
-    with run.stage("write"):
+    # The cleaned battles are written on a second thread through both stages (the report does
+    # not read them); the report stage ends by waiting for it (:mod:`auditkit.pipeline.background`).
+    background = BackgroundWrite()
+    with background.guard(), run.stage("write"):
         summary, diff = write_outputs(
             config.out_dir,
             cleaning=cleaning,
@@ -179,8 +183,9 @@ def _report(
                 robustness=rated.robustness,
             ),
             previous_dir=config.previous_dir,
+            background=background,
         )
-    with run.stage("report"):
+    with background.guard(), run.stage("report"):
         report_stage(
             config.out_dir,
             title=config.title or "Leaderboard integrity audit",
@@ -194,6 +199,7 @@ def _report(
             gate_reasons=gate_reasons,
             diff=diff,
         )
+        background.wait()
     return summary
 
 

@@ -558,6 +558,39 @@ class SequentialResult:
     log_path: FloatArray  # per vote: log M_n after that vote (rows in input order)
 
 
+def logsumexp_columns(a: FloatArray) -> FloatArray:
+    """``scipy.special.logsumexp(a, axis=0)`` of a 2-D float64 array, value for value.
+
+    The same operations in the same order as SciPy's (its largest term per column taken out of
+    the sum, ``log1p`` of the rest over their count, plus ``log`` of the count and the largest;
+    the plain ``log(sum(exp(a)))`` where that is not finite), so the same floats. Why: SciPy
+    computes the plain form for every column first (a second ``exp`` over the whole array, 12 %
+    of the voter audit at 10M votes); here it is computed only for the columns that need it.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        a_max = np.max(a, axis=0, keepdims=True)
+        at_max = a == a_max
+        # The largest terms count apart: SciPy sets them to -inf before the exp, whose 0 is set
+        # here after it (the same 0; where a column's largest is infinite or NaN, SciPy's
+        # value differs but is not finite, so the plain form below replaces both alike).
+        m = np.count_nonzero(at_max, axis=0, keepdims=True).astype(a.dtype)
+        terms = np.exp(a - a_max)
+        terms[at_max] = 0.0
+        del at_max
+        s = np.sum(terms, axis=0, keepdims=True, dtype=a.dtype)
+        del terms
+        s = np.where(s == 0, s, s / m)
+        sign = np.sign(s + 1) * np.sign(m)
+        s = np.where(s < -1, -s - 2, s)
+        out = np.log1p(s) + np.log(np.abs(m)) + a_max
+        out[sign < 0] = np.nan
+        bad = np.flatnonzero(~np.isfinite(out[0]))
+        if bad.size:
+            plain = np.log(np.sum(np.exp(a[:, bad]), axis=0, keepdims=True))
+            out[0, bad] = plain[0]
+    return np.asarray(out[0], dtype=np.float64)
+
+
 def sequential_mixture_test(
     voter: IntArray,
     features: Sequence[FloatArray],
@@ -628,7 +661,7 @@ def sequential_mixture_test(
         cum = np.cumsum(step)
         base = np.repeat(np.r_[0.0, cum[starts[1:] - 1]], lengths)
         log_paths[i] = cum - base
-    log_mix = special.logsumexp(log_paths, axis=0) - np.log(len(lambdas))
+    log_mix = logsumexp_columns(log_paths) - np.log(len(lambdas))
     log_max = np.zeros(n_voters)
     np.maximum.at(log_max, voter, log_mix)
     p = np.minimum(1.0, np.exp(-log_max))

@@ -189,6 +189,7 @@ def find_coordinated_groups(
         )
         if j + 1 == len(by_target) or targets[by_target[j + 1]] != targets[i]:
             search.involved_rows.pop(targets[i], None)
+            search.owned_bounds.pop(targets[i], None)
     out: list[GroupResult] = []
     for i, comp in enumerate(comps):
         members = np.asarray(comp, dtype=np.int64)
@@ -247,21 +248,29 @@ def _pulls(lo: IntArray, hits: IntArray, pull: FloatArray, var: FloatArray) -> F
 
 
 def _owned_ranges(
-    sorted_voters: IntArray, who: IntArray, n_voters: int
+    sorted_voters: IntArray, who: IntArray, n_voters: int, bounds: IntArray | None = None
 ) -> tuple[IntArray, IntArray]:
     """Where each voter of ``who`` starts in ``sorted_voters`` (ascending codes < ``n_voters``)
     and how many entries it has: ``searchsorted`` left, and right minus left.
 
     Why: with millions of voters asked (a group's recruit pool) two binary searches per voter
     cost seconds; one count of every code and a cumulative sum give the same numbers in a pass.
+    ``bounds``: :func:`_owned_bounds` of ``sorted_voters``, when the caller keeps it.
     """
-    if who.size * 8 < sorted_voters.size:  # few voters asked: the searches are cheaper
-        lo = np.searchsorted(sorted_voters, who, side="left")
-        return lo, np.searchsorted(sorted_voters, who, side="right") - lo
-    counts = np.bincount(sorted_voters, minlength=n_voters)
-    starts = np.cumsum(counts)
-    starts -= counts
-    return starts[who], counts[who]
+    if bounds is None:
+        if who.size * 8 < sorted_voters.size:  # few voters asked: the searches are cheaper
+            lo = np.searchsorted(sorted_voters, who, side="left")
+            return lo, np.searchsorted(sorted_voters, who, side="right") - lo
+        bounds = _owned_bounds(sorted_voters, n_voters)
+    lo = bounds[who]
+    return lo, bounds[who + 1] - lo
+
+
+def _owned_bounds(sorted_voters: IntArray, n_voters: int) -> IntArray:
+    """Per voter code, where its entries start in ``sorted_voters``; then the length (n + 1)."""
+    bounds = np.zeros(n_voters + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sorted_voters, minlength=n_voters), out=bounds[1:])
+    return bounds
 
 
 def _overlaps_any(
@@ -278,8 +287,20 @@ def _overlaps_any(
     starts = np.r_[True, lo[1:] > hi[:-1]]  # a window starting after all before it closed
     union_lo = lo[starts]
     union_hi = hi[np.r_[np.flatnonzero(starts)[1:] - 1, lo.size - 1]]
+    if union_lo.size <= _FEW_WINDOWS:
+        # A few disjoint windows: compared with each directly (the searches' answer, since
+        # the windows ending before ``first`` all start before ``last``), a pass per window
+        # where a binary search per voter costs several times more over millions of voters.
+        met_any = np.zeros(first.size, dtype=bool)
+        for w_lo, w_hi in zip(union_lo.tolist(), union_hi.tolist(), strict=True):
+            met_any |= (last >= w_lo) & (first <= w_hi)
+        return met_any
     met = np.searchsorted(union_lo, last, side="right") - np.searchsorted(union_hi, first)
     return np.asarray(met > 0, dtype=bool)
+
+
+# Up to this many disjoint windows :func:`_overlaps_any` compares each voter with each window.
+_FEW_WINDOWS = 8
 
 
 @dataclass
@@ -307,6 +328,9 @@ class _GroupSearch:
     # per target model: the voter of each vote it is in, the model's residual and variance in
     # each (found once per target, read by member_pass)
     involved_rows: dict[int, tuple[IntArray, FloatArray, FloatArray]] = field(default_factory=dict)
+    # per target model: :func:`_owned_bounds` of its votes' voters (every group on that target
+    # asks for ranges of millions of voters: one count per target, not one per group)
+    owned_bounds: dict[int, IntArray] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -476,7 +500,9 @@ class _GroupSearch:
         voter_m, pull_m, var_m = self.target_votes(m)
         # The target's votes are grouped by voter (ascending): each voter in ``who`` owns one
         # contiguous range of them (no pass over every vote per voter).
-        lo, hits = _owned_ranges(voter_m, who, self.n_votes.size)
+        if m not in self.owned_bounds:
+            self.owned_bounds[m] = _owned_bounds(voter_m, self.n_votes.size)
+        lo, hits = _owned_ranges(voter_m, who, self.n_votes.size, self.owned_bounds[m])
         z_member = np.empty(who.size)
         # Over blocks of voters: a pool of millions of voters gathers its votes a block at a
         # time (each voter's sums are its own, so blocks change nothing).
