@@ -34,6 +34,9 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 # The index's bitmap of loaded first hashes: at least this many bits per id, and at least this size.
 _BITS_PER_ID = 16
 _MIN_BITS = 1 << 20
+# Ids of several lengths are hashed as a zero-padded matrix while it has at most this many cells
+# a byte of the ids (a few passes over the ids, not over every byte); beyond, byte by byte.
+_PADDED_CELLS_PER_BYTE = 2
 
 
 class HashedIds:
@@ -92,8 +95,13 @@ def hash_ids(ids: Sequence[str] | HashedIds | pa.Array | pa.ChunkedArray) -> Has
     longest = int(lengths.max())
     weights = _weights(longest)
     if longest and int(lengths.min()) == longest:  # ids of one length (hex, uuid …): a matrix
-        return _hash_matrix(data.reshape(n, longest), weights)
+        # Position by position (a column of the matrix: a row of its transpose, read in order).
+        return _hash_matrix(np.ascontiguousarray(data.reshape(n, longest).T).T, weights)
     position = np.arange(total, dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+    if n * longest <= _PADDED_CELLS_PER_BYTE * total:  # lengths alike: a padded matrix
+        padded = np.zeros((longest, n), dtype=np.uint16)  # transposed, as above
+        padded[position, np.repeat(np.arange(n), lengths)] = data.astype(np.uint16) + 1
+        return _hash_matrix(padded.T, weights, plus=0)  # padding 0: a term of 0
     values = data.astype(np.uint64) + _ONE
     hashes = []
     for row in weights:
@@ -103,15 +111,21 @@ def hash_ids(ids: Sequence[str] | HashedIds | pa.Array | pa.ChunkedArray) -> Has
     return HashedIds(hashes[0], hashes[1])
 
 
-def _hash_matrix(matrix: NDArray[np.uint8], weights: NDArray[np.uint64]) -> HashedIds:
+def _hash_matrix(
+    matrix: NDArray[np.uint8] | NDArray[np.uint16], weights: NDArray[np.uint64], plus: int = 1
+) -> HashedIds:
     """The same two hashes of ids of one length, one byte position at a time (a column of the
-    ``n × length`` byte matrix): a few passes over ``n`` values, not over every byte."""
+    ``n × length`` byte matrix): a few passes over ``n`` values, not over every byte.
+
+    ``plus=0``: the matrix holds each byte + 1 already, and 0 past the end of a shorter id (a
+    term of 0 changes no sum, so ids of several lengths hash as they do one by one).
+    """
     n, length = matrix.shape
     first, second = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
     column = np.empty(n, dtype=np.uint64)
     term = np.empty(n, dtype=np.uint64)
     for j in range(length):
-        np.add(matrix[:, j], _ONE, out=column, dtype=np.uint64)
+        np.add(matrix[:, j], np.uint64(plus), out=column, dtype=np.uint64)
         np.multiply(column, weights[0, j], out=term)
         first += term
         np.multiply(column, weights[1, j], out=term)
