@@ -1,6 +1,7 @@
 """Benchmark: the loader's vote-id index (:class:`auditkit.io.ids.VoteIdIndex`) against a Python dict.
 
-Run: ``.venv/bin/python bench/bench_id_index.py [--ids 1M,10M] [--block 100000] [--repeats 3]``.
+Run: ``.venv/bin/python bench/bench_id_index.py [--ids 1M,10M] [--block 100000] [--repeats 3]
+[--mixed] [--quick]``.
 
 The load checks every block of vote ids against the ids loaded before it (``first_lines``) and then
 adds them (``add``), block after block, as :mod:`auditkit.io.normalise` and ``describe``'s count do.
@@ -86,7 +87,10 @@ def main() -> None:
     parser.add_argument("--block", type=int, default=100_000, help="ids per block (the load's)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--mixed", action="store_true", help="ids of several lengths")
+    parser.add_argument("--quick", action="store_true", help="200k and 1M ids, two rounds")
     args = parser.parse_args()
+    if args.quick:
+        args.ids, args.repeats = "200k,1M", 2
     for n in (_size(s) for s in args.ids.split(",")):
         ids = _ids(n, args.mixed)
         index_runs: list[dict[str, float]] = []
