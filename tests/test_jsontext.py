@@ -47,3 +47,24 @@ def test_values_it_does_not_lay_out_go_to_json_itself() -> None:
     # Tuples are lists; keys that are not strings are json's business (converted, then sorted).
     assert indented_json({"t": ("a", 1)}) == json.dumps({"t": ("a", 1)}, indent=1, sort_keys=True)
     assert indented_json({1: "x", 2: "y"}) == json.dumps({1: "x", 2: "y"}, indent=1, sort_keys=True)
+
+
+def test_lists_of_records_are_laid_out_as_json_dumps_does() -> None:
+    """Records with the same string keys and plain leaves take one template a list; any other
+    list of dicts (other keys, a nested leaf, a leaf json converts) is laid out item by item."""
+    import numpy as np
+
+    rng = random.Random(18)
+    keys = ["vote_id", "new_winner", "a%s", "é", ""]
+    for _ in range(300):
+        chosen = rng.sample(keys, rng.randint(1, 4))
+        records: list[Any] = [{k: rng.choice(LEAVES) for k in chosen} for _ in range(5)]
+        if rng.random() < 0.3:
+            records[rng.randrange(5)] = {**records[0], "extra": 1}  # other keys
+        if rng.random() < 0.2:
+            records[rng.randrange(5)][chosen[0]] = [1, {"x": None}]  # a nested leaf
+        value = {"votes": records, "tuple": tuple(records)}
+        for indent in (1, 2):
+            assert indented_json(value, indent) == json.dumps(value, indent=indent, sort_keys=True)
+    mixed = [{"vote_id": "v1", "count": np.float64(1.5)}]  # numpy leaves: json's own text
+    assert indented_json(mixed) == json.dumps(mixed, indent=1, sort_keys=True)

@@ -1,7 +1,10 @@
 """The lean paths of the load give exactly what the plain computations give.
 
-- The vote-id index merges its sorted runs by placing the newer run into the older one (not by
-  sorting the two joined) and sets its bitmap's bits by vectorised rounds (not ``bitwise_or.at``).
+- The vote-id index merges its sorted runs by placing each run's arrays where the stable order
+  of the joined first hashes puts them (not by taking all three joined arrays by that order), and
+  sets its bitmap's bits by vectorised rounds, a sorted run's bits of one byte OR-ed together
+  first (not ``bitwise_or.at``); the bitmap after any number of additions and regrowths is the
+  one ``bitwise_or.at`` makes from every id.
 - The table's model columns are categoricals (:mod:`auditkit.io.models`): each chunk coded by
   Arrow, the chunks joined over the sorted union of names; every reader that takes them by
   their codes (positions in a model list, the distinct names, the ratings' model codes, the
@@ -22,7 +25,7 @@ from auditkit.codes import TableCodes, distinct_strings, row_positions
 from auditkit.io import parquet_writer
 from auditkit.io import writer as writer_module
 from auditkit.io.accumulate import TableAccumulator
-from auditkit.io.ids import VoteIdIndex, _Run
+from auditkit.io.ids import VoteIdIndex, _Run, hash_ids
 from auditkit.io.models import join_categories, model_categories, sorted_categories
 from auditkit.ratings.engine import _model_codes
 
@@ -54,15 +57,31 @@ def test_merged_runs_equal_the_stable_sort_of_the_joined_runs(
     assert len(older) == len(newer) == 0  # the inputs were released
 
 
-def test_bitmap_marks_equal_bitwise_or_at() -> None:
+@pytest.mark.parametrize("ordered", [False, True], ids=["unsorted", "sorted"])
+def test_bitmap_marks_equal_bitwise_or_at(ordered: bool) -> None:
     rng = np.random.default_rng(7)
     index = VoteIdIndex()
     first = rng.integers(-(2**63), 2**63 - 1, size=200_000, dtype=np.int64)
     first[:5_000] = first[5_000:10_000]  # repeated hashes: repeated words and bits
+    first[10_000:10_100] = first[10_100:10_200] | 0xFFFF  # other bits of the same byte
+    if ordered:  # a run's order: one byte's bits side by side
+        first = np.sort(first)
     expected = index._bits.copy()
     word, bit = index._where(first)
     np.bitwise_or.at(expected, word, bit)
     index._mark(first)
+    np.testing.assert_array_equal(index._bits, expected)
+
+
+def test_bitmap_after_additions_and_regrowths_equals_bitwise_or_at_of_every_id() -> None:
+    rng = np.random.default_rng(11)
+    index = VoteIdIndex()
+    ids = [f"q{i:x}-{j}" for i, j in zip(rng.permutation(300_000), range(300_000), strict=True)]
+    for start in range(0, len(ids), 25_000):  # grows past 2**20 bits: regrown twice
+        index.add(ids[start : start + 25_000], np.arange(start, start + 25_000))
+    assert index._bits.size * 8 >= 16 * len(ids)
+    expected = np.zeros_like(index._bits)
+    np.bitwise_or.at(expected, *index._where(hash_ids(ids).first))
     np.testing.assert_array_equal(index._bits, expected)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -101,3 +102,24 @@ def test_ids_of_one_length_hash_as_they_do_among_ids_of_other_lengths() -> None:
     alone = hash_ids(same)
     assert alone.first.tolist() == mixed.first[:-1].tolist()
     assert alone.second.tolist() == mixed.second[:-1].tolist()
+
+
+def test_ids_of_several_lengths_hash_alike_as_a_padded_matrix_and_byte_by_byte(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pyarrow as pa
+
+    from auditkit.io import ids as ids_module
+
+    rng = np.random.default_rng(18)
+    ids = [f"{v:x}-{i}" for i, v in enumerate(rng.integers(0, 2**40, size=3_000).tolist())]
+    ids += ["", "é", "我是-x", "a\x00b", "", "v9"]  # empty, multi-byte, a NUL byte
+    column = pa.array(["offset", *ids]).slice(1)
+    lengths = [len(i.encode()) for i in ids]
+    assert len(ids) * max(lengths) <= ids_module._PADDED_CELLS_PER_BYTE * sum(lengths)  # padded
+    padded = ids_module.hash_ids(column)
+    monkeypatch.setattr(ids_module, "_PADDED_CELLS_PER_BYTE", 0)  # every byte, as before
+    plain = ids_module.hash_ids(column)
+    np.testing.assert_array_equal(padded.first, plain.first)
+    np.testing.assert_array_equal(padded.second, plain.second)
+    assert len(set(padded.first.tolist())) == len(set(ids))
