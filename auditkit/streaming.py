@@ -84,7 +84,9 @@ class BattleChunkStream:
     (:func:`auditkit.io.normalise.normalise_chunk`); a chunk has at most ``chunk_rows`` rows.
     What each chunk read is counted in :attr:`load` (a :class:`~auditkit.io.accumulate.
     LoadAccumulator`, whose ``quarantine_path`` is given here) as it is read; a consumer that
-    builds the table hands it each chunk's quarantine and rows (:func:`stream_battles`). Read
+    builds the table hands it each chunk's quarantine and rows (:func:`stream_battles`). With
+    ``arrow_text`` a chunk's conversations may be Arrow (``pd.ArrowDtype``) rather than Python
+    lists (:func:`auditkit.io.chunks.normalise_blocks`), for a consumer that hands them on. Read
     from it while iterating: ``rows_read``, ``formats`` (file → "<schema> (<container>)"),
     ``voter_fields`` and ``unmapped_languages``. Iterate once.
     """
@@ -98,6 +100,7 @@ class BattleChunkStream:
         fmt: str | None = None,
         encoding: str | None = None,
         quarantine_path: Path | None = None,
+        arrow_text: bool = False,
     ) -> None:
         if fmt is not None and fmt not in CONTAINERS:
             raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
@@ -110,6 +113,7 @@ class BattleChunkStream:
         self.with_text = with_text
         self.fmt = fmt
         self.encoding = encoding
+        self.arrow_text = arrow_text
         self.load = LoadAccumulator(self.files, quarantine_path=quarantine_path)
         self._started = False
 
@@ -151,6 +155,7 @@ class BattleChunkStream:
             seen_ids=seen_ids,
             block_rows=self.chunk_rows,
             encoding=self.encoding,
+            arrow_text=self.arrow_text,
         )
         for chunk in chunks:
             self.load.read(
@@ -243,6 +248,8 @@ def stream_battles(
         fmt=fmt,
         encoding=encoding,
         quarantine_path=quarantine_path,
+        # The conversations go to the scan as Arrow and are decoded where it runs (a worker).
+        arrow_text=True,
     )
     load = stream.load
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}

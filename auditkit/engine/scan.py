@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from auditkit.detectors.base import DetectorResult, get_detector
 from auditkit.detectors.identity import IdentityLeakDetector, merge_identity_results
+from auditkit.io.arrowjsonl import decoded_conversations
 from auditkit.schema import CORE_COLUMNS, BattleTable
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
     """A chunk as a battle table: columns a detector does not read are placeholders it never
     reads. A chunk whose rows all lack text may come without conversation columns (a reader only
     creates the columns it sees); in the whole table those rows have empty text, and so here."""
-    frame = frame.reset_index(drop=True)
+    frame = _decoded_text(frame.reset_index(drop=True))
     missing: dict[str, Any] = {name: None for name in TEXT_COLUMNS if name not in frame.columns}
     missing |= {
         name: None for name, _ in CORE_COLUMNS if name not in frame.columns and name != "anony"
@@ -86,6 +88,23 @@ def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
             columns[name] = np.full(n, value, dtype=bool if value is True else object)
         frame = pd.DataFrame(columns, index=frame.index, copy=False)
     return BattleTable(frame=frame)
+
+
+def _decoded_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with conversation columns a streamed load left as Arrow (``pd.ArrowDtype``, see
+    :meth:`~auditkit.io.arrowjsonl.ArrowColumns.keep_text_as_arrow`) decoded to the Python lists
+    the detectors read: the values the in-memory load gives, decoded here, on the worker."""
+    arrow = [
+        name
+        for name in TEXT_COLUMNS
+        if name in frame.columns and isinstance(frame[name].dtype, pd.ArrowDtype)
+    ]
+    if not arrow:
+        return frame
+    columns: dict[str, Any] = {name: frame[name] for name in frame.columns}
+    for name in arrow:
+        columns[name] = decoded_conversations(pa.array(frame[name].array))
+    return pd.DataFrame(columns, index=frame.index, copy=False)
 
 
 def detect_chunk(
