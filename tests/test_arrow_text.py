@@ -100,7 +100,9 @@ def assert_same_chunks(path: Path) -> int:
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(RECORD, min_size=1, max_size=14))
-def test_property_arrow_text_chunks_decode_to_the_plain_chunks(records: list[dict[str, Any]]) -> None:
+def test_property_arrow_text_chunks_decode_to_the_plain_chunks(
+    records: list[dict[str, Any]],
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         assert_same_chunks(write_rows(Path(tmp) / "fuzz.jsonl", list(records)))
 

@@ -435,7 +435,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         model empty after stripping, a self battle, a winner outside the known spellings, a time
         outside 2000-2100, an unreadable conversation.
         """
-        table, n = self._table, self._table.num_rows
+        table = self._table
         ids = table.column("question_id").combine_chunks()
         hashed = self._hashed = hash_ids(ids)
         failing = repeated(hashed.first, hashed.order()) | (seen_ids.first_lines(hashed) >= 0)
@@ -629,13 +629,15 @@ class ArrowColumns(Mapping[str, list[Any]]):
         table = self._table
         if table.column("conversation_a").null_count == table.num_rows:
             return None
-        sides = [table.column(side).combine_chunks() for side in ("conversation_a", "conversation_b")]
+        sides = [
+            table.column(side).combine_chunks() for side in ("conversation_a", "conversation_b")
+        ]
         prompt, turns, has_turns = _user_turns(table.column("conversation_a"))
-        if self._arrow_text:
-            conv_a, conv_b = (pd.arrays.ArrowExtensionArray(side) for side in sides)
-        else:
-            conv_a, conv_b = (decoded_conversations(side) for side in sides)
-        return conv_a, conv_b, prompt, turns, has_turns
+        conversations: list[Any] = [
+            pd.arrays.ArrowExtensionArray(side) if self._arrow_text else decoded_conversations(side)
+            for side in sides
+        ]
+        return conversations[0], conversations[1], prompt, turns, has_turns
 
 
 def _conversation_checks(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
