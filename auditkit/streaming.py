@@ -20,7 +20,7 @@ table (both are tested).
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ import pandas as pd
 from auditkit.detectors.base import get_detector
 from auditkit.engine.base import LocalEngine
 from auditkit.engine.load import ChunkDetections, StreamedLoad
-from auditkit.engine.scan import IDENTITY, chunk_columns, detect_chunk, scan_frame
+from auditkit.engine.scan import IDENTITY, ScanPart, chunk_columns, scan_frame, scan_part
 from auditkit.errors import InputError
 from auditkit.io.accumulate import (
     BattleChunk,
@@ -256,39 +256,46 @@ def stream_battles(
     ask_skip = skip if names else None  # only a scan can skip rows
     columns = chunk_columns(names)
 
-    def text_chunks() -> Iterator[pd.DataFrame]:
+    pending: deque[pd.DataFrame] = deque()  # chunks whose part is out, in chunk order
+
+    def parts() -> Iterator[ScanPart]:
         for chunk in stream:
             counts["chunks"] += 1
             load.reject(chunk.quarantine, chunk.file)
             if not chunk.normalised:
                 continue
-            # Empty frames too: the in-memory load keeps them.
-            load.keep(text_free_chunk(chunk.frame, keep_prompt=keep_prompt))
             if counts["chunks"] % _RELEASE_EVERY == 0:
                 release_arrow_memory()
-            if len(chunk.frame) == 0:
-                continue
-            if "conversation_a" in chunk.frame.columns:
-                counts["text_chunks"] += 1
-                counts["text_rows"] += int(chunk.frame["conversation_a"].notna().sum())
             frame = chunk.frame
-            if ask_skip is not None:
+            scanned = frame if len(frame) and names else None
+            if len(frame) and "conversation_a" in frame.columns:
+                counts["text_chunks"] += 1
+                counts["text_rows"] += int(frame["conversation_a"].notna().sum())
+            if scanned is not None and ask_skip is not None:
                 skipped = np.asarray(ask_skip(frame), dtype=bool)
                 counts["skipped_rows"] += int(skipped.sum())
                 if skipped.all():
-                    continue
-                if skipped.any():
-                    frame = frame.loc[~skipped]
-            yield scan_frame(frame, columns)
+                    scanned = None
+                elif skipped.any():
+                    scanned = frame.loc[~skipped]
+            # Empty frames too: the in-memory load keeps them. The chunk's own rows are kept (in
+            # chunk order) when its part comes back; the part carries its prompts, whose
+            # fingerprints are computed where the scan runs.
+            pending.append(frame)
+            yield ScanPart(
+                scan=scan_frame(scanned, columns) if scanned is not None else None,
+                prompt=frame["prompt"] if keep_prompt and "prompt" in frame.columns else None,
+            )
 
     used = engine if engine is not None else LocalEngine()
     detections = ChunkDetections(names, rules) if rules is not None else None
-    if detections is not None and names:
-        for chunk_results in used.map(detect_chunk, text_chunks(), names, rules):
+    runner = used if detections is not None and names else LocalEngine()
+    for chunk_results, fingerprints in runner.map(scan_part, parts(), names, rules):
+        frame = pending.popleft()
+        load.keep(text_free_chunk(frame, keep_prompt=keep_prompt, fingerprints=fingerprints))
+        del frame
+        if chunk_results is not None and detections is not None:
             detections.add(chunk_results)
-    else:
-        for _ in text_chunks():
-            pass
     loaded = load.finish()
     release_memory()
     results = (

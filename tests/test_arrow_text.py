@@ -5,7 +5,8 @@ Specification: a streamed load keeps each block's Arrow-typed conversations as A
 same blocks read with ``arrow_text=False`` (Python lists, decoded in the reader) — and, for the
 decoder, :func:`auditkit.io.normalise._conversation` applied row by row. Validity is judged in Arrow
 without decoding; it must reject exactly the rows the per-turn reading rejects. The identity
-findings must be the same whatever engine ran the scan.
+findings must be the same whatever engine ran the scan. The reader's byte-order-mark check must
+answer as a plain substring search.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from test_io_fastpath import RECORD, row, write_rows
 
 from auditkit.engine import LocalEngine, ProcessEngine
 from auditkit.engine.scan import _decoded_text
-from auditkit.io.arrowjsonl import _CONVERSATION_TYPE, _conversation_checks, decoded_conversations
+from auditkit.io import arrowjsonl
+from auditkit.io.arrowjsonl import (
+    _CONVERSATION_TYPE,
+    _conversation_checks,
+    _has_bom,
+    decoded_conversations,
+)
 from auditkit.io.chunks import iter_chunks
 from auditkit.io.normalise import _conversation
 from auditkit.rules import RulePack
@@ -171,3 +178,16 @@ def test_findings_are_identical_whatever_the_engine(
     pd.testing.assert_frame_equal(pooled.battles.frame, local.battles.frame)
     assert pooled.text_rows == local.text_rows > 0
     assert not np.any([c in local.battles.frame.columns for c in TEXT])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40), st.lists(st.sampled_from([b"\xef", b"\xbb", b"\xbf", b"a"])))
+def test_byte_order_mark_search_equals_substring_search(noise: bytes, pieces: list[bytes]) -> None:
+    for data in (noise, b"".join(pieces), noise + b"".join(pieces) + noise):
+        assert _has_bom(data) == (b"\xef\xbb\xbf" in data)
+
+
+def test_byte_order_mark_search_past_many_lead_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(arrowjsonl, "_BOM_LEADS", 2)
+    for data in (b"\xef\xef\xef\xbb\xbf", b"\xef\xef\xef\xbb", b"\xef" * 5 + b"x\xef\xbb\xbf"):
+        assert _has_bom(data) == (b"\xef\xbb\xbf" in data)

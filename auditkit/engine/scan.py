@@ -11,6 +11,7 @@ of them and a new text detector needs no engine change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +21,7 @@ import pyarrow as pa
 from auditkit.detectors.base import DetectorResult, get_detector
 from auditkit.detectors.identity import IdentityLeakDetector, merge_identity_results
 from auditkit.io.arrowjsonl import decoded_conversations
+from auditkit.prompts import prompt_fingerprints
 from auditkit.schema import CORE_COLUMNS, BattleTable
 
 if TYPE_CHECKING:
@@ -28,11 +30,13 @@ if TYPE_CHECKING:
 __all__ = [
     "SCAN_COLUMNS",
     "TEXT_COLUMNS",
+    "ScanPart",
     "chunk_columns",
     "detect_chunk",
     "merge_identity_results",
     "scan_frame",
     "scan_identity_chunk",
+    "scan_part",
     "warm_up",
 ]
 
@@ -119,6 +123,31 @@ def detect_chunk(
         cls.detect_chunk(_chunk_table(frame, cls.reads), rules)
         for cls in (get_detector(name) for name in detectors)
     )
+
+
+@dataclass(frozen=True, eq=False)
+class ScanPart:
+    """What a worker is sent for one chunk of a streamed load: the rows to scan (the
+    :func:`chunk_columns` of the rows not skipped; None: nothing to scan) and the chunk's
+    ``prompt`` column to fingerprint (None: the chunk keeps no prompt)."""
+
+    scan: pd.DataFrame | None
+    prompt: pd.Series | None
+
+
+def scan_part(
+    part: ScanPart, detectors: Sequence[str], rules: RulePack
+) -> tuple[tuple[DetectorResult, ...] | None, pd.DataFrame | None]:
+    """(:func:`detect_chunk` of the rows to scan, :func:`~auditkit.prompts.prompt_fingerprints`
+    of the prompts) of one chunk, each None when the part has none (top-level, so it pickles).
+
+    Why both in one part: after the scan, fingerprinting the prompts is the largest text work
+    of a streamed load; done where the scan runs, the reading process only parses and
+    normalises. The values are those the reading process would compute.
+    """
+    results = detect_chunk(part.scan, detectors, rules) if part.scan is not None else None
+    fingerprints = prompt_fingerprints(part.prompt) if part.prompt is not None else None
+    return results, fingerprints
 
 
 def scan_identity_chunk(frame: pd.DataFrame, rules: RulePack) -> DetectorResult:

@@ -93,7 +93,7 @@ def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table 
     ``longest`` is the longest line's length in bytes (0: unknown, parse ``data`` as one block;
     None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer)."""
     # ASCII holds no byte-order mark and is valid UTF-8.
-    if not data.isascii() and (b"\xef\xbb\xbf" in data or not _valid_utf8(data)):
+    if not data.isascii() and (_has_bom(data) or not _valid_utf8(data)):
         return None
     block = _PARSE_BLOCK if longest is None else max(_PARSE_BLOCK, 2 * (longest or len(data)))
     try:
@@ -110,6 +110,24 @@ def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table 
     if any(_non_finite(column) for column in table.columns) and _NON_FINITE.search(data):
         return None
     return table
+
+
+_BOM = b"\xef\xbb\xbf"
+_BOM_LEADS = 4_096  # lead bytes looked at one by one before a plain substring search
+
+
+def _has_bom(data: bytes) -> bool:
+    """``b"\\xef\\xbb\\xbf" in data``, faster on text: each ``\\xef`` byte is found by ``memchr``
+    and its next two bytes compared (a generic substring search reads text at a tenth of the
+    speed); past :data:`_BOM_LEADS` lead bytes the rest takes the substring search."""
+    at = data.find(0xEF)
+    for _ in range(_BOM_LEADS):
+        if at < 0:
+            return False
+        if data[at : at + 3] == _BOM:
+            return True
+        at = data.find(0xEF, at + 1)
+    return at >= 0 and data.find(_BOM, at) >= 0
 
 
 def _valid_utf8(data: bytes) -> bool:
@@ -307,6 +325,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         self._sides: list[pa.Array] | None = None
         self._winners: np.ndarray | None = None
         self._conversation_failures: np.ndarray | None = None
+        self._joined: dict[str, pa.Array] = {}
         # Whether :meth:`build` leaves the conversation columns as Arrow (see :meth:`keep_text_as_arrow`).
         self._arrow_text = False
 
@@ -465,13 +484,21 @@ class ArrowColumns(Mapping[str, list[Any]]):
             for side in ("conversation_a", "conversation_b")
         )
 
+    def _conversation_array(self, side: str) -> pa.Array:
+        """The block's ``side`` conversations as one array (joined once: the checks and the
+        build read it)."""
+        joined = self._joined.get(side)
+        if joined is None:
+            joined = self._joined[side] = self._table.column(side).combine_chunks()
+        return joined
+
     def _failing_conversations(self) -> np.ndarray:
         """Rows whose conversation the exact path would quarantine (judged in Arrow, no row
         decoded)."""
         if self._conversation_failures is None:
             failing = np.zeros(self._table.num_rows, dtype=bool)
             for side in ("conversation_a", "conversation_b"):
-                failing |= _conversation_checks(self._table.column(side).combine_chunks())[0]
+                failing |= _conversation_checks(self._conversation_array(side))[0]
             self._conversation_failures = failing
         return self._conversation_failures
 
@@ -629,10 +656,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         table = self._table
         if table.column("conversation_a").null_count == table.num_rows:
             return None
-        sides = [
-            table.column(side).combine_chunks() for side in ("conversation_a", "conversation_b")
-        ]
-        prompt, turns, has_turns = _user_turns(table.column("conversation_a"))
+        sides = [self._conversation_array(side) for side in ("conversation_a", "conversation_b")]
+        prompt, turns, has_turns = _user_turns(sides[0])
         conversations: list[Any] = [
             pd.arrays.ArrowExtensionArray(side) if self._arrow_text else decoded_conversations(side)
             for side in sides
@@ -691,7 +716,7 @@ def decoded_conversations(lists: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return store
 
 
-def _user_turns(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def _user_turns(lists: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """(each row's prompt: the text of its first user turn, null without one; its number of user
     turns as int16; whether that number is known: the row has a non-empty conversation).
 
@@ -700,7 +725,6 @@ def _user_turns(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray, np.ndarr
     turns at once: a null content is the empty text, as :func:`decoded_conversations` decodes it.
     Rows the checks reject (a null turn or role) are never read.
     """
-    lists = column.combine_chunks()
     n = len(lists)
     turns = lists.flatten()
     parents = pc.list_parent_indices(lists).to_numpy()
