@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_io_fastpath import RECORD, row, write_rows
+from test_streaming import arena_file  # noqa: F401  (a module fixture the engine test reuses)
 
 from auditkit.engine import LocalEngine, ProcessEngine
 from auditkit.engine.scan import _decoded_text
@@ -36,7 +37,6 @@ from auditkit.io.arrowjsonl import (
 from auditkit.io.chunks import iter_chunks
 from auditkit.io.normalise import _conversation
 from auditkit.rules import RulePack
-from auditkit.simulate import IdentityLeak, preset_config, simulate_arena
 from auditkit.streaming import stream_battles
 
 TEXT = ("conversation_a", "conversation_b")
@@ -145,16 +145,11 @@ def test_turns_with_fields_beyond_role_and_content_are_decoded_in_the_reader(
 
 
 @pytest.fixture(scope="module")
-def leaky_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    config = preset_config(
-        "clean",
-        n_battles=1_500,
-        text_fraction=0.4,
-        attacks=(IdentityLeak(model="qwen2-72b-instruct", rate=0.6),),
-    )
-    folder = tmp_path_factory.mktemp("arrowtext")
-    path = folder / "battles.jsonl"
-    simulate_arena(config, seed=11).write(path, folder / "truth.json")
+def leaky_file(arena_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+    """The streaming tests' leaky arena (text on half the battles, planted bad lines), plus a
+    conversation with a null turn."""
+    path = tmp_path_factory.mktemp("arrowtext") / "battles.jsonl"
+    path.write_bytes(arena_file.read_bytes())
     lines = path.read_text(encoding="utf-8").splitlines()
     broken = json.loads(lines[40])
     broken["conversation_a"] = [None]  # a null turn: quarantined as bad_conversation
