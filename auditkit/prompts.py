@@ -271,11 +271,15 @@ def fingerprints_of(frame: pd.DataFrame) -> pd.DataFrame | None:
     return None
 
 
-def fingerprint_prompt_column(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its ``prompt`` column replaced, at the same position, by the fingerprints."""
+def fingerprint_prompt_column(
+    frame: pd.DataFrame, fingerprints: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``frame`` with its ``prompt`` column replaced, at the same position, by the fingerprints
+    (``fingerprints``: :func:`prompt_fingerprints` of that column, computed elsewhere)."""
     if "prompt" not in frame.columns:
         return frame
     at = frame.columns.get_loc("prompt")
     assert isinstance(at, int)  # column names are unique in a battle frame
-    fingerprints = prompt_fingerprints(frame["prompt"])
+    if fingerprints is None:
+        fingerprints = prompt_fingerprints(frame["prompt"])
     return pd.concat([frame.iloc[:, :at], fingerprints, frame.iloc[:, at + 1 :]], axis=1)

@@ -20,7 +20,7 @@ table (both are tested).
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ import pandas as pd
 from auditkit.detectors.base import get_detector
 from auditkit.engine.base import LocalEngine
 from auditkit.engine.load import ChunkDetections, StreamedLoad
-from auditkit.engine.scan import IDENTITY, chunk_columns, detect_chunk, scan_frame
+from auditkit.engine.scan import IDENTITY, ScanPart, chunk_columns, scan_frame, scan_part
 from auditkit.errors import InputError
 from auditkit.io.accumulate import (
     BattleChunk,
@@ -84,7 +84,9 @@ class BattleChunkStream:
     (:func:`auditkit.io.normalise.normalise_chunk`); a chunk has at most ``chunk_rows`` rows.
     What each chunk read is counted in :attr:`load` (a :class:`~auditkit.io.accumulate.
     LoadAccumulator`, whose ``quarantine_path`` is given here) as it is read; a consumer that
-    builds the table hands it each chunk's quarantine and rows (:func:`stream_battles`). Read
+    builds the table hands it each chunk's quarantine and rows (:func:`stream_battles`). With
+    ``arrow_text`` a chunk's conversations may be Arrow (``pd.ArrowDtype``) rather than Python
+    lists (:func:`auditkit.io.chunks.normalise_blocks`), for a consumer that hands them on. Read
     from it while iterating: ``rows_read``, ``formats`` (file → "<schema> (<container>)"),
     ``voter_fields`` and ``unmapped_languages``. Iterate once.
     """
@@ -98,6 +100,7 @@ class BattleChunkStream:
         fmt: str | None = None,
         encoding: str | None = None,
         quarantine_path: Path | None = None,
+        arrow_text: bool = False,
     ) -> None:
         if fmt is not None and fmt not in CONTAINERS:
             raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
@@ -110,6 +113,7 @@ class BattleChunkStream:
         self.with_text = with_text
         self.fmt = fmt
         self.encoding = encoding
+        self.arrow_text = arrow_text
         self.load = LoadAccumulator(self.files, quarantine_path=quarantine_path)
         self._started = False
 
@@ -151,6 +155,7 @@ class BattleChunkStream:
             seen_ids=seen_ids,
             block_rows=self.chunk_rows,
             encoding=self.encoding,
+            arrow_text=self.arrow_text,
         )
         for chunk in chunks:
             self.load.read(
@@ -243,45 +248,54 @@ def stream_battles(
         fmt=fmt,
         encoding=encoding,
         quarantine_path=quarantine_path,
+        # The conversations go to the scan as Arrow and are decoded where it runs (a worker).
+        arrow_text=True,
     )
     load = stream.load
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}
     ask_skip = skip if names else None  # only a scan can skip rows
     columns = chunk_columns(names)
 
-    def text_chunks() -> Iterator[pd.DataFrame]:
+    pending: deque[pd.DataFrame] = deque()  # chunks whose part is out, in chunk order
+
+    def parts() -> Iterator[ScanPart]:
         for chunk in stream:
             counts["chunks"] += 1
             load.reject(chunk.quarantine, chunk.file)
             if not chunk.normalised:
                 continue
-            # Empty frames too: the in-memory load keeps them.
-            load.keep(text_free_chunk(chunk.frame, keep_prompt=keep_prompt))
             if counts["chunks"] % _RELEASE_EVERY == 0:
                 release_arrow_memory()
-            if len(chunk.frame) == 0:
-                continue
-            if "conversation_a" in chunk.frame.columns:
-                counts["text_chunks"] += 1
-                counts["text_rows"] += int(chunk.frame["conversation_a"].notna().sum())
             frame = chunk.frame
-            if ask_skip is not None:
+            scanned = frame if len(frame) and names else None
+            if len(frame) and "conversation_a" in frame.columns:
+                counts["text_chunks"] += 1
+                counts["text_rows"] += int(frame["conversation_a"].notna().sum())
+            if scanned is not None and ask_skip is not None:
                 skipped = np.asarray(ask_skip(frame), dtype=bool)
                 counts["skipped_rows"] += int(skipped.sum())
                 if skipped.all():
-                    continue
-                if skipped.any():
-                    frame = frame.loc[~skipped]
-            yield scan_frame(frame, columns)
+                    scanned = None
+                elif skipped.any():
+                    scanned = frame.loc[~skipped]
+            # Empty frames too: the in-memory load keeps them. The chunk's own rows are kept (in
+            # chunk order) when its part comes back; the part carries its prompts, whose
+            # fingerprints are computed where the scan runs.
+            pending.append(frame)
+            yield ScanPart(
+                scan=scan_frame(scanned, columns) if scanned is not None else None,
+                prompt=frame["prompt"] if keep_prompt and "prompt" in frame.columns else None,
+            )
 
     used = engine if engine is not None else LocalEngine()
     detections = ChunkDetections(names, rules) if rules is not None else None
-    if detections is not None and names:
-        for chunk_results in used.map(detect_chunk, text_chunks(), names, rules):
+    runner = used if detections is not None and names else LocalEngine()
+    for chunk_results, fingerprints in runner.map(scan_part, parts(), names, rules):
+        frame = pending.popleft()
+        load.keep(text_free_chunk(frame, keep_prompt=keep_prompt, fingerprints=fingerprints))
+        del frame
+        if chunk_results is not None and detections is not None:
             detections.add(chunk_results)
-    else:
-        for _ in text_chunks():
-            pass
     loaded = load.finish()
     release_memory()
     results = (

@@ -11,13 +11,17 @@ of them and a new text detector needs no engine change.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from auditkit.detectors.base import DetectorResult, get_detector
 from auditkit.detectors.identity import IdentityLeakDetector, merge_identity_results
+from auditkit.io.arrowjsonl import decoded_conversations
+from auditkit.prompts import prompt_fingerprints
 from auditkit.schema import CORE_COLUMNS, BattleTable
 
 if TYPE_CHECKING:
@@ -26,11 +30,13 @@ if TYPE_CHECKING:
 __all__ = [
     "SCAN_COLUMNS",
     "TEXT_COLUMNS",
+    "ScanPart",
     "chunk_columns",
     "detect_chunk",
     "merge_identity_results",
     "scan_frame",
     "scan_identity_chunk",
+    "scan_part",
     "warm_up",
 ]
 
@@ -68,7 +74,7 @@ def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
     """A chunk as a battle table: columns a detector does not read are placeholders it never
     reads. A chunk whose rows all lack text may come without conversation columns (a reader only
     creates the columns it sees); in the whole table those rows have empty text, and so here."""
-    frame = frame.reset_index(drop=True)
+    frame = _decoded_text(frame.reset_index(drop=True))
     missing: dict[str, Any] = {name: None for name in TEXT_COLUMNS if name not in frame.columns}
     missing |= {
         name: None for name, _ in CORE_COLUMNS if name not in frame.columns and name != "anony"
@@ -88,6 +94,23 @@ def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
     return BattleTable(frame=frame)
 
 
+def _decoded_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with conversation columns a streamed load left as Arrow (``pd.ArrowDtype``, see
+    :meth:`~auditkit.io.arrowjsonl.ArrowColumns.keep_text_as_arrow`) decoded to the Python lists
+    the detectors read: the values the in-memory load gives, decoded here, on the worker."""
+    arrow = [
+        name
+        for name in TEXT_COLUMNS
+        if name in frame.columns and isinstance(frame[name].dtype, pd.ArrowDtype)
+    ]
+    if not arrow:
+        return frame
+    columns: dict[str, Any] = {name: frame[name] for name in frame.columns}
+    for name in arrow:
+        columns[name] = decoded_conversations(pa.array(frame[name].array))
+    return pd.DataFrame(columns, index=frame.index, copy=False)
+
+
 def detect_chunk(
     frame: pd.DataFrame, detectors: Sequence[str], rules: RulePack
 ) -> tuple[DetectorResult, ...]:
@@ -100,6 +123,31 @@ def detect_chunk(
         cls.detect_chunk(_chunk_table(frame, cls.reads), rules)
         for cls in (get_detector(name) for name in detectors)
     )
+
+
+@dataclass(frozen=True, eq=False)
+class ScanPart:
+    """What a worker is sent for one chunk of a streamed load: the rows to scan (the
+    :func:`chunk_columns` of the rows not skipped; None: nothing to scan) and the chunk's
+    ``prompt`` column to fingerprint (None: the chunk keeps no prompt)."""
+
+    scan: pd.DataFrame | None
+    prompt: pd.Series | None
+
+
+def scan_part(
+    part: ScanPart, detectors: Sequence[str], rules: RulePack
+) -> tuple[tuple[DetectorResult, ...] | None, pd.DataFrame | None]:
+    """(:func:`detect_chunk` of the rows to scan, :func:`~auditkit.prompts.prompt_fingerprints`
+    of the prompts) of one chunk, each None when the part has none (top-level, so it pickles).
+
+    Why both in one part: after the scan, fingerprinting the prompts is the largest text work
+    of a streamed load; done where the scan runs, the reading process only parses and
+    normalises. The values are those the reading process would compute.
+    """
+    results = detect_chunk(part.scan, detectors, rules) if part.scan is not None else None
+    fingerprints = prompt_fingerprints(part.prompt) if part.prompt is not None else None
+    return results, fingerprints
 
 
 def scan_identity_chunk(frame: pd.DataFrame, rules: RulePack) -> DetectorResult:

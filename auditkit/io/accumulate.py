@@ -315,11 +315,17 @@ def _final_dtype(name: str, column: pd.Series) -> pd.Series:
     return column.astype(dtype)
 
 
-def text_free_chunk(frame: pd.DataFrame, *, keep_prompt: bool) -> pd.DataFrame:
-    """One canonical chunk as the streamed table keeps it: no text, ``prompt`` → fingerprints.
+def text_free_chunk(
+    frame: pd.DataFrame, *, keep_prompt: bool, fingerprints: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One canonical chunk as the streamed table keeps it: no text, ``prompt`` → fingerprints
+    (``fingerprints``: those of its ``prompt`` column when they were computed elsewhere, e.g. by
+    the worker that scanned the chunk).
 
     One function for every reader of chunks — :func:`stream_battles` here, and the workers that
     read their own partitions (:mod:`auditkit.engine.partitions`) — so all keep the same columns.
+    The kept columns are the frame's own (no copy of their values).
     """
-    kept = fingerprint_prompt_column(frame) if keep_prompt else frame
-    return kept[[name for name in kept.columns if name not in NOT_KEPT]]
+    kept = fingerprint_prompt_column(frame, fingerprints) if keep_prompt else frame
+    columns = {name: kept[name] for name in kept.columns if name not in NOT_KEPT}
+    return pd.DataFrame(columns, index=kept.index, copy=False)

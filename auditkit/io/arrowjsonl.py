@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 else:
     pd = lazy_module("pandas")  # only to build a chunk's frame; the column checks need none
 
-__all__ = ["ArrowChunk", "ArrowColumns", "parse_block"]
+__all__ = ["ArrowChunk", "ArrowColumns", "decoded_conversations", "parse_block"]
 
 # Top-level strings are parsed as large strings: the type the table's string columns have, so
 # no column is cast (copied) again on the way to the table.
@@ -85,8 +85,6 @@ _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
 # pyarrow parses 1 MiB blocks (in parallel) about 3× faster than a few large ones; a block must still
 # hold the longest line whole, so it grows to twice that when a line is longer.
 _PARSE_BLOCK = 1 << 20
-# (conversation_a, conversation_b as Python lists, prompt (Arrow), user turns (int16), turns valid)
-_Conversations = tuple[np.ndarray, np.ndarray, pa.Array, np.ndarray, np.ndarray]
 
 
 def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table | None:
@@ -95,7 +93,7 @@ def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table 
     ``longest`` is the longest line's length in bytes (0: unknown, parse ``data`` as one block;
     None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer)."""
     # ASCII holds no byte-order mark and is valid UTF-8.
-    if not data.isascii() and (b"\xef\xbb\xbf" in data or not _valid_utf8(data)):
+    if not data.isascii() and (_has_bom(data) or not _valid_utf8(data)):
         return None
     block = _PARSE_BLOCK if longest is None else max(_PARSE_BLOCK, 2 * (longest or len(data)))
     try:
@@ -112,6 +110,24 @@ def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table 
     if any(_non_finite(column) for column in table.columns) and _NON_FINITE.search(data):
         return None
     return table
+
+
+_BOM = b"\xef\xbb\xbf"
+_BOM_LEADS = 4_096  # lead bytes looked at one by one before a plain substring search
+
+
+def _has_bom(data: bytes) -> bool:
+    """``b"\\xef\\xbb\\xbf" in data``, faster on text: each ``\\xef`` byte is found by ``memchr``
+    and its next two bytes compared (a generic substring search reads text at a tenth of the
+    speed); past :data:`_BOM_LEADS` lead bytes the rest takes the substring search."""
+    at = data.find(0xEF)
+    for _ in range(_BOM_LEADS):
+        if at < 0:
+            return False
+        if data[at : at + 3] == _BOM:
+            return True
+        at = data.find(0xEF, at + 1)
+    return at >= 0 and data.find(_BOM, at) >= 0
 
 
 def _valid_utf8(data: bytes) -> bool:
@@ -308,7 +324,10 @@ class ArrowColumns(Mapping[str, list[Any]]):
         self._hashed: HashedIds | None = None
         self._sides: list[pa.Array] | None = None
         self._winners: np.ndarray | None = None
-        self._conversation_cache: tuple[np.ndarray, _Conversations | None] | None = None
+        self._conversation_failures: np.ndarray | None = None
+        self._joined: dict[str, pa.Array] = {}
+        # Whether :meth:`build` leaves the conversation columns as Arrow (see :meth:`keep_text_as_arrow`).
+        self._arrow_text = False
 
     @classmethod
     def from_table(
@@ -435,7 +454,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         model empty after stripping, a self battle, a winner outside the known spellings, a time
         outside 2000-2100, an unreadable conversation.
         """
-        table, n = self._table, self._table.num_rows
+        table = self._table
         ids = table.column("question_id").combine_chunks()
         hashed = self._hashed = hash_ids(ids)
         failing = repeated(hashed.first, hashed.order()) | (seen_ids.first_lines(hashed) >= 0)
@@ -448,8 +467,40 @@ class ArrowColumns(Mapping[str, list[Any]]):
         with np.errstate(invalid="ignore"):
             failing |= (tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)
         if self._with_text:
-            failing |= self._conversations(n)[0]
+            failing |= self._failing_conversations()
         return failing
+
+    def keep_text_as_arrow(self) -> None:
+        """Have :meth:`build` put the conversation columns in the frame as Arrow
+        (``list<struct<role, content>>`` behind a ``pd.ArrowDtype``), not decoded to Python lists.
+
+        Why: a streamed load only hands the conversations to the text scan, which may run in
+        another process; Arrow columns travel there as buffers and are decoded there
+        (:func:`decoded_conversations`, the same values), instead of in the reading process.
+        """
+        table = self._table
+        self._arrow_text = all(
+            table.column(side).type == _CONVERSATION_TYPE
+            for side in ("conversation_a", "conversation_b")
+        )
+
+    def _conversation_array(self, side: str) -> pa.Array:
+        """The block's ``side`` conversations as one array (joined once: the checks and the
+        build read it)."""
+        joined = self._joined.get(side)
+        if joined is None:
+            joined = self._joined[side] = self._table.column(side).combine_chunks()
+        return joined
+
+    def _failing_conversations(self) -> np.ndarray:
+        """Rows whose conversation the exact path would quarantine (judged in Arrow, no row
+        decoded)."""
+        if self._conversation_failures is None:
+            failing = np.zeros(self._table.num_rows, dtype=bool)
+            for side in ("conversation_a", "conversation_b"):
+                failing |= _conversation_checks(self._conversation_array(side))[0]
+            self._conversation_failures = failing
+        return self._conversation_failures
 
     def _stripped_sides(self) -> list[pa.Array]:
         if self._sides is None:
@@ -466,14 +517,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         part._keys = self._keys
         if self._hashed is not None:
             part._hashed = self._hashed.take(rows)
-        if self._conversation_cache is not None:
-            failing, conversations = self._conversation_cache
-            if conversations is not None:
-                conv_a, conv_b, prompt, turns, has_turns = conversations
-                if part._table.column("conversation_a").null_count < len(rows):
-                    prompt_part = prompt.take(pa.array(rows))
-                    sliced = (conv_a[rows], conv_b[rows], prompt_part, turns[rows], has_turns[rows])
-                    part._conversation_cache = (failing[rows], sliced)
+        part._arrow_text = self._arrow_text
         return part
 
     def exact_rows(self, rows: np.ndarray) -> dict[str, list[Any]]:
@@ -555,7 +599,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         from auditkit.schema import WINNER_DTYPE
 
         table, keys, n = self._table, set(self._keys), self._table.num_rows
-        conversations = self._conversations(n)[1] if self._with_text else None
+        conversations = self._text_columns() if self._with_text else None
         part = self.arrow_chunk(lines=lines, seen_ids=seen_ids)
         if part.turns is not None:
             turns: Any = pd.arrays.IntegerArray(part.turns[0], ~part.turns[1])
@@ -602,76 +646,85 @@ class ArrowColumns(Mapping[str, list[Any]]):
             unmapped_languages=part.unmapped_languages,
         )
 
-    def _conversations(self, n: int) -> tuple[np.ndarray, _Conversations | None]:
-        """(rows whose conversation the exact path would quarantine, (conversation_a,
-        conversation_b, prompt, turns from conversation_a)); None when no row has
-        ``conversation_a`` (then the table has no conversation columns)."""
-        if self._conversation_cache is not None:
-            return self._conversation_cache
+    def _text_columns(self) -> tuple[Any, Any, pa.Array, np.ndarray, np.ndarray] | None:
+        """(conversation_a, conversation_b, prompt, user turns as int16, whether the turns are
+        known) of a block whose rows all passed the checks; None when no row has
+        ``conversation_a`` (then the chunk has no conversation columns).
+
+        The conversations are Python lists (:func:`decoded_conversations`), or Arrow after
+        :meth:`keep_text_as_arrow`; prompt and turns are read in Arrow either way."""
         table = self._table
-        failing = np.zeros(n, dtype=bool)
-        stores: list[np.ndarray] = []
-        for side in ("conversation_a", "conversation_b"):
-            store, bad = _decoded_conversations(table.column(side))
-            failing |= bad
-            stores.append(store)
-        conv_a, conv_b = stores
-        result: tuple[np.ndarray, _Conversations | None] = (failing, None)
-        if table.column("conversation_a").null_count < n:
-            prompt, turns, has_turns = _user_turns(table.column("conversation_a"))
-            result = (failing, (conv_a, conv_b, prompt, turns, has_turns))
-        self._conversation_cache = result
-        return result
+        if table.column("conversation_a").null_count == table.num_rows:
+            return None
+        sides = [self._conversation_array(side) for side in ("conversation_a", "conversation_b")]
+        prompt, turns, has_turns = _user_turns(sides[0])
+        conversations: list[Any] = [
+            pd.arrays.ArrowExtensionArray(side) if self._arrow_text else decoded_conversations(side)
+            for side in sides
+        ]
+        return conversations[0], conversations[1], prompt, turns, has_turns
 
 
-def _decoded_conversations(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """(each row's conversation as ``[{role, content}]`` or None, rows the exact path rejects).
+def _conversation_checks(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(rows the exact path rejects, rows whose value needs its per-turn reading) of a conversation
+    column Arrow typed as ``list<struct<role, content>>``.
 
     The schema already makes every turn a ``{role, content}`` struct of strings, so what
     :func:`~auditkit.io.normalise._conversation` would still check per turn is checked here over
-    the flattened turns at once: a null turn or a null role rejects the row, a null content is
-    the empty text. Rows that need the per-turn path (rejected, or with a null content) take it,
-    for its exact message and value; the others are Arrow's own Python lists, decoded once.
+    the flattened turns at once: a null turn or a null role rejects the row; a null content is the
+    empty text (the per-turn reading gives it). No row is decoded.
     """
-    n = len(column)
-    store = np.empty(n, dtype=object)
+    n = len(lists)
     failing = np.zeros(n, dtype=bool)
-    lists = column.combine_chunks()
-    valid = np.flatnonzero(lists.is_valid().to_numpy(zero_copy_only=False))
-    if len(valid) == 0:
-        return store, failing
+    odd_rows = np.zeros(n, dtype=bool)
+    if lists.null_count == n:
+        return failing, odd_rows
     turns = lists.flatten()
     parents = pc.list_parent_indices(lists).to_numpy()
-    odd = (
-        turns.is_null().to_numpy(zero_copy_only=False)
-        | turns.field("role").is_null().to_numpy(zero_copy_only=False)
-        | turns.field("content").is_null().to_numpy(zero_copy_only=False)
-    )
-    slow = np.zeros(n, dtype=bool)
-    slow[parents[odd]] = True
-    values = lists.take(pa.array(valid)).to_pylist()
-    for i, value in zip(valid.tolist(), values, strict=True):
-        if not slow[i]:
+    broken = turns.is_null().to_numpy(zero_copy_only=False) | turns.field(
+        "role"
+    ).is_null().to_numpy(zero_copy_only=False)
+    odd = broken | turns.field("content").is_null().to_numpy(zero_copy_only=False)
+    failing[parents[broken]] = True
+    odd_rows[parents[odd]] = True
+    return failing, odd_rows
+
+
+def decoded_conversations(lists: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Each row's conversation as the exact path reads it: ``[{role, content}]``, None where the
+    row has none or the exact path rejects it (an object array, one entry per row).
+
+    Rows whose turns are all whole are Arrow's own Python lists, decoded once; the others (a null
+    content, or rejected) take :func:`~auditkit.io.normalise._conversation` for its exact value.
+    """
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    n = len(lists)
+    store = np.empty(n, dtype=object)
+    present = np.flatnonzero(valid(lists))
+    if len(present) == 0:
+        return store
+    _, odd = _conversation_checks(lists)
+    values = lists.take(pa.array(present)).to_pylist()
+    for i, value in zip(present.tolist(), values, strict=True):
+        if not odd[i]:
             store[i] = value
             continue
         conversation = _conversation(value)
-        if isinstance(conversation, str):
-            failing[i] = True
-        else:
+        if not isinstance(conversation, str):
             store[i] = conversation
-    return store, failing
+    return store
 
 
-def _user_turns(column: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def _user_turns(lists: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """(each row's prompt: the text of its first user turn, null without one; its number of user
     turns as int16; whether that number is known: the row has a non-empty conversation).
 
     What the per-row reading of a decoded conversation gives (``users = [t["content"] for t in
     conversation if t["role"] == "user"]``, ``users[0]``, ``len(users)``), over the flattened
-    turns at once: a null content is the empty text, as :func:`_decoded_conversations` decodes it.
+    turns at once: a null content is the empty text, as :func:`decoded_conversations` decodes it.
     Rows the checks reject (a null turn or role) are never read.
     """
-    lists = column.combine_chunks()
     n = len(lists)
     turns = lists.flatten()
     parents = pc.list_parent_indices(lists).to_numpy()

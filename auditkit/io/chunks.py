@@ -210,6 +210,7 @@ def iter_chunks(
     row_groups: tuple[int, int] | None = None,
     known_battle_log: bool = False,
     encoding: str | None = None,
+    arrow_text: bool = False,
 ) -> Generator[CanonicalChunk, None, bool]:
     """Stream one file as canonical chunks (JSONL by blocks of lines, Parquet by record batches).
 
@@ -223,7 +224,7 @@ def iter_chunks(
     :class:`NotABattleLogError` (the generator then returns True, "stopped"). A later block
     without them has its rows quarantined as ``missing_model``; ``known_battle_log`` says the
     file's earlier part (read elsewhere) had battle rows, so even the first block here is a battle
-    log's. Otherwise the generator returns False.
+    log's. Otherwise the generator returns False. ``arrow_text``: see :func:`normalise_blocks`.
     """
     path = Path(path)
     seen = VoteIdIndex() if seen_ids is None else seen_ids
@@ -253,6 +254,7 @@ def iter_chunks(
             with_text=with_text,
             seen_ids=seen,
             known_battle_log=known_battle_log,
+            arrow_text=arrow_text,
         )
     )
 
@@ -266,11 +268,15 @@ def normalise_blocks(
     with_text: bool,
     seen_ids: VoteIdIndex,
     known_battle_log: bool = False,
+    arrow_text: bool = False,
 ) -> Generator[CanonicalChunk, None, bool]:
     """The path every source takes after parsing: sniff the arena schema on the first block with
     rows, then normalise block by block (see :func:`iter_chunks`, which feeds it a file's blocks;
     :func:`auditkit.io.frame.from_frame` feeds it an in-memory table's). ``file`` and ``stem``
-    label quarantine records and generated vote ids; ``container`` goes into the format label."""
+    label quarantine records and generated vote ids; ``container`` goes into the format label.
+    ``arrow_text``: conversations that Arrow typed stay Arrow in the frame (a ``pd.ArrowDtype``
+    column, :meth:`~auditkit.io.arrowjsonl.ArrowColumns.keep_text_as_arrow`) for a consumer that
+    only hands them on; other blocks' conversations are Python lists as always."""
     schema: str | None = None
     saw_objects = saw_battle_columns = stopped = False
     for raw in blocks:
@@ -291,6 +297,8 @@ def normalise_blocks(
             winners = set(raw.columns.get("winner", [])[:1000]) - {None}
             schema = detect_schema(raw.columns, winners)
             label = f"{schema} ({container})"
+        if arrow_text and getattr(raw.columns, "keep_text_as_arrow", None) is not None:
+            raw.columns.keep_text_as_arrow()  # type: ignore[attr-defined]
         result = normalise_chunk(
             raw.columns,
             raw.n,

@@ -851,6 +851,15 @@ def _merge_parts(loaded: pd.DataFrame, checked: pd.DataFrame) -> pd.DataFrame:
             if name not in part.columns:
                 part[name] = np.full(len(part), None, dtype=object)
         parts.append(part[names])
+    for name in text:
+        # Conversations the loaded part kept as Arrow: the checked part's lists join them as Arrow
+        # of the same type (their ``{role, content}`` turns read back as the same lists).
+        kind = loaded[name].dtype if name in loaded.columns else None
+        if isinstance(kind, pd.ArrowDtype) and not isinstance(parts[1][name].dtype, pd.ArrowDtype):
+            import pyarrow as pa
+
+            values = pa.array(parts[1][name].tolist(), type=kind.pyarrow_dtype)
+            parts[1][name] = pd.arrays.ArrowExtensionArray(values)
     frame = parts[0] if checked.empty else pd.concat(parts, ignore_index=True)
     order = np.argsort(frame["source_line"].to_numpy(), kind="stable")
     return frame.take(order).reset_index(drop=True)
