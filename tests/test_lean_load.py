@@ -223,3 +223,23 @@ def test_pair_counts_on_the_shared_int32_codes_equal_the_plain_lookup() -> None:
     np.testing.assert_array_equal(lean.a, plain.a)
     np.testing.assert_array_equal(lean.b, plain.b)
     np.testing.assert_array_equal(lean.counts, plain.counts)
+
+
+@pytest.mark.parametrize("chunks", [1, 3])
+def test_a_bool_column_becomes_the_nullable_booleans_its_values_would_make(chunks: int) -> None:
+    import pyarrow as pa
+
+    from auditkit.io.arrowjsonl import _boolean_array
+
+    rng = np.random.default_rng(chunks)
+    parts = []
+    for size in rng.integers(0, 50, size=chunks):
+        values = rng.random(size) < 0.4
+        missing = rng.random(size) < 0.3
+        parts.append(pa.array(values, mask=missing))
+    column = pa.chunked_array(parts, type=pa.bool_())
+    lean = _boolean_array(column)
+    plain = pd.array(column.to_pylist(), dtype="boolean")
+    assert lean.dtype == plain.dtype
+    assert lean.equals(plain)
+    assert list(lean.isna()) == [v is None for v in column.to_pylist()]

@@ -222,6 +222,13 @@ def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return bools(values)
 
 
+def _boolean_array(column: pa.ChunkedArray) -> pd.arrays.BooleanArray:
+    """A bool column as pandas' nullable booleans, from Arrow's values and validity: what
+    ``pd.array(column.to_pylist(), dtype="boolean")`` gives, without a Python object a row."""
+    values = column.fill_null(False).to_numpy()
+    return pd.arrays.BooleanArray(values.astype(bool, copy=False), column.is_null().to_numpy())
+
+
 def _string_series(values: pa.Array) -> pd.arrays.ArrowStringArray:
     if values.type != pa.large_string():
         values = values.cast(pa.large_string())
@@ -638,7 +645,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
             labels = [_dedup_label(v) for v in table.column("dedup_tag").to_pylist()]
             data["dedup_tag"] = np.asarray(labels, dtype=object)
         if "is_code" in keys:
-            data["is_code"] = pd.array(table.column("is_code").to_pylist(), dtype="boolean")
+            data["is_code"] = _boolean_array(table.column("is_code"))
         return ChunkResult(
             frame=pd.DataFrame(data),
             quarantine=[],
