@@ -153,6 +153,25 @@ def test_chunk_without_text_columns_is_scanned_as_rows_without_text(
     assert without.summary["ran"] is True and without.summary["responses_scanned"] == 0
 
 
+def test_chunk_with_no_text_row_gives_the_same_summary_keys_and_merges_exactly(
+    arena_battles: BattleTable, default_rules: RulePack
+) -> None:
+    """A chunk none of whose rows has text skips the reading entirely; what it reports (its
+    counts, the same keys as a chunk with text) merges into what the whole table gives."""
+    frame = arena_battles.frame.iloc[:80].reset_index(drop=True)
+    textless = frame.iloc[:40].assign(conversation_a=None, conversation_b=None)
+    rest = frame.iloc[40:]
+    empty = scan_identity_chunk(textless, default_rules)
+    with_text = scan_identity_chunk(rest, default_rules)
+    assert set(empty.summary) == set(with_text.summary)
+    assert empty.findings == ()
+    assert empty.summary["rows"] == 40 and empty.summary["responses_scanned"] == 0
+    assert empty.summary["anonymous_rows"] == int(textless["anony"].sum())
+    whole = pd.concat([textless, rest], ignore_index=True)
+    merged = merge_identity_results([empty, with_text])
+    assert merged.to_json() == scan_identity_chunk(whole, default_rules).to_json()
+
+
 def test_merge_refuses_another_detector() -> None:
     with pytest.raises(ValueError, match="voter_anomaly"):
         merge_identity_results([DetectorResult("voter_anomaly")])

@@ -105,44 +105,46 @@ class IdentityLeakDetector(Detector):
         rows = np.flatnonzero(anony & present)
         # Both sides of those anonymous rows, interleaved (row-major, a before b): the order in
         # which findings are listed.
-        conversations = np.empty(2 * len(rows), dtype=object)
-        for k, (_, column) in enumerate(sides):
-            conversations[k::2] = frame[column].to_numpy(dtype=object)[rows]
-        texts, owners, responses = _assistant_texts(conversations)
-        # The name prefilter over every response at once (one automaton pass, prefilter.py);
-        # check_side reads only the conversations in which some response names a model or maker
-        # (told which of their responses do, and counting their responses itself); the others
-        # add only their number of responses.
-        with_name = names_in(texts, identity)
-        named = np.zeros(len(conversations), dtype=bool)
-        named[owners[with_name]] = True
-        stats["responses"] += int(responses[~named].sum())
-        picked = np.flatnonzero(named)
-        first_response = np.zeros(len(conversations) + 1, dtype=np.int64)
-        np.cumsum(responses, out=first_response[1:])
-        at = rows[picked // 2]
-        vote_ids = frame["vote_id"].take(at).astype(str).tolist()
-        models = [frame[side].take(at).astype(str).tolist() for side, _ in sides]
-        judged: list[_Judged] = []
-        for j, k in enumerate(picked.tolist()):
-            found = _judge_side(
-                vote_id=vote_ids[j],
-                side=sides[k % 2][0],
-                model=models[k % 2][j],
-                conversation=conversations[k],
-                identity=identity,
-                stats=stats,
-                named=with_name[first_response[k] : first_response[k + 1]].tolist(),
-            )
-            if found is not None:
-                judged.append(found)
-        # The responses' languages all at once (the same answers as one by one, language.py).
-        languages = languages_of([found.text for found in judged])
-        for found, response_language in zip(judged, languages, strict=True):
-            finding = self._finding(found, response_language, identity, model_map)
-            findings.append(finding)
-            by_rule[finding.rule] += 1
-            by_lang[str(finding.evidence.get("language"))] += 1
+        # A chunk of a text-free stream has no such row: nothing to read, only its counts.
+        if len(rows):
+            conversations = np.empty(2 * len(rows), dtype=object)
+            for k, (_, column) in enumerate(sides):
+                conversations[k::2] = frame[column].to_numpy(dtype=object)[rows]
+            texts, owners, responses = _assistant_texts(conversations)
+            # The name prefilter over every response at once (one automaton pass, prefilter.py);
+            # check_side reads only the conversations in which some response names a model or maker
+            # (told which of their responses do, and counting their responses itself); the others
+            # add only their number of responses.
+            with_name = names_in(texts, identity)
+            named = np.zeros(len(conversations), dtype=bool)
+            named[owners[with_name]] = True
+            stats["responses"] += int(responses[~named].sum())
+            picked = np.flatnonzero(named)
+            first_response = np.zeros(len(conversations) + 1, dtype=np.int64)
+            np.cumsum(responses, out=first_response[1:])
+            at = rows[picked // 2]
+            vote_ids = frame["vote_id"].take(at).astype(str).tolist()
+            models = [frame[side].take(at).astype(str).tolist() for side, _ in sides]
+            judged: list[_Judged] = []
+            for j, k in enumerate(picked.tolist()):
+                found = _judge_side(
+                    vote_id=vote_ids[j],
+                    side=sides[k % 2][0],
+                    model=models[k % 2][j],
+                    conversation=conversations[k],
+                    identity=identity,
+                    stats=stats,
+                    named=with_name[first_response[k] : first_response[k + 1]].tolist(),
+                )
+                if found is not None:
+                    judged.append(found)
+            # The responses' languages all at once (the same answers as one by one, language.py).
+            languages = languages_of([found.text for found in judged])
+            for found, response_language in zip(judged, languages, strict=True):
+                finding = self._finding(found, response_language, identity, model_map)
+                findings.append(finding)
+                by_rule[finding.rule] += 1
+                by_lang[str(finding.evidence.get("language"))] += 1
         n_votes = len({f.vote_id for f in findings if f.severity >= Severity.MEDIUM})
         summary = {
             "ran": True,
