@@ -60,6 +60,7 @@ __all__ = [
     "SkipRows",
     "StreamedLoad",
     "TableAccumulator",
+    "chunk_rows_for",
     "iter_battle_chunks",
     "release_arrow_memory",
     "release_memory",
@@ -70,6 +71,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_ROWS = 20_000
+MAX_CHUNK_ROWS = 50_000
+CHUNK_BYTES = 32 << 20  # input bytes a streamed chunk of short lines aims at (chunk_rows_for)
+_SAMPLE_BYTES = 1 << 20
 _RELEASE_EVERY = 10  # chunks between returning Arrow's cached memory to the OS
 
 # Given a chunk's canonical rows, a boolean mask (one per row) of rows the identity scan may skip,
@@ -175,6 +179,37 @@ class BattleChunkStream:
                 piece = frame.iloc[start : start + self.chunk_rows]
                 # Quarantine and the read count ride with the first piece of a reader block.
                 yield piece, rejected if i == 0 else (), rows_read if i == 0 else 0, True
+
+
+def chunk_rows_for(paths: str | Path | Sequence[str | Path]) -> int:
+    """Rows per streamed chunk for these inputs when the caller names none: about
+    :data:`CHUNK_BYTES` of the longest-lined file's lines, between :data:`DEFAULT_CHUNK_ROWS`
+    and :data:`MAX_CHUNK_ROWS`.
+
+    Why: every chunk costs the reading process a fixed amount of Arrow and pandas bookkeeping
+    (normalising, the scan's frame, keeping its rows), so a log of short text-free lines is read
+    in larger chunks (a 1M-battle file: about 10 % less load time). Lines that hold
+    conversations fill the bytes sooner and keep the default rows, so the text held at once stays
+    bounded as before. Judged from each file's first megabyte of lines; a compressed, Parquet or
+    unreadable file keeps the default (its reader reports any error). The results do not depend
+    on the chunk size (the streamed audit equals the in-memory one at any size).
+    """
+    files = [paths] if isinstance(paths, str | Path) else list(paths)
+    widest = 0.0
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                sample = handle.read(_SAMPLE_BYTES)
+        except OSError:
+            return DEFAULT_CHUNK_ROWS
+        lines = sample.count(b"\n")
+        if sample[:2] == b"\x1f\x8b" or sample[:4] == b"PAR1" or lines == 0:
+            return DEFAULT_CHUNK_ROWS
+        # The whole lines of the sample (its last one may be cut).
+        widest = max(widest, (sample.rfind(b"\n") + 1) / lines)
+    if widest == 0.0:
+        return DEFAULT_CHUNK_ROWS
+    return int(min(MAX_CHUNK_ROWS, max(DEFAULT_CHUNK_ROWS, CHUNK_BYTES // widest)))
 
 
 def iter_battle_chunks(

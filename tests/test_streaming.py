@@ -174,3 +174,51 @@ def test_real_logs_stream_like_the_loader(real_data_dir: Path, name: str) -> Non
     )
     assert streamed.battles.voter_status == loaded.battles.voter_status
     assert streamed.load.quarantine == loaded.quarantine
+
+
+def test_chunk_rows_follow_the_input_s_line_width(tmp_path: Path) -> None:
+    """Short text-free lines are read in larger chunks; lines holding conversations, compressed
+    files, Parquet and unreadable paths keep the default rows."""
+    import gzip
+
+    from auditkit.streaming import (
+        CHUNK_BYTES,
+        DEFAULT_CHUNK_ROWS,
+        MAX_CHUNK_ROWS,
+        chunk_rows_for,
+    )
+
+    short = tmp_path / "short.jsonl"
+    short.write_bytes(b'{"model_a": "a", "model_b": "b", "winner": "model_a"}\n' * 5000)
+    assert chunk_rows_for(short) == MAX_CHUNK_ROWS
+    wide = tmp_path / "wide.jsonl"
+    wide.write_bytes((b'{"conversation_a": "' + b"x" * 4000 + b'"}\n') * 300)
+    assert chunk_rows_for(wide) == DEFAULT_CHUNK_ROWS
+    # In between: about CHUNK_BYTES of lines.
+    middle_width = CHUNK_BYTES // 30_000
+    middle = tmp_path / "middle.jsonl"
+    middle.write_bytes((b"y" * (middle_width - 1) + b"\n") * 2000)
+    assert chunk_rows_for(middle) == CHUNK_BYTES // middle_width
+    # Several files: the widest lines decide.
+    assert chunk_rows_for([short, wide]) == DEFAULT_CHUNK_ROWS
+    packed = tmp_path / "short.jsonl.gz"
+    packed.write_bytes(gzip.compress(short.read_bytes()))
+    one_line = tmp_path / "array.json"
+    one_line.write_bytes(b'[{"model_a": "a"}]')
+    for path in (packed, one_line, tmp_path / "missing.jsonl", str(short) + ".absent"):
+        assert chunk_rows_for(path) == DEFAULT_CHUNK_ROWS
+
+
+def test_the_default_chunk_size_does_not_change_the_streamed_load(
+    arena_file: Path, default_rules: RulePack
+) -> None:
+    from auditkit.streaming import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS
+
+    runs = [
+        stream_battles(arena_file, rules=default_rules, chunk_rows=rows)
+        for rows in (DEFAULT_CHUNK_ROWS // 40, MAX_CHUNK_ROWS)
+    ]
+    pd.testing.assert_frame_equal(runs[0].load.battles.frame, runs[1].load.battles.frame)
+    assert [r.to_json() for r in runs[0].results.values()] == [
+        r.to_json() for r in runs[1].results.values()
+    ]

@@ -35,5 +35,5 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
         "--chunk-rows",
         type=positive_int,
         default=None,
-        help="rows per streamed chunk (default 20,000)",
+        help="rows per streamed chunk (default: about 32 MB of lines, 20,000 to 50,000 rows)",
     )

@@ -154,7 +154,7 @@ def _stream_load(
     judge votes together.)
     """
     from auditkit.engine import make_engine
-    from auditkit.streaming import DEFAULT_CHUNK_ROWS, stream_battles
+    from auditkit.streaming import chunk_rows_for, stream_battles
 
     assert config.engine is not None
     with ExitStack() as resources:
@@ -177,7 +177,7 @@ def _stream_load(
             list(config.paths),
             rules=pack if names else None,
             engine=runner,
-            chunk_rows=config.chunk_rows or DEFAULT_CHUNK_ROWS,
+            chunk_rows=config.chunk_rows or chunk_rows_for(config.paths),
             quarantine_path=quarantine_path,
             skip=cache,
             encoding=config.encoding,
