@@ -226,6 +226,49 @@ def iter_battle_chunks(
     )
 
 
+def _scan_parts(
+    stream: BattleChunkStream,
+    pending: deque[pd.DataFrame],
+    counts: dict[str, int],
+    *,
+    names: Sequence[str],
+    columns: Sequence[str],
+    skip: SkipRows | None,
+    keep_prompt: bool,
+) -> Iterator[ScanPart]:
+    """What :func:`stream_battles` sends the engine for each chunk of ``stream``, in order:
+    quarantined rows go to the stream's load, each chunk's frame is queued on ``pending`` (kept
+    when its part comes back) and ``counts`` are kept up to date."""
+    load = stream.load
+    for chunk in stream:
+        counts["chunks"] += 1
+        load.reject(chunk.quarantine, chunk.file)
+        if not chunk.normalised:
+            continue
+        if counts["chunks"] % _RELEASE_EVERY == 0:
+            release_arrow_memory()
+        frame = chunk.frame
+        scanned = frame if len(frame) and names else None
+        if len(frame) and "conversation_a" in frame.columns:
+            counts["text_chunks"] += 1
+            counts["text_rows"] += int(frame["conversation_a"].notna().sum())
+        if scanned is not None and skip is not None:
+            skipped = np.asarray(skip(frame), dtype=bool)
+            counts["skipped_rows"] += int(skipped.sum())
+            if skipped.all():
+                scanned = None
+            elif skipped.any():
+                scanned = frame.loc[~skipped]
+        # Empty frames too: the in-memory load keeps them. The chunk's own rows are kept (in
+        # chunk order) when its part comes back; the part carries its prompts, whose
+        # fingerprints are computed where the scan runs.
+        pending.append(frame)
+        yield ScanPart(
+            scan=scan_frame(scanned, columns) if scanned is not None else None,
+            prompt=frame["prompt"] if keep_prompt and "prompt" in frame.columns else None,
+        )
+
+
 def stream_battles(
     paths: str | Path | Sequence[str | Path],
     *,
@@ -293,39 +336,19 @@ def stream_battles(
 
     pending: deque[pd.DataFrame] = deque()  # chunks whose part is out, in chunk order
 
-    def parts() -> Iterator[ScanPart]:
-        for chunk in stream:
-            counts["chunks"] += 1
-            load.reject(chunk.quarantine, chunk.file)
-            if not chunk.normalised:
-                continue
-            if counts["chunks"] % _RELEASE_EVERY == 0:
-                release_arrow_memory()
-            frame = chunk.frame
-            scanned = frame if len(frame) and names else None
-            if len(frame) and "conversation_a" in frame.columns:
-                counts["text_chunks"] += 1
-                counts["text_rows"] += int(frame["conversation_a"].notna().sum())
-            if scanned is not None and ask_skip is not None:
-                skipped = np.asarray(ask_skip(frame), dtype=bool)
-                counts["skipped_rows"] += int(skipped.sum())
-                if skipped.all():
-                    scanned = None
-                elif skipped.any():
-                    scanned = frame.loc[~skipped]
-            # Empty frames too: the in-memory load keeps them. The chunk's own rows are kept (in
-            # chunk order) when its part comes back; the part carries its prompts, whose
-            # fingerprints are computed where the scan runs.
-            pending.append(frame)
-            yield ScanPart(
-                scan=scan_frame(scanned, columns) if scanned is not None else None,
-                prompt=frame["prompt"] if keep_prompt and "prompt" in frame.columns else None,
-            )
-
     used = engine if engine is not None else LocalEngine()
     detections = ChunkDetections(names, rules) if rules is not None else None
     runner = used if detections is not None and names else LocalEngine()
-    for chunk_results, fingerprints in runner.map(scan_part, parts(), names, rules):
+    parts = _scan_parts(
+        stream,
+        pending,
+        counts,
+        names=names,
+        columns=columns,
+        skip=ask_skip,
+        keep_prompt=keep_prompt,
+    )
+    for chunk_results, fingerprints in runner.map(scan_part, parts, names, rules):
         frame = pending.popleft()
         load.keep(text_free_chunk(frame, keep_prompt=keep_prompt, fingerprints=fingerprints))
         del frame
