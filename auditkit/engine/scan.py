@@ -73,8 +73,12 @@ def scan_frame(frame: pd.DataFrame, columns: Sequence[str] = SCAN_COLUMNS) -> pd
 def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
     """A chunk as a battle table: columns a detector does not read are placeholders it never
     reads. A chunk whose rows all lack text may come without conversation columns (a reader only
-    creates the columns it sees); in the whole table those rows have empty text, and so here."""
-    frame = _decoded_text(frame.reset_index(drop=True))
+    creates the columns it sees); in the whole table those rows have empty text, and so here.
+
+    Conversations a streamed load left as Arrow are decoded (:func:`_decoded_text`), in the same
+    one frame.
+    """
+    frame = frame.reset_index(drop=True)
     missing: dict[str, Any] = {name: None for name in TEXT_COLUMNS if name not in frame.columns}
     missing |= {
         name: None for name, _ in CORE_COLUMNS if name not in frame.columns and name != "anony"
@@ -82,12 +86,13 @@ def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
     if "anony" not in frame.columns:
         missing["anony"] = True
     missing |= {name: None for name in reads if name not in frame.columns and name != "anony"}
-    if missing:
+    decoded = _decoded_columns(frame)
+    if missing or decoded:
         # One frame built from whole columns, as ``frame.assign(**missing)`` orders and types them
         # (None → object, True → bool): assign inserts the columns one by one, which cost more
         # than the identity scan of a text-free chunk.
         n = len(frame)
-        columns: dict[str, Any] = {name: frame[name] for name in frame.columns}
+        columns: dict[str, Any] = {name: frame[name] for name in frame.columns} | decoded
         for name, value in missing.items():
             columns[name] = np.full(n, value, dtype=bool if value is True else object)
         frame = pd.DataFrame(columns, index=frame.index, copy=False)
@@ -98,17 +103,20 @@ def _decoded_text(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with conversation columns a streamed load left as Arrow (``pd.ArrowDtype``, see
     :meth:`~auditkit.io.arrowjsonl.ArrowColumns.keep_text_as_arrow`) decoded to the Python lists
     the detectors read: the values the in-memory load gives, decoded here, on the worker."""
-    arrow = [
-        name
+    decoded = _decoded_columns(frame)
+    if not decoded:
+        return frame
+    columns = {name: frame[name] for name in frame.columns} | decoded
+    return pd.DataFrame(columns, index=frame.index, copy=False)
+
+
+def _decoded_columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The decoded values (:func:`_decoded_text`) of ``frame``'s Arrow conversation columns, by name."""
+    return {
+        name: decoded_conversations(pa.array(frame[name].array))
         for name in TEXT_COLUMNS
         if name in frame.columns and isinstance(frame[name].dtype, pd.ArrowDtype)
-    ]
-    if not arrow:
-        return frame
-    columns: dict[str, Any] = {name: frame[name] for name in frame.columns}
-    for name in arrow:
-        columns[name] = decoded_conversations(pa.array(frame[name].array))
-    return pd.DataFrame(columns, index=frame.index, copy=False)
+    }
 
 
 def detect_chunk(

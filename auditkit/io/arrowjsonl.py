@@ -332,6 +332,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         self._sides: list[pa.Array] | None = None
         self._winners: np.ndarray | None = None
         self._conversation_failures: np.ndarray | None = None
+        self._checks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._joined: dict[str, pa.Array] = {}
         # Whether :meth:`build` leaves the conversation columns as Arrow (see :meth:`keep_text_as_arrow`).
         self._arrow_text = False
@@ -499,13 +500,21 @@ class ArrowColumns(Mapping[str, list[Any]]):
             joined = self._joined[side] = self._table.column(side).combine_chunks()
         return joined
 
+    def _side_checks(self, side: str) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_conversation_checks` of one side, made once (the checks and the decoding read
+        it)."""
+        checks = self._checks.get(side)
+        if checks is None:
+            checks = self._checks[side] = _conversation_checks(self._conversation_array(side))
+        return checks
+
     def _failing_conversations(self) -> np.ndarray:
         """Rows whose conversation the exact path would quarantine (judged in Arrow, no row
         decoded)."""
         if self._conversation_failures is None:
             failing = np.zeros(self._table.num_rows, dtype=bool)
             for side in ("conversation_a", "conversation_b"):
-                failing |= _conversation_checks(self._conversation_array(side))[0]
+                failing |= self._side_checks(side)[0]
             self._conversation_failures = failing
         return self._conversation_failures
 
@@ -663,11 +672,14 @@ class ArrowColumns(Mapping[str, list[Any]]):
         table = self._table
         if table.column("conversation_a").null_count == table.num_rows:
             return None
-        sides = [self._conversation_array(side) for side in ("conversation_a", "conversation_b")]
+        names = ("conversation_a", "conversation_b")
+        sides = [self._conversation_array(side) for side in names]
         prompt, turns, has_turns = _user_turns(sides[0])
         conversations: list[Any] = [
-            pd.arrays.ArrowExtensionArray(side) if self._arrow_text else decoded_conversations(side)
-            for side in sides
+            pd.arrays.ArrowExtensionArray(lists)
+            if self._arrow_text
+            else decoded_conversations(lists, odd=self._side_checks(side)[1])
+            for side, lists in zip(names, sides, strict=True)
         ]
         return conversations[0], conversations[1], prompt, turns, has_turns
 
@@ -697,12 +709,15 @@ def _conversation_checks(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return failing, odd_rows
 
 
-def decoded_conversations(lists: pa.Array | pa.ChunkedArray) -> np.ndarray:
+def decoded_conversations(
+    lists: pa.Array | pa.ChunkedArray, *, odd: np.ndarray | None = None
+) -> np.ndarray:
     """Each row's conversation as the exact path reads it: ``[{role, content}]``, None where the
     row has none or the exact path rejects it (an object array, one entry per row).
 
     Rows whose turns are all whole are Arrow's own Python lists, decoded once; the others (a null
     content, or rejected) take :func:`~auditkit.io.normalise._conversation` for its exact value.
+    ``odd``: those other rows, when the caller has :func:`_conversation_checks` of ``lists``.
     """
     if isinstance(lists, pa.ChunkedArray):
         lists = lists.combine_chunks()
@@ -711,7 +726,8 @@ def decoded_conversations(lists: pa.Array | pa.ChunkedArray) -> np.ndarray:
     present = np.flatnonzero(valid(lists))
     if len(present) == 0:
         return store
-    _, odd = _conversation_checks(lists)
+    if odd is None:
+        _, odd = _conversation_checks(lists)
     values = lists.take(pa.array(present)).to_pylist()
     for i, value in zip(present.tolist(), values, strict=True):
         if not odd[i]:

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditkit.errors import InputError, NotABattleLogError
+from auditkit.io.arrowjsonl import ArrowColumns
 from auditkit.io.arrownp import bools, string_array
 from auditkit.io.detect import (
     detect_container,
@@ -297,8 +298,8 @@ def normalise_blocks(
             winners = set(raw.columns.get("winner", [])[:1000]) - {None}
             schema = detect_schema(raw.columns, winners)
             label = f"{schema} ({container})"
-        if arrow_text and getattr(raw.columns, "keep_text_as_arrow", None) is not None:
-            raw.columns.keep_text_as_arrow()  # type: ignore[attr-defined]
+        if arrow_text and isinstance(raw.columns, ArrowColumns):
+            raw.columns.keep_text_as_arrow()
         result = normalise_chunk(
             raw.columns,
             raw.n,
