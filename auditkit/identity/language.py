@@ -482,7 +482,7 @@ def response_languages(texts: Sequence[str]) -> list[str | None]:
     The same answers, bit for bit: the letters of every text are classified in one pass over
     their code points (:func:`_script_counts_of`), and the n-gram sums of the texts the
     profiles decide are gathered from the same per-word rows and added in the same order
-    (:meth:`_WordSums.many_scores`). Each distinct text the profiles score is scored once.
+    (:meth:`_WordSums.many_languages`). Each distinct text the profiles score is scored once.
     """
     cleaned = [_cleaned(text) for text in texts]
     decided = [
