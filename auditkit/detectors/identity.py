@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
+from auditkit.identity.arrowprefilter import arrow_names
 from auditkit.identity.language import response_language as language_of
 from auditkit.identity.language import response_languages as languages_of
 from auditkit.identity.lexicon import IdentityRules, load_identity_rules
@@ -30,6 +33,7 @@ from auditkit.identity.matcher import (
 )
 from auditkit.identity.prefilter import names_in
 from auditkit.identity.text import message_text
+from auditkit.io.arrowjsonl import decoded_conversations
 from auditkit.models_map import ModelInfo, ModelMap, load_model_map
 
 if TYPE_CHECKING:
@@ -37,6 +41,8 @@ if TYPE_CHECKING:
     from auditkit.schema import BattleTable
 
 __all__ = ["IdentityLeakDetector", "claim_is_true", "merge_identity_results", "message_text"]
+
+_CONVERSATIONS = ("conversation_a", "conversation_b")
 
 
 def claim_is_true(claimed_family: str | None, claimed_maker: str, actual: ModelInfo) -> bool | None:
@@ -107,9 +113,10 @@ class IdentityLeakDetector(Detector):
         # which findings are listed.
         # A chunk of a text-free stream has no such row: nothing to read, only its counts.
         if len(rows):
-            conversations = np.empty(2 * len(rows), dtype=object)
-            for k, (_, column) in enumerate(sides):
-                conversations[k::2] = frame[column].to_numpy(dtype=object)[rows]
+            # The conversations that may hold a name (``cand``: indexes into both sides of the
+            # rows, interleaved), each given; the others' responses are counted in ``unread``.
+            cand, conversations, unread = _candidates(frame, rows, identity)
+            stats["responses"] += unread
             texts, owners, responses = _assistant_texts(conversations)
             # The name prefilter over every response at once (one automaton pass, prefilter.py);
             # check_side reads only the conversations in which some response names a model or maker
@@ -119,22 +126,23 @@ class IdentityLeakDetector(Detector):
             named = np.zeros(len(conversations), dtype=bool)
             named[owners[with_name]] = True
             stats["responses"] += int(responses[~named].sum())
-            picked = np.flatnonzero(named)
+            chosen = np.flatnonzero(named)
             first_response = np.zeros(len(conversations) + 1, dtype=np.int64)
             np.cumsum(responses, out=first_response[1:])
+            picked = cand[chosen]
             at = rows[picked // 2]
             vote_ids = frame["vote_id"].take(at).astype(str).tolist()
             models = [frame[side].take(at).astype(str).tolist() for side, _ in sides]
             judged: list[_Judged] = []
-            for j, k in enumerate(picked.tolist()):
+            for j, (k, c) in enumerate(zip(picked.tolist(), chosen.tolist(), strict=True)):
                 found = _judge_side(
                     vote_id=vote_ids[j],
                     side=sides[k % 2][0],
                     model=models[k % 2][j],
-                    conversation=conversations[k],
+                    conversation=conversations[c],
                     identity=identity,
                     stats=stats,
-                    named=with_name[first_response[k] : first_response[k + 1]].tolist(),
+                    named=with_name[first_response[c] : first_response[c + 1]].tolist(),
                 )
                 if found is not None:
                     judged.append(found)
@@ -360,6 +368,46 @@ def _judge_side(
         return None
     turn_no, match, text, probed, echo = first
     return _Judged(vote_id, side, model, turn_no, match, text, probed, echo, others)
+
+
+def _candidates(
+    frame: pd.DataFrame, rows: np.ndarray, identity: IdentityRules
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(which of both sides of ``rows``, interleaved row-major a before b, may hold a name; their
+    conversations as :meth:`IdentityLeakDetector.check_side` reads them; the number of responses
+    of the others, none of which names a model or maker).
+
+    Conversation columns a streamed load left as Arrow (``pd.ArrowDtype``) are prefiltered in
+    Arrow (:func:`~auditkit.identity.arrowprefilter.arrow_names`) and only the conversations it
+    cannot rule out are decoded (:func:`~auditkit.io.arrowjsonl.decoded_conversations`, what the
+    scan would have decoded them to); other columns are read whole, every side a candidate.
+    """
+    columns = [frame[column] for column in _CONVERSATIONS]
+    prefiltered = [
+        arrow_names(pa.array(column.array), identity)
+        if isinstance(column.dtype, pd.ArrowDtype)
+        else None
+        for column in columns
+    ]
+    if any(names is None for names in prefiltered):
+        conversations = np.empty(2 * len(rows), dtype=object)
+        for k, column in enumerate(columns):
+            conversations[k::2] = column.to_numpy(dtype=object)[rows]
+        return np.arange(2 * len(rows), dtype=np.int64), conversations, 0
+    read = np.empty(2 * len(rows), dtype=bool)
+    responses = np.empty(2 * len(rows), dtype=np.int64)
+    for k, names in enumerate(prefiltered):
+        assert names is not None
+        read[k::2] = names.read[rows]
+        responses[k::2] = names.responses[rows]
+    cand = np.flatnonzero(read)
+    conversations = np.empty(len(cand), dtype=object)
+    for k, column in enumerate(columns):
+        mine = cand % 2 == k
+        at = rows[cand[mine] // 2]
+        if len(at):
+            conversations[mine] = decoded_conversations(pa.array(column.array).take(pa.array(at)))
+    return cand, conversations, int(responses[~read].sum())
 
 
 def _assistant_texts(conversations: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -338,3 +338,101 @@ def any_pattern(patterns: Sequence[re.Pattern[str]]) -> AnyPattern:
     if isinstance(patterns, tuple):
         _BY_ID[id(patterns)] = (patterns, matcher)
     return matcher
+
+
+# --------------------------------------------------------------------------- one pattern, guarded
+
+
+def folded_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings, folded (:func:`_fold`), one of which occurs in the folded form of every text
+    ``pattern`` matches; None when no such set is known.
+
+    Unlike :func:`required_literals`, a pattern that changes the case flag inside itself
+    (``(?i:…)``) is read too: every literal is folded, the case-sensitive ones as well. That is
+    a weaker test for them but still a sound one: a text holding a literal exactly holds it
+    folded once both are folded (folding goes character by character).
+    """
+    if _sre_parser is None or not isinstance(pattern.pattern, str) or not _EXTRA_CASES:
+        return None
+    try:
+        parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
+        _exact, required = _analyse(_case_scopes_opened(parsed), True)
+    except (_Unsupported, re.error, AttributeError, TypeError, ValueError):
+        return None
+    if required is None:
+        return None
+    folded = {_fold(s) for s in required}
+    if None in folded:
+        return None
+    literals = frozenset(s for s in folded if s is not None)
+    if not literals or "" in literals:
+        return None
+    return literals
+
+
+def _case_scopes_opened(items: Any) -> list[tuple[Any, Any]]:
+    """A parsed pattern with every scoped case flag (``(?i:…)``, ``(?-i:…)``) dropped, the rest
+    as it is: what :func:`_analyse` reads when every literal is folded anyway."""
+    c = _sre_constants
+    out: list[tuple[Any, Any]] = []
+    for op, av in items:
+        if op is c.SUBPATTERN:
+            group, _add, _del, sub = av
+            av = (group, 0, 0, _case_scopes_opened(sub))
+        elif op is c.BRANCH:
+            av = (av[0], [_case_scopes_opened(branch) for branch in av[1]])
+        elif op in _REPEATS:
+            av = (av[0], av[1], _case_scopes_opened(av[2]))
+        elif op is getattr(c, "ATOMIC_GROUP", _Unsupported):
+            av = _case_scopes_opened(av)
+        out.append((op, av))
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class GuardedPattern:
+    """One regular expression behind a literal test: ``search`` and ``match`` give exactly what
+    the pattern's own give, and skip the regex when none of its :func:`folded_literals` occurs in
+    the part of the text a match would have to lie in (the regex is slow on a pattern of many
+    case-insensitive alternatives; most texts it is asked about hold none of them)."""
+
+    pattern: re.Pattern[str]
+    literals: ahocorasick_rs.AhoCorasick | None  # None: always run the regex
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str]) -> GuardedPattern:
+        literals = folded_literals(pattern)
+        return cls(pattern, None if literals is None else _automaton(sorted(literals)))
+
+    def _ruled_out(self, window: str) -> bool:
+        """No match can lie in ``window`` (a match's text holds one literal, folded or not)."""
+        if self.literals is None:
+            return False
+        folded = _fold(window)
+        return folded is not None and not self.literals.find_matches_as_indexes(folded)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """``pattern.search(text, pos, endpos)``."""
+        end = len(text) if endpos is None else endpos
+        if self._ruled_out(text[pos:end]):
+            return None
+        return self.pattern.search(text, pos, end)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """``pattern.match(text)``."""
+        if self._ruled_out(text):
+            return None
+        return self.pattern.match(text)
+
+
+_GUARDED: dict[re.Pattern[str], GuardedPattern] = {}
+
+
+def guarded(pattern: re.Pattern[str]) -> GuardedPattern:
+    """The :class:`GuardedPattern` of ``pattern``, built once per pattern."""
+    found = _GUARDED.get(pattern)
+    if found is None:
+        if len(_GUARDED) > 256:
+            _GUARDED.clear()
+        found = _GUARDED[pattern] = GuardedPattern.of(pattern)
+    return found

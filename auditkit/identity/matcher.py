@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from auditkit.identity.anypattern import any_pattern
+from auditkit.identity.anypattern import any_pattern, guarded
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
 from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
 from auditkit.identity.routing import rule_router
@@ -359,7 +359,7 @@ def _latin_word_in_other_script(text: str, hit: NameHit, lo: int) -> bool:
 def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRules) -> bool:
     """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style";
     ``not_self.person_after``: a first name with a surname ("Claude Martin")."""
-    if rules.not_self_before is not None and rules.not_self_before.search(before[-24:]):
+    if rules.not_self_before is not None and guarded(rules.not_self_before).search(before[-24:]):
         return True
     if (
         rules.person_after is not None

@@ -87,8 +87,19 @@ def _group_names(texts: list[str], rules: IdentityRules, *, ascii: bool) -> np.n
     return _owners_named(data, starts, rules)
 
 
-def _owners_named(data: bytes, starts: np.ndarray, rules: IdentityRules) -> np.ndarray:
-    """Which texts (starting at byte ``starts`` of ``data``) hold a name standing as a word."""
+def _owners_named(
+    data: bytes | memoryview,
+    starts: np.ndarray,
+    rules: IdentityRules,
+    ends: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which texts (starting at byte ``starts`` of ``data``) hold a name standing as a word.
+
+    ``ends``: where each text ends, when the texts lie back to back with nothing between them
+    (an Arrow string array's data): an occurrence across two texts is no occurrence, and a
+    text's first and last bytes have no neighbour (as at the start and end of ``data``). None:
+    the texts are separated (:func:`_group_names`).
+    """
     named = np.zeros(len(starts), dtype=bool)
     byte_names = rules.byte_names
     found = byte_names.automaton.find_matches_as_indexes(data, overlapping=True)
@@ -98,10 +109,19 @@ def _owners_named(data: bytes, starts: np.ndarray, rules: IdentityRules) -> np.n
     pattern, start, end = hits[:, 0], hits[:, 1], hits[:, 2]
     buf = np.frombuffer(data, dtype=np.uint8)
     size = len(buf)
-    before = np.where(start > 0, buf[np.maximum(start - 1, 0)], _SPACE)
-    after = np.where(end < size, buf[np.minimum(end, size - 1)], _SPACE)
+    first: np.ndarray | int = 0
+    stop: np.ndarray | int = size
+    if ends is not None:
+        # The text each occurrence starts in (the last of several starting there: the others
+        # are empty); occurrences running past its end are dropped.
+        owner = np.searchsorted(starts, start, side="right") - 1
+        inside = end <= ends[owner]
+        pattern, start, end, owner = pattern[inside], start[inside], end[inside], owner[inside]
+        first, stop = starts[owner], ends[owner]
+    before = np.where(start > first, buf[np.maximum(start - 1, 0)], _SPACE)
+    after = np.where(end < stop, buf[np.minimum(end, size - 1)], _SPACE)
     latin_ok = ~_ASCII_ALNUM[before] & ~_ASCII_ALPHA[after]
-    lead = np.where(start > 1, buf[np.maximum(start - 2, 0)], _SPACE)
+    lead = np.where(start - 1 > first, buf[np.maximum(start - 2, 0)], _SPACE)
     cyrillic_before = (before >= 0x80) & (before <= 0xBF) & (lead >= 0xD0) & (lead <= 0xD3)
     ok = np.where(
         byte_names.latin[pattern],
