@@ -218,3 +218,88 @@ def test_script_counts_count_every_letter_once(text: str) -> None:
     from auditkit.identity.language import script_counts
 
     assert script_counts(text) == _script_counts_by_character(text)
+
+
+# ----------------------------------------------------------------- one pattern behind a literal test
+
+_GUARDED_CASES = [
+    r"(?i:\b(?:not|unlike)\s+)\Z|不是|\bNicht\b",  # a scoped case flag, case-sensitive parts
+    r"(?-i:Claude)\s+is|(?i:ΣΟΦΟΣ)",  # a case flag removed inside; a final sigma
+    r"(?i)\bK(?:elvin)?\b|ſt",  # re's extra case equivalences (K/K, ſ/s)
+    r"\w+",  # no literal: always searched
+]
+
+
+def test_folded_literals_read_scoped_case_flags(default_rules: Any) -> None:
+    from auditkit.identity.anypattern import folded_literals
+
+    assert folded_literals(re.compile(r"(?i:abc)DEF")) in ({"abcdef"}, {"abc"}, {"def"})
+    assert folded_literals(re.compile(r"\w+")) is None
+    identity = load_identity_rules(default_rules)
+    assert identity.not_self_before is not None
+    assert folded_literals(identity.not_self_before)  # the pattern the matcher guards
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "not ",
+                    "Not ",
+                    "NOT ",
+                    "不是",
+                    "nicht",
+                    "Nicht",
+                    "Claude is",
+                    "claude is",
+                    "σοφος",
+                    "ΣΟΦΟΣ",
+                    "σοφοσ",
+                    "K",
+                    "K",
+                    "kelvin",
+                    "ſt",
+                    "st",
+                    "İ",
+                    " ",
+                ]
+            ),
+            st.text(max_size=6),
+        ),
+        max_size=8,
+    ),
+    cut=st.integers(0, 40),
+)
+def test_a_guarded_pattern_answers_what_re_answers(pieces: list[str], cut: int) -> None:
+    from auditkit.identity.anypattern import guarded
+
+    text = "".join(pieces)
+    for source in _GUARDED_CASES:
+        pattern = re.compile(source)
+        guard = guarded(pattern)
+        pos, end = min(cut, len(text)), len(text) - min(cut // 2, len(text))
+        want = pattern.search(text, pos, max(pos, end))
+        got = guard.search(text, pos, max(pos, end))
+        assert (None if want is None else want.span()) == (None if got is None else got.span())
+        assert (pattern.match(text) is None) == (guard.match(text) is None)
+        assert (pattern.search(text) is None) == (guard.search(text) is None)
+
+
+def test_the_guarded_not_self_before_agrees_with_re_on_the_corpus(default_rules: Any) -> None:
+    from auditkit.identity.anypattern import guarded
+
+    identity = load_identity_rules(default_rules)
+    pattern = identity.not_self_before
+    assert pattern is not None
+    guard = guarded(pattern)
+    texts = []
+    with CORPUS.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            texts.extend(str(row[key]) for key in ("response", "prompt") if row.get(key))
+    windows = [t[i : i + 24] for t in texts for i in range(0, len(t), 17)]
+    assert len(windows) > 10_000
+    for window in windows:
+        assert (pattern.search(window) is None) == (guard.search(window) is None), window

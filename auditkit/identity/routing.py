@@ -27,7 +27,10 @@ class RuleRouter:
     rules: tuple[SelfReferenceRule, ...]
     befores: AnyPattern  # the ``before`` patterns; ``before_of[i]`` is rule i's index in it
     before_of: tuple[int | None, ...]
-    _routes: dict[tuple[frozenset[str], str], tuple[int, ...]] = field(default_factory=dict)
+    # (scripts, kind) -> the rules that may apply, each with its index in ``befores`` (or None).
+    _routes: dict[tuple[frozenset[str], str], tuple[tuple[SelfReferenceRule, int | None], ...]] = (
+        field(default_factory=dict)
+    )
 
     @classmethod
     def of(cls, rules: Sequence[SelfReferenceRule]) -> RuleRouter:
@@ -42,12 +45,14 @@ class RuleRouter:
                 patterns.append(rule.before)
         return cls(rules, AnyPattern.of(patterns), tuple(before_of))
 
-    def _route(self, scripts: frozenset[str], kind: str) -> tuple[int, ...]:
+    def _route(
+        self, scripts: frozenset[str], kind: str
+    ) -> tuple[tuple[SelfReferenceRule, int | None], ...]:
         key = (scripts, kind)
         route = self._routes.get(key)
         if route is None:
             route = tuple(
-                i
+                (rule, self.before_of[i])
                 for i, rule in enumerate(self.rules)
                 if rule.script in scripts and kind in rule.targets
             )
@@ -63,9 +68,7 @@ class RuleRouter:
         if not route:
             return []
         possible = self.befores.possible(before_text)
-        before_of = self.before_of
-        rules = self.rules
-        return [rules[i] for i in route if before_of[i] is None or before_of[i] in possible]
+        return [rule for rule, before in route if before is None or before in possible]
 
 
 # One router per rule tuple object (the compiled rules keep theirs for the pack's life).
