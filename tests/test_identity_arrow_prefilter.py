@@ -33,7 +33,7 @@ from auditkit.identity.matcher import has_name
 from auditkit.io.arrowjsonl import decoded_conversations
 from auditkit.rules import RulePack
 from auditkit.schema import BattleTable
-from tests.test_identity_scan_paths import EDGE_TEXTS, _corpus_texts
+from tests.test_identity_scan_paths import EDGE_TEXTS, _corpus_texts, mixed_frame
 
 TURN = pa.struct([("role", pa.string()), ("content", pa.string())])
 CONVERSATIONS = pa.list_(TURN)
@@ -231,28 +231,6 @@ def test_huge_responses(identity: IdentityRules) -> None:
     _check(rows, identity)
 
 
-def _frame(conversations: list[Any], n: int) -> pd.DataFrame:
-    side_a = [None if i % 3 == 0 else conversations[i % len(conversations)] for i in range(n)]
-    side_b = [conversations[(i * 7) % len(conversations)] if i % 2 else None for i in range(n)]
-    return pd.DataFrame(
-        {
-            "vote_id": [f"v{i}" for i in range(n)],
-            "model_a": "claude-3-5-sonnet-20240620",
-            "model_b": "gpt-4o-2024-08-06",
-            "winner": "model_a",
-            "anony": [i % 4 != 0 for i in range(n)],
-            "voter": "u",
-            "tstamp": 1.7e9,
-            "language": "en",
-            "turns": 1,
-            "source_file": "x.jsonl",
-            "source_line": range(n),
-            "conversation_a": pd.Series(side_a, dtype=object),
-            "conversation_b": pd.Series(side_b, dtype=object),
-        }
-    )
-
-
 def test_detect_on_arrow_columns_equals_detect_on_decoded_ones(default_rules: RulePack) -> None:
     texts = EDGE_TEXTS + _corpus_texts()[:400]
     conversations = [
@@ -261,7 +239,7 @@ def test_detect_on_arrow_columns_equals_detect_on_decoded_ones(default_rules: Ru
     conversations.append(
         [{"role": "assistant", "content": None}, {"role": "assistant", "content": "I am Claude"}]
     )
-    plain = _frame(conversations, 3 * len(conversations))
+    plain = mixed_frame(conversations, 3 * len(conversations))
     arrow = plain.copy()
     for column in ("conversation_a", "conversation_b"):
         array = pa.array(plain[column].tolist(), type=CONVERSATIONS)

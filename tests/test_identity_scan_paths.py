@@ -17,6 +17,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -175,12 +176,9 @@ def test_without_latin_equals_the_character_loop() -> None:
         assert language._without_latin(text) == "".join(ch for ch in text if not ("A" <= ch <= "z"))
 
 
-def test_detect_chunk_equals_detect_on_a_mixed_chunk(default_rules: RulePack) -> None:
-    conversations = [
-        [{"role": "user", "content": "who are you?"}, {"role": "assistant", "content": text}]
-        for text in EDGE_TEXTS
-    ]
-    n = 3 * len(conversations)
+def mixed_frame(conversations: list[Any], n: int) -> pd.DataFrame:
+    """``n`` battle rows, a quarter not anonymous, a third without text, the rest with one of
+    ``conversations`` on one side or both."""
     frame = pd.DataFrame(
         {
             "vote_id": [f"v{i}" for i in range(n)],
@@ -201,7 +199,16 @@ def test_detect_chunk_equals_detect_on_a_mixed_chunk(default_rules: RulePack) ->
     side_b = [conversations[(i * 7) % len(conversations)] if i % 2 else None for i in range(n)]
     frame["conversation_a"] = pd.Series(side_a, dtype=object)
     frame["conversation_b"] = pd.Series(side_b, dtype=object)
-    battles = BattleTable(frame=frame)
+    return frame
+
+
+def test_detect_chunk_equals_detect_on_a_mixed_chunk(default_rules: RulePack) -> None:
+    conversations = [
+        [{"role": "user", "content": "who are you?"}, {"role": "assistant", "content": text}]
+        for text in EDGE_TEXTS
+    ]
+    n = 3 * len(conversations)
+    battles = BattleTable(frame=mixed_frame(conversations, n))
     chunked = IdentityLeakDetector.merge(
         [IdentityLeakDetector.detect_chunk(battles, default_rules)], battles, default_rules
     )

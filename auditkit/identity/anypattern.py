@@ -206,14 +206,19 @@ def _charset(items: Sequence[Any]) -> _Exact:
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings one of which occurs in every text ``pattern`` matches (folded as ``re`` folds
     case when the pattern ignores case), or None when no such set is known."""
+    return _literals(pattern, fold_all=False)
+
+
+def _literals(pattern: re.Pattern[str], *, fold_all: bool) -> frozenset[str] | None:
+    """:func:`required_literals` (``fold_all`` False) or :func:`folded_literals` (True)."""
     if _sre_parser is None or not isinstance(pattern.pattern, str):
         return None
-    ignorecase = bool(pattern.flags & re.IGNORECASE)
+    ignorecase = fold_all or bool(pattern.flags & re.IGNORECASE)
     if ignorecase and not _EXTRA_CASES:
         return None
     try:
         parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
-        _exact, required = _analyse(parsed, ignorecase)
+        _exact, required = _analyse(_case_scopes_opened(parsed) if fold_all else parsed, ignorecase)
     except (_Unsupported, re.error, AttributeError, TypeError, ValueError):
         return None
     if required is None:
@@ -352,22 +357,7 @@ def folded_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     a weaker test for them but still a sound one: a text holding a literal exactly holds it
     folded once both are folded (folding goes character by character).
     """
-    if _sre_parser is None or not isinstance(pattern.pattern, str) or not _EXTRA_CASES:
-        return None
-    try:
-        parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
-        _exact, required = _analyse(_case_scopes_opened(parsed), True)
-    except (_Unsupported, re.error, AttributeError, TypeError, ValueError):
-        return None
-    if required is None:
-        return None
-    folded = {_fold(s) for s in required}
-    if None in folded:
-        return None
-    literals = frozenset(s for s in folded if s is not None)
-    if not literals or "" in literals:
-        return None
-    return literals
+    return _literals(pattern, fold_all=True)
 
 
 def _case_scopes_opened(items: Any) -> list[tuple[Any, Any]]:
