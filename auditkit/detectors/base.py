@@ -64,6 +64,10 @@ class Detector(ABC):
         such a detector chunk by chunk on the engine while the text is still there: each chunk
         through :meth:`detect_chunk` (anywhere, it pickles), the parts through :meth:`merge`.
         A text detector that does not override :meth:`merge` cannot be streamed.
+    ``reads_arrow_text``
+        its :meth:`detect_chunk` takes conversation columns a streamed load left as Arrow
+        (``pd.ArrowDtype``) as they are, so the scan does not decode them to Python lists first
+        (the identity detector decodes only the conversations its prefilter cannot rule out).
     ``default``
         it runs when neither the caller nor the pack's ``detectors:`` list names the detectors;
         ``order`` places it among the others (results, summary and report follow it).
@@ -87,6 +91,7 @@ class Detector(ABC):
     reads: ClassVar[frozenset[str]] = frozenset()
     per_vote: ClassVar[bool] = False
     reads_text: ClassVar[bool] = False
+    reads_arrow_text: ClassVar[bool] = False
     default: ClassVar[bool] = False
     order: ClassVar[int] = 100
     report_title: ClassVar[str | None] = None

@@ -71,6 +71,7 @@ class IdentityLeakDetector(Detector):
     )
     per_vote: ClassVar[bool] = True
     reads_text: ClassVar[bool] = True
+    reads_arrow_text: ClassVar[bool] = True
     default: ClassVar[bool] = True
     order: ClassVar[int] = 10
 

@@ -70,13 +70,13 @@ def scan_frame(frame: pd.DataFrame, columns: Sequence[str] = SCAN_COLUMNS) -> pd
     return frame.loc[:, [c for c in columns if c in frame.columns]]
 
 
-def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
+def _chunk_table(frame: pd.DataFrame, reads: Iterable[str], *, decode: bool = True) -> BattleTable:
     """A chunk as a battle table: columns a detector does not read are placeholders it never
     reads. A chunk whose rows all lack text may come without conversation columns (a reader only
     creates the columns it sees); in the whole table those rows have empty text, and so here.
 
     Conversations a streamed load left as Arrow are decoded (:func:`_decoded_text`), in the same
-    one frame.
+    one frame, unless ``decode`` is False (a detector that reads them as Arrow).
     """
     frame = frame.reset_index(drop=True)
     missing: dict[str, Any] = {name: None for name in TEXT_COLUMNS if name not in frame.columns}
@@ -86,7 +86,7 @@ def _chunk_table(frame: pd.DataFrame, reads: Iterable[str]) -> BattleTable:
     if "anony" not in frame.columns:
         missing["anony"] = True
     missing |= {name: None for name in reads if name not in frame.columns and name != "anony"}
-    decoded = _decoded_columns(frame)
+    decoded = _decoded_columns(frame) if decode else {}
     if missing or decoded:
         # One frame built from whole columns, as ``frame.assign(**missing)`` orders and types them
         # (None → object, True → bool): assign inserts the columns one by one, which cost more
@@ -128,7 +128,7 @@ def detect_chunk(
     the caller to say (see ``stream_battles``).
     """
     return tuple(
-        cls.detect_chunk(_chunk_table(frame, cls.reads), rules)
+        cls.detect_chunk(_chunk_table(frame, cls.reads, decode=not cls.reads_arrow_text), rules)
         for cls in (get_detector(name) for name in detectors)
     )
 
