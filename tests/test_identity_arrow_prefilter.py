@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditkit.detectors.identity import IdentityLeakDetector
+from auditkit.engine.scan import _chunk_table, detect_chunk
 from auditkit.identity.arrowprefilter import arrow_names
 from auditkit.identity.lexicon import IdentityRules, load_identity_rules
 from auditkit.identity.matcher import has_name
@@ -231,7 +232,8 @@ def test_huge_responses(identity: IdentityRules) -> None:
     _check(rows, identity)
 
 
-def test_detect_on_arrow_columns_equals_detect_on_decoded_ones(default_rules: RulePack) -> None:
+def _arrow_and_plain_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One table twice: conversations as Arrow columns (a streamed load) and decoded to lists."""
     texts = EDGE_TEXTS + _corpus_texts()[:400]
     conversations = [
         _conversation(["who are you?", t, "and?", texts[-1 - i]]) for i, t in enumerate(texts)
@@ -246,7 +248,26 @@ def test_detect_on_arrow_columns_equals_detect_on_decoded_ones(default_rules: Ru
         arrow[column] = pd.Series(pd.arrays.ArrowExtensionArray(array))
         plain[column] = pd.Series(list(decoded_conversations(array)), dtype=object)
     assert isinstance(arrow["conversation_a"].dtype, pd.ArrowDtype)
+    return arrow, plain
+
+
+def test_detect_on_arrow_columns_equals_detect_on_decoded_ones(default_rules: RulePack) -> None:
+    arrow, plain = _arrow_and_plain_frames()
     want = IdentityLeakDetector().detect(BattleTable(frame=plain), default_rules)
     got = IdentityLeakDetector.detect_chunk(BattleTable(frame=arrow), default_rules)
     assert got.to_json() == want.to_json()
-    assert want.findings and want.summary["responses_scanned"] > len(texts)
+    assert want.findings and want.summary["responses_scanned"] > 400
+
+
+def test_the_streamed_scan_hands_the_identity_detector_its_arrow_columns_undecoded(
+    default_rules: RulePack,
+) -> None:
+    arrow, plain = _arrow_and_plain_frames()
+    kept = _chunk_table(arrow, IdentityLeakDetector.reads, decode=False).frame
+    assert isinstance(kept["conversation_a"].dtype, pd.ArrowDtype)
+    decoded = _chunk_table(arrow, IdentityLeakDetector.reads).frame
+    assert decoded["conversation_a"].dtype == object
+    names = (IdentityLeakDetector.name,)
+    got = detect_chunk(arrow, names, default_rules)
+    want = detect_chunk(plain, names, default_rules)
+    assert [r.to_json() for r in got] == [r.to_json() for r in want]
