@@ -3,10 +3,11 @@
 Why: ``describe --no-text`` should cost about what parsing the file costs. Loading builds a pandas
 table (importing pandas alone is about 0.4 s), gathers it column by column and factorises it; to
 print counts none of that is needed. Here each block goes through the same reader and the same
-column checks as the load (:meth:`~auditkit.io.arrowjsonl.ArrowColumns.failing_rows`, vote ids
-committed to the same :class:`~auditkit.io.ids.VoteIdIndex`), its canonical columns are built as
-the load builds them (:meth:`~auditkit.io.arrowjsonl.ArrowColumns.arrow_chunk`), and only their
-counts are kept; the voter field is judged by the loader's own :func:`~auditkit.io.chunks.judge_voters`.
+column checks as the load (:meth:`~auditkit.io.arrowjsonl.ArrowColumns.failing_rows`; the ids
+repeated across blocks are looked for once at the end, :class:`~auditkit.io.ids.DeferredIdCheck`),
+its canonical columns are built as the load builds them
+(:meth:`~auditkit.io.arrowjsonl.ArrowColumns.arrow_chunk`), and only their counts are kept; the
+voter field is judged by the loader's own :func:`~auditkit.io.chunks.judge_voters`.
 
 Only the plain case is counted: every block read column-wise with nothing to quarantine, no text.
 At the first block that is not so (a row to quarantine, a field only the per-value path reads, an
@@ -28,11 +29,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditkit.io.arrowjsonl import ArrowChunk, ArrowColumns
-from auditkit.io.arrownp import integers
 from auditkit.io.chunks import VoterVerdict, judge_voters, reader_for
 from auditkit.io.detect import detect_container, detect_schema
-from auditkit.io.ids import VoteIdIndex
+from auditkit.io.ids import DeferredIdCheck
 from auditkit.io.normalise import RawChunk
+from auditkit.io.strcodes import StringHashes, dictionary_codes, string_hashes
 from auditkit.vocabulary import OPTIONAL_COLUMNS, STYLE_COLUMNS, WINNER_VALUES
 
 __all__ = ["TableCounts", "count_files"]
@@ -109,8 +110,9 @@ def count_files(
     from ``paths``, or None when a block is not plain (see the module docstring): then load."""
     paths = [Path(p) for p in paths]
     counts = TableCounts(files=[str(p) for p in paths])
-    seen_ids = VoteIdIndex()
+    seen_ids = DeferredIdCheck()
     voters: list[pa.Array] = []
+    voter_hashes: list[StringHashes | None] = []
     voter_fields: list[str] = []
     for path in paths:
         container, is_gzip = detect_container(path)
@@ -120,7 +122,7 @@ def count_files(
             path, is_gzip=is_gzip, with_text=False, block_rows=None, **options
         )
         try:
-            schema = _count_blocks(blocks, counts, seen_ids, voters, voter_fields)
+            schema = _count_blocks(blocks, counts, seen_ids, voters, voter_hashes, voter_fields)
         finally:  # stop the reader (and its read-ahead) when the count ends early
             close = getattr(blocks, "close", None)
             if close is not None:
@@ -128,23 +130,26 @@ def count_files(
         if not schema:  # a block not plain, or no rows at all (the load names that file "empty")
             return None
         counts.formats[str(path)] = f"{schema} ({container}{'.gz' if is_gzip else ''})"
+    if seen_ids.repeats():  # an id on two blocks (or two files): the load quarantines one
+        return None
     counts.voter_field = ",".join(voter_fields) or None
     if counts.voter_field is not None:
-        column = pa.chunked_array(voters).combine_chunks().dictionary_encode()
-        codes = integers(column.indices, fill=-1)
-        counts.voters = judge_voters(codes, column.dictionary, counts.voter_field)
+        codes, distinct = dictionary_codes(voters, voter_hashes)
+        counts.voters = judge_voters(codes, distinct, counts.voter_field)
     return counts
 
 
 def _count_blocks(
     blocks: Iterable[RawChunk],
     counts: TableCounts,
-    seen_ids: VoteIdIndex,
+    seen_ids: DeferredIdCheck,
     voters: list[pa.Array],
+    voter_hashes: list[StringHashes | None],
     voter_fields: list[str],
 ) -> str | Literal[False] | None:
     """Count one file's blocks; the arena schema the load names it by (None: no block), or False
-    at the first block that is not plain."""
+    at the first block that is not plain. Each block's voter ids are hashed as it is counted
+    (while the reader parses the next block), so that only the codes are left for the end."""
     schema: str | None = None
     for raw in blocks:
         columns = raw.columns
@@ -164,6 +169,7 @@ def _count_blocks(
         part = columns.arrow_chunk(lines=raw.lines, seen_ids=seen_ids)
         counts.add(part)
         voters.append(part.voter)
+        voter_hashes.append(string_hashes(part.voter))
         if part.voter_field is not None and part.voter_field not in voter_fields:
             voter_fields.append(part.voter_field)
     return schema
