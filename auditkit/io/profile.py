@@ -29,11 +29,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditkit.io.arrowjsonl import ArrowChunk, ArrowColumns
+from auditkit.io.arrownp import integers
 from auditkit.io.chunks import VoterVerdict, judge_voters, reader_for
 from auditkit.io.detect import detect_container, detect_schema
 from auditkit.io.ids import DeferredIdCheck
 from auditkit.io.normalise import RawChunk
-from auditkit.io.strcodes import StringHashes, dictionary_codes, string_hashes
 from auditkit.vocabulary import OPTIONAL_COLUMNS, STYLE_COLUMNS, WINNER_VALUES
 
 __all__ = ["TableCounts", "count_files"]
@@ -112,7 +112,6 @@ def count_files(
     counts = TableCounts(files=[str(p) for p in paths])
     seen_ids = DeferredIdCheck()
     voters: list[pa.Array] = []
-    voter_hashes: list[StringHashes | None] = []
     voter_fields: list[str] = []
     for path in paths:
         container, is_gzip = detect_container(path)
@@ -122,7 +121,7 @@ def count_files(
             path, is_gzip=is_gzip, with_text=False, block_rows=None, **options
         )
         try:
-            schema = _count_blocks(blocks, counts, seen_ids, voters, voter_hashes, voter_fields)
+            schema = _count_blocks(blocks, counts, seen_ids, voters, voter_fields)
         finally:  # stop the reader (and its read-ahead) when the count ends early
             close = getattr(blocks, "close", None)
             if close is not None:
@@ -134,8 +133,9 @@ def count_files(
         return None
     counts.voter_field = ",".join(voter_fields) or None
     if counts.voter_field is not None:
-        codes, distinct = dictionary_codes(voters, voter_hashes)
-        counts.voters = judge_voters(codes, distinct, counts.voter_field)
+        column = pa.chunked_array(voters).combine_chunks().dictionary_encode()
+        codes = integers(column.indices, fill=-1)
+        counts.voters = judge_voters(codes, column.dictionary, counts.voter_field)
     return counts
 
 
@@ -144,12 +144,10 @@ def _count_blocks(
     counts: TableCounts,
     seen_ids: DeferredIdCheck,
     voters: list[pa.Array],
-    voter_hashes: list[StringHashes | None],
     voter_fields: list[str],
 ) -> str | Literal[False] | None:
     """Count one file's blocks; the arena schema the load names it by (None: no block), or False
-    at the first block that is not plain. Each block's voter ids are hashed as it is counted
-    (while the reader parses the next block), so that only the codes are left for the end."""
+    at the first block that is not plain."""
     schema: str | None = None
     for raw in blocks:
         columns = raw.columns
@@ -169,7 +167,6 @@ def _count_blocks(
         part = columns.arrow_chunk(lines=raw.lines, seen_ids=seen_ids)
         counts.add(part)
         voters.append(part.voter)
-        voter_hashes.append(string_hashes(part.voter))
         if part.voter_field is not None and part.voter_field not in voter_fields:
             voter_fields.append(part.voter_field)
     return schema
