@@ -54,3 +54,14 @@ def test_an_index_outside_the_block_is_an_index_error() -> None:
     assert isinstance(block, LineBlock) and len(block) == 2
     with pytest.raises(IndexError):
         block[2]
+
+
+def test_a_block_spanning_several_reads_is_joined_into_one_bytes_object() -> None:
+    """Its parts are joined as ``bytes`` (``bytes.join`` lets other threads run only then)."""
+    data = b"".join(b"%d-line\n" % i for i in range(40))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lineblocks, "READ_BYTES", 16)
+        got = list(line_blocks(io.BytesIO(data), 15))
+    assert [len(block) for block in got] == [15, 15, 10]
+    assert all(type(block.data) is bytes for block in got)
+    assert b"".join(block.data for block in got) == data
