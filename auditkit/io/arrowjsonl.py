@@ -715,7 +715,8 @@ def decoded_conversations(
     """Each row's conversation as the exact path reads it: ``[{role, content}]``, None where the
     row has none or the exact path rejects it (an object array, one entry per row).
 
-    Rows whose turns are all whole are Arrow's own Python lists, decoded once; the others (a null
+    Rows whose turns are all whole are read from the column's flat role and content strings
+    (:func:`_whole_conversations`: the values Arrow's own ``to_pylist`` gives); the others (a null
     content, or rejected) take :func:`~auditkit.io.normalise._conversation` for its exact value.
     ``odd``: those other rows, when the caller has :func:`_conversation_checks` of ``lists``.
     """
@@ -728,15 +729,43 @@ def decoded_conversations(
         return store
     if odd is None:
         _, odd = _conversation_checks(lists)
-    values = lists.take(pa.array(present)).to_pylist()
-    for i, value in zip(present.tolist(), values, strict=True):
-        if not odd[i]:
-            store[i] = value
-            continue
-        conversation = _conversation(value)
-        if not isinstance(conversation, str):
-            store[i] = conversation
+    whole = present[~odd[present]]
+    for i, turns in zip(whole.tolist(), _whole_conversations(lists, whole), strict=True):
+        store[i] = turns
+    unusual = present[odd[present]]
+    if len(unusual):
+        values = lists.take(pa.array(unusual)).to_pylist()
+        for i, value in zip(unusual.tolist(), values, strict=True):
+            conversation = _conversation(value)
+            if not isinstance(conversation, str):
+                store[i] = conversation
     return store
+
+
+def _whole_conversations(lists: pa.Array, rows: np.ndarray) -> list[list[dict[str, str]]]:
+    """The conversations at ``rows`` of ``lists``, rows none of whose turns is null or has a null
+    role or content: ``lists.take(rows).to_pylist()``, read from the flat turns instead.
+
+    Why: Arrow makes a Python value of every struct scalar one by one; here the roles and the
+    contents are each one string array's ``to_pylist`` and the turns are sliced out of one list
+    (about 3–4× faster on a chunk of arena conversations). A row's turns lie between its two
+    offsets in the column's (unsliced) child array; only the turns of the rows' span are read.
+    """
+    if len(rows) == 0:
+        return []
+    offsets = lists.offsets.to_numpy()  # of the slice, into the unsliced child array
+    starts, ends = offsets[rows], offsets[rows + 1]
+    low, high = int(starts.min()), int(ends.max())
+    turns = lists.values.slice(low, high - low)
+    roles = turns.field("role").to_pylist()
+    contents = turns.field("content").to_pylist()
+    messages = [
+        {"role": role, "content": content} for role, content in zip(roles, contents, strict=True)
+    ]
+    return [
+        messages[start:end]
+        for start, end in zip((starts - low).tolist(), (ends - low).tolist(), strict=True)
+    ]
 
 
 def _user_turns(lists: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
