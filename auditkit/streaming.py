@@ -78,6 +78,9 @@ MAX_CHUNK_ROWS = 50_000
 CHUNK_BYTES = 32 << 20  # input bytes a streamed chunk of short lines aims at (chunk_rows_for)
 _SAMPLE_BYTES = 1 << 20
 _RELEASE_EVERY = 10  # chunks between returning Arrow's cached memory to the OS
+# stream_battles normalises each file's next chunk on a second thread (BattleChunkStream's
+# ``read_ahead``); False only to measure or test the sequential reading.
+READ_AHEAD = True
 
 # Given a chunk's canonical rows, a boolean mask (one per row) of rows the identity scan may skip,
 # e.g. votes whose findings a cache already holds; the caller keeps whatever it knows about them.
@@ -354,7 +357,7 @@ def stream_battles(
         # The conversations go to the scan as Arrow and are decoded where it runs (a worker).
         arrow_text=True,
         # The next chunk is normalised while this one is scanned (here, or read back from a worker).
-        read_ahead=True,
+        read_ahead=READ_AHEAD,
     )
     load = stream.load
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}

@@ -148,15 +148,31 @@ def _valid_utf8(data: bytes) -> bool:
 
 
 def _non_finite(values: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether any float in ``values`` (nested in lists and structs too) is NaN or infinite."""
+    """Whether any float in ``values`` (nested in lists and structs too) is NaN or infinite.
+
+    A type with no float in it (the conversations' ``list<struct<role, content>>``) is answered
+    from the type alone; a nested column is joined into one array first, so each of its children
+    is checked in one pass, not once per parse block."""
     kind = values.type
     if pa.types.is_floating(kind):
         return bool(pc.any(pc.invert(pc.is_finite(values))).as_py())
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    if not _holds_floats(kind):
+        return False
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if pa.types.is_struct(kind):
-        return any(_non_finite(child) for chunk in chunks for child in chunk.flatten())
+        return any(_non_finite(child) for child in values.flatten())
+    return _non_finite(values.flatten())
+
+
+def _holds_floats(kind: pa.DataType) -> bool:
+    """Whether a value of type ``kind`` can hold a float (in a list or struct, at any depth)."""
+    if pa.types.is_floating(kind):
+        return True
+    if pa.types.is_struct(kind):
+        return any(_holds_floats(kind.field(i).type) for i in range(kind.num_fields))
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        return any(_non_finite(chunk.flatten()) for chunk in chunks)
+        return _holds_floats(kind.value_type)
     return False
 
 
@@ -715,8 +731,7 @@ def decoded_conversations(
     """Each row's conversation as the exact path reads it: ``[{role, content}]``, None where the
     row has none or the exact path rejects it (an object array, one entry per row).
 
-    Rows whose turns are all whole are read from the column's flat role and content strings
-    (:func:`_whole_conversations`: the values Arrow's own ``to_pylist`` gives); the others (a null
+    Rows whose turns are all whole are Arrow's own Python lists, decoded once; the others (a null
     content, or rejected) take :func:`~auditkit.io.normalise._conversation` for its exact value.
     ``odd``: those other rows, when the caller has :func:`_conversation_checks` of ``lists``.
     """
@@ -729,43 +744,15 @@ def decoded_conversations(
         return store
     if odd is None:
         _, odd = _conversation_checks(lists)
-    whole = present[~odd[present]]
-    for i, turns in zip(whole.tolist(), _whole_conversations(lists, whole), strict=True):
-        store[i] = turns
-    unusual = present[odd[present]]
-    if len(unusual):
-        values = lists.take(pa.array(unusual)).to_pylist()
-        for i, value in zip(unusual.tolist(), values, strict=True):
-            conversation = _conversation(value)
-            if not isinstance(conversation, str):
-                store[i] = conversation
+    values = lists.take(pa.array(present)).to_pylist()
+    for i, value in zip(present.tolist(), values, strict=True):
+        if not odd[i]:
+            store[i] = value
+            continue
+        conversation = _conversation(value)
+        if not isinstance(conversation, str):
+            store[i] = conversation
     return store
-
-
-def _whole_conversations(lists: pa.Array, rows: np.ndarray) -> list[list[dict[str, str]]]:
-    """The conversations at ``rows`` of ``lists``, rows none of whose turns is null or has a null
-    role or content: ``lists.take(rows).to_pylist()``, read from the flat turns instead.
-
-    Why: Arrow makes a Python value of every struct scalar one by one; here the roles and the
-    contents are each one string array's ``to_pylist`` and the turns are sliced out of one list
-    (about 3–4× faster on a chunk of arena conversations). A row's turns lie between its two
-    offsets in the column's (unsliced) child array; only the turns of the rows' span are read.
-    """
-    if len(rows) == 0:
-        return []
-    offsets = lists.offsets.to_numpy()  # of the slice, into the unsliced child array
-    starts, ends = offsets[rows], offsets[rows + 1]
-    low, high = int(starts.min()), int(ends.max())
-    turns = lists.values.slice(low, high - low)
-    roles = turns.field("role").to_pylist()
-    contents = turns.field("content").to_pylist()
-    messages = [
-        {"role": role, "content": content} for role, content in zip(roles, contents, strict=True)
-    ]
-    return [
-        messages[start:end]
-        for start, end in zip((starts - low).tolist(), (ends - low).tolist(), strict=True)
-    ]
 
 
 def _user_turns(lists: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
