@@ -19,6 +19,7 @@ table (both are tested).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
@@ -41,10 +42,12 @@ from auditkit.io.accumulate import (
     release_memory,
     text_free_chunk,
 )
+from auditkit.io.chunks import CanonicalChunk
 from auditkit.io.detect import CONTAINERS
 from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import iter_chunks
 from auditkit.io.quarantine import QuarantineRecord
+from auditkit.io.readahead import READ_AHEAD_BYTES, read_ahead
 from auditkit.schema import (
     empty_frame,
 )
@@ -75,6 +78,9 @@ MAX_CHUNK_ROWS = 50_000
 CHUNK_BYTES = 32 << 20  # input bytes a streamed chunk of short lines aims at (chunk_rows_for)
 _SAMPLE_BYTES = 1 << 20
 _RELEASE_EVERY = 10  # chunks between returning Arrow's cached memory to the OS
+# stream_battles normalises each file's next chunk on a second thread (BattleChunkStream's
+# ``read_ahead``); False only to measure or test the sequential reading.
+READ_AHEAD = True
 
 # Given a chunk's canonical rows, a boolean mask (one per row) of rows the identity scan may skip,
 # e.g. votes whose findings a cache already holds; the caller keeps whatever it knows about them.
@@ -90,7 +96,10 @@ class BattleChunkStream:
     LoadAccumulator`, whose ``quarantine_path`` is given here) as it is read; a consumer that
     builds the table hands it each chunk's quarantine and rows (:func:`stream_battles`). With
     ``arrow_text`` a chunk's conversations may be Arrow (``pd.ArrowDtype``) rather than Python
-    lists (:func:`auditkit.io.chunks.normalise_blocks`), for a consumer that hands them on. Read
+    lists (:func:`auditkit.io.chunks.normalise_blocks`), for a consumer that hands them on. With
+    ``read_ahead`` each file's next chunk is normalised on a second thread while the consumer has
+    the current one (at most one chunk ahead, and only after a chunk of at most
+    :data:`~auditkit.io.readahead.READ_AHEAD_BYTES`): the same chunks in the same order. Read
     from it while iterating: ``rows_read``, ``formats`` (file → "<schema> (<container>)"),
     ``voter_fields`` and ``unmapped_languages``. Iterate once.
     """
@@ -105,6 +114,7 @@ class BattleChunkStream:
         encoding: str | None = None,
         quarantine_path: Path | None = None,
         arrow_text: bool = False,
+        read_ahead: bool = False,
     ) -> None:
         if fmt is not None and fmt not in CONTAINERS:
             raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
@@ -118,6 +128,7 @@ class BattleChunkStream:
         self.fmt = fmt
         self.encoding = encoding
         self.arrow_text = arrow_text
+        self.read_ahead = read_ahead
         self.load = LoadAccumulator(self.files, quarantine_path=quarantine_path)
         self._started = False
 
@@ -161,6 +172,16 @@ class BattleChunkStream:
             encoding=self.encoding,
             arrow_text=self.arrow_text,
         )
+        # With ``read_ahead`` the next chunk is normalised on a second thread while the consumer
+        # has this one (its scan): the normalisation's Arrow and numpy kernels release the GIL.
+        with contextlib.closing(
+            read_ahead(chunks, _small_chunk) if self.read_ahead else chunks
+        ) as normalised:
+            yield from self._split(path, normalised)
+
+    def _split(
+        self, path: Path, chunks: Iterator[CanonicalChunk]
+    ) -> Iterator[tuple[pd.DataFrame, tuple[QuarantineRecord, ...], int, bool]]:
         for chunk in chunks:
             self.load.read(
                 str(path),
@@ -179,6 +200,13 @@ class BattleChunkStream:
                 piece = frame.iloc[start : start + self.chunk_rows]
                 # Quarantine and the read count ride with the first piece of a reader block.
                 yield piece, rejected if i == 0 else (), rows_read if i == 0 else 0, True
+
+
+def _small_chunk(chunk: CanonicalChunk) -> bool:
+    """Whether the chunk after ``chunk`` may be normalised while ``chunk`` is in use: its columns
+    (Arrow buffers, or pointers for Python objects) hold at most :data:`READ_AHEAD_BYTES`."""
+    frame = chunk.frame
+    return frame is None or int(frame.memory_usage(index=False).sum()) <= READ_AHEAD_BYTES
 
 
 def chunk_rows_for(paths: str | Path | Sequence[str | Path]) -> int:
@@ -328,6 +356,8 @@ def stream_battles(
         quarantine_path=quarantine_path,
         # The conversations go to the scan as Arrow and are decoded where it runs (a worker).
         arrow_text=True,
+        # The next chunk is normalised while this one is scanned (here, or read back from a worker).
+        read_ahead=READ_AHEAD,
     )
     load = stream.load
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}

@@ -148,15 +148,31 @@ def _valid_utf8(data: bytes) -> bool:
 
 
 def _non_finite(values: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether any float in ``values`` (nested in lists and structs too) is NaN or infinite."""
+    """Whether any float in ``values`` (nested in lists and structs too) is NaN or infinite.
+
+    A type with no float in it (the conversations' ``list<struct<role, content>>``) is answered
+    from the type alone; a nested column is joined into one array first, so each of its children
+    is checked in one pass, not once per parse block."""
     kind = values.type
     if pa.types.is_floating(kind):
         return bool(pc.any(pc.invert(pc.is_finite(values))).as_py())
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    if not _holds_floats(kind):
+        return False
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if pa.types.is_struct(kind):
-        return any(_non_finite(child) for chunk in chunks for child in chunk.flatten())
+        return any(_non_finite(child) for child in values.flatten())
+    return _non_finite(values.flatten())
+
+
+def _holds_floats(kind: pa.DataType) -> bool:
+    """Whether a value of type ``kind`` can hold a float (in a list or struct, at any depth)."""
+    if pa.types.is_floating(kind):
+        return True
+    if pa.types.is_struct(kind):
+        return any(_holds_floats(kind.field(i).type) for i in range(kind.num_fields))
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
-        return any(_non_finite(chunk.flatten()) for chunk in chunks)
+        return _holds_floats(kind.value_type)
     return False
 
 
