@@ -48,3 +48,22 @@ def test_votes_flagged_name_rows_of_the_input_frame_not_positions() -> None:
     assert sorted(map(tuple, direct[key].to_numpy())) == sorted(
         map(tuple, reordered[key].to_numpy())
     )
+
+
+def test_blocks_tested_on_two_threads_give_exactly_the_one_thread_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import auditkit.voters.audit as voter_audit
+
+    arena = simulate_arena(preset_config("attacks", n_battles=20_000, text_fraction=0.0), seed=6)
+    rules = load_rules(RULES)
+    monkeypatch.setattr(voter_audit, "BLOCK_THREADS", 1)
+    one = audit_voters(arena.battles, rules, random_state=2, block_votes=997)
+    monkeypatch.setattr(voter_audit, "BLOCK_THREADS", 2)
+    two = audit_voters(arena.battles, rules, random_state=2, block_votes=997)
+
+    assert len(one.vote_flags) > 0, "the attacked arena must flag something"
+    pd.testing.assert_frame_equal(two.vote_flags, one.vote_flags, check_exact=True)
+    pd.testing.assert_frame_equal(two.evidence, one.evidence, check_exact=True)
+    assert two.groups == one.groups
+    assert two.stats == one.stats
