@@ -118,7 +118,7 @@ def detect_stage(
         and side_by_side(cls)
     ]
     workers = min(len(pooled), threads or min(os.cpu_count() or 1, MAX_THREADS))
-    timed: dict[str, _Timed | Future[_Timed]] = {}
+    timed: dict[str, _Timed | Future[_Timed] | Callable[[], DetectorResult]] = {}
     pool = (
         ThreadPoolExecutor(workers, thread_name_prefix="auditkit-detect") if workers > 1 else None
     )
@@ -132,7 +132,10 @@ def detect_stage(
                 timed[name] = pool.submit(_timed, work(name, detector_cls))
         for name, detector_cls in classes.items():
             if detector_cls is not None and name not in timed:
-                timed[name] = _timed(work(name, detector_cls))
+                job = work(name, detector_cls)
+                # Beside a pool: run now, while the pool works; alone: when its turn comes, so
+                # each is reported as soon as it is done.
+                timed[name] = _timed(job) if pool is not None else job
         detected = _collect(names, classes, timed, run)
     finally:
         if pool is not None:
@@ -146,10 +149,11 @@ def detect_stage(
 def _collect(
     names: Sequence[str],
     classes: Mapping[str, type[Detector] | None],
-    timed: Mapping[str, _Timed | Future[_Timed]],
+    timed: Mapping[str, _Timed | Future[_Timed] | Callable[[], DetectorResult]],
     run: RunLog,
 ) -> Detected:
-    """Results, notes and timings in plan order (waiting for each in turn), findings sorted."""
+    """Results, notes and timings in plan order (waiting for each in turn, or running it when
+    it is a job for this thread), findings sorted."""
     results: list[DetectorResult] = []
     notes: list[str] = []
     for name in names:
@@ -162,7 +166,12 @@ def _collect(
             run.record(name, 0.0)
             continue
         entry = timed[name]
-        done = entry.result() if isinstance(entry, Future) else entry
+        if isinstance(entry, Future):
+            done = entry.result()
+        elif isinstance(entry, _Timed):
+            done = entry
+        else:
+            done = _timed(entry)
         result = done.result
         results.append(result)
         notes.extend(f"{name}: {n}" for n in result.notes)
