@@ -42,7 +42,7 @@ def rules() -> RulePack:
 
 
 def _detect(
-    battles: BattleTable, rules: RulePack, names: tuple[str, ...], threads: int
+    battles: BattleTable, rules: RulePack, names: tuple[str, ...], threads: int | None
 ) -> tuple[Detected, list[str], dict[str, float]]:
     reported: list[str] = []
     run = RunLog(
@@ -76,6 +76,19 @@ def _as_json(result: DetectorResult) -> str:
         sort_keys=True,
         default=str,
     )
+
+
+def _sampling_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads the sampling detector runs on, from now on."""
+    names: list[str] = []
+    plain_detect = SamplingDetector.detect
+
+    def recording_detect(self: SamplingDetector, battles: BattleTable, rules: RulePack) -> Any:
+        names.append(threading.current_thread().name)
+        return plain_detect(self, battles, rules)
+
+    monkeypatch.setattr(SamplingDetector, "detect", recording_detect)
+    return names
 
 
 def test_side_by_side_gives_what_one_after_the_other_gives_in_plan_order(
@@ -113,14 +126,7 @@ def test_a_detector_from_outside_auditkit_runs_on_the_calling_thread(
 ) -> None:
     monkeypatch.setattr(base, "_REGISTRY", dict(base._REGISTRY))
     base.register(_Recorder)
-    sampling_threads: list[str] = []
-    plain_detect = SamplingDetector.detect
-
-    def recording_detect(self: SamplingDetector, battles: BattleTable, rules: RulePack) -> Any:
-        sampling_threads.append(threading.current_thread().name)
-        return plain_detect(self, battles, rules)
-
-    monkeypatch.setattr(SamplingDetector, "detect", recording_detect)
+    sampling_threads = _sampling_threads(monkeypatch)
     monkeypatch.setattr(_Recorder, "threads", [])
 
     detected, reported, _ = _detect(
@@ -154,14 +160,19 @@ def test_an_unknown_detector_named_by_the_caller_is_refused_before_any_runs(
 ) -> None:
     from auditkit.errors import InputError
 
-    ran: list[str] = []
-    plain_detect = SamplingDetector.detect
-
-    def recording_detect(self: SamplingDetector, battles: BattleTable, rules: RulePack) -> Any:
-        ran.append("sampling")
-        return plain_detect(self, battles, rules)
-
-    monkeypatch.setattr(SamplingDetector, "detect", recording_detect)
+    ran = _sampling_threads(monkeypatch)
     with pytest.raises(InputError, match="no_such_detector"):
         _detect(arena, rules, ("sampling", "no_such_detector"), threads=2)
-    assert ran == []
+    assert ran == []  # not even the detector named before it
+
+
+def test_above_the_size_limit_the_detectors_run_one_after_the_other(
+    arena: BattleTable, rules: RulePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import auditkit.pipeline.detect as detect
+
+    threads = _sampling_threads(monkeypatch)
+    monkeypatch.setattr(detect, "SIDE_BY_SIDE_MAX_ROWS", len(arena) - 1)
+    _, reported, _ = _detect(arena, rules, ("prompt_dedup", "sampling"), threads=None)
+    assert threads == [threading.current_thread().name]
+    assert reported == ["prompt_dedup", "sampling"]
