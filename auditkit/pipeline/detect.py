@@ -61,8 +61,13 @@ class _Timed:
 
 
 def _timed(work: Callable[[], DetectorResult]) -> _Timed:
+    from auditkit.io.accumulate import release_memory
+
     began, cpu = time.perf_counter(), time.thread_time()
     result = work()
+    # What the detector freed goes back to the OS, not into the next one's peak (as after every
+    # stage; glibc keeps a heap per thread, and malloc_trim trims them all).
+    release_memory()
     return _Timed(result, time.perf_counter() - began, time.thread_time() - cpu)
 
 
@@ -146,9 +151,6 @@ def detect_stage(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    from auditkit.io.accumulate import release_memory
-
-    release_memory()  # what the detectors freed goes back to the OS, not into the next peak
     return detected
 
 
