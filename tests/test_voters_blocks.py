@@ -67,3 +67,29 @@ def test_blocks_tested_on_two_threads_give_exactly_the_one_thread_result(
     pd.testing.assert_frame_equal(two.evidence, one.evidence, check_exact=True)
     assert two.groups == one.groups
     assert two.stats == one.stats
+
+
+def test_above_the_vote_limit_blocks_are_tested_one_after_the_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    import auditkit.voters.audit as voter_audit
+
+    arena = simulate_arena(preset_config("demo", n_battles=6_000, text_fraction=0.0), seed=3)
+    rules = load_rules(RULES)
+    seen: set[str] = set()
+    plain_block = voter_audit._one_block
+
+    def recording_block(*args: object) -> None:
+        seen.add(threading.current_thread().name)
+        plain_block(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(voter_audit, "_one_block", recording_block)
+    monkeypatch.setattr(voter_audit, "BLOCK_THREADS_MAX_VOTES", 100)
+    audit_voters(arena.battles, rules, block_votes=500)
+    assert seen == {threading.current_thread().name}
+    seen.clear()
+    monkeypatch.setattr(voter_audit, "BLOCK_THREADS_MAX_VOTES", 10**9)
+    audit_voters(arena.battles, rules, block_votes=500)
+    assert seen and all(name.startswith("auditkit-voter-blocks") for name in seen)

@@ -105,8 +105,11 @@ def _empty(notes: tuple[str, ...], stats: dict[str, Any], usable: bool) -> Voter
 # Votes handled at once by the per-voter tests: bounds their working memory (about 60 float64
 # arrays of this length at the peak), not the results, which are exact per voter.
 DEFAULT_BLOCK_VOTES = 100_000
-# Blocks of voters tested at once (:func:`_block_tests`).
+# Blocks of voters tested at once (:func:`_block_tests`), up to this many audited votes: at 10M
+# votes the audit with two blocks at once peaked 0.16 GiB above one block at a time (glibc keeps
+# a heap per thread), so there blocks are tested one after the other.
 BLOCK_THREADS = 2
+BLOCK_THREADS_MAX_VOTES = 5_000_000
 
 
 def audit_voters(
@@ -704,9 +707,10 @@ def _block_tests(
     """Every per-voter test whose answer needs only the voter's own votes, block by block.
 
     Blocks are independent (each writes only its own voters' slots of ``sums``, from inputs
-    fixed before any block runs), so two run at once on :data:`BLOCK_THREADS` threads: numpy
-    releases the GIL for most of a block's work. Every value is the same as one block after the
-    other; the extra memory is one block's working set.
+    fixed before any block runs), so two run at once on :data:`BLOCK_THREADS` threads (up to
+    :data:`BLOCK_THREADS_MAX_VOTES` votes): numpy releases the GIL for much of a block's work.
+    Every value is the same as one block after the other; the extra memory is one block's
+    working set and the second thread's heap.
     """
     pair_level, uniforms = _arena_baseline_inputs(ctx, cfg, random_state)
 
@@ -715,6 +719,8 @@ def _block_tests(
 
     blocks = ctx.voter_blocks()
     threads = min(BLOCK_THREADS, len(blocks))
+    if ctx.voter.size > BLOCK_THREADS_MAX_VOTES:
+        threads = 1
     if threads <= 1:
         for block in blocks:
             one(block)
