@@ -86,6 +86,14 @@ class VoteCells:
     _refits: dict[tuple[tuple[_Unit, int], ...], np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # The removal and flip units (every pair's search asks for the same ones) and the columns
+    # of each unit list a search was given, by the list's id (the list is kept with them).
+    _units: dict[str, list[_Unit]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _columns: dict[int, tuple[Sequence[_Unit], _UnitColumns]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def n_votes(self) -> int:
@@ -329,21 +337,41 @@ def _checked(reversed_at: Callable[[np.ndarray], bool]) -> Callable[[np.ndarray]
     return lambda theta: bool(np.isfinite(theta).all()) and reversed_at(theta)
 
 
+def _cell_lists(cells: VoteCells) -> tuple[list[int], list[int], list[int], list[float]]:
+    """Each cell's A, B, votes and outcome as Python numbers (one C loop each, not a numpy
+    scalar per cell)."""
+    return (
+        [int(v) for v in cells.a.tolist()],
+        [int(v) for v in cells.b.tolist()],
+        [int(v) for v in cells.count.tolist()],
+        [float(v) for v in cells.y.tolist()],
+    )
+
+
 def _removal_units(cells: VoteCells) -> list[_Unit]:
-    return [
-        _Unit(k, int(cells.a[k]), int(cells.b[k]), None, int(cells.count[k]))
-        for k in range(len(cells.y))
-    ]
+    """Every cell's votes removed (built once per ``cells``; searches only read the list)."""
+    units = cells._units.get("drop")
+    if units is None:
+        a, b, count, y = _cell_lists(cells)
+        units = [_Unit(k, a[k], b[k], None, count[k]) for k in range(len(y))]
+        cells._units["drop"] = units
+    return units
 
 
 def _flip_units(cells: VoteCells) -> list[_Unit]:
-    """Every cell's votes changed to each other outcome (a win either way, or a tie)."""
-    return [
-        _Unit(k, int(cells.a[k]), int(cells.b[k]), y_new, int(cells.count[k]))
-        for k in range(len(cells.y))
-        for y_new in (0.0, 0.5, 1.0)
-        if y_new != cells.y[k]
-    ]
+    """Every cell's votes changed to each other outcome (a win either way, or a tie); built
+    once per ``cells``."""
+    units = cells._units.get("flip")
+    if units is None:
+        a, b, count, y = _cell_lists(cells)
+        units = [
+            _Unit(k, a[k], b[k], y_new, count[k])
+            for k in range(len(y))
+            for y_new in (0.0, 0.5, 1.0)
+            if y_new != y[k]
+        ]
+        cells._units["flip"] = units
+    return units
 
 
 def _win_units(pairs: Sequence[tuple[int, int, int]]) -> list[_Unit]:
@@ -364,6 +392,19 @@ class _UnitColumns:
 
 
 def _unit_columns(cells: VoteCells, units: Sequence[_Unit]) -> _UnitColumns:
+    """The units as arrays, built once per list of units (the shared removal and flip lists
+    are searched for every pair)."""
+    known = cells._columns.get(id(units))
+    if known is not None and known[0] is units:
+        return known[1]
+    columns = _build_unit_columns(cells, units)
+    for array in vars(columns).values():
+        array.setflags(write=False)  # shared by every later search of these units
+    cells._columns[id(units)] = (units, columns)
+    return columns
+
+
+def _build_unit_columns(cells: VoteCells, units: Sequence[_Unit]) -> _UnitColumns:
     cell = np.array([u.cell for u in units], dtype=np.int64)
     return _UnitColumns(
         a=np.array([u.a for u in units], dtype=np.int64),

@@ -48,3 +48,48 @@ def test_votes_flagged_name_rows_of_the_input_frame_not_positions() -> None:
     assert sorted(map(tuple, direct[key].to_numpy())) == sorted(
         map(tuple, reordered[key].to_numpy())
     )
+
+
+def test_blocks_tested_on_two_threads_give_exactly_the_one_thread_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import auditkit.voters.audit as voter_audit
+
+    arena = simulate_arena(preset_config("attacks", n_battles=20_000, text_fraction=0.0), seed=6)
+    rules = load_rules(RULES)
+    monkeypatch.setattr(voter_audit, "BLOCK_THREADS", 1)
+    one = audit_voters(arena.battles, rules, random_state=2, block_votes=997)
+    monkeypatch.setattr(voter_audit, "BLOCK_THREADS", 2)
+    two = audit_voters(arena.battles, rules, random_state=2, block_votes=997)
+
+    assert len(one.vote_flags) > 0, "the attacked arena must flag something"
+    pd.testing.assert_frame_equal(two.vote_flags, one.vote_flags, check_exact=True)
+    pd.testing.assert_frame_equal(two.evidence, one.evidence, check_exact=True)
+    assert two.groups == one.groups
+    assert two.stats == one.stats
+
+
+def test_above_the_vote_limit_blocks_are_tested_one_after_the_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    import auditkit.voters.audit as voter_audit
+
+    arena = simulate_arena(preset_config("demo", n_battles=6_000, text_fraction=0.0), seed=3)
+    rules = load_rules(RULES)
+    seen: set[str] = set()
+    plain_block = voter_audit._one_block
+
+    def recording_block(*args: object) -> None:
+        seen.add(threading.current_thread().name)
+        plain_block(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(voter_audit, "_one_block", recording_block)
+    monkeypatch.setattr(voter_audit, "BLOCK_THREADS_MAX_VOTES", 100)
+    audit_voters(arena.battles, rules, block_votes=500)
+    assert seen == {threading.current_thread().name}
+    seen.clear()
+    monkeypatch.setattr(voter_audit, "BLOCK_THREADS_MAX_VOTES", 10**9)
+    audit_voters(arena.battles, rules, block_votes=500)
+    assert seen and all(name.startswith("auditkit-voter-blocks") for name in seen)

@@ -39,9 +39,16 @@ class RunLog:
         self.log.info("stage %s: start", name)
         yield
         release_memory()  # what the stage freed goes back to the OS, not into the next peak
-        elapsed = time.perf_counter() - began
+        self.record(name, time.perf_counter() - began)
+
+    def record(self, name: str, elapsed: float, *, cpu_seconds: float | None = None) -> None:
+        """Report a stage timed elsewhere (e.g. on a worker thread): its wall seconds and, when
+        known, the CPU seconds of the thread that ran it (logged only)."""
         self.timings[name] = round(elapsed, 3)
-        self.log.info("stage %s: done in %.2f s", name, elapsed)
+        if cpu_seconds is None:
+            self.log.info("stage %s: done in %.2f s", name, elapsed)
+        else:
+            self.log.info("stage %s: done in %.2f s (%.2f s CPU)", name, elapsed, cpu_seconds)
         self.progress.finish(name, elapsed)
         if self.on_stage is not None:
             self.on_stage(name, elapsed)
