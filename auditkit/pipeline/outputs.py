@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditkit.clean import CleaningResult, canonical_json
+from auditkit.clean import CleaningResult, EvidenceMemo, canonical_json, finding_json
 from auditkit.errors import InputError
 from auditkit.ledger import Ledger, RunRecord
 from auditkit.pipeline.summary import AuditSummary
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from auditkit.detectors.base import DetectorResult, Finding
     from auditkit.io.loader import LoadResult
     from auditkit.pipeline.background import BackgroundWrite
+    from auditkit.report.figures import FigureProcess
     from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
 
@@ -112,7 +113,8 @@ def write_outputs(
     caller waits for it."""
     from auditkit.csvsafe import write_csv
 
-    cleaning.write_jsonl(out / "invalidations.jsonl")
+    memo: EvidenceMemo = {}  # each finding's evidence is encoded once for both files
+    cleaning.write_jsonl(out / "invalidations.jsonl", memo)
     if background is None:
         write_cleaned(cleaning, out / cleaned_name)
     else:
@@ -120,7 +122,7 @@ def write_outputs(
     write_csv(board, out / "leaderboard.csv", index=False, float_format="%.4f")
     with open(out / "findings.jsonl", "w", encoding="utf-8", newline="\n") as handle:
         for finding in findings:
-            handle.write(canonical_json(finding.to_dict()) + "\n")
+            handle.write(finding_json(finding, memo) + "\n")
     diff_json = None
     if previous_dir is not None:
         from auditkit.diff import diff_runs
@@ -144,10 +146,15 @@ def report_stage(
     loaded: LoadResult,
     gate_reasons: Sequence[str],
     diff: Mapping[str, Any] | None,
+    figures: FigureProcess | None = None,
 ) -> None:
-    """``report.html`` and ``report.md`` (their data is prepared in :mod:`auditkit.report`)."""
+    """``report.html`` and ``report.md`` (their data is prepared in :mod:`auditkit.report`).
+
+    With ``figures`` the page's figures are drawn by its worker process while this one renders
+    the Markdown and the page (:mod:`auditkit.report.figures`); the files are the same."""
     from auditkit.report import render_html, render_markdown
     from auditkit.report.context import report_context
+    from auditkit.report.figures import FigureInputs
 
     context = report_context(
         title=title,
@@ -162,8 +169,14 @@ def report_stage(
         notes=summary.notes,
         diff=diff,
     )
-    (out / "report.html").write_text(render_html(context), encoding="utf-8")
-    (out / "report.md").write_text(render_markdown(context), encoding="utf-8")
+    if figures is None:
+        (out / "report.html").write_text(render_html(context), encoding="utf-8")
+        (out / "report.md").write_text(render_markdown(context), encoding="utf-8")
+        return
+    pending = figures.submit(FigureInputs.of(context))
+    markdown = render_markdown(context)
+    (out / "report.html").write_text(render_html(context, pending.result()), encoding="utf-8")
+    (out / "report.md").write_text(markdown, encoding="utf-8")
 
 
 @dataclass(frozen=True)

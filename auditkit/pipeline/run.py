@@ -32,6 +32,7 @@ from auditkit.pipeline.result import AuditResult
 from auditkit.pipeline.stage import RunLog, run_log
 from auditkit.pipeline.summary import AuditSummary, build_summary
 from auditkit.progress import StageProgress
+from auditkit.report.figures import FigureProcess
 from auditkit.rulepack import RulePack
 from auditkit.rules import load_rules
 from auditkit.runfolder import mark_complete
@@ -77,7 +78,8 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
     pack, out = plan.pack, config.out_dir
     check_outputs(out, config.db_path)
     cache_writes: CacheWrites = {}
-    with run_log(out) as logger, fewer_collections():
+    # The report's figures are drawn by a worker forked now, warm long before the report stage.
+    with FigureProcess() as figures, run_log(out) as logger, fewer_collections():
         progress = StageProgress(6 + len(plan.names), "audit", quiet=config.quiet)
         run = RunLog(logger, progress, config.on_stage)
         logger.info(
@@ -113,7 +115,7 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
                 detectors=plan.names,
                 run=run,
             )
-            summary = _report(plan, run, loaded, detected, cleaning, rated)
+            summary = _report(plan, run, loaded, detected, cleaning, rated, figures)
             recorded = _record(plan, ledger, loaded, cleaning, cache_writes)
             if ledger is not None:
                 logger.info(
@@ -146,6 +148,7 @@ def _report(
     detected: Detected,
     cleaning: CleaningResult,
     rated: Rated,
+    figures: FigureProcess | None = None,
 ) -> AuditSummary:
     """The gate, the run folder's files (stage *write*) and the report (stage *report*)."""
     config, battles = plan.config, loaded.loaded.battles
@@ -198,6 +201,7 @@ def _report(
             loaded=loaded.loaded,
             gate_reasons=gate_reasons,
             diff=diff,
+            figures=figures,
         )
         background.wait()
     return summary

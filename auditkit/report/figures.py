@@ -1,0 +1,162 @@
+"""The report page's five figures, drawn in this process or in a second one started early.
+
+Why a second process: drawing the figures is ~2.5 s of CPU at 1M votes (matplotlib lays out every
+tick label two or three times for ``bbox_inches="tight"``) plus ~0.5 s to import matplotlib and
+load its fonts the first time, all of it holding the GIL. :class:`FigureProcess` forks one worker
+at the start of an audit, which imports matplotlib and draws a warm-up figure while the main
+process loads the battles; the report stage hands it the figures' inputs (a few small tables: at
+most :data:`~auditkit.report.context.MAX_SCATTER_VOTERS` voters) and renders the Markdown and the
+rest of the page while the worker draws on the other core.
+
+The PNG bytes are the same either way: the worker runs the same functions of
+:mod:`auditkit.report.plots` on the same inputs with the same matplotlib settings (a fork inherits
+the parent's ``rcParams``), and the PNGs carry no timestamp. An error raised while drawing is
+raised by :meth:`PendingFigures.result` as it would be in-process; if the worker itself dies (killed
+for memory, say), the figures are drawn here instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from auditkit.report.render import ReportContext
+
+__all__ = ["FigureInputs", "FigureProcess", "PageFigures", "PendingFigures", "page_figures"]
+
+
+@dataclass(frozen=True)
+class FigureInputs:
+    """What the page's figures are drawn from (the :class:`ReportContext` fields they read)."""
+
+    leaderboard: pd.DataFrame
+    pair_counts: pd.DataFrame
+    sampling: pd.DataFrame
+    voters: pd.DataFrame
+    invalidation_events: pd.DataFrame
+    flagged_models: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, context: ReportContext) -> FigureInputs:
+        return cls(
+            leaderboard=context.leaderboard,
+            pair_counts=context.pair_counts,
+            sampling=context.sampling,
+            voters=context.voters,
+            invalidation_events=context.invalidation_events,
+            flagged_models=context.flagged_models,
+        )
+
+
+@dataclass(frozen=True)
+class PageFigures:
+    """The figures as PNG data URIs (forest, heatmap, sampling, voters, timeline) and the captions
+    of those that may leave models out (forest, heatmap, sampling)."""
+
+    uris: Mapping[str, str] = field(default_factory=dict)
+    captions: Mapping[str, str] = field(default_factory=dict)
+
+
+def page_figures(inputs: FigureInputs) -> PageFigures:
+    """Draw the page's figures here, in this process."""
+    import auditkit.report.plots as plots
+
+    flagged = inputs.flagged_models
+    forest = plots.rating_forest(inputs.leaderboard, flagged=flagged)
+    heatmap = plots.battle_heatmap(inputs.pair_counts, flagged=flagged)
+    sampling = plots.sampling_shares(inputs.sampling)
+    return PageFigures(
+        uris={
+            "forest": forest.uri,
+            "heatmap": heatmap.uri,
+            "sampling": sampling.uri,
+            "voters": plots.voter_scatter(inputs.voters),
+            "timeline": plots.invalidations_over_time(inputs.invalidation_events),
+        },
+        captions={
+            "forest": forest.caption,
+            "heatmap": heatmap.caption,
+            "sampling": sampling.caption,
+        },
+    )
+
+
+def _warm() -> None:
+    """The worker's start: import matplotlib and draw one small figure (fonts, Agg canvas)."""
+    import auditkit.report.plots as plots
+
+    plots.figure_to_data_uri(plots._subplots(figsize=(1, 1))[0])
+
+
+class PendingFigures:
+    """Figures being drawn by a :class:`FigureProcess` (or already drawn here)."""
+
+    def __init__(self, inputs: FigureInputs, future: Future[PageFigures] | None) -> None:
+        self._inputs = inputs
+        self._future = future
+
+    def result(self) -> PageFigures:
+        """The figures; drawn here when the worker is gone. Errors of drawing are raised."""
+        if self._future is not None:
+            try:
+                return self._future.result()
+            except BrokenProcessPool:
+                pass  # the worker died (not the drawing failing): draw them here
+        return page_figures(self._inputs)
+
+
+class FigureProcess:
+    """One worker process that draws the page figures; start it early, :meth:`close` it at the end.
+
+    Only where ``fork`` is the platform's safe way to start a process (Linux): a forked worker
+    costs no new interpreter and no second import of numpy and pandas. Elsewhere, and if the
+    worker cannot be started, :meth:`submit` draws in this process when asked for the result.
+    """
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        if sys.platform.startswith("linux"):
+            import multiprocessing
+
+            try:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_warm,
+                )
+                # The worker is forked at the first submit: warm it now, not at the report.
+                self._pool.submit(_noop)
+            except (OSError, RuntimeError):
+                self._pool = None
+
+    def submit(self, inputs: FigureInputs) -> PendingFigures:
+        """Start drawing ``inputs``' figures; :meth:`PendingFigures.result` waits for them."""
+        if self._pool is None:
+            return PendingFigures(inputs, None)
+        try:
+            return PendingFigures(inputs, self._pool.submit(page_figures, inputs))
+        except (BrokenProcessPool, RuntimeError):
+            return PendingFigures(inputs, None)
+
+    def close(self) -> None:
+        """Stop the worker (it exits once the figures in hand are drawn)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> FigureProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _noop() -> None:
+    return None
