@@ -76,11 +76,20 @@ def _plain_rounded(value: Any, digits: int) -> Any:
         return value
     if kind is float:
         return round(value, digits) if math.isfinite(value) else None
+    # Leaves kept as they are without a call each (most evidence values are strings).
     if kind is dict:
-        return {str(k): _plain_rounded(v, digits) for k, v in value.items()}
+        return {
+            (k if type(k) is str else str(k)): (
+                v if type(v) in _KEPT_LEAVES else _plain_rounded(v, digits)
+            )
+            for k, v in value.items()
+        }
     if kind is list:
-        return [_plain_rounded(v, digits) for v in value]
+        return [v if type(v) in _KEPT_LEAVES else _plain_rounded(v, digits) for v in value]
     return _round_floats(jsonable(value), digits)
+
+
+_KEPT_LEAVES = frozenset({str, int, bool, type(None)})
 
 
 # json.dumps builds an encoder per call when given options; one encoder serves every call.
