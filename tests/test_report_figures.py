@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -86,3 +87,21 @@ def test_an_audit_draws_its_figures_outside_the_main_process(tmp_path: Path) -> 
     assert done.stdout.strip().splitlines()[-1] == "False"
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert page.count('src="data:image/png;base64,') >= 5
+
+
+@needs_fork
+def test_a_failed_audit_ends_the_worker_at_once_and_ctrl_c_is_not_its_to_report() -> None:
+    worker = FigureProcess()
+    pool = worker._pool
+    assert pool is not None
+    pool.submit(os.getpid).result()
+    processes = list(pool._processes.values())  # type: ignore[attr-defined]
+    for process in processes:
+        assert process.pid is not None
+        os.kill(process.pid, signal.SIGINT)  # ignored: the worker still draws
+    drawn = worker.submit(FigureInputs.of(make_context())).result()
+    assert drawn.uris["forest"].startswith("data:image/png;base64,")
+    with pytest.raises(RuntimeError), worker:
+        pool.submit(time.sleep, 60)  # a long job the failing audit must not wait for
+        raise RuntimeError("the audit failed")
+    assert all(not process.is_alive() for process in processes)

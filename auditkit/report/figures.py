@@ -89,7 +89,13 @@ def page_figures(inputs: FigureInputs) -> PageFigures:
 
 
 def _warm() -> None:
-    """The worker's start: import matplotlib and draw one small figure (fonts, Agg canvas)."""
+    """The worker's start: import matplotlib and draw one small figure (fonts, Agg canvas).
+
+    Ctrl-C reaches every process of the terminal's group: the audit (the parent) reports it in
+    one line and ends the worker, which must not print a traceback of its own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import auditkit.report.plots as plots
 
     plots.figure_to_data_uri(plots._subplots(figsize=(1, 1))[0])
@@ -145,17 +151,24 @@ class FigureProcess:
         except (BrokenProcessPool, RuntimeError):
             return PendingFigures(inputs, None)
 
-    def close(self) -> None:
-        """Stop the worker (it exits once the figures in hand are drawn)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the worker: once the figures in hand are drawn, or at once with ``kill`` (the
+        audit failed or was interrupted: nobody waits for them)."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        if kill:
+            # The executor has no public way to stop a busy worker (before Python 3.14).
+            processes = getattr(pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> FigureProcess:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(kill=kind is not None)
 
 
 def _noop() -> None:
