@@ -105,3 +105,15 @@ def test_a_failed_audit_ends_the_worker_at_once_and_ctrl_c_is_not_its_to_report(
         pool.submit(time.sleep, 60)  # a long job the failing audit must not wait for
         raise RuntimeError("the audit failed")
     assert all(not process.is_alive() for process in processes)
+
+
+@needs_fork
+def test_a_worker_that_gives_no_figures_in_time_is_ended_and_they_are_drawn_here() -> None:
+    context = make_context()
+    with FigureProcess() as worker:
+        pool = worker._pool
+        assert pool is not None
+        pool.submit(time.sleep, 60)  # the worker is stuck: the figures queue behind it
+        drawn = worker.submit(FigureInputs.of(context)).result(timeout=0.5)
+        assert worker._pool is None  # ended, not waited for
+    assert dict(drawn.uris) == dict(page_figures(FigureInputs.of(context)).uris)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -101,20 +102,36 @@ def _warm() -> None:
     plots.figure_to_data_uri(plots._subplots(figsize=(1, 1))[0])
 
 
+# Seconds to wait for the worker's figures before drawing them here and ending the worker: a
+# worker that hangs (a lock some other thread held when it was forked) must not hang the audit.
+# Drawing takes ~2 s of CPU at 1M votes; this leaves room for a machine loaded many times over.
+WORKER_TIMEOUT = 300.0
+
+
 class PendingFigures:
     """Figures being drawn by a :class:`FigureProcess` (or already drawn here)."""
 
-    def __init__(self, inputs: FigureInputs, future: Future[PageFigures] | None) -> None:
+    def __init__(
+        self,
+        inputs: FigureInputs,
+        future: Future[PageFigures] | None,
+        worker: FigureProcess | None = None,
+    ) -> None:
         self._inputs = inputs
         self._future = future
+        self._worker = worker
 
-    def result(self) -> PageFigures:
-        """The figures; drawn here when the worker is gone. Errors of drawing are raised."""
+    def result(self, timeout: float = WORKER_TIMEOUT) -> PageFigures:
+        """The figures; drawn here when the worker is gone or gives none within ``timeout``
+        seconds (it is ended then). Errors of drawing are raised."""
         if self._future is not None:
             try:
-                return self._future.result()
+                return self._future.result(timeout=timeout)
             except BrokenProcessPool:
                 pass  # the worker died (not the drawing failing): draw them here
+            except FuturesTimeout:
+                if self._worker is not None:
+                    self._worker.close(kill=True)
         return page_figures(self._inputs)
 
 
@@ -147,7 +164,7 @@ class FigureProcess:
         if self._pool is None:
             return PendingFigures(inputs, None)
         try:
-            return PendingFigures(inputs, self._pool.submit(page_figures, inputs))
+            return PendingFigures(inputs, self._pool.submit(page_figures, inputs), self)
         except (BrokenProcessPool, RuntimeError):
             return PendingFigures(inputs, None)
 
