@@ -117,3 +117,26 @@ def test_a_worker_that_gives_no_figures_in_time_is_ended_and_they_are_drawn_here
         drawn = worker.submit(FigureInputs.of(context)).result(timeout=0.5)
         assert worker._pool is None  # ended, not waited for
     assert dict(drawn.uris) == dict(page_figures(FigureInputs.of(context)).uris)
+
+
+@needs_fork
+def test_the_worker_of_an_audit_killed_outright_does_not_outlive_it() -> None:
+    script = (
+        "import os, sys, time\n"
+        "from auditkit.report.figures import FigureProcess\n"
+        "worker = FigureProcess()\n"
+        "pool = worker._pool\n"
+        "pool.submit(os.getpid).result()\n"
+        "print(*pool._processes, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    audit = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert audit.stdout is not None
+    pids = [int(p) for p in audit.stdout.readline().split()]
+    assert pids
+    audit.kill()
+    audit.wait()
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)

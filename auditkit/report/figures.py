@@ -17,6 +17,8 @@ for memory, say), the figures are drawn here instead.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from auditkit.report.render import ReportContext
+
+# prctl(2): the signal this process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
 
 __all__ = ["FigureInputs", "FigureProcess", "PageFigures", "PendingFigures", "page_figures"]
 
@@ -89,14 +94,23 @@ def page_figures(inputs: FigureInputs) -> PageFigures:
     )
 
 
-def _warm() -> None:
-    """The worker's start: import matplotlib and draw one small figure (fonts, Agg canvas).
+def _warm(parent: int) -> None:
+    """The worker's start: tie its life to the audit's, then import matplotlib and draw one
+    small figure (fonts, Agg canvas).
 
     Ctrl-C reaches every process of the terminal's group: the audit (the parent) reports it in
-    one line and ends the worker, which must not print a traceback of its own."""
+    one line and ends the worker, which must not print a traceback of its own. An audit killed
+    outright (SIGKILL, the OOM killer) cannot end it: the kernel does (``PR_SET_PDEATHSIG``)."""
+    import ctypes
+    import os
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Without prctl (not Linux's libc) the worker ends when the audit's queue closes.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the audit died before the request took effect
+        os._exit(1)
     import auditkit.report.plots as plots
 
     plots.figure_to_data_uri(plots._subplots(figsize=(1, 1))[0])
@@ -153,6 +167,7 @@ class FigureProcess:
                     max_workers=1,
                     mp_context=multiprocessing.get_context("fork"),
                     initializer=_warm,
+                    initargs=(os.getpid(),),
                 )
                 # The worker is forked at the first submit: warm it now, not at the report.
                 self._pool.submit(_noop)
