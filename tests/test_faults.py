@@ -374,7 +374,7 @@ def test_a_full_disk_mid_run_is_exit_2_and_leaves_no_completed_folder(
 
     path = _jsonl(tmp_path / "in.jsonl", _battles(300))
 
-    def full(self: Any, target: Path) -> None:
+    def full(self: Any, target: Path, *memo: Any) -> None:  # memo: encoded evidence
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
     monkeypatch.setattr(CleaningResult, "write_jsonl", full)

@@ -7,12 +7,12 @@ sorted, floats rounded by :func:`auditkit.clean.canonical_json`; timings live on
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditkit.clean import CleaningResult, canonical_json
+from auditkit.clean import CleaningResult, EvidenceMemo, canonical_json, finding_json
 from auditkit.errors import InputError
 from auditkit.ledger import Ledger, RunRecord
 from auditkit.pipeline.summary import AuditSummary
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from auditkit.detectors.base import DetectorResult, Finding
     from auditkit.io.loader import LoadResult
     from auditkit.pipeline.background import BackgroundWrite
+    from auditkit.report.figures import FigureProcess, PendingFigures
+    from auditkit.report.render import ReportContext
     from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
 
@@ -33,10 +35,12 @@ __all__ = [
     "CLEANED_FORMATS",
     "CLEANED_GZIP_LEVEL",
     "Recorded",
+    "ReportStart",
     "check_outputs",
     "cleaned_format_for",
     "record_stage",
     "report_stage",
+    "start_report",
     "write_outputs",
 ]
 
@@ -102,6 +106,7 @@ def write_outputs(
     summary: AuditSummary,
     previous_dir: str | Path | None,
     background: BackgroundWrite | None = None,
+    started: Callable[[], object] | None = None,
 ) -> tuple[AuditSummary, dict[str, Any] | None]:
     """Write ``invalidations.jsonl``, the cleaned battles, ``leaderboard.csv``, ``findings.jsonl``
     and ``summary.json`` (with the diff against ``previous_dir``); return the summary as written
@@ -109,18 +114,23 @@ def write_outputs(
 
     With ``background`` the cleaned battles are written on its thread
     (:mod:`auditkit.pipeline.background`), started right after ``invalidations.jsonl``; the
-    caller waits for it."""
+    caller waits for it. ``started`` is called once the cleaned battles are being written (the
+    audit begins its report there, so the figure worker draws while the other files are
+    written)."""
     from auditkit.csvsafe import write_csv
 
-    cleaning.write_jsonl(out / "invalidations.jsonl")
+    memo: EvidenceMemo = {}  # each finding's evidence is encoded once for both files
+    cleaning.write_jsonl(out / "invalidations.jsonl", memo)
     if background is None:
         write_cleaned(cleaning, out / cleaned_name)
     else:
         background.start(lambda stop: write_cleaned(cleaning, out / cleaned_name, stop))
+    if started is not None:
+        started()
     write_csv(board, out / "leaderboard.csv", index=False, float_format="%.4f")
     with open(out / "findings.jsonl", "w", encoding="utf-8", newline="\n") as handle:
         for finding in findings:
-            handle.write(canonical_json(finding.to_dict()) + "\n")
+            handle.write(finding_json(finding, memo) + "\n")
     diff_json = None
     if previous_dir is not None:
         from auditkit.diff import diff_runs
@@ -131,8 +141,16 @@ def write_outputs(
     return summary, diff_json
 
 
-def report_stage(
-    out: Path,
+@dataclass(frozen=True)
+class ReportStart:
+    """The report's data, built while the run folder's files are written, and its figures,
+    being drawn by the figure worker meanwhile (None: drawn when the page is rendered)."""
+
+    context: ReportContext
+    figures: PendingFigures | None = None
+
+
+def start_report(
     *,
     title: str,
     summary: AuditSummary,
@@ -143,11 +161,13 @@ def report_stage(
     board: pd.DataFrame,
     loaded: LoadResult,
     gate_reasons: Sequence[str],
-    diff: Mapping[str, Any] | None,
-) -> None:
-    """``report.html`` and ``report.md`` (their data is prepared in :mod:`auditkit.report`)."""
-    from auditkit.report import render_html, render_markdown
+    figures: FigureProcess | None = None,
+) -> ReportStart:
+    """The report's data (:mod:`auditkit.report.context`) and, with ``figures``, its figures
+    handed to the worker. ``summary`` may lack the diff against a previous run (the report
+    stage adds it): the report reads the run, robustness and notes of it, which the diff leaves."""
     from auditkit.report.context import report_context
+    from auditkit.report.figures import FigureInputs
 
     context = report_context(
         title=title,
@@ -160,10 +180,22 @@ def report_stage(
         loaded=loaded,
         gate_reasons=gate_reasons,
         notes=summary.notes,
-        diff=diff,
+        diff=None,
     )
-    (out / "report.html").write_text(render_html(context), encoding="utf-8")
-    (out / "report.md").write_text(render_markdown(context), encoding="utf-8")
+    pending = None if figures is None else figures.submit(FigureInputs.of(context))
+    return ReportStart(context, pending)
+
+
+def report_stage(out: Path, started: ReportStart, *, diff: Mapping[str, Any] | None) -> None:
+    """``report.html`` and ``report.md`` from the data :func:`start_report` built, with the diff
+    against the previous run; the figures are the worker's, else drawn here (same files)."""
+    from auditkit.report import render_html, render_markdown
+
+    context = replace(started.context, diff=diff)
+    markdown = render_markdown(context)  # rendered while the worker may still be drawing
+    figures = None if started.figures is None else started.figures.result()
+    (out / "report.html").write_text(render_html(context, figures), encoding="utf-8")
+    (out / "report.md").write_text(markdown, encoding="utf-8")
 
 
 @dataclass(frozen=True)

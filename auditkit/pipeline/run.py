@@ -7,6 +7,7 @@ modules); :func:`run_pipeline` only calls them in order, inside the run's log an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from auditkit._version import __version__
@@ -21,10 +22,12 @@ from auditkit.pipeline.config import AuditConfig
 from auditkit.pipeline.detect import Detected, detect_stage
 from auditkit.pipeline.load import Loaded, load_stage
 from auditkit.pipeline.outputs import (
+    ReportStart,
     check_outputs,
     cleaned_format_for,
     record_stage,
     report_stage,
+    start_report,
     write_outputs,
 )
 from auditkit.pipeline.rate import Rated, rate_stage
@@ -32,6 +35,7 @@ from auditkit.pipeline.result import AuditResult
 from auditkit.pipeline.stage import RunLog, run_log
 from auditkit.pipeline.summary import AuditSummary, build_summary
 from auditkit.progress import StageProgress
+from auditkit.report.figures import FigureProcess
 from auditkit.rulepack import RulePack
 from auditkit.rules import load_rules
 from auditkit.runfolder import mark_complete
@@ -77,7 +81,8 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
     pack, out = plan.pack, config.out_dir
     check_outputs(out, config.db_path)
     cache_writes: CacheWrites = {}
-    with run_log(out) as logger, fewer_collections():
+    # The report's figures are drawn by a worker forked now, warm long before the report stage.
+    with FigureProcess() as figures, run_log(out) as logger, fewer_collections():
         progress = StageProgress(6 + len(plan.names), "audit", quiet=config.quiet)
         run = RunLog(logger, progress, config.on_stage)
         logger.info(
@@ -113,7 +118,7 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
                 detectors=plan.names,
                 run=run,
             )
-            summary = _report(plan, run, loaded, detected, cleaning, rated)
+            summary = _report(plan, run, loaded, detected, cleaning, rated, figures)
             recorded = _record(plan, ledger, loaded, cleaning, cache_writes)
             if ledger is not None:
                 logger.info(
@@ -146,6 +151,7 @@ def _report(
     detected: Detected,
     cleaning: CleaningResult,
     rated: Rated,
+    figures: FigureProcess | None = None,
 ) -> AuditSummary:
     """The gate, the run folder's files (stage *write*) and the report (stage *report*)."""
     config, battles = plan.config, loaded.loaded.battles
@@ -159,46 +165,51 @@ def _report(
     # The cleaned battles are written on a second thread through both stages (the report does
     # not read them); the report stage ends by waiting for it (:mod:`auditkit.pipeline.background`).
     background = BackgroundWrite()
+    # The report's data is built, and its figures handed to the worker, as soon as the cleaned
+    # battles are being written (``started``), so the figures are drawn while the files are.
+    begin = partial(
+        start_report,
+        title=config.title or "Leaderboard integrity audit",
+        battles=battles,
+        results=detected.results,
+        findings=detected.findings,
+        cleaning=cleaning,
+        board=rated.board,
+        loaded=loaded.loaded,
+        gate_reasons=gate_reasons,
+        figures=figures,
+    )
+    started: list[ReportStart] = []
     with background.guard(), run.stage("write"):
+        written = build_summary(
+            started_at=plan.started_at,
+            pack=plan.pack,
+            seed=config.seed,
+            inputs=loaded.inputs,
+            names=plan.names,
+            results=detected.results,
+            findings=detected.findings,
+            cleaning=cleaning,
+            board=rated.board,
+            loaded=loaded.loaded,
+            gate=plan.gate,
+            gate_reasons=gate_reasons,
+            notes=(*loaded.notes, *detected.notes, *rated.notes),
+            robustness=rated.robustness,
+        )
         summary, diff = write_outputs(
             config.out_dir,
             cleaning=cleaning,
             cleaned_name=plan.cleaned_name,
             board=rated.board,
             findings=detected.findings,
-            summary=build_summary(
-                started_at=plan.started_at,
-                pack=plan.pack,
-                seed=config.seed,
-                inputs=loaded.inputs,
-                names=plan.names,
-                results=detected.results,
-                findings=detected.findings,
-                cleaning=cleaning,
-                board=rated.board,
-                loaded=loaded.loaded,
-                gate=plan.gate,
-                gate_reasons=gate_reasons,
-                notes=(*loaded.notes, *detected.notes, *rated.notes),
-                robustness=rated.robustness,
-            ),
+            summary=written,
             previous_dir=config.previous_dir,
             background=background,
+            started=lambda: started.append(begin(summary=written)),
         )
     with background.guard(), run.stage("report"):
-        report_stage(
-            config.out_dir,
-            title=config.title or "Leaderboard integrity audit",
-            summary=summary,
-            battles=battles,
-            results=detected.results,
-            findings=detected.findings,
-            cleaning=cleaning,
-            board=rated.board,
-            loaded=loaded.loaded,
-            gate_reasons=gate_reasons,
-            diff=diff,
-        )
+        report_stage(config.out_dir, started[0] if started else begin(summary=summary), diff=diff)
         background.wait()
     return summary
 

@@ -314,7 +314,9 @@ def report_context(
     frame = battles.frame
     rows = _invalidated_rows(battles, cleaning, invalidated)
     voter_flags = _flagged_voters(battles, cleaning, by_name.get("voter_anomaly"), rows)
-    outcome = _policy_by_subject(findings, cleaning)
+    outcome = _policy_by_subject(
+        findings, cleaning, wanted={(f.detector, f.subject) for f in findings if f.vote_id is None}
+    )
     # Each table-level finding by id (the last of an id, as a dict of rows keeps it) and the
     # severity its row will show; the rows themselves are built for the shown findings only.
     by_id = {f.finding_id: f for f in findings if f.vote_id is None}
@@ -485,14 +487,23 @@ def detector_status_rows(results: Sequence[DetectorResult]) -> list[dict[str, An
 
 
 def _policy_by_subject(
-    findings: Sequence[Finding], cleaning: CleaningResult
+    findings: Sequence[Finding],
+    cleaning: CleaningResult,
+    wanted: set[tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], tuple[int, Severity, str]]:
     """(detector, subject) → (votes invalidated, worst severity, its rule) for table-level rows.
 
     A vote counts for a subject when one of its invalidation reasons is a finding of the same
     detector whose subject, or one of whose evidence strings (a group id, say), is that subject.
+    ``wanted``: only these keys (the table-level findings' detector and subject) are tallied;
+    each key's tally is independent of the others', so theirs are the same.
     """
     by_id = {f.finding_id: f for f in findings if f.vote_id is not None}
+    subjects: dict[str, set[str]] | None = None
+    if wanted is not None:
+        subjects = {}
+        for detector, subject in wanted:
+            subjects.setdefault(detector, set()).add(subject)
     out: dict[tuple[str, str], tuple[int, Severity, str]] = {}
     for inv in cleaning.invalidations:
         if inv.status != "invalidated":
@@ -502,8 +513,13 @@ def _policy_by_subject(
             finding = by_id.get(reason.finding_id)
             if finding is None:
                 continue
+            shown = None if subjects is None else subjects.get(finding.detector)
+            if subjects is not None and not shown:
+                continue  # no table-level row of this detector asks for a tally
             names = {finding.subject}
             names.update(v for v in finding.evidence.values() if isinstance(v, str))
+            if shown is not None:
+                names &= shown
             severity = Severity(reason.severity)
             for name in names:
                 key = (finding.detector, name)

@@ -17,7 +17,7 @@ import jinja2
 import markupsafe
 import pandas as pd
 
-import auditkit.report.plots as plots
+from auditkit.report.figures import FigureInputs, PageFigures, page_figures
 
 __all__ = [
     "RANK_RULE",
@@ -151,30 +151,21 @@ def _fmt(value: Any, digits: int = 1) -> str:
 
 def _plot(name: str, rows: Sequence[Mapping[str, Any]]) -> str:
     """A figure of :mod:`auditkit.report.plots` by name, for a detector's section template."""
+    import auditkit.report.plots as plots  # matplotlib only once a figure is drawn here
+
     if name not in plots.__all__:
         raise ValueError(f"no plot named {name!r} in auditkit.report.plots")
     figure = getattr(plots, name)([dict(r) for r in rows])
     return str(getattr(figure, "uri", figure))
 
 
-def render_html(context: ReportContext) -> str:
-    """The report page as one HTML string (CSS inline, figures as data URIs, no scripts)."""
-    flagged = context.flagged_models
-    forest = plots.rating_forest(context.leaderboard, flagged=flagged)
-    heatmap = plots.battle_heatmap(context.pair_counts, flagged=flagged)
-    sampling = plots.sampling_shares(context.sampling)
-    figures = {
-        "forest": forest.uri,
-        "heatmap": heatmap.uri,
-        "sampling": sampling.uri,
-        "voters": plots.voter_scatter(context.voters),
-        "timeline": plots.invalidations_over_time(context.invalidation_events),
-    }
-    captions = {
-        "forest": forest.caption,
-        "heatmap": heatmap.caption,
-        "sampling": sampling.caption,
-    }
+def render_html(context: ReportContext, figures: PageFigures | None = None) -> str:
+    """The report page as one HTML string (CSS inline, figures as data URIs, no scripts).
+
+    ``figures``: the page's figures when drawn elsewhere (:mod:`auditkit.report.figures`); by
+    default they are drawn here."""
+    if figures is None:
+        figures = page_figures(FigureInputs.of(context))
     rows = leaderboard_order(context.leaderboard).to_dict("records")
     for row in rows:
         for when in ("after", "before"):
@@ -200,8 +191,8 @@ def render_html(context: ReportContext) -> str:
     return template.render(
         detector_sections=sections,
         ctx=context,
-        figures=figures,
-        captions=captions,
+        figures=figures.uris,
+        captions=figures.captions,
         leaderboard_rows=rows,
         rank_rule=RANK_RULE,
     )
