@@ -25,17 +25,40 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from auditkit.report.render import ReportContext
-
 # prctl(2): the signal this process gets when its parent dies.
 _PR_SET_PDEATHSIG = 1
 
-__all__ = ["FigureInputs", "FigureProcess", "PageFigures", "PendingFigures", "page_figures"]
+__all__ = [
+    "FigureInputs",
+    "FigureProcess",
+    "FigureSource",
+    "PageFigures",
+    "PendingFigures",
+    "page_figures",
+]
+
+
+class FigureSource(Protocol):
+    """What a page's figures read from its context (:class:`~auditkit.report.render.ReportContext`
+    has these fields; this module does not import it, so render may import this one)."""
+
+    @property
+    def leaderboard(self) -> pd.DataFrame: ...
+    @property
+    def pair_counts(self) -> pd.DataFrame: ...
+    @property
+    def sampling(self) -> pd.DataFrame: ...
+    @property
+    def voters(self) -> pd.DataFrame: ...
+    @property
+    def invalidation_events(self) -> pd.DataFrame: ...
+    @property
+    def flagged_models(self) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True)
@@ -50,7 +73,7 @@ class FigureInputs:
     flagged_models: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, context: ReportContext) -> FigureInputs:
+    def of(cls, context: FigureSource) -> FigureInputs:
         return cls(
             leaderboard=context.leaderboard,
             pair_counts=context.pair_counts,
