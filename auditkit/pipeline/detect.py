@@ -96,9 +96,10 @@ def detect_stage(
     A name no installed detector has is an input error when the caller named it
     (``named_by_caller``), else a "not installed" result and a note. ``threads``: how many
     detectors may run at once (default: the CPUs, at most :data:`MAX_THREADS`, and one at a time
-    above :data:`SIDE_BY_SIDE_MAX_ROWS` votes, for memory; 1 runs them one after the other). Overlapping detectors' timings are each one's own wall seconds from its start
-    to its end, so they add up to more than the detect stages' wall time (``audit.log`` also
-    gives each one's CPU seconds on its thread).
+    above :data:`SIDE_BY_SIDE_MAX_ROWS` votes, for memory; 1 runs them one after the other).
+    Overlapping detectors' timings are each one's own wall seconds from its start to its end, so
+    they add up to more than the detect stages' wall time (``audit.log`` also gives each one's
+    CPU seconds on its thread).
     """
     classes: dict[str, type[Detector] | None] = {}
     for name in names:
