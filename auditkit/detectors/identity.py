@@ -384,12 +384,11 @@ def _candidates(
     scan would have decoded them to); other columns are read whole, every side a candidate.
     """
     columns = [frame[column] for column in _CONVERSATIONS]
-    prefiltered = [
-        arrow_names(pa.array(column.array), identity)
-        if isinstance(column.dtype, pd.ArrowDtype)
-        else None
+    arrays = [
+        pa.array(column.array) if isinstance(column.dtype, pd.ArrowDtype) else None
         for column in columns
     ]
+    prefiltered = [None if array is None else arrow_names(array, identity) for array in arrays]
     if any(names is None for names in prefiltered):
         conversations = np.empty(2 * len(rows), dtype=object)
         for k, column in enumerate(columns):
@@ -403,11 +402,12 @@ def _candidates(
         responses[k::2] = names.responses[rows]
     cand = np.flatnonzero(read)
     conversations = np.empty(len(cand), dtype=object)
-    for k, column in enumerate(columns):
+    for k, array in enumerate(arrays):
+        assert array is not None
         mine = cand % 2 == k
         at = rows[cand[mine] // 2]
         if len(at):
-            conversations[mine] = decoded_conversations(pa.array(column.array).take(pa.array(at)))
+            conversations[mine] = decoded_conversations(array.take(pa.array(at)))
     return cand, conversations, int(responses[~read].sum())
 
 
