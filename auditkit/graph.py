@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
@@ -28,6 +27,7 @@ from scipy.sparse.csgraph import connected_components
 from auditkit.codes import TableCodes, row_positions
 from auditkit.errors import RuleError
 from auditkit.findings import Severity, jsonable
+from auditkit.lazy import lazy_module
 from auditkit.rulepack import require
 from auditkit.schema import models_in
 from auditkit.stats.pvalues import adjust_pvalues, binomial_two_sided
@@ -42,9 +42,13 @@ from auditkit.stats.sampling import (
 )
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from auditkit.models_map import ModelMap
     from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
+else:
+    nx = lazy_module("networkx")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "GraphAudit",

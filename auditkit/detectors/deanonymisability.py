@@ -28,9 +28,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from scipy.stats import binomtest
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint
 
 from auditkit.detectors.base import Detector, DetectorResult, Finding, Severity, register
 from auditkit.errors import RuleError
@@ -143,9 +140,12 @@ def recognisability(
 
     Needs at least two models with ``folds`` responses each; raises ``ValueError`` otherwise.
     """
+    from scipy.stats import binomtest
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import FeatureUnion
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import proportion_confint
     from threadpoolctl import threadpool_limits
 
     labels = np.array(models)

@@ -31,10 +31,18 @@ is shrunk toward none). The result is clipped to ``[0, votes of the swarm's kind
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
+
+from auditkit.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "AllWinFloor",

@@ -27,13 +27,18 @@ Inference" (empirical null).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-from scipy import stats
 
+from auditkit.lazy import lazy_module
 from auditkit.stats.betabinom import betabinom_cdf, betabinom_sf
 from auditkit.typing import BoolArray, FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "beta_binomial_two_sided",

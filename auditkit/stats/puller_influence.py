@@ -38,13 +38,19 @@ their pull matches the other side's tail, refits, and reads how far the rating m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
+from auditkit.lazy import lazy_module
 from auditkit.stats.cohort_excess import empirical_null_phi
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "DEFAULT_CAP",

@@ -8,11 +8,19 @@ arrays; multiple testing is statsmodels' :func:`~statsmodels.stats.multitest.mul
 
 from __future__ import annotations
 
-import numpy as np
-from scipy import stats
-from statsmodels.stats.multitest import multipletests
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from auditkit.lazy import lazy_module
 from auditkit.typing import BoolArray, FloatArray
+
+if TYPE_CHECKING:
+    from scipy import stats
+    from statsmodels.stats import multitest
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
+    multitest = lazy_module("statsmodels.stats.multitest")
 
 __all__ = ["ADJUSTMENTS", "adjust_pvalues", "benjamini_hochberg", "binomial_two_sided"]
 
@@ -50,7 +58,7 @@ def adjust_pvalues(p_values: FloatArray, method: str = "bonferroni") -> FloatArr
     p = np.asarray(p_values, dtype=np.float64)
     if p.size == 0:
         return p.copy()
-    adjusted = multipletests(p, method=ADJUSTMENTS[method])[1]
+    adjusted = multitest.multipletests(p, method=ADJUSTMENTS[method])[1]
     return np.asarray(adjusted, dtype=np.float64)
 
 
@@ -64,5 +72,5 @@ def benjamini_hochberg(p_values: FloatArray, fdr: float) -> tuple[BoolArray, Flo
     p = np.asarray(p_values, dtype=np.float64)
     if p.size == 0:
         return np.zeros(0, dtype=bool), np.zeros(0)
-    reject, q, _, _ = multipletests(np.clip(p, 0.0, 1.0), alpha=fdr, method="fdr_bh")
+    reject, q, _, _ = multitest.multipletests(np.clip(p, 0.0, 1.0), alpha=fdr, method="fdr_bh")
     return np.asarray(reject, dtype=bool), np.asarray(q, dtype=np.float64)

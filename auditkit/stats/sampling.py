@@ -12,11 +12,17 @@ the expected counts are summed over *epochs* — stretches of battles with one f
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import stats
 
+from auditkit.lazy import lazy_module
 from auditkit.stats.pvalues import adjust_pvalues, binomial_two_sided
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "adjust_pvalues",

@@ -17,15 +17,20 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
+from auditkit.lazy import lazy_module
 from auditkit.stats import voter_tests as vt
 from auditkit.typing import Codes, FloatArray, IntArray
 from auditkit.voters.scores import RowScores
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
 
 __all__ = ["GroupResult", "find_coordinated_groups"]
 

@@ -1,5 +1,6 @@
 """Population-level check: does a model's rating depend on new / few-vote accounts?
 
+
 A swarm of brand-new accounts that each cast one to four votes for a model is invisible voter by
 voter: no account carries evidence. What it does leave is a population signature — the model does
 better among few-vote accounts than among established voters, beyond what honest newcomers'
@@ -61,15 +62,16 @@ invalidation.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
 from auditkit.errors import RuleError
 from auditkit.findings import jsonable
+from auditkit.lazy import lazy_module
 from auditkit.rulepack import RulePack, require
 from auditkit.schema import BattleTable
 from auditkit.stats.bradley_terry import fit_bt_pairs
@@ -84,6 +86,11 @@ from auditkit.stats.cohort_excess import (
 from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.voters.pullers import PullerAudit, PullerConfig, audit_pullers
 from auditkit.voters.timeshift import time_shift_test
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "POLICIES",

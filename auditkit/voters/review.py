@@ -20,18 +20,24 @@ of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from auditkit.errors import RuleError
+from auditkit.lazy import lazy_module
 from auditkit.rulepack import RulePack
 from auditkit.stats.betabinom import betabinom_sf
 from auditkit.stats.population_nulls import binomial_overdispersion
 from auditkit.stats.voter_tests import benjamini_hochberg
 from auditkit.typing import Codes
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "ReviewWeights",

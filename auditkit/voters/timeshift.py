@@ -24,13 +24,20 @@ it never invalidates a vote.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import special, stats
+from scipy import special
 
+from auditkit.lazy import lazy_module
 from auditkit.stats.voter_tests import benjamini_hochberg
+
+if TYPE_CHECKING:
+    from scipy import stats
+else:
+    stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
 
 __all__ = ["TimeShift", "time_shift_test"]
 
