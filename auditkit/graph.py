@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse.csgraph import connected_components
 
 from auditkit.codes import TableCodes, row_positions
 from auditkit.errors import RuleError
@@ -43,12 +42,14 @@ from auditkit.stats.sampling import (
 
 if TYPE_CHECKING:
     import networkx as nx
+    from scipy.sparse import csgraph
 
     from auditkit.models_map import ModelMap
     from auditkit.rulepack import RulePack
     from auditkit.schema import BattleTable
 else:
     nx = lazy_module("networkx")  # imported on first use (auditkit.lazy)
+    csgraph = lazy_module("scipy.sparse.csgraph")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "GraphAudit",
@@ -831,7 +832,9 @@ def _windows(
         present = np.nonzero(obs[w] > 0)[0]
         sub = counts[np.ix_(present, present)]
         np.fill_diagonal(sub, 0.0)
-        n_comp = int(connected_components(sub > 0, directed=False)[0]) if present.size else 0
+        n_comp = (
+            int(csgraph.connected_components(sub > 0, directed=False)[0]) if present.size else 0
+        )
         possible = present.size * (present.size - 1) // 2
         observed_pairs = int(np.count_nonzero(np.triu(sub, k=1)))
         rows.append(

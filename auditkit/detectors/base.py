@@ -79,6 +79,10 @@ class Detector(ABC):
         untrusted text through the ``md`` filter); without it the Markdown report points to the HTML.
     ``diff_key``
         ``auditkit diff`` lists its new findings apart, as ``new_<diff_key>``.
+    ``lazy_imports``
+        libraries its :meth:`detect` uses that its modules import on first use
+        (:mod:`auditkit.lazy`): an audit imports them on a second thread while the load reads
+        (:mod:`auditkit.pipeline.warm`), so that importing the detector stays cheap.
     :meth:`summary_entries`
         keys it adds to ``summary.json`` (present with their empty value when it did not run).
 
@@ -98,6 +102,7 @@ class Detector(ABC):
     report_template: ClassVar[str] = ""
     report_markdown: ClassVar[str] = ""
     diff_key: ClassVar[str | None] = None
+    lazy_imports: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, random_state: int = 0) -> None:
         self.random_state = random_state

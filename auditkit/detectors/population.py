@@ -38,6 +38,12 @@ class PopulationShiftDetector(Detector):
     description = "Models whose rating depends on the votes of new, few-vote accounts."
     default = True
     order = 50
+    lazy_imports = (
+        "scipy.special",
+        "scipy.sparse.csgraph",
+        "scipy.stats",
+        "statsmodels.stats.multitest",
+    )
     report_title: ClassVar[str | None] = "New accounts (population check)"
     report_template: ClassVar[str] = """\
 {% if data.models %}

@@ -45,6 +45,12 @@ class SamplingDetector(Detector):
     description = "A disconnected battle graph, over/undersampled models and providers, drift."
     default = True
     order = 30
+    lazy_imports = (
+        "networkx",
+        "scipy.sparse.csgraph",
+        "scipy.stats",
+        "statsmodels.stats.multitest",
+    )
     diff_key = "sampling_flags"
 
     @classmethod

@@ -55,6 +55,7 @@ class VoterAnomalyDetector(Detector):
     description = "Rigged, automated or coordinated voting (per-voter tests, groups, FDR)."
     default = True
     order = 20
+    lazy_imports = ("scipy.special", "scipy.stats", "statsmodels.stats.multitest")
 
     @classmethod
     def check_rules(cls, rules: RulePack) -> None:

@@ -34,6 +34,7 @@ from auditkit.pipeline.rate import Rated, rate_stage
 from auditkit.pipeline.result import AuditResult
 from auditkit.pipeline.stage import RunLog, run_log
 from auditkit.pipeline.summary import AuditSummary, build_summary
+from auditkit.pipeline.warm import WarmImports, after_load_imports
 from auditkit.progress import StageProgress
 from auditkit.report.figures import FigureProcess
 from auditkit.rulepack import RulePack
@@ -89,8 +90,12 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
             "auditkit %s, rules %s, seed %d, inputs %s",
             *(__version__, pack.label, config.seed, list(config.paths)),
         )
+        # The libraries of the stages after the load are imported while it reads (after the
+        # figure worker's fork above), and all of them before the detectors run side by side.
+        warm = WarmImports(after_load_imports(plan.names), background=_forks_none(config))
         with run.stage("load"):
             loaded = load_stage(config, pack, plan.names, logger, cache_writes)
+        warm.wait()
         battles = loaded.loaded.battles
         ledger = Ledger(config.db_path) if config.db_path is not None else None
         try:
@@ -142,6 +147,16 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
         run_id=recorded.run_id,
         new_ledger_invalidations=recorded.new_invalidations,
     )
+
+
+def _forks_none(config: AuditConfig) -> bool:
+    """Does the load fork no process (in memory, or the local engine)? See
+    :mod:`auditkit.pipeline.warm`."""
+    if config.engine is None or config.engine == "local":
+        return True
+    from auditkit.engine import LocalEngine
+
+    return type(config.engine) is LocalEngine
 
 
 def _report(

@@ -20,16 +20,14 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
-from scipy.special import ndtri
 
 from auditkit.codes import TableCodes, row_positions, sorted_models
 from auditkit.findings import jsonable
+from auditkit.lazy import lazy_module
 from auditkit.schema import TAG_PREFIX, BattleTable, Winner
 from auditkit.stats.bootstrap import bootstrap_bt_cells, bootstrap_rank_bounds
 from auditkit.stats.bradley_terry import fit_bt_pairs, fit_davidson_pairs
@@ -42,6 +40,14 @@ from auditkit.stats.style import (
     fit_contextual_bt,
     style_feature_matrix,
 )
+
+if TYPE_CHECKING:
+    from scipy import sparse, special
+    from scipy.sparse import csgraph
+else:
+    sparse = lazy_module("scipy.sparse")  # imported on first use (auditkit.lazy)
+    csgraph = lazy_module("scipy.sparse.csgraph")  # imported on first use (auditkit.lazy)
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "FASTCHAT_ANCHOR",
@@ -420,7 +426,7 @@ def _scc_core(
     src = np.concatenate([a[score_a > 0], b[score_b > 0]])
     dst = np.concatenate([b[score_a > 0], a[score_b > 0]])
     graph = _edge_graph(src, dst, n)
-    _, labels = connected_components(graph, directed=True, connection="strong")
+    _, labels = csgraph.connected_components(graph, directed=True, connection="strong")
     battles = np.bincount(a, c, n) + np.bincount(b, c, n)
     return np.asarray(labels), np.bincount(labels, battles)
 
@@ -640,7 +646,7 @@ def _set_aside_disconnected(
     n_all = len(all_models)
     rows = active[ia] & active[ib]
     graph = _edge_graph(ia[rows], ib[rows], n_all)
-    _, comp = connected_components(graph, directed=False)
+    _, comp = csgraph.connected_components(graph, directed=False)
     comp_battles = np.bincount(
         comp[ia[rows]], count[rows], minlength=comp.max() + 1 if n_all else 0
     )
@@ -714,7 +720,8 @@ class _Fit:
 
 
 def _z(options: RatingOptions) -> float:
-    return float(ndtri(0.5 + options.confidence / 2.0))  # norm.ppf without importing scipy.stats
+    # norm.ppf without importing scipy.stats
+    return float(special.ndtri(0.5 + options.confidence / 2.0))
 
 
 def _fit_style_controlled(

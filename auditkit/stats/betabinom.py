@@ -16,9 +16,17 @@ to ``[0, 1]``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import betaln
+
+from auditkit.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = ["betabinom_cdf", "betabinom_sf"]
 
@@ -100,7 +108,7 @@ def _term_sums(length: int, n: FloatArray, a: FloatArray, b: FloatArray) -> Floa
     """Row sums of the pmf terms ``j = 0 .. length - 1`` (scipy's ``betabinom._logpmf``)."""
     j = np.arange(length, dtype=np.float64)[None, :]
     n2, a2, b2 = n[:, None], a[:, None], b[:, None]
-    combiln = -np.log(n2 + 1) - betaln(n2 - j + 1, j + 1)
-    logpmf = combiln + betaln(j + a2, n2 - j + b2) - betaln(a2, b2)
+    combiln = -np.log(n2 + 1) - special.betaln(n2 - j + 1, j + 1)
+    logpmf = combiln + special.betaln(j + a2, n2 - j + b2) - special.betaln(a2, b2)
     # Rows are contiguous: numpy sums each with the pairwise summation ``np.sum`` uses on 1-D.
     return np.asarray(np.exp(logpmf).sum(axis=1), dtype=np.float64)

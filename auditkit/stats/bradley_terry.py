@@ -12,10 +12,19 @@ The Davidson (1970) tie model lives here too, for users who want ties modelled r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
-from scipy.special import expit
+
+from auditkit.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from scipy import sparse, special
+    from scipy.sparse import csgraph
+else:
+    csgraph = lazy_module("scipy.sparse.csgraph")  # imported on first use (auditkit.lazy)
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
+    sparse = lazy_module("scipy.sparse")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "bt_hessian",
@@ -38,7 +47,7 @@ def pair_components(
         keep = np.asarray(totals, dtype=np.float64) > 0
         a, b = a[keep], b[keep]
     graph = sparse.coo_matrix((np.ones(len(a)), (a, b)), shape=(n_models, n_models))
-    _, labels = connected_components(graph, directed=False)
+    _, labels = csgraph.connected_components(graph, directed=False)
     return np.asarray(labels, dtype=np.int64)
 
 
@@ -64,7 +73,7 @@ def bt_hessian(
     n_models: int,
 ) -> np.ndarray:
     """Observed information (negative Hessian of the unpenalised log-likelihood), dense n x n."""
-    p = expit(theta[pair_a] - theta[pair_b])
+    p = special.expit(theta[pair_a] - theta[pair_b])
     w = totals * p * (1.0 - p)
     return _laplacian(pair_a, pair_b, w, n_models)
 
@@ -145,7 +154,7 @@ def fit_bt_pairs(
     ll = bt_log_likelihood(theta, a, b, w, t, l2)
     for _ in range(_MAX_ITER):
         d = theta[a] - theta[b]
-        p = expit(d)
+        p = special.expit(d)
         resid = w - t * p
         grad = np.bincount(a, resid, n_models) - np.bincount(b, resid, n_models) - l2 * theta
         info = _laplacian(a, b, t * p * (1.0 - p), n_models) + fix

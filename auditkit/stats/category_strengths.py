@@ -22,11 +22,17 @@ own information is subtracted exactly where it is a noticeable share of the cate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
 
+from auditkit.lazy import lazy_module
 from auditkit.typing import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = ["CategoryStrengths", "fit_category_offsets", "leave_out_offsets", "voter_weights"]
 

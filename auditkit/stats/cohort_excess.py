@@ -35,14 +35,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
 from auditkit.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from scipy import stats
+    from scipy import special, stats
 else:
     stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "AllWinFloor",

@@ -42,15 +42,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
 from auditkit.lazy import lazy_module
 from auditkit.stats.cohort_excess import empirical_null_phi
 
 if TYPE_CHECKING:
-    from scipy import stats
+    from scipy import special, stats
 else:
     stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "DEFAULT_CAP",

@@ -11,8 +11,16 @@ et al. (2024), "Chatbot Arena", arXiv 2403.04132 §5 (the paper's CI and rank ru
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy.special import expit
+
+from auditkit.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = ["bt_sandwich_cov", "interval_ranks"]
 
@@ -51,7 +59,7 @@ def bt_sandwich_cov(
     c = np.asarray(counts, dtype=np.float64)
     w = np.ones_like(c) if weights is None else np.asarray(weights, dtype=np.float64)
     n = len(theta)
-    p = expit(theta[a] - theta[b])
+    p = special.expit(theta[a] - theta[b])
     hess = _pairwise_matrix(a, b, p * (1.0 - p) * c * w, n)
     meat = _pairwise_matrix(a, b, ((y - p) * w) ** 2 * c, n)
     if hessian_reg > 0:

@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.special import expit
+
+from auditkit.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "STYLE_FEATURES",
@@ -119,7 +126,7 @@ def fit_contextual_bt(
     value = objective(params)
     for _ in range(max_iter):
         eta = params[a] - params[b] + x @ params[n_models:]
-        p = expit(eta)
+        p = special.expit(eta)
         r = w * (y - p) / n_obs
         grad = np.concatenate([np.bincount(a, r, n_models) - np.bincount(b, r, n_models), x.T @ r])
         grad -= penalty * params
@@ -170,7 +177,7 @@ def contextual_bt_sandwich(
     w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     n = len(theta)
     n_obs = len(y)
-    p = expit(theta[a] - theta[b] + x @ beta)
+    p = special.expit(theta[a] - theta[b] + x @ beta)
     hess = _design_products(a, b, x, w * p * (1.0 - p) / n_obs, n)
     meat = _design_products(a, b, x, ((y - p) * w) ** 2 / n_obs, n)
     padded = np.concatenate([np.zeros(n), beta])

@@ -27,16 +27,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
 from auditkit.lazy import lazy_module
 from auditkit.stats.pvalues import benjamini_hochberg, binomial_two_sided
 from auditkit.typing import BoolArray, FloatArray, IntArray
 
 if TYPE_CHECKING:
-    from scipy import stats
+    from scipy import special, stats
 else:
     stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "OutcomeProbs",

@@ -67,7 +67,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import special
 
 from auditkit.errors import RuleError
 from auditkit.findings import jsonable
@@ -88,9 +87,10 @@ from auditkit.voters.pullers import PullerAudit, PullerConfig, audit_pullers
 from auditkit.voters.timeshift import time_shift_test
 
 if TYPE_CHECKING:
-    from scipy import stats
+    from scipy import special, stats
 else:
     stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = [
     "POLICIES",

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import special
 
 from auditkit.errors import RuleError
+from auditkit.lazy import lazy_module
 from auditkit.rulepack import RulePack, require
 from auditkit.stats.puller_influence import (
     DEFAULT_CUTS,
@@ -44,6 +45,11 @@ from auditkit.stats.puller_influence import (
     voter_model_pulls,
 )
 from auditkit.stats.voter_tests import benjamini_hochberg
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = ["PULLER_POLICIES", "PullerAudit", "PullerConfig", "audit_pullers"]
 

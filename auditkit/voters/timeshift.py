@@ -29,15 +29,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import special
 
 from auditkit.lazy import lazy_module
 from auditkit.stats.voter_tests import benjamini_hochberg
 
 if TYPE_CHECKING:
-    from scipy import stats
+    from scipy import special, stats
 else:
     stats = lazy_module("scipy.stats")  # imported on first use (auditkit.lazy)
+    special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
 __all__ = ["TimeShift", "time_shift_test"]
 
