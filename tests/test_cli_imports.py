@@ -81,3 +81,15 @@ def test_describe_of_a_clean_file_without_text_imports_no_pandas(tmp_path: Path)
 
 def test_the_spelled_out_severity_choices_are_the_severities() -> None:
     assert tuple(s.value for s in Severity) == SEVERITY_CHOICES
+
+
+def test_describe_imports_no_scipy_at_all() -> None:
+    """With its text too: the statistics modules import scipy on first use (:mod:`auditkit.lazy`)."""
+    code = (
+        "from auditkit.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['describe', {str(FASTCHAT)!r}]) == 0\n"
+    )
+    loaded = modules_after(code)
+    assert "auditkit" in loaded and "pyarrow" in loaded
+    assert not loaded & {"scipy", "sklearn", *HEAVY}

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from auditkit.detectors.base import detector_classes
-from auditkit.pipeline.warm import RATING_IMPORTS, WarmImports, after_load_imports
+from auditkit.lazy import WarmImports
+from auditkit.pipeline.warm import RATING_IMPORTS, after_load_imports
 
 # What validating the pack and planning the audit must not import: the statistics and reporting
 # libraries the stages after the load use (scipy as a whole: its submodules cost seconds).

@@ -85,7 +85,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     """Load, fit, print the summary and write CSV; exit 0, or 2 on bad input."""
     from auditkit.io import load_battles
+    from auditkit.lazy import WarmImports
     from auditkit.ratings import RatingOptions, fit_ratings, fit_ratings_by
+    from auditkit.ratings.engine import LAZY_IMPORTS
 
     ci: Any = args.ci or ("bootstrap" if args.bootstrap is not None else "sandwich")
     try:
@@ -104,7 +106,10 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise InputError(str(exc)) from exc
+    # scipy is imported while the load parses (it forks no process), not after it.
+    warm = WarmImports(LAZY_IMPORTS, background=True)
     battles = load_battles(args.files, encoding=args.encoding).require_votes().battles
+    warm.wait()
     try:
         result = (
             fit_ratings_by(battles, args.by, options) if args.by else fit_ratings(battles, options)

@@ -15,6 +15,7 @@ from auditkit.clean import CleaningResult, apply_policy
 from auditkit.detectors.base import default_detectors
 from auditkit.gate import Gate
 from auditkit.gcscope import fewer_collections
+from auditkit.lazy import WarmImports
 from auditkit.ledger import Ledger, RunRecord, utc_now
 from auditkit.pipeline.background import BackgroundWrite
 from auditkit.pipeline.cache import CacheWrites
@@ -34,7 +35,7 @@ from auditkit.pipeline.rate import Rated, rate_stage
 from auditkit.pipeline.result import AuditResult
 from auditkit.pipeline.stage import RunLog, run_log
 from auditkit.pipeline.summary import AuditSummary, build_summary
-from auditkit.pipeline.warm import WarmImports, after_load_imports
+from auditkit.pipeline.warm import after_load_imports
 from auditkit.progress import StageProgress
 from auditkit.report.figures import FigureProcess
 from auditkit.rulepack import RulePack

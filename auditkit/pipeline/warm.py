@@ -5,7 +5,8 @@ networkx on first use (:mod:`auditkit.lazy`), so an audit reaches its input with
 them (about 1.5 s of CPU, nearly all of it holding the GIL). They are still needed: the detectors
 after the load (each lists them in :attr:`~auditkit.detectors.base.Detector.lazy_imports`) and
 the rating stage use them. :class:`WarmImports` imports them on a daemon thread started when the
-load starts, and :meth:`WarmImports.wait` — called before the detect stage — waits for it, so:
+load starts (:class:`auditkit.lazy.WarmImports`), and its ``wait`` — called before the detect
+stage — waits for it, so:
 
 * on a streamed text load, whose two cores are not both busy all the time, the imports fill the
   gaps instead of delaying the first read;
@@ -16,21 +17,16 @@ load starts, and :meth:`WarmImports.wait` — called before the detect stage —
 Only where no process is forked while the thread may be inside an import: a child forked then
 would inherit the import lock of a module half imported, held by a thread that does not exist in
 the child. The audit's figure worker is forked before the thread starts; an engine that forks its
-workers (``processes``) gets the imports on the calling thread at :meth:`WarmImports.wait`.
-A module that fails to import is left for its first use to raise, where it belongs.
+workers (``processes``) gets the imports on the calling thread at ``wait``.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-__all__ = ["RATING_IMPORTS", "WarmImports", "after_load_imports"]
+from auditkit.ratings.engine import LAZY_IMPORTS as RATING_IMPORTS
 
-# What the rating stage (auditkit.ratings.engine, auditkit.stats.bradley_terry) imports on first use.
-RATING_IMPORTS = ("scipy.special", "scipy.sparse.csgraph")
+__all__ = ["RATING_IMPORTS", "after_load_imports"]
 
 
 def after_load_imports(names: Sequence[str]) -> tuple[str, ...]:
@@ -44,33 +40,3 @@ def after_load_imports(names: Sequence[str]) -> tuple[str, ...]:
         if name in known:
             wanted.update(dict.fromkeys(get_detector(name).lazy_imports))
     return tuple(wanted)
-
-
-def _import_all(modules: Iterable[str]) -> None:
-    for name in modules:
-        if name in sys.modules:
-            continue
-        try:
-            importlib.import_module(name)
-        except Exception:  # its first use raises it again, where it belongs
-            continue
-
-
-class WarmImports:
-    """Imports ``modules`` on a daemon thread (``background``) or, at :meth:`wait`, on the caller's."""
-
-    def __init__(self, modules: Sequence[str], *, background: bool) -> None:
-        self.modules = tuple(modules)
-        self._thread: threading.Thread | None = None
-        if background and any(name not in sys.modules for name in self.modules):
-            self._thread = threading.Thread(
-                target=_import_all, args=(self.modules,), name="auditkit-warm-imports", daemon=True
-            )
-            self._thread.start()
-
-    def wait(self) -> None:
-        """Return once every module is imported (or has failed to import)."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        _import_all(self.modules)  # nothing left after the thread; all of it without one

@@ -49,8 +49,13 @@ else:
     csgraph = lazy_module("scipy.sparse.csgraph")  # imported on first use (auditkit.lazy)
     special = lazy_module("scipy.special")  # imported on first use (auditkit.lazy)
 
+# What fitting imports on first use (here and in auditkit.stats): a caller can import them while
+# it loads the battles (auditkit.lazy.WarmImports).
+LAZY_IMPORTS = ("scipy.special", "scipy.sparse.csgraph")
+
 __all__ = [
     "FASTCHAT_ANCHOR",
+    "LAZY_IMPORTS",
     "RATING_COLUMNS",
     "RatingOptions",
     "RatingResult",
