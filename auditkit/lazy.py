@@ -71,9 +71,13 @@ class WarmImports:
             )
             self._thread.start()
 
-    def wait(self) -> None:
-        """Return once every module is imported (or has failed to import)."""
+    def join(self) -> None:
+        """Return once the thread, if any, has ended (what it did not import stays unimported)."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+    def wait(self) -> None:
+        """Return once every module is imported (or has failed to import)."""
+        self.join()
         _import_all(self.modules)  # nothing left after the thread; all of it without one

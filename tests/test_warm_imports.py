@@ -103,3 +103,11 @@ def test_without_background_the_imports_happen_at_wait_on_the_caller(
     warm.wait()
     for name in probe_modules:
         assert sys.modules[name].imported_by == threading.current_thread().name
+
+
+def test_join_waits_for_the_thread_and_imports_nothing_itself(probe_modules: list[str]) -> None:
+    WarmImports(probe_modules, background=False).join()
+    assert not set(probe_modules) & set(sys.modules)
+    warm = WarmImports(probe_modules, background=True)
+    warm.join()
+    assert set(probe_modules) <= set(sys.modules)

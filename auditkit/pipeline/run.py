@@ -94,8 +94,11 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
         # The libraries of the stages after the load are imported while it reads (after the
         # figure worker's fork above), and all of them before the detectors run side by side.
         warm = WarmImports(after_load_imports(plan.names), background=_forks_none(config))
-        with run.stage("load"):
-            loaded = load_stage(config, pack, plan.names, logger, cache_writes)
+        try:
+            with run.stage("load"):
+                loaded = load_stage(config, pack, plan.names, logger, cache_writes)
+        finally:
+            warm.join()  # no thread left inside an import, whatever happens next
         warm.wait()
         battles = loaded.loaded.battles
         ledger = Ledger(config.db_path) if config.db_path is not None else None

@@ -4,9 +4,9 @@ auditkit's statistics modules import scipy.stats, scipy.sparse, scipy.special, s
 networkx on first use (:mod:`auditkit.lazy`), so an audit reaches its input without paying for
 them (about 1.5 s of CPU, nearly all of it holding the GIL). They are still needed: the detectors
 after the load (each lists them in :attr:`~auditkit.detectors.base.Detector.lazy_imports`) and
-the rating stage use them. :class:`WarmImports` imports them on a daemon thread started when the
-load starts (:class:`auditkit.lazy.WarmImports`), and its ``wait`` — called before the detect
-stage — waits for it, so:
+the rating stage use them. :func:`after_load_imports` lists them; ``run_pipeline`` imports them
+on a daemon thread started when the load starts (:class:`auditkit.lazy.WarmImports`) and waits
+for it before the detect stage, so:
 
 * on a streamed text load, whose two cores are not both busy all the time, the imports fill the
   gaps instead of delaying the first read;
