@@ -20,9 +20,10 @@ table (both are tested).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,7 @@ from auditkit.io.ids import VoteIdIndex
 from auditkit.io.loader import iter_chunks
 from auditkit.io.quarantine import QuarantineRecord
 from auditkit.io.readahead import READ_AHEAD_BYTES, read_ahead
+from auditkit.prompts import fingerprint_prompt_column
 from auditkit.schema import (
     empty_frame,
 )
@@ -99,7 +101,10 @@ class BattleChunkStream:
     lists (:func:`auditkit.io.chunks.normalise_blocks`), for a consumer that hands them on. With
     ``read_ahead`` each file's next chunk is normalised on a second thread while the consumer has
     the current one (at most one chunk ahead, and only after a chunk of at most
-    :data:`~auditkit.io.readahead.READ_AHEAD_BYTES`): the same chunks in the same order. Read
+    :data:`~auditkit.io.readahead.READ_AHEAD_BYTES`): the same chunks in the same order. With
+    ``fingerprint`` each chunk's ``prompt`` column is replaced by its fingerprints
+    (:func:`~auditkit.prompts.fingerprint_prompt_column`) where the chunk is normalised, so
+    with ``read_ahead`` on the second thread too. Read
     from it while iterating: ``rows_read``, ``formats`` (file → "<schema> (<container>)"),
     ``voter_fields`` and ``unmapped_languages``. Iterate once.
     """
@@ -115,6 +120,7 @@ class BattleChunkStream:
         quarantine_path: Path | None = None,
         arrow_text: bool = False,
         read_ahead: bool = False,
+        fingerprint: bool = False,
     ) -> None:
         if fmt is not None and fmt not in CONTAINERS:
             raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(CONTAINERS)}")
@@ -129,6 +135,7 @@ class BattleChunkStream:
         self.encoding = encoding
         self.arrow_text = arrow_text
         self.read_ahead = read_ahead
+        self.fingerprint = fingerprint
         self.load = LoadAccumulator(self.files, quarantine_path=quarantine_path)
         self._started = False
 
@@ -163,7 +170,7 @@ class BattleChunkStream:
         self, path: Path, seen_ids: VoteIdIndex
     ) -> Iterator[tuple[pd.DataFrame, tuple[QuarantineRecord, ...], int, bool]]:
         # The loader's own chunk reader: same normalisation, quarantine and duplicate check.
-        chunks = iter_chunks(
+        chunks: Generator[CanonicalChunk, None, object] = iter_chunks(
             path,
             fmt=self.fmt,
             with_text=self.with_text,
@@ -172,6 +179,8 @@ class BattleChunkStream:
             encoding=self.encoding,
             arrow_text=self.arrow_text,
         )
+        if self.fingerprint:
+            chunks = _fingerprinted(chunks)
         # With ``read_ahead`` the next chunk is normalised on a second thread while the consumer
         # has this one (its scan): the normalisation's Arrow and numpy kernels release the GIL.
         with contextlib.closing(
@@ -200,6 +209,21 @@ class BattleChunkStream:
                 piece = frame.iloc[start : start + self.chunk_rows]
                 # Quarantine and the read count ride with the first piece of a reader block.
                 yield piece, rejected if i == 0 else (), rows_read if i == 0 else 0, True
+
+
+def _fingerprinted(
+    chunks: Generator[CanonicalChunk, None, object],
+) -> Generator[CanonicalChunk, None, None]:
+    """``chunks``, each with its ``prompt`` column replaced by the prompt fingerprints (the
+    column-wise step :func:`text_free_chunk` would take later, done where ``chunks`` is read)."""
+    try:
+        for chunk in chunks:
+            frame = chunk.frame
+            if frame is not None and "prompt" in frame.columns:
+                chunk = dataclasses.replace(chunk, frame=fingerprint_prompt_column(frame))
+            yield chunk
+    finally:
+        chunks.close()
 
 
 def _small_chunk(chunk: CanonicalChunk) -> bool:
@@ -347,6 +371,10 @@ def stream_battles(
         )
         if streamed is not None:  # None: an input they cannot split (gzip, JSON array, CSV)
             return streamed
+    columns = chunk_columns(names)
+    used = engine if engine is not None else LocalEngine()
+    detections = ChunkDetections(names, rules) if rules is not None else None
+    runner = used if detections is not None and names else LocalEngine()
     stream = BattleChunkStream(
         paths,
         chunk_rows=chunk_rows,
@@ -358,17 +386,17 @@ def stream_battles(
         arrow_text=True,
         # The next chunk is normalised while this one is scanned (here, or read back from a worker).
         read_ahead=READ_AHEAD,
+        # When the scan runs here, on this thread, the prompts are fingerprinted where the chunk
+        # is normalised (the read-ahead thread), not between two scans; a worker process
+        # fingerprints its chunk's prompts itself (scan_part). Same values either way.
+        fingerprint=keep_prompt and isinstance(runner, LocalEngine) and "prompt" not in columns,
     )
     load = stream.load
     counts = {"chunks": 0, "text_rows": 0, "text_chunks": 0, "skipped_rows": 0}
     ask_skip = skip if names else None  # only a scan can skip rows
-    columns = chunk_columns(names)
 
     pending: deque[pd.DataFrame] = deque()  # chunks whose part is out, in chunk order
 
-    used = engine if engine is not None else LocalEngine()
-    detections = ChunkDetections(names, rules) if rules is not None else None
-    runner = used if detections is not None and names else LocalEngine()
     parts = _scan_parts(
         stream,
         pending,
