@@ -22,11 +22,13 @@ from auditkit.pipeline.config import AuditConfig
 from auditkit.pipeline.detect import Detected, detect_stage
 from auditkit.pipeline.load import Loaded, load_stage
 from auditkit.pipeline.outputs import (
+    OutputsStart,
     ReportStart,
     check_outputs,
     cleaned_format_for,
     record_stage,
     report_stage,
+    start_outputs,
     start_report,
     write_outputs,
 )
@@ -83,7 +85,7 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
     cache_writes: CacheWrites = {}
     # The report's figures are drawn by a worker forked now, warm long before the report stage.
     with FigureProcess() as figures, run_log(out) as logger, fewer_collections():
-        progress = StageProgress(6 + len(plan.names), "audit", quiet=config.quiet)
+        progress = StageProgress(7 + len(plan.names), "audit", quiet=config.quiet)
         run = RunLog(logger, progress, config.on_stage)
         logger.info(
             "auditkit %s, rules %s, seed %d, inputs %s",
@@ -110,15 +112,33 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
             with run.stage("clean"):
                 cleaning = apply_policy(battles, list(detected.findings), pack, decisions)
                 logger.info("%s", cleaning.summary())
-            rated = rate_stage(
-                *(battles, cleaning.keep, pack, out),
-                options=plan.options,
-                seed=config.seed,
-                selftest=config.selftest,
-                detectors=plan.names,
-                run=run,
-            )
-            summary = _report(plan, run, loaded, detected, cleaning, rated, figures)
+            # The cleaned battles are written (a second thread) and the figures that need no
+            # ratings drawn (the worker) while the ratings are computed on this one.
+            background = BackgroundWrite()
+            with background.guard():
+                with run.stage("outputs"):
+                    early = start_outputs(
+                        *(out, plan.cleaned_name),
+                        battles=battles,
+                        results=detected.results,
+                        cleaning=cleaning,
+                        background=background,
+                        figures=figures,
+                    )
+                rated = rate_stage(
+                    *(battles, cleaning.keep, pack, out),
+                    options=plan.options,
+                    seed=config.seed,
+                    selftest=config.selftest,
+                    detectors=plan.names,
+                    run=run,
+                )
+                summary = _report(
+                    *(plan, run, loaded, detected, cleaning, rated),
+                    figures=figures,
+                    background=background,
+                    early=early,
+                )
             recorded = _record(plan, ledger, loaded, cleaning, cache_writes)
             if ledger is not None:
                 logger.info(
@@ -151,9 +171,15 @@ def _report(
     detected: Detected,
     cleaning: CleaningResult,
     rated: Rated,
+    *,
     figures: FigureProcess | None = None,
+    background: BackgroundWrite | None = None,
+    early: OutputsStart | None = None,
 ) -> AuditSummary:
-    """The gate, the run folder's files (stage *write*) and the report (stage *report*)."""
+    """The gate, the run folder's files (stage *write*) and the report (stage *report*).
+
+    ``background`` may be writing the cleaned battles already, and ``early`` hold the report's
+    vote tables and figures begun (:func:`~auditkit.pipeline.outputs.start_outputs`)."""
     config, battles = plan.config, loaded.loaded.battles
     gate_reasons = plan.gate.evaluate(
         list(detected.findings),
@@ -164,7 +190,7 @@ def _report(
     )
     # The cleaned battles are written on a second thread through both stages (the report does
     # not read them); the report stage ends by waiting for it (:mod:`auditkit.pipeline.background`).
-    background = BackgroundWrite()
+    background = background or BackgroundWrite()
     # The report's data is built, and its figures handed to the worker, as soon as the cleaned
     # battles are being written (``started``), so the figures are drawn while the files are.
     begin = partial(
@@ -178,6 +204,7 @@ def _report(
         loaded=loaded.loaded,
         gate_reasons=gate_reasons,
         figures=figures,
+        early=early,
     )
     started: list[ReportStart] = []
     with background.guard(), run.stage("write"):
