@@ -158,12 +158,15 @@ def write_outputs(
 
     With ``background`` the cleaned battles are written on its thread
     (:mod:`auditkit.pipeline.background`), started right after ``invalidations.jsonl`` unless
-    :func:`start_outputs` started it already; the caller waits for it. ``started`` is called once the cleaned battles are being written (the
-    audit begins its report there, so the figure worker draws while the other files are
-    written)."""
+    :func:`start_outputs` started it already; the caller waits for it. ``started`` is called
+    once the cleaned battles are being written, first thing when they were already (the audit
+    begins its report there, so the figure worker draws while the other files are written)."""
     from auditkit.csvsafe import write_csv
 
     memo: EvidenceMemo = {}  # each finding's evidence is encoded once for both files
+    if started is not None and background is not None and background.started:
+        started()  # the cleaned battles are being written already: the report need not wait
+        started = None
     cleaning.write_jsonl(out / "invalidations.jsonl", memo)
     if background is None:
         write_cleaned(cleaning, out / cleaned_name)
