@@ -147,3 +147,32 @@ def test_wait_without_a_write_and_a_second_start_are_refused() -> None:
     background.wait()
     assert started.is_set()
     assert _no_writer_thread()
+
+
+def test_the_cleaned_file_starts_before_the_ratings_and_an_error_there_stops_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer starts in the outputs stage, before the ratings; an error while rating stops it
+    at its next block and is the run's error (the folder stays incomplete)."""
+    blocks: list[int] = []
+    writing = threading.Event()
+    plain_write = FastChatWriter.write
+
+    def slow(self: FastChatWriter, battles: Any) -> int:
+        blocks.append(len(battles))
+        writing.set()
+        time.sleep(0.05)
+        return plain_write(self, battles)
+
+    def rating_fails(*args: Any, **kwargs: Any) -> None:
+        assert writing.wait(10.0), "the cleaned battles were not being written yet"
+        raise OSError(errno.EACCES, "Permission denied", "fragility.json")
+
+    monkeypatch.setattr(outputs_module, "CLEANED_BLOCK_ROWS", 10)
+    monkeypatch.setattr(FastChatWriter, "write", slow)
+    monkeypatch.setattr("auditkit.pipeline.run.rate_stage", rating_fails)
+    assert _audit(_input(tmp_path / "in.jsonl"), tmp_path / "out") == 2
+    assert "fragility.json: Permission denied" in _one_line_error(capsys)
+    assert _no_writer_thread()
+    assert 0 < len(blocks) < 40
+    assert not (tmp_path / "out" / COMPLETE_MARKER).exists()
