@@ -35,14 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from auditkit.clean import apply_policy
-from auditkit.pipeline.background import BackgroundWrite
 from auditkit.pipeline.cache import CacheWrites
 from auditkit.pipeline.config import AuditConfig
 from auditkit.pipeline.detect import detect_stage
 from auditkit.pipeline.load import load_stage
-from auditkit.pipeline.outputs import start_outputs
-from auditkit.pipeline.rate import rate_stage
-from auditkit.pipeline.run import AuditPlan, _report
+from auditkit.pipeline.run import AuditPlan, rate_and_report
 from auditkit.pipeline.stage import RunLog, run_log
 from auditkit.progress import StageProgress
 from auditkit.report.figures import FigureProcess
@@ -100,38 +97,12 @@ def one_round(prepared: tuple[AuditPlan, Any, Any, Any], early: bool) -> dict[st
     plan, loaded, detected, cleaning = prepared
     out = Path(tempfile.mkdtemp(prefix="bench-outputs-"))
     plan = replace(plan, config=replace(plan.config, out_dir=out))
-    config, battles = plan.config, loaded.loaded.battles
     before = _children_cpu()
     with FigureProcess() as figures, run_log(out) as logger:
         time.sleep(WARM_SECONDS)
         run = RunLog(logger, StageProgress(3, "rest", quiet=True))
         began, cpu = time.perf_counter(), time.process_time()
-        background = BackgroundWrite()
-        with background.guard():
-            started = None
-            if early:
-                started = start_outputs(
-                    *(out, plan.cleaned_name),
-                    battles=battles,
-                    results=detected.results,
-                    cleaning=cleaning,
-                    background=background,
-                    figures=figures,
-                )
-            rated = rate_stage(
-                *(battles, cleaning.keep, plan.pack, out),
-                options=plan.options,
-                seed=config.seed,
-                selftest=config.selftest,
-                detectors=plan.names,
-                run=run,
-            )
-            _report(
-                *(plan, run, loaded, detected, cleaning, rated),
-                figures=figures,
-                background=background,
-                early=started,
-            )
+        rate_and_report(plan, run, loaded, detected, cleaning, figures, early=early)
         wall, cpu = time.perf_counter() - began, time.process_time() - cpu
     worker = _children_cpu() - before
     digests = _digests(out)

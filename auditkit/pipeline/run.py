@@ -45,7 +45,7 @@ from auditkit.runfolder import mark_complete
 if TYPE_CHECKING:
     from auditkit.pipeline.outputs import Recorded
 
-__all__ = ["AuditPlan", "run_pipeline"]
+__all__ = ["AuditPlan", "rate_and_report", "run_pipeline"]
 
 
 @dataclass(frozen=True)
@@ -112,33 +112,7 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
             with run.stage("clean"):
                 cleaning = apply_policy(battles, list(detected.findings), pack, decisions)
                 logger.info("%s", cleaning.summary())
-            # The cleaned battles are written (a second thread) and the figures that need no
-            # ratings drawn (the worker) while the ratings are computed on this one.
-            background = BackgroundWrite()
-            with background.guard():
-                with run.stage("outputs"):
-                    early = start_outputs(
-                        *(out, plan.cleaned_name),
-                        battles=battles,
-                        results=detected.results,
-                        cleaning=cleaning,
-                        background=background,
-                        figures=figures,
-                    )
-                rated = rate_stage(
-                    *(battles, cleaning.keep, pack, out),
-                    options=plan.options,
-                    seed=config.seed,
-                    selftest=config.selftest,
-                    detectors=plan.names,
-                    run=run,
-                )
-                summary = _report(
-                    *(plan, run, loaded, detected, cleaning, rated),
-                    figures=figures,
-                    background=background,
-                    early=early,
-                )
+            rated, summary = rate_and_report(plan, run, loaded, detected, cleaning, figures)
             recorded = _record(plan, ledger, loaded, cleaning, cache_writes)
             if ledger is not None:
                 logger.info(
@@ -162,6 +136,54 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
         run_id=recorded.run_id,
         new_ledger_invalidations=recorded.new_invalidations,
     )
+
+
+def rate_and_report(
+    plan: AuditPlan,
+    run: RunLog,
+    loaded: Loaded,
+    detected: Detected,
+    cleaning: CleaningResult,
+    figures: FigureProcess | None = None,
+    *,
+    early: bool = True,
+) -> tuple[Rated, AuditSummary]:
+    """The stages after the cleaning: *outputs*, *ratings* and *robustness*, *write*, *report*.
+
+    ``early`` (the audit's way): the cleaned battles are written (a second thread) and the
+    figures that need no ratings drawn (the worker) from the *outputs* stage on, while the
+    ratings are computed on this thread. Without it they start in the write stage, as before
+    :func:`~auditkit.pipeline.outputs.start_outputs` (``bench/bench_outputs.py`` compares the
+    two); the files are the same either way."""
+    config, battles, out = plan.config, loaded.loaded.battles, plan.config.out_dir
+    background = BackgroundWrite()
+    with background.guard():
+        started = None
+        if early:
+            with run.stage("outputs"):
+                started = start_outputs(
+                    *(out, plan.cleaned_name),
+                    battles=battles,
+                    results=detected.results,
+                    cleaning=cleaning,
+                    background=background,
+                    figures=figures,
+                )
+        rated = rate_stage(
+            *(battles, cleaning.keep, plan.pack, out),
+            options=plan.options,
+            seed=config.seed,
+            selftest=config.selftest,
+            detectors=plan.names,
+            run=run,
+        )
+        summary = _report(
+            *(plan, run, loaded, detected, cleaning, rated),
+            figures=figures,
+            background=background,
+            early=started,
+        )
+    return rated, summary
 
 
 def _report(
