@@ -166,7 +166,7 @@ def _voter_table_by_groupby(battles: BattleTable, flagged: set[str], k: int) -> 
 
 
 @pytest.mark.parametrize("block_rows", [7, 100, 1_000_000])
-@pytest.mark.parametrize("shown", [5, 20_000])
+@pytest.mark.parametrize("shown", [1, 5, 13, 20_000])  # 1, 5, 13: ties on votes at the cut
 def test_voter_table_equals_grouping_by_name_whatever_the_block_size(
     monkeypatch: pytest.MonkeyPatch, block_rows: int, shown: int
 ) -> None:
@@ -220,3 +220,11 @@ def test_cleaned_battles_file_equals_writing_the_cleaned_table(
     ):
         assert got.read() == want.read()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cleaned.jsonl.gz", "expected.jsonl.gz"]
+
+
+@pytest.mark.parametrize("categorical", [True, False])
+def test_a_winner_column_compares_the_same_by_codes_or_by_value(categorical: bool) -> None:
+    values = ["model_a", None, "tie", "model_b", "model_a"]
+    column = pd.Series(values, dtype="category" if categorical else object)
+    assert context._equals(column, "model_a").tolist() == [True, False, False, False, True]
+    assert context._equals(column, "tie_bothbad").tolist() == [False] * 5

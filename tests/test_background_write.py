@@ -110,9 +110,9 @@ def test_the_writers_error_wins_over_a_later_error_of_the_report(
     assert _no_writer_thread()
 
 
-def test_an_error_of_the_report_stops_the_writer_and_is_raised(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _slow_writer(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], threading.Event]:
+    """The cleaned file written 10 rows a block, 50 ms a block: the blocks written so far (their
+    rows) and an event set once the first block is being written."""
     blocks: list[int] = []
     writing = threading.Event()
     plain_write = FastChatWriter.write
@@ -123,12 +123,20 @@ def test_an_error_of_the_report_stops_the_writer_and_is_raised(
         time.sleep(0.05)
         return plain_write(self, battles)
 
+    monkeypatch.setattr(outputs_module, "CLEANED_BLOCK_ROWS", 10)
+    monkeypatch.setattr(FastChatWriter, "write", slow)
+    return blocks, writing
+
+
+def test_an_error_of_the_report_stops_the_writer_and_is_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocks, writing = _slow_writer(monkeypatch)
+
     def report_fails(*args: Any, **kwargs: Any) -> None:
         writing.wait(10.0)
         raise OSError(errno.EACCES, "Permission denied", "report.html")
 
-    monkeypatch.setattr(outputs_module, "CLEANED_BLOCK_ROWS", 10)
-    monkeypatch.setattr(FastChatWriter, "write", slow)
     monkeypatch.setattr("auditkit.pipeline.run.report_stage", report_fails)
     assert _audit(_input(tmp_path / "in.jsonl"), tmp_path / "out") == 2
     assert "report.html: Permission denied" in _one_line_error(capsys)
@@ -147,3 +155,46 @@ def test_wait_without_a_write_and_a_second_start_are_refused() -> None:
     background.wait()
     assert started.is_set()
     assert _no_writer_thread()
+
+
+def test_the_cleaned_file_starts_before_the_ratings_and_an_error_there_stops_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer starts in the outputs stage, before the ratings; an error while rating stops it
+    at its next block and is the run's error (the folder stays incomplete)."""
+    blocks, writing = _slow_writer(monkeypatch)
+
+    def rating_fails(*args: Any, **kwargs: Any) -> None:
+        assert writing.wait(10.0), "the cleaned battles were not being written yet"
+        raise OSError(errno.EACCES, "Permission denied", "fragility.json")
+
+    monkeypatch.setattr("auditkit.pipeline.run.rate_stage", rating_fails)
+    assert _audit(_input(tmp_path / "in.jsonl"), tmp_path / "out") == 2
+    assert "fragility.json: Permission denied" in _one_line_error(capsys)
+    assert _no_writer_thread()
+    assert 0 < len(blocks) < 40
+    assert not (tmp_path / "out" / COMPLETE_MARKER).exists()
+
+
+def test_starting_the_outputs_before_the_ratings_changes_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import auditkit.pipeline.run as run_module
+
+    source = _input(tmp_path / "in.jsonl")
+    assert _audit(source, tmp_path / "early") == 0
+    plain = run_module.rate_and_report
+    monkeypatch.setattr(run_module, "rate_and_report", lambda *args: plain(*args, early=False))
+    assert _audit(source, tmp_path / "sequential") == 0
+    names = ("invalidations.jsonl", "findings.jsonl", "leaderboard.csv", "quarantine.jsonl")
+    for name in names:
+        early, sequential = (tmp_path / way / name for way in ("early", "sequential"))
+        assert early.read_bytes() == sequential.read_bytes(), name
+    with (
+        gzip.open(tmp_path / "early" / "cleaned_battles.jsonl.gz") as early_file,
+        gzip.open(tmp_path / "sequential" / "cleaned_battles.jsonl.gz") as sequential_file,
+    ):
+        assert early_file.read() == sequential_file.read()
+    early_log = (tmp_path / "early" / "audit.log").read_text(encoding="utf-8")
+    assert "stage outputs: done" in early_log
+    assert "stage outputs" not in (tmp_path / "sequential" / "audit.log").read_text("utf-8")

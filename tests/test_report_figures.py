@@ -17,7 +17,13 @@ import pytest
 from test_report import make_context
 
 from auditkit.report import render_html
-from auditkit.report.figures import FigureInputs, FigureProcess, page_figures
+from auditkit.report.figures import (
+    FigureInputs,
+    FigureProcess,
+    VoteFigureInputs,
+    page_figures,
+    vote_figures,
+)
 
 needs_fork = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the worker is forked on Linux only"
@@ -35,6 +41,33 @@ def test_the_worker_draws_the_same_png_bytes_and_the_page_is_identical() -> None
     assert set(drawn.uris) == {"forest", "heatmap", "sampling", "voters", "timeline"}
     assert all(uri.startswith("data:image/png;base64,") for uri in drawn.uris.values())
     assert render_html(context, drawn) == render_html(context)
+
+
+@needs_fork
+def test_figures_started_before_the_ratings_are_the_same_pngs() -> None:
+    context = make_context()
+    inputs = FigureInputs.of(context)
+    votes = VoteFigureInputs(context.sampling, context.voters, context.invalidation_events)
+    with FigureProcess() as worker:
+        started = worker.start_votes(votes)
+        assert started is not None
+        drawn = worker.submit(inputs, started).result()
+    here = page_figures(inputs)
+    assert list(drawn.uris) == ["forest", "heatmap", "sampling", "voters", "timeline"]
+    assert dict(drawn.uris) == dict(here.uris)
+    assert dict(drawn.captions) == dict(here.captions)
+    shown_early = ("sampling", "voters", "timeline")
+    assert dict(vote_figures(votes).uris) == {k: here.uris[k] for k in shown_early}
+
+
+def test_without_a_worker_nothing_is_started_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    context = make_context()
+    votes = VoteFigureInputs(context.sampling, context.voters, context.invalidation_events)
+    with FigureProcess() as worker:
+        assert worker.start_votes(votes) is None
+        drawn = worker.submit(FigureInputs.of(context), None).result()
+    assert dict(drawn.uris) == dict(page_figures(FigureInputs.of(context)).uris)
 
 
 @needs_fork

@@ -44,6 +44,11 @@ class BackgroundWrite:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="auditkit-cleaned")
         self._future = self._pool.submit(write, self._stop)
 
+    @property
+    def started(self) -> bool:
+        """Whether a write was started and not yet waited for."""
+        return self._future is not None
+
     def wait(self) -> None:
         """Wait for the write to finish; raise its error, if any."""
         if self._future is None:

@@ -23,11 +23,13 @@ from auditkit.pipeline.config import AuditConfig
 from auditkit.pipeline.detect import Detected, detect_stage
 from auditkit.pipeline.load import Loaded, load_stage
 from auditkit.pipeline.outputs import (
+    OutputsStart,
     ReportStart,
     check_outputs,
     cleaned_format_for,
     record_stage,
     report_stage,
+    start_outputs,
     start_report,
     write_outputs,
 )
@@ -45,7 +47,7 @@ from auditkit.runfolder import mark_complete
 if TYPE_CHECKING:
     from auditkit.pipeline.outputs import Recorded
 
-__all__ = ["AuditPlan", "run_pipeline"]
+__all__ = ["AuditPlan", "rate_and_report", "run_pipeline"]
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
     cache_writes: CacheWrites = {}
     # The report's figures are drawn by a worker forked now, warm long before the report stage.
     with FigureProcess() as figures, run_log(out) as logger, fewer_collections():
-        progress = StageProgress(6 + len(plan.names), "audit", quiet=config.quiet)
+        progress = StageProgress(7 + len(plan.names), "audit", quiet=config.quiet)
         run = RunLog(logger, progress, config.on_stage)
         logger.info(
             "auditkit %s, rules %s, seed %d, inputs %s",
@@ -119,15 +121,7 @@ def run_pipeline(config: AuditConfig) -> AuditResult:
             with run.stage("clean"):
                 cleaning = apply_policy(battles, list(detected.findings), pack, decisions)
                 logger.info("%s", cleaning.summary())
-            rated = rate_stage(
-                *(battles, cleaning.keep, pack, out),
-                options=plan.options,
-                seed=config.seed,
-                selftest=config.selftest,
-                detectors=plan.names,
-                run=run,
-            )
-            summary = _report(plan, run, loaded, detected, cleaning, rated, figures)
+            rated, summary = rate_and_report(plan, run, loaded, detected, cleaning, figures)
             recorded = _record(plan, ledger, loaded, cleaning, cache_writes)
             if ledger is not None:
                 logger.info(
@@ -163,6 +157,54 @@ def _forks_none(config: AuditConfig) -> bool:
     return type(config.engine) is LocalEngine
 
 
+def rate_and_report(
+    plan: AuditPlan,
+    run: RunLog,
+    loaded: Loaded,
+    detected: Detected,
+    cleaning: CleaningResult,
+    figures: FigureProcess | None = None,
+    *,
+    early: bool = True,
+) -> tuple[Rated, AuditSummary]:
+    """The stages after the cleaning: *outputs*, *ratings* and *robustness*, *write*, *report*.
+
+    ``early`` (the audit's way): the cleaned battles are written (a second thread) and the
+    figures that need no ratings drawn (the worker) from the *outputs* stage on, while the
+    ratings are computed on this thread. Without it they start in the write stage, as before
+    :func:`~auditkit.pipeline.outputs.start_outputs` (``bench/bench_outputs.py`` compares the
+    two); the files are the same either way."""
+    config, battles, out = plan.config, loaded.loaded.battles, plan.config.out_dir
+    background = BackgroundWrite()
+    with background.guard():
+        started = None
+        if early:
+            with run.stage("outputs"):
+                started = start_outputs(
+                    *(out, plan.cleaned_name),
+                    battles=battles,
+                    results=detected.results,
+                    cleaning=cleaning,
+                    background=background,
+                    figures=figures,
+                )
+        rated = rate_stage(
+            *(battles, cleaning.keep, plan.pack, out),
+            options=plan.options,
+            seed=config.seed,
+            selftest=config.selftest,
+            detectors=plan.names,
+            run=run,
+        )
+        summary = _report(
+            *(plan, run, loaded, detected, cleaning, rated),
+            figures=figures,
+            background=background,
+            early=started,
+        )
+    return rated, summary
+
+
 def _report(
     plan: AuditPlan,
     run: RunLog,
@@ -170,9 +212,15 @@ def _report(
     detected: Detected,
     cleaning: CleaningResult,
     rated: Rated,
+    *,
     figures: FigureProcess | None = None,
+    background: BackgroundWrite | None = None,
+    early: OutputsStart | None = None,
 ) -> AuditSummary:
-    """The gate, the run folder's files (stage *write*) and the report (stage *report*)."""
+    """The gate, the run folder's files (stage *write*) and the report (stage *report*).
+
+    ``background`` may be writing the cleaned battles already, and ``early`` hold the report's
+    vote tables and figures begun (:func:`~auditkit.pipeline.outputs.start_outputs`)."""
     config, battles = plan.config, loaded.loaded.battles
     gate_reasons = plan.gate.evaluate(
         list(detected.findings),
@@ -183,7 +231,7 @@ def _report(
     )
     # The cleaned battles are written on a second thread through both stages (the report does
     # not read them); the report stage ends by waiting for it (:mod:`auditkit.pipeline.background`).
-    background = BackgroundWrite()
+    background = background or BackgroundWrite()
     # The report's data is built, and its figures handed to the worker, as soon as the cleaned
     # battles are being written (``started``), so the figures are drawn while the files are.
     begin = partial(
@@ -197,6 +245,7 @@ def _report(
         loaded=loaded.loaded,
         gate_reasons=gate_reasons,
         figures=figures,
+        early=early,
     )
     started: list[ReportStart] = []
     with background.guard(), run.stage("write"):

@@ -39,7 +39,9 @@ __all__ = [
     "FigureSource",
     "PageFigures",
     "PendingFigures",
+    "VoteFigureInputs",
     "page_figures",
+    "vote_figures",
 ]
 
 
@@ -93,28 +95,58 @@ class PageFigures:
     captions: Mapping[str, str] = field(default_factory=dict)
 
 
-def page_figures(inputs: FigureInputs) -> PageFigures:
-    """Draw the page's figures here, in this process."""
+@dataclass(frozen=True)
+class VoteFigureInputs:
+    """What the figures that need no ratings are drawn from (sampling, voters, timeline): all of
+    it exists once the votes are cleaned, so these are drawn while the ratings are computed."""
+
+    sampling: pd.DataFrame
+    voters: pd.DataFrame
+    invalidation_events: pd.DataFrame
+
+
+def vote_figures(inputs: VoteFigureInputs) -> PageFigures:
+    """The sampling, voter and timeline figures (the page's last three), drawn here."""
+    import auditkit.report.plots as plots
+
+    sampling = plots.sampling_shares(inputs.sampling)
+    return PageFigures(
+        uris={
+            "sampling": sampling.uri,
+            "voters": plots.voter_scatter(inputs.voters),
+            "timeline": plots.invalidations_over_time(inputs.invalidation_events),
+        },
+        captions={"sampling": sampling.caption},
+    )
+
+
+def _rating_figures(inputs: FigureInputs) -> PageFigures:
+    """The forest and heatmap figures (they mark the models whose rating changed)."""
     import auditkit.report.plots as plots
 
     flagged = inputs.flagged_models
     forest = plots.rating_forest(inputs.leaderboard, flagged=flagged)
     heatmap = plots.battle_heatmap(inputs.pair_counts, flagged=flagged)
-    sampling = plots.sampling_shares(inputs.sampling)
     return PageFigures(
-        uris={
-            "forest": forest.uri,
-            "heatmap": heatmap.uri,
-            "sampling": sampling.uri,
-            "voters": plots.voter_scatter(inputs.voters),
-            "timeline": plots.invalidations_over_time(inputs.invalidation_events),
-        },
-        captions={
-            "forest": forest.caption,
-            "heatmap": heatmap.caption,
-            "sampling": sampling.caption,
-        },
+        uris={"forest": forest.uri, "heatmap": heatmap.uri},
+        captions={"forest": forest.caption, "heatmap": heatmap.caption},
     )
+
+
+def _page(rated: PageFigures, votes: PageFigures) -> PageFigures:
+    """The page's figures in its order: forest, heatmap, sampling, voters, timeline."""
+    return PageFigures(
+        uris={**rated.uris, **votes.uris}, captions={**rated.captions, **votes.captions}
+    )
+
+
+def _votes_of(inputs: FigureInputs) -> VoteFigureInputs:
+    return VoteFigureInputs(inputs.sampling, inputs.voters, inputs.invalidation_events)
+
+
+def page_figures(inputs: FigureInputs) -> PageFigures:
+    """Draw the page's figures here, in this process."""
+    return _page(_rating_figures(inputs), vote_figures(_votes_of(inputs)))
 
 
 def _warm(parent: int) -> None:
@@ -146,24 +178,31 @@ WORKER_TIMEOUT = 300.0
 
 
 class PendingFigures:
-    """Figures being drawn by a :class:`FigureProcess` (or already drawn here)."""
+    """Figures being drawn by a :class:`FigureProcess` (or already drawn here): the forest and
+    heatmap in ``future``, the other three in ``votes`` when they were started earlier
+    (:meth:`FigureProcess.start_votes`), else in ``future`` too."""
 
     def __init__(
         self,
         inputs: FigureInputs,
         future: Future[PageFigures] | None,
         worker: FigureProcess | None = None,
+        votes: Future[PageFigures] | None = None,
     ) -> None:
         self._inputs = inputs
         self._future = future
         self._worker = worker
+        self._votes = votes
 
     def result(self, timeout: float = WORKER_TIMEOUT) -> PageFigures:
         """The figures; drawn here when the worker is gone or gives none within ``timeout``
         seconds (it is ended then). Errors of drawing are raised."""
         if self._future is not None:
             try:
-                return self._future.result(timeout=timeout)
+                drawn = self._future.result(timeout=timeout)
+                if self._votes is None:
+                    return drawn
+                return _page(drawn, self._votes.result(timeout=timeout))
             except BrokenProcessPool:
                 pass  # the worker died (not the drawing failing): draw them here
             except FuturesTimeout:
@@ -197,12 +236,30 @@ class FigureProcess:
             except (OSError, RuntimeError):
                 self._pool = None
 
-    def submit(self, inputs: FigureInputs) -> PendingFigures:
-        """Start drawing ``inputs``' figures; :meth:`PendingFigures.result` waits for them."""
+    def start_votes(self, inputs: VoteFigureInputs) -> Future[PageFigures] | None:
+        """Start drawing the figures that need no ratings (sampling, voters, timeline) now, while
+        the audit computes the ratings; hand the result to :meth:`submit` as ``votes``. None
+        without a worker (they are drawn with the others then)."""
+        if self._pool is None:
+            return None
+        try:
+            return self._pool.submit(vote_figures, inputs)
+        except (BrokenProcessPool, RuntimeError):
+            return None
+
+    def submit(
+        self, inputs: FigureInputs, votes: Future[PageFigures] | None = None
+    ) -> PendingFigures:
+        """Start drawing ``inputs``' figures; :meth:`PendingFigures.result` waits for them.
+
+        ``votes``: the sampling, voter and timeline figures :meth:`start_votes` started from the
+        same tables ``inputs`` holds; only the forest and heatmap are drawn then."""
         if self._pool is None:
             return PendingFigures(inputs, None)
         try:
-            return PendingFigures(inputs, self._pool.submit(page_figures, inputs), self)
+            if votes is None:
+                return PendingFigures(inputs, self._pool.submit(page_figures, inputs), self)
+            return PendingFigures(inputs, self._pool.submit(_rating_figures, inputs), self, votes)
         except (BrokenProcessPool, RuntimeError):
             return PendingFigures(inputs, None)
 
