@@ -168,7 +168,8 @@ class Finding:
     finding_id: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "severity", Severity(self.severity))
+        if type(self.severity) is not Severity:  # Severity(a severity) is that severity
+            object.__setattr__(self, "severity", Severity(self.severity))
         object.__setattr__(self, "evidence", jsonable(dict(self.evidence)))
         for name in ("score", "p_value"):
             value = getattr(self, name)

@@ -2,7 +2,8 @@
 
 Each fast path (issue 18) is checked against a plain reference written out here (the code it
 replaced) on adversarial inputs: ``jsonable``'s shortcuts for plain dicts and lists, the rule
-router's placement of the literal pass's answer, and the self-reference tests' new order.
+router's placement of the literal pass's answer, the self-reference tests' new order, and the
+answers ``AnyPattern.search`` remembers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditkit.findings import jsonable
+from auditkit.identity import anypattern
+from auditkit.identity.anypattern import AnyPattern, any_pattern
 from auditkit.identity.lexicon import IdentityRules, SelfReferenceRule, load_identity_rules
 from auditkit.identity.matcher import NameHit, _previous_line, _rule_matches, find_names
 from auditkit.identity.routing import RuleRouter, rule_router
@@ -273,3 +276,48 @@ def test_rule_tests_in_any_order_give_the_same_answer(identity: IdentityRules, t
 @pytest.fixture(scope="module")
 def identity(default_rules: RulePack) -> IdentityRules:
     return load_identity_rules(default_rules)
+
+
+# --------------------------------------------------------------------------- remembered answers
+
+
+_PROMPTS = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "who are you?",
+                "Who made you",
+                "你是谁",
+                "あなたは誰",
+                "pretend to be",
+                "translate",
+                "İ",
+                "ſ",
+            ]
+        ),
+        st.text(max_size=8),
+    ),
+    max_size=6,
+).map(" ".join)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(_PROMPTS, max_size=8))
+def test_any_pattern_remembers_the_same_answers(identity: IdentityRules, texts: list[str]) -> None:
+    for patterns in (identity.probes, identity.roleplay, identity.translate):
+        matcher = any_pattern(patterns)
+        for text in [*texts, *texts]:  # each text asked twice: computed, then remembered
+            assert matcher.search(text) is any(p.search(text) is not None for p in patterns)
+
+
+def test_any_pattern_forgets_when_full_and_never_keeps_long_texts(identity: IdentityRules) -> None:
+    matcher = AnyPattern.of(identity.probes)
+    long_text = "who are you? " * 400
+    assert matcher.search(long_text) is True
+    assert long_text not in matcher._answers
+    for k in range(anypattern._REMEMBER_TEXTS + 10):
+        matcher.search(f"prompt number {k}")
+    assert 0 < len(matcher._answers) <= anypattern._REMEMBER_TEXTS
+    assert matcher.search("who are you?") is True
