@@ -79,6 +79,10 @@ class Severity(StrEnum):
 _SEVERITY_RANK: dict[Severity, int] = {severity: i for i, severity in enumerate(Severity)}
 
 
+# Values ``jsonable`` returns as they are (exact types: a subclass such as a StrEnum is converted).
+_LEAVES = frozenset({str, int, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Plain-Python copy of ``value`` fit for JSON: numpy scalars → Python, NaN → None, tuples → lists."""
     kind = type(value)  # the plain types first: a finding's evidence is mostly these
@@ -87,7 +91,11 @@ def jsonable(value: Any) -> Any:
     if kind is float:
         return value if math.isfinite(value) else None
     if kind is dict:
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return _jsonable_dict(value)
+    if kind is list:
+        # Plain leaves are kept without a call each (a span, a list of ids).
+        leaves = _LEAVES
+        return [v if type(v) in leaves else jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -104,6 +112,15 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
     return value
+
+
+def _jsonable_dict(value: dict[Any, Any]) -> dict[str, Any]:
+    """``{str(k): jsonable(v) for k, v in value.items()}``, plain keys and leaves without a call."""
+    leaves = _LEAVES
+    return {
+        (k if type(k) is str else str(k)): (v if type(v) in leaves else jsonable(v))
+        for k, v in value.items()
+    }
 
 
 def _plain_copy(value: Any) -> Any:
@@ -151,7 +168,8 @@ class Finding:
     finding_id: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "severity", Severity(self.severity))
+        if type(self.severity) is not Severity:  # Severity(a severity) is that severity
+            object.__setattr__(self, "severity", Severity(self.severity))
         object.__setattr__(self, "evidence", jsonable(dict(self.evidence)))
         for name in ("score", "p_value"):
             value = getattr(self, name)

@@ -35,6 +35,17 @@ the branch, alternating, one run each, load average 5.9-7.2 on 2 cores: main 6.5
 8931308732b2… in every run. The parts measured alone over the same responses, paired: the
 prefilter (``names_in``, 246,898 responses) 1.14 / 1.31 s against 0.70 / 0.79 s; the findings'
 languages (9,325 texts) about 1.0 s one by one against 0.5 s per chunk.
+
+Issue 18, wave 11 (cheaper per-candidate steps: the rule router places the literal pass's answer
+in its route, a rule's anchored ``after`` test before its ``before`` search, ``guarded`` looked up
+by identity, one whole-text test before ``needs_normalising``'s spans, ``AnyPattern.search``
+remembering its answers on short texts, ``jsonable``'s plain dicts and lists): main at fdd4232
+(``git archive``) and the branch run at the same time, three scans each, load average 13-18 on
+2 cores: main 5.49 / 5.05 / 5.00 s against 5.05 / 5.18 / 4.75 s (before the remembered answers),
+then main 5.78 / 5.27 / 5.59 s against 5.31 / 5.22 / 4.70 s (medians 5.59 and 5.22: 7 % less;
+the noise at this load is ±15 %); the same result hash 8931308732b2… in every run. Most of what
+is left is spread thinly over the self-reference rules (``analyze_response``, about half of the
+scan), the prefilter and the findings' languages.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
@@ -268,6 +268,11 @@ class _Literals:
             into.update(owners[index])
 
 
+# AnyPattern.search remembers its answers on texts up to this long, this many at most.
+_REMEMBER_CHARS = 2_000
+_REMEMBER_TEXTS = 4_096
+
+
 @dataclass(frozen=True, eq=False)
 class AnyPattern:
     """``search(text)`` is ``any(p.search(text) for p in patterns)``, after a literal prefilter."""
@@ -277,6 +282,10 @@ class AnyPattern:
     exact: _Literals | None  # literals of case-sensitive patterns, found in the text as it is
     folded: _Literals | None  # literals of case-insensitive patterns, found in the folded text
     folded_patterns: tuple[int, ...]
+    # Answers of :meth:`search` by text (short texts only; forgotten all at once when full): users
+    # repeat their prompts ("who are you?"), and every response of a conversation asks of the same
+    # user turns.
+    _answers: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, patterns: Iterable[re.Pattern[str]]) -> AnyPattern:
@@ -315,6 +324,18 @@ class AnyPattern:
 
     def search(self, text: str) -> bool:
         """Whether any pattern matches somewhere in ``text``."""
+        answers = self._answers
+        known = answers.get(text)
+        if known is not None:
+            return known
+        found = self._search(text)
+        if len(text) <= _REMEMBER_CHARS:
+            if len(answers) >= _REMEMBER_TEXTS:
+                answers.clear()
+            answers[text] = found
+        return found
+
+    def _search(self, text: str) -> bool:
         candidates = self.possible(text)
         if not candidates:
             return False
@@ -415,14 +436,19 @@ class GuardedPattern:
         return self.pattern.match(text)
 
 
-_GUARDED: dict[re.Pattern[str], GuardedPattern] = {}
+# By the pattern object's identity (the compiled rules keep theirs for the pack's life; the entry
+# keeps the pattern alive, so its id is not reused): hashing a ``re.Pattern`` hashes its whole
+# compiled program, about 10 µs for a pattern of many alternatives, on every call.
+_GUARDED: dict[int, tuple[re.Pattern[str], GuardedPattern]] = {}
 
 
 def guarded(pattern: re.Pattern[str]) -> GuardedPattern:
     """The :class:`GuardedPattern` of ``pattern``, built once per pattern."""
-    found = _GUARDED.get(pattern)
-    if found is None:
-        if len(_GUARDED) > 256:
-            _GUARDED.clear()
-        found = _GUARDED[pattern] = GuardedPattern.of(pattern)
+    hit = _GUARDED.get(id(pattern))
+    if hit is not None and hit[0] is pattern:
+        return hit[1]
+    if len(_GUARDED) > 256:
+        _GUARDED.clear()
+    found = GuardedPattern.of(pattern)
+    _GUARDED[id(pattern)] = (pattern, found)
     return found

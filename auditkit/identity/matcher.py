@@ -294,13 +294,19 @@ def _snippet(text: str, start: int, end: int, width: int = 60) -> str:
 
 
 def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text: str) -> bool:
+    """Do the rule's ``before``, ``after``, ``after_not`` and ``prev_line`` all say yes?
+
+    The tests are independent, so the cheapest goes first: ``after`` is anchored at the name's
+    end and most often fails on its first characters, while ``before`` (anchored at the end of
+    the sentence so far) is tried from every position of that sentence.
+    """
     if rule.before is None and rule.after is None:
         return False
-    if rule.before is not None and rule.before.search(before_text) is None:
+    if rule.after is not None and rule.after.match(text, hit.end) is None:
         return False
     if rule.after_not is not None and rule.after_not.match(text, hit.end) is not None:
         return False
-    if rule.after is not None and rule.after.match(text, hit.end) is None:
+    if rule.before is not None and rule.before.search(before_text) is None:
         return False
     return (
         rule.prev_line is None or rule.prev_line.search(_previous_line(text, hit.start)) is not None

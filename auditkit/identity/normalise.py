@@ -79,6 +79,8 @@ _SPECIAL = re.compile(_TRANSLATED.pattern[:-1] + "*\u200b\u200c\u200d\ufeff]|__|
 
 def needs_normalising(text: str, spans: list[tuple[int, int]]) -> bool:
     """Does any span of ``text`` hold a character :func:`normalise` would change?"""
+    if _SPECIAL.search(text) is None:  # one pass: most responses hold none anywhere
+        return False
     return any(_SPECIAL.search(text, lo, hi) is not None for lo, hi in spans)
 
 

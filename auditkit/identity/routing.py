@@ -21,16 +21,32 @@ __all__ = ["RuleRouter", "rule_router"]
 
 
 @dataclass(frozen=True, eq=False)
+class _Route:
+    """The rules of one (scripts, kind) pair, in order, arranged for :meth:`RuleRouter.candidates`:
+    the positions of those without a ``before`` pattern, and each ``before`` pattern's position."""
+
+    rules: tuple[SelfReferenceRule, ...]
+    always: tuple[int, ...]  # positions (in ``rules``) of the rules with no ``before``
+    at: dict[int, int]  # index in ``RuleRouter.befores`` -> position in ``rules``
+
+    @classmethod
+    def of(cls, entries: Sequence[tuple[SelfReferenceRule, int | None]]) -> _Route:
+        return cls(
+            rules=tuple(rule for rule, _ in entries),
+            always=tuple(k for k, (_, before) in enumerate(entries) if before is None),
+            at={before: k for k, (_, before) in enumerate(entries) if before is not None},
+        )
+
+
+@dataclass(frozen=True, eq=False)
 class RuleRouter:
     """The rules of a pack, routed by script, name kind and the words before the name."""
 
     rules: tuple[SelfReferenceRule, ...]
     befores: AnyPattern  # the ``before`` patterns; ``before_of[i]`` is rule i's index in it
     before_of: tuple[int | None, ...]
-    # (scripts, kind) -> the rules that may apply, each with its index in ``befores`` (or None).
-    _routes: dict[tuple[frozenset[str], str], tuple[tuple[SelfReferenceRule, int | None], ...]] = (
-        field(default_factory=dict)
-    )
+    # (scripts, kind) -> the rules that may apply and where their ``before`` patterns are.
+    _routes: dict[tuple[frozenset[str], str], _Route] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rules: Sequence[SelfReferenceRule]) -> RuleRouter:
@@ -45,16 +61,16 @@ class RuleRouter:
                 patterns.append(rule.before)
         return cls(rules, AnyPattern.of(patterns), tuple(before_of))
 
-    def _route(
-        self, scripts: frozenset[str], kind: str
-    ) -> tuple[tuple[SelfReferenceRule, int | None], ...]:
+    def _route(self, scripts: frozenset[str], kind: str) -> _Route:
         key = (scripts, kind)
         route = self._routes.get(key)
         if route is None:
-            route = tuple(
-                (rule, self.before_of[i])
-                for i, rule in enumerate(self.rules)
-                if rule.script in scripts and kind in rule.targets
+            route = _Route.of(
+                [
+                    (rule, self.before_of[i])
+                    for i, rule in enumerate(self.rules)
+                    if rule.script in scripts and kind in rule.targets
+                ]
             )
             self._routes[key] = route
         return route
@@ -65,10 +81,15 @@ class RuleRouter:
         """The rules, in order, for a name of ``kind`` in text of ``scripts`` whose ``before``
         pattern could match ``before_text`` (or that have none): every other rule cannot match."""
         route = self._route(frozenset(scripts), kind)
-        if not route:
+        if not route.rules:
             return []
-        possible = self.befores.possible(before_text)
-        return [rule for rule, before in route if before is None or before in possible]
+        # The few patterns the literal pass leaves, placed in the route (not a pass over it).
+        at = route.at
+        positions = [at[b] for b in self.befores.possible(before_text) if b in at]
+        positions.extend(route.always)
+        positions.sort()
+        rules = route.rules
+        return [rules[k] for k in positions]
 
 
 # One router per rule tuple object (the compiled rules keep theirs for the pack's life).
