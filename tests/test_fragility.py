@@ -38,19 +38,20 @@ def test_two_models_counts_equal_the_closed_form(wins: int, losses: int, ties: i
     assert result.add.votes == (("X", "Y", "model_b", wins - losses + 1),)
 
 
+_PLANTED_COUNTS = {
+    ("X", "Y", "model_a"): 9,
+    ("X", "Y", "model_b"): 6,
+    ("X", "Y", "tie"): 2,
+    ("X", "Z", "model_a"): 5,
+    ("X", "Z", "model_b"): 4,
+    ("Y", "Z", "model_a"): 6,
+    ("Z", "Y", "model_a"): 3,
+    ("Y", "Z", "tie_bothbad"): 1,
+}
+
+
 def _planted() -> BattleTable:
-    return vote_log(
-        {
-            ("X", "Y", "model_a"): 9,
-            ("X", "Y", "model_b"): 6,
-            ("X", "Y", "tie"): 2,
-            ("X", "Z", "model_a"): 5,
-            ("X", "Z", "model_b"): 4,
-            ("Y", "Z", "model_a"): 6,
-            ("Z", "Y", "model_a"): 3,
-            ("Y", "Z", "tie_bothbad"): 1,
-        }
-    )
+    return vote_log(_PLANTED_COUNTS)
 
 
 def _gap_after(cells_counts: np.ndarray, a: np.ndarray, b: np.ndarray, y: np.ndarray) -> float:
@@ -201,15 +202,3 @@ def test_ratings_the_caller_fitted_give_the_same_counts_as_fitting_again() -> No
     reused = fragility(battles, top=3, rows=rows, options=RatingOptions(ci="none"), fitted=fitted)
     assert reused.to_json() | {"seconds": 0} == plain.to_json() | {"seconds": 0}
     assert reused.to_frame().equals(plain.to_frame())
-
-
-_PLANTED_COUNTS = {
-    ("X", "Y", "model_a"): 9,
-    ("X", "Y", "model_b"): 6,
-    ("X", "Y", "tie"): 2,
-    ("X", "Z", "model_a"): 5,
-    ("X", "Z", "model_b"): 4,
-    ("Y", "Z", "model_a"): 6,
-    ("Z", "Y", "model_a"): 3,
-    ("Y", "Z", "tie_bothbad"): 1,
-}
