@@ -436,7 +436,17 @@ def apply_policy(
     entries = parse_policy(rules)
     label = rules.label
     decisions = decisions or {}
-    matched = [f for f in findings if f.vote_id is not None and any(e.matches(f) for e in entries)]
+    # Whether a policy entry matches depends only on (detector, rule, severity): asked once each.
+    verdicts: dict[tuple[str, str, Severity], bool] = {}
+
+    def invalidates(finding: Finding) -> bool:
+        at = (finding.detector, finding.rule, finding.severity)
+        verdict = verdicts.get(at)
+        if verdict is None:
+            verdict = verdicts[at] = any(e.matches(finding) for e in entries)
+        return verdict
+
+    matched = [f for f in findings if f.vote_id is not None and invalidates(f)]
     manual = [v for v, d in decisions.items() if d.action == "invalidate"]
     # Vectorised membership against only the ids findings and decisions name: a Python set of every
     # vote id costs ~100 bytes a vote (1 GiB at 10M).
@@ -476,8 +486,11 @@ def apply_policy(
             )
     invalidations = []
     for vote_id in sorted(reasons):
-        ordered = tuple(
-            sorted(reasons[vote_id].values(), key=lambda r: (r.detector, r.rule, r.finding_id))
+        given = reasons[vote_id]
+        ordered = (
+            tuple(sorted(given.values(), key=lambda r: (r.detector, r.rule, r.finding_id)))
+            if len(given) > 1
+            else tuple(given.values())
         )
         vote_decision = decisions.get(vote_id)
         revoked = vote_decision is not None and vote_decision.action == "revoke"

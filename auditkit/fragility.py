@@ -193,14 +193,20 @@ class VoteIds:
 
 
 def vote_cells(
-    battles: BattleTable, options: RatingOptions | None = None, *, rows: np.ndarray | None = None
+    battles: BattleTable,
+    options: RatingOptions | None = None,
+    *,
+    rows: np.ndarray | None = None,
+    fitted: RatingResult | None = None,
 ) -> VoteCells:
     """Aggregate the votes :func:`fit_ratings` rates (same models, same filters) into cells.
 
     Supports the rating conventions whose fit is a plain BT likelihood on cells: ties as half wins,
     no reweighting, no style control, no Davidson ties (ValueError otherwise). ``rows`` (one bool
     per row) takes only those votes — the cells of ``battles.frame[rows]`` without copying the
-    table; ``VoteCells.rows`` then index the whole ``battles.frame``.
+    table; ``VoteCells.rows`` then index the whole ``battles.frame``. ``fitted``: the
+    :func:`fit_ratings` result of these rows under ``options`` (any ``ci``: which models are
+    rated does not depend on it) when the caller has it, so they are not fitted again.
     """
     options = options or RatingOptions(ci="none")
     if (
@@ -216,7 +222,7 @@ def vote_cells(
         )
     if rows is not None and len(rows) != len(battles):
         raise ValueError(f"rows has {len(rows)} flags for {len(battles)} battles")
-    ratings = fit_ratings(battles, options, rows=rows)
+    ratings = fitted if fitted is not None else fit_ratings(battles, options, rows=rows)
     rated = ratings.table[ratings.table["rateable"]]
     models = tuple(str(m) for m in rated.sort_values("model")["model"])
     frame = battles.frame
@@ -986,17 +992,19 @@ def fragility(
     measures: Sequence[Measure] = MEASURES,
     top_spot: bool = True,
     rows: np.ndarray | None = None,
+    fitted: RatingResult | None = None,
 ) -> FragilityResult:
     """Votes-to-flip for each adjacent pair of the top ``top`` models, the #1 spot and ``pairs``.
 
     The #1 spot row is the challenger among the top ``top`` whose order with #1 is cheapest to
     reverse by removal (ties: the better ranked); every count is verified by exact refit.
     ``rows`` (one bool per row) asks about ``battles.frame[rows]`` only, without copying it.
+    ``fitted``: those rows' ratings under ``options`` if the caller has them (:func:`vote_cells`).
     """
     started = time.perf_counter()
     if top < 2:
         raise ValueError("--top must be at least 2")
-    cells = vote_cells(battles, options, rows=rows)
+    cells = vote_cells(battles, options, rows=rows, fitted=fitted)
     order = _ranking(cells)
     ranks = {m: k for k, m in enumerate(order, start=1)}
     notes: list[str] = []

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from auditkit.ratings.engine import RatingOptions
+from auditkit.ratings.engine import RatingOptions, RatingResult
 from auditkit.rulepack import RulePack
 from auditkit.schema import BattleTable
 
@@ -36,8 +36,13 @@ def audit_robustness(
     detectors: Sequence[str],
     notes: list[str],
     top: int = 10,
+    fitted: RatingResult | None = None,
 ) -> dict[str, Any]:
-    """``{"fragility": ..., "selftest": ...}`` for the summary; appends a note for what failed."""
+    """``{"fragility": ..., "selftest": ...}`` for the summary; appends a note for what failed.
+
+    ``fitted``: the ratings of the ``keep`` rows under ``options`` when the caller has them
+    (the ratings stage's "after" fit): votes-to-flip rates the same models without a refit.
+    """
     from auditkit.fragility import fragility
 
     out: dict[str, Any] = {}
@@ -55,7 +60,13 @@ def audit_robustness(
     try:
         out["fragility"] = (
             # The kept votes by mask: the cleaned table without a copy of it (1.3 GiB at 10M).
-            fragility(battles, top=top, options=frag_options, rows=np.asarray(keep, dtype=bool))
+            fragility(
+                battles,
+                top=top,
+                options=frag_options,
+                rows=np.asarray(keep, dtype=bool),
+                fitted=fitted,
+            )
             .write(out_dir, relative=True)
             .to_json()
         )

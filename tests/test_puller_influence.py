@@ -146,3 +146,20 @@ def test_capped_normal_tail_square_is_the_capped_expectation() -> None:
     z = np.random.default_rng(1).normal(0.0, 1.2, 2_000_000)
     empirical = float(np.mean(np.clip(np.abs(z) - 1.5, 0.0, 1.0) ** 2))
     assert normal_tail_square(1.2, 1.5, 1.0) == pytest.approx(empirical, rel=0.02)
+
+
+@pytest.mark.parametrize("n_codes", [1, 9, 50, 5000])
+def test_distinct_codes_are_numpy_unique_with_inverse_call_after_call(n_codes: int) -> None:
+    from auditkit.stats.puller_influence import _DistinctCodes
+
+    rng = np.random.default_rng(n_codes)
+    distinct = _DistinctCodes(n_codes)
+    # Several calls on one table (it must be clean again after each), dense and sparse sizes.
+    for size in (0, 1, 3, n_codes // 2, 4 * n_codes, 60):
+        codes = rng.integers(0, n_codes, size).astype(np.int32)
+        who, inverse = distinct.unique(codes)
+        expect_who, expect_inverse = np.unique(codes, return_inverse=True)
+        assert who.dtype == codes.dtype
+        assert np.array_equal(who, expect_who)
+        assert np.array_equal(inverse, expect_inverse.reshape(-1))
+        assert np.array_equal(who[inverse], codes)

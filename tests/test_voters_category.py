@@ -247,3 +247,17 @@ def test_camouflage_in_the_targets_best_category_is_still_caught_where_it_is_har
     assert set(frame.loc[frame["vote_id"].astype(str).isin(rigged), CATEGORY_TAG]) == {category}
     _, flagged = _flagged(arena)
     assert np.isin(rigged, list(flagged)).mean() >= 0.9
+
+
+@pytest.mark.parametrize("span", [1, 2, 5, 40, 5000])
+def test_small_key_unique_is_numpy_unique(span: int) -> None:
+    from auditkit.voters.category import _unique_small
+
+    rng = np.random.default_rng(span)
+    for size in (0, 1, 7, 300):
+        key = rng.integers(0, span, size).astype(np.int64)
+        got = _unique_small(key, span)
+        want = np.unique(key, return_inverse=True, return_counts=True)
+        for mine, theirs in zip(got, want, strict=True):
+            assert mine.dtype == theirs.dtype
+            assert np.array_equal(mine, theirs.reshape(-1))

@@ -86,23 +86,62 @@ def prompt_groups(
         fingerprints = fingerprints_of(frame)
     if fingerprints is None:
         raise ValueError("the battle frame has neither prompt nor prompt fingerprint columns")
-    has = fingerprints[PROMPT_EXACT].notna().to_numpy(dtype=bool)
-    sub = frame.loc[has, ["vote_id", "tstamp", "model_a", "model_b"]].copy()
-    prints = fingerprints.loc[has]
+    rows = np.flatnonzero(fingerprints[PROMPT_EXACT].notna().to_numpy(dtype=bool))
+    prints = fingerprints.iloc[rows]
     exact = prints[PROMPT_EXACT].to_numpy(dtype=np.int64)
     if cfg.near_duplicates:
         short = prints[PROMPT_NEAR_LEN].to_numpy(dtype=np.int64) < cfg.min_prompt_chars
         key = np.where(short, exact, prints[PROMPT_NEAR].to_numpy(dtype=np.int64))
     else:
         key = exact
+    tstamp = frame["tstamp"].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
+    order = _group_order(key, np.where(np.isnan(tstamp), np.inf, tstamp), frame["vote_id"], rows)
+    # The four columns of the chosen rows only (one take each, not of the whole frame).
+    at = rows[order]
+    sub = pd.DataFrame(
+        {name: frame[name].iloc[at] for name in ("vote_id", "tstamp", "model_a", "model_b")}
+    )
+    key = key[order]
     sub["key"] = key
-    sub["exact"] = exact
-    sub["preview"] = prints[PROMPT_PREVIEW].to_numpy(dtype=object)
-    sub["_t"] = sub["tstamp"].fillna(np.inf)
-    sub = sub.sort_values(["key", "_t", "vote_id"], kind="stable")
-    sub["rank"] = sub.groupby("key", sort=False).cumcount()
-    sub["group_size"] = sub.groupby("key", sort=False)["vote_id"].transform("size")
-    return sub.drop(columns="_t")
+    sub["exact"] = exact[order]
+    # The previews as ``str`` (missing: NaN), as a column of Python strings would be inferred.
+    sub["preview"] = (
+        prints[PROMPT_PREVIEW].array.take(order).astype(pd.StringDtype(na_value=np.nan))
+    )
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else np.zeros(0, int)
+    sizes = np.diff(np.r_[starts, key.size])
+    sub["rank"] = np.arange(key.size, dtype=np.int64) - np.repeat(starts, sizes)
+    sub["group_size"] = pd.array(np.repeat(sizes, sizes), dtype="Int64")
+    return sub
+
+
+def _group_order(
+    key: np.ndarray, tstamp: np.ndarray, vote_ids: pd.Series, rows: np.ndarray
+) -> np.ndarray:
+    """The order of a stable sort by (key, tstamp, vote id), with missing ids last: ``lexsort``
+    of the numbers, then only the runs of equal (key, tstamp) ordered by their vote ids.
+
+    Why: a frame sort on the three columns ranks every vote id as a string (most of the dedup
+    detector's time); ids decide only between copies with the same time.
+    """
+    order = np.lexsort((tstamp, key))
+    k, t = key[order], tstamp[order]
+    same = (k[1:] == k[:-1]) & (t[1:] == t[:-1])
+    if not same.any():
+        return order
+    starts = np.flatnonzero(np.r_[True, ~same])
+    ends = np.r_[starts[1:], order.size]
+    for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+        if hi - lo > 1:
+            block = order[lo:hi]
+            ids = vote_ids.iloc[rows[block]].tolist()
+            ranked = sorted(range(hi - lo), key=lambda i: (_missing(ids[i]), str(ids[i])))
+            order[lo:hi] = block[ranked]
+    return order
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
 @register
@@ -207,7 +246,7 @@ class PromptDedupDetector(Detector):
         exact_sizes = groups.groupby("exact").size()
 
         def per_model(sub: pd.DataFrame) -> pd.Series:
-            return pd.concat([sub["model_a"], sub["model_b"]]).astype(str).value_counts()
+            return _model_counts(sub["model_a"], sub["model_b"])
 
         all_counts = per_model(groups)
         rep_counts = per_model(repeated).reindex(all_counts.index, fill_value=0)
@@ -252,3 +291,23 @@ class PromptDedupDetector(Detector):
             tags = frame["dedup_tag"].dropna().astype(str).value_counts().head(5)
             out["dedup_tag_values"] = {str(k): int(v) for k, v in tags.items()}
         return out
+
+
+def _model_counts(model_a: pd.Series, model_b: pd.Series) -> pd.Series:
+    """Votes per model name over both sides, as ``pd.concat([model_a, model_b]).astype(str)
+    .value_counts()`` counts them (names with no vote left out), counted on the categorical
+    codes when both sides share their categories and name every vote's models.
+
+    Why: the string copy of every vote's two model names was most of the detector's summary.
+    """
+    dtype = model_a.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and dtype == model_b.dtype:
+        code_a = model_a.cat.codes.to_numpy()
+        code_b = model_b.cat.codes.to_numpy()
+        if not ((code_a < 0).any() or (code_b < 0).any()):
+            n = len(dtype.categories)
+            counts = np.bincount(code_a, minlength=n) + np.bincount(code_b, minlength=n)
+            names = np.asarray(dtype.categories.astype(str), dtype=object)
+            seen = counts > 0
+            return pd.Series(counts[seen], index=names[seen])
+    return pd.concat([model_a, model_b]).astype(str).value_counts()

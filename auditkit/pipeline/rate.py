@@ -91,6 +91,7 @@ def rate_stage(
             selftest=selftest,
             detectors=detectors,
             notes=notes,
+            fitted=after,
         )
     return Rated(board, tuple(notes), robustness)
 

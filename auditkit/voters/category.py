@@ -76,16 +76,16 @@ def vote_categories(
     key = np.zeros(position.size, dtype=np.int64)
     missing = np.zeros(position.size, dtype=bool)
     parts: list[tuple[str, np.ndarray]] = []
+    span = 1  # the keys lie in [0, span)
     for column in columns:
         codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
         here = codes[position].astype(np.int64)
         missing |= here < 0
         key = key * (len(uniques) + 1) + (here + 1)
+        span *= len(uniques) + 1
         parts.append((column, np.asarray(uniques, dtype=object)))
     known = ~missing if missing.any() else None
-    combos, code, counts = np.unique(
-        key if known is None else key[known], return_inverse=True, return_counts=True
-    )
+    combos, code, counts = _unique_small(key if known is None else key[known], span)
     if combos.size < 2:
         return None
     names = [_combination_name(int(c), parts) for c in combos.tolist()]
@@ -100,6 +100,20 @@ def vote_categories(
     every = np.full(position.size, len(names), dtype=np.int64)
     every[known] = code
     return every, names, known
+
+
+def _unique_small(key: IntArray, span: int) -> tuple[IntArray, IntArray, IntArray]:
+    """``np.unique(key, return_inverse=True, return_counts=True)`` for keys in ``[0, span)``:
+    counted in ``span`` bins when that is no larger than the keys (a few tag columns make a few
+    combinations), so a million votes are not sorted to find them."""
+    if span > max(key.size, 1):
+        combos, code, counts = np.unique(key, return_inverse=True, return_counts=True)
+        return combos, code.reshape(-1), counts
+    per_key = np.bincount(key, minlength=span)
+    combos = np.flatnonzero(per_key).astype(key.dtype, copy=False)
+    index = np.zeros(span, dtype=np.intp)
+    index[combos] = np.arange(combos.size)
+    return combos, index[key], per_key[combos]
 
 
 def _combination_name(key: int, parts: list[tuple[str, np.ndarray]]) -> str:
