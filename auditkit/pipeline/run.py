@@ -213,14 +213,15 @@ def _report(
     cleaning: CleaningResult,
     rated: Rated,
     *,
+    background: BackgroundWrite,
     figures: FigureProcess | None = None,
-    background: BackgroundWrite | None = None,
     early: OutputsStart | None = None,
 ) -> AuditSummary:
     """The gate, the run folder's files (stage *write*) and the report (stage *report*).
 
-    ``background`` may be writing the cleaned battles already, and ``early`` hold the report's
-    vote tables and figures begun (:func:`~auditkit.pipeline.outputs.start_outputs`)."""
+    ``background`` writes the cleaned battles (started already when the *outputs* stage ran), and
+    ``early`` holds the report's vote tables and figures that stage began
+    (:func:`~auditkit.pipeline.outputs.start_outputs`)."""
     config, battles = plan.config, loaded.loaded.battles
     gate_reasons = plan.gate.evaluate(
         list(detected.findings),
@@ -231,7 +232,6 @@ def _report(
     )
     # The cleaned battles are written on a second thread through both stages (the report does
     # not read them); the report stage ends by waiting for it (:mod:`auditkit.pipeline.background`).
-    background = background or BackgroundWrite()
     # The report's data is built, and its figures handed to the worker, as soon as the cleaned
     # battles are being written (``started``), so the figures are drawn while the files are.
     begin = partial(
