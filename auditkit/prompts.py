@@ -137,25 +137,59 @@ def _near_keys(text: pa.Array) -> pa.Array:
     a value holding any other character takes the reference path whole.
     """
     not_ascii = np.flatnonzero(~pc.string_is_ascii(text).to_numpy(zero_copy_only=False))
-    originals: list[str] = []
     folded = text
     if len(not_ascii):
         originals = text.take(pa.array(not_ascii)).to_pylist()
         nfkc = [unicodedata.normalize("NFKC", value) for value in originals]
         folded = pc.replace_with_mask(text, _mask(len(text), not_ascii), pa.array(nfkc, text.type))
     lowered = pc.utf8_lower(folded)
-    keys = pc.utf8_trim_whitespace(
-        pc.replace_substring_regex(pc.replace_substring_regex(lowered, _DIGITS, ""), _NOT_WORD, " ")
-    )
+    keys = pc.utf8_trim_whitespace(_replace_words(lowered, _DIGITS, _NOT_WORD))
     if len(not_ascii):
-        lowered_values = lowered.take(pa.array(not_ascii)).to_pylist()
-        odd = _disagreeing(set().union(*map(set, lowered_values)))
-        slow = [k for k, value in enumerate(lowered_values) if odd and not odd.isdisjoint(value)]
-        if slow:
-            reference = normalise_prompts(pd.Series([originals[k] for k in slow], dtype=object))
+        rows, points = _non_ascii_code_points(lowered)
+        distinct = np.unique(points)
+        odd = _disagreeing({chr(point) for point in distinct.tolist()})
+        if odd:
+            odd_points = np.array(sorted(map(ord, odd)), dtype=points.dtype)
+            slow = np.unique(rows[np.isin(points, odd_points)])
+            slow_originals = text.take(pa.array(slow)).to_pylist()
+            reference = normalise_prompts(pd.Series(slow_originals, dtype=object))
             replaced = pa.array(reference.tolist(), type=keys.type)
-            keys = pc.replace_with_mask(keys, _mask(len(text), not_ascii[slow]), replaced)
+            keys = pc.replace_with_mask(keys, _mask(len(text), slow), replaced)
     return keys
+
+
+def _replace_words(values: pa.Array, digits: str, not_word: str) -> pa.Array:
+    return pc.replace_substring_regex(pc.replace_substring_regex(values, digits, ""), not_word, " ")
+
+
+def _non_ascii_code_points(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Every non-ASCII character of ``values`` (a string array without nulls) as (row, code point).
+
+    Decoded from the UTF-8 data buffer with numpy (Arrow keeps its strings valid UTF-8), in the
+    order of the characters; the same as ``[(row, ord(c)) for row, v in enumerate(values) for c in
+    v if ord(c) > 127]`` without a Python object per character.
+    """
+    offset_type = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    _, offset_buffer, data_buffer = values.buffers()
+    assert offset_buffer is not None  # a string array always has offsets
+    offsets = np.frombuffer(offset_buffer, dtype=offset_type)[
+        values.offset : values.offset + len(values) + 1
+    ].astype(np.int64)
+    start, end = int(offsets[0]), int(offsets[-1])
+    if data_buffer is None or end == start:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[start:end]
+    lead = np.flatnonzero(data >= 0xC0)  # the first byte of every multi-byte character
+    padded = np.zeros(len(data) + 3, dtype=np.int32)
+    padded[: len(data)] = data
+    first = padded[lead]
+    follow = [padded[lead + k] & 0x3F for k in (1, 2, 3)]
+    two = ((first & 0x1F) << 6) | follow[0]
+    three = ((first & 0x0F) << 12) | (follow[0] << 6) | follow[1]
+    four = ((first & 0x07) << 18) | (follow[0] << 12) | (follow[1] << 6) | follow[2]
+    points = np.where(first < 0xE0, two, np.where(first < 0xF0, three, four))
+    rows = np.searchsorted(offsets, lead + start, side="right") - 1
+    return rows, points
 
 
 def _arrow_text(prompts: pd.Series) -> pa.Array:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -101,3 +102,30 @@ def test_random_text_from_every_plane_gives_the_plain_fingerprints() -> None:
 def test_any_prompts_give_the_plain_fingerprints(values: list[str | None]) -> None:
     values = [v if v is None else v.encode("utf-8", "replace").decode("utf-8") for v in values]
     assert_same(values)
+
+
+def python_code_points(values: list[str]) -> list[tuple[int, int]]:
+    """The definition :func:`auditkit.prompts._non_ascii_code_points` computes from UTF-8 bytes."""
+    return [(row, ord(c)) for row, value in enumerate(values) for c in value if ord(c) > 127]
+
+
+@given(
+    st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30), max_size=30),
+    st.sampled_from([pa.string(), pa.large_string()]),
+    st.integers(0, 3),
+)
+def test_non_ascii_code_points_are_those_python_sees(
+    values: list[str], arrow_type: pa.DataType, skip: int
+) -> None:
+    """Any characters (1- to 4-byte UTF-8), both offset widths, and arrays that are slices."""
+    array = pa.array(["x" * skip] * skip + values, type=arrow_type).slice(skip)
+    rows, points = prompts._non_ascii_code_points(array)
+    assert list(zip(rows.tolist(), points.tolist(), strict=True)) == python_code_points(values)
+
+
+def test_non_ascii_code_points_of_empty_and_ascii_arrays() -> None:
+    for values in ([], [""], ["plain ascii", "", "a1 b2"]):
+        rows, points = prompts._non_ascii_code_points(pa.array(values, type=pa.large_string()))
+        assert len(rows) == len(points) == 0
+    rows, points = prompts._non_ascii_code_points(pa.array(["", "é", "", "😀x中"]))
+    assert rows.tolist() == [1, 3, 3] and points.tolist() == [0xE9, 0x1F600, 0x4E2D]
