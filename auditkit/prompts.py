@@ -143,7 +143,9 @@ def _near_keys(text: pa.Array) -> pa.Array:
         nfkc = [unicodedata.normalize("NFKC", value) for value in originals]
         folded = pc.replace_with_mask(text, _mask(len(text), not_ascii), pa.array(nfkc, text.type))
     lowered = pc.utf8_lower(folded)
-    keys = pc.utf8_trim_whitespace(_replace_words(lowered, _DIGITS, _NOT_WORD))
+    keys = pc.utf8_trim_whitespace(
+        pc.replace_substring_regex(pc.replace_substring_regex(lowered, _DIGITS, ""), _NOT_WORD, " ")
+    )
     if len(not_ascii):
         rows, points = _non_ascii_code_points(lowered)
         distinct = np.unique(points)
@@ -156,10 +158,6 @@ def _near_keys(text: pa.Array) -> pa.Array:
             replaced = pa.array(reference.tolist(), type=keys.type)
             keys = pc.replace_with_mask(keys, _mask(len(text), slow), replaced)
     return keys
-
-
-def _replace_words(values: pa.Array, digits: str, not_word: str) -> pa.Array:
-    return pc.replace_substring_regex(pc.replace_substring_regex(values, digits, ""), not_word, " ")
 
 
 def _non_ascii_code_points(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
