@@ -66,20 +66,28 @@ from auditkit.detectors.identity import merge_identity_results  # noqa: E402
 from auditkit.engine.scan import SCAN_COLUMNS, scan_frame, scan_identity_chunk  # noqa: E402
 from auditkit.engine.scan import warm_up as warm_up_scan  # noqa: E402
 from auditkit.rules import load_rules  # noqa: E402
-from auditkit.streaming import iter_battle_chunks  # noqa: E402
+from auditkit.streaming import BattleChunkStream, chunk_rows_for, iter_battle_chunks  # noqa: E402
 
 DEFAULT_FILE = Path("/tmp/auditkit-bench-scale/arena2-1M-text0.1-000.jsonl")
 
 
-def read_chunks(path: Path, cache: Path | None) -> list[Any]:
-    """The scan columns of every chunk of ``path`` (from ``cache`` when it exists)."""
+def read_chunks(path: Path, cache: Path | None, *, arrow: bool = False) -> list[Any]:
+    """The scan columns of every chunk of ``path`` (from ``cache`` when it exists).
+
+    ``arrow``: the chunks as the streamed audit hands them to the scan (conversations left as
+    Arrow, ``pd.ArrowDtype``; chunk rows as ``stream_battles`` sizes them), not decoded.
+    """
     if cache is not None and cache.exists():
         with cache.open("rb") as fh:
             chunks: list[Any] = pickle.load(fh)
         return chunks
+    if arrow:
+        stream = BattleChunkStream(path, chunk_rows=chunk_rows_for([path]), arrow_text=True)
+    else:
+        stream = iter_battle_chunks(path, with_text=True)
     chunks = [
         scan_frame(chunk.frame, SCAN_COLUMNS)
-        for chunk in iter_battle_chunks(path, with_text=True)
+        for chunk in stream
         if chunk.normalised and len(chunk.frame)
     ]
     if cache is not None:
@@ -116,11 +124,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--cache", type=Path, help="pickle of the chunks (written if missing)")
     parser.add_argument("--repeat", type=int, default=1, help="scans of the same chunks (best)")
+    parser.add_argument(
+        "--arrow",
+        action="store_true",
+        help="feed the chunks as the streamed audit does (conversations as Arrow; use its own --cache)",
+    )
     args = parser.parse_args(argv)
     if not args.file.exists() and (args.cache is None or not args.cache.exists()):
         print(f"{args.file} does not exist: run bench/bench_scale.py --text-fraction 0.1 first")
         return 2
-    chunks = read_chunks(args.file, args.cache)
+    chunks = read_chunks(args.file, args.cache, arrow=args.arrow)
     text_rows = sum(int(c["conversation_a"].notna().sum()) for c in chunks if "conversation_a" in c)
     rules = load_rules(REPO / "rules")
     warm_up_scan()
@@ -128,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     merged = None
     for _ in range(max(1, args.repeat)):
         cpu = time.process_time()
+        # An Arrow chunk takes the Arrow prefilter (the detector reads its text as Arrow).
         parts = [scan_identity_chunk(chunk, rules) for chunk in chunks]
         times.append(time.process_time() - cpu)
         merged = merge_identity_results(parts)
@@ -149,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         f"findings: {len(merged.findings):,}"
     )
     print(f"result sha256: {fingerprint(merged)}")
-    prefilter_floor(chunks, rules, text_rows)
+    if not args.arrow:
+        prefilter_floor(chunks, rules, text_rows)
     return 0
 
 

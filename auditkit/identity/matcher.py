@@ -313,6 +313,22 @@ def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text:
     )
 
 
+def _rule_matches_after(rule: SelfReferenceRule, text: str, hit: NameHit) -> bool:
+    """:func:`_rule_matches` of a rule whose ``before`` pattern is known to match (or that has
+    none; :meth:`~auditkit.identity.routing.RuleRouter.matching` answers that per sentence):
+    the tests of what follows the name and of the line before, in the same order."""
+    if rule.after is not None:
+        if rule.after.match(text, hit.end) is None:
+            return False
+    elif rule.before is None:
+        return False
+    if rule.after_not is not None and rule.after_not.match(text, hit.end) is not None:
+        return False
+    return (
+        rule.prev_line is None or rule.prev_line.search(_previous_line(text, hit.start)) is not None
+    )
+
+
 def _previous_line(text: str, pos: int) -> str:
     """The last non-empty line before the line holding ``pos`` ("" when there is none)."""
     end = text.rfind("\n", 0, pos)
@@ -664,11 +680,11 @@ def analyze_response(
         scripts = scripts_of(before_text + " " + text[hit.start : hit.end] + " " + after_text)
         in_code = _inside(codes, hit.start)
         quoted: bool | None = None
-        # The rules of these scripts and this kind of name whose `before` could match, in order.
-        for rule in router.candidates(scripts, hit.name.kind, before_text):
+        # The rules of these scripts and this kind of name whose `before` matches, in order.
+        for rule in router.matching(scripts, hit.name.kind, before_text):
             if in_code and not rule.in_code:
                 continue
-            if not _rule_matches(rule, text, hit, before_text):
+            if not _rule_matches_after(rule, text, hit):
                 continue
             if rule.elided_subject and _elided_subject_elsewhere(
                 text, sent_start, hits, rules, probed=probed, user_text=user_text
