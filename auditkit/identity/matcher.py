@@ -504,8 +504,18 @@ def _context(
     roleplay: bool,
     hits: list[NameHit],
     self_near: bool,
+    sent_start: int | None = None,
+    quoted: bool | None = None,
+    opens_sentence: bool | None = None,
 ) -> CandidateContext:
-    sent_start = _sentence_start(text, hit.start, rules.window)
+    """The occurrence's :class:`CandidateContext`; ``sent_start``, ``quoted`` and
+    ``opens_sentence``: what the caller has computed already (None: computed here)."""
+    if sent_start is None:
+        sent_start = _sentence_start(text, hit.start, rules.window)
+    if quoted is None:
+        quoted = _quoted(text, hit.start, hit.end)
+    if opens_sentence is None:
+        opens_sentence = _OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None
     left = text[_word_start_after(text, max(sent_start, hit.start - 60), hit.start) : hit.start]
     right = text[hit.end : _word_end_before(text, hit.end, min(len(text), hit.end + 40))]
     tail = _SENTENCE_TAIL.search(right)
@@ -519,10 +529,10 @@ def _context(
         self_after=has_self_marker(right, rules),
         probed=probed,
         at_start=hit.start <= rules.answer_to_probe_offset,
-        quoted=_quoted(text, hit.start, hit.end),
+        quoted=quoted,
         translate=translate,
         roleplay=roleplay,
-        opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
+        opens_sentence=opens_sentence,
         self_near=self_near,  # _self_near(text, hit, rules), which the gate has asked
         several_names=any(
             other is not hit and sent_start <= other.start < hit.end + len(right) for other in hits
@@ -611,6 +621,17 @@ def _gated(
                 continue
         if _inside(codes, hit.start):
             continue
+        # What worth_scoring asks of the context, asked first (every test here is a filter, so
+        # their order does not change which occurrences are yielded): a name far from any
+        # first-person word, unprobed, counts only when it opens its sentence (it is already
+        # within the reply's first words), and never in quotation marks.
+        sent_start = _sentence_start(text, hit.start, rules.window)
+        opens = _OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None
+        if not (near or probed or opens):
+            continue
+        quoted = _quoted(text, hit.start, hit.end)
+        if quoted:
+            continue
         if translate is None:
             translate = is_translation_request(user_text, rules)
         if roleplay is None:
@@ -621,7 +642,6 @@ def _gated(
             continue
         if not_self(text, hit, rules, near) or _appositive_of_another(text, hit, hits, rules):
             continue
-        sent_start = _sentence_start(text, hit.start, rules.window)
         if not has_self_marker(text[sent_start : hit.start], rules) and _named_in_question_before(
             text, sent_start, hits
         ):
@@ -635,6 +655,9 @@ def _gated(
             roleplay=roleplay,
             hits=hits,
             self_near=near,
+            sent_start=sent_start,
+            quoted=quoted,
+            opens_sentence=opens,
         )
         if worth_scoring(ctx):
             yield hit, ctx
