@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from auditkit.identity.anypattern import any_pattern, guarded
+from auditkit.identity.anypattern import any_pattern, guarded, remembered
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
 from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
 from auditkit.identity.routing import rule_router
@@ -234,7 +234,7 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    return bool(spans) and any(a <= pos < b for a, b in spans)
 
 
 _SPEAKER_LINES = re.compile(_SPEAKER_LINE.pattern, re.MULTILINE)
@@ -381,7 +381,7 @@ def _latin_word_in_other_script(text: str, hit: NameHit, lo: int) -> bool:
 def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRules) -> bool:
     """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style";
     ``not_self.person_after``: a first name with a surname ("Claude Martin")."""
-    if rules.not_self_before is not None and guarded(rules.not_self_before).search(before[-24:]):
+    if rules.not_self_before is not None and guarded(rules.not_self_before).finds(before[-24:]):
         return True
     if (
         rules.person_after is not None
@@ -390,7 +390,7 @@ def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRu
     ):
         return True
     return rules.not_self_after is not None and (
-        rules.not_self_after.match(text[hit.end : hit.end + 24]) is not None
+        remembered(rules.not_self_after).matches(text[hit.end : hit.end + 24])
     )
 
 
@@ -548,7 +548,7 @@ def has_self_marker(text: str, rules: IdentityRules) -> bool:
     words = rules.self_marker_words
     if words and not words.isdisjoint(_WORDS.findall(text.lower())):
         return True
-    return rules.self_markers is not None and rules.self_markers.search(text) is not None
+    return rules.self_markers is not None and remembered(rules.self_markers).finds(text)
 
 
 def _self_near(text: str, hit: NameHit, rules: IdentityRules) -> bool:
