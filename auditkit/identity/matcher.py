@@ -260,8 +260,26 @@ def _quoted(text: str, pos: int, end: int | None = None) -> bool:
         return False
     line_start = text.rfind("\n", 0, pos) + 1
     prefix = text[line_start:pos]
-    if _SPEAKER_LINE.match(prefix) and _is_script(text):
-        return True
+    known = _PREFIX_QUOTED.get(prefix)
+    if known is None:
+        known = (_SPEAKER_LINE.match(prefix) is not None, _quoted_prefix(prefix))
+        if len(prefix) <= _REMEMBER_PREFIX:
+            if len(_PREFIX_QUOTED) >= _REMEMBER_PREFIXES:
+                _PREFIX_QUOTED.clear()
+            _PREFIX_QUOTED[prefix] = known
+    speaker, quoted = known
+    return (speaker and _is_script(text)) or quoted
+
+
+# _quoted's answers by the line's prefix (lines up to this long, this many at most): a function of
+# the prefix alone, and lines open the same way across responses ("I am ", "- ").
+_REMEMBER_PREFIX = 200
+_REMEMBER_PREFIXES = 8_192
+_PREFIX_QUOTED: dict[str, tuple[bool, bool]] = {}
+
+
+def _quoted_prefix(prefix: str) -> bool:
+    """Does the line so far (``prefix``) leave the position inside quotation marks or inline code?"""
     if prefix.count(_STRAIGHT_QUOTES) % 2 == 1 or prefix.count("`") % 2 == 1:
         return True  # inside "…" or inline `code` on this line
     if _single_quoted(prefix):
