@@ -416,3 +416,12 @@ def test_languages_of_many_equal_each_language(texts: list[str]) -> None:
     many = language.response_languages(texts)
     language._forget_words()
     assert many == [language.response_language(t) for t in texts]
+
+
+@_SETTINGS
+@given(a=st.one_of(_RESPONSES, st.text(max_size=20)), b=st.one_of(_RESPONSES, st.text(max_size=20)))
+def test_scripts_of_two_texts_joined_by_a_space_is_the_union_of_theirs(a: str, b: str) -> None:
+    joined = matcher.scripts_of(a + " " + b)
+    assert joined == matcher.scripts_of(a) | matcher.scripts_of(b)
+    assert joined == matcher._scripts_before(a) | matcher.scripts_of(b)
+    assert joined == matcher._scripts_before(a) | matcher.scripts_of(b)  # remembered

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 from auditkit.identity.anypattern import any_pattern, guarded, remembered
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
-from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
+from auditkit.identity.normalise import (
+    NormalisedText,
+    may_need_normalising,
+    needs_normalising,
+    normalise,
+    unchanged,
+)
 from auditkit.identity.routing import rule_router
 from auditkit.identity.scorer import NEAR_LEFT, NEAR_RIGHT, CandidateContext, worth_scoring
 
@@ -195,6 +201,24 @@ def scripts_of(text: str) -> set[str]:
                 found.add("latin")
                 break
     return found
+
+
+# scripts_of of a sentence before a name, by the sentence (up to this long, this many at most).
+_REMEMBER_BEFORE = 200
+_REMEMBER_BEFORES = 8_192
+_SCRIPTS_BEFORE: dict[str, frozenset[str]] = {}
+
+
+def _scripts_before(before_text: str) -> frozenset[str]:
+    """``scripts_of(before_text)``, remembered for short sentences (they repeat: "I am ")."""
+    known = _SCRIPTS_BEFORE.get(before_text)
+    if known is None:
+        known = frozenset(scripts_of(before_text))
+        if len(before_text) <= _REMEMBER_BEFORE:
+            if len(_SCRIPTS_BEFORE) >= _REMEMBER_BEFORES:
+                _SCRIPTS_BEFORE.clear()
+            _SCRIPTS_BEFORE[before_text] = known
+    return known
 
 
 def is_probe(user_text: str, rules: IdentityRules) -> bool:
@@ -493,7 +517,10 @@ def _named_in_question_before(text: str, sent_start: int, hits: list[NameHit]) -
 def _make_match(
     rule_id: str, lang: str, norm: NormalisedText, original: str, hit: NameHit
 ) -> SelfIdMatch:
-    start, end = norm.original_span(hit.start, hit.end)
+    if norm.breaks == _IDENTITY_MAP and hit.start < len(norm.text):
+        start, end = hit.start, hit.end  # no character removed: offsets are the original's
+    else:
+        start, end = norm.original_span(hit.start, hit.end)
     return SelfIdMatch(
         rule=rule_id,
         lang=lang,
@@ -509,6 +536,7 @@ def _make_match(
 
 
 _SENTENCE_TAIL = re.compile(r"[.!?。！？\n]")
+_IDENTITY_MAP = ((0, 0),)  # NormalisedText.breaks of a text nothing was removed from
 _OPENING_JUNK = re.compile(r"[\W_\d]*", re.UNICODE)
 
 
@@ -702,8 +730,9 @@ def analyze_response(
         return []
     # Normalise only when a character it would change lies where the rules look (the sentence
     # before a name, the words after it); most text is left as it is, at no cost.
-    spans = [(max(0, h.start - rules.window), h.end + 60) for h in hits]
-    if needs_normalising(text, spans):
+    if may_need_normalising(text) and needs_normalising(
+        text, [(max(0, h.start - rules.window), h.end + 60) for h in hits]
+    ):
         norm = normalise(text)
         text = norm.text
         hits = find_names(text, rules)
@@ -717,8 +746,12 @@ def analyze_response(
         sent_start = _sentence_start(text, hit.start, rules.window)
         before_text = text[sent_start : hit.start]
         after_text = text[hit.end : hit.end + 40]
-        # The name itself routes too: a sign-off line "- Gemini" has no other letters.
-        scripts = scripts_of(before_text + " " + text[hit.start : hit.end] + " " + after_text)
+        # The name itself routes too: a sign-off line "- Gemini" has no other letters. The scripts
+        # of the sentence so far are remembered (scripts_of of two texts joined by a space is the
+        # union of theirs: each script is found one character at a time).
+        scripts = _scripts_before(before_text) | scripts_of(
+            text[hit.start : hit.end] + " " + after_text
+        )
         in_code = _inside(codes, hit.start)
         quoted: bool | None = None
         # The rules of these scripts and this kind of name whose `before` matches, in order.
