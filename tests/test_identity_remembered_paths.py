@@ -425,3 +425,46 @@ def test_scripts_of_two_texts_joined_by_a_space_is_the_union_of_theirs(a: str, b
     assert joined == matcher.scripts_of(a) | matcher.scripts_of(b)
     assert joined == matcher._scripts_before(a) | matcher.scripts_of(b)
     assert joined == matcher._scripts_before(a) | matcher.scripts_of(b)  # remembered
+
+
+def _find_names_plain(text: str, rules: IdentityRules) -> list[NameHit]:
+    """``find_names`` as it was (each occurrence's boundaries asked of ``_boundary_ok``)."""
+    lowered = matcher.lower_same_length(text)
+    hits = []
+    for index, start, end in matcher._name_matches(lowered, rules):
+        name = rules.names[rules.automaton_keys[index]]
+        if matcher._boundary_ok(lowered, start, end, name):
+            hits.append((start, start - end, len(hits), end, name))
+    hits.sort()
+    out: list[NameHit] = []
+    last_end = -1
+    for start, _, _, hit_end, name in hits:
+        if start < last_end:
+            continue
+        end = hit_end
+        if name.latin and end < len(text) and text[end] in "-.+0123456789":
+            tail = matcher._VERSION_TAIL.match(text, end)
+            if tail is not None:
+                adjective = matcher._ADJECTIVE_SUFFIX.search(text, end, tail.end())
+                end = adjective.start() if adjective is not None else tail.end()
+                while end > hit_end and text[end - 1] in ".-+":
+                    end -= 1
+        out.append(NameHit(start, end, name))
+        last_end = end
+    return out
+
+
+_NAME_EDGES = st.sampled_from(
+    ["", "a", "1", "_", "-", "я", "Я", "ж", "ё", " ", "\n", "é", "İ", "中", "ChatGPT", "Qwen2.5"]
+)
+
+
+@_SETTINGS
+@given(parts=st.lists(st.one_of(_PIECES, _NAME_EDGES, st.text(max_size=4)), max_size=16))
+def test_find_names_equals_the_plain_function(identity: IdentityRules, parts: list[str]) -> None:
+    text = "".join(parts)
+    assert find_names(text, identity) == _find_names_plain(text, identity)
+    for name in ("ChatGPT", "Алиса", "Claude", "通义千问"):
+        for left, right in (("", ""), ("x", ""), ("", "x"), ("ж", ""), ("1", "2"), ("_", "-")):
+            edged = f"{left}{name}{right} {text}"
+            assert find_names(edged, identity) == _find_names_plain(edged, identity)

@@ -86,6 +86,10 @@ class SelfIdMatch:
     snippet: str
 
 
+_ASCII_ALPHA = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_ALNUM = _ASCII_ALPHA | frozenset("0123456789")
+
+
 def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -143,10 +147,18 @@ def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
     # (start, minus length, automaton order, end, name) of each occurrence standing as a word:
     # sorted, the longest first at each place, ties in the automaton's order.
     hits: list[tuple[int, int, int, int, IdentityName]] = []
+    size = len(lowered)
     for index, start, end in _name_matches(lowered, rules):
         name = names[keys[index]]
-        if _boundary_ok(lowered, start, end, name):
-            hits.append((start, start - end, len(hits), end, name))
+        # _boundary_ok, written out (it runs for every occurrence, most of them inside words).
+        if name.latin:
+            if (start > 0 and lowered[start - 1] in _ASCII_ALNUM) or (
+                end < size and lowered[end] in _ASCII_ALPHA
+            ):
+                continue
+        elif start > 0 and _is_cyrillic(name.text[0]) and _is_cyrillic(lowered[start - 1]):
+            continue
+        hits.append((start, start - end, len(hits), end, name))
     hits.sort()
     out: list[NameHit] = []
     last_end = -1
