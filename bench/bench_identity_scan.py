@@ -12,6 +12,15 @@ the merged result (findings and summary): equal hashes across commits mean ident
 
     .venv/bin/python bench/bench_identity_scan.py --cache /tmp/identity-scan.pkl
     .venv/bin/python bench/bench_identity_scan.py FILE --repeat 3
+    .venv/bin/python bench/bench_identity_scan.py --arrow --cache /tmp/identity-arrow.pkl
+
+``--arrow`` feeds the chunks as the streamed audit hands them to the scan: conversations left as
+Arrow (``BattleChunkStream(arrow_text=True)``, chunk rows sized by ``chunk_rows_for``), so the
+detector takes its Arrow prefilter (``arrow_names``) and decodes only the candidates; without it
+the chunks are the older decoded pandas ones (keep a separate ``--cache`` per mode).
+``--fewer-collections`` scans under ``gcscope.fewer_collections()``, as ``run_audit`` runs its
+load: with CPython's default thresholds a decoded cache of millions of objects makes garbage
+collection a large, noisy part of the figure, which the audit does not pay.
 
 Measured on /tmp/auditkit-bench-scale/arena2-1M-text0.1-000.jsonl (1M battles, 100,162 with
 text; ``bench_scale --text-fraction 0.1`` writes it), first scan, on a shared machine (load
@@ -46,6 +55,20 @@ then main 5.78 / 5.27 / 5.59 s against 5.31 / 5.22 / 4.70 s (medians 5.59 and 5.
 the noise at this load is ±15 %); the same result hash 8931308732b2… in every run. Most of what
 is left is spread thinly over the self-reference rules (``analyze_response``, about half of the
 scan), the prefilter and the findings' languages.
+
+Issue 18, wave 12 (the rule router remembers per sentence opening which rules' ``before``
+matches, so only the tests of what follows the name run per occurrence; short windows remember
+their answers for ``not_self.after``, ``self_markers``, ``not_self.before``, ``_quoted``'s line
+prefix and the scripts of the sentence; the learned step asks ``worth_scoring``'s own tests
+before building a context; ``needs_normalising`` tests the whole text as one character class;
+``find_names`` tests word boundaries inline; the languages of a chunk's findings summed side by
+side in the same order): f58a2a9 (``git archive``) against the branch, alternating, five pairs,
+load average 7.5-9.1 on 2 cores (other sessions' work): ``--arrow`` medians 4.23 s against 3.17 s
+(25 % less; every pair lower), the pandas chunks 4.11 against 3.80 s (garbage collection of the
+decoded cache, which the audit does not pay, is much of that figure and the noise); the same
+result hash 8931308732b2… in every run. In the stream (``stream_parts.py FILE identity`` minus
+``none``, three pairs) the scan's CPU went from 6.78 / 5.35 / 4.81 s to 5.43 / 3.22 / 3.50 s
+(medians 5.35 and 3.50: 35 % less).
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ changes length, or any part of a pattern the analysis does not understand, falls
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick_rs
 
@@ -454,13 +454,25 @@ _GUARDED: dict[int, tuple[re.Pattern[str], GuardedPattern]] = {}
 
 def guarded(pattern: re.Pattern[str]) -> GuardedPattern:
     """The :class:`GuardedPattern` of ``pattern``, built once per pattern."""
-    hit = _GUARDED.get(id(pattern))
+    return _once_per_pattern(_GUARDED, pattern, GuardedPattern.of)
+
+
+_T = TypeVar("_T")
+
+
+def _once_per_pattern(
+    made: dict[int, tuple[re.Pattern[str], _T]],
+    pattern: re.Pattern[str],
+    make: Callable[[re.Pattern[str]], _T],
+) -> _T:
+    """``make(pattern)``, kept in ``made`` by the pattern's identity (at most 257 kept)."""
+    hit = made.get(id(pattern))
     if hit is not None and hit[0] is pattern:
         return hit[1]
-    if len(_GUARDED) > 256:
-        _GUARDED.clear()
-    found = GuardedPattern.of(pattern)
-    _GUARDED[id(pattern)] = (pattern, found)
+    if len(made) > 256:
+        made.clear()
+    found = make(pattern)
+    made[id(pattern)] = (pattern, found)
     return found
 
 
@@ -514,11 +526,4 @@ _REMEMBERED: dict[int, tuple[re.Pattern[str], RememberedPattern]] = {}
 
 def remembered(pattern: re.Pattern[str]) -> RememberedPattern:
     """The :class:`RememberedPattern` of ``pattern``, made once per pattern."""
-    hit = _REMEMBERED.get(id(pattern))
-    if hit is not None and hit[0] is pattern:
-        return hit[1]
-    if len(_REMEMBERED) > 256:
-        _REMEMBERED.clear()
-    found = RememberedPattern(pattern)
-    _REMEMBERED[id(pattern)] = (pattern, found)
-    return found
+    return _once_per_pattern(_REMEMBERED, pattern, RememberedPattern)

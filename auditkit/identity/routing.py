@@ -19,7 +19,7 @@ from auditkit.identity.lexicon import SelfReferenceRule
 
 __all__ = ["RuleRouter", "rule_router"]
 
-# RuleRouter.candidates remembers its answers for sentences up to this long, this many at most.
+# RuleRouter.matching remembers its answers for sentences up to this long, this many at most.
 _REMEMBER_CHARS = 200
 _REMEMBER_ANSWERS = 8_192
 
@@ -51,13 +51,9 @@ class RuleRouter:
     before_of: tuple[int | None, ...]
     # (scripts, kind) -> the rules that may apply and where their ``before`` patterns are.
     _routes: dict[tuple[frozenset[str], str], _Route] = field(default_factory=dict)
-    # (scripts, kind, before_text) -> :meth:`candidates`' answer, for short sentences only
+    # (scripts, kind, before_text) -> :meth:`matching`'s answer, for short sentences only
     # (forgotten all at once when full): the few words before a self-identification repeat
     # across responses ("I am ", "As an AI developed by ") even where the responses do not.
-    _answers: dict[tuple[frozenset[str], str, str], tuple[SelfReferenceRule, ...]] = field(
-        default_factory=dict
-    )
-    # The same, for :meth:`matching`.
     _matching: dict[tuple[frozenset[str], str, str], tuple[SelfReferenceRule, ...]] = field(
         default_factory=dict
     )
@@ -93,22 +89,17 @@ class RuleRouter:
         self, scripts: set[str] | frozenset[str], kind: str, before_text: str
     ) -> tuple[SelfReferenceRule, ...]:
         """The rules, in order, for a name of ``kind`` in text of ``scripts`` whose ``before``
-        pattern could match ``before_text`` (or that have none): every other rule cannot match.
-
-        A function of its three arguments alone (the router's rules are fixed), so the answer on
-        a short ``before_text`` is remembered (:data:`_REMEMBER_CHARS`, :data:`_REMEMBER_ANSWERS`).
-        """
-        key = (frozenset(scripts), kind, before_text)
-        answers = self._answers
-        known = answers.get(key)
-        if known is not None:
-            return known
-        found = self._candidates(key[0], kind, before_text)
-        if len(before_text) <= _REMEMBER_CHARS:
-            if len(answers) >= _REMEMBER_ANSWERS:
-                answers.clear()
-            answers[key] = found
-        return found
+        pattern could match ``before_text`` (or that have none): every other rule cannot match."""
+        route = self._route(frozenset(scripts), kind)
+        if not route.rules:
+            return ()
+        # The few patterns the literal pass leaves, placed in the route (not a pass over it).
+        at = route.at
+        positions = [at[b] for b in self.befores.possible(before_text) if b in at]
+        positions.extend(route.always)
+        positions.sort()
+        rules = route.rules
+        return tuple(rules[k] for k in positions)
 
     def matching(
         self, scripts: set[str] | frozenset[str], kind: str, before_text: str
@@ -116,10 +107,11 @@ class RuleRouter:
         """:meth:`candidates` whose ``before`` pattern does match ``before_text`` (or that have
         none), in order: the rules a name occurrence whose sentence so far is ``before_text``
         can satisfy, left to be tested on what follows the name (``after``, ``after_not``,
-        ``prev_line``). A ``before`` test reads nothing but ``before_text``, so this too is a
-        function of the three arguments, remembered as :meth:`candidates`' answers are: a
-        sentence opening that repeats across responses ("I am ", "As an AI developed by ") has
-        its ``before`` patterns searched once.
+        ``prev_line``). A ``before`` test reads nothing but ``before_text``, so this is a
+        function of the three arguments, remembered for a short ``before_text``
+        (:data:`_REMEMBER_CHARS`, :data:`_REMEMBER_ANSWERS`): a sentence opening that repeats
+        across responses ("I am ", "As an AI developed by ") has its ``before`` patterns
+        searched once.
         """
         key = (frozenset(scripts), kind, before_text)
         answers = self._matching
@@ -136,20 +128,6 @@ class RuleRouter:
                 answers.clear()
             answers[key] = found
         return found
-
-    def _candidates(
-        self, scripts: frozenset[str], kind: str, before_text: str
-    ) -> tuple[SelfReferenceRule, ...]:
-        route = self._route(scripts, kind)
-        if not route.rules:
-            return ()
-        # The few patterns the literal pass leaves, placed in the route (not a pass over it).
-        at = route.at
-        positions = [at[b] for b in self.befores.possible(before_text) if b in at]
-        positions.extend(route.always)
-        positions.sort()
-        rules = route.rules
-        return tuple(rules[k] for k in positions)
 
 
 # One router per rule tuple object (the compiled rules keep theirs for the pack's life).
