@@ -12,6 +12,15 @@ the merged result (findings and summary): equal hashes across commits mean ident
 
     .venv/bin/python bench/bench_identity_scan.py --cache /tmp/identity-scan.pkl
     .venv/bin/python bench/bench_identity_scan.py FILE --repeat 3
+    .venv/bin/python bench/bench_identity_scan.py --arrow --cache /tmp/identity-arrow.pkl
+
+``--arrow`` feeds the chunks as the streamed audit hands them to the scan: conversations left as
+Arrow (``BattleChunkStream(arrow_text=True)``, chunk rows sized by ``chunk_rows_for``), so the
+detector takes its Arrow prefilter (``arrow_names``) and decodes only the candidates; without it
+the chunks are the older decoded pandas ones (keep a separate ``--cache`` per mode).
+``--fewer-collections`` scans under ``gcscope.fewer_collections()``, as ``run_audit`` runs its
+load: with CPython's default thresholds a decoded cache of millions of objects makes garbage
+collection a large, noisy part of the figure, which the audit does not pay.
 
 Measured on /tmp/auditkit-bench-scale/arena2-1M-text0.1-000.jsonl (1M battles, 100,162 with
 text; ``bench_scale --text-fraction 0.1`` writes it), first scan, on a shared machine (load
@@ -46,6 +55,20 @@ then main 5.78 / 5.27 / 5.59 s against 5.31 / 5.22 / 4.70 s (medians 5.59 and 5.
 the noise at this load is ±15 %); the same result hash 8931308732b2… in every run. Most of what
 is left is spread thinly over the self-reference rules (``analyze_response``, about half of the
 scan), the prefilter and the findings' languages.
+
+Issue 18, wave 12 (the rule router remembers per sentence opening which rules' ``before``
+matches, so only the tests of what follows the name run per occurrence; short windows remember
+their answers for ``not_self.after``, ``self_markers``, ``not_self.before``, ``_quoted``'s line
+prefix and the scripts of the sentence; the learned step asks ``worth_scoring``'s own tests
+before building a context; ``needs_normalising`` tests the whole text as one character class;
+``find_names`` tests word boundaries inline; the languages of a chunk's findings summed side by
+side in the same order): f58a2a9 (``git archive``) against the branch, alternating, five pairs,
+load average 7.5-9.1 on 2 cores (other sessions' work): ``--arrow`` medians 4.23 s against 3.17 s
+(25 % less; every pair lower), the pandas chunks 4.11 against 3.80 s (garbage collection of the
+decoded cache, which the audit does not pay, is much of that figure and the noise); the same
+result hash 8931308732b2… in every run. In the stream (``stream_parts.py FILE identity`` minus
+``none``, three pairs) the scan's CPU went from 6.78 / 5.35 / 4.81 s to 5.43 / 3.22 / 3.50 s
+(medians 5.35 and 3.50: 35 % less).
 """
 
 from __future__ import annotations
@@ -56,6 +79,7 @@ import json
 import pickle
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -65,21 +89,30 @@ sys.path.insert(0, str(REPO))
 from auditkit.detectors.identity import merge_identity_results  # noqa: E402
 from auditkit.engine.scan import SCAN_COLUMNS, scan_frame, scan_identity_chunk  # noqa: E402
 from auditkit.engine.scan import warm_up as warm_up_scan  # noqa: E402
+from auditkit.gcscope import fewer_collections  # noqa: E402
 from auditkit.rules import load_rules  # noqa: E402
-from auditkit.streaming import iter_battle_chunks  # noqa: E402
+from auditkit.streaming import BattleChunkStream, chunk_rows_for, iter_battle_chunks  # noqa: E402
 
 DEFAULT_FILE = Path("/tmp/auditkit-bench-scale/arena2-1M-text0.1-000.jsonl")
 
 
-def read_chunks(path: Path, cache: Path | None) -> list[Any]:
-    """The scan columns of every chunk of ``path`` (from ``cache`` when it exists)."""
+def read_chunks(path: Path, cache: Path | None, *, arrow: bool = False) -> list[Any]:
+    """The scan columns of every chunk of ``path`` (from ``cache`` when it exists).
+
+    ``arrow``: the chunks as the streamed audit hands them to the scan (conversations left as
+    Arrow, ``pd.ArrowDtype``; chunk rows as ``stream_battles`` sizes them), not decoded.
+    """
     if cache is not None and cache.exists():
         with cache.open("rb") as fh:
             chunks: list[Any] = pickle.load(fh)
         return chunks
+    if arrow:
+        stream = BattleChunkStream(path, chunk_rows=chunk_rows_for([path]), arrow_text=True)
+    else:
+        stream = iter_battle_chunks(path, with_text=True)
     chunks = [
         scan_frame(chunk.frame, SCAN_COLUMNS)
-        for chunk in iter_battle_chunks(path, with_text=True)
+        for chunk in stream
         if chunk.normalised and len(chunk.frame)
     ]
     if cache is not None:
@@ -116,20 +149,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--cache", type=Path, help="pickle of the chunks (written if missing)")
     parser.add_argument("--repeat", type=int, default=1, help="scans of the same chunks (best)")
+    parser.add_argument(
+        "--arrow",
+        action="store_true",
+        help="feed the chunks as the streamed audit does (conversations as Arrow; use its own --cache)",
+    )
+    parser.add_argument(
+        "--fewer-collections",
+        action="store_true",
+        help="scan under gcscope.fewer_collections(), as run_audit runs its load and scan",
+    )
     args = parser.parse_args(argv)
     if not args.file.exists() and (args.cache is None or not args.cache.exists()):
         print(f"{args.file} does not exist: run bench/bench_scale.py --text-fraction 0.1 first")
         return 2
-    chunks = read_chunks(args.file, args.cache)
+    chunks = read_chunks(args.file, args.cache, arrow=args.arrow)
     text_rows = sum(int(c["conversation_a"].notna().sum()) for c in chunks if "conversation_a" in c)
     rules = load_rules(REPO / "rules")
     warm_up_scan()
     times: list[float] = []
     merged = None
     for _ in range(max(1, args.repeat)):
-        cpu = time.process_time()
-        parts = [scan_identity_chunk(chunk, rules) for chunk in chunks]
-        times.append(time.process_time() - cpu)
+        with fewer_collections() if args.fewer_collections else nullcontext():
+            cpu = time.process_time()
+            # An Arrow chunk takes the Arrow prefilter (the detector reads its text as Arrow).
+            parts = [scan_identity_chunk(chunk, rules) for chunk in chunks]
+            times.append(time.process_time() - cpu)
         merged = merge_identity_results(parts)
     best = times[0]
     assert merged is not None
@@ -149,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         f"findings: {len(merged.findings):,}"
     )
     print(f"result sha256: {fingerprint(merged)}")
-    prefilter_floor(chunks, rules, text_rows)
+    if not args.arrow:
+        prefilter_floor(chunks, rules, text_rows)
     return 0
 
 

@@ -213,7 +213,7 @@ def test_router_candidates_equal_a_pass_over_every_rule(
 ) -> None:
     router = rule_router(identity.rules)
     before_text = "".join(parts)
-    assert router.candidates(scripts, kind, before_text) == _candidates_plain(
+    assert list(router.candidates(scripts, kind, before_text)) == _candidates_plain(
         router, scripts, kind, before_text
     )
 

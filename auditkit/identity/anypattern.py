@@ -21,14 +21,14 @@ changes length, or any part of a pattern the analysis does not understand, falls
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick_rs
 
-__all__ = ["AnyPattern", "any_pattern", "required_literals"]
+__all__ = ["AnyPattern", "RememberedPattern", "any_pattern", "remembered", "required_literals"]
 
 # A literal alternative set larger than this is not worth keeping (the analysis gives up on it).
 _MAX_ALTERNATIVES = 64
@@ -409,6 +409,8 @@ class GuardedPattern:
 
     pattern: re.Pattern[str]
     literals: ahocorasick_rs.AhoCorasick | None  # None: always run the regex
+    # ``finds``' answers on short texts (see :class:`RememberedPattern`).
+    _found: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> GuardedPattern:
@@ -429,6 +431,14 @@ class GuardedPattern:
             return None
         return self.pattern.search(text, pos, end)
 
+    def finds(self, text: str) -> bool:
+        """``pattern.search(text) is not None``, remembered on short texts."""
+        known = self._found.get(text)
+        if known is None:
+            known = self.search(text) is not None
+            _remember(self._found, text, known)
+        return known
+
     def match(self, text: str) -> re.Match[str] | None:
         """``pattern.match(text)``."""
         if self._ruled_out(text):
@@ -444,11 +454,76 @@ _GUARDED: dict[int, tuple[re.Pattern[str], GuardedPattern]] = {}
 
 def guarded(pattern: re.Pattern[str]) -> GuardedPattern:
     """The :class:`GuardedPattern` of ``pattern``, built once per pattern."""
-    hit = _GUARDED.get(id(pattern))
+    return _once_per_pattern(_GUARDED, pattern, GuardedPattern.of)
+
+
+_T = TypeVar("_T")
+
+
+def _once_per_pattern(
+    made: dict[int, tuple[re.Pattern[str], _T]],
+    pattern: re.Pattern[str],
+    make: Callable[[re.Pattern[str]], _T],
+) -> _T:
+    """``make(pattern)``, kept in ``made`` by the pattern's identity (at most 257 kept)."""
+    hit = made.get(id(pattern))
     if hit is not None and hit[0] is pattern:
         return hit[1]
-    if len(_GUARDED) > 256:
-        _GUARDED.clear()
-    found = GuardedPattern.of(pattern)
-    _GUARDED[id(pattern)] = (pattern, found)
+    if len(made) > 256:
+        made.clear()
+    found = make(pattern)
+    made[id(pattern)] = (pattern, found)
     return found
+
+
+# --------------------------------------------------------------------------- answers remembered
+
+# Remembered answers: on texts up to this long, this many per pattern (forgotten all at once).
+_REMEMBER_WINDOW = 64
+_REMEMBER_WINDOWS = 8_192
+
+
+@dataclass(frozen=True, eq=False)
+class RememberedPattern:
+    """One regular expression whose yes/no answers on short texts are remembered.
+
+    ``matches(text)`` is ``pattern.match(text) is not None`` and ``finds(text)`` is
+    ``pattern.search(text) is not None`` (a function of the text alone: the whole text is the
+    string searched, no ``pos`` or ``endpos``). The identity rules ask them of the few characters
+    around a name ("'s engineers", ", a large language model"), which repeat across responses far
+    more than the responses do; a pattern of many alternatives costs several microseconds each time.
+    """
+
+    pattern: re.Pattern[str]
+    _matched: dict[str, bool] = field(default_factory=dict, repr=False)
+    _found: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    def matches(self, text: str) -> bool:
+        known = self._matched.get(text)
+        if known is None:
+            known = self.pattern.match(text) is not None
+            _remember(self._matched, text, known)
+        return known
+
+    def finds(self, text: str) -> bool:
+        known = self._found.get(text)
+        if known is None:
+            known = self.pattern.search(text) is not None
+            _remember(self._found, text, known)
+        return known
+
+
+def _remember(answers: dict[str, bool], text: str, answer: bool) -> None:
+    if len(text) <= _REMEMBER_WINDOW:
+        if len(answers) >= _REMEMBER_WINDOWS:
+            answers.clear()
+        answers[text] = answer
+
+
+# By the pattern object's identity, as ``_GUARDED``.
+_REMEMBERED: dict[int, tuple[re.Pattern[str], RememberedPattern]] = {}
+
+
+def remembered(pattern: re.Pattern[str]) -> RememberedPattern:
+    """The :class:`RememberedPattern` of ``pattern``, made once per pattern."""
+    return _once_per_pattern(_REMEMBERED, pattern, RememberedPattern)

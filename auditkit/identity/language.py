@@ -38,7 +38,7 @@ import re
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 from langdetect.detector import Detector
@@ -288,7 +288,10 @@ class _WordSums:
     def __init__(self, languages: int) -> None:
         self.spaced: dict[str, int] = {}
         self.final: dict[str, int] = {}
-        self.sums = np.empty((_MAX_WORDS, languages), dtype=np.float64)
+        # One row more than are ever used: the last stays zero (what :meth:`_argmax` pads with).
+        self.sums = np.empty((_MAX_WORDS + 1, languages), dtype=np.float64)
+        self.zero = _MAX_WORDS
+        self.sums[self.zero] = 0.0
         self.used = 0
         self.lock = threading.Lock()
         self.forget()
@@ -345,18 +348,39 @@ class _WordSums:
         return found
 
     def _argmax(self, batch: list[list[int]], profiles: _Profiles) -> list[str | None]:
-        """Each text's language from its rows (None without any row), the lock held: its rows
-        stacked in text order and summed down the columns, as :meth:`scores` sums them (numpy
-        adds the rows one after the other; a segmented reduction would add them in another
-        order and could round differently)."""
-        sums = self.sums
+        """Each text's language from its rows (None without any row), the lock held.
+
+        :meth:`scores` sums a text's rows stacked in text order down the columns (numpy adds the
+        rows one after the other; a segmented reduction such as ``np.add.reduceat`` would add
+        them in another order and could round differently). Here all the texts are summed at
+        once in that same order: their rows laid out side by side, padded with the zero row,
+        and added column of rows by column of rows, each text's sum starting from 0. Every text
+        thus gets ``((0 + r0) + r1) + …`` and then ``+ 0.0`` for each pad: the same floats
+        (``0 + x`` and ``x + 0.0`` are ``x`` exactly; only ``-0.0`` would become ``+0.0``, which
+        compares equal, so the ``argmax`` cannot change).
+        """
         languages = profiles.languages
-        out: list[str | None] = []
-        for found in batch:
-            rows = np.array(found, dtype=np.intp)
-            rows = rows[rows >= 0]
-            out.append(languages[int(sums[rows].sum(axis=0).argmax())] if len(rows) else None)
-        return out
+        n = len(batch)
+        if n == 0:
+            return []
+        lengths = np.fromiter(map(len, batch), dtype=np.int64, count=n)
+        flat = np.fromiter(chain.from_iterable(batch), dtype=np.intp, count=int(lengths.sum()))
+        owner = np.repeat(np.arange(n, dtype=np.intp), lengths)
+        known = flat >= 0
+        flat, owner = flat[known], owner[known]
+        if len(flat) == 0:
+            return [None] * n
+        counts = np.bincount(owner, minlength=n)
+        first = np.zeros(n, dtype=np.intp)
+        np.cumsum(counts[:-1], out=first[1:])
+        grid = np.full((int(counts.max()), n), self.zero, dtype=np.intp)
+        grid[np.arange(len(flat)) - first[owner], owner] = flat
+        sums = self.sums
+        total = np.zeros((n, sums.shape[1]), dtype=np.float64)
+        for rows in grid:
+            total += sums[rows]
+        best = total.argmax(axis=1).tolist()
+        return [languages[b] if c else None for b, c in zip(best, counts.tolist(), strict=True)]
 
     def _add(self, word: str, end: str, table: dict[str, int], profiles: _Profiles) -> int:
         r = table.get(word)  # the same word twice in one text

@@ -12,9 +12,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from auditkit.identity.anypattern import any_pattern, guarded
+from auditkit.identity.anypattern import any_pattern, guarded, remembered
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
-from auditkit.identity.normalise import NormalisedText, needs_normalising, normalise, unchanged
+from auditkit.identity.normalise import (
+    NormalisedText,
+    may_need_normalising,
+    needs_normalising,
+    normalise,
+    unchanged,
+)
 from auditkit.identity.routing import rule_router
 from auditkit.identity.scorer import NEAR_LEFT, NEAR_RIGHT, CandidateContext, worth_scoring
 
@@ -80,6 +86,10 @@ class SelfIdMatch:
     snippet: str
 
 
+_ASCII_ALPHA = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_ALNUM = _ASCII_ALPHA | frozenset("0123456789")
+
+
 def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -137,10 +147,18 @@ def find_names(text: str, rules: IdentityRules) -> list[NameHit]:
     # (start, minus length, automaton order, end, name) of each occurrence standing as a word:
     # sorted, the longest first at each place, ties in the automaton's order.
     hits: list[tuple[int, int, int, int, IdentityName]] = []
+    size = len(lowered)
     for index, start, end in _name_matches(lowered, rules):
         name = names[keys[index]]
-        if _boundary_ok(lowered, start, end, name):
-            hits.append((start, start - end, len(hits), end, name))
+        # _boundary_ok, written out (it runs for every occurrence, most of them inside words).
+        if name.latin:
+            if (start > 0 and lowered[start - 1] in _ASCII_ALNUM) or (
+                end < size and lowered[end] in _ASCII_ALPHA
+            ):
+                continue
+        elif start > 0 and _is_cyrillic(name.text[0]) and _is_cyrillic(lowered[start - 1]):
+            continue
+        hits.append((start, start - end, len(hits), end, name))
     hits.sort()
     out: list[NameHit] = []
     last_end = -1
@@ -197,6 +215,24 @@ def scripts_of(text: str) -> set[str]:
     return found
 
 
+# scripts_of of a sentence before a name, by the sentence (up to this long, this many at most).
+_REMEMBER_BEFORE = 200
+_REMEMBER_BEFORES = 8_192
+_SCRIPTS_BEFORE: dict[str, frozenset[str]] = {}
+
+
+def _scripts_before(before_text: str) -> frozenset[str]:
+    """``scripts_of(before_text)``, remembered for short sentences (they repeat: "I am ")."""
+    known = _SCRIPTS_BEFORE.get(before_text)
+    if known is None:
+        known = frozenset(scripts_of(before_text))
+        if len(before_text) <= _REMEMBER_BEFORE:
+            if len(_SCRIPTS_BEFORE) >= _REMEMBER_BEFORES:
+                _SCRIPTS_BEFORE.clear()
+            _SCRIPTS_BEFORE[before_text] = known
+    return known
+
+
 def is_probe(user_text: str, rules: IdentityRules) -> bool:
     """Does a user turn ask the assistant who it is?"""
     return any_pattern(rules.probes).search(user_text)
@@ -234,7 +270,7 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    return bool(spans) and any(a <= pos < b for a, b in spans)
 
 
 _SPEAKER_LINES = re.compile(_SPEAKER_LINE.pattern, re.MULTILINE)
@@ -260,8 +296,26 @@ def _quoted(text: str, pos: int, end: int | None = None) -> bool:
         return False
     line_start = text.rfind("\n", 0, pos) + 1
     prefix = text[line_start:pos]
-    if _SPEAKER_LINE.match(prefix) and _is_script(text):
-        return True
+    known = _PREFIX_QUOTED.get(prefix)
+    if known is None:
+        known = (_SPEAKER_LINE.match(prefix) is not None, _quoted_prefix(prefix))
+        if len(prefix) <= _REMEMBER_PREFIX:
+            if len(_PREFIX_QUOTED) >= _REMEMBER_PREFIXES:
+                _PREFIX_QUOTED.clear()
+            _PREFIX_QUOTED[prefix] = known
+    speaker, quoted = known
+    return (speaker and _is_script(text)) or quoted
+
+
+# _quoted's answers by the line's prefix (lines up to this long, this many at most): a function of
+# the prefix alone, and lines open the same way across responses ("I am ", "- ").
+_REMEMBER_PREFIX = 200
+_REMEMBER_PREFIXES = 8_192
+_PREFIX_QUOTED: dict[str, tuple[bool, bool]] = {}
+
+
+def _quoted_prefix(prefix: str) -> bool:
+    """Does the line so far (``prefix``) leave the position inside quotation marks or inline code?"""
     if prefix.count(_STRAIGHT_QUOTES) % 2 == 1 or prefix.count("`") % 2 == 1:
         return True  # inside "…" or inline `code` on this line
     if _single_quoted(prefix):
@@ -307,6 +361,22 @@ def _rule_matches(rule: SelfReferenceRule, text: str, hit: NameHit, before_text:
     if rule.after_not is not None and rule.after_not.match(text, hit.end) is not None:
         return False
     if rule.before is not None and rule.before.search(before_text) is None:
+        return False
+    return (
+        rule.prev_line is None or rule.prev_line.search(_previous_line(text, hit.start)) is not None
+    )
+
+
+def _rule_matches_after(rule: SelfReferenceRule, text: str, hit: NameHit) -> bool:
+    """:func:`_rule_matches` of a rule whose ``before`` pattern is known to match (or that has
+    none; :meth:`~auditkit.identity.routing.RuleRouter.matching` answers that per sentence):
+    the tests of what follows the name and of the line before, in the same order."""
+    if rule.after is not None:
+        if rule.after.match(text, hit.end) is None:
+            return False
+    elif rule.before is None:
+        return False
+    if rule.after_not is not None and rule.after_not.match(text, hit.end) is not None:
         return False
     return (
         rule.prev_line is None or rule.prev_line.search(_previous_line(text, hit.start)) is not None
@@ -365,7 +435,7 @@ def _latin_word_in_other_script(text: str, hit: NameHit, lo: int) -> bool:
 def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRules) -> bool:
     """``not_self.before`` / ``not_self.after``: "not ChatGPT", "ChatGPT가 아닙니다", "ChatGPT-style";
     ``not_self.person_after``: a first name with a surname ("Claude Martin")."""
-    if rules.not_self_before is not None and guarded(rules.not_self_before).search(before[-24:]):
+    if rules.not_self_before is not None and guarded(rules.not_self_before).finds(before[-24:]):
         return True
     if (
         rules.person_after is not None
@@ -374,7 +444,7 @@ def _negated_or_compared(text: str, hit: NameHit, before: str, rules: IdentityRu
     ):
         return True
     return rules.not_self_after is not None and (
-        rules.not_self_after.match(text[hit.end : hit.end + 24]) is not None
+        remembered(rules.not_self_after).matches(text[hit.end : hit.end + 24])
     )
 
 
@@ -459,7 +529,10 @@ def _named_in_question_before(text: str, sent_start: int, hits: list[NameHit]) -
 def _make_match(
     rule_id: str, lang: str, norm: NormalisedText, original: str, hit: NameHit
 ) -> SelfIdMatch:
-    start, end = norm.original_span(hit.start, hit.end)
+    if norm.breaks == _IDENTITY_MAP and hit.start < len(norm.text):
+        start, end = hit.start, hit.end  # no character removed: offsets are the original's
+    else:
+        start, end = norm.original_span(hit.start, hit.end)
     return SelfIdMatch(
         rule=rule_id,
         lang=lang,
@@ -475,6 +548,7 @@ def _make_match(
 
 
 _SENTENCE_TAIL = re.compile(r"[.!?。！？\n]")
+_IDENTITY_MAP = ((0, 0),)  # NormalisedText.breaks of a text nothing was removed from
 _OPENING_JUNK = re.compile(r"[\W_\d]*", re.UNICODE)
 
 
@@ -488,8 +562,18 @@ def _context(
     roleplay: bool,
     hits: list[NameHit],
     self_near: bool,
+    sent_start: int | None = None,
+    quoted: bool | None = None,
+    opens_sentence: bool | None = None,
 ) -> CandidateContext:
-    sent_start = _sentence_start(text, hit.start, rules.window)
+    """The occurrence's :class:`CandidateContext`; ``sent_start``, ``quoted`` and
+    ``opens_sentence``: what the caller has computed already (None: computed here)."""
+    if sent_start is None:
+        sent_start = _sentence_start(text, hit.start, rules.window)
+    if quoted is None:
+        quoted = _quoted(text, hit.start, hit.end)
+    if opens_sentence is None:
+        opens_sentence = _OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None
     left = text[_word_start_after(text, max(sent_start, hit.start - 60), hit.start) : hit.start]
     right = text[hit.end : _word_end_before(text, hit.end, min(len(text), hit.end + 40))]
     tail = _SENTENCE_TAIL.search(right)
@@ -503,10 +587,10 @@ def _context(
         self_after=has_self_marker(right, rules),
         probed=probed,
         at_start=hit.start <= rules.answer_to_probe_offset,
-        quoted=_quoted(text, hit.start, hit.end),
+        quoted=quoted,
         translate=translate,
         roleplay=roleplay,
-        opens_sentence=_OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None,
+        opens_sentence=opens_sentence,
         self_near=self_near,  # _self_near(text, hit, rules), which the gate has asked
         several_names=any(
             other is not hit and sent_start <= other.start < hit.end + len(right) for other in hits
@@ -522,7 +606,7 @@ def has_self_marker(text: str, rules: IdentityRules) -> bool:
     words = rules.self_marker_words
     if words and not words.isdisjoint(_WORDS.findall(text.lower())):
         return True
-    return rules.self_markers is not None and rules.self_markers.search(text) is not None
+    return rules.self_markers is not None and remembered(rules.self_markers).finds(text)
 
 
 def _self_near(text: str, hit: NameHit, rules: IdentityRules) -> bool:
@@ -595,6 +679,17 @@ def _gated(
                 continue
         if _inside(codes, hit.start):
             continue
+        # What worth_scoring asks of the context, asked first (every test here is a filter, so
+        # their order does not change which occurrences are yielded): a name far from any
+        # first-person word, unprobed, counts only when it opens its sentence (it is already
+        # within the reply's first words), and never in quotation marks.
+        sent_start = _sentence_start(text, hit.start, rules.window)
+        opens = _OPENING_JUNK.fullmatch(text[sent_start : hit.start]) is not None
+        if not (near or probed or opens):
+            continue
+        quoted = _quoted(text, hit.start, hit.end)
+        if quoted:
+            continue
         if translate is None:
             translate = is_translation_request(user_text, rules)
         if roleplay is None:
@@ -605,7 +700,6 @@ def _gated(
             continue
         if not_self(text, hit, rules, near) or _appositive_of_another(text, hit, hits, rules):
             continue
-        sent_start = _sentence_start(text, hit.start, rules.window)
         if not has_self_marker(text[sent_start : hit.start], rules) and _named_in_question_before(
             text, sent_start, hits
         ):
@@ -619,6 +713,9 @@ def _gated(
             roleplay=roleplay,
             hits=hits,
             self_near=near,
+            sent_start=sent_start,
+            quoted=quoted,
+            opens_sentence=opens,
         )
         if worth_scoring(ctx):
             yield hit, ctx
@@ -645,8 +742,9 @@ def analyze_response(
         return []
     # Normalise only when a character it would change lies where the rules look (the sentence
     # before a name, the words after it); most text is left as it is, at no cost.
-    spans = [(max(0, h.start - rules.window), h.end + 60) for h in hits]
-    if needs_normalising(text, spans):
+    if may_need_normalising(text) and needs_normalising(
+        text, [(max(0, h.start - rules.window), h.end + 60) for h in hits]
+    ):
         norm = normalise(text)
         text = norm.text
         hits = find_names(text, rules)
@@ -660,15 +758,19 @@ def analyze_response(
         sent_start = _sentence_start(text, hit.start, rules.window)
         before_text = text[sent_start : hit.start]
         after_text = text[hit.end : hit.end + 40]
-        # The name itself routes too: a sign-off line "- Gemini" has no other letters.
-        scripts = scripts_of(before_text + " " + text[hit.start : hit.end] + " " + after_text)
+        # The name itself routes too: a sign-off line "- Gemini" has no other letters. The scripts
+        # of the sentence so far are remembered (scripts_of of two texts joined by a space is the
+        # union of theirs: each script is found one character at a time).
+        scripts = _scripts_before(before_text) | scripts_of(
+            text[hit.start : hit.end] + " " + after_text
+        )
         in_code = _inside(codes, hit.start)
         quoted: bool | None = None
-        # The rules of these scripts and this kind of name whose `before` could match, in order.
-        for rule in router.candidates(scripts, hit.name.kind, before_text):
+        # The rules of these scripts and this kind of name whose `before` matches, in order.
+        for rule in router.matching(scripts, hit.name.kind, before_text):
             if in_code and not rule.in_code:
                 continue
-            if not _rule_matches(rule, text, hit, before_text):
+            if not _rule_matches_after(rule, text, hit):
                 continue
             if rule.elided_subject and _elided_subject_elsewhere(
                 text, sent_start, hits, rules, probed=probed, user_text=user_text

@@ -19,6 +19,10 @@ from auditkit.identity.lexicon import SelfReferenceRule
 
 __all__ = ["RuleRouter", "rule_router"]
 
+# RuleRouter.matching remembers its answers for sentences up to this long, this many at most.
+_REMEMBER_CHARS = 200
+_REMEMBER_ANSWERS = 8_192
+
 
 @dataclass(frozen=True, eq=False)
 class _Route:
@@ -47,6 +51,12 @@ class RuleRouter:
     before_of: tuple[int | None, ...]
     # (scripts, kind) -> the rules that may apply and where their ``before`` patterns are.
     _routes: dict[tuple[frozenset[str], str], _Route] = field(default_factory=dict)
+    # (scripts, kind, before_text) -> :meth:`matching`'s answer, for short sentences only
+    # (forgotten all at once when full): the few words before a self-identification repeat
+    # across responses ("I am ", "As an AI developed by ") even where the responses do not.
+    _matching: dict[tuple[frozenset[str], str, str], tuple[SelfReferenceRule, ...]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def of(cls, rules: Sequence[SelfReferenceRule]) -> RuleRouter:
@@ -77,19 +87,47 @@ class RuleRouter:
 
     def candidates(
         self, scripts: set[str] | frozenset[str], kind: str, before_text: str
-    ) -> list[SelfReferenceRule]:
+    ) -> tuple[SelfReferenceRule, ...]:
         """The rules, in order, for a name of ``kind`` in text of ``scripts`` whose ``before``
         pattern could match ``before_text`` (or that have none): every other rule cannot match."""
         route = self._route(frozenset(scripts), kind)
         if not route.rules:
-            return []
+            return ()
         # The few patterns the literal pass leaves, placed in the route (not a pass over it).
         at = route.at
         positions = [at[b] for b in self.befores.possible(before_text) if b in at]
         positions.extend(route.always)
         positions.sort()
         rules = route.rules
-        return [rules[k] for k in positions]
+        return tuple(rules[k] for k in positions)
+
+    def matching(
+        self, scripts: set[str] | frozenset[str], kind: str, before_text: str
+    ) -> tuple[SelfReferenceRule, ...]:
+        """:meth:`candidates` whose ``before`` pattern does match ``before_text`` (or that have
+        none), in order: the rules a name occurrence whose sentence so far is ``before_text``
+        can satisfy, left to be tested on what follows the name (``after``, ``after_not``,
+        ``prev_line``). A ``before`` test reads nothing but ``before_text``, so this is a
+        function of the three arguments, remembered for a short ``before_text``
+        (:data:`_REMEMBER_CHARS`, :data:`_REMEMBER_ANSWERS`): a sentence opening that repeats
+        across responses ("I am ", "As an AI developed by ") has its ``before`` patterns
+        searched once.
+        """
+        key = (frozenset(scripts), kind, before_text)
+        answers = self._matching
+        known = answers.get(key)
+        if known is not None:
+            return known
+        found = tuple(
+            rule
+            for rule in self.candidates(key[0], kind, before_text)
+            if rule.before is None or rule.before.search(before_text) is not None
+        )
+        if len(before_text) <= _REMEMBER_CHARS:
+            if len(answers) >= _REMEMBER_ANSWERS:
+                answers.clear()
+            answers[key] = found
+        return found
 
 
 # One router per rule tuple object (the compiled rules keep theirs for the pack's life).
