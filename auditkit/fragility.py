@@ -165,25 +165,31 @@ def _refit_many(
     theta = np.tile(init, (count, 1))
     previous = np.full(count, math.inf)
     out: list[np.ndarray | None] = [None] * count
+    # Flat positions: each cell's models in ``theta.reshape(-1)`` (and in the ``count * n`` sums),
+    # its (A, B) bin among the ``count * n * n`` of the information matrices.
+    shift = np.arange(count)[:, None]
+    all_a, all_b = (a + shift * n).reshape(-1), (b + shift * n).reshape(-1)
+    all_key = (a * n + b + shift * (n * n)).reshape(-1)
+    all_wins, all_totals = wins.reshape(-1), totals.reshape(-1)
+    flat = theta.reshape(-1)  # a view: the steps below update ``theta`` in place
     live = np.arange(count)  # problems still stepping
+    fa, fb, key, lw, lt = all_a, all_b, all_key, all_wins, all_totals
     add, bincount = np.add.reduce, np.bincount
     for _ in range(30):
         k = len(live)
-        la, lb, lw, lt = a[live], b[live], wins[live], totals[live]
-        th = theta[live]
-        p = expit(np.take_along_axis(th, la, axis=1) - np.take_along_axis(th, lb, axis=1))
+        if len(fa) != k * width:  # problems stopped: their cells leave the arrays
+            cells = (live[:, None] * width + np.arange(width)).reshape(-1)
+            fa, fb, key = all_a[cells], all_b[cells], all_key[cells]
+            lw, lt = all_wins[cells], all_totals[cells]
+        p = expit(flat[fa] - flat[fb])
         expected = lt * p
-        resid = (lw - expected).reshape(-1)
-        shift = (np.arange(k) * n)[:, None]
-        grad: np.ndarray = bincount((la + shift).reshape(-1), resid, k * n) - bincount(
-            (lb + shift).reshape(-1), resid, k * n
-        )
-        grad = grad.reshape(k, n)
+        resid = lw - expected
+        grad: np.ndarray = bincount(fa, resid, count * n) - bincount(fb, resid, count * n)
+        grad = grad.reshape(count, n)[live]
         if l2 > 0:
-            grad = grad - l2 * th
+            grad = grad - l2 * theta[live]
         # ``totals * p * (1 - p)`` evaluates ``totals * p`` first: the same product as above.
-        key = (la * n + lb + shift * n).reshape(-1)
-        off = bincount(key, (expected * (1.0 - p)).reshape(-1), k * n * n).reshape(k, n, n)
+        off = bincount(key, expected * (1.0 - p), count * n * n).reshape(count, n, n)[live]
         off = off + off.transpose(0, 2, 1)
         # ``-off`` plus the gauge, its diagonal (zero in ``off``) plus the row sums: the same
         # sums as ``(-off with row sums on the diagonal) + gauge``, in one array.
