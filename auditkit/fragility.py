@@ -291,9 +291,15 @@ def vote_cells(
     rated = ratings.table[ratings.table["rateable"]]
     models = tuple(str(m) for m in rated.sort_values("model")["model"])
     frame = battles.frame
+    n = len(models)
+    # Each vote's cell key ``(A * n + B) * 3 + 2 * A's score``. With up to 104 models the keys fit
+    # in 16 bits: the per-vote arrays are int16 (a quarter of int64's memory and passes), and
+    # numpy sorts them by radix, in linear time.
+    small = n * n * 3 < 2**15
+    width = np.int16 if small else np.int64
     # Each row's index among the rated models (-1: not rated or missing), from the table's codes.
-    ia = battles.codes.positions("model_a", models)
-    ib = battles.codes.positions("model_b", models)
+    ia = battles.codes.positions("model_a", models, width)
+    ib = battles.codes.positions("model_b", models, width)
     keep = (ia >= 0) & (ib >= 0) & (ia != ib)
     if rows is not None:
         keep &= np.asarray(rows, dtype=bool)
@@ -303,21 +309,29 @@ def vote_cells(
     # Each per-vote temporary is freed once used (80 MB apiece at 10M votes: together they set
     # the robustness stage's memory peak).
     del keep
-    a = ia[pos]
+    key = ia[pos]
     del ia
-    b = ib[pos]
+    key *= n
+    key += ib[pos]
     del ib
-    y = outcome_for_a(frame["winner"])[pos]
-    n = len(models)
-    key = (a * n + b) * 3 + np.rint(2 * y).astype(np.int64)
-    del a, b, y
-    # A stable sort of small keys: as 16-bit integers numpy sorts them by radix, in linear time.
-    order = np.argsort(key.astype(np.int16) if n * n * 3 < 2**15 else key, kind="stable")
-    ordered = key[order]
+    key *= 3
+    key += _doubled_score(frame["winner"], width)[pos]
+    order = np.argsort(key, kind="stable")
+    if small:
+        # The stable order groups the keys ascending: each cell's votes start where the votes
+        # of the smaller keys end.
+        per_key = np.bincount(key, minlength=n * n * 3)
+        uniq = np.flatnonzero(per_key)
+        counts = per_key[uniq]
+        starts = np.cumsum(counts)[:-1]
+    else:
+        ordered = key[order]
+        bounds = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else order
+        uniq, counts = ordered[bounds], np.diff(np.r_[bounds, ordered.size])
+        starts = bounds[1:]
     del key
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else order
-    uniq, counts = ordered[starts], np.diff(np.r_[starts, ordered.size])
-    cell_rows = tuple(np.split(pos[order], starts[1:])) if len(uniq) else ()
+    cell_rows = tuple(np.split(pos[order], starts)) if len(uniq) else ()
+    uniq = uniq.astype(np.int64)
     pair = uniq // 3
     ca, cb, cy = pair // n, pair % n, (uniq % 3) / 2.0
     theta = fit_bt_pairs(ca, cb, counts * cy, counts.astype(np.float64), n, l2=options.l2)
@@ -334,6 +348,16 @@ def vote_cells(
         l2=options.l2,
         ratings=ratings,
     )
+
+
+def _doubled_score(winner: pd.Series, dtype: type[np.signedinteger[Any]]) -> np.ndarray:
+    """Twice A's score per battle (2 win, 1 tie, 0 loss): ``2 * outcome_for_a(winner)`` as
+    integers, looked up per category for a categorical column (no float per battle)."""
+    if isinstance(winner.dtype, pd.CategoricalDtype):
+        # outcome_for_a of the categories, and 0.5 for a missing winner (code -1), doubled.
+        scores = np.append(outcome_for_a(np.asarray(winner.cat.categories, dtype=object)), 0.5)
+        return np.rint(2 * scores).astype(dtype)[np.asarray(winner.cat.codes)]
+    return np.rint(2 * outcome_for_a(winner)).astype(dtype)
 
 
 # ---------------------------------------------------------------------------------------- search

@@ -150,3 +150,35 @@ def test_top_spot_reuses_the_removal_count_of_its_challenger_search() -> None:
     direct = pair_fragility(vote_cells(battles), result.top_spot.higher, result.top_spot.lower)
     assert result.top_spot.drop == direct.drop
     assert (result.top_spot.flip, result.top_spot.add) == (direct.flip, direct.add)
+
+
+@pytest.mark.parametrize("n_models", [6, 110])
+def test_cells_hold_every_rated_vote_once_with_its_rows_in_file_order(n_models: int) -> None:
+    """The cells are what grouping the votes by (A, B, A's score) in a dict gives. 110 models
+    take the 64-bit cell keys (above 104 models they no longer fit in 16 bits)."""
+    rng = np.random.default_rng(n_models)
+    models = [f"m{i:03d}" for i in range(n_models)]
+    records = [
+        {"model_a": models[i], "model_b": models[(i + 1) % n_models], "winner": winner}
+        for i in range(n_models)
+        for winner in ("model_a", "model_b")
+    ]
+    for _ in range(60 * n_models):
+        a, b = rng.choice(n_models, 2, replace=False)
+        winner = str(rng.choice(["model_a", "model_b", "tie"]))
+        records.append({"model_a": models[a], "model_b": models[b], "winner": winner})
+    for k, record in enumerate(records):
+        record["vote_id"] = f"v{k:05d}"
+    cells = vote_cells(BattleTable.from_records(records))
+    assert len(cells.models) == n_models
+    score = {"model_a": 1.0, "model_b": 0.0, "tie": 0.5}
+    expected: dict[tuple[str, str, float], list[int]] = {}
+    for k, record in enumerate(records):
+        key = (record["model_a"], record["model_b"], score[record["winner"]])
+        expected.setdefault(key, []).append(k)
+    got = {
+        (cells.models[a], cells.models[b], float(y)): rows.tolist()
+        for a, b, y, rows in zip(cells.a, cells.b, cells.y, cells.rows, strict=True)
+    }
+    assert got == expected
+    assert cells.count.tolist() == [len(rows) for rows in cells.rows]
