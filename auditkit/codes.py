@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -100,12 +101,15 @@ class TableCodes:
     def model_b(self) -> np.ndarray:
         return row_positions(self._frame["model_b"], self.models).astype(np.int32)
 
-    def positions(self, side: str, names: Sequence[str]) -> np.ndarray:
+    def positions(
+        self, side: str, names: Sequence[str], dtype: type[np.signedinteger[Any]] = np.int64
+    ) -> np.ndarray:
         """Each row's index in ``names`` on ``side`` (``model_a`` / ``model_b``; -1 where absent
-        or missing; the first of repeated names), as int64: ``row_positions`` from the codes."""
+        or missing; the first of repeated names), as int64 (or a narrower signed ``dtype`` that
+        holds ``len(names)``): ``row_positions`` from the codes."""
         codes = self.model_a if side == "model_a" else self.model_b
         index = {name: i for i, name in enumerate(self.models)}
-        lookup = np.full(len(self.models) + 1, -1, dtype=np.int64)  # the last slot: code -1
+        lookup = np.full(len(self.models) + 1, -1, dtype=dtype)  # the last slot: code -1
         for j, name in enumerate(names):
             i = index.get(str(name))
             if i is not None and lookup[i] < 0:

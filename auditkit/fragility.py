@@ -27,10 +27,10 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -114,6 +114,12 @@ class VoteCells:
 
         ``extra`` rows are (A, B, outcome, number of votes), e.g. flipped or added votes.
         """
+        return _refit_many([self._problem(count, extra)], len(self.models), self.l2, self.theta)[0]
+
+    def _problem(
+        self, count: np.ndarray | None, extra: Sequence[tuple[int, int, float, float]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The (A, B, A's score sum, votes) cells of a refit: :meth:`fit`'s arrays."""
         c = (self.count if count is None else count).astype(np.float64)
         a, b, y = self.a, self.b, self.y
         if extra:
@@ -122,53 +128,112 @@ class VoteCells:
             b = np.concatenate([b, ex[:, 1].astype(np.int64)])
             y = np.concatenate([y, ex[:, 2]])
             c = np.concatenate([c, ex[:, 3]])
-        return _refit(a, b, c * y, c, len(self.models), self.l2, self.theta)
+        return a, b, c * y, c
 
 
-def _refit(
-    a: np.ndarray,
-    b: np.ndarray,
-    wins: np.ndarray,
-    totals: np.ndarray,
+def _refit_many(
+    problems: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
     n: int,
     l2: float,
     init: np.ndarray,
-) -> np.ndarray:
-    """The exact BT MLE by plain Newton steps from ``init`` (a nearby optimum), steps to 1e-11.
+) -> list[np.ndarray]:
+    """The exact BT MLE of each problem ``(a, b, wins, totals)`` by plain Newton steps from ``init``.
 
     A few votes moved barely shift the optimum, so Newton converges quadratically in 2-4 steps
     without a line search; should it not (a growing step, no convergence in 30 steps),
     :func:`fit_bt_pairs` with its backtracking safeguards takes over from ``init``.
+
+    The problems are solved side by side, one numpy call per step for all of them (the searches
+    of an audit make a thousand refits on a dozen models: numpy's call overhead is their cost),
+    and each gets the strengths it would get alone, to the bit: each problem's sums run over its
+    own cells in their order (the stack only appends zero-vote cells, which add exact zeros),
+    every other operation is elementwise or per problem, and a problem stops stepping the moment
+    it converges. The arithmetic is that of :func:`bt_hessian` plus the gauge.
     """
-    theta = init.copy()
+    count = len(problems)
+    width = max(len(p[0]) for p in problems)
+    # One row per problem; shorter problems end in zero-vote cells between models 0 and 1.
+    a = np.zeros((count, width), dtype=np.int64)
+    b = np.ones((count, width), dtype=np.int64)
+    wins = np.zeros((count, width))
+    totals = np.zeros((count, width))
+    for row, (pa, pb, pw, pt) in enumerate(problems):
+        a[row, : len(pa)], b[row, : len(pb)] = pa, pb
+        wins[row, : len(pw)], totals[row, : len(pt)] = pw, pt
     gauge = l2 * np.eye(n) if l2 > 0 else np.full((n, n), 1.0 / n)
-    # The information matrix as :func:`bt_hessian` builds it, with its cell keys and diagonal
-    # positions computed once (this loop runs thousands of times per audit, on small arrays).
-    key = a * n + b
     diagonal = np.arange(n) * (n + 1)
-    previous = np.inf
+    theta = np.tile(init, (count, 1))
+    previous = np.full(count, math.inf)
+    out: list[np.ndarray | None] = [None] * count
+    # Flat positions: each cell's models in ``theta.reshape(-1)`` (and in the ``count * n`` sums),
+    # its (A, B) bin among the ``count * n * n`` of the information matrices.
+    shift = np.arange(count)[:, None]
+    all_a, all_b = (a + shift * n).reshape(-1), (b + shift * n).reshape(-1)
+    all_key = (a * n + b + shift * (n * n)).reshape(-1)
+    all_wins, all_totals = wins.reshape(-1), totals.reshape(-1)
+    flat = theta.reshape(-1)  # a view: the steps below update ``theta`` in place
+    live = np.arange(count)  # problems still stepping
+    fa, fb, key, lw, lt = all_a, all_b, all_key, all_wins, all_totals
+    add, bincount = np.add.reduce, np.bincount
     for _ in range(30):
-        p = expit(theta[a] - theta[b])
-        resid = wins - totals * p
-        grad = np.bincount(a, resid, n) - np.bincount(b, resid, n) - l2 * theta
-        off = np.bincount(key, totals * p * (1.0 - p), n * n).reshape(n, n)
-        off = off + off.T
-        laplacian = -off
-        laplacian.reshape(-1)[diagonal] += off.sum(axis=1)
-        try:
-            step = np.linalg.solve(laplacian + gauge, grad)
-        except np.linalg.LinAlgError:
-            break  # a model lost all its votes: the safe fit centres each component
+        k = len(live)
+        if len(fa) != k * width:  # problems stopped: their cells leave the arrays
+            cells = (live[:, None] * width + np.arange(width)).reshape(-1)
+            fa, fb, key = all_a[cells], all_b[cells], all_key[cells]
+            lw, lt = all_wins[cells], all_totals[cells]
+        p = expit(flat[fa] - flat[fb])
+        expected = lt * p
+        resid = lw - expected
+        grad: np.ndarray = bincount(fa, resid, count * n) - bincount(fb, resid, count * n)
+        grad = grad.reshape(count, n)[live]
+        if l2 > 0:
+            grad = grad - l2 * theta[live]
+        # ``totals * p * (1 - p)`` evaluates ``totals * p`` first: the same product as above.
+        off = bincount(key, expected * (1.0 - p), count * n * n).reshape(count, n, n)[live]
+        off = off + off.transpose(0, 2, 1)
+        # ``-off`` plus the gauge, its diagonal (zero in ``off``) plus the row sums: the same
+        # sums as ``(-off with row sums on the diagonal) + gauge``, in one array.
+        system = gauge - off
+        system.reshape(k, n * n)[:, diagonal] += add(off, axis=2)
+        step, failed = _solve_each(system, grad)
         if l2 <= 0:
-            step -= step.sum() / n  # the mean, as ndarray.mean computes it
-        size = float(np.abs(step).max(initial=0.0))
-        if not np.isfinite(size) or (size > previous and size > 1e-8):
-            break  # not the quadratic convergence a nearby start gives: use the safe fit
-        theta = theta + step
-        previous = size
-        if size < 1e-11:
-            return theta if l2 > 0 else theta - theta.sum() / n
-    return fit_bt_pairs(a, b, wins, totals, n, l2=l2, init=init)
+            step -= add(step, axis=1)[:, None] / n  # the mean, as ndarray.mean computes it
+        size = np.abs(step).max(axis=1)
+        # Not the quadratic convergence a nearby start gives (or a singular system): safe fit.
+        unsafe = failed | ~np.isfinite(size) | ((size > previous[live]) & (size > 1e-8))
+        moving = live[~unsafe]
+        theta[moving] += step[~unsafe]
+        previous[moving] = size[~unsafe]
+        done = ~unsafe & (size < 1e-11)
+        for at in live[done].tolist():
+            found = theta[at]
+            out[at] = found.copy() if l2 > 0 else found - add(found) / n
+        for at in live[unsafe].tolist():
+            pa, pb, pw, pt = problems[at]
+            out[at] = fit_bt_pairs(pa, pb, pw, pt, n, l2=l2, init=init)
+        live = live[~unsafe & ~done]
+        if not len(live):
+            break
+    for at in live.tolist():
+        pa, pb, pw, pt = problems[at]
+        out[at] = fit_bt_pairs(pa, pb, pw, pt, n, l2=l2, init=init)
+    return cast(list[np.ndarray], out)  # every problem was given its strengths above
+
+
+def _solve_each(system: np.ndarray, grad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each stacked system solved (as ``np.linalg.solve`` solves it alone); which were singular."""
+    failed = np.zeros(len(system), dtype=bool)
+    try:
+        return np.linalg.solve(system, grad[..., None])[..., 0], failed
+    except np.linalg.LinAlgError:
+        pass
+    step = np.zeros_like(grad)
+    for row in range(len(system)):
+        try:
+            step[row] = np.linalg.solve(system[row], grad[row])
+        except np.linalg.LinAlgError:
+            failed[row] = True  # a model lost all its votes: the safe fit centres each component
+    return step, failed
 
 
 class VoteIds:
@@ -226,9 +291,15 @@ def vote_cells(
     rated = ratings.table[ratings.table["rateable"]]
     models = tuple(str(m) for m in rated.sort_values("model")["model"])
     frame = battles.frame
+    n = len(models)
+    # Each vote's cell key ``(A * n + B) * 3 + 2 * A's score``. With up to 104 models the keys fit
+    # in 16 bits: the per-vote arrays are int16 (a quarter of int64's memory and passes), and
+    # numpy sorts them by radix, in linear time.
+    small = n * n * 3 < 2**15
+    width = np.int16 if small else np.int64
     # Each row's index among the rated models (-1: not rated or missing), from the table's codes.
-    ia = battles.codes.positions("model_a", models)
-    ib = battles.codes.positions("model_b", models)
+    ia = battles.codes.positions("model_a", models, width)
+    ib = battles.codes.positions("model_b", models, width)
     keep = (ia >= 0) & (ib >= 0) & (ia != ib)
     if rows is not None:
         keep &= np.asarray(rows, dtype=bool)
@@ -238,21 +309,29 @@ def vote_cells(
     # Each per-vote temporary is freed once used (80 MB apiece at 10M votes: together they set
     # the robustness stage's memory peak).
     del keep
-    a = ia[pos]
+    key = ia[pos]
     del ia
-    b = ib[pos]
+    key *= n
+    key += ib[pos]
     del ib
-    y = outcome_for_a(frame["winner"])[pos]
-    n = len(models)
-    key = (a * n + b) * 3 + np.rint(2 * y).astype(np.int64)
-    del a, b, y
-    # A stable sort of small keys: as 16-bit integers numpy sorts them by radix, in linear time.
-    order = np.argsort(key.astype(np.int16) if n * n * 3 < 2**15 else key, kind="stable")
-    ordered = key[order]
+    key *= 3
+    key += _doubled_score(frame["winner"], width)[pos]
+    order = np.argsort(key, kind="stable")
+    if small:
+        # The stable order groups the keys ascending: each cell's votes start where the votes
+        # of the smaller keys end.
+        per_key = np.bincount(key, minlength=n * n * 3)
+        uniq = np.flatnonzero(per_key)
+        counts = per_key[uniq]
+        starts = np.cumsum(counts)[:-1]
+    else:
+        ordered = key[order]
+        bounds = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else order
+        uniq, counts = ordered[bounds], np.diff(np.r_[bounds, ordered.size])
+        starts = bounds[1:]
     del key
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else order
-    uniq, counts = ordered[starts], np.diff(np.r_[starts, ordered.size])
-    cell_rows = tuple(np.split(pos[order], starts[1:])) if len(uniq) else ()
+    cell_rows = tuple(np.split(pos[order], starts)) if len(uniq) else ()
+    uniq = uniq.astype(np.int64)
     pair = uniq // 3
     ca, cb, cy = pair // n, pair % n, (uniq % 3) / 2.0
     theta = fit_bt_pairs(ca, cb, counts * cy, counts.astype(np.float64), n, l2=options.l2)
@@ -269,6 +348,16 @@ def vote_cells(
         l2=options.l2,
         ratings=ratings,
     )
+
+
+def _doubled_score(winner: pd.Series, dtype: type[np.signedinteger[Any]]) -> np.ndarray:
+    """Twice A's score per battle (2 win, 1 tie, 0 loss): ``2 * outcome_for_a(winner)`` as
+    integers, looked up per category for a categorical column (no float per battle)."""
+    if isinstance(winner.dtype, pd.CategoricalDtype):
+        # outcome_for_a of the categories, and 0.5 for a missing winner (code -1), doubled.
+        scores = np.append(outcome_for_a(np.asarray(winner.cat.categories, dtype=object)), 0.5)
+        return np.rint(2 * scores).astype(dtype)[np.asarray(winner.cat.codes)]
+    return np.rint(2 * outcome_for_a(winner)).astype(dtype)
 
 
 # ---------------------------------------------------------------------------------------- search
@@ -306,36 +395,101 @@ class _Plan:
         return out
 
 
+# A search asks for exact refits by yielding the changes to refit (a tuple of (unit, votes)) and
+# is sent the strengths there; it returns its result. :func:`_run` answers the refits of many
+# searches at once (:func:`_refit_many`), so searches are written as generators.
+_Changes = tuple[tuple["_Unit", int], ...]
+_T = TypeVar("_T")
+_Refits = Generator[_Changes, np.ndarray, _T]
+
+
 def _apply(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
     """Exact refit after the changes; all-NaN when a model would be left without a vote.
 
     A model with no votes has no rating at all, so such a state never counts as a reversal.
-    The searches ask for the same changes more than once (the greedy's last state is the
-    bisection's first; pairs share challengers): each distinct list of changes is refitted once
-    per ``cells`` and its strengths returned read-only.
+    Each distinct list of changes is refitted once per ``cells`` (see :func:`_run`).
     """
     key = tuple(steps)
     known = cells._refits.get(key)
     if known is None:
-        known = _refitted(cells, key)
-        known.setflags(write=False)
-        cells._refits[key] = known
+        _remember(cells, [key])
+        known = cells._refits[key]
     return known
 
 
+def _run(cells: VoteCells, searches: Sequence[_Refits[_T]]) -> list[_T]:
+    """Run searches side by side: each round refits what every waiting search asked for at once.
+
+    The searches ask for the same changes more than once (the greedy's last state is the
+    bisection's first; pairs share challengers): each distinct list of changes is refitted once
+    per ``cells`` and its strengths kept read-only. A search's result depends only on the
+    strengths it is sent, which do not depend on what else is refitted beside them.
+    """
+    results: list[Any] = [None] * len(searches)
+    waiting: dict[int, _Changes] = {}
+
+    def advance(index: int, theta: np.ndarray | None) -> None:
+        search = searches[index]
+        try:
+            key = search.send(theta)  # type: ignore[arg-type]  # None starts a generator
+            while key in cells._refits:  # refitted already: answered at once
+                key = search.send(cells._refits[key])
+        except StopIteration as stop:
+            results[index] = stop.value
+            return
+        waiting[index] = key
+
+    for index in range(len(searches)):
+        advance(index, None)
+    while waiting:
+        _remember(cells, list(dict.fromkeys(waiting.values())))
+        asked, waiting = waiting, {}
+        for index, key in asked.items():
+            advance(index, cells._refits[key])
+    return results
+
+
+def _run_one(cells: VoteCells, search: _Refits[_T]) -> _T:
+    return _run(cells, [search])[0]
+
+
+def _remember(cells: VoteCells, keys: Sequence[_Changes]) -> None:
+    """Refit each list of changes (all at once) and keep the strengths, read-only, in ``cells``."""
+    for key, theta in zip(keys, _refitted_many(cells, keys), strict=True):
+        theta.setflags(write=False)
+        cells._refits[key] = theta
+
+
 def _refitted(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
-    count = cells.count.astype(np.float64).copy()
-    extra: list[tuple[int, int, float, float]] = []
-    for unit, k in steps:
-        if unit.cell >= 0:
-            count[unit.cell] -= k
-        if unit.y_new is not None:
-            extra.append((unit.a, unit.b, unit.y_new, float(k)))
+    """The exact refit after one list of changes, not remembered."""
+    return _refitted_many(cells, [tuple(steps)])[0]
+
+
+def _refitted_many(cells: VoteCells, keys: Sequence[_Changes]) -> list[np.ndarray]:
     n = len(cells.models)
-    left = np.bincount(cells.a, count, n) + np.bincount(cells.b, count, n)
-    if (left <= 0).any():
-        return np.full(n, np.nan)
-    return cells.fit(count, extra)
+    out: list[np.ndarray | None] = []
+    problems, places = [], []
+    for steps in keys:
+        count = cells.count.astype(np.float64).copy()
+        extra: list[tuple[int, int, float, float]] = []
+        for unit, k in steps:
+            if unit.cell >= 0:
+                count[unit.cell] -= k
+            if unit.y_new is not None:
+                extra.append((unit.a, unit.b, unit.y_new, float(k)))
+        left = np.bincount(cells.a, count, n) + np.bincount(cells.b, count, n)
+        if (left <= 0).any():
+            out.append(np.full(n, np.nan))
+            continue
+        places.append(len(out))
+        out.append(None)
+        problems.append(cells._problem(count, extra))
+    if problems:
+        for place, theta in zip(
+            places, _refit_many(problems, n, cells.l2, cells.theta), strict=True
+        ):
+            out[place] = theta
+    return cast(list[np.ndarray], out)
 
 
 def _checked(reversed_at: Callable[[np.ndarray], bool]) -> Callable[[np.ndarray], bool]:
@@ -451,7 +605,7 @@ def _greedy(
     objective: Objective,
     reversed_at: Callable[[np.ndarray], bool],
     cap: int,
-) -> _Plan | None:
+) -> _Refits[_Plan | None]:
     """Adaptive greedy: apply half the linear estimate, refit, re-linearise; None if unreachable.
 
     ``objective(theta) @ theta`` is the gap to push below zero (the vector may change with theta,
@@ -511,27 +665,27 @@ def _greedy(
             if unit.cell >= 0:
                 used_cell[unit.cell] += take
             budget -= take
-        theta = _apply(cells, plan.steps)
+        theta = yield tuple(plan.steps)
     return None
 
 
 def _shortest(
     cells: VoteCells, plan: _Plan, reversed_at: Callable[[np.ndarray], bool]
-) -> tuple[int, np.ndarray, bool]:
+) -> _Refits[tuple[int, np.ndarray, bool]]:
     """Shortest verified prefix of the plan; (count, theta there, prefix count-1 checked not to)."""
     total = plan.total()
     lo, hi = 0, total  # prefix lo does not reverse (0 does not), prefix hi does
-    theta_hi = _apply(cells, plan.prefix(hi))
+    theta_hi = yield tuple(plan.prefix(hi))
     if not reversed_at(theta_hi):
         raise RuntimeError("the greedy plan does not reverse the order on refit")
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        theta_mid = _apply(cells, plan.prefix(mid))
+        theta_mid = yield tuple(plan.prefix(mid))
         if reversed_at(theta_mid):
             hi, theta_hi = mid, theta_mid
         else:
             lo = mid
-    one_less = not reversed_at(_apply(cells, plan.prefix(hi - 1))) if hi > 0 else True
+    one_less = not reversed_at((yield tuple(plan.prefix(hi - 1)))) if hi > 0 else True
     return hi, theta_hi, one_less
 
 
@@ -753,17 +907,17 @@ def _search(
     objective: Objective,
     reversed_at: Callable[[np.ndarray], bool],
     cap: int,
-) -> _Found | None:
+) -> _Refits[_Found | None]:
     """Greedy search, bisection to the shortest reversing prefix, exact refits throughout."""
     reversed_at = _checked(reversed_at)
-    plan = _greedy(cells, units, objective, reversed_at, cap)
+    plan = yield from _greedy(cells, units, objective, reversed_at, cap)
     if plan is None:
         return None
-    k, theta, one_less = _shortest(cells, plan, reversed_at)
+    k, theta, one_less = yield from _shortest(cells, plan, reversed_at)
     steps = plan.prefix(k)
-    second = _midpoint_order(cells, units, objective, steps, k)
-    if second is not None and reversed_at(_apply(cells, second.steps)):
-        k2, theta2, one_less2 = _shortest(cells, second, reversed_at)
+    second = yield from _midpoint_order(cells, units, objective, steps, k)
+    if second is not None and reversed_at((yield tuple(second.steps))):
+        k2, theta2, one_less2 = yield from _shortest(cells, second, reversed_at)
         if k2 < k:
             k, theta, one_less, steps = k2, theta2, one_less2, second.prefix(k2)
     return _Found(k, theta, one_less, tuple(steps))
@@ -794,7 +948,10 @@ def _count(
 ) -> FlipCount:
     """:func:`_search`, verified, as a :class:`FlipCount` with its votes."""
     return _flip_count(
-        cells, measure, objective, _search(cells, units, objective, reversed_at, cap)
+        cells,
+        measure,
+        objective,
+        _run_one(cells, _search(cells, units, objective, reversed_at, cap)),
     )
 
 
@@ -804,7 +961,7 @@ def _midpoint_order(
     objective: Objective,
     steps: Sequence[tuple[_Unit, int]],
     k: int,
-) -> _Plan | None:
+) -> _Refits[_Plan | None]:
     """A second candidate set of ``k`` changes, ranked by their effect halfway along the first.
 
     The first-order effect of a vote changes as the gap closes; ranking every change once by its
@@ -813,7 +970,7 @@ def _midpoint_order(
     """
     if k < 4:
         return None
-    theta_mid = _apply(cells, _Plan(list(steps)).prefix(k // 2))
+    theta_mid = yield tuple(_Plan(list(steps)).prefix(k // 2))
     columns = _unit_columns(cells, units)
     gains = _gains(cells, theta_mid, cells.count.astype(np.float64), columns, objective(theta_mid))
     left_cell = cells.count.astype(np.int64).copy()
@@ -890,8 +1047,10 @@ def _pair_goal(cells: VoteCells, h: int, lo: int) -> tuple[Objective, Callable[[
     return objective, reversed_at
 
 
-def _drop_search(cells: VoteCells, higher: str, lower: str) -> tuple[Objective, _Found | None]:
-    """:func:`pair_fragility`'s removal search alone, its votes not yet read."""
+def _drop_search(
+    cells: VoteCells, higher: str, lower: str
+) -> tuple[Objective, _Refits[_Found | None]]:
+    """:func:`pair_fragility`'s removal search alone (to run), its votes not yet read."""
     h, lo, _, _ = _ordered(cells, higher, lower)
     objective, reversed_at = _pair_goal(cells, h, lo)
     units = _removal_units(cells)
@@ -912,42 +1071,61 @@ def pair_fragility(
     ``add`` uses only pairs the log served: the lower model beats an opponent it met, or an
     opponent the higher model met beats it (the direct pair included when it was served).
     """
-    h, lo, higher, lower = _ordered(cells, higher, lower)
-    objective, reversed_at = _pair_goal(cells, h, lo)
-    results: dict[str, FlipCount] = {}
-    for measure in MEASURES:
-        if measure not in measures:
-            results[measure] = FlipCount(measure, None, None, False)
-        elif measure == "drop":
-            units = _removal_units(cells)
-            results[measure] = _count(cells, measure, units, objective, reversed_at, cells.n_votes)
-        elif measure == "flip":
-            units = _flip_units(cells)
-            results[measure] = _count(cells, measure, units, objective, reversed_at, cells.n_votes)
-        else:
-            adds = []
-            for a, b in sorted(_served_pairs(cells)):
-                if lo in (a, b):
-                    adds.append((a, b, lo))
-                elif h in (a, b):
-                    adds.append((a, b, b if a == h else a))
-            units = _win_units(adds)
-            results[measure] = _count(
-                cells, measure, units, objective, reversed_at, 4 * cells.n_votes
-            )
-    ranks = ranks or {}
-    return PairFragility(
-        higher=higher,
-        lower=lower,
-        rank_higher=ranks.get(higher, 0),
-        rank_lower=ranks.get(lower, 0),
-        rating_gap=float(cells.alpha * (cells.theta[h] - cells.theta[lo])),
-        drop=results["drop"],
-        flip=results["flip"],
-        add=results["add"],
-        n_votes=cells.n_votes,
-        label=label,
-    )
+    pair = _PairSearches(cells, higher, lower, measures)
+    return pair.result(_run(cells, pair.searches), ranks=ranks, label=label)
+
+
+class _PairSearches:
+    """The searches of :func:`pair_fragility` for one pair, to run (with others) by :func:`_run`."""
+
+    def __init__(
+        self, cells: VoteCells, higher: str, lower: str, measures: Sequence[Measure]
+    ) -> None:
+        h, lo, self.higher, self.lower = _ordered(cells, higher, lower)
+        self.cells, self.h, self.lo = cells, h, lo
+        self.objective, reversed_at = _pair_goal(cells, h, lo)
+        self.measures = [m for m in MEASURES if m in measures]
+        self.searches: list[_Refits[_Found | None]] = []
+        for measure in self.measures:
+            if measure == "drop":
+                units, cap = _removal_units(cells), cells.n_votes
+            elif measure == "flip":
+                units, cap = _flip_units(cells), cells.n_votes
+            else:
+                adds = []
+                for a, b in sorted(_served_pairs(cells)):
+                    if lo in (a, b):
+                        adds.append((a, b, lo))
+                    elif h in (a, b):
+                        adds.append((a, b, b if a == h else a))
+                units, cap = _win_units(adds), 4 * cells.n_votes
+            self.searches.append(_search(cells, units, self.objective, reversed_at, cap))
+
+    def result(
+        self,
+        found: Sequence[_Found | None],
+        *,
+        ranks: dict[str, int] | None = None,
+        label: str = "",
+    ) -> PairFragility:
+        """The pair's row from its searches' results (in the order of :attr:`searches`)."""
+        cells = self.cells
+        results = {m: FlipCount(m, None, None, False) for m in MEASURES}
+        for measure, one in zip(self.measures, found, strict=True):
+            results[measure] = _flip_count(cells, measure, self.objective, one)
+        ranks = ranks or {}
+        return PairFragility(
+            higher=self.higher,
+            lower=self.lower,
+            rank_higher=ranks.get(self.higher, 0),
+            rank_lower=ranks.get(self.lower, 0),
+            rating_gap=float(cells.alpha * (cells.theta[self.h] - cells.theta[self.lo])),
+            drop=results["drop"],
+            flip=results["flip"],
+            add=results["add"],
+            n_votes=cells.n_votes,
+            label=label,
+        )
 
 
 def _ranking(cells: VoteCells) -> list[str]:
@@ -1020,23 +1198,28 @@ def fragility(
                 raise ValueError(f"model {m!r} is not rated in this log")
     wanted = [(head[k], head[k + 1], "adjacent") for k in range(len(head) - 1)]
     wanted += [(a, b, "requested") for a, b in pairs]
-    computed: dict[tuple[str, str], PairFragility] = {}
-    # The removal searches of the #1 spot's challengers (only the chosen one's votes are read).
-    drops: dict[tuple[str, str], tuple[Objective, _Found | None]] = {}
-
-    def get(a: str, b: str, label: str) -> PairFragility:
-        key = (a, b) if ranks[a] < ranks[b] else (b, a)
-        if key not in computed:
-            if key in drops and "drop" in measures:
-                # The search is deterministic: the removal count already found is the same.
-                rest = tuple(m for m in measures if m != "drop")
-                pair = pair_fragility(cells, *key, ranks=ranks, measures=rest)
-                computed[key] = replace(pair, drop=_flip_count(cells, "drop", *drops[key]))
-            else:
-                computed[key] = pair_fragility(cells, *key, ranks=ranks, measures=measures)
-        return replace(computed[key], label=label)
-
-    result_pairs = tuple(get(a, b, label) for a, b, label in wanted)
+    keys = list(dict.fromkeys((a, b) if ranks[a] < ranks[b] else (b, a) for a, b, _ in wanted))
+    # The removal searches of the #1 spot's challengers not among those pairs (only the chosen
+    # one's votes are read). Every search runs at once, their refits side by side (:func:`_run`).
+    challengers = [(head[0], m) for m in head[1:] if (head[0], m) not in keys] if top_spot else []
+    searches = {key: _PairSearches(cells, *key, measures) for key in keys}
+    drop_searches = {key: _drop_search(cells, *key) for key in challengers}
+    found = iter(
+        _run(
+            cells,
+            [one for pair in searches.values() for one in pair.searches]
+            + [search for _, search in drop_searches.values()],
+        )
+    )
+    computed = {
+        key: pair.result([next(found) for _ in pair.searches], ranks=ranks)
+        for key, pair in searches.items()
+    }
+    drops = {key: (objective, next(found)) for key, (objective, _) in drop_searches.items()}
+    result_pairs = tuple(
+        replace(computed[(a, b) if ranks[a] < ranks[b] else (b, a)], label=label)
+        for a, b, label in wanted
+    )
     spot = None
     if top_spot:
         # Cheapest challenger by removals first (the headline count), then its full row.
@@ -1045,14 +1228,22 @@ def fragility(
             if key in computed:
                 count = computed[key].drop.count
             else:
-                drops[key] = _drop_search(cells, *key)
-                found = drops[key][1]
-                count = None if found is None else found.k
+                one = drops[key][1]
+                count = None if one is None else one.k
             return math.inf if count is None else float(count)
 
         costs = {m: drop_cost(m) for m in head[1:]}
         best = min(head[1:], key=lambda m: (costs[m], ranks[m]))
-        spot = get(head[0], best, "top_spot")
+        key = (head[0], best)
+        if key not in computed:
+            if "drop" in measures:
+                # The search is deterministic: the removal count already found is the same.
+                rest = tuple(m for m in measures if m != "drop")
+                pair = pair_fragility(cells, *key, ranks=ranks, measures=rest)
+                computed[key] = replace(pair, drop=_flip_count(cells, "drop", *drops[key]))
+            else:
+                computed[key] = pair_fragility(cells, *key, ranks=ranks, measures=measures)
+        spot = replace(computed[key], label="top_spot")
     return FragilityResult(
         pairs=result_pairs,
         top_spot=spot,

@@ -45,19 +45,20 @@ def main(argv: list[str] | None = None) -> int:
     fit_ratings(battles)
     baseline_s = time.perf_counter() - began
 
-    refits = 0
-    original = frag_module.VoteCells.fit
+    refits = rounds = 0
+    original = frag_module._refitted_many
 
-    def counting_fit(self, *a, **k):  # type: ignore[no-untyped-def]
-        nonlocal refits
-        refits += 1
-        return original(self, *a, **k)
+    def counting(cells, keys):  # type: ignore[no-untyped-def]
+        nonlocal refits, rounds
+        refits += len(keys)
+        rounds += 1
+        return original(cells, keys)
 
-    frag_module.VoteCells.fit = counting_fit  # type: ignore[method-assign]
+    frag_module._refitted_many = counting
     began = time.perf_counter()
     result = frag_module.fragility(battles, top=args.top)
     frag_s = time.perf_counter() - began
-    frag_module.VoteCells.fit = original  # type: ignore[method-assign]
+    frag_module._refitted_many = original
 
     print(result.summary())
     print()
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline fit    {baseline_s:7.2f} s  (fit_ratings, sandwich)")
     print(
         f"fragility top {args.top:<2}{frag_s:7.2f} s  = {frag_s / baseline_s:5.1f} x baseline, "
-        f"{refits} exact refits, target < {TARGET_SECONDS:.0f} s: "
+        f"{refits} exact refits in {rounds} stacked solves, target < {TARGET_SECONDS:.0f} s: "
         + ("met" if frag_s < TARGET_SECONDS else "MISSED")
     )
     print(f"all verified: {all(p.verified for p in result.pairs)}")

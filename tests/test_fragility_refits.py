@@ -69,19 +69,31 @@ def test_refit_equals_the_reference_newton_bit_for_bit() -> None:
 
 def test_each_distinct_set_of_changes_is_refitted_once(monkeypatch: pytest.MonkeyPatch) -> None:
     battles = _arena()
-    uncached = fragility_module._refitted
+    uncached = fragility_module._refitted_many
     seen: Counter[tuple[Any, ...]] = Counter()
 
-    def counting(cells: Any, steps: Any) -> np.ndarray:
-        seen[tuple(steps)] += 1
-        return uncached(cells, steps)
+    def counting(cells: Any, keys: Any) -> list[np.ndarray]:
+        seen.update(tuple(steps) for steps in keys)
+        return uncached(cells, keys)
 
-    monkeypatch.setattr(fragility_module, "_refitted", counting)
+    monkeypatch.setattr(fragility_module, "_refitted_many", counting)
     cached = fragility(battles, top=5)
     assert seen and max(seen.values()) == 1
 
-    # The same searches with every refit made afresh give the same counts and the same votes.
-    monkeypatch.setattr(fragility_module, "_apply", lambda cells, steps: uncached(cells, steps))
+    # The same searches run one after another, every refit made afresh and alone, give the same
+    # counts and the same votes as all of them side by side with their refits shared.
+    def one_at_a_time(cells: Any, searches: Any) -> list[Any]:
+        results = []
+        for search in searches:
+            try:
+                key = search.send(None)
+                while True:
+                    key = search.send(uncached(cells, [key])[0])
+            except StopIteration as stop:
+                results.append(stop.value)
+        return results
+
+    monkeypatch.setattr(fragility_module, "_run", one_at_a_time)
     fresh = fragility(battles, top=5)
 
     def everything(result: fragility_module.FragilityResult) -> list[Any]:
@@ -89,6 +101,37 @@ def test_each_distinct_set_of_changes_is_refitted_once(monkeypatch: pytest.Monke
         return [[p.to_json() for p in rows], [p.votes_json() for p in rows]]
 
     assert everything(cached) == everything(fresh)
+
+
+def test_refits_side_by_side_equal_each_refit_alone_bit_for_bit() -> None:
+    """Stacking problems of different lengths (padded with zero-vote cells) changes no bit."""
+    cells = vote_cells(_arena(5))
+    n = len(cells.models)
+    rng = np.random.default_rng(8)
+    problems = []
+    for extra_votes in range(8):
+        count = cells.count.astype(np.float64)
+        count -= np.minimum(count - 1, rng.integers(0, 9, size=count.size))
+        extra = [
+            (int(a), int(b), float(y), float(rng.integers(1, 30)))
+            for a, b, y in zip(
+                rng.integers(0, n, extra_votes),
+                rng.integers(0, n, extra_votes),
+                rng.choice([0.0, 0.5, 1.0], extra_votes),
+                strict=True,
+            )
+            if a != b
+        ]
+        problems.append(cells._problem(count, extra))
+    for l2 in (0.0, 0.5):
+        init = fit_bt_pairs(cells.a, cells.b, cells.count * cells.y, cells.count * 1.0, n, l2=l2)
+        together = fragility_module._refit_many(problems, n, l2, init)
+        for problem, got in zip(problems, together, strict=True):
+            alone = fragility_module._refit_many([problem], n, l2, init)[0]
+            assert np.array_equal(got, alone)
+            if l2 == 0.0:
+                want = _reference_refit(*problem, n, init)
+                assert np.array_equal(got, want)
 
 
 def test_remembered_strengths_cannot_be_changed_by_a_caller() -> None:
@@ -107,3 +150,35 @@ def test_top_spot_reuses_the_removal_count_of_its_challenger_search() -> None:
     direct = pair_fragility(vote_cells(battles), result.top_spot.higher, result.top_spot.lower)
     assert result.top_spot.drop == direct.drop
     assert (result.top_spot.flip, result.top_spot.add) == (direct.flip, direct.add)
+
+
+@pytest.mark.parametrize("n_models", [6, 110])
+def test_cells_hold_every_rated_vote_once_with_its_rows_in_file_order(n_models: int) -> None:
+    """The cells are what grouping the votes by (A, B, A's score) in a dict gives. 110 models
+    take the 64-bit cell keys (above 104 models they no longer fit in 16 bits)."""
+    rng = np.random.default_rng(n_models)
+    models = [f"m{i:03d}" for i in range(n_models)]
+    records = [
+        {"model_a": models[i], "model_b": models[(i + 1) % n_models], "winner": winner}
+        for i in range(n_models)
+        for winner in ("model_a", "model_b")
+    ]
+    for _ in range(60 * n_models):
+        a, b = rng.choice(n_models, 2, replace=False)
+        winner = str(rng.choice(["model_a", "model_b", "tie"]))
+        records.append({"model_a": models[a], "model_b": models[b], "winner": winner})
+    for k, record in enumerate(records):
+        record["vote_id"] = f"v{k:05d}"
+    cells = vote_cells(BattleTable.from_records(records))
+    assert len(cells.models) == n_models
+    score = {"model_a": 1.0, "model_b": 0.0, "tie": 0.5}
+    expected: dict[tuple[str, str, float], list[int]] = {}
+    for k, record in enumerate(records):
+        key = (record["model_a"], record["model_b"], score[record["winner"]])
+        expected.setdefault(key, []).append(k)
+    got = {
+        (cells.models[a], cells.models[b], float(y)): rows.tolist()
+        for a, b, y, rows in zip(cells.a, cells.b, cells.y, cells.rows, strict=True)
+    }
+    assert got == expected
+    assert cells.count.tolist() == [len(rows) for rows in cells.rows]
