@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from auditkit.errors import RuleError
@@ -98,102 +99,201 @@ _CANONICAL = json.JSONEncoder(
 )
 
 
+# Exact canonical JSON as bytes through orjson: the tree is walked once (as ``_plain_rounded``
+# walks it), floats become the text ``json`` writes for them (``orjson.Fragment``: orjson's own
+# float format differs, ``0.00001`` for ``1e-05``), and anything ``json`` might write otherwise
+# than orjson (a non-str key, a type other than dict, list, str, int, bool, None and float) makes
+# the caller take the general path. Strings and ints orjson writes exactly as ``_CANONICAL``
+# (ensure_ascii=False, compact separators), and sorts keys by code point as ``sort_keys`` does;
+# what it refuses (lone surrogates, ints beyond 64 bits, nesting deeper than 254) goes the
+# general path too. ``tests/test_json_lines.py`` checks every path against ``canonical_json``.
+
+
+class _NotPlain(Exception):
+    """A value the orjson path leaves to ``json``."""
+
+
+# Floats orjson writes as ``float.__repr__`` does (shortest round-trip digits, no exponent):
+# zero and magnitudes in [1e-4, 1e16). Below, ``repr`` writes ``1e-05`` and orjson ``0.00001``
+# (``tests/test_json_lines.py`` checks the range against ``repr``).
+_PLAIN_FLOAT_LOW, _PLAIN_FLOAT_HIGH = 1e-4, 1e16
+
+
+def _ready_float(value: float, digits: int) -> float | orjson.Fragment | None:
+    """``round(value, digits)`` as orjson must be given it to write ``float.__repr__``'s text:
+    the float itself where orjson writes that text, else a fragment of it; None for NaN, ±inf."""
+    if value - value != 0.0:  # NaN or an infinity
+        return None
+    value = round(value, digits)
+    if value == 0.0 or _PLAIN_FLOAT_LOW <= abs(value) < _PLAIN_FLOAT_HIGH:
+        return value
+    return orjson.Fragment(float.__repr__(value))
+
+
+def _orjson_ready(value: Any, digits: int) -> Any:
+    """``_plain_rounded(value, digits)`` with floats as :func:`_ready_float` gives them; raises
+    ``_NotPlain`` for what ``json`` may write otherwise than orjson."""
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            kind = type(item)
+            if kind is float:
+                out[key] = _ready_float(item, digits)
+            elif kind is str or kind is int or kind is bool or item is None:
+                out[key] = item
+            else:
+                out[key] = _orjson_ready(item, digits)
+        return out
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return _ready_float(value, digits)
+    if kind is list:
+        return [v if type(v) in _KEPT_LEAVES else _orjson_ready(v, digits) for v in value]
+    raise _NotPlain
+
+
+_SORTED = orjson.OPT_SORT_KEYS
+
+
+def _canonical_bytes(value: Any, digits: int = 9) -> bytes | None:
+    """``canonical_json(value, digits=digits).encode()``, or None where the general path must
+    write it (see above)."""
+    try:
+        return orjson.dumps(_orjson_ready(value, digits), option=_SORTED)
+    except (_NotPlain, orjson.JSONEncodeError):
+        return None
+
+
 def canonical_json(value: Any, *, digits: int = 9) -> str:
     """One deterministic JSON text: sorted keys, floats rounded to ``digits`` decimals, UTF-8 kept.
 
     Rounding hides last-bit differences of floating-point sums so two runs compare byte for byte.
     """
+    fast = _canonical_bytes(value, digits)
+    if fast is not None:
+        return fast.decode("utf-8")
     return _CANONICAL.encode(_plain_rounded(value, digits))
 
 
-# The string encoder ``_CANONICAL`` uses (``ensure_ascii=False``): the templated lines below
-# encode strings exactly as it does.
-_encode_str = json.encoder.encode_basestring
+# id(evidence) → (the evidence, its canonical JSON or None for the general path): a vote's
+# invalidation reason carries its finding's very evidence mapping, so one write of both files
+# encodes each evidence once.
+EvidenceMemo = dict[int, tuple[Any, bytes | None]]
 
 
-def _json_scalar(value: Any) -> str | None:
-    """``canonical_json(value)`` for a str, None, bool, int or float; None for anything else."""
-    kind = type(value)
-    if kind is str:
-        return _encode_str(value)
-    if value is None:
-        return "null"
-    if kind is float:
-        return float.__repr__(round(value, 9)) if math.isfinite(value) else "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)
-    return None
-
-
-# id(evidence) → (the evidence, its canonical JSON): a vote's invalidation reason carries its
-# finding's very evidence mapping, so one write of both files encodes each evidence once.
-EvidenceMemo = dict[int, tuple[Any, str]]
-
-
-def _evidence_json(evidence: Any, memo: EvidenceMemo | None) -> str:
+def _evidence_bytes(evidence: Any, memo: EvidenceMemo | None) -> bytes | None:
     if memo is None:
-        return canonical_json(evidence)
+        return _canonical_bytes(evidence)
     hit = memo.get(id(evidence))
     if hit is not None and hit[0] is evidence:
         return hit[1]
-    text = canonical_json(evidence)
+    text = _canonical_bytes(evidence)
     memo[id(evidence)] = (evidence, text)
     return text
 
 
+def _scalars_ready(record: dict[str, Any]) -> bool:
+    """Make a record's scalar fields fit for orjson in place (floats as fragments); False when a
+    field is of another type (the general path writes the record then)."""
+    for key, value in record.items():
+        kind = type(value)
+        if kind is float:
+            record[key] = _ready_float(value, 9)
+        elif kind not in _KEPT_LEAVES:
+            return False
+    return True
+
+
 _FINDING_KEYS = tuple(sorted(FINDING_COLUMNS))
-_FINDING_LINE = "{" + ",".join(f"{_encode_str(key)}:%s" for key in _FINDING_KEYS) + "}"
 _finding_values = operator.attrgetter(*_FINDING_KEYS)
-_FINDING_EVIDENCE = _FINDING_KEYS.index("evidence")
-_FINDING_SEVERITY = _FINDING_KEYS.index("severity")
+
+
+def _finding_bytes(finding: Finding, memo: EvidenceMemo | None) -> bytes | None:
+    record = dict(zip(_FINDING_KEYS, _finding_values(finding), strict=True))
+    record["severity"] = finding.severity.value
+    del record["evidence"]
+    evidence = _evidence_bytes(finding.evidence, memo)
+    if evidence is None or not _scalars_ready(record):
+        return None
+    record["evidence"] = orjson.Fragment(evidence)
+    try:
+        return orjson.dumps(record, option=_SORTED)
+    except orjson.JSONEncodeError:
+        return None
+
+
+def finding_line(finding: Finding, memo: EvidenceMemo | None = None) -> bytes:
+    """``findings.jsonl``'s line of ``finding`` (without the newline): the UTF-8 of
+    :func:`finding_json`. Raises ``UnicodeEncodeError`` for a lone surrogate, as writing that
+    text to a UTF-8 file does."""
+    fast = _finding_bytes(finding, memo)
+    return fast if fast is not None else canonical_json(finding.to_dict()).encode("utf-8")
 
 
 def finding_json(finding: Finding, memo: EvidenceMemo | None = None) -> str:
-    """``canonical_json(finding.to_dict())``, the same text, filled into a template of the sorted
-    keys: only the evidence goes through the general encoder (and only once per evidence mapping
-    with ``memo``). A field that is not a plain JSON scalar takes the general path.
+    """``canonical_json(finding.to_dict())``, the same text, by orjson: only the evidence is
+    walked (and only once per evidence mapping with ``memo``); a field or evidence orjson would
+    not write as ``json`` does takes the general path.
 
-    Why: ``findings.jsonl`` of 1M votes with text holds ~10⁵ findings; building, rounding and
+    Why: ``findings.jsonl`` of 1M votes with text holds ~10⁴–10⁵ findings; building, rounding and
     sorting each one's dict cost ~1 s."""
-    texts = [_json_scalar(value) for value in _finding_values(finding)]
-    texts[_FINDING_EVIDENCE] = _evidence_json(finding.evidence, memo)
-    texts[_FINDING_SEVERITY] = _json_scalar(finding.severity.value)
-    if None in texts:
-        return canonical_json(finding.to_dict())
-    return _FINDING_LINE % tuple(texts)
+    fast = _finding_bytes(finding, memo)
+    return fast.decode("utf-8") if fast is not None else canonical_json(finding.to_dict())
 
 
-_REASON_LINE = (
-    '{"detector":%s,"evidence":%s,"finding_id":%s,"reason":%s,"rule":%s,'
-    '"rule_pack_version":%s,"severity":%s,"source":%s}'
-)
+def _reason_record(reason: InvalidationReason, memo: EvidenceMemo | None) -> dict[str, Any] | None:
+    record: dict[str, Any] = {
+        "detector": reason.detector,
+        "finding_id": reason.finding_id,
+        "reason": reason.reason,
+        "rule": reason.rule,
+        "rule_pack_version": reason.rule_pack_version,
+        "severity": reason.severity,
+        "source": reason.source,
+    }
+    evidence = _evidence_bytes(reason.evidence, memo)
+    if evidence is None or not _scalars_ready(record):
+        return None
+    record["evidence"] = orjson.Fragment(evidence)
+    return record
 
 
-def _reason_json(reason: InvalidationReason, memo: EvidenceMemo | None) -> str | None:
-    texts = (
-        _json_scalar(reason.detector),
-        _evidence_json(reason.evidence, memo),
-        _json_scalar(reason.finding_id),
-        _json_scalar(reason.reason),
-        _json_scalar(reason.rule),
-        _json_scalar(reason.rule_pack_version),
-        _json_scalar(reason.severity),
-        _json_scalar(reason.source),
-    )
-    return None if None in texts else _REASON_LINE % texts
+def _invalidation_bytes(inv: VoteInvalidation, memo: EvidenceMemo | None) -> bytes | None:
+    reasons = [_reason_record(reason, memo) for reason in inv.reasons]
+    if None in reasons:
+        return None
+    record: dict[str, Any] = {"status": inv.status, "vote_id": inv.vote_id}
+    if not _scalars_ready(record):
+        return None
+    decision = None
+    if inv.decision is not None:
+        text = _canonical_bytes(inv.decision.to_dict())
+        if text is None:
+            return None
+        decision = orjson.Fragment(text)
+    record["decision"] = decision
+    record["reasons"] = reasons
+    try:
+        return orjson.dumps(record, option=_SORTED)
+    except orjson.JSONEncodeError:
+        return None
+
+
+def invalidation_line(inv: VoteInvalidation, memo: EvidenceMemo | None = None) -> bytes:
+    """``invalidations.jsonl``'s line of ``inv`` (without the newline): the UTF-8 of
+    :func:`invalidation_json`."""
+    fast = _invalidation_bytes(inv, memo)
+    return fast if fast is not None else canonical_json(inv.to_dict()).encode("utf-8")
 
 
 def invalidation_json(inv: VoteInvalidation, memo: EvidenceMemo | None = None) -> str:
-    """``canonical_json(inv.to_dict())``, the same text, from templates (as :func:`finding_json`)."""
-    reasons = [_reason_json(reason, memo) for reason in inv.reasons]
-    decision = "null" if inv.decision is None else canonical_json(inv.decision.to_dict())
-    status, vote_id = _json_scalar(inv.status), _json_scalar(inv.vote_id)
-    if None in reasons or status is None or vote_id is None:
-        return canonical_json(inv.to_dict())
-    listed = ",".join(text for text in reasons if text is not None)
-    return f'{{"decision":{decision},"reasons":[{listed}],"status":{status},"vote_id":{vote_id}}}'
+    """``canonical_json(inv.to_dict())``, the same text, by orjson (as :func:`finding_json`)."""
+    fast = _invalidation_bytes(inv, memo)
+    return fast.decode("utf-8") if fast is not None else canonical_json(inv.to_dict())
 
 
 @dataclass(frozen=True)
@@ -399,9 +499,9 @@ class CleaningResult:
         """``invalidations.jsonl``: one canonical JSON line per affected vote, sorted by vote id.
 
         ``memo``: evidence already encoded (shared with the findings file's writer)."""
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        with open(path, "wb") as handle:
             for inv in self.invalidations:
-                handle.write(invalidation_json(inv, memo) + "\n")
+                handle.write(invalidation_line(inv, memo) + b"\n")
 
 
 def _is_in(column: pd.Series, values: set[str]) -> BoolArray:

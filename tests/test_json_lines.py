@@ -6,17 +6,23 @@ unexpected types (which take the general path)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from auditkit.clean import (
+    EvidenceMemo,
     InvalidationReason,
     VoteInvalidation,
     canonical_json,
     finding_json,
+    finding_line,
     invalidation_json,
+    invalidation_line,
 )
 from auditkit.findings import Finding, Severity
 from auditkit.ledger import Decision
@@ -64,11 +70,54 @@ def reason_of(finding: Finding, source: str = "policy") -> InvalidationReason:
     )
 
 
+def _same_bytes(line: Any, text: str) -> None:
+    """``line()`` is ``text`` in UTF-8, or raises as encoding ``text`` does (a lone surrogate)."""
+    try:
+        expected = text.encode("utf-8")
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            line()
+        return
+    assert line() == expected
+
+
+@given(evidence, st.integers(0, 12))
+def test_canonical_json_is_the_standard_encoders_text_for_any_value(
+    value: Any, digits: int
+) -> None:
+    from auditkit.clean import _CANONICAL, _plain_rounded
+
+    assert canonical_json(value, digits=digits) == _CANONICAL.encode(_plain_rounded(value, digits))
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False) | st.floats(-1e17, 1e17), st.integers(0, 12)
+)
+def test_orjson_writes_the_floats_it_is_given_as_repr_does(value: float, digits: int) -> None:
+    """The orjson path hands orjson a float itself only in the range where orjson writes
+    ``float.__repr__``'s text (zero and magnitudes in [1e-4, 1e16)); others as fragments."""
+    from auditkit.clean import _ready_float
+
+    ready = _ready_float(value, digits)
+    if type(ready) is float:
+        assert ready == 0.0 or 1e-4 <= abs(ready) < 1e16
+    assert orjson.dumps(ready) == float.__repr__(round(value, digits)).encode()
+
+
+@pytest.mark.parametrize("magnitude", range(-4, 16))
+def test_orjson_float_text_matches_repr_across_the_plain_range(magnitude: int) -> None:
+    values = [m * 10.0**magnitude for m in (1.0, 1.5, 9.999999999, 1.234567891, 3.3333333333)]
+    values += [math.nextafter(v, math.inf) for v in values] + [-v for v in values]
+    for value in values:
+        assert orjson.dumps(value) == float.__repr__(value).encode()
+
+
 @given(findings())
 def test_a_finding_line_is_the_canonical_json_of_its_dict(finding: Finding) -> None:
     assert finding_json(finding) == canonical_json(finding.to_dict())
-    memo: dict[int, tuple[Any, str]] = {}
+    memo: EvidenceMemo = {}
     assert finding_json(finding, memo) == finding_json(finding, memo) == finding_json(finding)
+    _same_bytes(lambda: finding_line(finding, memo), finding_json(finding))
 
 
 @given(
@@ -88,8 +137,9 @@ def test_an_invalidation_line_is_the_canonical_json_of_its_dict(
     )
     assert invalidation_json(inv) == canonical_json(inv.to_dict())
     # One memo over both files, as write_outputs uses it: the findings' lines do not change.
-    memo: dict[int, tuple[Any, str]] = {}
+    memo: EvidenceMemo = {}
     assert invalidation_json(inv, memo) == canonical_json(inv.to_dict())
+    _same_bytes(lambda: invalidation_line(inv, memo), canonical_json(inv.to_dict()))
     assert [finding_json(f, memo) for f in found] == [canonical_json(f.to_dict()) for f in found]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditkit.clean import CleaningResult, EvidenceMemo, canonical_json, finding_json
+from auditkit.clean import CleaningResult, EvidenceMemo, canonical_json, finding_line
 from auditkit.errors import InputError
 from auditkit.ledger import Ledger, RunRecord
 from auditkit.pipeline.summary import AuditSummary
@@ -175,9 +175,9 @@ def write_outputs(
     if started is not None:
         started()
     write_csv(board, out / "leaderboard.csv", index=False, float_format="%.4f")
-    with open(out / "findings.jsonl", "w", encoding="utf-8", newline="\n") as handle:
+    with open(out / "findings.jsonl", "wb") as handle:
         for finding in findings:
-            handle.write(finding_json(finding, memo) + "\n")
+            handle.write(finding_line(finding, memo) + b"\n")
     diff_json = None
     if previous_dir is not None:
         from auditkit.diff import diff_runs
