@@ -82,7 +82,7 @@ class VoteCells:
     alpha: float
     l2: float
     ratings: RatingResult
-    # Exact refits already made, by the changes that produced them (see :func:`_apply`).
+    # Exact refits already made, by the changes that produced them (see :func:`_run`).
     _refits: dict[tuple[tuple[_Unit, int], ...], np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -403,20 +403,6 @@ _T = TypeVar("_T")
 _Refits = Generator[_Changes, np.ndarray, _T]
 
 
-def _apply(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
-    """Exact refit after the changes; all-NaN when a model would be left without a vote.
-
-    A model with no votes has no rating at all, so such a state never counts as a reversal.
-    Each distinct list of changes is refitted once per ``cells`` (see :func:`_run`).
-    """
-    key = tuple(steps)
-    known = cells._refits.get(key)
-    if known is None:
-        _remember(cells, [key])
-        known = cells._refits[key]
-    return known
-
-
 def _run(cells: VoteCells, searches: Sequence[_Refits[_T]]) -> list[_T]:
     """Run searches side by side: each round refits what every waiting search asked for at once.
 
@@ -460,12 +446,10 @@ def _remember(cells: VoteCells, keys: Sequence[_Changes]) -> None:
         cells._refits[key] = theta
 
 
-def _refitted(cells: VoteCells, steps: Sequence[tuple[_Unit, int]]) -> np.ndarray:
-    """The exact refit after one list of changes, not remembered."""
-    return _refitted_many(cells, [tuple(steps)])[0]
-
-
 def _refitted_many(cells: VoteCells, keys: Sequence[_Changes]) -> list[np.ndarray]:
+    """The exact refit after each list of changes (all in one stacked solve), not remembered;
+    all-NaN where a model would be left without a vote (it has no rating at all then, so such a
+    state never counts as a reversal)."""
     n = len(cells.models)
     out: list[np.ndarray | None] = []
     problems, places = [], []

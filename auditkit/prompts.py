@@ -40,6 +40,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from auditkit.arrowstrings import string_layout
+
 __all__ = [
     "FINGERPRINT_COLUMNS",
     "PREVIEW_CHARS",
@@ -167,16 +169,11 @@ def _non_ascii_code_points(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     order of the characters; the same as ``[(row, ord(c)) for row, v in enumerate(values) for c in
     v if ord(c) > 127]`` without a Python object per character.
     """
-    offset_type = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    _, offset_buffer, data_buffer = values.buffers()
-    assert offset_buffer is not None  # a string array always has offsets
-    offsets = np.frombuffer(offset_buffer, dtype=offset_type)[
-        values.offset : values.offset + len(values) + 1
-    ].astype(np.int64)
+    offsets, buffer = string_layout(values)
     start, end = int(offsets[0]), int(offsets[-1])
-    if data_buffer is None or end == start:
+    if end == start:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    data = np.frombuffer(data_buffer, dtype=np.uint8)[start:end]
+    data = buffer[start:end]
     lead = np.flatnonzero(data >= 0xC0)  # the first byte of every multi-byte character
     padded = np.zeros(len(data) + 3, dtype=np.int32)
     padded[: len(data)] = data

@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 import ahocorasick_rs
 
+from auditkit.identity.memo import remember
+
 __all__ = ["AnyPattern", "RememberedPattern", "any_pattern", "remembered", "required_literals"]
 
 # A literal alternative set larger than this is not worth keeping (the analysis gives up on it).
@@ -514,10 +516,7 @@ class RememberedPattern:
 
 
 def _remember(answers: dict[str, bool], text: str, answer: bool) -> None:
-    if len(text) <= _REMEMBER_WINDOW:
-        if len(answers) >= _REMEMBER_WINDOWS:
-            answers.clear()
-        answers[text] = answer
+    remember(answers, text, answer, len(text), longest=_REMEMBER_WINDOW, most=_REMEMBER_WINDOWS)
 
 
 # By the pattern object's identity, as ``_GUARDED``.

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from auditkit.arrowstrings import string_layout
 from auditkit.identity.lexicon import IdentityRules
 from auditkit.identity.prefilter import _owners_named, names_in
 from auditkit.io.arrowjsonl import _conversation_checks
@@ -122,13 +123,9 @@ def _named(contents: pa.Array, rules: IdentityRules) -> np.ndarray:
 def _bytes_named(lowered: pa.Array, rules: IdentityRules) -> np.ndarray:
     """Which texts of a lower-cased string array hold a name standing as a word: one pass of the
     byte automaton over the array's data buffer, the texts lying back to back in it."""
-    offset_type = np.int64 if pa.types.is_large_string(lowered.type) else np.int32
-    _, offsets_buffer, data_buffer = lowered.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
-        lowered.offset : lowered.offset + len(lowered) + 1
-    ].astype(np.int64)
-    if data_buffer is None or offsets[-1] == offsets[0]:
+    offsets, buffer = string_layout(lowered)
+    if offsets[-1] == offsets[0]:
         return np.zeros(len(lowered), dtype=bool)
-    data = memoryview(data_buffer).cast("B")[int(offsets[0]) : int(offsets[-1])]
+    data = buffer[int(offsets[0]) : int(offsets[-1])].data
     bounds = offsets - offsets[0]
     return _owners_named(data, bounds[:-1], rules, ends=bounds[1:])

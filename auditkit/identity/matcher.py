@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from auditkit.identity.anypattern import any_pattern, guarded, remembered
 from auditkit.identity.lexicon import IdentityName, IdentityRules, SelfReferenceRule
+from auditkit.identity.memo import remember
 from auditkit.identity.normalise import (
     NormalisedText,
     may_need_normalising,
@@ -226,10 +227,14 @@ def _scripts_before(before_text: str) -> frozenset[str]:
     known = _SCRIPTS_BEFORE.get(before_text)
     if known is None:
         known = frozenset(scripts_of(before_text))
-        if len(before_text) <= _REMEMBER_BEFORE:
-            if len(_SCRIPTS_BEFORE) >= _REMEMBER_BEFORES:
-                _SCRIPTS_BEFORE.clear()
-            _SCRIPTS_BEFORE[before_text] = known
+        remember(
+            _SCRIPTS_BEFORE,
+            before_text,
+            known,
+            len(before_text),
+            longest=_REMEMBER_BEFORE,
+            most=_REMEMBER_BEFORES,
+        )
     return known
 
 
@@ -299,10 +304,14 @@ def _quoted(text: str, pos: int, end: int | None = None) -> bool:
     known = _PREFIX_QUOTED.get(prefix)
     if known is None:
         known = (_SPEAKER_LINE.match(prefix) is not None, _quoted_prefix(prefix))
-        if len(prefix) <= _REMEMBER_PREFIX:
-            if len(_PREFIX_QUOTED) >= _REMEMBER_PREFIXES:
-                _PREFIX_QUOTED.clear()
-            _PREFIX_QUOTED[prefix] = known
+        remember(
+            _PREFIX_QUOTED,
+            prefix,
+            known,
+            len(prefix),
+            longest=_REMEMBER_PREFIX,
+            most=_REMEMBER_PREFIXES,
+        )
     speaker, quoted = known
     return (speaker and _is_script(text)) or quoted
 
@@ -529,10 +538,7 @@ def _named_in_question_before(text: str, sent_start: int, hits: list[NameHit]) -
 def _make_match(
     rule_id: str, lang: str, norm: NormalisedText, original: str, hit: NameHit
 ) -> SelfIdMatch:
-    if norm.breaks == _IDENTITY_MAP and hit.start < len(norm.text):
-        start, end = hit.start, hit.end  # no character removed: offsets are the original's
-    else:
-        start, end = norm.original_span(hit.start, hit.end)
+    start, end = norm.original_span(hit.start, hit.end)
     return SelfIdMatch(
         rule=rule_id,
         lang=lang,
@@ -548,7 +554,6 @@ def _make_match(
 
 
 _SENTENCE_TAIL = re.compile(r"[.!?。！？\n]")
-_IDENTITY_MAP = ((0, 0),)  # NormalisedText.breaks of a text nothing was removed from
 _OPENING_JUNK = re.compile(r"[\W_\d]*", re.UNICODE)
 
 

@@ -49,6 +49,10 @@ _TRANSLATE = str.maketrans(
 _TRANSLATED = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 
 
+# NormalisedText.breaks of a text nothing was removed from.
+_NOTHING_REMOVED = ((0, 0),)
+
+
 @dataclass(frozen=True)
 class NormalisedText:
     """The normalised text and where its characters came from in the original.
@@ -70,6 +74,8 @@ class NormalisedText:
         """The original span of normalised characters ``start:end``."""
         if start >= len(self.text):
             return self.original_length, self.original_length
+        if self.breaks == _NOTHING_REMOVED:  # offsets are the original's (most text)
+            return start, max(end, start)
         last = self.original_offset(end - 1) + 1 if end > start else self.original_offset(start)
         return self.original_offset(start), last
 
@@ -94,7 +100,7 @@ def needs_normalising(text: str, spans: list[tuple[int, int]]) -> bool:
 
 def unchanged(text: str) -> NormalisedText:
     """``text`` as its own normalisation (offsets are the identity)."""
-    return NormalisedText(text, ((0, 0),), len(text))
+    return NormalisedText(text, _NOTHING_REMOVED, len(text))
 
 
 def normalise(text: str) -> NormalisedText:

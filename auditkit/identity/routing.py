@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from auditkit.identity.anypattern import AnyPattern
 from auditkit.identity.lexicon import SelfReferenceRule
+from auditkit.identity.memo import remember
 
 __all__ = ["RuleRouter", "rule_router"]
 
@@ -123,10 +124,9 @@ class RuleRouter:
             for rule in self.candidates(key[0], kind, before_text)
             if rule.before is None or rule.before.search(before_text) is not None
         )
-        if len(before_text) <= _REMEMBER_CHARS:
-            if len(answers) >= _REMEMBER_ANSWERS:
-                answers.clear()
-            answers[key] = found
+        remember(
+            answers, key, found, len(before_text), longest=_REMEMBER_CHARS, most=_REMEMBER_ANSWERS
+        )
         return found
 
 

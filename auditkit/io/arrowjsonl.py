@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
+from auditkit.arrowstrings import string_layout
 from auditkit.io.arrownp import bools, floats, integers, string_array, string_scalar, valid
 from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids, repeated
 from auditkit.io.languages import normalise_language
@@ -199,13 +200,10 @@ def _may_strip(array: pa.Array) -> np.ndarray:
     n = len(array)
     if n == 0:
         return np.zeros(0, dtype=bool)
-    _, offsets_buffer, data_buffer = array.buffers()[:3]
-    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=width)[array.offset : array.offset + n + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
-    starts, ends = offsets[:-1].astype(np.int64), offsets[1:].astype(np.int64)
+    offsets, data = string_layout(array)
+    starts, ends = offsets[:-1], offsets[1:]
     empty = ends <= starts
-    if data is None or not data.size:
+    if not data.size:
         return empty & valid(array)
     first = data[np.where(empty, 0, starts)]
     last = data[np.where(empty, 0, ends - 1)]

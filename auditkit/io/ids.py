@@ -25,6 +25,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from auditkit.arrowstrings import string_layout
+
 __all__ = ["DeferredIdCheck", "HashedIds", "VoteIdIndex", "hash_ids", "repeated"]
 
 
@@ -78,26 +80,24 @@ def hash_ids(ids: Sequence[str] | HashedIds | pa.Array | pa.ChunkedArray) -> Has
         ids = ids.combine_chunks()
     if not isinstance(ids, pa.Array):
         ids = _as_arrow(ids)
-    if pa.types.is_string(ids.type) or pa.types.is_binary(ids.type):
-        width: type[np.int32] | type[np.int64] = np.int32
-    elif pa.types.is_large_string(ids.type) or pa.types.is_large_binary(ids.type):
-        width = np.int64
-    else:
-        raise TypeError(f"vote ids must be strings, not {ids.type}")
+    kind = ids.type
+    types = pa.types
+    if not (
+        types.is_string(kind)
+        or types.is_binary(kind)
+        or types.is_large_string(kind)
+        or types.is_large_binary(kind)
+    ):
+        raise TypeError(f"vote ids must be strings, not {kind}")
     n = len(ids)
-    _, offsets_buffer, data_buffer = ids.buffers()[:3]
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return HashedIds(empty, empty.copy())
-    offsets = np.frombuffer(offsets_buffer, dtype=width)[ids.offset : ids.offset + n + 1]
-    offsets = offsets.astype(np.int64) - int(offsets[0])
+    offsets, buffer = string_layout(ids)
+    begin = int(offsets[0])
+    offsets -= begin
     total = int(offsets[-1])
-    begin = int(np.frombuffer(offsets_buffer, dtype=width)[ids.offset])
-    data = (
-        np.frombuffer(data_buffer, dtype=np.uint8)[begin : begin + total]
-        if data_buffer is not None and total
-        else np.zeros(0, dtype=np.uint8)
-    )
+    data = buffer[begin : begin + total]
     lengths = np.diff(offsets)
     longest = int(lengths.max())
     weights = _weights(longest)
