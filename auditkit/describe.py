@@ -162,7 +162,7 @@ def describe_counts(counts: TableCounts) -> Description:
         winners=winners,
         languages=counts.languages,
         turns=dict(sorted(counts.turns.items())),
-        columns=counts.optional_columns,
+        columns=[*counts.tag_columns, *counts.optional_columns],
     )
 
 

@@ -28,6 +28,7 @@ import pyarrow.json as pj
 
 from auditkit.arrowstrings import string_layout
 from auditkit.io.arrownp import bools, floats, integers, string_array, string_scalar, valid
+from auditkit.io.arrowtags import TagLeaves, tag_leaves, tag_values
 from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids, repeated
 from auditkit.io.languages import normalise_language
 from auditkit.io.lineblocks import LineBlock
@@ -44,7 +45,7 @@ from auditkit.io.normalise import (
 )
 from auditkit.io.records import parse_records, to_columns
 from auditkit.lazy import lazy_module
-from auditkit.vocabulary import STYLE_COLUMNS, WINNER_VALUES
+from auditkit.vocabulary import STYLE_COLUMNS, TAG_PREFIX, WINNER_VALUES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,7 +79,7 @@ _USER = string_scalar("user", pa.string())
 _EMPTY_TURN = string_scalar("", pa.string())
 _REQUIRED = ("question_id", "model_a", "model_b", "winner")
 # Fields read from pyarrow's inferred columns as Python values (per-value helpers of the exact path).
-_INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag"})
+_INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag", "category_tag"})
 _HANDLED = frozenset(_TYPED) | _INFERRED
 _UNHANDLED = KNOWN_FIELDS - _HANDLED
 # pyarrow accepts these non-JSON number tokens; orjson (the exact path) rejects the line.
@@ -304,7 +305,8 @@ class ArrowChunk:
 
     ``winner``: codes of :data:`~auditkit.vocabulary.WINNER_VALUES`; ``voter``: stripped ids,
     null where empty; ``language``: ISO codes (null where unknown); ``turns``: (Int16 values,
-    valid) when the block has ``turn``, else None; ``keys``: the source fields present.
+    valid) when the block has ``turn``, else None; ``keys``: the source fields present; ``tags``:
+    the dotted keys of its ``tag.*`` columns (:mod:`auditkit.io.arrowtags`), sorted.
     """
 
     keys: frozenset[str]
@@ -318,6 +320,7 @@ class ArrowChunk:
     language: pa.Array
     unmapped_languages: dict[str, int]
     turns: tuple[np.ndarray, np.ndarray] | None
+    tags: tuple[str, ...] = ()
 
 
 class ArrowColumns(Mapping[str, list[Any]]):
@@ -350,6 +353,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         self._joined: dict[str, pa.Array] = {}
         # Whether :meth:`build` leaves the conversation columns as Arrow (see :meth:`keep_text_as_arrow`).
         self._arrow_text = False
+        self._tags: TagLeaves | None = None
+        self._tags_read = False
 
     @classmethod
     def from_table(
@@ -466,7 +471,18 @@ class ArrowColumns(Mapping[str, list[Any]]):
             return False
         if "conv_metadata" in keys and "turn" not in keys:
             return False  # turns would come from conv_metadata: the exact path does that
+        if "category_tag" in keys and self._tag_leaves() is None:
+            return False
         return "is_code" not in keys or self._table.column("is_code").type == pa.bool_()
+
+    def _tag_leaves(self) -> TagLeaves | None:
+        """The block's ``category_tag`` leaves (:func:`~auditkit.io.arrowtags.tag_leaves`; empty
+        without the field), found once: the check and the build read them."""
+        if not self._tags_read:
+            has_tags = "category_tag" in self._keys
+            self._tags = tag_leaves(self._table.column("category_tag")) if has_tags else []
+            self._tags_read = True
+        return self._tags
 
     def failing_rows(self, seen_ids: VoteIdIndex) -> np.ndarray:
         """Rows the column-wise checks cannot vouch for: the exact path reads them.
@@ -622,6 +638,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
             language=languages,
             unmapped_languages=unmapped,
             turns=_turn_counts(table.column("turn")) if "turn" in keys else None,
+            tags=tuple(key for key, _ in self._tag_leaves() or ()),
         )
 
     def build(self, *, lines: np.ndarray, file: str, seen_ids: VoteIdIndex) -> ChunkResult:
@@ -669,6 +686,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
             data["dedup_tag"] = np.asarray(labels, dtype=object)
         if "is_code" in keys:
             data["is_code"] = _boolean_array(table.column("is_code"))
+        for key, values in self._tag_leaves() or ():
+            data[f"{TAG_PREFIX}{key}"] = tag_values(values)
         return ChunkResult(
             frame=pd.DataFrame(data),
             quarantine=[],

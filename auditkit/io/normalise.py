@@ -836,18 +836,22 @@ def _column_wise(
 
 def _merge_parts(loaded: pd.DataFrame, checked: pd.DataFrame) -> pd.DataFrame:
     """Two parts of one block as the whole block's frame: rows in line order, the text columns
-    (present when either part has them) after ``source_line``, None where a part had none."""
+    (present when either part has them) after ``source_line``, the ``tag.*`` columns of either
+    part last in key order (as :func:`_tag_columns` orders the whole block's), None where a part
+    had none."""
     if checked.empty and set(checked.columns) <= set(loaded.columns):
         return loaded
-    base = [c for c in loaded.columns if c not in _TEXT_COLUMNS]
+    tags = sorted({c for c in (*loaded.columns, *checked.columns) if c.startswith(TAG_PREFIX)})
+    base = [c for c in loaded.columns if c not in _TEXT_COLUMNS and c not in tags]
     text = [c for c in _TEXT_COLUMNS if c in loaded.columns or c in checked.columns]
     at = base.index("source_line") + 1
     names = base[:at] + text + base[at:]
-    names += [c for c in checked.columns if c not in names]
+    names += [c for c in checked.columns if c not in names and c not in tags]
+    names += tags
     parts = []
     for part in (loaded, checked):
         part = part.copy(deep=False)
-        for name in text:
+        for name in (*text, *tags):
             if name not in part.columns:
                 part[name] = np.full(len(part), None, dtype=object)
         parts.append(part[names])

@@ -34,7 +34,7 @@ from auditkit.io.chunks import VoterVerdict, judge_voters, reader_for
 from auditkit.io.detect import detect_container, detect_schema
 from auditkit.io.ids import DeferredIdCheck
 from auditkit.io.normalise import RawChunk
-from auditkit.vocabulary import OPTIONAL_COLUMNS, STYLE_COLUMNS, WINNER_VALUES
+from auditkit.vocabulary import OPTIONAL_COLUMNS, STYLE_COLUMNS, TAG_PREFIX, WINNER_VALUES
 
 __all__ = ["TableCounts", "count_files"]
 
@@ -53,7 +53,7 @@ class TableCounts:
     ``models``: battles per model (either side); ``winners``: rows per label of
     :data:`~auditkit.vocabulary.WINNER_VALUES`; ``languages``: rows per language code in order of
     first appearance; ``turns``: rows per valid turn count; ``voters``: the voter field's verdict
-    (None: no voter field).
+    (None: no voter field); ``tag_columns``: the ``tag.*`` columns in the table's order.
     """
 
     files: list[str] = field(default_factory=list)
@@ -70,6 +70,7 @@ class TableCounts:
     languages: dict[str, int] = field(default_factory=dict)
     turns: Counter[int] = field(default_factory=Counter)
     columns: set[str] = field(default_factory=set)
+    tag_columns: dict[str, None] = field(default_factory=dict)
 
     @property
     def optional_columns(self) -> list[str]:
@@ -101,6 +102,8 @@ class TableCounts:
         for key, columns in _OPTIONAL_FROM.items():
             if key in part.keys:
                 self.columns.update(columns)
+        for tag in part.tags:  # in the table's order: first seen, sorted within a block
+            self.tag_columns.setdefault(f"{TAG_PREFIX}{tag}", None)
 
 
 def count_files(
