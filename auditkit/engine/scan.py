@@ -91,10 +91,16 @@ def _chunk_table(frame: pd.DataFrame, reads: Iterable[str], *, decode: bool = Tr
         # One frame built from whole columns, as ``frame.assign(**missing)`` orders and types them
         # (None → object, True → bool): assign inserts the columns one by one, which cost more
         # than the identity scan of a text-free chunk.
+        # The added columns go in as typed Series: pandas would otherwise scan every object value
+        # for a type to infer (object it stays: lists, or None on every row).
         n = len(frame)
-        columns: dict[str, Any] = {name: frame[name] for name in frame.columns} | decoded
+        columns: dict[str, Any] = {name: frame[name] for name in frame.columns}
+        for name, values in decoded.items():
+            columns[name] = pd.Series(values, index=frame.index, dtype=object, copy=False)
         for name, value in missing.items():
-            columns[name] = np.full(n, value, dtype=bool if value is True else object)
+            kind = bool if value is True else object
+            values = np.full(n, value, dtype=kind)
+            columns[name] = pd.Series(values, index=frame.index, dtype=kind, copy=False)
         frame = pd.DataFrame(columns, index=frame.index, copy=False)
     return BattleTable(frame=frame)
 
