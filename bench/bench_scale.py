@@ -22,15 +22,19 @@ What it measures, each in a fresh subprocess (so every peak RSS belongs to one m
    ``dask`` is the client-parsed path (the client reads, workers scan); ``dask-read`` has the
    workers read their own partitions of the file (end to end only; its scan is ``dask``'s).
 
-Data is cached in ``--workdir`` (default ``$TMPDIR/auditkit-bench-scale``): shards of simulated
-battles (``preset_config("attacks")``, distinct seeds, vote ids prefixed per shard, the same model
-strengths, each shard the next 30 days) written once with ``SimulatedArena.write``; an arena of N
-battles is the first N / shard-size shards.
+Data is cached in ``--workdir`` (default ``$TMPDIR/auditkit-bench-scale``) under names carrying a
+digest of the code that writes it (:func:`data_version`: a simulator change makes new files):
+shards of simulated battles (``preset_config("attacks")``, distinct seeds, vote ids prefixed per
+shard, the same model strengths, each shard the next 30 days) written once with
+``SimulatedArena.write``; an arena of N battles is the first N / shard-size shards.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
+import inspect
 import itertools
 import json
 import math
@@ -120,7 +124,25 @@ def human(n: int) -> str:
 
 
 def shard_path(workdir: Path, rows: int, text_fraction: float, index: int) -> Path:
-    return workdir / f"arena2-{human(rows)}-text{text_fraction:g}-{index:03d}.jsonl"
+    name = f"arena2-{human(rows)}-text{text_fraction:g}-{index:03d}-{data_version()}.jsonl"
+    return workdir / name
+
+
+@functools.cache
+def data_version() -> str:
+    """A digest of the code that writes the shards (the simulator, the JSON Lines writer and
+    :func:`make_shard`), part of every shard's name.
+
+    Why: a cache written by an older simulator was measured for several sessions without anyone
+    noticing. The simulator had since started writing ``category_tag`` on every vote, which sent
+    the whole load down another path; the figures were of a file the product no longer makes.
+    """
+    digest = hashlib.sha256()
+    sources = sorted((REPO / "auditkit" / "simulate").rglob("*.py"))
+    for path in [*sources, REPO / "auditkit" / "io" / "writer.py"]:
+        digest.update(path.read_bytes())
+    digest.update(inspect.getsource(make_shard).encode())
+    return digest.hexdigest()[:10]
 
 
 # One arena, many months: every shard shares the models' true strengths (drawn once) and covers
