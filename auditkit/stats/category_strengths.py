@@ -134,7 +134,7 @@ def _model_votes(unit: Codes, a: Codes, b: Codes, k: int) -> FloatArray:
 
     Why in slices of whole voters: over 10M votes ``np.unique`` of the 20M (voter, model) keys
     held 1.1 GiB at once. Where the votes are sorted by voter (the audit's are), each slice of
-    about ``_CHUNK`` votes counts its voters' (voter, model) cells in one bin each (voters
+    about ``_CHUNK / 4`` votes counts its voters' (voter, model) cells in one bin each (voters
     numbered by rank within the slice, so sparse codes need no more bins); other orders
     take ``np.unique`` over all keys. Both give the same integer counts.
     """
@@ -143,7 +143,8 @@ def _model_votes(unit: Codes, a: Codes, b: Codes, k: int) -> FloatArray:
         keys = np.concatenate([group + a, group + b])
         _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         return np.asarray(counts[inverse].reshape(2, unit.size).max(axis=0), dtype=np.float64)
-    cuts = np.unique(np.searchsorted(unit, unit[_CHUNK::_CHUNK], side="left"))
+    step = max(_CHUNK // 4, 1)  # a slice's bins (voters x models) cost more than its votes
+    cuts = np.unique(np.searchsorted(unit, unit[step::step], side="left"))
     cuts = cuts[cuts > 0]  # one voter may fill the first slices
     out = np.empty(unit.size, dtype=np.float64)
     for lo, hi in itertools.pairwise([0, *cuts.tolist(), unit.size]):
@@ -153,7 +154,8 @@ def _model_votes(unit: Codes, a: Codes, b: Codes, k: int) -> FloatArray:
         span = (int(cell[-1]) + 1) * k
         cell *= k
         cell_a, cell_b = cell + a[lo:hi], cell + b[lo:hi]
-        counts = np.bincount(cell_a, minlength=span) + np.bincount(cell_b, minlength=span)
+        counts = np.bincount(cell_a, minlength=span)
+        counts += np.bincount(cell_b, minlength=span)
         out[lo:hi] = np.maximum(counts[cell_a], counts[cell_b])
     return out
 
