@@ -6,12 +6,12 @@ argument and result has. Only numpy is imported, so any layer may use them.
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BoolArray", "Codes", "FloatArray", "IntArray", "PosArray"]
+__all__ = ["BoolArray", "Codes", "FloatArray", "IntArray", "PosArray", "VoteValues"]
 
 FloatArray: TypeAlias = NDArray[np.float64]
 """Float64 values: scores, probabilities, strengths, p-values."""
@@ -27,3 +27,10 @@ PosArray: TypeAlias = NDArray[np.intp]
 
 Codes: TypeAlias = NDArray[np.signedinteger[Any]]
 """Integer codes of models or voters, of whatever width fits (int32 where it does)."""
+
+
+class VoteValues(Protocol):
+    """Float64 values per vote, read by rows: an array, or values computed per slice on demand
+    (as :class:`~auditkit.voters.scores.WinnerScores` does), so no whole copy is held."""
+
+    def __getitem__(self, rows: slice | PosArray, /) -> FloatArray: ...

@@ -13,6 +13,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditkit.errors import RuleError
 from auditkit.rulepack import RulePack
@@ -261,3 +263,95 @@ def test_small_key_unique_is_numpy_unique(span: int) -> None:
         for mine, theirs in zip(got, want, strict=True):
             assert mine.dtype == theirs.dtype
             assert np.array_equal(mine, theirs.reshape(-1))
+
+
+# -- memory-lean forms give the same numbers (10M votes: issue 18) -------------------------------
+
+
+def _model_votes_by_unique(unit: np.ndarray, a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
+    """The definition: counts of each (voter, model) key among all of a voter's votes."""
+    group = unit.astype(np.int64) * k
+    keys = np.concatenate([group + a, group + b])
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    return np.asarray(counts[inverse].reshape(2, unit.size).max(axis=0), dtype=np.float64)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    votes=st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 5), st.integers(1, 5)), min_size=1, max_size=80
+    ),
+    spread=st.sampled_from([1, 7, 10**9]),
+    chunk=st.integers(1, 30),
+    in_order=st.booleans(),
+)
+def test_voter_model_counts_per_slice_of_voters_are_the_unique_counts(
+    votes: list[tuple[int, int, int]],
+    spread: int,
+    chunk: int,
+    in_order: bool,
+) -> None:
+    # Votes sorted by voter are counted a slice of whole voters at a time (any slice length, one
+    # voter longer than a slice, sparse voter codes); other orders by np.unique: the same counts.
+    from auditkit.stats import category_strengths
+
+    if in_order:
+        votes = sorted(votes)
+    k = 6
+    unit = np.array([v for v, _, _ in votes], dtype=np.int64) * spread
+    a = np.array([m for _, m, _ in votes], dtype=np.int32)
+    b = (a + np.array([d for _, _, d in votes])) % k
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(category_strengths, "_CHUNK", chunk)
+        got = category_strengths._model_votes(unit, a, b, k)
+    assert got.dtype == np.float64
+    assert np.array_equal(got, _model_votes_by_unique(unit, a, b, k))
+
+
+def test_the_fit_reads_scores_and_ties_by_slices_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Narrow codes and per-slice values (WinnerScores, ties computed on demand) give the bytes of
+    # the fit on whole int64 and float64 arrays.
+    from auditkit.stats import category_strengths
+    from auditkit.voters.scores import SCORE_OF_WINNER, WinnerScores
+
+    monkeypatch.setattr(category_strengths, "_CHUNK", 257)
+    rng = np.random.default_rng(18)
+    n, k = 3000, 5
+    voter = np.sort(rng.integers(0, 400, n))
+    a = rng.integers(0, k, n)
+    b = (a + rng.integers(1, k, n)) % k
+    winner = rng.integers(0, 4, n).astype(np.int8)
+    category = rng.integers(0, 3, n)
+    theta = rng.normal(0.0, 0.5, k)
+    tie_of_pair = rng.uniform(0.05, 0.3, k * k)
+
+    class Ties:
+        def __getitem__(self, rows: slice) -> np.ndarray:
+            return np.asarray(tie_of_pair[a[rows] * k + b[rows]], dtype=np.float64)
+
+    whole = fit_category_offsets(
+        category, a, b, SCORE_OF_WINNER[winner], theta, 3,
+        unit=voter, taste_var=0.0625, tie=tie_of_pair[a * k + b],
+    )  # fmt: skip
+    lean = fit_category_offsets(
+        category.astype(np.int8), a.astype(np.int32), b.astype(np.int32), WinnerScores(winner),
+        theta, 3, unit=voter.astype(np.int32), taste_var=0.0625, tie=Ties(),
+    )  # fmt: skip
+    for name in ("offset", "hessian", "hessian_inv", "votes"):
+        assert getattr(lean, name).tobytes() == getattr(whole, name).tobytes(), name
+    assert (lean.tau2, lean.prior_var, lean.iterations) == (
+        whole.tau2,
+        whole.prior_var,
+        whole.iterations,
+    )
+
+
+@pytest.mark.parametrize(
+    ("most", "dtype"), [(1, np.int8), (127, np.int8), (128, np.int16), (40_000, np.int32)]
+)
+def test_category_codes_take_the_narrowest_integer_that_holds_them(most: int, dtype: type) -> None:
+    from auditkit.voters.category import _code_dtype
+
+    assert _code_dtype(most) is dtype

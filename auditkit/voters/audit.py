@@ -33,7 +33,7 @@ from auditkit.schema import BattleTable, take_values
 from auditkit.stats import population_nulls as pn
 from auditkit.stats import voter_tests as vt
 from auditkit.stats.own_habits import own_tie_probs
-from auditkit.typing import Codes, FloatArray, IntArray
+from auditkit.typing import Codes, FloatArray, IntArray, PosArray
 from auditkit.voters.category import CategoryExpectation, vote_categories
 from auditkit.voters.config import INDIVIDUAL_TESTS, VoterConfig
 from auditkit.voters.groups import GroupResult, find_coordinated_groups
@@ -462,7 +462,6 @@ def _category_expectation(
     if found is None:
         return None
     code, names, known = found
-    tie = ctx.tie_full[ctx.pair(slice(None))]
     # Each voter counts at most like one person of the honest taste spread's floor.
     taste = cfg.test("consensus_loo").option("taste_floor", 0.25)
     return CategoryExpectation.build(
@@ -470,14 +469,25 @@ def _category_expectation(
         names,
         ctx.model_a,
         ctx.model_b,
-        ctx.score[slice(None)],
+        ctx.score,
         ctx.theta,
-        tie,
+        _PairTies(ctx),
         ctx.voter,
         taste**2,
         cfg.categories,
         known,
     )
+
+
+@dataclass(frozen=True)
+class _PairTies:
+    """Each vote's shrunk pair tie rate, read by rows: the category fit reads it a slice at a
+    time, so the 80 MB of a float64 per vote at 10M votes is never held."""
+
+    ctx: _Context
+
+    def __getitem__(self, rows: slice | PosArray, /) -> FloatArray:
+        return self.ctx.tie_full[self.ctx.pair(rows)]
 
 
 def _break_ties_by_vote_id(
