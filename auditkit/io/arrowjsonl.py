@@ -27,7 +27,15 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from auditkit.arrowstrings import string_layout
-from auditkit.io.arrownp import bools, floats, integers, string_array, string_scalar, valid
+from auditkit.io.arrownp import (
+    bools,
+    floats,
+    integer_array,
+    integers,
+    string_array,
+    string_scalar,
+    valid,
+)
 from auditkit.io.arrowtags import TagLeaves, tag_leaves, tag_values
 from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids, repeated
 from auditkit.io.languages import normalise_language
@@ -60,6 +68,7 @@ _TEXT = pa.large_string()
 _CONVERSATION_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
 _TYPED: dict[str, pa.DataType] = {
     "question_id": _TEXT,
+    "id": _TEXT,
     "model_a": _TEXT,
     "model_b": _TEXT,
     "winner": _TEXT,
@@ -77,7 +86,8 @@ _EMPTY = string_scalar("", _TEXT)
 _NULL_TEXT = string_scalar(None, _TEXT)
 _USER = string_scalar("user", pa.string())
 _EMPTY_TURN = string_scalar("", pa.string())
-_REQUIRED = ("question_id", "model_a", "model_b", "winner")
+_REQUIRED = ("model_a", "model_b", "winner")
+_COLON = string_scalar(":", _TEXT)
 # Fields read from pyarrow's inferred columns as Python values (per-value helpers of the exact path).
 _INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag", "category_tag"})
 _HANDLED = frozenset(_TYPED) | _INFERRED
@@ -223,6 +233,13 @@ def _stripped(column: pa.ChunkedArray) -> pa.Array:
     return pc.replace_with_mask(array, pa.array(suspects), pa.array(fixed, type=array.type))
 
 
+def _non_empty(column: pa.ChunkedArray) -> pa.Array:
+    """A string column with its empty values made null (the exact path reads ``""`` as no id)."""
+    array = column.combine_chunks()
+    empty = pc.equal(array, _EMPTY)
+    return pc.if_else(empty, _NULL_TEXT, array) if _mask(empty).any() else array
+
+
 def _turn_counts(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """``turn`` as Int16 values and their validity: missing, negative or ≥ 32,768 → not valid (NA,
     as the exact path reads it)."""
@@ -345,6 +362,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         self._columns: dict[str, list[Any]] | None = None
         self._keys = self._present_keys()
         # Computed by the checks and reused by the build (each is a pass over a column).
+        self._ids: pa.Array | None = None
         self._hashed: HashedIds | None = None
         self._sides: list[pa.Array] | None = None
         self._winners: np.ndarray | None = None
@@ -484,19 +502,41 @@ class ArrowColumns(Mapping[str, list[Any]]):
             self._tags_read = True
         return self._tags
 
-    def failing_rows(self, seen_ids: VoteIdIndex) -> np.ndarray:
+    def vote_ids(self, *, lines: np.ndarray, stem: str) -> pa.Array:
+        """Each row's vote id as :func:`~auditkit.io.normalise._vote_ids` names it: ``question_id``,
+        else ``id``, where it is a non-empty string (the schema lets no other JSON type through);
+        else ``<stem>:<line>``. Found once (the checks and the build read it); ``lines``: the
+        rows' 1-based line numbers."""
+        if self._ids is None:
+            ids: pa.Array | None = None
+            for name in ("question_id", "id"):
+                if name in self._keys and (ids is None or ids.null_count):
+                    given = _non_empty(self._table.column(name))
+                    ids = given if ids is None else pc.coalesce(ids, given)
+            if ids is None or ids.null_count:
+                numbers = integer_array(lines).cast(_TEXT)
+                generated = pc.binary_join_element_wise(string_scalar(stem, _TEXT), numbers, _COLON)
+                ids = generated if ids is None else pc.coalesce(ids, generated)
+            self._ids = ids
+        return self._ids
+
+    def _checked_ids(self) -> pa.Array:
+        """The vote ids :meth:`failing_rows` found (the build reads only checked blocks)."""
+        if self._ids is None:
+            raise RuntimeError("the vote ids of a block whose rows failing_rows did not check")
+        return self._ids
+
+    def failing_rows(self, seen_ids: VoteIdIndex, *, lines: np.ndarray, stem: str) -> np.ndarray:
         """Rows the column-wise checks cannot vouch for: the exact path reads them.
 
-        A superset of the rows the exact path would quarantine or read differently: an empty id,
-        any row of an id that repeats in the block (by its first hash) or was loaded before, a
-        model empty after stripping, a self battle, a winner outside the known spellings, a time
-        outside 2000-2100, an unreadable conversation.
+        A superset of the rows the exact path would quarantine or read differently: any row of
+        an id (:meth:`vote_ids`) that repeats in the block (by its first hash) or was loaded
+        before, a model empty after stripping, a self battle, a winner outside the known
+        spellings, a time outside 2000-2100, an unreadable conversation.
         """
         table = self._table
-        ids = table.column("question_id").combine_chunks()
-        hashed = self._hashed = hash_ids(ids)
+        hashed = self._hashed = hash_ids(self.vote_ids(lines=lines, stem=stem))
         failing = repeated(hashed.first, hashed.order()) | (seen_ids.first_lines(hashed) >= 0)
-        failing |= _mask(pc.equal(ids, _EMPTY))
         sides = self._stripped_sides()
         failing |= _mask(pc.equal(sides[0], _EMPTY)) | _mask(pc.equal(sides[1], _EMPTY))
         failing |= _mask(pc.equal(sides[0], sides[1]))
@@ -561,6 +601,8 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if exact is not None:
             part._exact = lambda: {k: [v[i] for i in rows.tolist()] for k, v in exact().items()}
         part._keys = self._keys
+        if self._ids is not None:
+            part._ids = self._ids.take(pa.array(rows))
         if self._hashed is not None:
             part._hashed = self._hashed.take(rows)
         part._arrow_text = self._arrow_text
@@ -575,10 +617,12 @@ class ArrowColumns(Mapping[str, list[Any]]):
         return {key: part.get(key, [None] * len(rows)) for key in self._keys}
 
     def fast_chunk(
-        self, *, lines: np.ndarray, file: str, with_text: bool, seen_ids: VoteIdIndex
+        self, *, lines: np.ndarray, file: str, stem: str, with_text: bool, seen_ids: VoteIdIndex
     ) -> ChunkResult | None:
         """The canonical chunk when every row loads; None (``seen_ids`` untouched) otherwise."""
-        if not self.column_wise(with_text) or self.failing_rows(seen_ids).any():
+        if not self.column_wise(with_text):
+            return None
+        if self.failing_rows(seen_ids, lines=lines, stem=stem).any():
             return None
         return self.build(lines=lines, file=file, seen_ids=seen_ids)
 
@@ -598,7 +642,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         table, keys, n = self._table, set(self._keys), self._table.num_rows
         hashed = self._hashed
         if hashed is None:
-            hashed = hash_ids(table.column("question_id"))
+            raise RuntimeError("arrow_chunk of a block whose rows failing_rows did not check")
         model_a, model_b = self._stripped_sides()
         tstamp = floats(table.column("tstamp"))
         seen_ids.add(hashed, lines)
@@ -656,7 +700,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
             turns = pd.arrays.IntegerArray(np.zeros(n, np.int16), np.ones(n, dtype=bool))
 
         data: dict[str, Any] = {
-            "vote_id": _string_series(table.column("question_id").combine_chunks()),
+            "vote_id": _string_series(self._checked_ids()),
             "model_a": _string_series(part.model_a),
             "model_b": _string_series(part.model_b),
             "winner": pd.Categorical.from_codes(part.winner, dtype=WINNER_DTYPE),

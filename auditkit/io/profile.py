@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 from auditkit.io.arrowjsonl import ArrowChunk, ArrowColumns
 from auditkit.io.arrownp import integers
 from auditkit.io.chunks import VoterVerdict, judge_voters, reader_for
-from auditkit.io.detect import detect_container, detect_schema
+from auditkit.io.detect import detect_container, detect_schema, file_stem
 from auditkit.io.ids import DeferredIdCheck
 from auditkit.io.normalise import RawChunk
 from auditkit.vocabulary import OPTIONAL_COLUMNS, STYLE_COLUMNS, TAG_PREFIX, WINNER_VALUES
@@ -124,7 +124,7 @@ def count_files(
             path, is_gzip=is_gzip, with_text=False, block_rows=None, **options
         )
         try:
-            schema = _count_blocks(blocks, counts, seen_ids, voters, voter_fields)
+            schema = _count_blocks(blocks, file_stem(path), counts, seen_ids, voters, voter_fields)
         finally:  # stop the reader (and its read-ahead) when the count ends early
             close = getattr(blocks, "close", None)
             if close is not None:
@@ -177,12 +177,14 @@ def _same(array: pa.Array, other: pa.Array) -> bool:
 
 def _count_blocks(
     blocks: Iterable[RawChunk],
+    stem: str,
     counts: TableCounts,
     seen_ids: DeferredIdCheck,
     voters: list[pa.Array],
     voter_fields: list[str],
 ) -> str | Literal[False] | None:
-    """Count one file's blocks; the arena schema the load names it by (None: no block), or False
+    """Count one file's blocks (``stem`` names a vote without an id, as the load names it); the
+    arena schema the load names it by (None: no block), or False
     at the first block that is not plain."""
     schema: str | None = None
     for raw in blocks:
@@ -194,7 +196,7 @@ def _count_blocks(
             or raw.pre_problems
             or not {"model_a", "model_b"} <= set(columns)
             or not columns.column_wise(False)
-            or columns.failing_rows(seen_ids).any()
+            or columns.failing_rows(seen_ids, lines=raw.lines, stem=stem).any()
         ):
             return False
         if schema is None:  # as the load names it: on the first block with rows
