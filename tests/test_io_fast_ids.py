@@ -180,3 +180,11 @@ def test_real_exports_take_the_column_wise_path_and_load_as_the_exact_path(name:
         assert failing.sum() <= 10
     fast, exact = load_both([path])
     assert_same(fast, exact)
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real public logs are not on this machine")
+def test_describe_counts_the_real_140k_file_with_its_self_battles() -> None:
+    path = REAL / "arena_hp140k_votes_meta.jsonl.gz"
+    counts = count_files([path])
+    assert counts is not None and counts.self_battles == 10
+    assert describe_counts(counts) == describe_battles(load_battles(path, with_text=False))

@@ -14,6 +14,7 @@ all: bare ``NaN``/``Inf`` tokens, invalid UTF-8, a byte-order mark, blank lines.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -28,6 +29,7 @@ import pyarrow.json as pj
 
 from auditkit.arrowstrings import string_layout
 from auditkit.io.arrownp import (
+    bool_array,
     bools,
     floats,
     integer_array,
@@ -339,6 +341,25 @@ class ArrowChunk:
     turns: tuple[np.ndarray, np.ndarray] | None
     tags: tuple[str, ...] = ()
 
+    def without(self, rows: np.ndarray, tags: Sequence[str]) -> ArrowChunk:
+        """The same columns without ``rows`` (a mask: rows the load quarantines), listing
+        ``tags`` as its tag keys. ``unmapped_languages`` stays the whole block's: the load counts
+        the quarantined rows' languages too."""
+        keep = ~rows
+        kept = bool_array(keep)
+        return dataclasses.replace(
+            self,
+            model_a=self.model_a.filter(kept),
+            model_b=self.model_b.filter(kept),
+            winner=self.winner[keep],
+            voter=self.voter.filter(kept),
+            tstamp=self.tstamp[keep],
+            anony=self.anony[keep],
+            language=self.language.filter(kept),
+            turns=None if self.turns is None else (self.turns[0][keep], self.turns[1][keep]),
+            tags=tuple(tags),
+        )
+
 
 class ArrowColumns(Mapping[str, list[Any]]):
     """The source columns of one JSON Lines block parsed by pyarrow.
@@ -357,6 +378,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
     ) -> None:
         self._table = table
         self._lines = lines
+        self._line_rows: np.ndarray | None = None  # a part's rows in ``lines`` (:meth:`take`)
         self._with_text = with_text
         self._exact = exact
         self._columns: dict[str, list[Any]] | None = None
@@ -364,6 +386,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         # Computed by the checks and reused by the build (each is a pass over a column).
         self._ids: pa.Array | None = None
         self._hashed: HashedIds | None = None
+        self._only_self_battles: np.ndarray | None = None
         self._sides: list[pa.Array] | None = None
         self._winners: np.ndarray | None = None
         self._conversation_failures: np.ndarray | None = None
@@ -457,12 +480,20 @@ class ArrowColumns(Mapping[str, list[Any]]):
             present.add("prompt")
         return sorted(present)
 
+    def _line_list(self, rows: np.ndarray | None = None) -> list[bytes]:
+        """The lines of the block's rows (of ``rows`` only)."""
+        if self._line_rows is not None:
+            rows = self._line_rows if rows is None else self._line_rows[rows]
+        if rows is None:
+            return list(self._lines)
+        return [self._lines[i] for i in rows.tolist()]
+
     def materialise(self) -> dict[str, list[Any]]:
         """The exact per-line columns (orjson), as :func:`auditkit.io.records.to_columns` builds them."""
         if self._columns is None and self._exact is not None:
             self._columns = self._exact()
         elif self._columns is None:
-            self._columns = to_columns(parse_records(list(self._lines)), self._with_text)
+            self._columns = to_columns(parse_records(self._line_list()), self._with_text)
         return self._columns
 
     def __getitem__(self, name: str) -> list[Any]:
@@ -539,14 +570,31 @@ class ArrowColumns(Mapping[str, list[Any]]):
         failing = repeated(hashed.first, hashed.order()) | (seen_ids.first_lines(hashed) >= 0)
         sides = self._stripped_sides()
         failing |= _mask(pc.equal(sides[0], _EMPTY)) | _mask(pc.equal(sides[1], _EMPTY))
-        failing |= _mask(pc.equal(sides[0], sides[1]))
+        self_battles = _mask(pc.equal(sides[0], sides[1]))
         failing |= self._winner_codes() < 0
         tstamp = floats(table.column("tstamp"))
         with np.errstate(invalid="ignore"):
             failing |= (tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)
         if self._with_text:
             failing |= self._failing_conversations()
-        return failing
+        self._only_self_battles = self_battles & ~failing
+        return failing | self_battles
+
+    def hashed_ids(self, rows: np.ndarray) -> HashedIds:
+        """The hashed vote ids of ``rows``, as :meth:`failing_rows` hashed them (call it first)."""
+        if self._hashed is None:
+            raise RuntimeError("hashed_ids of a block failing_rows did not check")
+        return self._hashed.take(rows)
+
+    def only_self_battles(self) -> np.ndarray:
+        """Rows :meth:`failing_rows` failed for a self battle alone (call it first).
+
+        Every other check passed, so the exact path flags such a row for that one reason
+        (``self_battle``) unless its id repeats one loaded in another block: the caller checks
+        that (:class:`~auditkit.io.ids.DeferredIdCheck` holds these ids too)."""
+        if self._only_self_battles is None:
+            raise RuntimeError("only_self_battles of a block failing_rows did not check")
+        return self._only_self_battles
 
     def keep_text_as_arrow(self) -> None:
         """Have :meth:`build` put the conversation columns in the frame as Arrow
@@ -595,14 +643,16 @@ class ArrowColumns(Mapping[str, list[Any]]):
 
     def take(self, rows: np.ndarray) -> ArrowColumns:
         """The same view over ``rows`` of the block (all of whose rows the checks passed)."""
-        lines = [self._lines[i] for i in rows.tolist()] if self._lines else []
         exact = self._exact
-        part = ArrowColumns(self._table.take(pa.array(rows)), lines, self._with_text, None)
+        part = ArrowColumns(self._table.take(integer_array(rows)), self._lines, self._with_text)
+        # The lines are not copied one by one (that cost more than the block's checks): the part
+        # keeps its rows' indices into them.
+        part._line_rows = rows if self._line_rows is None else self._line_rows[rows]
         if exact is not None:
             part._exact = lambda: {k: [v[i] for i in rows.tolist()] for k, v in exact().items()}
         part._keys = self._keys
         if self._ids is not None:
-            part._ids = self._ids.take(pa.array(rows))
+            part._ids = self._ids.take(integer_array(rows))
         if self._hashed is not None:
             part._hashed = self._hashed.take(rows)
         part._arrow_text = self._arrow_text
@@ -613,7 +663,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if self._exact is not None or self._columns is not None:
             full = self.materialise()
             return {key: [full[key][i] for i in rows.tolist()] for key in full}
-        part = to_columns(parse_records([self._lines[i] for i in rows.tolist()]), self._with_text)
+        part = to_columns(parse_records(self._line_list(rows)), self._with_text)
         return {key: part.get(key, [None] * len(rows)) for key in self._keys}
 
     def fast_chunk(
