@@ -97,6 +97,17 @@ def test_ids_fall_back_from_question_id_to_id_to_the_line(tmp_path: Path) -> Non
     ]
 
 
+@pytest.mark.parametrize("field", ["question_id", "id", "anony", "language", "tstamp", "turn"])
+def test_a_field_read_alike_null_or_absent_may_be_null_on_every_row(
+    tmp_path: Path, field: str
+) -> None:
+    # The exact path reads these the same either way, so the block is not searched for the name.
+    path = write_rows(tmp_path / "nulls.jsonl", [genai(i, **{field: None}) for i in range(12)])
+    assert list(kinds(path, with_text=False)) == [True]
+    assert_same(*load_both([path]))
+    assert_same(*load_both([path], with_text=True))
+
+
 @pytest.mark.parametrize("value", [5, 5.0, 2.5, True, [1], {"a": 1}])
 def test_an_id_that_is_not_a_string_sends_its_block_to_the_exact_path(
     tmp_path: Path, value: Any
