@@ -97,7 +97,19 @@ def test_ids_fall_back_from_question_id_to_id_to_the_line(tmp_path: Path) -> Non
     ]
 
 
-@pytest.mark.parametrize("field", ["question_id", "id", "anony", "language", "tstamp", "turn"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "question_id",
+        "id",
+        "anony",
+        "language",
+        "tstamp",
+        "turn",
+        "conversation_a",
+        "conversation_b",
+    ],
+)
 def test_a_field_read_alike_null_or_absent_may_be_null_on_every_row(
     tmp_path: Path, field: str
 ) -> None:

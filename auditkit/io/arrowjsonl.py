@@ -94,10 +94,13 @@ _COLON = string_scalar(":", _TEXT)
 _INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag", "category_tag"})
 _HANDLED = frozenset(_TYPED) | _INFERRED
 # Fields the exact path reads the same whether null on every row or absent (an id falls back to
-# the next source, anonymity to anonymous; no language, no time): a block without them is not
-# searched for their names (each search reads the whole block: 0.05 s a 100k-row LMArena block).
-# Nor is ``turn`` without ``conv_metadata``: only there does a null ``turn`` hide other counts.
-_NULL_READ_AS_ABSENT = frozenset({"question_id", "id", "anony", "language", "tstamp"})
+# the next source, anonymity to anonymous; no language, no time, no conversation): a block without
+# them is not searched for their names (each search reads the whole block: 0.05 s a 100k-row
+# LMArena block). Nor is ``turn`` without ``conv_metadata``: only there does a null ``turn`` hide
+# other counts. ``judge`` is searched for: a null one is still the voter field.
+_NULL_READ_AS_ABSENT = frozenset(
+    {"question_id", "id", "anony", "language", "tstamp", "conversation_a", "conversation_b"}
+)
 _UNHANDLED = KNOWN_FIELDS - _HANDLED
 # pyarrow accepts these non-JSON number tokens; orjson (the exact path) rejects the line.
 _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
@@ -465,9 +468,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         for name in _TYPED.keys() - _NULL_READ_AS_ABSENT:
             # A field that is null on every row may be absent or present-but-null; only an absent
             # one can be told apart cheaply (its quoted name is nowhere in the block).
-            ignored = (name in CONVERSATION_FIELDS and not with_text) or (
-                name == "turn" and "conv_metadata" not in columns._keys
-            )
+            ignored = name == "turn" and "conv_metadata" not in columns._keys
             if not ignored and name not in columns._keys and f'"{name}"'.encode() in data:
                 return None
         return columns
