@@ -120,6 +120,36 @@ def test_a_field_read_alike_null_or_absent_may_be_null_on_every_row(
     assert_same(*load_both([path], with_text=True))
 
 
+@pytest.mark.parametrize(
+    ("judges", "fast"),
+    [
+        ([None], True),  # null on every row: still the voter field
+        (["u1", None, " u2 ", ""], True),
+        (["2024-01-01T00:00:00"], False),  # pyarrow would read a time: the exact path reads it
+        (["u1", 7], False),
+    ],
+)
+def test_the_voter_field_is_present_or_absent_as_in_the_exact_path(
+    tmp_path: Path, judges: list[Any], fast: bool
+) -> None:
+    rows = [genai(i, judge=judges[i % len(judges)]) for i in range(12)]
+    path = write_rows(tmp_path / "judges.jsonl", rows)
+    assert list(kinds(path, with_text=False)) == [fast]
+    fast_load, exact = load_both([path])
+    assert_same(fast_load, exact)
+    assert fast_load.battles.voter_field == "judge"
+
+
+def test_a_voter_field_null_in_the_first_parse_blocks_is_read_whole(tmp_path: Path) -> None:
+    # pyarrow parses a block in 1 MiB pieces and infers the voter field's type per piece: null in
+    # the first pieces, strings in the last.
+    pad = "x" * 600
+    rows = [genai(i, judge=None if i < 4000 else f"u{i % 7}", pad=pad) for i in range(6000)]
+    path = write_rows(tmp_path / "late.jsonl", rows)
+    assert list(kinds(path, with_text=False)) == [True]
+    assert_same(*load_both([path]))
+
+
 @pytest.mark.parametrize("value", [5, 5.0, 2.5, True, [1], {"a": 1}])
 def test_an_id_that_is_not_a_string_sends_its_block_to_the_exact_path(
     tmp_path: Path, value: Any

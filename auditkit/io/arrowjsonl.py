@@ -82,7 +82,12 @@ _TYPED: dict[str, pa.DataType] = {
     "conversation_a": _CONVERSATION_TYPE,
     "conversation_b": _CONVERSATION_TYPE,
 }
-_SCHEMA = pa.schema(list(_TYPED.items()))
+# Typed by pyarrow's inference, not by the schema: whether such a field is in the block at all
+# (null on every row or not) is then the parsed table's own answer, where a block without it would
+# have to be searched for its name (0.05 s a 100k-row LMArena block). A voter field null on every
+# row is still the voter field; only string (or all-null) values are read column-wise.
+_BY_INFERENCE = ("judge",)
+_SCHEMA = pa.schema([(k, v) for k, v in _TYPED.items() if k not in _BY_INFERENCE])
 # Arrow scalars made from buffers (a Python value handed to pyarrow would import pandas).
 _EMPTY = string_scalar("", _TEXT)
 _NULL_TEXT = string_scalar(None, _TEXT)
@@ -196,6 +201,23 @@ def _holds_floats(kind: pa.DataType) -> bool:
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         return _holds_floats(kind.value_type)
     return False
+
+
+def _inferred_fields(table: pa.Table) -> tuple[pa.Table, frozenset[str]] | None:
+    """The table with its :data:`_BY_INFERENCE` columns as large strings, and those the block
+    holds; None when one was inferred as anything but strings or nulls (a number, an ISO-looking
+    time …): the exact path reads it."""
+    present = []
+    for name in _BY_INFERENCE:
+        if name not in table.column_names:
+            continue
+        column = table.column(name)
+        kind = column.type
+        if not (pa.types.is_null(kind) or pa.types.is_string(kind) or kind == _TEXT):
+            return None
+        table = table.set_column(table.column_names.index(name), name, column.cast(_TEXT))
+        present.append(name)
+    return table, frozenset(present)
 
 
 def _read_json(data: bytes, block_size: int) -> pa.Table:
@@ -383,8 +405,11 @@ class ArrowColumns(Mapping[str, list[Any]]):
         lines: Sequence[bytes],
         with_text: bool,
         exact: Callable[[], dict[str, list[Any]]] | None = None,
+        *,
+        present: frozenset[str] = frozenset(),
     ) -> None:
         self._table = table
+        self._present = present  # fields in the source even where null on every row
         self._lines = lines
         self._line_rows: np.ndarray | None = None  # a part's rows in ``lines`` (:meth:`take`)
         self._with_text = with_text
@@ -464,8 +489,12 @@ class ArrowColumns(Mapping[str, list[Any]]):
             return None
         if any(table.column(name).null_count for name in _REQUIRED):
             return None
-        columns = cls(table, lines, with_text)
-        for name in _TYPED.keys() - _NULL_READ_AS_ABSENT:
+        inferred = _inferred_fields(table)
+        if inferred is None:
+            return None
+        table, present = inferred
+        columns = cls(table, lines, with_text, present=present)
+        for name in _TYPED.keys() - _NULL_READ_AS_ABSENT - set(_BY_INFERENCE):
             # A field that is null on every row may be absent or present-but-null; only an absent
             # one can be told apart cheaply (its quoted name is nowhere in the block).
             ignored = name == "turn" and "conv_metadata" not in columns._keys
@@ -478,7 +507,9 @@ class ArrowColumns(Mapping[str, list[Any]]):
         keys = {
             name
             for name in table.column_names
-            if name not in _TYPED or table.column(name).null_count < table.num_rows
+            if name not in _TYPED
+            or name in self._present
+            or table.column(name).null_count < table.num_rows
         }
         fields = (
             KNOWN_FIELDS if self._with_text else KNOWN_FIELDS - CONVERSATION_FIELDS - {"prompt"}
