@@ -125,8 +125,11 @@ def test_a_field_read_alike_null_or_absent_may_be_null_on_every_row(
     [
         ([None], True),  # null on every row: still the voter field
         (["u1", None, " u2 ", ""], True),
-        (["2024-01-01T00:00:00"], False),  # pyarrow would read a time: the exact path reads it
+        (["2024-01-01T00:00:00"], True),
+        # the first row has none: typed by inference, which would read a time; the exact path does
+        ([None, "2024-01-01T00:00:00"], False),
         (["u1", 7], False),
+        ([None, 7], False),
     ],
 )
 def test_the_voter_field_is_present_or_absent_as_in_the_exact_path(
@@ -138,6 +141,23 @@ def test_the_voter_field_is_present_or_absent_as_in_the_exact_path(
     fast_load, exact = load_both([path])
     assert_same(fast_load, exact)
     assert fast_load.battles.voter_field == "judge"
+
+
+@pytest.mark.parametrize(
+    ("first", "template", "fast"),
+    [
+        (None, "v{}", True),  # the first row has none: pyarrow types the field itself
+        (None, "2024-01-01T00:00:{:02d}", False),  # ... and would read a time: the exact path does
+        ("v", "2024-01-01T00:00:{:02d}", True),  # typed by the schema: strings
+    ],
+)
+def test_ids_typed_by_inference_or_by_the_schema_load_alike(
+    tmp_path: Path, first: str | None, template: str, fast: bool
+) -> None:
+    rows = [lmarena(i, id=None if i % 3 == 0 else template.format(i)) for i in range(1, 14)]
+    path = write_rows(tmp_path / "ids.jsonl", [lmarena(0, id=first), *rows])
+    assert list(kinds(path, with_text=False)) == [fast]
+    assert_same(*load_both([path]))
 
 
 def test_a_voter_field_null_in_the_first_parse_blocks_is_read_whole(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ all: bare ``NaN``/``Inf`` tokens, invalid UTF-8, a byte-order mark, blank lines.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -82,12 +83,12 @@ _TYPED: dict[str, pa.DataType] = {
     "conversation_a": _CONVERSATION_TYPE,
     "conversation_b": _CONVERSATION_TYPE,
 }
-# Typed by pyarrow's inference, not by the schema: whether such a field is in the block at all
-# (null on every row or not) is then the parsed table's own answer, where a block without it would
-# have to be searched for its name (0.05 s a 100k-row LMArena block). A voter field null on every
-# row is still the voter field; only string (or all-null) values are read column-wise.
-_BY_INFERENCE = ("judge",)
-_SCHEMA = pa.schema([(k, v) for k, v in _TYPED.items() if k not in _BY_INFERENCE])
+# String fields typed by pyarrow's inference, not the schema, when a block's first line has none:
+# a field in the schema costs its parse even where the block has no such field (``id`` in a
+# FastChat block: 3 %), and for the voter field whether the block holds it at all (null on every
+# row or not) is then the parsed table's own answer, where a block without it would have to be
+# searched for its name (0.05 s a 100k-row LMArena block, which has no voter field).
+_BY_INFERENCE = frozenset({"id", "judge"})
 # Arrow scalars made from buffers (a Python value handed to pyarrow would import pandas).
 _EMPTY = string_scalar("", _TEXT)
 _NULL_TEXT = string_scalar(None, _TEXT)
@@ -114,21 +115,24 @@ _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
 _PARSE_BLOCK = 1 << 20
 
 
-def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table | None:
+def parse_block(
+    data: bytes, n_lines: int, longest: int | None = 0, *, inferred: frozenset[str] = frozenset()
+) -> pa.Table | None:
     """Parse ``n_lines`` JSON Lines joined in ``data``; None when the fast path must not be used.
 
     ``longest`` is the longest line's length in bytes (0: unknown, parse ``data`` as one block;
-    None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer)."""
+    None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer);
+    ``inferred``: fields of :data:`_BY_INFERENCE` pyarrow types itself."""
     # ASCII holds no byte-order mark and is valid UTF-8.
     if not data.isascii() and (_has_bom(data) or not _valid_utf8(data)):
         return None
     block = _PARSE_BLOCK if longest is None else max(_PARSE_BLOCK, 2 * (longest or len(data)))
     try:
-        table = _read_json(data, block)
+        table = _read_json(data, block, _schema(inferred))
     except pa.ArrowInvalid as exc:
         if longest is not None or "straddl" not in str(exc):
             return None
-        return parse_block(data, n_lines, 0)  # a line longer than a block
+        return parse_block(data, n_lines, 0, inferred=inferred)  # a line longer than a block
     except (pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if table.num_rows != n_lines:  # blank lines or two objects on one line
@@ -203,29 +207,37 @@ def _holds_floats(kind: pa.DataType) -> bool:
     return False
 
 
-def _inferred_fields(table: pa.Table) -> tuple[pa.Table, frozenset[str]] | None:
-    """The table with its :data:`_BY_INFERENCE` columns as large strings, and those the block
-    holds; None when one was inferred as anything but strings or nulls (a number, an ISO-looking
-    time …): the exact path reads it."""
-    present = []
-    for name in _BY_INFERENCE:
+@functools.cache
+def _schema(inferred: frozenset[str]) -> pa.Schema:
+    return pa.schema([(k, v) for k, v in _TYPED.items() if k not in inferred])
+
+
+def _inferred_columns(
+    table: pa.Table, inferred: frozenset[str]
+) -> tuple[pa.Table, frozenset[str]] | None:
+    """A table parsed with ``inferred`` fields: those columns as large strings (null where the
+    block has no such field), and those the block holds; None when one was inferred as anything
+    but strings or nulls (a number, an ISO-looking time …): the exact path reads it."""
+    present = set()
+    for name in sorted(inferred):
         if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, _TEXT))
             continue
         column = table.column(name)
         kind = column.type
         if not (pa.types.is_null(kind) or pa.types.is_string(kind) or kind == _TEXT):
             return None
         table = table.set_column(table.column_names.index(name), name, column.cast(_TEXT))
-        present.append(name)
+        present.add(name)
     return table, frozenset(present)
 
 
-def _read_json(data: bytes, block_size: int) -> pa.Table:
+def _read_json(data: bytes, block_size: int, schema: pa.Schema) -> pa.Table:
     return pj.read_json(
         io.BytesIO(data),
         read_options=pj.ReadOptions(block_size=block_size),
         parse_options=pj.ParseOptions(
-            explicit_schema=_SCHEMA,
+            explicit_schema=schema,
             unexpected_field_behavior="infer",
             newlines_in_values=False,
         ),
@@ -484,17 +496,18 @@ class ArrowColumns(Mapping[str, list[Any]]):
             data, longest = lines.data, None
         else:
             data, longest = b"".join(lines), max(map(len, lines))
-        table = parse_block(data, len(lines), longest)
+        inferred = frozenset(name for name in _BY_INFERENCE if first.get(name) is None)
+        table = parse_block(data, len(lines), longest, inferred=inferred)
         if table is None:
             return None
         if any(table.column(name).null_count for name in _REQUIRED):
             return None
-        inferred = _inferred_fields(table)
-        if inferred is None:
+        typed = _inferred_columns(table, inferred)
+        if typed is None:
             return None
-        table, present = inferred
+        table, present = typed
         columns = cls(table, lines, with_text, present=present)
-        for name in _TYPED.keys() - _NULL_READ_AS_ABSENT - set(_BY_INFERENCE):
+        for name in _TYPED.keys() - _NULL_READ_AS_ABSENT - inferred:
             # A field that is null on every row may be absent or present-but-null; only an absent
             # one can be told apart cheaply (its quoted name is nowhere in the block).
             ignored = name == "turn" and "conv_metadata" not in columns._keys
