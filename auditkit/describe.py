@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from auditkit.lazy import lazy_module
-from auditkit.vocabulary import OPTIONAL_COLUMNS, TAG_PREFIX, WINNER_VALUES, Winner
+from auditkit.vocabulary import (
+    OPTIONAL_COLUMNS,
+    TAG_PREFIX,
+    WINNER_VALUES,
+    QuarantineReason,
+    Winner,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,15 +149,17 @@ def describe_files(
 
 
 def describe_counts(counts: TableCounts) -> Description:
-    """The :class:`Description` of a clean file's counts (nothing was quarantined)."""
+    """The :class:`Description` of a clean file's counts (nothing quarantined but self battles)."""
     voters = counts.voters
     usable = voters is not None and voters.status.value == "usable"
     winners = dict(zip(WINNER_VALUES, counts.winners.tolist(), strict=True))
     return _description(
         files=counts.files,
         formats=counts.formats,
-        rows=(counts.rows, counts.rows, 0),
-        quarantine_reasons={},
+        rows=(counts.rows + counts.self_battles, counts.rows, counts.self_battles),
+        quarantine_reasons={QuarantineReason.SELF_BATTLE.value: counts.self_battles}
+        if counts.self_battles
+        else {},
         per_model=counts.models,
         voter_field=counts.voter_field,
         voter_status=voters.status.value if voters is not None else "missing",

@@ -132,17 +132,58 @@ def duplicate_across_blocks(i: int) -> dict[str, Any]:
     [
         duplicate_across_blocks,  # the second copy is quarantined
         lambda i: battle(i, winner="model_c" if i == 50 else battle(i)["winner"]),
-        lambda i: battle(i, model_b=battle(i)["model_a"] if i == 99 else battle(i)["model_b"]),
+        # a self battle with another defect: only the exact path lists its reasons
+        lambda i: battle(
+            i, **({"model_b": battle(i)["model_a"], "winner": "x"} if i == 99 else {})
+        ),
+        # a self battle repeating a loaded id: the load adds duplicate_vote_id to its reasons
+        lambda i: battle(
+            i, **({"model_b": battle(i)["model_a"], "question_id": "q00001"} if i == 99 else {})
+        ),
         lambda i: battle(i, tstamp=1.7e12 if i == 3 else 1_700_000_000.0 + i),
         # a list in a tag is read by the per-value path (plain tags are counted: test_io_fast_tags)
         lambda i: battle(i, category_tag={"math": [i % 2 == 0]}),
     ],
-    ids=["duplicate-id", "unknown-winner", "self-battle", "milliseconds", "list-tag"],
+    ids=[
+        "duplicate-id",
+        "unknown-winner",
+        "self-battle-and-unknown-winner",
+        "self-battle-with-a-loaded-id",
+        "milliseconds",
+        "list-tag",
+    ],
 )
 def test_a_file_that_is_not_plain_is_not_counted_but_described_by_loading_it(
     tmp_path: Path, make: Any
 ) -> None:
     path = write_jsonl(tmp_path / "odd.jsonl", [make(i) for i in range(120)])
+    assert count_files([path]) is None
+    assert describe_files([path], with_text=False).to_json() == loaded(path)
+
+
+def test_self_battles_are_counted_as_the_load_quarantines_them(tmp_path: Path) -> None:
+    # Real exports hold a few self battles (LMArena's 140k file: ten). Each is quarantined for
+    # that one reason; the tags only they carry are still columns of the table (the load lists
+    # the keys of a block's quarantined rows too).
+    def vote(i: int) -> dict[str, Any]:
+        if i in (7, 55, 56, 130):
+            return battle(i, model_b=battle(i)["model_a"], category_tag={"only_bad": i})
+        return battle(i, category_tag={"category": "code"} if i % 3 else None)
+
+    first = write_jsonl(tmp_path / "a.jsonl", [vote(i) for i in range(150)])
+    second = write_jsonl(tmp_path / "b.jsonl", [vote(i) for i in range(150, 200)])
+    counts = count_files([first, second])
+    assert counts is not None
+    description = describe_counts(counts)
+    assert description.rows_quarantined == 4
+    assert description.quarantine_reasons == {"self_battle": 4}
+    assert description.tag_columns == ["tag.category", "tag.only_bad"]
+    assert description.to_json() == loaded([first, second])
+
+
+def test_a_block_of_self_battles_mostly_takes_the_load(tmp_path: Path) -> None:
+    rows = [battle(i, model_b=battle(i)["model_a"]) if i % 3 else battle(i) for i in range(60)]
+    path = write_jsonl(tmp_path / "selfish.jsonl", rows)
     assert count_files([path]) is None
     assert describe_files([path], with_text=False).to_json() == loaded(path)
 

@@ -54,7 +54,7 @@ def assert_same_tables(rows: list[dict[str, Any]], *, fast_blocks: bool) -> pd.D
             assert all(hasattr(columns, "fast_chunk") for columns in parsed)
             seen = VoteIdIndex()
             raw = next(iter(read_jsonl(path, is_gzip=False, with_text=True)))
-            assert raw.columns.failing_rows(seen).sum() == 0  # type: ignore[attr-defined]
+            assert raw.columns.failing_rows(seen, lines=raw.lines, stem="b").sum() == 0  # type: ignore[attr-defined]
         fast, exact = both_paths(path)
     pd.testing.assert_frame_equal(fast.battles.frame, exact.battles.frame)
     assert fast.quarantine == exact.quarantine

@@ -81,7 +81,9 @@ def kinds(path: Path, with_text: bool = True) -> Iterator[bool]:
     for raw in read_jsonl(path, is_gzip=False, with_text=with_text):
         columns = raw.columns
         yield isinstance(columns, ArrowColumns) and (
-            columns.fast_chunk(lines=raw.lines, file="f", with_text=with_text, seen_ids=seen)
+            columns.fast_chunk(
+                lines=raw.lines, file="f", stem="f", with_text=with_text, seen_ids=seen
+            )
             is not None
         )
 

@@ -14,6 +14,8 @@ all: bare ``NaN``/``Inf`` tokens, invalid UTF-8, a byte-order mark, blank lines.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,7 +29,16 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from auditkit.arrowstrings import string_layout
-from auditkit.io.arrownp import bools, floats, integers, string_array, string_scalar, valid
+from auditkit.io.arrownp import (
+    bool_array,
+    bools,
+    floats,
+    integer_array,
+    integers,
+    string_array,
+    string_scalar,
+    valid,
+)
 from auditkit.io.arrowtags import TagLeaves, tag_leaves, tag_values
 from auditkit.io.ids import HashedIds, VoteIdIndex, hash_ids, repeated
 from auditkit.io.languages import normalise_language
@@ -60,6 +71,7 @@ _TEXT = pa.large_string()
 _CONVERSATION_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
 _TYPED: dict[str, pa.DataType] = {
     "question_id": _TEXT,
+    "id": _TEXT,
     "model_a": _TEXT,
     "model_b": _TEXT,
     "winner": _TEXT,
@@ -71,16 +83,30 @@ _TYPED: dict[str, pa.DataType] = {
     "conversation_a": _CONVERSATION_TYPE,
     "conversation_b": _CONVERSATION_TYPE,
 }
-_SCHEMA = pa.schema(list(_TYPED.items()))
+# String fields typed by pyarrow's inference, not the schema, when a block's first line has none:
+# a field in the schema costs its parse even where the block has no such field (``id`` in a
+# FastChat block: 3 %), and for the voter field whether the block holds it at all (null on every
+# row or not) is then the parsed table's own answer, where a block without it would have to be
+# searched for its name (0.05 s a 100k-row LMArena block, which has no voter field).
+_BY_INFERENCE = frozenset({"id", "judge"})
 # Arrow scalars made from buffers (a Python value handed to pyarrow would import pandas).
 _EMPTY = string_scalar("", _TEXT)
 _NULL_TEXT = string_scalar(None, _TEXT)
 _USER = string_scalar("user", pa.string())
 _EMPTY_TURN = string_scalar("", pa.string())
-_REQUIRED = ("question_id", "model_a", "model_b", "winner")
+_REQUIRED = ("model_a", "model_b", "winner")
+_COLON = string_scalar(":", _TEXT)
 # Fields read from pyarrow's inferred columns as Python values (per-value helpers of the exact path).
 _INFERRED = frozenset({"conv_metadata", "is_code", "dedup_tag", "category_tag"})
 _HANDLED = frozenset(_TYPED) | _INFERRED
+# Fields the exact path reads the same whether null on every row or absent (an id falls back to
+# the next source, anonymity to anonymous; no language, no time, no conversation): a block without
+# them is not searched for their names (each search reads the whole block: 0.05 s a 100k-row
+# LMArena block). Nor is ``turn`` without ``conv_metadata``: only there does a null ``turn`` hide
+# other counts. ``judge`` is searched for: a null one is still the voter field.
+_NULL_READ_AS_ABSENT = frozenset(
+    {"question_id", "id", "anony", "language", "tstamp", "conversation_a", "conversation_b"}
+)
 _UNHANDLED = KNOWN_FIELDS - _HANDLED
 # pyarrow accepts these non-JSON number tokens; orjson (the exact path) rejects the line.
 _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
@@ -89,21 +115,24 @@ _NON_FINITE = re.compile(rb"[:\[,]\s*-?(?:NaN|Inf)")
 _PARSE_BLOCK = 1 << 20
 
 
-def parse_block(data: bytes, n_lines: int, longest: int | None = 0) -> pa.Table | None:
+def parse_block(
+    data: bytes, n_lines: int, longest: int | None = 0, *, inferred: frozenset[str] = frozenset()
+) -> pa.Table | None:
     """Parse ``n_lines`` JSON Lines joined in ``data``; None when the fast path must not be used.
 
     ``longest`` is the longest line's length in bytes (0: unknown, parse ``data`` as one block;
-    None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer)."""
+    None: unknown, try 1 MiB blocks and take the whole as one block if a line is longer);
+    ``inferred``: fields of :data:`_BY_INFERENCE` pyarrow types itself."""
     # ASCII holds no byte-order mark and is valid UTF-8.
     if not data.isascii() and (_has_bom(data) or not _valid_utf8(data)):
         return None
     block = _PARSE_BLOCK if longest is None else max(_PARSE_BLOCK, 2 * (longest or len(data)))
     try:
-        table = _read_json(data, block)
+        table = _read_json(data, block, _schema(inferred))
     except pa.ArrowInvalid as exc:
         if longest is not None or "straddl" not in str(exc):
             return None
-        return parse_block(data, n_lines, 0)  # a line longer than a block
+        return parse_block(data, n_lines, 0, inferred=inferred)  # a line longer than a block
     except (pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if table.num_rows != n_lines:  # blank lines or two objects on one line
@@ -178,12 +207,37 @@ def _holds_floats(kind: pa.DataType) -> bool:
     return False
 
 
-def _read_json(data: bytes, block_size: int) -> pa.Table:
+@functools.cache
+def _schema(inferred: frozenset[str]) -> pa.Schema:
+    return pa.schema([(k, v) for k, v in _TYPED.items() if k not in inferred])
+
+
+def _inferred_columns(
+    table: pa.Table, inferred: frozenset[str]
+) -> tuple[pa.Table, frozenset[str]] | None:
+    """A table parsed with ``inferred`` fields: those columns as large strings (null where the
+    block has no such field), and those the block holds; None when one was inferred as anything
+    but strings or nulls (a number, an ISO-looking time …): the exact path reads it."""
+    present = set()
+    for name in sorted(inferred):
+        if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, _TEXT))
+            continue
+        column = table.column(name)
+        kind = column.type
+        if not (pa.types.is_null(kind) or pa.types.is_string(kind) or kind == _TEXT):
+            return None
+        table = table.set_column(table.column_names.index(name), name, column.cast(_TEXT))
+        present.add(name)
+    return table, frozenset(present)
+
+
+def _read_json(data: bytes, block_size: int, schema: pa.Schema) -> pa.Table:
     return pj.read_json(
         io.BytesIO(data),
         read_options=pj.ReadOptions(block_size=block_size),
         parse_options=pj.ParseOptions(
-            explicit_schema=_SCHEMA,
+            explicit_schema=schema,
             unexpected_field_behavior="infer",
             newlines_in_values=False,
         ),
@@ -221,6 +275,13 @@ def _stripped(column: pa.ChunkedArray) -> pa.Array:
     rows = np.flatnonzero(suspects)
     fixed = [value.strip() for value in array.take(rows).to_pylist()]
     return pc.replace_with_mask(array, pa.array(suspects), pa.array(fixed, type=array.type))
+
+
+def _non_empty(column: pa.ChunkedArray) -> pa.Array:
+    """A string column with its empty values made null (the exact path reads ``""`` as no id)."""
+    array = column.combine_chunks()
+    empty = pc.equal(array, _EMPTY)
+    return pc.if_else(empty, _NULL_TEXT, array) if _mask(empty).any() else array
 
 
 def _turn_counts(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
@@ -322,6 +383,25 @@ class ArrowChunk:
     turns: tuple[np.ndarray, np.ndarray] | None
     tags: tuple[str, ...] = ()
 
+    def without(self, rows: np.ndarray, tags: Sequence[str]) -> ArrowChunk:
+        """The same columns without ``rows`` (a mask: rows the load quarantines), listing
+        ``tags`` as its tag keys. ``unmapped_languages`` stays the whole block's: the load counts
+        the quarantined rows' languages too."""
+        keep = ~rows
+        kept = bool_array(keep)
+        return dataclasses.replace(
+            self,
+            model_a=self.model_a.filter(kept),
+            model_b=self.model_b.filter(kept),
+            winner=self.winner[keep],
+            voter=self.voter.filter(kept),
+            tstamp=self.tstamp[keep],
+            anony=self.anony[keep],
+            language=self.language.filter(kept),
+            turns=None if self.turns is None else (self.turns[0][keep], self.turns[1][keep]),
+            tags=tuple(tags),
+        )
+
 
 class ArrowColumns(Mapping[str, list[Any]]):
     """The source columns of one JSON Lines block parsed by pyarrow.
@@ -337,15 +417,21 @@ class ArrowColumns(Mapping[str, list[Any]]):
         lines: Sequence[bytes],
         with_text: bool,
         exact: Callable[[], dict[str, list[Any]]] | None = None,
+        *,
+        present: frozenset[str] = frozenset(),
     ) -> None:
         self._table = table
+        self._present = present  # fields in the source even where null on every row
         self._lines = lines
+        self._line_rows: np.ndarray | None = None  # a part's rows in ``lines`` (:meth:`take`)
         self._with_text = with_text
         self._exact = exact
         self._columns: dict[str, list[Any]] | None = None
         self._keys = self._present_keys()
         # Computed by the checks and reused by the build (each is a pass over a column).
+        self._ids: pa.Array | None = None
         self._hashed: HashedIds | None = None
+        self._only_self_battles: np.ndarray | None = None
         self._sides: list[pa.Array] | None = None
         self._winners: np.ndarray | None = None
         self._conversation_failures: np.ndarray | None = None
@@ -410,16 +496,21 @@ class ArrowColumns(Mapping[str, list[Any]]):
             data, longest = lines.data, None
         else:
             data, longest = b"".join(lines), max(map(len, lines))
-        table = parse_block(data, len(lines), longest)
+        inferred = frozenset(name for name in _BY_INFERENCE if first.get(name) is None)
+        table = parse_block(data, len(lines), longest, inferred=inferred)
         if table is None:
             return None
         if any(table.column(name).null_count for name in _REQUIRED):
             return None
-        columns = cls(table, lines, with_text)
-        for name in _TYPED:
+        typed = _inferred_columns(table, inferred)
+        if typed is None:
+            return None
+        table, present = typed
+        columns = cls(table, lines, with_text, present=present)
+        for name in _TYPED.keys() - _NULL_READ_AS_ABSENT - inferred:
             # A field that is null on every row may be absent or present-but-null; only an absent
             # one can be told apart cheaply (its quoted name is nowhere in the block).
-            ignored = name in CONVERSATION_FIELDS and not with_text
+            ignored = name == "turn" and "conv_metadata" not in columns._keys
             if not ignored and name not in columns._keys and f'"{name}"'.encode() in data:
                 return None
         return columns
@@ -429,7 +520,9 @@ class ArrowColumns(Mapping[str, list[Any]]):
         keys = {
             name
             for name in table.column_names
-            if name not in _TYPED or table.column(name).null_count < table.num_rows
+            if name not in _TYPED
+            or name in self._present
+            or table.column(name).null_count < table.num_rows
         }
         fields = (
             KNOWN_FIELDS if self._with_text else KNOWN_FIELDS - CONVERSATION_FIELDS - {"prompt"}
@@ -439,12 +532,20 @@ class ArrowColumns(Mapping[str, list[Any]]):
             present.add("prompt")
         return sorted(present)
 
+    def _line_list(self, rows: np.ndarray | None = None) -> list[bytes]:
+        """The lines of the block's rows (of ``rows`` only)."""
+        if self._line_rows is not None:
+            rows = self._line_rows if rows is None else self._line_rows[rows]
+        if rows is None:
+            return list(self._lines)
+        return [self._lines[i] for i in rows.tolist()]
+
     def materialise(self) -> dict[str, list[Any]]:
         """The exact per-line columns (orjson), as :func:`auditkit.io.records.to_columns` builds them."""
         if self._columns is None and self._exact is not None:
             self._columns = self._exact()
         elif self._columns is None:
-            self._columns = to_columns(parse_records(list(self._lines)), self._with_text)
+            self._columns = to_columns(parse_records(self._line_list()), self._with_text)
         return self._columns
 
     def __getitem__(self, name: str) -> list[Any]:
@@ -484,29 +585,68 @@ class ArrowColumns(Mapping[str, list[Any]]):
             self._tags_read = True
         return self._tags
 
-    def failing_rows(self, seen_ids: VoteIdIndex) -> np.ndarray:
+    def vote_ids(self, *, lines: np.ndarray, stem: str) -> pa.Array:
+        """Each row's vote id as :func:`~auditkit.io.normalise._vote_ids` names it: ``question_id``,
+        else ``id``, where it is a non-empty string (the schema lets no other JSON type through);
+        else ``<stem>:<line>``. Found once (the checks and the build read it); ``lines``: the
+        rows' 1-based line numbers."""
+        if self._ids is None:
+            ids: pa.Array | None = None
+            for name in ("question_id", "id"):
+                if name in self._keys and (ids is None or ids.null_count):
+                    given = _non_empty(self._table.column(name))
+                    ids = given if ids is None else pc.coalesce(ids, given)
+            if ids is None or ids.null_count:
+                numbers = integer_array(lines).cast(_TEXT)
+                generated = pc.binary_join_element_wise(string_scalar(stem, _TEXT), numbers, _COLON)
+                ids = generated if ids is None else pc.coalesce(ids, generated)
+            self._ids = ids
+        return self._ids
+
+    def _checked_ids(self) -> pa.Array:
+        """The vote ids :meth:`failing_rows` found (the build reads only checked blocks)."""
+        if self._ids is None:
+            raise RuntimeError("the vote ids of a block whose rows failing_rows did not check")
+        return self._ids
+
+    def failing_rows(self, seen_ids: VoteIdIndex, *, lines: np.ndarray, stem: str) -> np.ndarray:
         """Rows the column-wise checks cannot vouch for: the exact path reads them.
 
-        A superset of the rows the exact path would quarantine or read differently: an empty id,
-        any row of an id that repeats in the block (by its first hash) or was loaded before, a
-        model empty after stripping, a self battle, a winner outside the known spellings, a time
-        outside 2000-2100, an unreadable conversation.
+        A superset of the rows the exact path would quarantine or read differently: any row of
+        an id (:meth:`vote_ids`) that repeats in the block (by its first hash) or was loaded
+        before, a model empty after stripping, a self battle, a winner outside the known
+        spellings, a time outside 2000-2100, an unreadable conversation.
         """
         table = self._table
-        ids = table.column("question_id").combine_chunks()
-        hashed = self._hashed = hash_ids(ids)
+        hashed = self._hashed = hash_ids(self.vote_ids(lines=lines, stem=stem))
         failing = repeated(hashed.first, hashed.order()) | (seen_ids.first_lines(hashed) >= 0)
-        failing |= _mask(pc.equal(ids, _EMPTY))
         sides = self._stripped_sides()
         failing |= _mask(pc.equal(sides[0], _EMPTY)) | _mask(pc.equal(sides[1], _EMPTY))
-        failing |= _mask(pc.equal(sides[0], sides[1]))
+        self_battles = _mask(pc.equal(sides[0], sides[1]))
         failing |= self._winner_codes() < 0
         tstamp = floats(table.column("tstamp"))
         with np.errstate(invalid="ignore"):
             failing |= (tstamp < _MIN_EPOCH) | (tstamp > _MAX_EPOCH)
         if self._with_text:
             failing |= self._failing_conversations()
-        return failing
+        self._only_self_battles = self_battles & ~failing
+        return failing | self_battles
+
+    def hashed_ids(self, rows: np.ndarray) -> HashedIds:
+        """The hashed vote ids of ``rows``, as :meth:`failing_rows` hashed them (call it first)."""
+        if self._hashed is None:
+            raise RuntimeError("hashed_ids of a block failing_rows did not check")
+        return self._hashed.take(rows)
+
+    def only_self_battles(self) -> np.ndarray:
+        """Rows :meth:`failing_rows` failed for a self battle alone (call it first).
+
+        Every other check passed, so the exact path flags such a row for that one reason
+        (``self_battle``) unless its id repeats one loaded in another block: the caller checks
+        that (:class:`~auditkit.io.ids.DeferredIdCheck` holds these ids too)."""
+        if self._only_self_battles is None:
+            raise RuntimeError("only_self_battles of a block failing_rows did not check")
+        return self._only_self_battles
 
     def keep_text_as_arrow(self) -> None:
         """Have :meth:`build` put the conversation columns in the frame as Arrow
@@ -555,12 +695,16 @@ class ArrowColumns(Mapping[str, list[Any]]):
 
     def take(self, rows: np.ndarray) -> ArrowColumns:
         """The same view over ``rows`` of the block (all of whose rows the checks passed)."""
-        lines = [self._lines[i] for i in rows.tolist()] if self._lines else []
         exact = self._exact
-        part = ArrowColumns(self._table.take(pa.array(rows)), lines, self._with_text, None)
+        part = ArrowColumns(self._table.take(integer_array(rows)), self._lines, self._with_text)
+        # The lines are not copied one by one (that cost more than the block's checks): the part
+        # keeps its rows' indices into them.
+        part._line_rows = rows if self._line_rows is None else self._line_rows[rows]
         if exact is not None:
             part._exact = lambda: {k: [v[i] for i in rows.tolist()] for k, v in exact().items()}
         part._keys = self._keys
+        if self._ids is not None:
+            part._ids = self._ids.take(integer_array(rows))
         if self._hashed is not None:
             part._hashed = self._hashed.take(rows)
         part._arrow_text = self._arrow_text
@@ -571,14 +715,16 @@ class ArrowColumns(Mapping[str, list[Any]]):
         if self._exact is not None or self._columns is not None:
             full = self.materialise()
             return {key: [full[key][i] for i in rows.tolist()] for key in full}
-        part = to_columns(parse_records([self._lines[i] for i in rows.tolist()]), self._with_text)
+        part = to_columns(parse_records(self._line_list(rows)), self._with_text)
         return {key: part.get(key, [None] * len(rows)) for key in self._keys}
 
     def fast_chunk(
-        self, *, lines: np.ndarray, file: str, with_text: bool, seen_ids: VoteIdIndex
+        self, *, lines: np.ndarray, file: str, stem: str, with_text: bool, seen_ids: VoteIdIndex
     ) -> ChunkResult | None:
         """The canonical chunk when every row loads; None (``seen_ids`` untouched) otherwise."""
-        if not self.column_wise(with_text) or self.failing_rows(seen_ids).any():
+        if not self.column_wise(with_text):
+            return None
+        if self.failing_rows(seen_ids, lines=lines, stem=stem).any():
             return None
         return self.build(lines=lines, file=file, seen_ids=seen_ids)
 
@@ -598,7 +744,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
         table, keys, n = self._table, set(self._keys), self._table.num_rows
         hashed = self._hashed
         if hashed is None:
-            hashed = hash_ids(table.column("question_id"))
+            raise RuntimeError("arrow_chunk of a block whose rows failing_rows did not check")
         model_a, model_b = self._stripped_sides()
         tstamp = floats(table.column("tstamp"))
         seen_ids.add(hashed, lines)
@@ -656,7 +802,7 @@ class ArrowColumns(Mapping[str, list[Any]]):
             turns = pd.arrays.IntegerArray(np.zeros(n, np.int16), np.ones(n, dtype=bool))
 
         data: dict[str, Any] = {
-            "vote_id": _string_series(table.column("question_id").combine_chunks()),
+            "vote_id": _string_series(self._checked_ids()),
             "model_a": _string_series(part.model_a),
             "model_b": _string_series(part.model_b),
             "winner": pd.Categorical.from_codes(part.winner, dtype=WINNER_DTYPE),

@@ -14,7 +14,16 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["bool_array", "bools", "floats", "integers", "string_array", "string_scalar", "valid"]
+__all__ = [
+    "bool_array",
+    "bools",
+    "floats",
+    "integer_array",
+    "integers",
+    "string_array",
+    "string_scalar",
+    "valid",
+]
 
 
 def _one(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -121,3 +130,9 @@ def bool_array(mask: np.ndarray) -> pa.Array:
     mask = np.asarray(mask, dtype=bool)
     data = pa.py_buffer(np.packbits(mask, bitorder="little").tobytes())
     return pa.Array.from_buffers(pa.bool_(), len(mask), [None, data], null_count=0)
+
+
+def integer_array(values: np.ndarray) -> pa.Array:
+    """A numpy integer array as an Arrow int64 array without nulls (``pa.array(values)``)."""
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)], null_count=0)

@@ -805,7 +805,7 @@ def _column_wise(
     """
     if not columns.column_wise(with_text):
         return None
-    failing = columns.failing_rows(seen_ids)
+    failing = columns.failing_rows(seen_ids, lines=lines, stem=stem)
     if not failing.any():
         return columns.build(lines=lines, file=file, seen_ids=seen_ids)  # type: ignore[no-any-return]
     if failing.mean() > MAX_FAILING_SHARE:

@@ -9,10 +9,12 @@ its canonical columns are built as the load builds them
 (:meth:`~auditkit.io.arrowjsonl.ArrowColumns.arrow_chunk`), and only their counts are kept; the
 voter field is judged by the loader's own :func:`~auditkit.io.chunks.judge_voters`.
 
-Only the plain case is counted: every block read column-wise with nothing to quarantine, no text.
-At the first block that is not so (a row to quarantine, a field only the per-value path reads, an
-empty block) :func:`count_files` returns None and the caller loads the files as usual, so the counts
-are always those of the table the load would build.
+Only the plain case is counted: every block read column-wise, no text, nothing to quarantine but
+self battles (real exports hold a few: LMArena's 140k file has ten) whose every other field passed
+the checks, so the load quarantines each for that one reason. At the first block that is not so (a
+row the exact path must judge, a field only the per-value path reads, an empty block)
+:func:`count_files` returns None and the caller loads the files as usual, so the counts are always
+those of the table the load would build.
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ import pyarrow.compute as pc
 from auditkit.io.arrowjsonl import ArrowChunk, ArrowColumns
 from auditkit.io.arrownp import integers
 from auditkit.io.chunks import VoterVerdict, judge_voters, reader_for
-from auditkit.io.detect import detect_container, detect_schema
+from auditkit.io.detect import detect_container, detect_schema, file_stem
 from auditkit.io.ids import DeferredIdCheck
-from auditkit.io.normalise import RawChunk
+from auditkit.io.normalise import MAX_FAILING_SHARE, RawChunk, _tag_columns
+from auditkit.io.quarantine import MEANINGLESS_SHARE
 from auditkit.vocabulary import OPTIONAL_COLUMNS, STYLE_COLUMNS, TAG_PREFIX, WINNER_VALUES
 
 __all__ = ["TableCounts", "count_files"]
@@ -53,12 +56,14 @@ class TableCounts:
     ``models``: battles per model (either side); ``winners``: rows per label of
     :data:`~auditkit.vocabulary.WINNER_VALUES`; ``languages``: rows per language code in order of
     first appearance; ``turns``: rows per valid turn count; ``voters``: the voter field's verdict
-    (None: no voter field); ``tag_columns``: the ``tag.*`` columns in the table's order.
+    (None: no voter field); ``tag_columns``: the ``tag.*`` columns in the table's order;
+    ``self_battles``: rows quarantined (for a self battle, the only reason counted here).
     """
 
     files: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
     rows: int = 0
+    self_battles: int = 0
     models: Counter[str] = field(default_factory=Counter)
     winners: np.ndarray = field(default_factory=lambda: np.zeros(len(WINNER_VALUES), np.int64))
     voter_field: str | None = None
@@ -124,7 +129,7 @@ def count_files(
             path, is_gzip=is_gzip, with_text=False, block_rows=None, **options
         )
         try:
-            schema = _count_blocks(blocks, counts, seen_ids, voters, voter_fields)
+            schema = _count_blocks(blocks, file_stem(path), counts, seen_ids, voters, voter_fields)
         finally:  # stop the reader (and its read-ahead) when the count ends early
             close = getattr(blocks, "close", None)
             if close is not None:
@@ -132,7 +137,9 @@ def count_files(
         if not schema:  # a block not plain, or no rows at all (the load names that file "empty")
             return None
         counts.formats[str(path)] = f"{schema} ({container}{'.gz' if is_gzip else ''})"
-    if seen_ids.repeats():  # an id on two blocks (or two files): the load quarantines one
+    if (
+        counts.rows == 0 or seen_ids.repeats()
+    ):  # an id on two blocks (or two files): the load quarantines one
         return None
     counts.voter_field = ",".join(voter_fields) or None
     if counts.voter_field is not None:
@@ -177,12 +184,14 @@ def _same(array: pa.Array, other: pa.Array) -> bool:
 
 def _count_blocks(
     blocks: Iterable[RawChunk],
+    stem: str,
     counts: TableCounts,
     seen_ids: DeferredIdCheck,
     voters: list[pa.Array],
     voter_fields: list[str],
 ) -> str | Literal[False] | None:
-    """Count one file's blocks; the arena schema the load names it by (None: no block), or False
+    """Count one file's blocks (``stem`` names a vote without an id, as the load names it); the
+    arena schema the load names it by (None: no block), or False
     at the first block that is not plain."""
     schema: str | None = None
     for raw in blocks:
@@ -194,15 +203,39 @@ def _count_blocks(
             or raw.pre_problems
             or not {"model_a", "model_b"} <= set(columns)
             or not columns.column_wise(False)
-            or columns.failing_rows(seen_ids).any()
+        ):
+            return False
+        failing = columns.failing_rows(seen_ids, lines=raw.lines, stem=stem)
+        if failing.any() and (
+            failing.mean() > MAX_FAILING_SHARE or (failing != columns.only_self_battles()).any()
         ):
             return False
         if schema is None:  # as the load names it: on the first block with rows
             winners = set(columns.get("winner", [])[:1000]) - {None}
             schema = detect_schema(columns, winners)
-        part = columns.arrow_chunk(lines=raw.lines, seen_ids=seen_ids)
+        part = _loaded_part(columns, failing, raw.lines, seen_ids)
         counts.add(part)
+        counts.self_battles += int(failing.sum())
+        if counts.self_battles > MEANINGLESS_SHARE * (counts.rows + counts.self_battles):
+            return False  # the load may stop here: most rows read so far were quarantined
         voters.append(part.voter)
         if part.voter_field is not None and part.voter_field not in voter_fields:
             voter_fields.append(part.voter_field)
     return schema
+
+
+def _loaded_part(
+    columns: ArrowColumns, failing: np.ndarray, lines: np.ndarray, seen_ids: DeferredIdCheck
+) -> ArrowChunk:
+    """The canonical columns of the rows of a block the load keeps (all but its self battles),
+    as the load builds them (:func:`auditkit.io.normalise._column_wise`), with the ``tag.*`` keys
+    of the quarantined rows too (the load's merged block lists both parts' keys, sorted). All the
+    block's ids join ``seen_ids``: a repeat of a quarantined one sends the files to the load,
+    which judges it."""
+    part = columns.arrow_chunk(lines=lines, seen_ids=seen_ids)
+    if not failing.any():
+        return part
+    bad = np.flatnonzero(failing)
+    quarantined = _tag_columns(columns.exact_rows(bad), len(bad), np.zeros(0, dtype=np.intp))
+    tags = {*part.tags, *(name.removeprefix(TAG_PREFIX) for name in quarantined)}
+    return part.without(failing, sorted(tags))
