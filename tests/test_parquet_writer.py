@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditkit.io import load_battles, write_fastchat_jsonl
 from auditkit.io.parquet_writer import FastChatParquetWriter, write_fastchat_parquet
+from auditkit.io.writer import tag_objects
 
 DATA = Path(__file__).resolve().parent / "data" / "io"
 
@@ -57,3 +62,50 @@ def test_an_empty_table_writes_a_readable_empty_file(tmp_path: Path) -> None:
     battles = load_battles(DATA / "fastchat.jsonl").battles
     write_fastchat_parquet(battles.with_frame(battles.frame.iloc[:0]), tmp_path / "empty.parquet")
     assert pq.read_table(tmp_path / "empty.parquet").num_rows == 0
+
+
+def _tags_row_by_row(part: pd.DataFrame, tag_names: list[str]) -> list[str]:
+    """The reference: each row's tag object dumped by orjson (the writer's former per-row code)."""
+    keys = [name[len("tag.") :] for name in tag_names]
+    columns = [part[name].astype(object).where(part[name].notna(), None) for name in tag_names]
+    return [
+        orjson.dumps(
+            dict(zip(keys, values, strict=True)), option=orjson.OPT_SERIALIZE_NUMPY
+        ).decode()
+        for values in zip(*columns, strict=True)
+    ]
+
+
+TAG_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["category", "if.score", 'é "q"', "a.b"]), st.booleans()),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda column: column[0],
+    ),
+    st.data(),
+)
+def test_tag_objects_are_the_json_the_row_by_row_dump_writes(
+    columns: list[tuple[str, bool]], data: st.DataObject
+) -> None:
+    # Each column one JSON type or mixed, typed as the loader types it (convert_dtypes) or left
+    # object: strings, booleans, Int64, Float64 (with NaN, -0.0, integral floats) and mixtures.
+    n = data.draw(st.integers(1, 8))
+    frame = {}
+    for key, typed in columns:
+        kind = data.draw(st.sampled_from([TAG_VALUE, st.none() | st.text(max_size=4)]))
+        values = pd.Series(data.draw(st.lists(kind, min_size=n, max_size=n)), dtype=object)
+        frame[f"tag.{key}"] = values.convert_dtypes() if typed else values
+    part = pd.DataFrame(frame)
+    names = list(frame)
+    assert tag_objects(part, names).cast(pa.string()).to_pylist() == _tags_row_by_row(part, names)

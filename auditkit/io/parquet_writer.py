@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from auditkit.io.models import string_categories, taken_by_codes
-from auditkit.io.writer import WRITE_CHUNK_ROWS
+from auditkit.io.writer import WRITE_CHUNK_ROWS, tag_objects
 from auditkit.schema import STYLE_COLUMNS, TAG_PREFIX, WINNER_DTYPE, BattleTable, Winner
 
 __all__ = ["FastChatParquetWriter", "write_fastchat_parquet"]
@@ -76,17 +75,6 @@ def _metadata(part: pd.DataFrame) -> pa.Array:
     return pa.StructArray.from_arrays(children, fields=list(_METADATA))
 
 
-def _tags(part: pd.DataFrame, tag_names: list[str]) -> pa.Array:
-    """``category_tag`` as the JSON text of each row's tag object (tags may be of any JSON type)."""
-    keys = [name[len(TAG_PREFIX) :] for name in tag_names]
-    columns = [part[name].astype(object).where(part[name].notna(), None) for name in tag_names]
-    texts = [
-        orjson.dumps(dict(zip(keys, values, strict=True)), option=orjson.OPT_SERIALIZE_NUMPY)
-        for values in zip(*columns, strict=True)
-    ]
-    return pa.array([t.decode() for t in texts], type=pa.string())
-
-
 def battles_to_arrow(part: pd.DataFrame) -> pa.Table:
     """One block of a battle frame as a FastChat-shaped Arrow table."""
     columns: dict[str, pa.Array] = {
@@ -114,7 +102,8 @@ def battles_to_arrow(part: pd.DataFrame) -> pa.Table:
         columns["conv_metadata"] = _metadata(part)
     tag_names = [c for c in part.columns if c.startswith(TAG_PREFIX)]
     if tag_names:
-        columns["category_tag"] = _tags(part, tag_names)
+        # The JSON text of each row's tag object (tags may be of any JSON type), column-wise.
+        columns["category_tag"] = tag_objects(part, tag_names).cast(pa.string())
     return pa.table(columns)
 
 

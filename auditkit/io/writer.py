@@ -43,6 +43,7 @@ __all__ = [
     "WRITE_CHUNK_ROWS",
     "WRITE_QUEUE_CHUNKS",
     "FastChatWriter",
+    "tag_objects",
     "write_fastchat_jsonl",
 ]
 
@@ -302,6 +303,19 @@ def _json_object(fields: Sequence[tuple[str, Pieces]]) -> Pieces:
     return pieces
 
 
+def _tag_pieces(part: pd.DataFrame, tag_names: Sequence[str]) -> Pieces:
+    return _json_object(
+        [(name[len(TAG_PREFIX) :], _value_pieces(part[name])) for name in tag_names]
+    )
+
+
+def tag_objects(part: pd.DataFrame, tag_names: Sequence[str]) -> pa.Array:
+    """Each row's ``category_tag`` object as compact JSON (a binary array) from its ``tag.*``
+    columns, built column-wise: the bytes the row-by-row path dumps for it (the JSON Lines lines
+    hold them; the Parquet writer stores them as text)."""
+    return _join_rows(_tag_pieces(part, tag_names))
+
+
 def _join_rows(pieces: Pieces) -> pa.Array:
     """Concatenate the pieces row by row (constants broadcast to every row)."""
     merged: Pieces = []
@@ -362,8 +376,7 @@ def _lines_by_column(part: pd.DataFrame, has_style: bool, tag_names: list[str]) 
     if has_style:
         fields.append(("conv_metadata", [_metadata_fragments(part)]))
     if tag_names:
-        tags = [(name[len(TAG_PREFIX) :], _value_pieces(part[name])) for name in tag_names]
-        fields.append(("category_tag", _json_object(tags)))
+        fields.append(("category_tag", _tag_pieces(part, tag_names)))
     lines = _join_rows([*_json_object(fields), b"\n"])
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
     start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
