@@ -383,10 +383,10 @@ class ArrowChunk:
     turns: tuple[np.ndarray, np.ndarray] | None
     tags: tuple[str, ...] = ()
 
-    def without(self, rows: np.ndarray, tags: Sequence[str]) -> ArrowChunk:
-        """The same columns without ``rows`` (a mask: rows the load quarantines), listing
-        ``tags`` as its tag keys. ``unmapped_languages`` stays the whole block's: the load counts
-        the quarantined rows' languages too."""
+    def without(self, rows: np.ndarray) -> ArrowChunk:
+        """The same columns without ``rows`` (a mask: rows the load quarantines).
+        ``unmapped_languages`` and ``tags`` stay the whole block's: the load counts the
+        quarantined rows' languages too, and its merged block lists their tag keys."""
         keep = ~rows
         kept = bool_array(keep)
         return dataclasses.replace(
@@ -399,7 +399,6 @@ class ArrowChunk:
             anony=self.anony[keep],
             language=self.language.filter(kept),
             turns=None if self.turns is None else (self.turns[0][keep], self.turns[1][keep]),
-            tags=tuple(tags),
         )
 
 
@@ -631,12 +630,6 @@ class ArrowColumns(Mapping[str, list[Any]]):
             failing |= self._failing_conversations()
         self._only_self_battles = self_battles & ~failing
         return failing | self_battles
-
-    def hashed_ids(self, rows: np.ndarray) -> HashedIds:
-        """The hashed vote ids of ``rows``, as :meth:`failing_rows` hashed them (call it first)."""
-        if self._hashed is None:
-            raise RuntimeError("hashed_ids of a block failing_rows did not check")
-        return self._hashed.take(rows)
 
     def only_self_battles(self) -> np.ndarray:
         """Rows :meth:`failing_rows` failed for a self battle alone (call it first).

@@ -35,7 +35,7 @@ from auditkit.io.arrownp import integers
 from auditkit.io.chunks import VoterVerdict, judge_voters, reader_for
 from auditkit.io.detect import detect_container, detect_schema, file_stem
 from auditkit.io.ids import DeferredIdCheck
-from auditkit.io.normalise import MAX_FAILING_SHARE, RawChunk, _tag_columns
+from auditkit.io.normalise import MAX_FAILING_SHARE, RawChunk
 from auditkit.io.quarantine import MEANINGLESS_SHARE
 from auditkit.vocabulary import OPTIONAL_COLUMNS, STYLE_COLUMNS, TAG_PREFIX, WINNER_VALUES
 
@@ -137,9 +137,8 @@ def count_files(
         if not schema:  # a block not plain, or no rows at all (the load names that file "empty")
             return None
         counts.formats[str(path)] = f"{schema} ({container}{'.gz' if is_gzip else ''})"
-    if (
-        counts.rows == 0 or seen_ids.repeats()
-    ):  # an id on two blocks (or two files): the load quarantines one
+    # No row kept, or an id on two blocks (or two files): the load judges those.
+    if counts.rows == 0 or seen_ids.repeats():
         return None
     counts.voter_field = ",".join(voter_fields) or None
     if counts.voter_field is not None:
@@ -228,14 +227,9 @@ def _loaded_part(
     columns: ArrowColumns, failing: np.ndarray, lines: np.ndarray, seen_ids: DeferredIdCheck
 ) -> ArrowChunk:
     """The canonical columns of the rows of a block the load keeps (all but its self battles),
-    as the load builds them (:func:`auditkit.io.normalise._column_wise`), with the ``tag.*`` keys
-    of the quarantined rows too (the load's merged block lists both parts' keys, sorted). All the
-    block's ids join ``seen_ids``: a repeat of a quarantined one sends the files to the load,
-    which judges it."""
+    as the load builds them (:func:`auditkit.io.normalise._column_wise`). Its tag keys are the
+    whole block's: the struct pyarrow parsed lists every key of every row, the quarantined ones'
+    too, as the load's merged block does. All the block's ids join ``seen_ids``: a repeat of a
+    quarantined one sends the files to the load, which judges it."""
     part = columns.arrow_chunk(lines=lines, seen_ids=seen_ids)
-    if not failing.any():
-        return part
-    bad = np.flatnonzero(failing)
-    quarantined = _tag_columns(columns.exact_rows(bad), len(bad), np.zeros(0, dtype=np.intp))
-    tags = {*part.tags, *(name.removeprefix(TAG_PREFIX) for name in quarantined)}
-    return part.without(failing, sorted(tags))
+    return part.without(failing) if failing.any() else part
